@@ -1,0 +1,22 @@
+import type { FlagSpec } from './command.js';
+
+/** Flags every command accepts. */
+export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
+  help: { type: 'boolean', short: 'h', description: 'Show help for the command.' },
+  'no-color': { type: 'boolean', description: 'Disable colors (NO_COLOR is honoured too).' },
+  debug: { type: 'boolean', description: 'Show internal details (stack traces of bugs, request logs); secrets stay redacted.' },
+};
+
+/** The common flags of design.md §4, picked by each command that takes them. */
+export const COMMON_FLAGS = {
+  format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json|junit|sarif|markdown|github.' },
+  out: { type: 'string', multiple: true, value: 'FORMAT=PATH', description: 'Also write a report to a file (repeatable), atomically.' },
+  target: { type: 'string', multiple: true, value: 'ADDRESS', description: 'Only these resources, e.g. alicloud_kms_instance.main (repeatable).' },
+  observed: { type: 'string', value: 'SNAPSHOT.json', description: 'Evaluate a saved snapshot instead of calling the clouds (no network, no credentials).' },
+  'save-observed': { type: 'string', value: 'SNAPSHOT.json', description: 'Save the observations (redacted) for later --observed runs.' },
+  evidence: { type: 'string', value: 'DIR', description: 'Write a signed audit-evidence bundle to DIR.' },
+  'as-of': { type: 'string', value: 'TIMESTAMP', description: 'Pin "now" (ISO-8601) for reproducible runs.' },
+  endpoint: { type: 'string', value: 'URL', description: "Send every provider's requests to this base URL (the simulator or a proxy)." },
+  'fail-on': { type: 'string', value: 'SEVERITY', description: 'Lowest severity that counts as drift for the exit code: critical|high|medium|low (default low).' },
+  'no-progress': { type: 'boolean', description: 'Do not show progress on stderr.' },
+} as const satisfies Record<string, FlagSpec>;

@@ -1,0 +1,122 @@
+import type { Cloud, ResourceTypeName } from './resource-types.js';
+import type { JsonValue } from './json.js';
+import type { SourceLocation } from './location.js';
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
+
+export type Operator =
+  | 'equals'
+  | 'not_equals'
+  | 'in'
+  | 'not_in'
+  | 'at_least'
+  | 'at_most'
+  | 'greater_than'
+  | 'less_than'
+  | 'not_within'
+  | 'before'
+  | 'after'
+  | 'matches'
+  | 'present';
+
+export const OPERATORS: readonly Operator[] = [
+  'equals',
+  'not_equals',
+  'in',
+  'not_in',
+  'at_least',
+  'at_most',
+  'greater_than',
+  'less_than',
+  'not_within',
+  'before',
+  'after',
+  'matches',
+  'present',
+];
+
+/**
+ * Where a provider's credentials come from. Secrets are never literals in YAML.
+ * - `chain`: the vendor's standard chain (environment, then profile files).
+ * - `env`: only the vendor's standard environment variables, or the named ones.
+ * - `profile`: a named profile in the vendor's credential files.
+ */
+export type CredentialSource =
+  | { readonly kind: 'chain' }
+  | { readonly kind: 'env'; readonly id?: string; readonly secret?: string; readonly token?: string }
+  | { readonly kind: 'profile'; readonly profile: string };
+
+export type Site = 'china' | 'intl';
+
+export interface ProviderConfig {
+  readonly cloud: Cloud;
+  readonly alias: string;
+  /** `<cloud>.<alias>`, the reference resources use. */
+  readonly ref: string;
+  readonly region?: string;
+  readonly site: Site;
+  readonly credentials: CredentialSource;
+  /** Base URL override (the simulator, a proxy); `http://` only for loopback. */
+  readonly endpoint?: string;
+  /** Per-API QPS overrides, keyed by API action name. */
+  readonly rateLimits: Readonly<Record<string, number>>;
+  readonly location: SourceLocation;
+}
+
+export interface Expectation {
+  /** A normalized attribute name or `raw.<VendorField>`. */
+  readonly attribute: string;
+  readonly operator: Operator;
+  /** The operand after interpolation; a duration string for `not_within`, a list for `in`/`not_in`. */
+  readonly expected: JsonValue;
+  readonly severity: Severity;
+  readonly description?: string;
+  /** Location of the expectation's key in YAML (SARIF and annotations point here). */
+  readonly location: SourceLocation;
+}
+
+export interface ResourceConfig {
+  /** `<type>.<name>`, unique across all files. */
+  readonly address: string;
+  readonly type: ResourceTypeName;
+  readonly name: string;
+  /** Provider reference `<cloud>.<alias>`. */
+  readonly provider: string;
+  /** Region override; otherwise the provider's region. */
+  readonly region?: string;
+  /** Identifier for instance-scoped types (Alibaba KMS, CAS). */
+  readonly instanceId?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly expect: readonly Expectation[];
+  readonly location: SourceLocation;
+}
+
+export interface Waiver {
+  readonly resource: string;
+  /** An attribute name, a policy rule id, or `*`. */
+  readonly rule: string;
+  readonly reason: string;
+  readonly owner: string;
+  /** ISO date or timestamp; the waiver applies while now is before the end of this instant/day. */
+  readonly expires: string;
+  readonly ticket?: string;
+  readonly location: SourceLocation;
+}
+
+export interface PolicyRef {
+  /** As written: `builtin:NAME` or a path relative to the file that named it. */
+  readonly ref: string;
+  /** Resolved absolute path of the policy file. */
+  readonly path: string;
+  readonly location: SourceLocation;
+}
+
+export interface DesiredState {
+  /** The files the configuration was read from, in load order. */
+  readonly files: readonly string[];
+  readonly providers: readonly ProviderConfig[];
+  readonly resources: readonly ResourceConfig[];
+  readonly policies: readonly PolicyRef[];
+  readonly waivers: readonly Waiver[];
+}

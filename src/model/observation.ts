@@ -1,0 +1,64 @@
+import type { JsonObject, JsonValue } from './json.js';
+
+/**
+ * How an API failure is classified (cloud-apis.md §1.5, §2.5). `not_found` never appears here:
+ * an instance that does not exist is an observation with status `absent`, which is drift.
+ */
+export type ErrorKind =
+  | 'auth'
+  | 'permission'
+  | 'signature'
+  | 'clock_skew'
+  | 'throttled'
+  | 'transient'
+  | 'invalid_response'
+  | 'invalid_request'
+  | 'network'
+  | 'timeout'
+  | 'credentials';
+
+export interface ObservationError {
+  readonly kind: ErrorKind;
+  /** Vendor code (e.g. `AuthFailure.SignatureExpire`) or a driftwatch code (e.g. `DW_TIMEOUT`). */
+  readonly code: string;
+  /** Redacted, user-facing. */
+  readonly message: string;
+  readonly request_id: string | null;
+  readonly retryable: boolean;
+  /** What the user can do about it. */
+  readonly hint?: string;
+}
+
+/** One API request as sent and answered, for evidence (secrets redacted). */
+export interface RawExchange {
+  readonly api: string;
+  readonly endpoint: string;
+  readonly request_id: string | null;
+  readonly at: string;
+  readonly attempts: number;
+  /** Parsed response body (redacted), or null when none was received. */
+  readonly body: JsonValue;
+}
+
+export interface Observation {
+  readonly address: string;
+  readonly type: string;
+  /** ok: a schema-valid answer; absent: the instance does not exist; error: could not be verified. */
+  readonly status: 'ok' | 'absent' | 'error';
+  /** Normalized attributes; a key that is missing or null is unknown. Timestamps as ISO-8601 UTC. */
+  readonly attributes: JsonObject;
+  /** The vendor object the attributes came from (for `raw.<Field>` expectations). */
+  readonly raw: JsonObject | null;
+  readonly request_ids: readonly string[];
+  readonly observed_at: string;
+  readonly error: ObservationError | null;
+}
+
+/** The `--save-observed` / `--observed` file (versioned). */
+export interface ObservationSnapshot {
+  readonly format_version: '1';
+  readonly kind: 'driftwatch-observations';
+  readonly tool: { readonly name: 'driftwatch'; readonly version: string };
+  readonly observed_at: string;
+  readonly observations: readonly Observation[];
+}

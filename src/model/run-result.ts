@@ -1,0 +1,81 @@
+import type { JsonValue } from './json.js';
+import type { Operator, Severity } from './desired-state.js';
+import type { SourceLocation } from './location.js';
+import type { ObservationError } from './observation.js';
+
+export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'waived';
+export type ResourceStatus = 'compliant' | 'drifted' | 'unknown' | 'waived';
+
+export interface CheckResult {
+  /** Attribute name for expectations, rule id for policy findings. */
+  readonly rule: string;
+  readonly source: 'expect' | 'policy';
+  readonly operator: Operator;
+  readonly expected: JsonValue;
+  /** The observed value, or null when unknown/absent. */
+  readonly actual: JsonValue;
+  readonly status: CheckStatus;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: SourceLocation;
+  /** Policy findings only. */
+  readonly title?: string;
+  readonly remediation?: string;
+  readonly controls?: readonly string[];
+  /** Present when a waiver turned this check into `waived`, or expired and stopped applying. */
+  readonly waiver?: AppliedWaiver;
+}
+
+export interface AppliedWaiver {
+  readonly rule: string;
+  readonly reason: string;
+  readonly owner: string;
+  readonly expires: string;
+  readonly ticket?: string;
+  readonly state: 'active' | 'expired' | 'expiring';
+  readonly location: SourceLocation;
+}
+
+export interface ResourceResult {
+  readonly address: string;
+  readonly type: string;
+  readonly status: ResourceStatus;
+  /** True when the instance does not exist (drift of its own kind). */
+  readonly absent?: boolean;
+  readonly checks: readonly CheckResult[];
+  readonly error: ObservationError | null;
+  readonly request_ids: readonly string[];
+  readonly observed: { readonly [key: string]: JsonValue };
+  readonly location: SourceLocation;
+}
+
+export interface RunSummary {
+  readonly resources: number;
+  readonly compliant: number;
+  readonly drifted: number;
+  readonly unknown: number;
+  readonly waived: number;
+  readonly exit_code: 0 | 2 | 3;
+}
+
+export interface WaiverReport {
+  readonly resource: string;
+  readonly rule: string;
+  readonly owner: string;
+  readonly expires: string;
+  readonly reason: string;
+  readonly ticket?: string;
+  readonly state: 'active' | 'expired' | 'expiring' | 'unused';
+  readonly location: SourceLocation;
+}
+
+/** The run result (design.md §5, a contract). */
+export interface RunResult {
+  readonly format_version: '1';
+  readonly tool: { readonly name: 'driftwatch'; readonly version: string };
+  readonly as_of: string;
+  readonly fail_on?: Severity;
+  readonly summary: RunSummary;
+  readonly resources: readonly ResourceResult[];
+  readonly waivers?: readonly WaiverReport[];
+}
