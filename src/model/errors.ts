@@ -9,7 +9,8 @@ export type ErrorCode =
   | 'DW_CONFIG_INVALID'
   | 'DW_INPUT_INVALID'
   | 'DW_CREDENTIALS'
-  | 'DW_IO';
+  | 'DW_IO'
+  | 'DW_REMOTE';
 
 export class DriftwatchError extends Error {
   readonly code: ErrorCode;
@@ -59,5 +60,12 @@ export class CredentialsError extends DriftwatchError {
 export class IoError extends DriftwatchError {
   constructor(message: string, hint?: string, options?: ErrorOptions) {
     super('DW_IO', message, hint, options);
+  }
+}
+
+/** A command that needs a cloud's answer to proceed (e.g. `import`) got an API error instead. */
+export class RemoteError extends DriftwatchError {
+  constructor(message: string, hint?: string) {
+    super('DW_REMOTE', message, hint);
   }
 }

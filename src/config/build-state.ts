@@ -1,0 +1,148 @@
+import type { DesiredState, Expectation, PolicyRef, ProviderConfig, ResourceConfig, Site, Waiver } from '../model/desired-state.js';
+import type { JsonObject } from '../model/json.js';
+import { isJsonObject } from '../model/json.js';
+import type { Diagnostic } from '../model/location.js';
+import { attributeSpec } from '../model/resource-types.js';
+import type { Collected, ResourceEntry } from './collect.js';
+import { parseCredentials } from './credentials.js';
+import { parseExpectation } from './expectations.js';
+import { resolvePolicyRef } from './policy-ref.js';
+import { RAW_ATTRIBUTE_PATTERN } from './schema.js';
+
+export interface BuiltState {
+  readonly state: DesiredState;
+  readonly diagnostics: Diagnostic[];
+}
+
+const RAW = new RegExp(RAW_ATTRIBUTE_PATTERN);
+
+function optionalString(node: JsonObject, key: string): string | undefined {
+  const v = node[key];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function buildExpectations(entry: ResourceEntry, flagged: ReadonlySet<string>, diagnostics: Diagnostic[]): Expectation[] {
+  const expect = entry.node.expect;
+  if (!isJsonObject(expect)) return [];
+  const out: Expectation[] = [];
+  for (const [name, value] of Object.entries(expect)) {
+    const attribute = attributeSpec(entry.spec, name);
+    // Unknown names were reported by the schema phase (with a did-you-mean).
+    if (!attribute && !RAW.test(name)) continue;
+    const base = [...entry.path, 'expect', name];
+    const location = entry.source.locate(base, 'key');
+    const result = parseExpectation(value, attribute, name);
+    for (const p of result.problems) {
+      diagnostics.push({
+        location: p.path.length === 0 && p.part === 'key' ? location : entry.source.locate([...base, ...p.path], p.part),
+        message: `${entry.address}: ${p.message}`,
+        rule: p.rule,
+        severity: 'error',
+      });
+    }
+    if (result.problems.length === 0 && flagged.has(`${entry.address}/${name}`)) {
+      // The schema and this checker disagree: fail closed with a located message.
+      diagnostics.push({ location, message: `${entry.address}: invalid expectation for '${name}'`, rule: 'schema', severity: 'error' });
+      continue;
+    }
+    if (result.expectation) out.push({ attribute: name, ...result.expectation, location });
+  }
+  return out;
+}
+
+/**
+ * Turns the collected blocks into the DesiredState, reporting what only a reader of values can
+ * see (expectation operands, credentials shapes). The first declaration of a duplicated provider
+ * or address wins here; the duplicate rules report the others.
+ */
+export function buildState(collected: Collected, flaggedExpectations: ReadonlySet<string>): BuiltState {
+  const diagnostics: Diagnostic[] = [];
+  const providers: ProviderConfig[] = [];
+  const seenProviders = new Set<string>();
+  for (const entry of collected.providers) {
+    const credentials = parseCredentials(entry.node.credentials, entry.ref);
+    for (const p of credentials.problems) {
+      diagnostics.push({
+        location: entry.source.locate([...entry.path, 'credentials', ...p.path], p.part),
+        message: p.message,
+        rule: 'credentials',
+        severity: 'error',
+      });
+    }
+    if (seenProviders.has(entry.ref)) continue;
+    seenProviders.add(entry.ref);
+    const rateLimits: Record<string, number> = {};
+    const limits = entry.node.rate_limits;
+    if (isJsonObject(limits)) {
+      for (const [action, qps] of Object.entries(limits)) if (typeof qps === 'number' && qps > 0) rateLimits[action] = qps;
+    }
+    const site: Site = entry.node.site === 'intl' ? 'intl' : 'china';
+    const region = optionalString(entry.node, 'region');
+    const endpoint = optionalString(entry.node, 'endpoint');
+    providers.push({
+      cloud: entry.cloud,
+      alias: entry.alias,
+      ref: entry.ref,
+      ...(region !== undefined ? { region } : {}),
+      site,
+      credentials: credentials.source ?? { kind: 'chain' },
+      ...(endpoint !== undefined ? { endpoint } : {}),
+      rateLimits,
+      location: entry.source.locate(entry.path, 'key'),
+    });
+  }
+
+  const resources: ResourceConfig[] = [];
+  const seenAddresses = new Set<string>();
+  for (const entry of collected.resources) {
+    const expect = buildExpectations(entry, flaggedExpectations, diagnostics);
+    if (seenAddresses.has(entry.address)) continue;
+    seenAddresses.add(entry.address);
+    const labels: Record<string, string> = {};
+    if (isJsonObject(entry.node.labels)) {
+      for (const [k, v] of Object.entries(entry.node.labels)) if (typeof v === 'string') labels[k] = v;
+    }
+    const region = optionalString(entry.node, 'region');
+    const instanceId = optionalString(entry.node, 'instance_id');
+    resources.push({
+      address: entry.address,
+      type: entry.spec.name,
+      name: entry.name,
+      provider: optionalString(entry.node, 'provider') ?? '',
+      ...(region !== undefined ? { region } : {}),
+      ...(instanceId !== undefined ? { instanceId } : {}),
+      labels,
+      expect,
+      location: entry.source.locate(entry.path, 'key'),
+    });
+  }
+
+  const policies: PolicyRef[] = [];
+  for (const entry of collected.policies) {
+    const location = entry.source.locate(entry.path);
+    const resolved = resolvePolicyRef(entry.node, entry.source.path);
+    if ('problem' in resolved) {
+      diagnostics.push({ location, message: resolved.problem, rule: 'policy-not-found', severity: 'error' });
+      continue;
+    }
+    policies.push({ ref: entry.node, path: resolved.path, location });
+  }
+
+  const waivers: Waiver[] = collected.waivers.map((entry) => {
+    const ticket = optionalString(entry.node, 'ticket');
+    return {
+      resource: optionalString(entry.node, 'resource') ?? '',
+      rule: optionalString(entry.node, 'rule') ?? '',
+      reason: optionalString(entry.node, 'reason') ?? '',
+      owner: optionalString(entry.node, 'owner') ?? '',
+      expires: optionalString(entry.node, 'expires') ?? '',
+      ...(ticket !== undefined ? { ticket } : {}),
+      location: entry.source.locate(entry.path),
+    };
+  });
+
+  return {
+    state: { files: collected.files.map((f) => f.source.file), providers, resources, policies, waivers },
+    diagnostics,
+  };
+}

@@ -1,0 +1,90 @@
+import type { JsonObject, JsonValue } from '../model/json.js';
+import { isJsonObject } from '../model/json.js';
+import { resourceType } from '../model/resource-types.js';
+import type { Cloud, ResourceTypeSpec } from '../model/resource-types.js';
+import type { PathSegment, YamlSource } from './load-yaml.js';
+import { CLOUDS } from './schema.js';
+
+/** One file after parsing and interpolation. */
+export interface LoadedFile {
+  readonly source: YamlSource;
+  readonly value: JsonValue;
+}
+
+export interface Entry<T> {
+  readonly source: YamlSource;
+  readonly path: readonly PathSegment[];
+  readonly node: T;
+}
+
+export interface ProviderEntry extends Entry<JsonObject> {
+  readonly cloud: Cloud;
+  readonly alias: string;
+  readonly ref: string;
+}
+
+export interface ResourceEntry extends Entry<JsonObject> {
+  readonly spec: ResourceTypeSpec;
+  readonly name: string;
+  readonly address: string;
+}
+
+/** Every block of every file, in load order, with where it came from. */
+export interface Collected {
+  readonly files: readonly LoadedFile[];
+  readonly versions: readonly Entry<JsonValue>[];
+  readonly providers: readonly ProviderEntry[];
+  readonly resources: readonly ResourceEntry[];
+  readonly waivers: readonly Entry<JsonObject>[];
+  readonly policies: readonly Entry<string>[];
+}
+
+/**
+ * Gathers the blocks of all files, skipping shapes the schema already rejected (a resource that
+ * is not a map, an unknown type) so later phases only see what they can reason about.
+ */
+export function collect(files: readonly LoadedFile[]): Collected {
+  const versions: Entry<JsonValue>[] = [];
+  const providers: ProviderEntry[] = [];
+  const resources: ResourceEntry[] = [];
+  const waivers: Entry<JsonObject>[] = [];
+  const policies: Entry<string>[] = [];
+  for (const file of files) {
+    const { source, value } = file;
+    if (!isJsonObject(value)) continue;
+    if ('version' in value) versions.push({ source, path: ['version'], node: value.version ?? null });
+    const providerBlock = value.providers;
+    if (isJsonObject(providerBlock)) {
+      for (const cloud of CLOUDS) {
+        const aliases = providerBlock[cloud];
+        if (!isJsonObject(aliases)) continue;
+        for (const [alias, node] of Object.entries(aliases)) {
+          if (!isJsonObject(node)) continue;
+          providers.push({ source, path: ['providers', cloud, alias], node, cloud, alias, ref: `${cloud}.${alias}` });
+        }
+      }
+    }
+    const resourceBlock = value.resources;
+    if (isJsonObject(resourceBlock)) {
+      for (const [typeName, byName] of Object.entries(resourceBlock)) {
+        const spec = resourceType(typeName);
+        if (!spec || !isJsonObject(byName)) continue;
+        for (const [name, node] of Object.entries(byName)) {
+          if (!isJsonObject(node)) continue;
+          resources.push({ source, path: ['resources', typeName, name], node, spec, name, address: `${typeName}.${name}` });
+        }
+      }
+    }
+    if (Array.isArray(value.waivers)) {
+      value.waivers.forEach((node, i) => {
+        if (isJsonObject(node)) waivers.push({ source, path: ['waivers', i], node });
+      });
+    }
+    if (Array.isArray(value.policies)) {
+      value.policies.forEach((node, i) => {
+        if (typeof node === 'string' && node !== '') policies.push({ source, path: ['policies', i], node });
+      });
+    }
+  }
+  return { files, versions, providers, resources, waivers, policies };
+}

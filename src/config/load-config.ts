@@ -1,0 +1,193 @@
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, relative, resolve } from 'node:path';
+import type { DesiredState } from '../model/desired-state.js';
+import type { JsonObject } from '../model/json.js';
+import type { Diagnostic, SourceLocation } from '../model/location.js';
+import { ConfigError } from '../model/errors.js';
+import { mapAjvErrors } from './ajv-errors.js';
+import { buildState } from './build-state.js';
+import { collect } from './collect.js';
+import type { LoadedFile } from './collect.js';
+import { suggestion } from './did-you-mean.js';
+import { interpolateTree } from './interpolate.js';
+import { parseYaml } from './load-yaml.js';
+import { BUILTIN_POLICY_DIR } from './policy-ref.js';
+import { readCommittedSchema } from './schema.js';
+import { SEMANTIC_RULES } from './semantic-rules.js';
+import { validateSchema } from './validate-schema.js';
+
+export interface LoadOptions {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface LoadResult {
+  /** Best effort when there are errors; use it only when no diagnostic is an error. */
+  readonly state: DesiredState;
+  readonly diagnostics: Diagnostic[];
+}
+
+const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+
+function displayName(cwd: string, absolute: string): string {
+  return relative(cwd, absolute) || basename(absolute);
+}
+
+function errorAt(file: string, rule: string, message: string): Diagnostic {
+  return { location: { file, line: 1, column: 1 }, message, rule, severity: 'error' };
+}
+
+function ioReason(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === 'ENOENT') return 'no such file or directory';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Expands the command-line paths into YAML files: a directory means its *.yaml/*.yml, sorted. */
+async function listFiles(paths: readonly string[], opts: LoadOptions, diagnostics: Diagnostic[]): Promise<string[]> {
+  const files: string[] = [];
+  const seen = new Set<string>();
+  const add = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    files.push(file);
+  };
+  for (const given of paths.length > 0 ? paths : ['.']) {
+    const absolute = resolve(opts.cwd, given);
+    const shown = displayName(opts.cwd, absolute);
+    let info;
+    try {
+      info = await stat(absolute);
+    } catch (error) {
+      diagnostics.push(errorAt(shown, 'io', `cannot read configuration: ${ioReason(error)}`));
+      continue;
+    }
+    if (!info.isDirectory()) {
+      add(absolute);
+      continue;
+    }
+    let entries: string[];
+    try {
+      entries = await readdir(absolute);
+    } catch (error) {
+      diagnostics.push(errorAt(shown, 'io', `cannot read configuration directory: ${ioReason(error)}`));
+      continue;
+    }
+    const yaml = entries.filter((e) => YAML_EXTENSIONS.has(extname(e).toLowerCase())).sort();
+    if (yaml.length === 0) diagnostics.push(errorAt(shown, 'io', 'directory contains no *.yaml or *.yml files'));
+    for (const e of yaml) add(join(absolute, e));
+  }
+  return files;
+}
+
+function key(location: SourceLocation): string {
+  return `${location.file}:${location.line}:${location.column}`;
+}
+
+/**
+ * Adds a phase's diagnostics, dropping those at a position an earlier phase already explained:
+ * a missing variable or a schema error should not also surface as its consequences.
+ */
+function addPhase(all: Diagnostic[], occupied: Set<string>, phase: readonly Diagnostic[]): void {
+  const fresh = phase.filter((d) => !occupied.has(key(d.location)));
+  for (const d of fresh) if (d.severity === 'error') occupied.add(key(d.location));
+  all.push(...fresh);
+}
+
+async function checkPolicyFiles(state: DesiredState, cwd: string): Promise<Diagnostic[]> {
+  const out: Diagnostic[] = [];
+  for (const policy of state.policies) {
+    try {
+      const info = await stat(policy.path);
+      if (info.isFile()) continue;
+    } catch {
+      // Reported below.
+    }
+    if (policy.ref.startsWith('builtin:')) {
+      const name = policy.ref.slice('builtin:'.length);
+      let packs: string[] = [];
+      try {
+        packs = (await readdir(BUILTIN_POLICY_DIR)).filter((f) => f.endsWith('.yaml')).map((f) => f.slice(0, -'.yaml'.length));
+      } catch {
+        packs = [];
+      }
+      const hint = suggestion(name, packs) || (packs.length ? `; available: ${packs.map((p) => `builtin:${p}`).join(', ')}` : '');
+      out.push({ location: policy.location, message: `unknown built-in policy pack '${name}'${hint}`, rule: 'policy-not-found', severity: 'error' });
+    } else {
+      out.push({ location: policy.location, message: `policy file not found: ${displayName(cwd, policy.path)}`, rule: 'policy-not-found', severity: 'error' });
+    }
+  }
+  return out;
+}
+
+/**
+ * Loads and validates a configuration: YAML with positions, `${env.NAME}` interpolation, the
+ * JSON Schema (ajv, all errors), then the named semantic rules. Problems come back as data,
+ * every one located `file:line:column`; nothing here throws for bad input.
+ */
+export async function loadConfig(paths: readonly string[], opts: LoadOptions): Promise<LoadResult> {
+  const diagnostics: Diagnostic[] = [];
+  const occupied = new Set<string>();
+  const early: Diagnostic[] = [];
+  const fileNames = await listFiles(paths, opts, early);
+  const loaded: LoadedFile[] = [];
+  for (const absolute of fileNames) {
+    const shown = displayName(opts.cwd, absolute);
+    let text: string;
+    try {
+      text = await readFile(absolute, 'utf8');
+    } catch (error) {
+      early.push(errorAt(shown, 'io', `cannot read configuration file: ${ioReason(error)}`));
+      continue;
+    }
+    const parsed = parseYaml(text, shown, absolute);
+    early.push(...parsed.diagnostics);
+    if (!parsed.source) continue;
+    const interpolated = interpolateTree(parsed.source, opts.env);
+    early.push(...interpolated.diagnostics);
+    loaded.push({ source: parsed.source, value: interpolated.value });
+  }
+  addPhase(diagnostics, occupied, early);
+
+  // The schema text is only needed to name allowed keys in messages: read it on the first error.
+  let schema: JsonObject | undefined;
+  const flagged = new Set<string>();
+  const schemaPhase: Diagnostic[] = [];
+  for (const file of loaded) {
+    const errors = validateSchema(file.value);
+    if (errors.length === 0) continue;
+    schema ??= readCommittedSchema();
+    const mapped = mapAjvErrors(errors, file.source, file.value, schema);
+    schemaPhase.push(...mapped.diagnostics);
+    for (const f of mapped.flaggedExpectations) flagged.add(f);
+  }
+  addPhase(diagnostics, occupied, schemaPhase);
+
+  const collected = collect(loaded);
+  const built = buildState(collected, flagged);
+  const semantic = [...built.diagnostics];
+  for (const rule of SEMANTIC_RULES) semantic.push(...rule.check({ collected, state: built.state }));
+  semantic.push(...(await checkPolicyFiles(built.state, opts.cwd)));
+  addPhase(diagnostics, occupied, semantic);
+
+  const order = new Map(fileNames.map((f, i) => [displayName(opts.cwd, f), i]));
+  diagnostics.sort(
+    (a, b) =>
+      (order.get(a.location.file) ?? -1) - (order.get(b.location.file) ?? -1) ||
+      a.location.line - b.location.line ||
+      a.location.column - b.location.column,
+  );
+  return { state: built.state, diagnostics };
+}
+
+/**
+ * `loadConfig` for commands that need a usable state: throws a ConfigError carrying every
+ * diagnostic (warnings included) when any of them is an error.
+ */
+export async function loadValidConfig(paths: readonly string[], opts: LoadOptions): Promise<DesiredState> {
+  const result = await loadConfig(paths, opts);
+  if (result.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(result.diagnostics);
+  return result.state;
+}

@@ -1,0 +1,143 @@
+import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node, Pair } from 'yaml';
+import type { JsonObject, JsonValue } from '../model/json.js';
+import type { Diagnostic, SourceLocation } from '../model/location.js';
+
+export type PathSegment = string | number;
+
+/** One parsed YAML file: its JSON value and a way back from any path to the text position. */
+export interface YamlSource {
+  /** File name as shown in diagnostics (relative to the working directory). */
+  readonly file: string;
+  /** Absolute path, for resolving paths the file names (policies). */
+  readonly path: string;
+  readonly value: JsonValue;
+  /**
+   * Position of the node at `path` — of its key when `part` is `key` and the node is a map
+   * entry. A path that does not exist resolves to the deepest existing ancestor.
+   */
+  locate(path: readonly PathSegment[], part?: 'key' | 'value'): SourceLocation;
+}
+
+export interface ParsedYaml {
+  /** Undefined when the text is not valid YAML (the diagnostics say where). */
+  readonly source: YamlSource | undefined;
+  readonly diagnostics: Diagnostic[];
+}
+
+/** Alias expansions allowed per file; a few "billion laughs" lines must not exhaust memory. */
+const MAX_ALIAS_EXPANSIONS = 1000;
+
+interface ConvertContext {
+  readonly doc: Document;
+  readonly file: string;
+  readonly at: (offset: number) => SourceLocation;
+  readonly diagnostics: Diagnostic[];
+  aliases: number;
+}
+
+function nodeOffset(node: Node | null | undefined): number | undefined {
+  return node?.range?.[0];
+}
+
+function setOwn(target: JsonObject, key: string, value: JsonValue): void {
+  // defineProperty so that a key named `__proto__` is data, not a prototype change.
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+function convert(node: unknown, ctx: ConvertContext, depth: number): JsonValue {
+  if (depth > 200) {
+    ctx.diagnostics.push(error(ctx.at(nodeOffset(node as Node) ?? 0), 'YAML nesting is too deep'));
+    return null;
+  }
+  if (isAlias(node)) {
+    ctx.aliases += 1;
+    if (ctx.aliases > MAX_ALIAS_EXPANSIONS) {
+      if (ctx.aliases === MAX_ALIAS_EXPANSIONS + 1) {
+        ctx.diagnostics.push(error(ctx.at(nodeOffset(node) ?? 0), `too many YAML alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`));
+      }
+      return null;
+    }
+    return convert(node.resolve(ctx.doc), ctx, depth + 1);
+  }
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null || v === undefined) return null;
+    if (typeof v === 'string' || typeof v === 'boolean') return v;
+    if (typeof v === 'number') return v;
+    if (typeof v === 'bigint') return Number(v);
+    // Other scalar types (dates, binary) only come from explicit tags; keep their text.
+    return String(node.source ?? JSON.stringify(v));
+  }
+  if (isMap(node)) {
+    const out: JsonObject = {};
+    for (const pair of node.items) {
+      const key = pair.key;
+      if (!isScalar(key)) {
+        ctx.diagnostics.push(error(ctx.at(nodeOffset(key as Node) ?? nodeOffset(node) ?? 0), 'map keys must be plain names'));
+        continue;
+      }
+      setOwn(out, String(key.value), convert(pair.value, ctx, depth + 1));
+    }
+    return out;
+  }
+  if (isSeq(node)) return node.items.map((item) => convert(item, ctx, depth + 1));
+  return null;
+}
+
+function error(location: SourceLocation, message: string): Diagnostic {
+  return { location, message, rule: 'yaml', severity: 'error' };
+}
+
+function findPair(node: unknown, key: string): Pair | undefined {
+  if (!isMap(node)) return undefined;
+  return node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+}
+
+/** Parses YAML text keeping node positions; syntax errors come back located, never thrown. */
+export function parseYaml(text: string, file: string, absolutePath: string = file): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
+  const at = (offset: number): SourceLocation => {
+    const pos = lineCounter.linePos(offset);
+    return { file, line: pos.line, column: pos.col };
+  };
+  const diagnostics: Diagnostic[] = doc.errors.map((e) => error(at(e.pos[0]), `YAML syntax error: ${e.message}`));
+  for (const w of doc.warnings) {
+    diagnostics.push({ location: at(w.pos[0]), message: `YAML: ${w.message}`, rule: 'yaml', severity: 'warning' });
+  }
+  if (doc.errors.length > 0) return { source: undefined, diagnostics };
+  const ctx: ConvertContext = { doc, file, at, diagnostics, aliases: 0 };
+  const value = doc.contents === null ? {} : convert(doc.contents, ctx, 0);
+  if (diagnostics.some((d) => d.severity === 'error')) return { source: undefined, diagnostics };
+
+  const locate = (path: readonly PathSegment[], part: 'key' | 'value' = 'value'): SourceLocation => {
+    let node: unknown = doc.contents;
+    let offset = nodeOffset(doc.contents) ?? 0;
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i]!;
+      if (isAlias(node)) node = node.resolve(doc);
+      if (isSeq(node) && typeof segment === 'number') {
+        const item: unknown = node.items[segment];
+        if (item === undefined) break;
+        node = item;
+        offset = nodeOffset(item as Node) ?? offset;
+        continue;
+      }
+      const pair = findPair(node, String(segment));
+      if (!pair) break;
+      const last = i === path.length - 1;
+      if (last && part === 'key') {
+        offset = nodeOffset(pair.key as Node) ?? offset;
+        break;
+      }
+      node = pair.value;
+      // An empty value (`key:`) has no text of its own: point at its key.
+      const range = (pair.value as Node | null)?.range;
+      const empty = !range || range[0] === range[1];
+      offset = (empty ? undefined : range[0]) ?? nodeOffset(pair.key as Node) ?? offset;
+    }
+    return at(offset);
+  };
+  return { source: { file, path: absolutePath, value, locate }, diagnostics };
+}

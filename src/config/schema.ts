@@ -1,0 +1,247 @@
+import { readFileSync } from 'node:fs';
+import { RESOURCE_TYPES } from '../model/resource-types.js';
+import type { AttributeSpec, Cloud, ResourceTypeSpec } from '../model/resource-types.js';
+import { OPERATORS, SEVERITIES } from '../model/desired-state.js';
+import type { Operator } from '../model/desired-state.js';
+import type { JsonObject } from '../model/json.js';
+
+/** Where the committed schema lives, relative to this module in both `src/` and `dist/`. */
+export const SCHEMA_URL = new URL('../../schemas/driftwatch.schema.json', import.meta.url);
+
+export const CLOUDS: readonly Cloud[] = ['tencentcloud', 'alicloud'];
+/**
+ * Non-blank strings. Written as a pattern rather than minLength (and enum rather than const) so
+ * that the precompiled validator needs no ajv runtime helpers.
+ */
+export const NON_BLANK = '\\S';
+export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+export const ENV_VAR_PATTERN = '^[A-Z_][A-Z0-9_]*$';
+export const RAW_ATTRIBUTE_PATTERN = '^raw\\.[A-Za-z][A-Za-z0-9_.]*$';
+export const API_ACTION_PATTERN = '^[A-Z][A-Za-z0-9]*$';
+export const REGION_PATTERN = '^[a-z]{2,}(-[a-z0-9]+)+$';
+export const PROVIDER_REF_PATTERN = `^(${CLOUDS.join('|')})\\.[A-Za-z0-9][A-Za-z0-9_-]*$`;
+export const RESOURCE_ADDRESS_PATTERN = '^[a-z][a-z0-9_]*\\.[A-Za-z0-9][A-Za-z0-9_-]*$';
+
+/** Operators whose operand is an ordered number, a timestamp, or a pattern. */
+export const INTEGER_OPERATORS: readonly Operator[] = ['at_least', 'at_most', 'greater_than', 'less_than'];
+export const TIMESTAMP_OPERATORS: readonly Operator[] = ['not_within', 'before', 'after'];
+
+/** The operators an attribute of each kind accepts (raw attributes accept all). */
+export function operatorsFor(attribute: AttributeSpec | undefined): readonly Operator[] {
+  if (attribute === undefined) return OPERATORS;
+  const common: Operator[] = ['equals', 'not_equals', 'in', 'not_in', 'present'];
+  switch (attribute.kind) {
+    case 'integer':
+      return [...common, ...INTEGER_OPERATORS];
+    case 'timestamp':
+      return ['equals', 'not_equals', 'present', ...TIMESTAMP_OPERATORS];
+    case 'string':
+      return [...common, 'matches'];
+    case 'boolean':
+      return common;
+  }
+}
+
+function valueSchema(attribute: AttributeSpec | undefined): JsonObject {
+  if (attribute === undefined) return { type: ['string', 'number', 'boolean'] };
+  switch (attribute.kind) {
+    case 'integer':
+      return { type: 'integer' };
+    case 'boolean':
+      return { type: 'boolean' };
+    case 'timestamp':
+      return { type: 'string', description: 'ISO-8601 timestamp, e.g. 2027-06-30T16:00:00Z' };
+    case 'string':
+      return attribute.values ? { type: 'string', enum: [...attribute.values] } : { type: 'string' };
+  }
+}
+
+function operandSchema(op: Operator, attribute: AttributeSpec | undefined): JsonObject {
+  const value = valueSchema(attribute);
+  switch (op) {
+    case 'equals':
+    case 'not_equals':
+      return value;
+    case 'in':
+    case 'not_in':
+      return { type: 'array', minItems: 1, items: value };
+    case 'at_least':
+    case 'at_most':
+    case 'greater_than':
+    case 'less_than':
+      return { type: 'integer' };
+    case 'not_within':
+      return { type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A duration: 90m, 12h, 30d, 2w.' };
+    case 'before':
+    case 'after':
+      return { type: 'string', description: 'ISO date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z).' };
+    case 'matches':
+      return { type: 'string', description: 'A JavaScript regular expression (unanchored unless you anchor it).' };
+    case 'present':
+      return { type: 'boolean', description: 'true: the attribute must have a value; false: it must be absent.' };
+  }
+}
+
+function expectationSchema(attribute: AttributeSpec | undefined): JsonObject {
+  const ops = operatorsFor(attribute);
+  const properties: JsonObject = {};
+  for (const op of ops) properties[op] = operandSchema(op, attribute);
+  properties.severity = { enum: [...SEVERITIES], default: 'medium' };
+  properties.description = { type: 'string' };
+  return {
+    ...(attribute?.description ? { description: `${attribute.description} (${attribute.kind})` } : {}),
+    anyOf: [
+      { ...valueSchema(attribute), description: 'Shorthand for { equals: VALUE }.' },
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties,
+        oneOf: ops.map((op) => ({ required: [op] })),
+      },
+    ],
+  };
+}
+
+/** Attributes without known values share one definition per kind, keeping the schema small. */
+function attributeSchema(attribute: AttributeSpec): JsonObject {
+  if (attribute.values) return expectationSchema(attribute);
+  return { description: `${attribute.description} (${attribute.kind})`, allOf: [{ $ref: `#/definitions/expectation_${attribute.kind}` }] };
+}
+
+const KIND_DEFINITIONS: readonly AttributeSpec[] = (['string', 'integer', 'boolean', 'timestamp'] as const).map((kind) => ({
+  name: kind,
+  kind,
+  description: '',
+}));
+
+function resourceSchema(type: ResourceTypeSpec): JsonObject {
+  const expect: JsonObject = {};
+  for (const attribute of type.attributes) expect[attribute.name] = attributeSchema(attribute);
+  const properties: JsonObject = {
+    provider: { type: 'string', pattern: PROVIDER_REF_PATTERN, description: `Provider reference ${type.cloud}.<alias>.` },
+  };
+  if (type.regional) properties.region = { type: 'string', pattern: REGION_PATTERN, description: "Region override (default: the provider's)." };
+  for (const id of type.identifiers) properties[id] = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' };
+  properties.labels = { type: 'object', additionalProperties: { type: 'string' } };
+  properties.expect = {
+    type: 'object',
+    additionalProperties: false,
+    properties: expect,
+    patternProperties: { [RAW_ATTRIBUTE_PATTERN]: { $ref: '#/definitions/expectation_raw' } },
+  };
+  return {
+    type: 'object',
+    description: type.description,
+    additionalProperties: false,
+    required: ['provider', ...type.identifiers],
+    properties,
+  };
+}
+
+const envVar = { type: 'string', pattern: ENV_VAR_PATTERN, description: 'Name of an environment variable (never the secret itself).' };
+
+/**
+ * The JSON Schema of a configuration file, generated from the resource-type catalog so that the
+ * attribute names editors offer are exactly those the engine knows. The committed
+ * `schemas/driftwatch.schema.json` must equal this (a test proves it).
+ */
+export function buildSchema(): JsonObject {
+  const resources: JsonObject = {};
+  for (const type of RESOURCE_TYPES) {
+    resources[type.name] = {
+      type: 'object',
+      propertyNames: { pattern: NAME_PATTERN },
+      additionalProperties: { $ref: `#/definitions/resource_${type.name}` },
+    };
+  }
+  const definitions: JsonObject = {
+    provider: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        region: { type: 'string', pattern: REGION_PATTERN, description: 'Default region of the resources using this provider.' },
+        site: { enum: ['china', 'intl'], default: 'china', description: 'China site or international site endpoints.' },
+        credentials: { $ref: '#/definitions/credentials' },
+        endpoint: { type: 'string', format: 'uri', pattern: '^https?://', description: 'Base URL override; http:// only for loopback.' },
+        rate_limits: {
+          type: 'object',
+          description: 'API action name -> requests per second.',
+          propertyNames: { pattern: API_ACTION_PATTERN },
+          additionalProperties: { type: 'number', exclusiveMinimum: 0, maximum: 10000 },
+        },
+      },
+    },
+    credentials: {
+      description: "Where credentials come from; default: the vendor's standard chain. Secrets are never written in YAML.",
+      oneOf: [
+        { enum: ['chain'] },
+        { enum: ['env'] },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['profile'],
+          properties: { profile: { type: 'string', pattern: NON_BLANK } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['env'],
+          properties: {
+            env: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'secret'],
+              properties: { id: envVar, secret: envVar, token: envVar },
+            },
+          },
+        },
+      ],
+    },
+    waiver: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['resource', 'rule', 'reason', 'owner', 'expires'],
+      properties: {
+        resource: { type: 'string', pattern: RESOURCE_ADDRESS_PATTERN, description: 'Address <type>.<name>.' },
+        rule: { type: 'string', pattern: NON_BLANK, description: 'An attribute with an expectation, a policy rule id, or *.' },
+        reason: { type: 'string', pattern: NON_BLANK },
+        owner: { type: 'string', pattern: NON_BLANK },
+        expires: { type: 'string', description: 'ISO date or date-time; the waiver stops applying after it.' },
+        ticket: { type: 'string' },
+      },
+    },
+  };
+  for (const kind of KIND_DEFINITIONS) definitions[`expectation_${kind.kind}`] = expectationSchema(kind);
+  definitions.expectation_raw = { description: 'A raw vendor field (raw.<VendorField>); any operator.', ...expectationSchema(undefined) };
+  for (const type of RESOURCE_TYPES) definitions[`resource_${type.name}`] = resourceSchema(type);
+  const providerMap = { type: 'object', propertyNames: { pattern: NAME_PATTERN }, additionalProperties: { $ref: '#/definitions/provider' } };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'driftwatch configuration',
+    description: 'Desired state of cloud security services (one file of a configuration; files of a directory are merged).',
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      version: { enum: [1], description: 'Configuration language version.' },
+      providers: {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(CLOUDS.map((c) => [c, providerMap])),
+      },
+      policies: { type: 'array', items: { type: 'string', pattern: NON_BLANK }, description: 'builtin:NAME or paths relative to this file.' },
+      resources: { type: 'object', additionalProperties: false, properties: resources },
+      waivers: { type: 'array', items: { $ref: '#/definitions/waiver' } },
+    },
+    definitions,
+  };
+}
+
+/** The schema text as committed (2-space JSON plus a newline). */
+export function schemaText(): string {
+  return JSON.stringify(buildSchema(), null, 2) + '\n';
+}
+
+/** Reads the committed schema that ships in the package (the one editors use too). */
+export function readCommittedSchema(): JsonObject {
+  return JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonObject;
+}

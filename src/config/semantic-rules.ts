@@ -1,0 +1,217 @@
+import type { DesiredState } from '../model/desired-state.js';
+import { isJsonObject } from '../model/json.js';
+import type { JsonValue } from '../model/json.js';
+import type { Diagnostic, SourceLocation } from '../model/location.js';
+import { formatLocation } from '../model/location.js';
+import { attributeSpec, resourceType } from '../model/resource-types.js';
+import type { Collected } from './collect.js';
+import { suggestion } from './did-you-mean.js';
+import { isIsoDateOrDateTime } from './iso-date.js';
+import type { PathSegment } from './load-yaml.js';
+import { isSecretLikeKey, SECRET_LITERAL_MESSAGE } from './secret-keys.js';
+import { PROVIDER_REF_PATTERN, RESOURCE_ADDRESS_PATTERN } from './schema.js';
+
+export interface RuleInput {
+  readonly collected: Collected;
+  readonly state: DesiredState;
+}
+
+/** A named semantic rule (changesets style): reads the whole configuration, returns problems. */
+export interface SemanticRule {
+  readonly name: string;
+  check(input: RuleInput): Diagnostic[];
+}
+
+function diag(rule: string, location: SourceLocation, message: string): Diagnostic {
+  return { location, message, rule, severity: 'error' };
+}
+
+const missingVersion: SemanticRule = {
+  name: 'missing-version',
+  check({ collected }) {
+    const first = collected.files[0];
+    if (!first || collected.versions.length > 0) return [];
+    return [diag('missing-version', { file: first.source.file, line: 1, column: 1 }, 'no file of the configuration declares `version: 1`; add it to one file')];
+  },
+};
+
+const duplicateProvider: SemanticRule = {
+  name: 'duplicate-provider',
+  check({ collected }) {
+    const first = new Map<string, SourceLocation>();
+    const out: Diagnostic[] = [];
+    for (const p of collected.providers) {
+      const location = p.source.locate(p.path, 'key');
+      const earlier = first.get(p.ref);
+      if (earlier) out.push(diag('duplicate-provider', location, `provider ${p.ref} is already declared at ${formatLocation(earlier)}`));
+      else first.set(p.ref, location);
+    }
+    return out;
+  },
+};
+
+const duplicateAddress: SemanticRule = {
+  name: 'duplicate-address',
+  check({ collected }) {
+    const first = new Map<string, SourceLocation>();
+    const out: Diagnostic[] = [];
+    for (const r of collected.resources) {
+      const location = r.source.locate(r.path, 'key');
+      const earlier = first.get(r.address);
+      if (earlier) out.push(diag('duplicate-address', location, `resource ${r.address} is already declared at ${formatLocation(earlier)}`));
+      else first.set(r.address, location);
+    }
+    return out;
+  },
+};
+
+const PROVIDER_REF = new RegExp(PROVIDER_REF_PATTERN);
+
+function article(word: string): string {
+  return `${/^[aeiou]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+/** provider-cloud-mismatch and unknown-provider: one message per reference, the more specific first. */
+const providerReference: SemanticRule = {
+  name: 'unknown-provider',
+  check({ collected, state }) {
+    const refs = state.providers.map((p) => p.ref);
+    const out: Diagnostic[] = [];
+    for (const r of collected.resources) {
+      const ref = r.node.provider;
+      if (typeof ref !== 'string' || !PROVIDER_REF.test(ref)) continue; // the schema reported it
+      const location = r.source.locate([...r.path, 'provider']);
+      const cloud = ref.slice(0, ref.indexOf('.'));
+      if (cloud !== r.spec.cloud) {
+        const sameCloud = refs.filter((x) => x.startsWith(`${r.spec.cloud}.`));
+        out.push(
+          diag(
+            'provider-cloud-mismatch',
+            location,
+            `${r.address} is ${article(r.spec.cloud)} resource but provider ${ref} is ${article(cloud)} provider` +
+              (sameCloud.length > 0 ? `; use one of: ${sameCloud.join(', ')}` : `; declare a provider under providers.${r.spec.cloud}`),
+          ),
+        );
+        continue;
+      }
+      if (!refs.includes(ref)) {
+        const hint = suggestion(ref, refs);
+        out.push(diag('unknown-provider', location, `unknown provider '${ref}' for ${r.address}${hint || (refs.length ? `; declared: ${refs.join(', ')}` : '; no providers are declared')}`));
+      }
+    }
+    return out;
+  },
+};
+
+const missingRegion: SemanticRule = {
+  name: 'missing-region',
+  check({ collected, state }) {
+    const out: Diagnostic[] = [];
+    for (const r of collected.resources) {
+      // The TCSS API is account-wide (its region header is optional); the others need one.
+      if (!r.spec.regional || r.spec.name === 'tencentcloud_tcss_subscription' || typeof r.node.region === 'string') continue;
+      const provider = state.providers.find((p) => p.ref === r.node.provider);
+      if (!provider || provider.region !== undefined) continue;
+      out.push(diag('missing-region', r.source.locate(r.path, 'key'), `${r.address} needs a region: set 'region' on it or on provider ${provider.ref}`));
+    }
+    return out;
+  },
+};
+
+function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+const insecureEndpoint: SemanticRule = {
+  name: 'endpoint-insecure',
+  check({ collected }) {
+    const out: Diagnostic[] = [];
+    for (const p of collected.providers) {
+      const endpoint = p.node.endpoint;
+      if (typeof endpoint !== 'string' || !/^https?:\/\//.test(endpoint)) continue;
+      const location = p.source.locate([...p.path, 'endpoint']);
+      let url: URL;
+      try {
+        url = new URL(endpoint);
+      } catch {
+        out.push(diag('endpoint-insecure', location, `endpoint of provider ${p.ref} is not a valid URL`));
+        continue;
+      }
+      if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+        out.push(diag('endpoint-insecure', location, `endpoint of provider ${p.ref} uses plain http:// to a non-loopback host; use https:// (http:// is allowed only for localhost)`));
+      }
+    }
+    return out;
+  },
+};
+
+function secretKeys(value: JsonValue, path: PathSegment[], inEnv: boolean, out: PathSegment[][]): void {
+  if (!isJsonObject(value)) return;
+  for (const [key, child] of Object.entries(value)) {
+    const allowed = inEnv && (key === 'id' || key === 'secret' || key === 'token');
+    if (!allowed && isSecretLikeKey(key)) out.push([...path, key]);
+    secretKeys(child, [...path, key], path[path.length - 1] === 'credentials' && key === 'env', out);
+  }
+}
+
+const credentialsLiteral: SemanticRule = {
+  name: 'credentials-literal',
+  check({ collected }) {
+    const out: Diagnostic[] = [];
+    for (const p of collected.providers) {
+      const found: PathSegment[][] = [];
+      secretKeys(p.node, [...p.path], false, found);
+      for (const path of found) {
+        out.push(diag('credentials-literal', p.source.locate(path, 'key'), `'${String(path[path.length - 1])}' in provider ${p.ref}: ${SECRET_LITERAL_MESSAGE}`));
+      }
+    }
+    return out;
+  },
+};
+
+const ADDRESS = new RegExp(RESOURCE_ADDRESS_PATTERN);
+
+const waiverTarget: SemanticRule = {
+  name: 'waiver-target',
+  check({ collected, state }) {
+    const out: Diagnostic[] = [];
+    const addresses = state.resources.map((r) => r.address);
+    for (const w of collected.waivers) {
+      const { resource, rule, expires } = w.node;
+      const at = (key: string): SourceLocation => w.source.locate([...w.path, key]);
+      const n = Number(w.path[1]) + 1;
+      if (typeof expires === 'string' && !isIsoDateOrDateTime(expires)) {
+        out.push(diag('malformed-date', at('expires'), `waiver #${n}: malformed expires '${expires}'; write an ISO date or date-time with a zone (e.g. 2027-01-31)`));
+      }
+      if (typeof resource !== 'string' || !ADDRESS.test(resource)) continue; // the schema reported it
+      const target = state.resources.find((r) => r.address === resource);
+      if (!target) {
+        out.push(diag('waiver-target', at('resource'), `waiver #${n} points at unknown resource '${resource}'${suggestion(resource, addresses)}`));
+        continue;
+      }
+      if (typeof rule !== 'string' || rule === '' || rule === '*' || /[.-]/.test(rule)) continue;
+      if (target.expect.some((e) => e.attribute === rule)) continue;
+      const spec = resourceType(target.type);
+      const expected = target.expect.map((e) => e.attribute);
+      const message =
+        spec && attributeSpec(spec, rule)
+          ? `waiver #${n}: ${resource} has no expectation on '${rule}' to waive`
+          : `waiver #${n}: rule '${rule}' is neither an attribute with an expectation on ${resource}, a policy rule id (containing '.' or '-'), nor '*'${suggestion(rule, expected)}`;
+      out.push(diag('waiver-target', at('rule'), message));
+    }
+    return out;
+  },
+};
+
+/** The semantic rules, run in this order after the schema phase. */
+export const SEMANTIC_RULES: readonly SemanticRule[] = [
+  missingVersion,
+  duplicateProvider,
+  duplicateAddress,
+  providerReference,
+  missingRegion,
+  insecureEndpoint,
+  credentialsLiteral,
+  waiverTarget,
+];
+
