@@ -108,3 +108,9 @@ export interface ResourceTypeDefinition {
    */
   normalize(response: ApiResponse, resource: ResourceConfig): Normalized;
 }
+
+/**
+ * Sends one logical call for a provider: credentials, endpoint, pacing, signing and retries are
+ * the HTTP layer's business. Resolves with a success body or rejects with an ApiError.
+ */
+export type ExecuteCall = (call: ApiCall, provider: ProviderConfig, signal?: AbortSignal) => Promise<ApiResponse>;

@@ -1,0 +1,208 @@
+import { Document } from 'yaml';
+import type { YAMLMap } from 'yaml';
+import type { CredentialSource, ProviderConfig } from '../model/desired-state.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
+import { RESOURCE_TYPES, attributeSpec, resourceType } from '../model/resource-types.js';
+import type { AttributeSpec, ResourceTypeName } from '../model/resource-types.js';
+
+/**
+ * `driftwatch import`: turns what is live into a desired-state file a team can review and commit.
+ * Pure: the caller reads the status and writes the text.
+ */
+
+export interface ImportObservation {
+  readonly type: ResourceTypeName;
+  /** Resource name (the part after `<type>.` in the address). */
+  readonly name: string;
+  readonly instanceId?: string;
+  readonly region?: string;
+  /** Normalized attributes as observed. */
+  readonly attributes: JsonObject;
+}
+
+export interface ImportYamlInput {
+  readonly provider: ProviderConfig;
+  readonly observations: readonly ImportObservation[];
+  /** When the status was read (ISO-8601). */
+  readonly readAt: string;
+  /** Where it was read from (base URL, no credentials). */
+  readonly endpoint: string;
+  /** `$schema` for editors, relative to the written file; defaults to DEFAULT_SCHEMA_REF. */
+  readonly schemaRef?: string;
+}
+
+/** Where the schema is when driftwatch is a dependency of the project the file is written into. */
+export const DEFAULT_SCHEMA_REF = './node_modules/driftwatch/schemas/driftwatch.schema.json';
+
+/** The window written for every expiry: renewals are usually due a month ahead. */
+export const EXPIRY_WINDOW = '30d';
+const EXPIRY_WINDOW_MS = 30 * 86_400_000;
+
+/**
+ * Which attributes become expectations. Only settings and states a team decides on; counters
+ * (cores, CMKs, certificates issued) change daily and would make the file drift by tomorrow, and
+ * expiries become a `not_within` window rather than today's date.
+ */
+const IMPORTED: Readonly<Record<ResourceTypeName, readonly { readonly attribute: string; readonly expiry?: true }[]>> = {
+  tencentcloud_kms_service: [
+    { attribute: 'service_enabled' },
+    { attribute: 'service_state' },
+    { attribute: 'edition' },
+    { attribute: 'auto_renew' },
+    { attribute: 'expires_at', expiry: true },
+  ],
+  tencentcloud_tcss_subscription: [
+    { attribute: 'state' },
+    { attribute: 'edition' },
+    { attribute: 'auto_renew' },
+    { attribute: 'expires_at', expiry: true },
+  ],
+  alicloud_kms_instance: [
+    { attribute: 'status' },
+    { attribute: 'charge_type' },
+    { attribute: 'log_enabled' },
+    { attribute: 'expires_at', expiry: true },
+  ],
+  alicloud_cas_private_ca: [
+    { attribute: 'status' },
+    { attribute: 'ca_type' },
+    { attribute: 'certificate_expires_at', expiry: true },
+    { attribute: 'instance_expires_at', expiry: true },
+  ],
+};
+
+/**
+ * Whether an observed value can be written as an expectation: known (not null), of the
+ * attribute's kind, and for an enumeration one of its documented values — an undocumented raw
+ * value would make the expectation unknown on every run.
+ */
+function usable(spec: AttributeSpec, value: JsonValue | undefined): value is string | number | boolean {
+  if (value === undefined || value === null) return false;
+  switch (spec.kind) {
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value);
+    case 'timestamp':
+      return typeof value === 'string' && !Number.isNaN(Date.parse(value));
+    case 'string':
+      return typeof value === 'string' && (spec.values === undefined || spec.values.includes(value));
+  }
+}
+
+function credentialsNode(doc: Document, source: CredentialSource): unknown {
+  switch (source.kind) {
+    case 'chain':
+      return undefined;
+    case 'profile':
+      return doc.createNode({ profile: source.profile });
+    case 'env': {
+      const names: Record<string, string> = {};
+      if (source.id !== undefined) names['id'] = source.id;
+      if (source.secret !== undefined) names['secret'] = source.secret;
+      if (source.token !== undefined) names['token'] = source.token;
+      return Object.keys(names).length === 0 ? 'env' : doc.createNode({ env: names });
+    }
+  }
+}
+
+function providerNode(doc: Document, provider: ProviderConfig): YAMLMap {
+  const node = doc.createNode({}) as YAMLMap;
+  if (provider.region !== undefined) node.set('region', provider.region);
+  // Alibaba's site is the default (china) unless stated; Tencent's is written out because it picks the host.
+  if (provider.cloud === 'tencentcloud' || provider.site !== 'china') node.set('site', provider.site);
+  const credentials = credentialsNode(doc, provider.credentials);
+  if (credentials !== undefined) node.set('credentials', credentials);
+  if (provider.endpoint !== undefined) node.set('endpoint', provider.endpoint);
+  const limits = Object.keys(provider.rateLimits).sort();
+  if (limits.length > 0) node.set('rate_limits', doc.createNode(Object.fromEntries(limits.map((k) => [k, provider.rateLimits[k]]))));
+  return node;
+}
+
+function uniqueName(taken: Set<string>, name: string): string {
+  let candidate = name;
+  for (let i = 2; taken.has(candidate); i++) candidate = `${name}-${i}`;
+  taken.add(candidate);
+  return candidate;
+}
+
+function expectNode(doc: Document, observation: ImportObservation, readAtMs: number): YAMLMap {
+  const spec = resourceType(observation.type);
+  const node = doc.createNode({}) as YAMLMap;
+  if (!spec) return node;
+  for (const { attribute, expiry } of IMPORTED[observation.type]) {
+    const attr = attributeSpec(spec, attribute);
+    const value = observation.attributes[attribute];
+    if (!attr || !usable(attr, value)) continue;
+    if (expiry && typeof value === 'string') {
+      const window = doc.createNode({ not_within: EXPIRY_WINDOW }) as YAMLMap;
+      window.flow = true;
+      const soon = !Number.isNaN(readAtMs) && Date.parse(value) - readAtMs <= EXPIRY_WINDOW_MS;
+      window.comment = soon ? ` read: ${value} (already within ${EXPIRY_WINDOW}: fails until renewed)` : ` read: ${value}`;
+      node.set(attribute, window);
+    } else {
+      node.set(attribute, value);
+    }
+  }
+  if (node.items.length === 0) {
+    // Flow style puts the note on the same line (`expect: {} # …`) instead of under a lone `{}`.
+    node.flow = true;
+    node.comment = ' no stable attribute could be read; add expectations by hand';
+  }
+  return node;
+}
+
+function resourceNode(doc: Document, input: ImportYamlInput, observation: ImportObservation, readAtMs: number): YAMLMap {
+  const spec = resourceType(observation.type);
+  const node = doc.createNode({ provider: input.provider.ref }) as YAMLMap;
+  if (observation.instanceId !== undefined) node.set('instance_id', observation.instanceId);
+  if (spec?.regional && observation.region !== undefined && observation.region !== input.provider.region) {
+    node.set('region', observation.region);
+  }
+  node.set('expect', expectNode(doc, observation, readAtMs));
+  return node;
+}
+
+/**
+ * Desired-state YAML for what was observed: the provider block, one resource per observation with
+ * its current settings as expectations and `not_within: 30d` on expiries, and comments recording
+ * when and where the status was read. Resource types follow the catalog order; names keep the
+ * input order (a repeated name gets `-2`, `-3`, …).
+ */
+export function renderImportYaml(input: ImportYamlInput): string {
+  const doc = new Document({ version: 1 });
+  const schemaRef = input.schemaRef ?? DEFAULT_SCHEMA_REF;
+  doc.commentBefore = [
+    ` yaml-language-server: $schema=${schemaRef}`,
+    ' (the $schema path is relative to this file: point it at schemas/driftwatch.schema.json of the installed driftwatch)',
+    '',
+    ` Written by \`driftwatch import\` from provider ${input.provider.ref},`,
+    ` read at ${input.readAt} from ${input.endpoint}.`,
+    ' Each expectation is the value read then, not a recommendation: review before committing.',
+  ].join('\n');
+
+  const providers = doc.createNode({}) as YAMLMap;
+  const cloudNode = doc.createNode({}) as YAMLMap;
+  cloudNode.set(input.provider.alias, providerNode(doc, input.provider));
+  providers.set(input.provider.cloud, cloudNode);
+  doc.set('providers', providers);
+
+  const readAtMs = Date.parse(input.readAt);
+  const resources = doc.createNode({}) as YAMLMap;
+  for (const type of RESOURCE_TYPES) {
+    const ofType = input.observations.filter((o) => o.type === type.name);
+    if (ofType.length === 0) continue;
+    const typeNode = doc.createNode({}) as YAMLMap;
+    const taken = new Set<string>();
+    for (const observation of ofType) {
+      typeNode.set(uniqueName(taken, observation.name), resourceNode(doc, input, observation, readAtMs));
+    }
+    resources.set(type.name, typeNode);
+  }
+  if (resources.items.length === 0) {
+    resources.flow = true;
+    resources.comment = ' nothing was found to import';
+  }
+  doc.set('resources', resources);
+  return doc.toString({ lineWidth: 0 });
+}

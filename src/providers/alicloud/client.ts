@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { isJsonObject } from '../../model/json.js';
+import type { ApiResponse } from '../types.js';
+import type { AttemptInput } from '../http/attempt.js';
+import { callContext, endpointLabel } from '../http/attempt.js';
+import { httpStatusError, invalidResponse, parseRetryAfterMs, transportError, vendorError } from '../http/classify.js';
+import type { HttpResponse } from '../http/http-client.js';
+import { percentEncode } from '../encoding.js';
+import { signAcs3 } from './sign-acs3.js';
+import { signRpc } from './sign-rpc.js';
+
+/**
+ * One signed Alibaba Cloud RPC-style request (cloud-apis.md §2): POST to `/` with the action's
+ * parameters in the query and an empty body. ACS3-HMAC-SHA256 (headers) is the default, as in the
+ * current official SDKs; the V2 HMAC-SHA1 query signature is kept for gateways and proxies that
+ * only speak it. Every attempt gets a fresh nonce and date, so a retry is never a replay.
+ */
+export type AlibabaSignatureMode = 'acs3' | 'rpc';
+
+export interface AlibabaAttemptInput extends AttemptInput {
+  readonly signature?: AlibabaSignatureMode;
+  /** Nonce source (tests pin it); default crypto.randomUUID. */
+  readonly nonce?: () => string;
+}
+
+/** `yyyy-MM-ddTHH:mm:ssZ` — the gateway wants whole seconds. */
+export function alibabaTimestamp(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
+}
+
+/** The action's own parameters, plus RegionId for KMS (its endpoint is regional and the simulator filters by it). */
+export function alibabaParams(input: Pick<AttemptInput, 'call' | 'region'>): Record<string, string> {
+  const params: Record<string, string> = { ...(input.call.params ?? {}) };
+  if (input.call.product === 'kms' && input.region !== undefined && params.RegionId === undefined) params.RegionId = input.region;
+  return params;
+}
+
+function withQuery(endpoint: URL, query: string): URL {
+  const url = new URL(endpoint.href);
+  url.search = query === '' ? '' : `?${query}`;
+  return url;
+}
+
+interface Prepared {
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+}
+
+function prepareAcs3(input: AlibabaAttemptInput, params: Record<string, string>, nonce: string, date: string): Prepared {
+  const { call, credentials, endpoint } = input;
+  const headers: Record<string, string> = {
+    host: endpoint.host,
+    'x-acs-action': call.action,
+    'x-acs-version': call.version,
+    'x-acs-date': date,
+    'x-acs-signature-nonce': nonce,
+    accept: 'application/json',
+  };
+  if (credentials.token !== undefined && credentials.token !== '') {
+    // Every x-acs-* header is signed (pitfall 6), these two included.
+    headers['x-acs-security-token'] = credentials.token;
+    headers['x-acs-accesskey-id'] = credentials.id;
+  }
+  const signed = signAcs3({
+    method: 'POST',
+    pathname: '/',
+    query: params,
+    headers,
+    body: '',
+    accessKeyId: credentials.id,
+    accessKeySecret: credentials.secret,
+  });
+  const query = Object.keys(params)
+    .sort()
+    .map((name) => `${percentEncode(name)}=${percentEncode(params[name] ?? '')}`)
+    .join('&');
+  return { url: withQuery(endpoint, query), headers: signed.headers };
+}
+
+function prepareRpc(input: AlibabaAttemptInput, params: Record<string, string>, nonce: string, date: string): Prepared {
+  const { call, credentials, endpoint } = input;
+  const all: Record<string, string> = {
+    ...params,
+    Action: call.action,
+    Version: call.version,
+    // The V2 default is XML (pitfall 13).
+    Format: 'JSON',
+    AccessKeyId: credentials.id,
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureVersion: '1.0',
+    SignatureNonce: nonce,
+    Timestamp: date,
+  };
+  if (credentials.token !== undefined && credentials.token !== '') all.SecurityToken = credentials.token;
+  const signed = signRpc({ method: 'POST', params: all, accessKeySecret: credentials.secret });
+  return { url: withQuery(endpoint, signed.query), headers: { host: endpoint.host, accept: 'application/json' } };
+}
+
+function parseJson(response: HttpResponse): unknown {
+  try {
+    return JSON.parse(response.body);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiResponse> {
+  const { endpoint, redactor } = input;
+  const ctx = callContext(input);
+  const params = alibabaParams(input);
+  const nonce = (input.nonce ?? randomUUID)();
+  const date = alibabaTimestamp(input.now());
+  const prepared = input.signature === 'rpc' ? prepareRpc(input, params, nonce, date) : prepareAcs3(input, params, nonce, date);
+
+  let response: HttpResponse;
+  try {
+    response = await input.http.send({ url: prepared.url, method: 'POST', headers: prepared.headers, body: '', signal: input.signal });
+  } catch (err) {
+    throw transportError(err, ctx, redactor);
+  }
+
+  const parsed = parseJson(response);
+  const requestId = isJsonObject(parsed) && typeof parsed.RequestId === 'string' && parsed.RequestId !== '' ? parsed.RequestId : null;
+  if (response.status < 200 || response.status >= 300) {
+    const retryAfterMs = parseRetryAfterMs(response.headers['x-acs-retry-after']);
+    // Alibaba's codes decide, not the status: the same code comes with 400, 403 or 404 depending on the product.
+    if (isJsonObject(parsed) && typeof parsed.Code === 'string' && parsed.Code !== '') {
+      throw vendorError(
+        {
+          code: parsed.Code,
+          message: typeof parsed.Message === 'string' ? parsed.Message : '',
+          requestId,
+          httpStatus: response.status,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        },
+        ctx,
+        redactor,
+      );
+    }
+    throw httpStatusError(response.status, ctx, redactor, requestId, retryAfterMs);
+  }
+  if (!isJsonObject(parsed)) {
+    throw invalidResponse(`the body is not a JSON object (${response.body.length} bytes)`, ctx, redactor, null, response.status);
+  }
+  if (requestId === null) throw invalidResponse('the body has no RequestId', ctx, redactor, null, response.status);
+
+  return {
+    body: parsed,
+    requestId,
+    attempts: input.attempt,
+    endpoint: endpointLabel(endpoint),
+    receivedAt: new Date(input.now()).toISOString(),
+  };
+}

@@ -1,0 +1,258 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CredentialSource } from '../../model/desired-state.js';
+import { CredentialsError } from '../../model/errors.js';
+import type { CredentialContext } from '../credentials.js';
+import { resolveAlibabaCredentials } from './credentials.js';
+
+const HOME = '/home/tester';
+const SECRET = 'canary-secret-ALI-61c2';
+const TOKEN = 'canary-token-ALI-d04e';
+const CHAIN: CredentialSource = { kind: 'chain' };
+
+function ctx(env: Record<string, string | undefined>, files: Record<string, string> = {}): CredentialContext {
+  const byPath = new Map(Object.entries(files).map(([rel, text]) => [path.join(HOME, rel), text]));
+  return { env, homeDir: HOME, readFile: (file) => byPath.get(file) };
+}
+
+function failure(fn: () => unknown): CredentialsError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CredentialsError) {
+      // Every error, however printed, must keep the secret out (design.md §10).
+      for (const text of [error.message, error.hint ?? '', JSON.stringify(error), inspect(error), String(error.stack)]) {
+        expect(text).not.toContain(SECRET);
+        expect(text).not.toContain(TOKEN);
+      }
+      expect(error.code).toBe('DW_CREDENTIALS');
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected a CredentialsError');
+}
+
+function expectHidden(creds: object): void {
+  // The object defines toString; the Credentials interface just does not declare it.
+  const printable = creds as { toString(): string };
+  for (const text of [JSON.stringify(creds), inspect(creds), String(printable)]) {
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(TOKEN);
+  }
+}
+
+function cliConfig(current: string | undefined, profiles: Record<string, unknown>[]): string {
+  return JSON.stringify({ ...(current === undefined ? {} : { current }), profiles, meta_path: '' });
+}
+
+const AK_PROFILE = { name: 'default', mode: 'AK', access_key_id: 'LTAICLI', access_key_secret: SECRET, region_id: 'cn-hangzhou' };
+const STS_PROFILE = { name: 'sts', mode: 'StsToken', access_key_id: 'STS.CLI', access_key_secret: SECRET, sts_token: TOKEN };
+const INI = `[default]\ntype = access_key\naccess_key_id = LTAIINI\naccess_key_secret = ${SECRET}\n\n[prod]\ntype = access_key\naccess_key_id = LTAIPROD\naccess_key_secret = ${SECRET}\n`;
+
+describe('resolveAlibabaCredentials: environment', () => {
+  it('reads ALIBABA_CLOUD_ACCESS_KEY_ID / _SECRET / _SECURITY_TOKEN', () => {
+    const creds = resolveAlibabaCredentials(
+      CHAIN,
+      ctx({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'STS.ENV', ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN }),
+    );
+    expect(creds).toMatchObject({ id: 'STS.ENV', source: 'env ALIBABA_CLOUD_ACCESS_KEY_ID' });
+    expect(creds.secret).toBe(SECRET);
+    expect(creds.token).toBe(TOKEN);
+    expectHidden(creds);
+  });
+
+  it('accepts the aliyun CLI spellings ALIBABACLOUD_* and ALICLOUD_*, first set wins', () => {
+    const creds = resolveAlibabaCredentials(CHAIN, ctx({ ALICLOUD_ACCESS_KEY_ID: 'LTAIALI', ALIBABACLOUD_ACCESS_KEY_SECRET: SECRET, ALICLOUD_ACCESS_KEY_SECRET: 'x' }));
+    expect(creds).toMatchObject({ id: 'LTAIALI', source: 'env ALICLOUD_ACCESS_KEY_ID' });
+    expect(creds.secret).toBe(SECRET);
+    expect(creds.token).toBeUndefined();
+  });
+
+  it('wins over the profile files', () => {
+    const creds = resolveAlibabaCredentials(
+      CHAIN,
+      ctx({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIENV', ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]) }),
+    );
+    expect(creds.id).toBe('LTAIENV');
+  });
+
+  it('rejects half-set variables, naming what is missing', () => {
+    expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIENV' }))).message).toBe(
+      'ALIBABA_CLOUD_ACCESS_KEY_ID is set but none of ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABACLOUD_ACCESS_KEY_SECRET, ALICLOUD_ACCESS_KEY_SECRET is',
+    );
+    expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({ ALICLOUD_ACCESS_KEY_SECRET: SECRET }))).message).toMatch(
+      /^ALICLOUD_ACCESS_KEY_SECRET is set but none of ALIBABA_CLOUD_ACCESS_KEY_ID/,
+    );
+    expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN }))).message).toBe(
+      'ALIBABA_CLOUD_SECURITY_TOKEN is set but no access key id and secret are',
+    );
+  });
+});
+
+describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
+  it('uses the current profile (mode AK)', () => {
+    const creds = resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [STS_PROFILE, AK_PROFILE]) }));
+    expect(creds).toMatchObject({ id: 'LTAICLI', source: '~/.aliyun/config.json profile default' });
+    expect(creds.token).toBeUndefined();
+  });
+
+  it('uses ALIBABA_CLOUD_PROFILE over current, and reads StsToken profiles with their token', () => {
+    const creds = resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_PROFILE: 'sts' }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE, STS_PROFILE]) }));
+    expect(creds).toMatchObject({ id: 'STS.CLI', source: '~/.aliyun/config.json profile sts' });
+    expect(creds.token).toBe(TOKEN);
+    expectHidden(creds);
+  });
+
+  it('ignores an sts_token left in an AK profile', () => {
+    const creds = resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, sts_token: TOKEN }]) }));
+    expect(creds.token).toBeUndefined();
+  });
+
+  it('reports unsupported modes clearly', () => {
+    for (const mode of ['RamRoleArn', 'EcsRamRole', 'OIDC', 'CloudSSO']) {
+      const error = failure(() =>
+        resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, mode }]) })),
+      );
+      expect(error.message).toBe(`~/.aliyun/config.json profile default uses mode ${mode}, which driftwatch does not support`);
+    }
+  });
+
+  it('rejects half-set profiles and StsToken profiles without a token', () => {
+    expect(
+      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, access_key_id: '' }]) })))
+        .message,
+    ).toBe('~/.aliyun/config.json profile default has access_key_secret but no access_key_id');
+    expect(
+      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('sts', [{ ...STS_PROFILE, sts_token: '' }]) }))).message,
+    ).toBe('~/.aliyun/config.json profile sts (mode StsToken) has no sts_token');
+  });
+
+  it('reports broken JSON without quoting the file', () => {
+    const error = failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': `{"profiles":[{"access_key_secret":"${SECRET}"` })));
+    expect(error.message).toBe('~/.aliyun/config.json is not valid JSON');
+  });
+
+  it('can be skipped with ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true', () => {
+    const creds = resolveAlibabaCredentials(
+      CHAIN,
+      ctx({ ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'TRUE' }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]), '.alibabacloud/credentials': INI }),
+    );
+    expect(creds.id).toBe('LTAIINI');
+  });
+});
+
+describe('resolveAlibabaCredentials: ~/.alibabacloud/credentials', () => {
+  it('reads the default section of type access_key', () => {
+    const creds = resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': INI }));
+    expect(creds).toMatchObject({ id: 'LTAIINI', source: '~/.alibabacloud/credentials [default]' });
+    expect(creds.secret).toBe(SECRET);
+  });
+
+  it('falls through from a config.json without the profile', () => {
+    const creds = resolveAlibabaCredentials(
+      CHAIN,
+      ctx({ ALIBABA_CLOUD_PROFILE: 'prod' }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]), '.alibabacloud/credentials': INI }),
+    );
+    expect(creds).toMatchObject({ id: 'LTAIPROD', source: '~/.alibabacloud/credentials [prod]' });
+  });
+
+  it('honours ALIBABA_CLOUD_CREDENTIALS_FILE, and fails when it points nowhere', () => {
+    const file = path.join(HOME, 'ali.ini');
+    const creds = resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_CREDENTIALS_FILE: file }, { 'ali.ini': INI }));
+    expect(creds).toMatchObject({ id: 'LTAIINI', source: `${file} [default]` });
+    expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_CREDENTIALS_FILE: '/nope' }, { '.alibabacloud/credentials': INI }))).message).toBe(
+      'ALIBABA_CLOUD_CREDENTIALS_FILE names /nope, which cannot be read',
+    );
+  });
+
+  it('reports unsupported types, a missing type and half-set sections', () => {
+    expect(
+      failure(() =>
+        resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': '[default]\ntype = ram_role_arn\naccess_key_id = a\naccess_key_secret = b\n' })),
+      ).message,
+    ).toBe('~/.alibabacloud/credentials [default] has type ram_role_arn, which driftwatch does not support');
+    expect(
+      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': `[default]\naccess_key_id = a\naccess_key_secret = ${SECRET}\n` })))
+        .message,
+    ).toBe('~/.alibabacloud/credentials [default] has no type');
+    expect(
+      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': `[default]\ntype = access_key\naccess_key_secret = ${SECRET}\n` })))
+        .message,
+    ).toBe('~/.alibabacloud/credentials [default] has access_key_secret but no access_key_id');
+  });
+});
+
+describe('resolveAlibabaCredentials: named sources', () => {
+  const files = {
+    '.aliyun/config.json': cliConfig('default', [AK_PROFILE, { ...AK_PROFILE, name: 'ops', access_key_id: 'LTAIOPS' }]),
+    '.alibabacloud/credentials': INI,
+  };
+  const env = { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIENV', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'envsecret', ALIBABA_CLOUD_PROFILE: 'default' };
+
+  it('{ profile } reads the named profile from config.json, then the INI file, never the environment', () => {
+    expect(resolveAlibabaCredentials({ kind: 'profile', profile: 'ops' }, ctx(env, files)).id).toBe('LTAIOPS');
+    expect(resolveAlibabaCredentials({ kind: 'profile', profile: 'prod' }, ctx(env, files)).id).toBe('LTAIPROD');
+    expect(failure(() => resolveAlibabaCredentials({ kind: 'profile', profile: 'none' }, ctx(env, files))).message).toBe(
+      'no Alibaba Cloud credentials found; tried ~/.aliyun/config.json profile none, ~/.alibabacloud/credentials [none]',
+    );
+  });
+
+  it('{ env } with names reads exactly those variables', () => {
+    const source: CredentialSource = { kind: 'env', id: 'MY_AK', secret: 'MY_SK' };
+    const creds = resolveAlibabaCredentials(source, ctx({ ...env, MY_AK: 'LTAIMINE', MY_SK: SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN }, files));
+    expect(creds).toMatchObject({ id: 'LTAIMINE', source: 'env MY_AK' });
+    expect(creds.token).toBeUndefined();
+    expect(failure(() => resolveAlibabaCredentials(source, ctx(env, files))).message).toBe(
+      'no Alibaba Cloud credentials found; tried environment variables MY_AK, MY_SK',
+    );
+    const withToken: CredentialSource = { kind: 'env', id: 'MY_AK', secret: 'MY_SK', token: 'MY_TOKEN' };
+    expect(failure(() => resolveAlibabaCredentials(withToken, ctx({ MY_AK: 'a', MY_SK: SECRET }))).message).toBe('environment variable MY_TOKEN is not set');
+    expect(resolveAlibabaCredentials(withToken, ctx({ MY_AK: 'a', MY_SK: SECRET, MY_TOKEN: TOKEN })).token).toBe(TOKEN);
+  });
+
+  it('{ env } without names reads the standard variables and never the files', () => {
+    expect(failure(() => resolveAlibabaCredentials({ kind: 'env' }, ctx({}, files))).message).toMatch(
+      /^no Alibaba Cloud credentials found; tried environment variables ALIBABA_CLOUD_ACCESS_KEY_ID, .*ALICLOUD_SECURITY_TOKEN$/,
+    );
+  });
+});
+
+describe('resolveAlibabaCredentials: nothing found', () => {
+  it('names every variable and file tried', () => {
+    const error = failure(() => resolveAlibabaCredentials(CHAIN, ctx({})));
+    expect(error.message).toBe(
+      'no Alibaba Cloud credentials found; tried environment variables ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABACLOUD_ACCESS_KEY_ID, ' +
+        'ALICLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABACLOUD_ACCESS_KEY_SECRET, ALICLOUD_ACCESS_KEY_SECRET, ' +
+        'ALIBABA_CLOUD_SECURITY_TOKEN, ALIBABACLOUD_SECURITY_TOKEN, ALICLOUD_SECURITY_TOKEN, ~/.aliyun/config.json, ~/.alibabacloud/credentials',
+    );
+  });
+});
+
+describe('resolveAlibabaCredentials with real files', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads config.json from a temporary home directory', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'dw-ali-cred-'));
+    dirs.push(home);
+    mkdirSync(path.join(home, '.aliyun'));
+    writeFileSync(path.join(home, '.aliyun', 'config.json'), cliConfig('sts', [AK_PROFILE, STS_PROFILE]), { mode: 0o600 });
+    const readFile = (file: string): string | undefined => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const creds = resolveAlibabaCredentials(CHAIN, { env: {}, homeDir: home, readFile });
+    expect(creds).toMatchObject({ id: 'STS.CLI', source: '~/.aliyun/config.json profile sts' });
+    expect(creds.token).toBe(TOKEN);
+    expectHidden(creds);
+  });
+});

@@ -1,0 +1,276 @@
+import type { ProviderConfig } from '../model/desired-state.js';
+import { CredentialsError } from '../model/errors.js';
+import type { ObservationError } from '../model/observation.js';
+import type { Redactor } from '../model/redactor.js';
+import { callAlibaba } from './alicloud/client.js';
+import type { AlibabaSignatureMode } from './alicloud/client.js';
+import { percentEncode } from './encoding.js';
+import { EndpointError, resolveEndpoint } from './endpoints.js';
+import type { AttemptInput } from './http/attempt.js';
+import type { CallContext } from './http/classify.js';
+import { hintFor } from './http/classify.js';
+import { systemClock } from './http/clock.js';
+import type { Clock } from './http/clock.js';
+import { createHttpClient } from './http/http-client.js';
+import type { HttpClient, HttpClientOptions } from './http/http-client.js';
+import { RateLimiter } from './http/rate-limiter.js';
+import { DEFAULT_RETRY_POLICY, withRetries } from './http/retry.js';
+import type { RetryPolicy } from './http/retry.js';
+import { callTencent } from './tencentcloud/client.js';
+import { ApiError } from './types.js';
+import type { ApiCall, ApiResponse, Credentials, ExecuteCall, Product } from './types.js';
+
+/**
+ * The HTTP layer's front door (design.md §7): for each logical call it resolves credentials (and
+ * registers the secrets with the redactor before anything is sent), resolves the endpoint, waits
+ * for a rate-limit token, signs and sends, classifies, and retries with backoff under a deadline.
+ */
+
+export type CallEvent =
+  | { readonly type: 'start'; readonly provider: string; readonly api: string }
+  | { readonly type: 'success'; readonly provider: string; readonly api: string; readonly attempts: number; readonly requestId: string | null }
+  | { readonly type: 'retry'; readonly provider: string; readonly api: string; readonly attempt: number; readonly delayMs: number; readonly error: ObservationError }
+  | { readonly type: 'throttled'; readonly provider: string; readonly api: string; readonly attempt: number; readonly error: ObservationError }
+  | { readonly type: 'failure'; readonly provider: string; readonly api: string; readonly attempts: number; readonly error: ObservationError };
+
+export interface CallStats {
+  /** execute() calls. */
+  readonly logicalCalls: number;
+  /** HTTP requests actually sent (first attempts and retries). */
+  readonly requests: number;
+  /** Answers that said "throttled" (each one, retried or not). */
+  readonly throttled: number;
+  readonly retries: number;
+  readonly succeeded: number;
+  readonly failed: number;
+}
+
+export interface CallExecutorOptions {
+  /** May throw CredentialsError; that becomes an ApiError of kind `credentials` (the resource is unknown). */
+  readonly resolveCredentials: (provider: ProviderConfig) => Credentials | Promise<Credentials>;
+  /** `--endpoint`: wins over every provider's `endpoint`. */
+  readonly endpointOverride?: string;
+  /** The documented QPS for an API (from the resource type definitions); provider `rateLimits[action]` overrides it. */
+  readonly defaultQps: (product: Product, action: string) => number;
+  readonly redactor: Redactor;
+  readonly now?: () => number;
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** [0, 1); seeds the backoff jitter. */
+  readonly random?: () => number;
+  /** Budget per logical call from the moment its first request may go (queueing behind the rate limit excluded). Default 120 s. */
+  readonly deadlineMs?: number;
+  /** Absolute end (clock ms) for every call, queueing included — e.g. a whole-run budget. */
+  readonly deadlineAt?: number;
+  readonly maxAttempts?: number;
+  readonly retryPolicy?: Partial<RetryPolicy>;
+  /**
+   * What one rate-limit bucket covers. `account` (default): one bucket per account and API across
+   * regions — what the simulator meters, and never faster than a per-region limit would allow.
+   * `region`: one per account, API and region (design.md §7), for clouds that meter per region.
+   */
+  readonly rateLimitScope?: 'account' | 'region';
+  /** Alibaba signature: ACS3-HMAC-SHA256 (default) or the V2 RPC HMAC-SHA1 query signature. */
+  readonly alibabaSignature?: AlibabaSignatureMode;
+  readonly http?: HttpClientOptions;
+  /** Progress reporting; must not throw. */
+  readonly onEvent?: (event: CallEvent) => void;
+}
+
+export interface CallExecutor {
+  readonly execute: ExecuteCall;
+  close(): Promise<void>;
+  stats(): CallStats;
+}
+
+export const DEFAULT_CALL_DEADLINE_MS = 120_000;
+
+/**
+ * Secrets travel in other spellings too: percent-encoded once in RPC queries, twice inside the
+ * string to sign that Alibaba echoes back in SignatureDoesNotMatch messages.
+ */
+function registerSecret(redactor: Redactor, secret: string | undefined): void {
+  if (secret === undefined || secret === '') return;
+  redactor.add(secret);
+  try {
+    const once = percentEncode(secret);
+    redactor.add(once);
+    redactor.add(percentEncode(once));
+  } catch {
+    // A secret without a UTF-8 form cannot be sent either; the raw spelling is registered.
+  }
+}
+
+function credentialsError(provider: ProviderConfig, call: ApiCall, err: unknown, redactor: Redactor): ApiError {
+  const ctx: CallContext = { cloud: call.cloud, product: call.product, action: call.action, host: provider.ref };
+  const message = err instanceof Error ? err.message : String(err);
+  const hint = err instanceof CredentialsError && err.hint !== undefined ? err.hint : hintFor('credentials', ctx);
+  return new ApiError({
+    kind: 'credentials',
+    code: 'DW_CREDENTIALS',
+    message: redactor.redact(`no usable credentials for provider ${provider.ref}: ${message}`),
+    retryable: false,
+    hint: redactor.redact(hint),
+  });
+}
+
+export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
+  const { redactor } = options;
+  const clock: Clock = {
+    now: options.now ?? systemClock.now,
+    sleep: options.sleep ?? systemClock.sleep,
+  };
+  const random = options.random ?? Math.random;
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    ...options.retryPolicy,
+    ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
+  };
+  const budgetMs = options.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
+  const limiter = new RateLimiter({ clock });
+  const http: HttpClient = createHttpClient(options.http);
+  // One resolution per provider per run: profile files are read once, not once per call.
+  const credentialCache = new Map<string, Promise<Credentials>>();
+  const counters = { logicalCalls: 0, requests: 0, throttled: 0, retries: 0, succeeded: 0, failed: 0 };
+
+  const emit = (event: CallEvent): void => {
+    try {
+      options.onEvent?.(event);
+    } catch {
+      // Progress output failing must not change what a call returns.
+    }
+  };
+
+  const credentialsFor = (provider: ProviderConfig): Promise<Credentials> => {
+    let pending = credentialCache.get(provider.ref);
+    if (pending === undefined) {
+      pending = (async () => {
+        const creds = await options.resolveCredentials(provider);
+        registerSecret(redactor, creds.secret);
+        registerSecret(redactor, creds.token);
+        return creds;
+      })();
+      credentialCache.set(provider.ref, pending);
+    }
+    return pending;
+  };
+
+  const run = async (
+    call: ApiCall,
+    provider: ProviderConfig,
+    signal: AbortSignal | undefined,
+    api: string,
+    sent: { attempts: number },
+  ): Promise<ApiResponse> => {
+    let credentials: Credentials;
+    try {
+      credentials = await credentialsFor(provider);
+    } catch (err) {
+      throw credentialsError(provider, call, err, redactor);
+    }
+
+    const region = call.region ?? provider.region;
+    let endpoint: URL;
+    try {
+      endpoint = resolveEndpoint({
+        cloud: call.cloud,
+        product: call.product,
+        region,
+        site: provider.site,
+        override: options.endpointOverride ?? provider.endpoint,
+      });
+    } catch (err) {
+      if (!(err instanceof EndpointError)) throw err;
+      throw new ApiError({
+        kind: 'invalid_request',
+        code: 'DW_ENDPOINT',
+        message: redactor.redact(`provider ${provider.ref}: ${err.message}`),
+        retryable: false,
+        hint: err.hint,
+      });
+    }
+
+    const ctx: CallContext = { cloud: call.cloud, product: call.product, action: call.action, host: endpoint.host };
+    const limit = provider.rateLimits[call.action] ?? options.defaultQps(call.product, call.action);
+    const bucketRegion = options.rateLimitScope === 'region' ? (region ?? '') : '';
+    const key = { cloud: call.cloud, account: credentials.id, product: call.product, action: call.action, region: bucketRegion };
+    if (!(limit > 0) || !Number.isFinite(limit)) {
+      throw new ApiError({
+        kind: 'invalid_request',
+        code: 'DW_RATE_LIMIT',
+        message: redactor.redact(`provider ${provider.ref}: the rate limit for ${call.action} must be a positive number, got ${String(limit)}`),
+        retryable: false,
+        hint: `Set rateLimits.${call.action} on the provider to the requests per second the API allows (e.g. 10).`,
+      });
+    }
+    const bucket = limiter.bucket(key, limit);
+
+    const { value } = await withRetries(
+      (attempt, attemptSignal) => {
+        counters.requests += 1;
+        sent.attempts = attempt;
+        const input: AttemptInput = { http, call, credentials, endpoint, region, now: clock.now, redactor, attempt, signal: attemptSignal };
+        return call.cloud === 'tencentcloud'
+          ? callTencent(input)
+          : callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) });
+      },
+      {
+        policy,
+        clock,
+        random,
+        ctx,
+        redactor,
+        ...(signal !== undefined ? { signal } : {}),
+        ...(options.deadlineAt !== undefined ? { deadlineAt: options.deadlineAt } : {}),
+        budgetMs,
+        beforeAttempt: async (_attempt, notAfter, attemptSignal) => {
+          await bucket.acquire({ ...(attemptSignal ? { signal: attemptSignal } : {}), ...(notAfter !== undefined ? { notAfter } : {}) });
+        },
+        onRetry: ({ attempt, delayMs, error }) => {
+          counters.retries += 1;
+          if (error.kind === 'throttled') {
+            counters.throttled += 1;
+            emit({ type: 'throttled', provider: provider.ref, api, attempt, error: error.toObservationError() });
+          }
+          emit({ type: 'retry', provider: provider.ref, api, attempt, delayMs, error: error.toObservationError() });
+        },
+      },
+    );
+    return value;
+  };
+
+  const execute: ExecuteCall = async (call, provider, signal) => {
+    counters.logicalCalls += 1;
+    const api = `${call.product}:${call.action}`;
+    emit({ type: 'start', provider: provider.ref, api });
+    const sent = { attempts: 0 };
+    try {
+      const response = await run(call, provider, signal, api, sent);
+      counters.succeeded += 1;
+      emit({ type: 'success', provider: provider.ref, api, attempts: response.attempts, requestId: response.requestId });
+      return response;
+    } catch (err) {
+      const error =
+        err instanceof ApiError
+          ? err
+          : new ApiError({
+              kind: 'invalid_response',
+              code: 'DW_INTERNAL',
+              message: redactor.redact(`${api} for ${provider.ref} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`),
+              retryable: false,
+              hint: 'This is a driftwatch bug; re-run with --debug and report it.',
+            });
+      counters.failed += 1;
+      // A throttled answer on the last attempt was not retried, so onRetry did not count it.
+      if (error.kind === 'throttled') counters.throttled += 1;
+      emit({ type: 'failure', provider: provider.ref, api, attempts: sent.attempts, error: error.toObservationError() });
+      throw error;
+    }
+  };
+
+  return {
+    execute,
+    close: () => http.close(),
+    stats: () => ({ ...counters }),
+  };
+}
+

@@ -1,0 +1,152 @@
+import { inspect } from 'node:util';
+import path from 'node:path';
+import { REDACTED } from '../model/redactor.js';
+import { CredentialsError } from '../model/errors.js';
+import type { Credentials } from './types.js';
+
+/** What a credential chain may read; injected so tests never touch the real home directory or environment. */
+export interface CredentialContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homeDir: string;
+  /** File contents, or undefined when the file does not exist or cannot be read. */
+  readonly readFile: (path: string) => string | undefined;
+}
+
+/**
+ * A credential whose secret and token live in private fields behind getters, so they are not own
+ * enumerable properties (spreads, `Object.entries`, structured clones do not carry them) and every
+ * printed form — `JSON.stringify`, `util.inspect`/`console.log`, string conversion — shows only the id,
+ * the source and `[REDACTED]`.
+ */
+class ResolvedCredentials implements Credentials {
+  readonly id: string;
+  readonly source: string;
+  readonly #secret: string;
+  readonly #token: string | undefined;
+
+  constructor(id: string, secret: string, token: string | undefined, source: string) {
+    this.id = id;
+    this.source = source;
+    this.#secret = secret;
+    this.#token = token;
+    Object.freeze(this);
+  }
+
+  get secret(): string {
+    return this.#secret;
+  }
+
+  get token(): string | undefined {
+    return this.#token;
+  }
+
+  toJSON(): { id: string; source: string; secret: string; token?: string } {
+    return { id: this.id, source: this.source, secret: REDACTED, ...(this.#token === undefined ? {} : { token: REDACTED }) };
+  }
+
+  toString(): string {
+    return `Credentials(${this.id} from ${this.source}, secret ${REDACTED}${this.#token === undefined ? '' : `, token ${REDACTED}`})`;
+  }
+
+  [inspect.custom](): string {
+    return this.toString();
+  }
+}
+
+export function makeCredentials(id: string, secret: string, token: string | undefined, source: string): Credentials {
+  return new ResolvedCredentials(id, secret, token, source);
+}
+
+/** `~/…` for files under the home directory: shorter in messages, and does not print the user's home path. */
+export function displayPath(file: string, homeDir: string): string {
+  const rel = path.relative(homeDir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel) ? `~/${rel.split(path.sep).join('/')}` : file;
+}
+
+/** Trimmed value, or undefined when absent or blank (a blank variable is as good as unset). */
+export function nonBlank(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * Rejects values that cannot be sent in a header or query: both clouds' ids, secrets and tokens are
+ * printable ASCII, so anything else is a copy-paste accident that would otherwise surface as a
+ * confusing signature failure (or, with line breaks, header injection). The value is never quoted.
+ */
+export function assertPrintable(value: string, what: string): void {
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new CredentialsError(
+      `${what} contains spaces, line breaks or non-ASCII characters`,
+      'Copy the value again from the console; credentials are printable ASCII without spaces.',
+    );
+  }
+}
+
+export type IniSections = ReadonlyMap<string, Readonly<Record<string, string>>>;
+
+/**
+ * Minimal INI as the vendors' SDKs read it (both use the `ini` package): `[section]` headers,
+ * `key = value` lines, `;`/`#` comments, values trimmed and stripped of one pair of matching quotes.
+ * Lines without `=` carry no key/value we could use and are skipped. Keys before any section go to ''.
+ */
+export function parseIni(text: string): IniSections {
+  const sections = new Map<string, Record<string, string>>();
+  let current: Record<string, string> = {};
+  sections.set('', current);
+  for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    const header = /^\[(.*)\]$/.exec(line);
+    if (header) {
+      const name = (header[1] ?? '').trim();
+      current = sections.get(name) ?? {};
+      sections.set(name, current);
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    const key = line.slice(0, eq).trim();
+    let value = line.slice(eq + 1).trim();
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) value = value.slice(1, -1);
+    current[key] = value;
+  }
+  return sections;
+}
+
+/** Parses a JSON credential file; the error names the file and never quotes its content. */
+export function parseJsonFile(text: string, shownPath: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new CredentialsError(`${shownPath} is not valid JSON`, `Fix or remove ${shownPath}.`);
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * The result of one link of a chain: credentials, or nothing usable there. Half-set and
+ * unsupported configurations throw instead, so the chain never silently falls through past them.
+ */
+export type ChainStep = { readonly found: Credentials } | { readonly found: undefined; readonly tried: string };
+
+/** Builds credentials from an id/secret/token triple found in one place, validating each value. */
+export function credentialsFrom(
+  values: { id: string; secret: string; token: string | undefined },
+  names: { id: string; secret: string; token: string },
+  source: string,
+): Credentials {
+  assertPrintable(values.id, names.id);
+  assertPrintable(values.secret, names.secret);
+  if (values.token !== undefined) assertPrintable(values.token, names.token);
+  return makeCredentials(values.id, values.secret, values.token, source);
+}
+
+/** The error for a chain that found nothing: every variable and file it looked at, no values. */
+export function nothingFound(cloud: string, tried: readonly string[], hint: string): CredentialsError {
+  return new CredentialsError(`no ${cloud} credentials found; tried ${tried.join(', ')}`, hint);
+}

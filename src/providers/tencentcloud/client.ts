@@ -1,0 +1,80 @@
+import { isJsonObject } from '../../model/json.js';
+import type { JsonObject } from '../../model/json.js';
+import type { ApiResponse } from '../types.js';
+import type { AttemptInput } from '../http/attempt.js';
+import { callContext, endpointLabel } from '../http/attempt.js';
+import { httpStatusError, invalidResponse, transportError, vendorError } from '../http/classify.js';
+import { signTc3 } from './sign.js';
+
+/**
+ * One TC3-signed Tencent Cloud API 3.0 request (cloud-apis.md §1). The body is serialised once and
+ * those exact bytes are both hashed and sent; Content-Type is exactly what is signed.
+ */
+const CONTENT_TYPE = 'application/json';
+
+export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
+  const { call, credentials, endpoint, redactor } = input;
+  const ctx = callContext(input);
+  const body = JSON.stringify(call.body ?? {});
+  const signed = signTc3({
+    secretId: credentials.id,
+    secretKey: credentials.secret,
+    host: endpoint.host,
+    service: call.product,
+    action: call.action,
+    version: call.version,
+    region: call.region ?? null,
+    token: credentials.token ?? null,
+    timestamp: Math.floor(input.now() / 1000),
+    contentType: CONTENT_TYPE,
+    body,
+  });
+
+  let response;
+  try {
+    response = await input.http.send({
+      url: endpoint,
+      method: 'POST',
+      // Unsigned; asks for English error messages, which is what the hints are written in.
+      headers: { ...signed.headers, 'X-TC-Language': 'en-US' },
+      body,
+      signal: input.signal,
+    });
+  } catch (err) {
+    throw transportError(err, ctx, redactor);
+  }
+
+  // API errors come in 200 bodies; any other status is the gateway or a proxy failing.
+  if (response.status !== 200) throw httpStatusError(response.status, ctx, redactor);
+
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    throw invalidResponse(`the body is not JSON (${response.body.length} bytes)`, ctx, redactor, null, response.status);
+  }
+  const envelope = isJsonObject(parsed) ? parsed.Response : undefined;
+  if (!isJsonObject(envelope)) throw invalidResponse('the body has no "Response" object', ctx, redactor, null, response.status);
+  const requestId = typeof envelope.RequestId === 'string' && envelope.RequestId !== '' ? envelope.RequestId : null;
+
+  if (envelope.Error !== undefined) {
+    const error = envelope.Error;
+    if (!isJsonObject(error) || typeof error.Code !== 'string' || error.Code === '') {
+      throw invalidResponse('"Response.Error" has no Code', ctx, redactor, requestId, response.status);
+    }
+    throw vendorError(
+      { code: error.Code, message: typeof error.Message === 'string' ? error.Message : '', requestId, httpStatus: response.status },
+      ctx,
+      redactor,
+    );
+  }
+  if (requestId === null) throw invalidResponse('"Response" has no RequestId', ctx, redactor, null, response.status);
+
+  return {
+    body: envelope satisfies JsonObject,
+    requestId,
+    attempts: input.attempt,
+    endpoint: endpointLabel(endpoint),
+    receivedAt: new Date(input.now()).toISOString(),
+  };
+}

@@ -1,0 +1,236 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { inspect } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { CredentialSource } from '../../model/desired-state.js';
+import { CredentialsError } from '../../model/errors.js';
+import type { CredentialContext } from '../credentials.js';
+import { resolveTencentCredentials } from './credentials.js';
+
+const HOME = '/home/tester';
+const SECRET = 'canary-secret-TC-3f9a';
+const TOKEN = 'canary-token-TC-77b1';
+const CHAIN: CredentialSource = { kind: 'chain' };
+
+function ctx(env: Record<string, string | undefined>, files: Record<string, string> = {}): CredentialContext {
+  const byPath = new Map(Object.entries(files).map(([rel, text]) => [path.join(HOME, rel), text]));
+  return { env, homeDir: HOME, readFile: (file) => byPath.get(file) };
+}
+
+function failure(fn: () => unknown): CredentialsError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof CredentialsError) {
+      // Every error, however printed, must keep the secret out (design.md §10).
+      for (const text of [error.message, error.hint ?? '', JSON.stringify(error), inspect(error), String(error.stack)]) {
+        expect(text).not.toContain(SECRET);
+        expect(text).not.toContain(TOKEN);
+      }
+      expect(error.code).toBe('DW_CREDENTIALS');
+      return error;
+    }
+    throw error;
+  }
+  throw new Error('expected a CredentialsError');
+}
+
+function expectHidden(creds: object): void {
+  // The object defines toString; the Credentials interface just does not declare it.
+  const printable = creds as { toString(): string };
+  for (const text of [JSON.stringify(creds), inspect(creds), String(printable)]) {
+    expect(text).not.toContain(SECRET);
+    expect(text).not.toContain(TOKEN);
+  }
+}
+
+const INI = `[default]\nsecret_id = AKIDINI\nsecret_key = ${SECRET}\n\n[prod]\nsecret_id = AKIDPROD\nsecret_key = ${SECRET}\ntoken = ${TOKEN}\n`;
+
+describe('resolveTencentCredentials: environment', () => {
+  it('reads TENCENTCLOUD_SECRET_ID / _SECRET_KEY', () => {
+    const creds = resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET }));
+    expect(creds.id).toBe('AKIDENV');
+    expect(creds.secret).toBe(SECRET);
+    expect(creds.token).toBeUndefined();
+    expect(creds.source).toBe('env TENCENTCLOUD_SECRET_ID');
+    expectHidden(creds);
+  });
+
+  it('takes the token from TENCENTCLOUD_SESSION_TOKEN (SDKs) or TENCENTCLOUD_TOKEN (tccli), SDK spelling first', () => {
+    const base = { TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET };
+    expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_TOKEN: TOKEN })).token).toBe(TOKEN);
+    expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_SESSION_TOKEN: TOKEN, TENCENTCLOUD_TOKEN: 'other' })).token).toBe(TOKEN);
+    expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_SESSION_TOKEN: '  ', TENCENTCLOUD_TOKEN: TOKEN })).token).toBe(TOKEN);
+  });
+
+  it('wins over the profile files', () => {
+    const creds = resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET }, { '.tencentcloud/credentials': INI }));
+    expect(creds.id).toBe('AKIDENV');
+  });
+
+  it('rejects half-set variables, naming the missing one', () => {
+    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV' }, { '.tencentcloud/credentials': INI }))).message).toBe(
+      'TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not',
+    );
+    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_KEY: SECRET }))).message).toBe(
+      'TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not',
+    );
+    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_TOKEN: TOKEN }))).message).toMatch(/TENCENTCLOUD_TOKEN is set but/);
+  });
+
+  it('treats blank variables as unset', () => {
+    const creds = resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: ' ', TENCENTCLOUD_SECRET_KEY: '' }, { '.tencentcloud/credentials': INI }));
+    expect(creds.id).toBe('AKIDINI');
+  });
+
+  it('rejects a value with a line break without quoting it', () => {
+    const error = failure(() =>
+      resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: `${SECRET}\nX-Injected: 1` })),
+    );
+    expect(error.message).toBe('TENCENTCLOUD_SECRET_KEY contains spaces, line breaks or non-ASCII characters');
+  });
+});
+
+describe('resolveTencentCredentials: ~/.tencentcloud/credentials', () => {
+  it('reads the [default] section', () => {
+    const creds = resolveTencentCredentials(CHAIN, ctx({}, { '.tencentcloud/credentials': INI }));
+    expect(creds).toMatchObject({ id: 'AKIDINI', source: '~/.tencentcloud/credentials [default]' });
+    expect(creds.secret).toBe(SECRET);
+    expect(creds.token).toBeUndefined();
+  });
+
+  it('honours TENCENTCLOUD_CREDENTIALS_FILE, and fails when it points nowhere', () => {
+    const env = { TENCENTCLOUD_CREDENTIALS_FILE: path.join(HOME, 'elsewhere.ini') };
+    const creds = resolveTencentCredentials(CHAIN, ctx(env, { 'elsewhere.ini': INI, '.tencentcloud/credentials': '[default]\nsecret_id=WRONG\nsecret_key=x' }));
+    expect(creds.id).toBe('AKIDINI');
+    expect(creds.source).toBe(`${path.join(HOME, 'elsewhere.ini')} [default]`);
+    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_CREDENTIALS_FILE: '/nope/creds' }, { '.tencentcloud/credentials': INI }))).message).toBe(
+      'TENCENTCLOUD_CREDENTIALS_FILE names /nope/creds, which cannot be read',
+    );
+  });
+
+  it('rejects a half-set section, naming file and section', () => {
+    const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tencentcloud/credentials': `[default]\nsecret_key = ${SECRET}\n` })));
+    expect(error.message).toBe('~/.tencentcloud/credentials [default] has secret_key but no secret_id');
+  });
+
+  it('falls through to tccli when the section is missing', () => {
+    const creds = resolveTencentCredentials(
+      CHAIN,
+      ctx({}, { '.tencentcloud/credentials': '[other]\nsecret_id=a\nsecret_key=b\n', '.tccli/default.credential': JSON.stringify({ secretId: 'AKIDTCCLI', secretKey: SECRET }) }),
+    );
+    expect(creds).toMatchObject({ id: 'AKIDTCCLI', source: '~/.tccli/default.credential' });
+  });
+});
+
+describe('resolveTencentCredentials: ~/.tccli/<profile>.credential', () => {
+  it('reads secretId/secretKey/token of the TCCLI_PROFILE profile', () => {
+    const creds = resolveTencentCredentials(
+      CHAIN,
+      ctx({ TCCLI_PROFILE: 'ops' }, { '.tccli/ops.credential': JSON.stringify({ secretId: 'AKIDOPS', secretKey: SECRET, token: TOKEN }) }),
+    );
+    expect(creds).toMatchObject({ id: 'AKIDOPS', source: '~/.tccli/ops.credential' });
+    expect(creds.token).toBe(TOKEN);
+    expectHidden(creds);
+  });
+
+  it('refuses role profiles instead of using their stored keys', () => {
+    for (const data of [{ type: 'cvm-role' }, { secretId: 'AKID', secretKey: SECRET, 'role-arn': 'qcs::cam::uin/1:roleName/r' }]) {
+      const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify(data) })));
+      expect(error.message).toMatch(/^~\/\.tccli\/default\.credential is a (cvm-role|role-arn) profile, which driftwatch does not support$/);
+    }
+  });
+
+  it('reports broken JSON without quoting the file', () => {
+    const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': `{"secretId":"AKID","secretKey":"${SECRET}",` })));
+    expect(error.message).toBe('~/.tccli/default.credential is not valid JSON');
+  });
+
+  it('rejects a half-set file', () => {
+    const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ secretId: 'AKID' }) })));
+    expect(error.message).toBe('~/.tccli/default.credential has secretId but no secretKey');
+  });
+});
+
+describe('resolveTencentCredentials: named sources', () => {
+  it('{ profile } reads only the profile files, never the environment', () => {
+    const env = { TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: 'envsecret' };
+    const creds = resolveTencentCredentials({ kind: 'profile', profile: 'prod' }, ctx(env, { '.tencentcloud/credentials': INI }));
+    expect(creds).toMatchObject({ id: 'AKIDPROD', source: '~/.tencentcloud/credentials [prod]' });
+    expect(creds.token).toBe(TOKEN);
+    const fromTccli = resolveTencentCredentials(
+      { kind: 'profile', profile: 'stage' },
+      ctx(env, { '.tencentcloud/credentials': INI, '.tccli/stage.credential': JSON.stringify({ secretId: 'AKIDSTAGE', secretKey: SECRET }) }),
+    );
+    expect(fromTccli.id).toBe('AKIDSTAGE');
+    const error = failure(() => resolveTencentCredentials({ kind: 'profile', profile: 'missing' }, ctx(env, { '.tencentcloud/credentials': INI })));
+    expect(error.message).toBe('no Tencent Cloud credentials found; tried ~/.tencentcloud/credentials [missing], ~/.tccli/missing.credential');
+  });
+
+  it('{ profile } refuses names that would leave ~/.tccli', () => {
+    expect(failure(() => resolveTencentCredentials({ kind: 'profile', profile: '../x' }, ctx({}))).message).toMatch(/not a valid tccli profile name/);
+  });
+
+  it('{ env } with names reads exactly those variables', () => {
+    const source: CredentialSource = { kind: 'env', id: 'MY_ID', secret: 'MY_KEY' };
+    const env = { MY_ID: 'AKIDMINE', MY_KEY: SECRET, TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: 'x', TENCENTCLOUD_SESSION_TOKEN: TOKEN };
+    const creds = resolveTencentCredentials(source, ctx(env));
+    expect(creds).toMatchObject({ id: 'AKIDMINE', source: 'env MY_ID' });
+    expect(creds.token).toBeUndefined();
+    expect(failure(() => resolveTencentCredentials(source, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: 'x' }, { '.tencentcloud/credentials': INI }))).message).toBe(
+      'no Tencent Cloud credentials found; tried environment variables MY_ID, MY_KEY',
+    );
+  });
+
+  it('{ env } with a named token requires it', () => {
+    const source: CredentialSource = { kind: 'env', id: 'MY_ID', secret: 'MY_KEY', token: 'MY_TOKEN' };
+    expect(resolveTencentCredentials(source, ctx({ MY_ID: 'AKID', MY_KEY: SECRET, MY_TOKEN: TOKEN })).token).toBe(TOKEN);
+    expect(failure(() => resolveTencentCredentials(source, ctx({ MY_ID: 'AKID', MY_KEY: SECRET }))).message).toBe('environment variable MY_TOKEN is not set');
+  });
+
+  it('{ env } without names reads the standard variables and never the files', () => {
+    const error = failure(() => resolveTencentCredentials({ kind: 'env' }, ctx({}, { '.tencentcloud/credentials': INI })));
+    expect(error.message).toBe(
+      'no Tencent Cloud credentials found; tried environment variables TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, TENCENTCLOUD_SESSION_TOKEN, TENCENTCLOUD_TOKEN',
+    );
+  });
+});
+
+describe('resolveTencentCredentials: nothing found', () => {
+  it('names every variable and file tried', () => {
+    const error = failure(() => resolveTencentCredentials(CHAIN, ctx({ TCCLI_PROFILE: 'ops' })));
+    expect(error.message).toBe(
+      'no Tencent Cloud credentials found; tried environment variables TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, ' +
+        'TENCENTCLOUD_SESSION_TOKEN, TENCENTCLOUD_TOKEN, ~/.tencentcloud/credentials, ~/.tccli/ops.credential',
+    );
+    expect(error.hint).toMatch(/TENCENTCLOUD_SECRET_ID/);
+  });
+});
+
+describe('resolveTencentCredentials with real files', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads a credentials file from a temporary home directory', () => {
+    const home = mkdtempSync(path.join(tmpdir(), 'dw-tc-cred-'));
+    dirs.push(home);
+    mkdirSync(path.join(home, '.tencentcloud'));
+    writeFileSync(path.join(home, '.tencentcloud', 'credentials'), INI, { mode: 0o600 });
+    const readFile = (file: string): string | undefined => {
+      try {
+        return readFileSync(file, 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const creds = resolveTencentCredentials({ kind: 'profile', profile: 'prod' }, { env: {}, homeDir: home, readFile });
+    expect(creds).toMatchObject({ id: 'AKIDPROD', source: '~/.tencentcloud/credentials [prod]' });
+    expect(creds.secret).toBe(SECRET);
+    expect(failure(() => resolveTencentCredentials({ kind: 'profile', profile: 'nope' }, { env: {}, homeDir: home, readFile })).message).toMatch(
+      /^no Tencent Cloud credentials found/,
+    );
+  });
+});
