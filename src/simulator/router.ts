@@ -1,0 +1,229 @@
+/**
+ * Routes one request as the clouds do, all on one port: Tencent by `X-TC-Action` (product from the
+ * credential scope's service, else the Host's first label, else the action), Alibaba by
+ * `x-acs-action` (ACS3, Authorization header) or the `Action` parameter (V2 RPC). Then: verify the
+ * signature, check action and version, meter the per-account QPS, apply forced errors, and answer
+ * from the world.
+ */
+import type { JsonObject, JsonValue } from '../model/json.js';
+import { isJsonObject } from '../model/json.js';
+import { APIS, findApi } from './apis.js';
+import type { ApiName, ApiSpec } from './apis.js';
+import type { AlibabaFormat } from './envelopes.js';
+import { getCaInstanceStatus } from './handlers/alibaba-cas.js';
+import { getKmsInstance, listKmsInstances } from './handlers/alibaba-kms.js';
+import type { FieldPath, HandlerResult } from './handlers/result.js';
+import { getServiceStatus } from './handlers/tencent-kms.js';
+import { describePurchaseStateInfo } from './handlers/tencent-tcss.js';
+import type { IncomingCall } from './incoming.js';
+import { header, rpcParams } from './incoming.js';
+import type { NonceStore } from './nonce-store.js';
+import type { RateLimiter } from './rate-limit.js';
+import { verifyAcs3, verifyRpc } from './verify-alibaba.js';
+import { verifyTencent } from './verify-tencent.js';
+import type { VendorError } from './vendor-errors.js';
+import { alibabaError, tencentError } from './vendor-errors.js';
+import type { AlibabaAccount, ForcedError, TencentAccount, World, WorldAccount } from './world.js';
+
+export interface Identified {
+  readonly cloud: 'tencentcloud' | 'alicloud';
+  readonly style: 'tc3' | 'acs3' | 'rpc';
+  readonly action: string | undefined;
+  readonly version: string | undefined;
+  /** The key id the request claims (not yet verified). */
+  readonly keyId: string | undefined;
+  /** Alibaba answer format; Tencent always JSON. */
+  readonly format: AlibabaFormat;
+  /** Product label for Alibaba's `Recommend` link. */
+  readonly product: string;
+}
+
+export interface RouterContext {
+  readonly world: World;
+  readonly tencent: ReadonlyMap<string, TencentAccount>;
+  readonly alibaba: ReadonlyMap<string, AlibabaAccount>;
+  readonly nonces: NonceStore;
+  readonly limiter: RateLimiter;
+}
+
+export type Routed =
+  | {
+      readonly kind: 'ok';
+      readonly api: ApiSpec;
+      readonly account: WorldAccount;
+      readonly body: JsonObject;
+      readonly nullable: readonly FieldPath[];
+    }
+  | { readonly kind: 'error'; readonly error: VendorError; readonly throttled: boolean };
+
+/** Cheap classification, before any verification: which cloud's envelope, which action, which key. */
+export function identify(call: IncomingCall): Identified {
+  const authorization = header(call, 'authorization') ?? '';
+  if (header(call, 'x-tc-action') !== undefined || authorization.startsWith('TC3-')) {
+    return {
+      cloud: 'tencentcloud',
+      style: 'tc3',
+      action: header(call, 'x-tc-action'),
+      version: header(call, 'x-tc-version'),
+      keyId: /Credential=([^/,\s]+)\//.exec(authorization)?.[1],
+      format: 'JSON',
+      product: '',
+    };
+  }
+  if (authorization.startsWith('ACS3-')) {
+    const action = header(call, 'x-acs-action');
+    return {
+      cloud: 'alicloud',
+      style: 'acs3',
+      action,
+      version: header(call, 'x-acs-version'),
+      keyId: /Credential=([^,\s]+),/.exec(authorization)?.[1],
+      format: 'JSON',
+      product: productLabel(action),
+    };
+  }
+  const params = rpcParams(call);
+  if (params.SecretId !== undefined && params.AccessKeyId === undefined) {
+    // Tencent's legacy v1 signature (parameters in the form); answered in Tencent's envelope, and
+    // refused by verification because only TC3 is supported.
+    return { cloud: 'tencentcloud', style: 'tc3', action: params.Action, version: params.Version, keyId: params.SecretId, format: 'JSON', product: '' };
+  }
+  return {
+    cloud: 'alicloud',
+    style: 'rpc',
+    action: params.Action,
+    version: params.Version,
+    keyId: params.AccessKeyId,
+    // The V2 gateway answers XML unless asked for JSON (cloud-apis.md §2.2, pitfall 13).
+    format: params.Format?.toUpperCase() === 'JSON' ? 'JSON' : 'XML',
+    product: productLabel(params.Action),
+  };
+}
+
+function productLabel(action: string | undefined): string {
+  const api = action === undefined ? undefined : findApi(action);
+  return api?.product === 'cas' ? 'cas' : api?.product === 'kms' ? 'Kms' : '';
+}
+
+/** The account the request claims, for logs and stats (verification happens in `route`). */
+export function claimedAccount(id: Identified, ctx: RouterContext): WorldAccount | undefined {
+  if (id.keyId === undefined) return undefined;
+  return id.cloud === 'tencentcloud' ? ctx.tencent.get(id.keyId) : ctx.alibaba.get(id.keyId);
+}
+
+const TENCENT_PRODUCTS = new Set(['kms', 'tcss']);
+
+function tencentApi(id: Identified, service: string, call: IncomingCall): ApiSpec | VendorError {
+  const action = id.action ?? '';
+  if (action === '') return tencentError('MissingParameter', 'The request is missing a required parameter `Action`.');
+  const hostLabel = (header(call, 'host') ?? '').split('.')[0] ?? '';
+  // The SDK takes the service from the endpoint's first label, which is `127` for 127.0.0.1:PORT;
+  // then only the action can tell the product.
+  const product = TENCENT_PRODUCTS.has(service) ? service : TENCENT_PRODUCTS.has(hostLabel) ? hostLabel : undefined;
+  const api = APIS.find((a) => a.cloud === 'tencentcloud' && a.name === action && (product === undefined || a.product === product));
+  if (!api) return tencentError('InvalidAction', `The requested action \`${action}\` does not exist.`);
+  if (id.version !== api.version) {
+    return tencentError('NoSuchVersion', `The requested version \`${id.version ?? ''}\` of API \`${action}\` does not exist.`);
+  }
+  return api;
+}
+
+function alibabaApi(id: Identified): ApiSpec | VendorError {
+  const action = id.action ?? '';
+  if (action === '') return alibabaError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+  const api = APIS.find((a) => a.cloud === 'alicloud' && a.name === action);
+  if (!api) return alibabaError('InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
+  if (id.version !== api.version) return alibabaError('InvalidVersion', `Specified parameter Version "${id.version ?? ''}" is not valid.`);
+  return api;
+}
+
+function throttled(api: ApiSpec, qps: number, retryAfterMs: number): VendorError {
+  if (api.cloud === 'tencentcloud') {
+    return tencentError(
+      'RequestLimitExceeded',
+      `Your current request frequency exceeds the limit of ${qps} requests per second for ${api.name}. Please reduce the frequency of calls.`,
+    );
+  }
+  const headers = { 'x-acs-retry-after': String(retryAfterMs) };
+  // KMS has its own limiter (429 Rejected.Throttling); CAS is behind the gateway's user flow control.
+  return api.product === 'kms'
+    ? alibabaError('Rejected.Throttling', 'QPS Limit Exceeded', 429, headers)
+    : alibabaError('Throttling.User', undefined, undefined, headers);
+}
+
+function forced(api: ApiSpec, fe: ForcedError): VendorError {
+  return api.cloud === 'tencentcloud' ? tencentError(fe.code, fe.message) : alibabaError(fe.code, fe.message, fe.httpStatus);
+}
+
+function tencentParameters(call: IncomingCall): VendorError | undefined {
+  const text = call.method === 'POST' ? call.body.toString('utf8').trim() : '';
+  const keys = call.method === 'GET' ? Object.keys(call.query) : [];
+  if (text !== '') {
+    let parsed: JsonValue;
+    try {
+      parsed = JSON.parse(text) as JsonValue;
+    } catch {
+      return tencentError('InvalidParameter', 'The request body is not valid JSON.');
+    }
+    if (!isJsonObject(parsed)) return tencentError('InvalidParameter', 'The request body must be a JSON object.');
+    keys.push(...Object.keys(parsed));
+  }
+  // Neither API takes a parameter; Tencent rejects unknown ones rather than ignoring them.
+  const first = keys[0];
+  return first === undefined ? undefined : tencentError('UnknownParameter', `The parameter \`${first}\` is not recognized.`);
+}
+
+const ALIBABA_KMS_HOST = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/;
+
+function dispatch(api: ApiName, account: WorldAccount, call: IncomingCall): HandlerResult {
+  if (account.cloud === 'tencentcloud') {
+    return api === 'GetServiceStatus' ? getServiceStatus(account, header(call, 'x-tc-region')) : describePurchaseStateInfo(account);
+  }
+  const params = rpcParams(call);
+  const region = params.RegionId !== undefined && params.RegionId !== '' ? params.RegionId : ALIBABA_KMS_HOST.exec(header(call, 'host') ?? '')?.[1];
+  switch (api) {
+    case 'GetKmsInstance':
+      return getKmsInstance(account, params, region);
+    case 'ListKmsInstances':
+      return listKmsInstances(account, params, region);
+    default:
+      return getCaInstanceStatus(account, params);
+  }
+}
+
+export function route(call: IncomingCall, id: Identified, ctx: RouterContext, serverNowMs: number): Routed {
+  const error = (e: VendorError, isThrottle = false): Routed => ({ kind: 'error', error: e, throttled: isThrottle });
+
+  let account: WorldAccount;
+  let api: ApiSpec;
+  if (id.cloud === 'tencentcloud') {
+    const verified = verifyTencent(call, (sid) => ctx.tencent.get(sid), serverNowMs);
+    if (!verified.ok) return error(verified.error);
+    const found = tencentApi(id, verified.service, call);
+    if ('code' in found) return error(found);
+    const badParameter = tencentParameters(call);
+    if (badParameter) return error(badParameter);
+    account = verified.account;
+    api = found;
+  } else {
+    const verifier = { findAccount: (akid: string) => ctx.alibaba.get(akid), nonces: ctx.nonces, serverNowMs };
+    const verified = id.style === 'acs3' ? verifyAcs3(call, verifier) : verifyRpc(call, verifier);
+    if (!verified.ok) return error(verified.error);
+    const found = alibabaApi(id);
+    if ('code' in found) return error(found);
+    account = verified.account;
+    api = found;
+  }
+
+  const qps = ctx.world.limits[api.name];
+  const keyId = account.cloud === 'tencentcloud' ? account.secretId : account.accessKeyId;
+  const taken = ctx.limiter.take(`${account.cloud}\n${keyId}\n${api.name}`, qps);
+  if (!taken.allowed) return error(throttled(api, qps, taken.retryAfterMs), true);
+
+  const accountError = account.errors[api.name];
+  if (accountError) return error(forced(api, accountError));
+
+  const result = dispatch(api.name, account, call);
+  if (!result.ok) return error(result.error);
+  return { kind: 'ok', api, account, body: result.body, nullable: result.nullable };
+}

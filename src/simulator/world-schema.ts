@@ -1,0 +1,235 @@
+/**
+ * JSON Schema of the world file (design.md §7, a contract; documented in docs/simulator.md).
+ * Vendor objects take the vendors' field names verbatim: the documented ones are type-checked
+ * (a value may also be null, to simulate the "may return null" fields), any other PascalCase field
+ * is passed through untouched (vendor docs drift, design.md §2), and a lower-case key that is not a
+ * simulator key (`region`, `force_error`) is a typo and rejected.
+ */
+import { API_NAMES } from './apis.js';
+
+type Schema = Record<string, unknown>;
+
+const orNull = (type: string): Schema => ({ type: [type, 'null'] });
+const int = orNull('integer');
+const str = orNull('string');
+const bool = orNull('boolean');
+const arrayOf = (items: Schema): Schema => ({ type: ['array', 'null'], items });
+
+const forcedError: Schema = {
+  description: 'A vendor error code to answer with instead of the resource, or { code, message, http_status }.',
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['code'],
+      properties: {
+        code: { type: 'string', minLength: 1 },
+        message: { type: 'string' },
+        http_status: { type: 'integer', minimum: 400, maximum: 599 },
+      },
+    },
+  ],
+};
+
+/** Shared pieces are referenced, not inlined, so that ajv compiles each once (startup time). */
+const ref = (name: string): Schema => ({ $ref: `#/definitions/${name}` });
+
+/** A vendor object: documented fields typed, other PascalCase fields free, simulator keys listed. */
+function vendorObject(fields: Schema, simulatorKeys: Schema = {}, required: string[] = []): Schema {
+  return {
+    type: 'object',
+    properties: { ...fields, ...simulatorKeys, force_error: ref('forcedError') },
+    patternProperties: { '^[A-Z]': {} },
+    additionalProperties: false,
+    required,
+  };
+}
+
+const kmsServiceStatus = vendorObject({
+  ServiceEnabled: bool,
+  InvalidType: int,
+  UserLevel: int,
+  ProExpireTime: int,
+  ProRenewFlag: int,
+  ProResourceId: str,
+  ExclusiveVSMEnabled: bool,
+  ExclusiveHSMEnabled: bool,
+  SubscriptionInfo: str,
+  CmkUserCount: int,
+  CmkLimit: int,
+  ExclusiveHSMList: arrayOf({ type: 'object' }),
+  IsAllowedDataKeyHosted: bool,
+  DataKeyLimit: int,
+  FreeDataKeyLimit: int,
+  DataKeyUsedCount: int,
+  SyncTaskList: arrayOf({ type: 'object' }),
+  IsAllowedSync: bool,
+  QpsLimit: int,
+  QpsTotalLimit: int,
+  RegionsQps: arrayOf({ type: 'object' }),
+  ResourceZone: int,
+  ResourceRegion: int,
+});
+
+const tcssPurchaseState = vendorObject({
+  State: int,
+  SubState: str,
+  AllCoresCnt: int,
+  CoresCnt: int,
+  UndefendCoresCnt: int,
+  AuthorizedCoresCnt: int,
+  GivenAuthorizedCoresCnt: int,
+  CurrentFlexibleCoresCnt: int,
+  FlexibleCoresLimit: int,
+  DefendClusterCoresCnt: int,
+  DefendHostCoresCnt: int,
+  TrialCoresCnt: int,
+  NoContainerCoresCnt: int,
+  ImageCnt: int,
+  AuthorizedImageCnt: int,
+  PurchasedAuthorizedCnt: int,
+  GivenAuthorizedCnt: int,
+  AutomaticRenewal: int,
+  BeginTime: str,
+  ExpirationTime: str,
+  InquireKey: str,
+  DefendPolicy: str,
+});
+
+const kmsInstance = vendorObject(
+  {
+    InstanceId: { type: 'string', pattern: '^\\S+$' },
+    InstanceName: str,
+    Status: str,
+    CreateTime: str,
+    StartDate: str,
+    EndDate: str,
+    Spec: int,
+    KeyNum: int,
+    SecretNum: str,
+    VpcNum: int,
+    VpcId: str,
+    ZoneIds: arrayOf({ type: 'string' }),
+    VswitchIds: arrayOf({ type: 'string' }),
+    BindVpcs: { type: ['object', 'null'] },
+    CaCertificateChainPem: str,
+    ChargeType: str,
+    ProductVersion: str,
+    SaleStatus: str,
+    Log: int,
+    LogStorage: int,
+    ProductType: str,
+    KmsInstanceArn: { type: 'string', description: 'ListKmsInstances only; default acs:kms:<region>:<uid>:instance/<InstanceId>.' },
+  },
+  { region: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+  ['region', 'InstanceId'],
+);
+
+const caInstance = vendorObject(
+  {
+    InstanceId: { type: 'string', pattern: '^\\S+$' },
+    Type: str,
+    Status: str,
+    CertTotalCount: int,
+    CertIssuedCount: int,
+    BeforeTime: int,
+    AfterTime: int,
+    Identifier: str,
+    UseExpireTime: int,
+  },
+  {},
+  ['InstanceId'],
+);
+
+const accountErrors: Schema = {
+  type: 'object',
+  description: 'Forced errors per API for every call of this account.',
+  propertyNames: { enum: [...API_NAMES] },
+  additionalProperties: ref('forcedError'),
+};
+
+const common: Schema = {
+  name: { type: 'string', minLength: 1 },
+  security_token: { type: 'string', minLength: 1 },
+  errors: accountErrors,
+};
+
+const tencentAccount: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['cloud', 'secret_id', 'secret_key'],
+  properties: {
+    cloud: { const: 'tencentcloud' },
+    secret_id: { type: 'string', pattern: '^\\S+$' },
+    secret_key: { type: 'string', minLength: 1 },
+    ...common,
+    kms: {
+      type: 'object',
+      propertyNames: { pattern: '^[a-z0-9-]+$' },
+      additionalProperties: ref('kmsServiceStatus'),
+    },
+    tcss: ref('tcssPurchaseState'),
+  },
+};
+
+const alibabaAccount: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['cloud', 'access_key_id', 'access_key_secret'],
+  properties: {
+    cloud: { const: 'alicloud' },
+    access_key_id: { type: 'string', pattern: '^\\S+$' },
+    access_key_secret: { type: 'string', minLength: 1 },
+    uid: { type: 'string', pattern: '^[0-9]+$' },
+    ...common,
+    kms_instances: { type: 'array', items: ref('kmsInstance') },
+    ca_instances: { type: 'array', items: ref('caInstance') },
+  },
+};
+
+const rate: Schema = { type: 'number', minimum: 0, maximum: 1 };
+
+export const WORLD_SCHEMA: Schema = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'driftwatch simulator world',
+  type: 'object',
+  additionalProperties: false,
+  required: ['accounts'],
+  definitions: { forcedError, kmsServiceStatus, tcssPurchaseState, kmsInstance, caInstance },
+  properties: {
+    accounts: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['cloud'],
+        properties: { cloud: { enum: ['tencentcloud', 'alicloud'] } },
+        discriminator: { propertyName: 'cloud' },
+        oneOf: [tencentAccount, alibabaAccount],
+      },
+    },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(API_NAMES.map((name) => [name, { type: 'number', exclusiveMinimum: 0 }])),
+    },
+    faults: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        seed: { type: 'integer' },
+        latency_ms: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'integer', minimum: 0, maximum: 600000 } },
+        error_rate: rate,
+        reset_rate: rate,
+        hang_rate: rate,
+        malformed_rate: rate,
+        null_rate: rate,
+      },
+    },
+    clock: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { skew_seconds: { type: 'integer' } },
+    },
+  },
+};

@@ -1,0 +1,459 @@
+/**
+ * The world file: the simulated cloud state (design.md §7, docs/simulator.md). Read with positions
+ * (`yaml`), validated by the JSON Schema (ajv) and then by a few semantic rules, with every problem
+ * reported at once as `file:line:column: message` through an InputError.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { Ajv } from 'ajv';
+import type { ErrorObject } from 'ajv';
+import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import type { Document, Node } from 'yaml';
+import { InputError, IoError } from '../model/errors.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
+import { isJsonObject } from '../model/json.js';
+import type { Diagnostic } from '../model/location.js';
+import { APIS } from './apis.js';
+import type { ApiName } from './apis.js';
+import { WORLD_SCHEMA } from './world-schema.js';
+
+export interface ForcedError {
+  readonly code: string;
+  readonly message?: string;
+  readonly httpStatus?: number;
+}
+
+/** A vendor object of the world: the fields the API returns, verbatim, and an optional forced error. */
+export interface VendorResource {
+  readonly fields: JsonObject;
+  readonly forceError?: ForcedError;
+}
+
+export interface AlibabaKmsInstance extends VendorResource {
+  readonly region: string;
+  readonly instanceId: string;
+  readonly arn: string;
+}
+
+export interface AlibabaCaInstance extends VendorResource {
+  readonly instanceId: string;
+}
+
+export interface TencentAccount {
+  readonly cloud: 'tencentcloud';
+  /** Label in logs and stats; defaults to the secret id. */
+  readonly name: string;
+  readonly secretId: string;
+  readonly secretKey: string;
+  readonly securityToken?: string;
+  /** GetServiceStatus body per region. */
+  readonly kms: ReadonlyMap<string, VendorResource>;
+  /** DescribePurchaseStateInfo body. */
+  readonly tcss?: VendorResource;
+  readonly errors: Readonly<Partial<Record<ApiName, ForcedError>>>;
+}
+
+export interface AlibabaAccount {
+  readonly cloud: 'alicloud';
+  readonly name: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string;
+  /** Account id in ARNs. */
+  readonly uid: string;
+  readonly kmsInstances: readonly AlibabaKmsInstance[];
+  readonly caInstances: readonly AlibabaCaInstance[];
+  readonly errors: Readonly<Partial<Record<ApiName, ForcedError>>>;
+}
+
+export type WorldAccount = TencentAccount | AlibabaAccount;
+
+export interface Faults {
+  readonly seed: number;
+  readonly latencyMs: readonly [number, number];
+  readonly errorRate: number;
+  readonly resetRate: number;
+  readonly hangRate: number;
+  readonly malformedRate: number;
+  readonly nullRate: number;
+}
+
+export interface World {
+  readonly accounts: readonly WorldAccount[];
+  /** Requests per second per account and API. */
+  readonly limits: Readonly<Record<ApiName, number>>;
+  readonly faults: Faults;
+  /** Server clock offset from the injected/wall clock, in seconds. */
+  readonly clock: { readonly skewSeconds: number };
+}
+
+export const DEFAULT_FAULTS: Faults = {
+  seed: 1,
+  latencyMs: [0, 0],
+  errorRate: 0,
+  resetRate: 0,
+  hangRate: 0,
+  malformedRate: 0,
+  nullRate: 0,
+};
+
+type Locate = (path: readonly (string | number)[], key?: boolean) => { line: number; column: number };
+
+function compileValidator(): (data: unknown) => readonly ErrorObject[] {
+  // Startup time: each shared definition compiled once (inlineRefs: false), no optimisation passes.
+  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, discriminator: true, inlineRefs: false, code: { optimize: false } });
+  const validate = ajv.compile(WORLD_SCHEMA);
+  return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
+}
+
+function pointerToPath(pointer: string): (string | number)[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
+}
+
+function levenshtein(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j] ?? 0;
+      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length] ?? 0;
+}
+
+function suggestion(word: string, candidates: readonly string[]): string {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const d = levenshtein(word.toLowerCase(), candidate.toLowerCase());
+    if (d < bestDistance) {
+      best = candidate;
+      bestDistance = d;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : '';
+}
+
+function describePath(path: readonly (string | number)[]): string {
+  return path.length === 0 ? 'the world file' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+function schemaMessage(error: ErrorObject): { message: string; atKey: boolean; extra?: string } {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties': {
+      const key = String(params.additionalProperty);
+      const parent = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
+      const allowed = Object.keys(parent?.properties ?? {});
+      return { message: `unknown key '${key}'${suggestion(key, allowed)}`, atKey: true, extra: key };
+    }
+    case 'propertyNames': {
+      const name = String(params.propertyName);
+      return { message: `'${name}' is not allowed here`, atKey: true, extra: name };
+    }
+    case 'required':
+      return { message: `missing required key '${String(params.missingProperty)}'`, atKey: false };
+    case 'enum': {
+      const allowed = (params.allowedValues as unknown[] | undefined)?.map(String) ?? [];
+      return { message: `must be one of: ${allowed.join(', ')}`, atKey: false };
+    }
+    case 'type': {
+      const types = Array.isArray(params.type) ? params.type.map(String) : [String(params.type)];
+      return { message: `must be ${types.join(' or ')}`, atKey: false };
+    }
+    case 'const':
+      return { message: `must be ${JSON.stringify(params.allowedValue)}`, atKey: false };
+    case 'discriminator':
+      return { message: `'cloud' must be tencentcloud or alicloud`, atKey: false };
+    default:
+      return { message: error.message ?? `is invalid (${error.keyword})`, atKey: false };
+  }
+}
+
+/** ajv reports both branches of a `oneOf`; keep the most specific errors of the forced-error shape. */
+function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
+  const out: ErrorObject[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword === 'oneOf' || error.keyword === 'if') continue;
+    const key = `${error.instancePath}|${error.keyword}|${JSON.stringify(error.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(error);
+  }
+  // A forced error is a string or an object; when both branches fail, say that once.
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const e of out) byPath.set(e.instancePath, [...(byPath.get(e.instancePath) ?? []), e]);
+  const merged = new Set<string>();
+  return out.flatMap((e) => {
+    // An unknown `cloud` is reported by its enum; the discriminator's own error would repeat it.
+    if (e.keyword === 'discriminator' && byPath.has(`${e.instancePath}/cloud`)) return [];
+    const siblings = byPath.get(e.instancePath) ?? [];
+    if (e.keyword !== 'type') return [e];
+    if (siblings.some((s) => s.keyword !== 'type')) return [];
+    // Both branches of a forced error failed on type: one message, "must be string or object".
+    if (merged.has(e.instancePath)) return [];
+    merged.add(e.instancePath);
+    const types = siblings.flatMap((s) => {
+      const t = (s.params as { type?: unknown }).type;
+      return Array.isArray(t) ? t.map(String) : [String(t)];
+    });
+    return [{ ...e, params: { type: [...new Set(types)] } }];
+  });
+}
+
+/** Compiled once per process (ajv compilation costs far more than validating a world). */
+const validateWorldSchema = compileValidator();
+
+function schemaDiagnostics(data: unknown, file: string, locate: Locate): Diagnostic[] {
+  return relevantErrors(validateWorldSchema(data)).map((error) => {
+    const path = pointerToPath(error.instancePath);
+    const { message, atKey, extra } = schemaMessage(error);
+    const where = atKey && extra !== undefined ? locate([...path, extra], true) : locate(path);
+    return {
+      location: { file, ...where },
+      message: `${describePath(path)}: ${message}`,
+      rule: 'schema',
+      severity: 'error' as const,
+    };
+  });
+}
+
+function forcedError(value: JsonValue | undefined): ForcedError | undefined {
+  if (typeof value === 'string') return { code: value };
+  if (!isJsonObject(value) || typeof value.code !== 'string') return undefined;
+  return {
+    code: value.code,
+    ...(typeof value.message === 'string' ? { message: value.message } : {}),
+    ...(typeof value.http_status === 'number' ? { httpStatus: value.http_status } : {}),
+  };
+}
+
+/** Vendor fields only: the lower-case simulator keys (`region`, `force_error`) are not part of any answer. */
+function vendorResource(value: JsonObject, omit: readonly string[] = []): VendorResource {
+  const fields: JsonObject = {};
+  for (const [k, v] of Object.entries(value)) {
+    if (/^[A-Z]/.test(k) && !omit.includes(k)) fields[k] = v;
+  }
+  const fe = forcedError(value.force_error);
+  return fe ? { fields, forceError: fe } : { fields };
+}
+
+function accountErrors(value: JsonValue | undefined): Partial<Record<ApiName, ForcedError>> {
+  const out: Partial<Record<ApiName, ForcedError>> = {};
+  if (!isJsonObject(value)) return out;
+  for (const api of APIS) {
+    const fe = forcedError(value[api.name]);
+    if (fe) out[api.name] = fe;
+  }
+  return out;
+}
+
+/** A stable 16-digit account id derived from the key id, for ARNs when the world gives no `uid`. */
+function derivedUid(accessKeyId: string): string {
+  const digits = BigInt(`0x${createHash('sha256').update(accessKeyId).digest('hex').slice(0, 16)}`).toString();
+  return digits.padStart(16, '1').slice(-16);
+}
+
+/** Only called after schema validation, so a non-string here is a bug, not bad input. */
+function text(value: JsonValue | undefined): string {
+  if (typeof value !== 'string') throw new TypeError('world: expected a validated string');
+  return value;
+}
+
+function buildAccount(raw: JsonObject): WorldAccount {
+  const name = typeof raw.name === 'string' ? raw.name : undefined;
+  const token = typeof raw.security_token === 'string' ? { securityToken: raw.security_token } : {};
+  if (raw.cloud === 'tencentcloud') {
+    const secretId = text(raw.secret_id);
+    const kms = new Map<string, VendorResource>();
+    if (isJsonObject(raw.kms)) {
+      for (const [region, body] of Object.entries(raw.kms)) if (isJsonObject(body)) kms.set(region, vendorResource(body));
+    }
+    return {
+      cloud: 'tencentcloud',
+      name: name ?? secretId,
+      secretId,
+      secretKey: text(raw.secret_key),
+      ...token,
+      kms,
+      ...(isJsonObject(raw.tcss) ? { tcss: vendorResource(raw.tcss) } : {}),
+      errors: accountErrors(raw.errors),
+    };
+  }
+  const accessKeyId = text(raw.access_key_id);
+  const uid = typeof raw.uid === 'string' ? raw.uid : derivedUid(accessKeyId);
+  const list = (value: JsonValue | undefined): JsonObject[] => (Array.isArray(value) ? value.filter(isJsonObject) : []);
+  return {
+    cloud: 'alicloud',
+    name: name ?? accessKeyId,
+    accessKeyId,
+    accessKeySecret: text(raw.access_key_secret),
+    ...token,
+    uid,
+    kmsInstances: list(raw.kms_instances).map((item) => {
+      const region = text(item.region);
+      const instanceId = text(item.InstanceId);
+      const arn = typeof item.KmsInstanceArn === 'string' ? item.KmsInstanceArn : `acs:kms:${region}:${uid}:instance/${instanceId}`;
+      return { ...vendorResource(item, ['KmsInstanceArn']), region, instanceId, arn };
+    }),
+    caInstances: list(raw.ca_instances).map((item) => ({ ...vendorResource(item), instanceId: text(item.InstanceId) })),
+    errors: accountErrors(raw.errors),
+  };
+}
+
+function semanticDiagnostics(data: JsonObject, file: string, locate: Locate): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const problem = (path: (string | number)[], message: string, rule: string): void => {
+    out.push({ location: { file, ...locate(path) }, message: `${describePath(path)}: ${message}`, rule, severity: 'error' });
+  };
+  const accounts = Array.isArray(data.accounts) ? data.accounts : [];
+  const keyIds = new Map<string, number>();
+  accounts.forEach((account, index) => {
+    if (!isJsonObject(account)) return;
+    const cloud = account.cloud === 'tencentcloud' ? 'tencentcloud' : 'alicloud';
+    const idKey = cloud === 'tencentcloud' ? 'secret_id' : 'access_key_id';
+    const id = account[idKey];
+    if (typeof id === 'string') {
+      const other = keyIds.get(`${cloud}\n${id}`);
+      if (other !== undefined) problem(['accounts', index, idKey], `duplicate key id '${id}' (also accounts[${other}])`, 'duplicate-key-id');
+      else keyIds.set(`${cloud}\n${id}`, index);
+    }
+    for (const listKey of ['kms_instances', 'ca_instances']) {
+      const items = account[listKey];
+      if (!Array.isArray(items)) continue;
+      const ids = new Map<string, number>();
+      items.forEach((item, i) => {
+        if (!isJsonObject(item) || typeof item.InstanceId !== 'string') return;
+        const first = ids.get(item.InstanceId);
+        if (first !== undefined) {
+          problem(['accounts', index, listKey, i, 'InstanceId'], `duplicate InstanceId '${item.InstanceId}' (also ${listKey}[${first}])`, 'duplicate-instance');
+        } else ids.set(item.InstanceId, i);
+      });
+    }
+  });
+  const faults = data.faults;
+  if (isJsonObject(faults) && Array.isArray(faults.latency_ms)) {
+    const [min, max] = faults.latency_ms;
+    if (typeof min === 'number' && typeof max === 'number' && min > max) {
+      problem(['faults', 'latency_ms'], `minimum ${min} is greater than maximum ${max}`, 'latency-range');
+    }
+  }
+  return out;
+}
+
+function buildWorld(data: JsonObject): World {
+  const limits = Object.fromEntries(APIS.map((api) => [api.name, api.defaultQps])) as Record<ApiName, number>;
+  if (isJsonObject(data.limits)) {
+    for (const api of APIS) {
+      const value = data.limits[api.name];
+      if (typeof value === 'number') limits[api.name] = value;
+    }
+  }
+  const f = isJsonObject(data.faults) ? data.faults : {};
+  const num = (key: string, fallback: number): number => (typeof f[key] === 'number' ? f[key] : fallback);
+  const latency = Array.isArray(f.latency_ms) ? f.latency_ms : [];
+  const faults: Faults = {
+    seed: num('seed', DEFAULT_FAULTS.seed),
+    latencyMs: [
+      typeof latency[0] === 'number' ? latency[0] : 0,
+      typeof latency[1] === 'number' ? latency[1] : 0,
+    ],
+    errorRate: num('error_rate', 0),
+    resetRate: num('reset_rate', 0),
+    hangRate: num('hang_rate', 0),
+    malformedRate: num('malformed_rate', 0),
+    nullRate: num('null_rate', 0),
+  };
+  const clock = isJsonObject(data.clock) && typeof data.clock.skew_seconds === 'number' ? data.clock.skew_seconds : 0;
+  const accounts = (Array.isArray(data.accounts) ? data.accounts : []).filter(isJsonObject).map(buildAccount);
+  return { accounts, limits, faults, clock: { skewSeconds: clock } };
+}
+
+function validateAndBuild(data: unknown, file: string, locate: Locate): World {
+  const diagnostics = schemaDiagnostics(data, file, locate);
+  if (diagnostics.length === 0 && isJsonObject(data)) diagnostics.push(...semanticDiagnostics(data, file, locate));
+  if (diagnostics.length > 0) {
+    throw new InputError(
+      `world file ${file} is invalid: ${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}`,
+      'See docs/simulator.md for the world file format.',
+      diagnostics,
+    );
+  }
+  return buildWorld(data as JsonObject);
+}
+
+function nodeAt(doc: Document, path: readonly (string | number)[], key: boolean): Node | undefined {
+  let node: unknown = doc.contents;
+  for (let i = 0; i < path.length; i++) {
+    const part = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? String(p.key.value) : String(p.key)) === String(part));
+      if (!pair) return node;
+      if (last && key) return pair.key as Node;
+      node = pair.value ?? pair.key;
+    } else if (isSeq(node) && typeof part === 'number') {
+      const item: unknown = node.items[part];
+      if (item === undefined) return node;
+      node = item;
+    } else {
+      return node as Node | undefined;
+    }
+  }
+  return node as Node | undefined;
+}
+
+/** Parses and validates world YAML; throws InputError with every problem located. */
+export function parseWorld(text: string, file: string): World {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const position = (offset: number): { line: number; column: number } => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    const diagnostics: Diagnostic[] = doc.errors.map((e) => ({
+      location: { file, ...position(e.pos[0]) },
+      message: e.message.split('\n')[0] ?? e.message,
+      rule: 'yaml',
+      severity: 'error',
+    }));
+    throw new InputError(`world file ${file} is not valid YAML`, 'See docs/simulator.md for the world file format.', diagnostics);
+  }
+  const locate: Locate = (path, key = false) => {
+    const node = nodeAt(doc, path, key);
+    return node?.range ? position(node.range[0]) : { line: 1, column: 1 };
+  };
+  const data = doc.toJS({ maxAliasCount: 100 }) as JsonValue;
+  if (!isJsonObject(data)) {
+    throw new InputError(`world file ${file} is invalid: 1 error`, 'See docs/simulator.md for the world file format.', [
+      { location: { file, line: 1, column: 1 }, message: 'the world file must be a mapping with an `accounts` list', rule: 'schema', severity: 'error' },
+    ]);
+  }
+  return validateAndBuild(data, file, locate);
+}
+
+/** Validates a world given as a plain object (the YAML shape) — for tests and benchmarks that build worlds in code. */
+export function worldFromObject(data: unknown, source = '<world>'): World {
+  return validateAndBuild(data, source, () => ({ line: 1, column: 1 }));
+}
+
+export async function loadWorld(path: string): Promise<World> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new IoError(`cannot read world file ${path}${code ? ` (${code})` : ''}`, 'Pass an existing file with --world.', { cause: error });
+  }
+  return parseWorld(text, path);
+}
