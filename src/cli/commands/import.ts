@@ -1,0 +1,153 @@
+import type { CliContext } from '../context.js';
+import type { CommandModule, ParsedInput } from '../command.js';
+import { listFlag, stringFlag } from '../command.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { credentialResolver, loadState } from '../run-check.js';
+import { RemoteError, UsageError } from '../../model/errors.js';
+import type { ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
+import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/resource-types.js';
+import type { ResourceTypeName, ResourceTypeSpec } from '../../model/resource-types.js';
+import { didYouMean } from '../../config/did-you-mean.js';
+import { renderImportYaml } from '../../engine/import-yaml.js';
+import type { ImportObservation } from '../../engine/import-yaml.js';
+import { createCallExecutor } from '../../providers/call-executor.js';
+import { defaultQpsFor, definitionFor } from '../../providers/registry.js';
+import { listCaInstances, listKmsInstances } from '../../providers/alicloud/discovery.js';
+import { resolveEndpoint } from '../../providers/endpoints.js';
+import { ApiError } from '../../providers/types.js';
+import type { ExecuteCall } from '../../providers/types.js';
+
+const NAME = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** The provider to read with: one from the configuration at PATH, or one made from the flags. */
+async function chooseProvider(ctx: CliContext, input: ParsedInput, type: ResourceTypeName): Promise<ProviderConfig> {
+  const ref = stringFlag(input, 'provider');
+  if (!ref) throw new UsageError('import: --provider is required', 'e.g. --provider alicloud.prod (from the configuration at PATH) or --provider alicloud --region cn-hangzhou.');
+  const cloud = (resourceType(type) as ResourceTypeSpec).cloud;
+  if (input.positionals.length > 0) {
+    const state = await loadState(ctx, input.positionals);
+    const provider = state.providers.find((p) => p.ref === ref);
+    if (!provider) {
+      const suggestion = didYouMean(ref, state.providers.map((p) => p.ref));
+      throw new UsageError(`import: no provider ${ref} in the configuration${suggestion ? `; did you mean ${suggestion}?` : ''}`);
+    }
+    if (provider.cloud !== cloud) throw new UsageError(`import: ${type} is a ${cloud} type, but ${ref} is a ${provider.cloud} provider`);
+    return provider;
+  }
+  const [refCloud, alias = 'default', ...rest] = ref.split('.');
+  if (refCloud !== cloud || rest.length > 0 || !NAME.test(alias)) {
+    throw new UsageError(`import: --provider ${ref} does not fit ${type}`, `Without a configuration PATH, use --provider ${cloud} or ${cloud}.<alias>.`);
+  }
+  const site = stringFlag(input, 'site') ?? 'china';
+  if (site !== 'china' && site !== 'intl') throw new UsageError(`import: --site must be china or intl, got '${site}'`);
+  const region = listFlag(input, 'region')[0];
+  return {
+    cloud,
+    alias,
+    ref: `${cloud}.${alias}`,
+    site,
+    credentials: { kind: 'chain' },
+    rateLimits: {},
+    location: { file: '<command line>', line: 1, column: 1 },
+    ...(region ? { region } : {}),
+  };
+}
+
+function resourceFor(type: ResourceTypeName, name: string, provider: ProviderConfig, extra: { region?: string; instanceId?: string }): ResourceConfig {
+  return { address: `${type}.${name}`, type, name, provider: provider.ref, labels: {}, expect: [], location: provider.location, ...extra };
+}
+
+/** Reads one resource and returns what import writes; an error reading it stops the import with its message. */
+async function read(execute: ExecuteCall, provider: ProviderConfig, resource: ResourceConfig): Promise<ImportObservation | undefined> {
+  const definition = definitionFor(resource.type);
+  const response = await execute(definition.call(resource, provider), provider);
+  const normalized = definition.normalize(response, resource);
+  if (normalized.status === 'absent') return undefined;
+  return {
+    type: resource.type,
+    name: resource.name,
+    attributes: normalized.attributes,
+    ...(resource.region ? { region: resource.region } : {}),
+    ...(resource.instanceId ? { instanceId: resource.instanceId } : {}),
+  };
+}
+
+function regionsOf(input: ParsedInput, provider: ProviderConfig, type: ResourceTypeName): string[] {
+  const regions = listFlag(input, 'region');
+  const chosen = regions.length > 0 ? regions : provider.region ? [provider.region] : [];
+  if (chosen.length === 0) throw new UsageError(`import: ${type} needs a region`, 'Pass --region (repeatable) or set region in the provider block.');
+  return chosen;
+}
+
+async function discover(input: ParsedInput, execute: ExecuteCall, provider: ProviderConfig, type: ResourceTypeName): Promise<ResourceConfig[]> {
+  switch (type) {
+    case 'tencentcloud_kms_service':
+      return regionsOf(input, provider, type).map((region) => resourceFor(type, region, provider, { region }));
+    case 'tencentcloud_tcss_subscription':
+      return [resourceFor(type, provider.alias, provider, {})];
+    case 'alicloud_kms_instance': {
+      const resources: ResourceConfig[] = [];
+      for (const region of regionsOf(input, provider, type)) {
+        for (const id of await listKmsInstances(execute, provider, region)) resources.push(resourceFor(type, id, provider, { region, instanceId: id }));
+      }
+      return resources;
+    }
+    case 'alicloud_cas_private_ca': {
+      const given = listFlag(input, 'instance-id');
+      const ids = given.length > 0 ? given : await listCaInstances(execute, provider);
+      return ids.map((id) => resourceFor(type, id, provider, { instanceId: id }));
+    }
+  }
+}
+
+/** `import`: writes desired-state YAML from what is live, with today's values as expectations. */
+export const importCommand: CommandModule = {
+  async run(ctx: CliContext, input: ParsedInput): Promise<number> {
+    const typeName = stringFlag(input, 'type');
+    const names = RESOURCE_TYPES.map((t) => t.name);
+    if (!typeName || !isResourceTypeName(typeName)) {
+      const suggestion = typeName ? didYouMean(typeName, names) : undefined;
+      throw new UsageError(
+        typeName ? `import: unknown resource type '${typeName}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` : 'import: --type is required',
+        `Expected one of: ${names.join(', ')}.`,
+      );
+    }
+    const provider = await chooseProvider(ctx, input, typeName);
+    const endpointOverride = stringFlag(input, 'endpoint');
+    const executor = createCallExecutor({
+      resolveCredentials: credentialResolver(ctx),
+      ...(endpointOverride ? { endpointOverride } : {}),
+      defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
+      redactor: ctx.redactor,
+    });
+    try {
+      const resources = await discover(input, executor.execute, provider, typeName);
+      const observations: ImportObservation[] = [];
+      for (const resource of resources) {
+        const observation = await read(executor.execute, provider, resource);
+        if (observation) observations.push(observation);
+      }
+      const api = definitionFor(typeName).api;
+      const endpoint =
+        endpointOverride ??
+        provider.endpoint ??
+        resolveEndpoint({ cloud: provider.cloud, product: api.product, region: provider.region, site: provider.site }).toString();
+      const yaml = renderImportYaml({ provider, observations, readAt: ctx.now().toISOString(), endpoint });
+      const output = stringFlag(input, 'output');
+      if (output) {
+        await writeFileAtomic(output, yaml);
+        ctx.stderr.write(`Imported ${observations.length} ${typeName} resource${observations.length === 1 ? '' : 's'} into ${output}.\n`);
+      } else {
+        ctx.stdout.write(yaml);
+      }
+      return 0;
+    } catch (error) {
+      if (error instanceof ApiError) {
+        throw new RemoteError(`import: reading ${typeName} from ${provider.ref} failed: ${error.code}: ${error.message}`, error.hint ?? 'Check the provider\'s credentials and region.');
+      }
+      throw error;
+    } finally {
+      await executor.close();
+    }
+  },
+};

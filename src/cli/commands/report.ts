@@ -1,0 +1,32 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { CliContext } from '../context.js';
+import type { CommandModule, ParsedInput } from '../command.js';
+import { listFlag, stringFlag } from '../command.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { parseOutputs, parseFormat } from '../run-options.js';
+import { IoError, UsageError } from '../../model/errors.js';
+import { parseRunResult } from '../../engine/run-result-io.js';
+import { REPORTERS } from '../../report/index.js';
+
+/** `report --from RESULT.json --format F`: re-renders a saved run in any format, no network. */
+export const reportCommand: CommandModule = {
+  async run(ctx: CliContext, input: ParsedInput): Promise<number> {
+    const from = stringFlag(input, 'from');
+    if (!from) throw new UsageError('report: --from RESULT.json is required', 'Save a run with `driftwatch check --out json=RESULT.json`, then re-render it.');
+    const path = resolve(ctx.cwd, from);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new IoError(`cannot read ${from}`, 'Pass a run result written by --format json or --out json=FILE.', { cause: error });
+    }
+    const result = parseRunResult(text, from);
+    for (const out of parseOutputs(listFlag(input, 'out'), ctx.cwd)) {
+      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false }));
+    }
+    const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
+    ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text' }));
+    return 0;
+  },
+};

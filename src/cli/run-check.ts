@@ -1,0 +1,218 @@
+import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { relative, resolve } from 'node:path';
+import type { CliContext } from './context.js';
+import type { RunOptions } from './run-options.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { toolVersion } from './version.js';
+import { loadConfig } from '../config/load-config.js';
+import { didYouMean } from '../config/did-you-mean.js';
+import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
+import { ConfigError, IoError, UsageError } from '../model/errors.js';
+import { formatDiagnostic } from '../model/location.js';
+import type { Observation, RawExchange } from '../model/observation.js';
+import type { RunResult } from '../model/run-result.js';
+import { planCalls } from '../engine/plan-calls.js';
+import { observe } from '../engine/observe.js';
+import { evaluate } from '../engine/evaluate.js';
+import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
+import { REPORTERS } from '../report/index.js';
+import type { ReportOptions, Reporter } from '../report/index.js';
+import { loadPolicyChecks } from '../policy/policy-checks.js';
+import { defaultQpsFor, definitionFor } from '../providers/registry.js';
+import { createCallExecutor } from '../providers/call-executor.js';
+import type { Credentials } from '../providers/types.js';
+import { resolveTencentCredentials } from '../providers/tencentcloud/credentials.js';
+import { resolveAlibabaCredentials } from '../providers/alicloud/credentials.js';
+import { startProgress } from '../ui/progress.js';
+import type { SigningKey } from '../report/evidence/signing.js';
+import type { ProgressEvent, ProgressMode } from '../ui/progress.js';
+import type { CallEvent } from '../providers/call-executor.js';
+
+function readOptional(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves a provider's credentials from its `credentials:` source through the vendor's chain. */
+export function credentialResolver(ctx: CliContext): (provider: ProviderConfig) => Credentials {
+  const resolved = new Map<string, Credentials>();
+  const home = ctx.env.HOME ?? homedir();
+  return (provider) => {
+    const known = resolved.get(provider.ref);
+    if (known) return known;
+    const chainCtx = { env: ctx.env, homeDir: home, readFile: readOptional };
+    const credentials =
+      provider.cloud === 'tencentcloud'
+        ? resolveTencentCredentials(provider.credentials, chainCtx)
+        : resolveAlibabaCredentials(provider.credentials, chainCtx);
+    ctx.redactor.add(credentials.secret);
+    ctx.redactor.add(credentials.token);
+    resolved.set(provider.ref, credentials);
+    return credentials;
+  };
+}
+
+function checkTargets(state: DesiredState, targets: readonly string[]): void {
+  const known = state.resources.map((r) => r.address);
+  for (const target of targets) {
+    if (!known.includes(target)) {
+      const suggestion = didYouMean(target, known);
+      throw new UsageError(
+        `--target: no resource ${target} in the configuration${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+        `Addresses look like <type>.<name>, e.g. ${known[0] ?? 'tencentcloud_kms_service.prod'}.`,
+      );
+    }
+  }
+}
+
+const PROGRESS_EVENTS: Readonly<Record<CallEvent['type'], ProgressEvent | undefined>> = {
+  start: undefined,
+  success: 'done',
+  failure: 'failed',
+  retry: 'retry',
+  throttled: 'throttled',
+};
+
+function progressMode(ctx: CliContext, options: RunOptions): ProgressMode {
+  if (!options.progress || options.format !== 'text') return 'off';
+  return ctx.stderr.isTTY ? 'tty' : ctx.env.CI ? 'plain' : 'off';
+}
+
+async function observeLive(
+  ctx: CliContext,
+  state: DesiredState,
+  options: RunOptions,
+  targets: ReadonlySet<string> | undefined,
+  exchanges: Map<string, RawExchange[]>,
+): Promise<Observation[]> {
+  const plan = planCalls(state, definitionFor, targets);
+  const totals = new Map<string, number>();
+  for (const call of plan.calls) totals.set(call.provider.ref, (totals.get(call.provider.ref) ?? 0) + 1);
+  const progress = await startProgress(progressMode(ctx, options), totals, process.stderr);
+  const executor = createCallExecutor({
+    resolveCredentials: credentialResolver(ctx),
+    ...(options.endpoint ? { endpointOverride: options.endpoint } : {}),
+    defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
+    redactor: ctx.redactor,
+    onEvent: (event) => {
+      const mapped = PROGRESS_EVENTS[event.type];
+      if (mapped) progress.record(event.provider, mapped);
+    },
+  });
+  try {
+    return await observe(plan, {
+      execute: executor.execute,
+      definitionFor,
+      now: ctx.now,
+      signal: ctx.signal,
+      onExchange: (addresses, exchange) => {
+        for (const address of addresses) exchanges.set(address, [...(exchanges.get(address) ?? []), exchange]);
+      },
+    });
+  } finally {
+    await executor.close();
+    await progress.stop();
+  }
+}
+
+async function readSnapshot(path: string): Promise<Observation[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new IoError(`cannot read snapshot ${path}`, 'Pass a file written by --save-observed.', { cause: error });
+  }
+  return [...parseSnapshot(text, path).observations];
+}
+
+/** Loads and validates the configuration; warnings go to stderr, errors throw a ConfigError. */
+export async function loadState(ctx: CliContext, paths: readonly string[]): Promise<DesiredState> {
+  const loaded = await loadConfig(paths, { cwd: ctx.cwd, env: ctx.env });
+  if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(loaded.diagnostics);
+  for (const warning of loaded.diagnostics) ctx.stderr.write(`${formatDiagnostic(warning)}\n`);
+  return loaded.state;
+}
+
+/** A report as redacted pieces: whole for most formats, per resource for JSON (results can exceed one string). */
+function* redactedChunks(ctx: CliContext, reporter: Reporter, result: RunResult, options: ReportOptions): Generator<string> {
+  const chunks = reporter.renderChunks ? reporter.renderChunks(result, options) : [reporter.render(result, options)];
+  for (const chunk of chunks) yield ctx.redactor.redact(chunk);
+}
+
+async function readConfigFile(ctx: CliContext, path: string, display: string): Promise<{ path: string; content: string }> {
+  try {
+    return { path: display, content: await readFile(resolve(ctx.cwd, path), 'utf8') };
+  } catch (error) {
+    throw new IoError(`cannot read ${display} for the evidence bundle`, undefined, { cause: error });
+  }
+}
+
+/** The audit-evidence bundle: what was evaluated, what was seen, what was concluded, signed. */
+async function writeEvidence(
+  ctx: CliContext,
+  dir: string,
+  run: { state: DesiredState; result: RunResult; observations: readonly Observation[]; exchanges: ReadonlyMap<string, RawExchange[]>; signingKey: SigningKey },
+): Promise<void> {
+  const { writeEvidenceBundle } = await import('../report/evidence/bundle.js');
+  const configFiles = await Promise.all(run.state.files.map((file) => readConfigFile(ctx, file, file)));
+  const policyFiles = await Promise.all(
+    run.state.policies.map((p) =>
+      readConfigFile(ctx, p.path, p.ref.startsWith('builtin:') ? `builtin/${p.ref.slice('builtin:'.length)}.yaml` : relative(ctx.cwd, p.path)),
+    ),
+  );
+  const written = await writeEvidenceBundle(dir, {
+    result: run.result,
+    observations: run.observations,
+    exchanges: Object.fromEntries(run.exchanges),
+    configFiles,
+    policyFiles,
+    reports: { text: REPORTERS.text.render(run.result, { color: false }), json: REPORTERS.json.render(run.result, { color: false }) },
+    toolVersion: toolVersion(),
+    asOf: run.result.as_of,
+    signingKey: run.signingKey,
+    redact: (text) => ctx.redactor.redact(text),
+  });
+  ctx.stderr.write(`Evidence bundle: ${relative(ctx.cwd, written.dir) || written.dir} (${written.files} files, signed ${written.algorithm} ${written.keyId}).\n`);
+}
+
+/** load → plan → observe → evaluate → render → write: the shared body of `plan`, `check` and `demo`. */
+export async function runCheck(ctx: CliContext, options: RunOptions): Promise<RunResult> {
+  const state = await loadState(ctx, options.paths);
+  checkTargets(state, options.targets);
+  const targets = options.targets.length > 0 ? new Set(options.targets) : undefined;
+  // The signing key is read before any request, so a missing key fails the run up front.
+  const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
+  const exchanges = new Map<string, RawExchange[]>();
+  const observations = options.observed ? await readSnapshot(options.observed) : await observeLive(ctx, state, options, targets, exchanges);
+  if (options.saveObserved) {
+    const snapshot = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: toolVersion(), observedAt: ctx.now().toISOString() });
+    await writeFileAtomic(options.saveObserved, ctx.redactor.redact(serializeSnapshot(snapshot)));
+  }
+  const now = options.asOf ?? ctx.now();
+  const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now });
+  const result = evaluate({
+    state,
+    observations,
+    now,
+    ...(policyChecks ? { policyChecks } : {}),
+    failOn: options.failOn,
+    toolVersion: toolVersion(),
+    ...(targets ? { targets: [...targets] } : {}),
+  });
+  if (options.evidence && signingKey) {
+    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey });
+  }
+  for (const out of options.outputs) {
+    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false }));
+  }
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text' })) ctx.stdout.write(chunk);
+  if (options.outputs.length > 0 && ctx.debug) {
+    ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
+  }
+  return result;
+}

@@ -1,0 +1,73 @@
+import { resolve } from 'node:path';
+import type { ParsedInput } from './command.js';
+import { boolFlag, listFlag, stringFlag } from './command.js';
+import { SEVERITIES } from '../model/desired-state.js';
+import type { Severity } from '../model/desired-state.js';
+import { UsageError } from '../model/errors.js';
+import { parseAsOf } from '../engine/time.js';
+import { REPORT_FORMATS, isReportFormat } from '../report/index.js';
+import type { ReportFormat } from '../report/index.js';
+
+export interface OutputTarget {
+  readonly format: ReportFormat;
+  readonly path: string;
+}
+
+/** The flags of `plan` and `check`, checked once so the run itself deals only in valid values. */
+export interface RunOptions {
+  readonly paths: readonly string[];
+  readonly format: ReportFormat;
+  readonly outputs: readonly OutputTarget[];
+  readonly targets: readonly string[];
+  readonly observed?: string;
+  readonly saveObserved?: string;
+  readonly evidence?: string;
+  readonly asOf?: Date;
+  readonly endpoint?: string;
+  readonly failOn: Severity;
+  readonly progress: boolean;
+}
+
+export function parseFormat(value: string, flag: string): ReportFormat {
+  if (isReportFormat(value)) return value;
+  throw new UsageError(`${flag}: unknown format '${value}'`, `Expected one of: ${REPORT_FORMATS.join(', ')}.`);
+}
+
+/** `--out FORMAT=PATH` (repeatable). */
+export function parseOutputs(specs: readonly string[], cwd: string): OutputTarget[] {
+  return specs.map((spec) => {
+    const eq = spec.indexOf('=');
+    if (eq <= 0 || eq === spec.length - 1) {
+      throw new UsageError(`--out: expected FORMAT=PATH, got '${spec}'`, `e.g. --out json=result.json (formats: ${REPORT_FORMATS.join(', ')}).`);
+    }
+    return { format: parseFormat(spec.slice(0, eq), '--out'), path: resolve(cwd, spec.slice(eq + 1)) };
+  });
+}
+
+export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
+  const outputs = parseOutputs(listFlag(input, 'out'), cwd);
+  const failOn = stringFlag(input, 'fail-on') ?? 'low';
+  if (!(SEVERITIES as readonly string[]).includes(failOn)) {
+    throw new UsageError(`--fail-on: unknown severity '${failOn}'`, `Expected one of: ${SEVERITIES.join(', ')}.`);
+  }
+  const observed = stringFlag(input, 'observed');
+  const endpoint = stringFlag(input, 'endpoint');
+  if (observed && endpoint) throw new UsageError('--observed and --endpoint cannot be used together', '--observed evaluates a saved snapshot and makes no requests.');
+  const asOf = stringFlag(input, 'as-of');
+  const saveObserved = stringFlag(input, 'save-observed');
+  const evidence = stringFlag(input, 'evidence');
+  const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
+  return {
+    paths: input.positionals.length > 0 ? input.positionals : ['.'],
+    format,
+    outputs,
+    targets: listFlag(input, 'target'),
+    ...(observed ? { observed: resolve(cwd, observed) } : {}),
+    ...(saveObserved ? { saveObserved: resolve(cwd, saveObserved) } : {}),
+    ...(evidence ? { evidence: resolve(cwd, evidence) } : {}),
+    ...(asOf ? { asOf: parseAsOf(asOf) } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    failOn: failOn as Severity,
+    progress: !boolFlag(input, 'no-progress'),
+  };
+}

@@ -1,0 +1,276 @@
+import { createOperatorCache, evaluateOperator } from '../policy/operators.js';
+import type { OperatorCache } from '../policy/operators.js';
+import { applyWaivers } from '../policy/waivers.js';
+import type { ResourceChecks } from '../policy/waivers.js';
+import type { DesiredState, Expectation, ResourceConfig, Severity } from '../model/desired-state.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
+import { isJsonObject } from '../model/json.js';
+import type { Observation, ObservationError } from '../model/observation.js';
+import { resourceType } from '../model/resource-types.js';
+import type { AttributeSpec } from '../model/resource-types.js';
+import type { CheckResult, ResourceResult, ResourceStatus, RunResult, RunSummary } from '../model/run-result.js';
+import { formatInstant } from './time.js';
+
+/**
+ * The evaluation step of design.md §6: a pure, synchronous function of (desired state,
+ * observations, now). No I/O and no clock — `now` is an input — so `--observed`, `report --from`
+ * and the tests all get the same answer for the same inputs.
+ */
+
+export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
+
+/** Severity at which a resource that does not exist counts when it has no checks of its own. */
+const ABSENT_DEFAULT_SEVERITY: Severity = 'high';
+
+/**
+ * The seam for policy packs: returns the policy findings for one resource. Called for every
+ * evaluated resource with its observation (undefined when none was made). Whatever it returns
+ * for a resource that could not be observed is forced to `unknown`, and for a resource that
+ * does not exist to `fail`, so a policy engine cannot accidentally pass what nobody saw.
+ */
+export type PolicyChecks = (resource: ResourceConfig, observation: Observation | undefined) => readonly CheckResult[];
+
+export interface EvaluateInput {
+  readonly state: DesiredState;
+  readonly observations: readonly Observation[];
+  readonly now: Date;
+  /** Lowest severity of drift that makes the exit code 2; default `low` (all drift). */
+  readonly failOn?: Severity;
+  readonly toolVersion: string;
+  /** `--target` addresses; when given (non-empty), only these resources are evaluated. */
+  readonly targets?: readonly string[];
+  readonly policyChecks?: PolicyChecks;
+}
+
+interface EvalContext {
+  readonly now: Date;
+  readonly cache: OperatorCache;
+  readonly attributes: Map<string, Map<string, AttributeSpec>>;
+}
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function attributesOf(ctx: EvalContext, type: string): Map<string, AttributeSpec> {
+  let map = ctx.attributes.get(type);
+  if (map === undefined) {
+    map = new Map((resourceType(type)?.attributes ?? []).map((a) => [a.name, a]));
+    ctx.attributes.set(type, map);
+  }
+  return map;
+}
+
+/** `raw.A.B` → raw.A.B; undefined when any step is missing or not an object. */
+function rawValue(raw: JsonObject | null, path: string): JsonValue | undefined {
+  let current: JsonValue | undefined = raw ?? undefined;
+  for (const key of path.split('.')) {
+    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+function check(expectation: Expectation, actual: JsonValue, status: CheckResult['status'], message: string): CheckResult {
+  return {
+    rule: expectation.attribute,
+    source: 'expect',
+    operator: expectation.operator,
+    expected: expectation.expected,
+    actual,
+    status,
+    severity: expectation.severity,
+    message,
+    location: expectation.location,
+  };
+}
+
+function notObservedError(resource: ResourceConfig): ObservationError {
+  return {
+    // No ErrorKind describes "never asked"; invalid_response is the closest (the observation set is incomplete).
+    kind: 'invalid_response',
+    code: 'DW_NOT_OBSERVED',
+    message: `no observation was made for ${resource.address}`,
+    request_id: null,
+    retryable: false,
+    hint: 'The snapshot does not contain this resource: record a new one with --save-observed, or run without --observed.',
+  };
+}
+
+function errorWithoutDetail(): ObservationError {
+  return {
+    kind: 'invalid_response',
+    code: 'DW_UNKNOWN_ERROR',
+    message: 'the observation failed without an error description',
+    request_id: null,
+    retryable: false,
+  };
+}
+
+function describeError(error: ObservationError): string {
+  const request = error.request_id ? ` (request ${error.request_id})` : '';
+  return `${error.code}: ${error.message}${request}`;
+}
+
+function forceStatus(checks: readonly CheckResult[], status: 'unknown' | 'fail', message: (c: CheckResult) => string): CheckResult[] {
+  return checks.map((c) => ({ ...c, actual: null, status, message: message(c) }));
+}
+
+interface Evaluated {
+  readonly resource: ResourceConfig;
+  readonly observation: Observation | undefined;
+  readonly error: ObservationError | null;
+  readonly absent: boolean;
+  readonly checks: readonly CheckResult[];
+}
+
+function evaluateResource(ctx: EvalContext, resource: ResourceConfig, observation: Observation | undefined, policyChecks: PolicyChecks | undefined): Evaluated {
+  const policy = policyChecks ? [...policyChecks(resource, observation)].sort((a, b) => compareStrings(a.rule, b.rule)) : [];
+
+  if (observation === undefined || observation.status === 'error' || observation.type !== resource.type) {
+    const error =
+      observation === undefined
+        ? notObservedError(resource)
+        : observation.type !== resource.type
+          ? {
+              kind: 'invalid_response' as const,
+              code: 'DW_OBSERVATION_MISMATCH',
+              message: `the observation for ${resource.address} is of type ${observation.type}, not ${resource.type}`,
+              request_id: null,
+              retryable: false,
+              hint: 'The snapshot was recorded for a different configuration: record a new one with --save-observed.',
+            }
+          : (observation.error ?? errorWithoutDetail());
+    const why = describeError(error);
+    const checks = [
+      ...resource.expect.map((e) => check(e, null, 'unknown', `${e.attribute} could not be verified: ${why}`)),
+      ...forceStatus(policy, 'unknown', (c) => `${c.rule} could not be verified: ${why}`),
+    ];
+    return { resource, observation, error, absent: false, checks };
+  }
+
+  if (observation.status === 'absent') {
+    const gone = `${resource.address} does not exist`;
+    const checks = [
+      ...resource.expect.map((e) => check(e, null, 'fail', `${gone}; ${e.attribute} cannot meet the expectation`)),
+      ...forceStatus(policy, 'fail', (c) => `${gone}; ${c.rule} cannot be satisfied`),
+    ];
+    return { resource, observation, error: observation.error, absent: true, checks };
+  }
+
+  const specs = attributesOf(ctx, resource.type);
+  const checks: CheckResult[] = [];
+  for (const e of resource.expect) {
+    const isRaw = e.attribute.startsWith('raw.');
+    const actual = isRaw ? rawValue(observation.raw, e.attribute.slice(4)) : observation.attributes[e.attribute];
+    const attribute = isRaw ? undefined : specs.get(e.attribute);
+    const result = evaluateOperator({
+      operator: e.operator,
+      expected: e.expected,
+      actual,
+      attribute,
+      now: ctx.now,
+      name: e.attribute,
+      cache: ctx.cache,
+    });
+    checks.push(check(e, actual ?? null, result.status, result.message));
+  }
+  for (const p of policy) checks.push(p);
+  return { resource, observation, error: null, absent: false, checks };
+}
+
+function sortedObject(value: JsonObject): { [key: string]: JsonValue } {
+  const keys = Object.keys(value);
+  let sorted = true;
+  for (let i = 1; i < keys.length && sorted; i++) sorted = (keys[i - 1] as string) < (keys[i] as string);
+  // Observations are read-only; one already in order is shared rather than copied.
+  if (sorted) return value;
+  const out: { [key: string]: JsonValue } = {};
+  for (const key of Object.keys(value).sort(compareStrings)) out[key] = value[key] as JsonValue;
+  return out;
+}
+
+function resourceStatus(evaluated: Evaluated, checks: readonly CheckResult[]): ResourceStatus {
+  let fail = false;
+  let unknown = false;
+  let waived = false;
+  for (const c of checks) {
+    if (c.status === 'fail') fail = true;
+    else if (c.status === 'unknown') unknown = true;
+    else if (c.status === 'waived') waived = true;
+  }
+  if (fail) return 'drifted';
+  if (evaluated.absent) return waived ? 'waived' : 'drifted';
+  if (unknown || evaluated.error !== null) return 'unknown';
+  return waived ? 'waived' : 'compliant';
+}
+
+/** Evaluates the desired state against the observations. Pure and deterministic. */
+export function evaluate(input: EvaluateInput): RunResult {
+  const failOn = input.failOn ?? 'low';
+  const failRank = SEVERITY_RANK[failOn];
+  const ctx: EvalContext = { now: input.now, cache: createOperatorCache(), attributes: new Map() };
+
+  const targets = input.targets !== undefined && input.targets.length > 0 ? new Set(input.targets) : undefined;
+  const resources = input.state.resources
+    .filter((r) => targets === undefined || targets.has(r.address))
+    .sort((a, b) => compareStrings(a.address, b.address));
+
+  const observations = new Map<string, Observation>();
+  for (const o of input.observations) if (!observations.has(o.address)) observations.set(o.address, o);
+
+  const evaluated = resources.map((r) => evaluateResource(ctx, r, observations.get(r.address), input.policyChecks));
+  const waivers = input.state.waivers.filter((w) => targets === undefined || targets.has(w.resource));
+  const withWaivers = applyWaivers(
+    evaluated.map((e): ResourceChecks => ({ address: e.resource.address, checks: e.checks })),
+    waivers,
+    input.now,
+  );
+
+  let compliant = 0;
+  let drifted = 0;
+  let unknown = 0;
+  let waived = 0;
+  let driftAtThreshold = false;
+  let anyUnknown = false;
+  const results: ResourceResult[] = evaluated.map((e, i) => {
+    const checks = (withWaivers.resources[i] as ResourceChecks).checks;
+    const status = resourceStatus(e, checks);
+    for (const c of checks) {
+      if (c.status === 'fail') {
+        if (SEVERITY_RANK[c.severity] >= failRank) driftAtThreshold = true;
+      } else if (c.status === 'unknown') anyUnknown = true;
+    }
+    if (e.absent && checks.length === 0 && SEVERITY_RANK[ABSENT_DEFAULT_SEVERITY] >= failRank) driftAtThreshold = true;
+    if (status === 'compliant') compliant++;
+    else if (status === 'drifted') drifted++;
+    else if (status === 'unknown') {
+      unknown++;
+      anyUnknown = true;
+    } else waived++;
+    const observed = e.observation !== undefined && e.observation.status === 'ok' && e.error === null ? sortedObject(e.observation.attributes) : {};
+    const request_ids = e.observation?.request_ids ?? [];
+    // Two literal shapes rather than a conditional spread: this runs once per resource.
+    return e.absent
+      ? { address: e.resource.address, type: e.resource.type, status, absent: true, checks, error: e.error, request_ids, observed, location: e.resource.location }
+      : { address: e.resource.address, type: e.resource.type, status, checks, error: e.error, request_ids, observed, location: e.resource.location };
+  });
+
+  const summary: RunSummary = {
+    resources: results.length,
+    compliant,
+    drifted,
+    unknown,
+    waived,
+    exit_code: driftAtThreshold ? 2 : anyUnknown ? 3 : 0,
+  };
+  return {
+    format_version: '1',
+    tool: { name: 'driftwatch', version: input.toolVersion },
+    as_of: formatInstant(input.now.getTime()),
+    fail_on: failOn,
+    summary,
+    resources: results,
+    waivers: withWaivers.waivers,
+  };
+}

@@ -1,0 +1,83 @@
+import { InputError } from '../model/errors.js';
+import { isJsonObject } from '../model/json.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
+import type { Observation, ObservationError, ObservationSnapshot } from '../model/observation.js';
+import { assertValid, checkFormatVersion, compileSchemaFile, parseJsonInput } from './json-input.js';
+
+/**
+ * The `--save-observed` / `--observed` file. Written canonically — observations sorted by
+ * address, keys in a fixed order, attribute and raw keys sorted — so the same observations give
+ * byte-identical files (evidence bundles digest them) and diffs between runs stay readable.
+ */
+
+export const OBSERVATIONS_SCHEMA_FILE = 'observations.schema.json';
+
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function sortDeep(value: JsonValue): JsonValue {
+  if (Array.isArray(value)) return value.map(sortDeep);
+  if (value === null || typeof value !== 'object') return value;
+  const out: JsonObject = {};
+  for (const key of Object.keys(value).sort(compareStrings)) out[key] = sortDeep(value[key] as JsonValue);
+  return out;
+}
+
+function canonicalError(error: ObservationError | null): ObservationError | null {
+  if (error === null) return null;
+  return {
+    kind: error.kind,
+    code: error.code,
+    message: error.message,
+    request_id: error.request_id,
+    retryable: error.retryable,
+    ...(error.hint !== undefined ? { hint: error.hint } : {}),
+  };
+}
+
+function canonicalObservation(o: Observation): Observation {
+  return {
+    address: o.address,
+    type: o.type,
+    status: o.status,
+    attributes: sortDeep(o.attributes) as JsonObject,
+    raw: o.raw === null ? null : (sortDeep(o.raw) as JsonObject),
+    request_ids: [...o.request_ids],
+    observed_at: o.observed_at,
+    error: canonicalError(o.error),
+  };
+}
+
+export interface SnapshotOptions {
+  readonly toolVersion: string;
+  /** When the observation run started (ISO-8601 UTC); passed in, the engine reads no clock. */
+  readonly observedAt: string;
+}
+
+export function createSnapshot(observations: readonly Observation[], options: SnapshotOptions): ObservationSnapshot {
+  return {
+    format_version: '1',
+    kind: 'driftwatch-observations',
+    tool: { name: 'driftwatch', version: options.toolVersion },
+    observed_at: options.observedAt,
+    observations: [...observations].sort((a, b) => compareStrings(a.address, b.address)).map(canonicalObservation),
+  };
+}
+
+/** Stable, pretty (2-space) JSON with a trailing newline. */
+export function serializeSnapshot(snapshot: ObservationSnapshot): string {
+  const canonical = createSnapshot(snapshot.observations, { toolVersion: snapshot.tool.version, observedAt: snapshot.observed_at });
+  return `${JSON.stringify(canonical, null, 2)}\n`;
+}
+
+/** Reads a snapshot file's text; throws InputError (located where possible) when it cannot be used. */
+export function parseSnapshot(text: string, file: string): ObservationSnapshot {
+  const data = parseJsonInput(text, file, 'the observation snapshot');
+  if (isJsonObject(data) && data['kind'] === undefined && data['summary'] !== undefined) {
+    throw new InputError(`${file} is a run result, not an observation snapshot`, 'Re-render it with `driftwatch report --from FILE`; `--observed` reads files written by `--save-observed`.');
+  }
+  checkFormatVersion(data, file, 'observation snapshot');
+  assertValid(compileSchemaFile(OBSERVATIONS_SCHEMA_FILE)(data), text, file, 'the observation snapshot');
+  return data as ObservationSnapshot;
+}

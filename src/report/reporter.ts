@@ -1,0 +1,22 @@
+import type { RunResult } from '../model/run-result.js';
+
+/**
+ * The reporter contract shared by every format (Vitest style: one file per reporter behind the
+ * name → reporter map in `index.ts`, which re-exports these types).
+ */
+export interface ReportOptions {
+  /** ANSI colors; machine formats ignore it. */
+  readonly color: boolean;
+  readonly verbose?: boolean;
+}
+
+export interface Reporter {
+  readonly name: string;
+  /** Pure: the same result and options always give the same text. Never touches `process`. */
+  render(result: RunResult, options: ReportOptions): string;
+  /**
+   * The same text in pieces, for outputs too large for one string (a JSON result of millions of
+   * checks exceeds V8's maximum string length). Writers prefer it when present.
+   */
+  renderChunks?(result: RunResult, options: ReportOptions): Iterable<string>;
+}

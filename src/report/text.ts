@@ -1,0 +1,242 @@
+import { diffLines } from 'diff';
+import type { JsonValue } from '../model/json.js';
+import { formatLocation } from '../model/location.js';
+import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import { createColors } from './colors.js';
+import type { Colors } from './colors.js';
+import type { ReportOptions, Reporter } from './reporter.js';
+
+/**
+ * `--format text`: the `terraform plan` look. One block per drifted or unverifiable resource with
+ * `~ attribute = expected -> actual` lines, passing checks counted rather than listed, a waiver
+ * section, and the summary line `Check: N compliant, N drifted, N unknown, N waived.` last.
+ * Wording rule: a run with unknowns never says anything that reads as "in sync" — an unverified
+ * resource is not a compliant one.
+ */
+
+/**
+ * Vendor messages and values are untrusted text: strip terminal control sequences (an ESC in an
+ * error message could repaint the terminal) and indent continuation lines so a multi-line
+ * message stays inside its block.
+ */
+function clean(text: string, indent = '      '): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '').replace(/\r?\n/g, `\n${indent}`);
+}
+
+const plural = (n: number, word: string, many = `${word}s`): string => `${n} ${n === 1 ? word : many}`;
+
+function literal(value: JsonValue): string {
+  return value === null ? '(not reported)' : clean(JSON.stringify(value));
+}
+
+/** The desired side of a `~` line, in the operator's own words. */
+function expectedText(c: CheckResult): string {
+  const e = c.expected;
+  switch (c.operator) {
+    case 'equals':
+      return literal(e);
+    case 'not_equals':
+      return `not ${literal(e)}`;
+    case 'in':
+      return `one of ${literal(e)}`;
+    case 'not_in':
+      return `none of ${literal(e)}`;
+    case 'at_least':
+      return `>= ${literal(e)}`;
+    case 'at_most':
+      return `<= ${literal(e)}`;
+    case 'greater_than':
+      return `> ${literal(e)}`;
+    case 'less_than':
+      return `< ${literal(e)}`;
+    case 'not_within':
+      return `not within ${typeof e === 'string' ? clean(e) : literal(e)}`;
+    case 'before':
+    case 'after':
+      return `${c.operator} ${typeof e === 'string' ? clean(e) : literal(e)}`;
+    case 'matches':
+      return `matches /${typeof e === 'string' ? clean(e) : literal(e)}/`;
+    case 'present':
+      return e === false ? '(absent)' : '(present)';
+  }
+}
+
+function isStructured(v: JsonValue): boolean {
+  return (typeof v === 'object' && v !== null) || (typeof v === 'string' && v.includes('\n'));
+}
+
+function block(v: JsonValue): string {
+  return typeof v === 'string' ? v : JSON.stringify(v, null, 2);
+}
+
+/** `-` lines are the desired value, `+` lines what was observed, as in a unified diff. */
+function structuredDiff(c: CheckResult, indent: string, colors: Colors): string[] {
+  const lines: string[] = [];
+  for (const part of diffLines(block(c.expected), block(c.actual))) {
+    const text = part.value.endsWith('\n') ? part.value.slice(0, -1) : part.value;
+    for (const raw of text.split('\n')) {
+      const line = clean(raw);
+      if (part.removed) lines.push(colors.green(`${indent}- ${line}`));
+      else if (part.added) lines.push(colors.red(`${indent}+ ${line}`));
+      else lines.push(`${indent}  ${line}`);
+    }
+  }
+  return lines;
+}
+
+function meta(c: CheckResult, colors: Colors): string {
+  return colors.dim(`# ${c.severity}, ${formatLocation(c.location)}`);
+}
+
+function driftLines(checks: readonly CheckResult[], colors: Colors): string[] {
+  const width = Math.max(0, ...checks.map((c) => c.rule.length));
+  const out: string[] = [];
+  for (const c of checks) {
+    const name = c.rule.padEnd(width);
+    if ((c.operator === 'equals' || c.operator === 'not_equals') && (isStructured(c.expected) || isStructured(c.actual))) {
+      out.push(`  ${colors.yellow('~')} ${name} = ${c.operator === 'not_equals' ? 'not ' : ''}${meta(c, colors)}`);
+      out.push(...structuredDiff(c, '      ', colors));
+    } else {
+      out.push(`  ${colors.yellow('~')} ${name} = ${colors.green(expectedText(c))} -> ${colors.red(literal(c.actual))}  ${meta(c, colors)}`);
+    }
+    // An equality's `~` line says everything; other operators read better with the sentence.
+    if (c.operator !== 'equals') out.push(colors.dim(`      ${clean(c.message)}`));
+    if (c.waiver?.state === 'expired') {
+      out.push(colors.yellow(`      waiver expired ${clean(c.waiver.expires)} (owner ${clean(c.waiver.owner)}); the check fails again`));
+    }
+    if (c.title !== undefined) out.push(colors.dim(`      ${clean(c.title)}`));
+    if (c.remediation !== undefined) out.push(colors.dim(`      fix: ${clean(c.remediation)}`));
+  }
+  return out;
+}
+
+function unknownLines(checks: readonly CheckResult[], colors: Colors): string[] {
+  return checks.map((c) => `  ${colors.yellow('?')} ${c.rule}: ${clean(c.message)}  ${meta(c, colors)}`);
+}
+
+function passingLines(checks: readonly CheckResult[], verbose: boolean, colors: Colors): string[] {
+  if (checks.length === 0) return [];
+  if (!verbose) return [colors.dim(`    ${plural(checks.length, 'check')} unchanged`)];
+  return checks.map((c) => colors.dim(`    ${c.rule}: ${clean(c.message)}`));
+}
+
+function byStatus(r: ResourceResult): { fail: CheckResult[]; unknown: CheckResult[]; pass: CheckResult[] } {
+  const fail: CheckResult[] = [];
+  const unknown: CheckResult[] = [];
+  const pass: CheckResult[] = [];
+  for (const c of r.checks) {
+    if (c.status === 'fail') fail.push(c);
+    else if (c.status === 'unknown') unknown.push(c);
+    else if (c.status === 'pass') pass.push(c);
+  }
+  return { fail, unknown, pass };
+}
+
+function requestSuffix(r: ResourceResult): string {
+  const id = r.error?.request_id ?? r.request_ids[0];
+  return id ? ` (request ${clean(id)})` : '';
+}
+
+function resourceBlock(r: ResourceResult, options: ReportOptions, colors: Colors): string[] {
+  const verbose = options.verbose === true;
+  const { fail, unknown, pass } = byStatus(r);
+  if (r.absent === true && r.status === 'drifted') {
+    const lines = [colors.red(colors.bold(`# ${r.address} does not exist`))];
+    lines.push(`  ${colors.red('-')} ${r.address}  ${colors.dim(`# declared at ${formatLocation(r.location)}`)}`);
+    const unmet = fail.length > 0 ? `; ${plural(fail.length, 'check')} cannot be met` : '';
+    lines.push(`    the service reported it not found${requestSuffix(r)}${unmet}`);
+    return lines;
+  }
+  if (r.status === 'drifted') {
+    return [colors.red(colors.bold(`# ${r.address} has drifted`)), ...driftLines(fail, colors), ...unknownLines(unknown, colors), ...passingLines(pass, verbose, colors)];
+  }
+  if (r.status === 'unknown') {
+    const lines = [colors.yellow(colors.bold(`# ${r.address} could not be verified`))];
+    if (r.error !== null) {
+      const request = r.error.request_id ? ` (request ${clean(r.error.request_id)})` : '';
+      lines.push(`  ${colors.yellow('!')} ${clean(r.error.code)}: ${clean(r.error.message, '    ')}${request}`);
+      if (r.error.hint !== undefined) lines.push(`    hint: ${clean(r.error.hint)}`);
+      if (unknown.length > 0) lines.push(colors.dim(`    ${plural(unknown.length, 'check')} not verified`));
+    } else {
+      lines.push(...unknownLines(unknown, colors));
+      lines.push(
+        `    hint: the service answered, but a value above was missing, null or not one driftwatch knows; check the resource in the console (a value new to driftwatch can be checked with raw.<VendorField>).`,
+      );
+      lines.push(...passingLines(pass, verbose, colors));
+    }
+    return lines;
+  }
+  if (verbose) {
+    const word = r.status === 'waived' ? 'is waived' : 'is compliant';
+    return [colors.green(`# ${r.address} ${word}`), ...passingLines(pass, verbose, colors)];
+  }
+  return [];
+}
+
+function waiverSection(result: RunResult, colors: Colors): string[] {
+  const lines: string[] = [];
+  for (const r of result.resources) {
+    for (const c of r.checks) {
+      if (c.status !== 'waived' || c.waiver === undefined) continue;
+      const w = c.waiver;
+      const ticket = w.ticket !== undefined ? ` [${w.ticket}]` : '';
+      lines.push(`  ${colors.yellow('~')} ${r.address} ${c.rule} = ${expectedText(c)} -> ${literal(c.actual)}`);
+      lines.push(colors.dim(`      waived until ${clean(w.expires)} by ${clean(w.owner)}: ${clean(w.reason)}${clean(ticket)}`));
+    }
+  }
+  const warnings: string[] = [];
+  for (const w of result.waivers ?? []) {
+    const text = waiverWarning(w);
+    if (text !== undefined) warnings.push(colors.yellow(`  ! ${clean(text)}`) + colors.dim(`  # ${formatLocation(w.location)}`));
+  }
+  if (lines.length === 0 && warnings.length === 0) return [];
+  return ['Waivers:', ...lines, ...warnings];
+}
+
+function waiverWarning(w: WaiverReport): string | undefined {
+  const what = `waiver for ${w.resource} ${w.rule} (owner ${w.owner})`;
+  switch (w.state) {
+    case 'expired':
+      return `${what} expired ${w.expires}; it no longer applies`;
+    case 'expiring':
+      return `${what} expires soon: ${w.expires}`;
+    case 'unused':
+      return `${what} matches no failing check; remove it if the drift is fixed`;
+    case 'active':
+      return undefined;
+  }
+}
+
+function verdict(result: RunResult, colors: Colors): string {
+  const { drifted, unknown, resources } = result.summary;
+  const unverified = unknown > 0 ? ` ${plural(unknown, 'resource')} could not be verified.` : '';
+  if (drifted > 0) {
+    const below = result.summary.exit_code !== 2 ? ` (none at or above ${result.fail_on ?? 'low'} severity)` : '';
+    return colors.red(`Drift found in ${plural(drifted, 'resource')}${below}.`) + colors.yellow(unverified);
+  }
+  if (unknown > 0) return colors.yellow(`${plural(unknown, 'resource')} could not be verified; their state is unknown, not compliant.`);
+  if (resources === 0) return 'No resources were checked.';
+  const waived = result.summary.waived > 0 ? ` (${plural(result.summary.waived, 'resource')} only by waiver)` : '';
+  return colors.green(`All ${plural(resources, 'resource')} verified: the live status matches the desired state${waived}.`);
+}
+
+export function renderText(result: RunResult, options: ReportOptions): string {
+  const colors = createColors(options.color);
+  const failOn = result.fail_on !== undefined && result.fail_on !== 'low' ? `, failing on ${result.fail_on} and above` : '';
+  const out: string[] = [colors.bold(`driftwatch ${result.tool.version}: ${plural(result.summary.resources, 'resource')} checked as of ${result.as_of}${failOn}`)];
+  for (const r of result.resources) {
+    const lines = resourceBlock(r, options, colors);
+    if (lines.length > 0) out.push('', ...lines);
+  }
+  const waivers = waiverSection(result, colors);
+  if (waivers.length > 0) out.push('', ...waivers);
+  const s = result.summary;
+  out.push('', verdict(result, colors), `Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`);
+  return `${out.join('\n')}\n`;
+}
+
+export const textReporter: Reporter = {
+  name: 'text',
+  render: renderText,
+};

@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, runCli } from './helpers/run-cli.js';
+import { loadWorld } from '../src/simulator/world.js';
+import { startSimulator } from '../src/simulator/server.js';
+import type { RunResult } from '../src/model/run-result.js';
+
+const FIXTURES = join(REPO_ROOT, 'test/fixtures/e2e');
+const AS_OF = '2026-11-29T00:00:00Z';
+const ENV = {
+  E2E_TC_MAIN_ID: 'AKIDE2EMAIN0001',
+  E2E_TC_MAIN_KEY: 'e2e-tencent-secret-main',
+  E2E_TC_DENIED_ID: 'AKIDE2EDENIED0002',
+  E2E_TC_DENIED_KEY: 'e2e-tencent-secret-denied',
+  E2E_ALI_MAIN_ID: 'LTAIE2EMAIN0001',
+  E2E_ALI_MAIN_KEY: 'e2e-alibaba-secret-main',
+};
+
+let simulator: Awaited<ReturnType<typeof startSimulator>>;
+let work: string;
+
+beforeAll(async () => {
+  simulator = await startSimulator({ world: await loadWorld(join(FIXTURES, 'world.yaml')), host: '127.0.0.1', port: 0 });
+  work = await mkdtemp(join(tmpdir(), 'driftwatch-e2e-'));
+});
+
+afterAll(async () => {
+  await simulator.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+function check(scenarios: string[], extra: string[] = []): ReturnType<typeof runCli> {
+  const paths = [join(FIXTURES, 'providers.yaml'), ...scenarios.map((s) => join(FIXTURES, s, 'main.yaml'))];
+  return runCli(['check', ...paths, '--endpoint', simulator.url, '--as-of', AS_OF, '--no-progress', ...extra], { env: ENV });
+}
+
+function statuses(result: RunResult): Record<string, string> {
+  return Object.fromEntries(result.resources.map((r) => [r.address, r.status]));
+}
+
+describe('check against the simulator', () => {
+  it('exits 0 when every resource of the four types is compliant', async () => {
+    const run = await check(['compliant'], ['--format', 'json']);
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as RunResult;
+    expect(statuses(result)).toEqual({
+      'alicloud_cas_private_ca.ok': 'compliant',
+      'alicloud_kms_instance.ok': 'compliant',
+      'tencentcloud_kms_service.gz': 'compliant',
+      'tencentcloud_tcss_subscription.main': 'compliant',
+    });
+    expect(result.summary).toMatchObject({ resources: 4, compliant: 4, drifted: 0, unknown: 0, exit_code: 0 });
+    expect(run.code).toBe(0);
+    for (const r of result.resources) expect(r.request_ids.length).toBeGreaterThan(0);
+  });
+
+  it('exits 2 with drifted and absent resources, naming what differs', async () => {
+    const run = await check(['drifted'], ['--format', 'json']);
+    const result = JSON.parse(run.stdout) as RunResult;
+    expect(statuses(result)).toEqual({
+      'alicloud_cas_private_ca.low': 'drifted',
+      'alicloud_cas_private_ca.missing': 'drifted',
+      'alicloud_kms_instance.drift': 'drifted',
+      'alicloud_kms_instance.missing': 'drifted',
+      'tencentcloud_kms_service.sh': 'drifted',
+      'tencentcloud_tcss_subscription.main': 'drifted',
+    });
+    const missing = result.resources.find((r) => r.address === 'alicloud_kms_instance.missing');
+    expect(missing?.absent).toBe(true);
+    const edition = result.resources.find((r) => r.address === 'tencentcloud_kms_service.sh')?.checks[0];
+    expect(edition).toMatchObject({ rule: 'edition', status: 'fail', expected: 'ultimate', actual: 'basic' });
+    expect(run.code).toBe(2);
+  });
+
+  it('exits 3 when resources could not be verified, with the vendor code and request id', async () => {
+    const run = await check(['unknown'], ['--format', 'json']);
+    const result = JSON.parse(run.stdout) as RunResult;
+    expect(Object.values(statuses(result))).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    const tencent = result.resources.find((r) => r.address === 'tencentcloud_kms_service.denied');
+    expect(tencent?.error).toMatchObject({ code: 'AuthFailure.UnauthorizedOperation', retryable: false });
+    expect(tencent?.error?.request_id).toBeTruthy();
+    const alibaba = result.resources.find((r) => r.address === 'alicloud_kms_instance.denied');
+    expect(alibaba?.error).toMatchObject({ code: 'Forbidden.RAM' });
+    for (const r of result.resources) for (const c of r.checks) expect(c.status).toBe('unknown');
+    expect(run.code).toBe(3);
+  });
+
+  it('exits 2 when drift and unknowns are mixed', async () => {
+    const run = await check(['drifted', 'unknown'], ['--format', 'json']);
+    const result = JSON.parse(run.stdout) as RunResult;
+    expect(result.summary).toMatchObject({ drifted: 6, unknown: 4, exit_code: 2 });
+    expect(run.code).toBe(2);
+  });
+
+  it('honours --fail-on: drift below the threshold with nothing unknown exits 0', async () => {
+    const run = await check(['drifted'], ['--format', 'json', '--fail-on', 'critical', '--target', 'tencentcloud_kms_service.sh']);
+    const result = JSON.parse(run.stdout) as RunResult;
+    expect(result.resources.map((r) => r.status)).toEqual(['drifted']);
+    expect(run.code).toBe(0);
+  });
+
+  it('exits 1 on an invalid configuration and on usage errors, without a stack trace', async () => {
+    const bad = await runCli(['check', join(FIXTURES, 'compliant', 'main.yaml'), '--no-progress'], { env: ENV });
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/compliant\/main\.yaml:\d+:\d+: .*provider/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const usage = await runCli(['check', '--fail-on', 'urgent']);
+    expect(usage.code).toBe(1);
+    expect(usage.stderr).toMatch(/--fail-on: unknown severity 'urgent'/);
+    const target = await check(['compliant'], ['--target', 'alicloud_kms_instance.okk']);
+    expect(target.code).toBe(1);
+    expect(target.stderr).toMatch(/did you mean alicloud_kms_instance\.ok\?/);
+  });
+
+  it('plan exits 0 on drift unless --detailed-exitcode', async () => {
+    const paths = [join(FIXTURES, 'providers.yaml'), join(FIXTURES, 'drifted', 'main.yaml')];
+    const plain = await runCli(['plan', ...paths, '--endpoint', simulator.url, '--as-of', AS_OF], { env: ENV });
+    expect(plain.code).toBe(0);
+    expect(plain.stdout).toMatch(/# alicloud_kms_instance\.drift has drifted/);
+    expect(plain.stdout).toMatch(/Check: 0 compliant, 6 drifted, 0 unknown, 0 waived\.\n$/);
+    const detailed = await runCli(['plan', ...paths, '--endpoint', simulator.url, '--as-of', AS_OF, '--detailed-exitcode'], { env: ENV });
+    expect(detailed.code).toBe(2);
+  });
+
+  it('--save-observed then --observed reproduces the live result without network or credentials', async () => {
+    const snapshot = join(work, 'observed.json');
+    const live = await check(['drifted', 'unknown'], ['--format', 'json', '--save-observed', snapshot]);
+    const text = await readFile(snapshot, 'utf8');
+    for (const secret of Object.values(ENV).filter((v) => v.includes('secret'))) expect(text).not.toContain(secret);
+    const paths = [join(FIXTURES, 'providers.yaml'), join(FIXTURES, 'drifted', 'main.yaml'), join(FIXTURES, 'unknown', 'main.yaml')];
+    const offline = await runCli(['check', ...paths, '--observed', snapshot, '--as-of', AS_OF, '--format', 'json']);
+    expect(offline.code).toBe(live.code);
+    expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
+  });
+
+  it('writes --out files atomically alongside stdout', async () => {
+    const out = join(work, 'result.json');
+    const run = await check(['compliant'], ['--out', `json=${out}`]);
+    expect(run.stdout).toMatch(/Check: 4 compliant, 0 drifted, 0 unknown, 0 waived\./);
+    const written = JSON.parse(await readFile(out, 'utf8')) as RunResult;
+    expect(written.summary.compliant).toBe(4);
+  });
+});
