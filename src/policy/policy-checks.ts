@@ -1,0 +1,151 @@
+import type { PolicyChecks } from '../engine/evaluate.js';
+import type { DesiredState, ResourceConfig } from '../model/desired-state.js';
+import type { JsonObject, JsonValue } from '../model/json.js';
+import { isJsonObject } from '../model/json.js';
+import type { Observation } from '../model/observation.js';
+import { attributeSpec, resourceType } from '../model/resource-types.js';
+import type { CheckResult } from '../model/run-result.js';
+import { createOperatorCache, evaluateOperator } from './operators.js';
+import type { OperatorCache, OperatorOutcome } from './operators.js';
+import type { PolicyAssertion, PolicyPack, PolicyRule } from './policy-pack.js';
+import { compileSelector } from './selector.js';
+import type { ResourceMatcher } from './selector.js';
+
+/**
+ * Turns policy packs into the `policyChecks` seam of `evaluate` (engine/evaluate.ts).
+ *
+ * Semantics (documented in docs/policies.md, pinned by policy-checks.test.ts):
+ * - A rule applies to a resource of its `resource_type` that its `where` selector matches.
+ * - `when` preconditions are evaluated like assertions. If any is known to FAIL, the rule does
+ *   not apply and yields no finding (an AND with a known false is false, whatever the others
+ *   say). Otherwise, if any is UNKNOWN, every assertion of the rule is `unknown` — fail closed:
+ *   a rule nobody could show to be irrelevant is not silently skipped.
+ * - Each asserted attribute yields one CheckResult (`source: 'policy'`, `rule` = the rule id)
+ *   located at the resource (SARIF points at the resource the finding is about) and carrying
+ *   the rule's title, severity, remediation and controls.
+ * - For a resource that was not observed, could not be observed, or does not exist, the
+ *   preconditions cannot be read: every rule matching by type and selector yields its checks,
+ *   and `evaluate` forces them to `unknown` (error) or `fail` (absent).
+ */
+
+export interface PolicyCheckOptions {
+  /** The evaluation's "now" (`--as-of`), for `not_within` and friends. */
+  readonly now: Date;
+}
+
+interface CompiledRule {
+  readonly rule: PolicyRule;
+  readonly matches: ResourceMatcher;
+}
+
+function rawValue(raw: JsonObject | null, path: string): JsonValue | undefined {
+  let current: JsonValue | undefined = raw ?? undefined;
+  for (const key of path.split('.')) {
+    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return undefined;
+    current = current[key];
+  }
+  return current;
+}
+
+function observedValue(observation: Observation, attribute: string): JsonValue | undefined {
+  if (attribute.startsWith('raw.')) return rawValue(observation.raw, attribute.slice(4));
+  return Object.hasOwn(observation.attributes, attribute) ? observation.attributes[attribute] : undefined;
+}
+
+function finding(rule: PolicyRule, assertion: PolicyAssertion, resource: ResourceConfig, actual: JsonValue | undefined, outcome: OperatorOutcome): CheckResult {
+  return {
+    rule: rule.id,
+    source: 'policy',
+    operator: assertion.operator,
+    expected: assertion.expected,
+    actual: actual ?? null,
+    status: outcome.status,
+    severity: rule.severity,
+    message: `[${rule.id}] ${rule.title}: ${outcome.message}`,
+    location: resource.location,
+    title: rule.title,
+    remediation: rule.remediation,
+    controls: rule.controls,
+  };
+}
+
+function judge(assertion: PolicyAssertion, type: string, observation: Observation, now: Date, cache: OperatorCache): { actual: JsonValue | undefined; outcome: OperatorOutcome } {
+  const spec = resourceType(type);
+  const isRaw = assertion.attribute.startsWith('raw.');
+  const actual = observedValue(observation, assertion.attribute);
+  const outcome = evaluateOperator({
+    operator: assertion.operator,
+    expected: assertion.expected,
+    actual,
+    attribute: isRaw || spec === undefined ? undefined : attributeSpec(spec, assertion.attribute),
+    now,
+    name: assertion.attribute,
+    cache,
+  });
+  return { actual, outcome };
+}
+
+function evaluateRule(rule: PolicyRule, resource: ResourceConfig, observation: Observation | undefined, now: Date, cache: OperatorCache): CheckResult[] {
+  if (observation === undefined || observation.status !== 'ok' || observation.type !== resource.type) {
+    // evaluate() replaces status and message with what happened to the observation.
+    const outcome: OperatorOutcome = { status: 'unknown', message: `${resource.address} could not be observed` };
+    return rule.assert.map((a) => finding(rule, a, resource, undefined, outcome));
+  }
+  const unknownPreconditions: string[] = [];
+  for (const condition of rule.when) {
+    const { outcome } = judge(condition, resource.type, observation, now, cache);
+    if (outcome.status === 'fail') return [];
+    if (outcome.status === 'unknown') unknownPreconditions.push(outcome.message);
+  }
+  if (unknownPreconditions.length > 0) {
+    const why = `precondition could not be verified (${unknownPreconditions.join('; ')})`;
+    return rule.assert.map((a) => finding(rule, a, resource, observedValue(observation, a.attribute), { status: 'unknown', message: why }));
+  }
+  return rule.assert.map((a) => {
+    const { actual, outcome } = judge(a, resource.type, observation, now, cache);
+    return finding(rule, a, resource, actual, outcome);
+  });
+}
+
+/** Builds the `policyChecks` function for one evaluation from the loaded packs. */
+export function createPolicyChecks(packs: readonly PolicyPack[], options: PolicyCheckOptions): PolicyChecks {
+  const byType = new Map<string, CompiledRule[]>();
+  for (const pack of packs) {
+    for (const rule of pack.rules) {
+      const compiled: CompiledRule = { rule, matches: compileSelector(rule.where) };
+      const list = byType.get(rule.resourceType);
+      if (list) list.push(compiled);
+      else byType.set(rule.resourceType, [compiled]);
+    }
+  }
+  // One cache per evaluation (operators.ts): a rule shared by many resources compiles once.
+  const cache = createOperatorCache();
+  return (resource, observation) => {
+    const rules = byType.get(resource.type);
+    if (rules === undefined) return [];
+    const out: CheckResult[] = [];
+    for (const { rule, matches } of rules) {
+      if (!matches(resource)) continue;
+      out.push(...evaluateRule(rule, resource, observation, options.now, cache));
+    }
+    return out;
+  };
+}
+
+/** The rules of the packs that apply to a resource by type and selector (for `validate` and docs). */
+export function rulesFor(packs: readonly PolicyPack[], resource: ResourceConfig): PolicyRule[] {
+  return packs.flatMap((p) => p.rules).filter((r) => r.resourceType === resource.type && compileSelector(r.where)(resource));
+}
+
+/**
+ * The one call `plan`/`check` need: loads the policy files the configuration names (throwing a
+ * ConfigError with every located problem) and returns the `policyChecks` for `evaluate`, or
+ * undefined when the configuration names no policies.
+ */
+export async function loadPolicyChecks(state: DesiredState, options: { readonly cwd: string; readonly now: Date }): Promise<PolicyChecks | undefined> {
+  if (state.policies.length === 0) return undefined;
+  // Loaded lazily: YAML and ajv cost start-up time that a run without policies should not pay.
+  const { loadValidPolicyPacks } = await import('./policy-file.js');
+  const packs = await loadValidPolicyPacks(state.policies, { cwd: options.cwd });
+  return createPolicyChecks(packs, { now: options.now });
+}

@@ -1,0 +1,68 @@
+import type { ResourceConfig } from '../model/desired-state.js';
+import type { PolicySelector } from './policy-pack.js';
+
+/**
+ * `where` selectors. Patterns are globs — `*` matches any run of characters (including none),
+ * `?` exactly one — anchored at both ends and case-sensitive, because resource names and labels
+ * are case-sensitive identifiers. Everything else is literal (no character classes), so a
+ * name such as `prod.v2` needs no escaping.
+ */
+
+export type ResourceMatcher = (resource: ResourceConfig) => boolean;
+
+/** Compiles one glob into an anchored RegExp. */
+export function globToRegExp(pattern: string): RegExp {
+  let source = '';
+  for (const ch of pattern) {
+    if (ch === '*') source += '.*';
+    else if (ch === '?') source += '.';
+    else source += ch.replace(/[\\^$.|+()[\]{}/]/g, (c) => `\\${c}`);
+  }
+  return new RegExp(`^${source}$`, 'su');
+}
+
+function anyOf(patterns: readonly string[]): (value: string) => boolean {
+  const regexes = patterns.map(globToRegExp);
+  return (value) => regexes.some((re) => re.test(value));
+}
+
+/**
+ * A provider pattern with a `.` names a full reference (`alicloud.prod`, `alicloud.*`); without
+ * one it names an alias of either cloud (`prod`), so a pack can say "production accounts"
+ * without knowing which cloud each lives in.
+ */
+function providerMatcher(patterns: readonly string[]): (ref: string) => boolean {
+  const full = anyOf(patterns.filter((p) => p.includes('.')));
+  const aliasOnly = patterns.filter((p) => !p.includes('.'));
+  const alias = anyOf(aliasOnly);
+  return (ref) => {
+    if (full(ref)) return true;
+    if (aliasOnly.length === 0) return false;
+    const dot = ref.indexOf('.');
+    return dot >= 0 && alias(ref.slice(dot + 1));
+  };
+}
+
+/** Compiles a selector once per rule; an absent selector matches every resource of the type. */
+export function compileSelector(selector: PolicySelector | undefined): ResourceMatcher {
+  if (selector === undefined) return () => true;
+  const tests: ResourceMatcher[] = [];
+  if (selector.provider !== undefined) {
+    const match = providerMatcher(selector.provider);
+    tests.push((r) => match(r.provider));
+  }
+  if (selector.name !== undefined) {
+    const match = anyOf(selector.name);
+    tests.push((r) => match(r.name));
+  }
+  if (selector.labels !== undefined) {
+    const labels = Object.entries(selector.labels).map(([key, values]) => [key, anyOf(values)] as const);
+    tests.push((r) =>
+      labels.every(([key, match]) => {
+        const value = Object.hasOwn(r.labels, key) ? r.labels[key] : undefined;
+        return value !== undefined && match(value);
+      }),
+    );
+  }
+  return (resource) => tests.every((t) => t(resource));
+}
