@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { InputError, IoError } from '../../model/errors.js';
+import type { Observation, RawExchange } from '../../model/observation.js';
+import type { RunResult } from '../../model/run-result.js';
+import { renderGithub } from '../github.js';
+import { renderJunit } from '../junit.js';
+import { renderMarkdown } from '../markdown.js';
+import { renderSarif } from '../sarif.js';
+import { compareStrings } from '../values.js';
+import { canonicalJson } from './canonical-json.js';
+import type { Manifest } from './manifest.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, entryFor, parseManifest, serializeManifest } from './manifest.js';
+import { bundlePathFor, safeSegment } from './paths.js';
+import type { SignatureFile, SigningKey } from './signing.js';
+import { serializeSignature, signManifest } from './signing.js';
+
+/**
+ * The audit-evidence bundle (design.md §8). Layout:
+ *
+ *   README.md                  what the bundle is and how to verify it
+ *   result.json                the run result (§5), canonical JSON
+ *   observations.json          normalized observations, sorted by address
+ *   raw/<address>.json         per resource: the vendor object, request ids, error, API exchanges
+ *   config/<path>              each configuration file as evaluated
+ *   policies/<path>            each policy file as evaluated
+ *   reports/report.<ext>       every report format (txt, json, junit.xml, sarif, md, github.txt)
+ *   manifest.json              size and SHA-256 of every file above (see manifest.ts)
+ *   manifest.sig               detached signature over manifest.json (see signing.ts)
+ *
+ * Every file's text goes through `redact` before it is hashed, so no secret is written or
+ * covered by a digest. Nothing depends on the clock or on map order: the same input gives the
+ * same bytes. Paths come from `bundlePathFor`/`safeSegment` and can never leave the bundle.
+ *
+ * Writing is atomic: the bundle is built in a hidden sibling directory and renamed into place.
+ * An existing target is replaced only when it is empty or is itself a driftwatch bundle holding
+ * nothing but the files its manifest lists (a previous run's); any other non-empty directory is
+ * refused, so `--evidence .` can never wipe a working tree.
+ */
+
+export interface EvidenceFileInput {
+  /** As the user gave it (relative to the working directory, normally). */
+  readonly path: string;
+  readonly content: string;
+}
+
+export interface EvidenceInput {
+  readonly result: RunResult;
+  readonly observations: readonly Observation[];
+  /** Raw API exchanges keyed by resource address, when the fetch layer kept them. */
+  readonly exchanges?: Readonly<Record<string, readonly RawExchange[]>>;
+  readonly configFiles: readonly EvidenceFileInput[];
+  readonly policyFiles?: readonly EvidenceFileInput[];
+  /**
+   * Reports rendered elsewhere, by format (`text`, `json`). junit, sarif, markdown and github are
+   * rendered here from `result`, so they always agree with result.json.
+   */
+  readonly reports?: Readonly<Record<string, string>>;
+  readonly toolVersion: string;
+  readonly asOf: string;
+  readonly signingKey: SigningKey;
+  /** Scrubs every secret of the run from a text; applied to every file before hashing. */
+  readonly redact: (text: string) => string;
+}
+
+export interface EvidenceBundle {
+  /** Bundle-relative path → bytes, including manifest.json and manifest.sig. */
+  readonly files: ReadonlyMap<string, Buffer>;
+  readonly manifest: Manifest;
+  readonly signature: SignatureFile;
+}
+
+export const REPORT_FILES: Readonly<Record<string, string>> = {
+  text: 'reports/report.txt',
+  json: 'reports/report.json',
+  junit: 'reports/report.junit.xml',
+  sarif: 'reports/report.sarif',
+  markdown: 'reports/report.md',
+  github: 'reports/report.github.txt',
+};
+
+const RENDERED_HERE = ['junit', 'sarif', 'markdown', 'github'] as const;
+
+function readme(toolVersion: string, asOf: string): string {
+  return [
+    '# driftwatch evidence bundle',
+    '',
+    `Written by driftwatch ${toolVersion} for the run as of ${asOf}.`,
+    '',
+    '- `result.json`: the run result (checks, statuses, summary).',
+    '- `observations.json`: the normalized status of every resource as observed.',
+    '- `raw/`: per resource, the vendor response object, request ids and any error (secrets redacted).',
+    '- `config/`, `policies/`: the configuration and policy files as evaluated.',
+    '- `reports/`: the same run in every report format.',
+    '- `manifest.json`: size and SHA-256 of every file; `config_digest` and `policies_digest` are the',
+    '  SHA-256 of the `sha256sum` listing of `config/` and `policies/`.',
+    '- `manifest.sig`: signature over the exact bytes of `manifest.json` (ed25519 or hmac-sha256).',
+    '',
+    'Verify with:',
+    '',
+    '    driftwatch evidence verify BUNDLE_DIR --public-key evidence-key.pub.pem',
+    '    driftwatch evidence verify BUNDLE_DIR --hmac-key-env DRIFTWATCH_EVIDENCE_HMAC_KEY',
+    '',
+    'Verification fails on any changed, missing or extra file and on a signature that does not match.',
+    '',
+  ].join('\n');
+}
+
+function rawDocument(observation: Observation, exchanges: readonly RawExchange[] | undefined): unknown {
+  return {
+    address: observation.address,
+    type: observation.type,
+    status: observation.status,
+    observed_at: observation.observed_at,
+    request_ids: observation.request_ids,
+    error: observation.error,
+    raw: observation.raw,
+    ...(exchanges !== undefined ? { exchanges } : {}),
+  };
+}
+
+/** Builds every file of the bundle in memory. Pure: no clock, no I/O. */
+export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
+  const texts = new Map<string, string>();
+  const lower = new Map<string, string>();
+  const put = (path: string, text: string, what: string): void => {
+    // Two names that differ only in case would overwrite each other on macOS and Windows.
+    const folded = path.toLowerCase();
+    const clash = lower.get(folded);
+    if (clash !== undefined) {
+      throw new InputError(`evidence: ${what} maps to ${path}, which clashes with ${clash}`, 'Give the files or resources names that differ by more than letter case.');
+    }
+    lower.set(folded, path);
+    texts.set(path, input.redact(text));
+  };
+
+  put('README.md', readme(input.toolVersion, input.asOf), 'the README');
+  put('result.json', canonicalJson(input.result), 'the run result');
+  const observations = [...input.observations].sort((a, b) => compareStrings(a.address, b.address));
+  put('observations.json', canonicalJson(observations), 'the observations');
+  for (const o of observations) put(`raw/${safeSegment(o.address)}.json`, canonicalJson(rawDocument(o, input.exchanges?.[o.address])), `observation ${o.address}`);
+  for (const f of input.configFiles) put(bundlePathFor('config', f.path), f.content, `configuration file ${f.path}`);
+  for (const f of input.policyFiles ?? []) put(bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
+
+  const reports: Record<string, string> = {
+    junit: renderJunit(input.result),
+    sarif: renderSarif(input.result),
+    markdown: renderMarkdown(input.result),
+    github: renderGithub(input.result),
+  };
+  for (const [format, text] of Object.entries(input.reports ?? {})) {
+    if ((RENDERED_HERE as readonly string[]).includes(format)) {
+      throw new InputError(`evidence: the ${format} report is rendered from the run result, not passed in`);
+    }
+    if (REPORT_FILES[format] === undefined) throw new InputError(`evidence: unknown report format '${format}'`, `Expected one of: ${Object.keys(REPORT_FILES).join(', ')}.`);
+    reports[format] = text;
+  }
+  for (const format of Object.keys(reports).sort(compareStrings)) put(REPORT_FILES[format] as string, reports[format] as string, `the ${format} report`);
+
+  const files = new Map<string, Buffer>();
+  for (const [path, text] of texts) files.set(path, Buffer.from(text, 'utf8'));
+  const manifest = buildManifest(
+    { toolVersion: input.toolVersion, asOf: input.asOf, summary: input.result.summary },
+    [...files].map(([path, bytes]) => entryFor(path, bytes)),
+  );
+  const manifestBytes = Buffer.from(serializeManifest(manifest), 'utf8');
+  const signature = signManifest(manifestBytes, input.signingKey);
+  files.set(MANIFEST_FILE, manifestBytes);
+  files.set(SIGNATURE_FILE, Buffer.from(serializeSignature(signature), 'utf8'));
+  return { files, manifest, signature };
+}
+
+function errnoCode(error: unknown): string {
+  return error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : String(error);
+}
+
+/** Every file under `dir`, as `/`-separated relative paths; symlinks count as files (they are not ours). */
+async function listFiles(dir: string, prefix = ''): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), rel)));
+    else out.push(rel);
+  }
+  return out;
+}
+
+/** True when `dir` holds a previous bundle and nothing else: every file is listed in its manifest or is the manifest or signature. */
+async function isPreviousBundle(dir: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
+  } catch {
+    return false;
+  }
+  const { manifest } = parseManifest(text);
+  if (manifest === undefined) return false;
+  const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...manifest.files.map((f) => f.path)]);
+  return (await listFiles(dir)).every((f) => listed.has(f));
+}
+
+type TargetState = 'missing' | 'empty' | 'bundle';
+
+async function targetState(target: string): Promise<TargetState> {
+  let stats;
+  try {
+    stats = await lstat(target);
+  } catch (error) {
+    if (errnoCode(error) === 'ENOENT') return 'missing';
+    throw new IoError(`cannot write the evidence bundle to ${target} (${errnoCode(error)})`, 'Check that the parent directory is readable.', { cause: error });
+  }
+  if (!stats.isDirectory()) throw new IoError(`cannot write the evidence bundle to ${target}: it exists and is not a directory`, 'Choose a new directory for --evidence.');
+  if ((await readdir(target)).length === 0) return 'empty';
+  if (await isPreviousBundle(target)) return 'bundle';
+  throw new IoError(
+    `refusing to write the evidence bundle to ${target}: the directory is not empty and is not a previous driftwatch evidence bundle`,
+    'Choose a new or empty directory for --evidence (a previous bundle, with no extra files, is replaced).',
+  );
+}
+
+export interface WrittenBundle {
+  readonly dir: string;
+  readonly files: number;
+  readonly algorithm: SignatureFile['algorithm'];
+  readonly keyId: string;
+}
+
+/**
+ * Writes the bundle to `dir` atomically (see the module comment for the overwrite rule).
+ * On any failure the target is left as it was and the temporary directory is removed.
+ */
+export async function writeEvidenceBundle(dir: string, input: EvidenceInput): Promise<WrittenBundle> {
+  const bundle = buildEvidenceBundle(input);
+  const target = resolve(dir);
+  const parent = dirname(target);
+  const suffix = randomBytes(6).toString('hex');
+  const temp = join(parent, `.${basename(target)}.${suffix}.tmp`);
+  const old = join(parent, `.${basename(target)}.${suffix}.old`);
+  try {
+    await mkdir(parent, { recursive: true });
+  } catch (error) {
+    throw new IoError(`cannot create ${parent} (${errnoCode(error)})`, 'Check that the path is writable.', { cause: error });
+  }
+  const state = await targetState(target);
+  try {
+    await mkdir(temp);
+    for (const path of [...bundle.files.keys()].sort(compareStrings)) {
+      const file = join(temp, ...path.split('/'));
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, bundle.files.get(path) as Buffer, { flag: 'wx' });
+    }
+    if (state === 'empty') await rmdir(target);
+    if (state === 'bundle') await rename(target, old);
+    try {
+      await rename(temp, target);
+    } catch (error) {
+      if (state === 'bundle') await rename(old, target).catch(() => undefined);
+      throw error;
+    }
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    throw new IoError(`cannot write the evidence bundle to ${target} (${errnoCode(error)})`, 'Check that the directory is writable and has free space.', { cause: error });
+  }
+  if (state === 'bundle') await rm(old, { recursive: true, force: true }).catch(() => undefined);
+  return { dir: target, files: bundle.manifest.files.length, algorithm: bundle.signature.algorithm, keyId: bundle.signature.key_id };
+}

@@ -1,0 +1,234 @@
+import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { UsageError } from '../../model/errors.js';
+import type { Redactor } from '../../model/redactor.js';
+import { canonicalJson } from './canonical-json.js';
+import { sha256Hex } from './manifest.js';
+
+/**
+ * The detached signature over `manifest.json` (format `driftwatch-evidence-signature`, version 1),
+ * stored as canonical JSON in `manifest.sig`:
+ *
+ * ```json
+ * {
+ *   "algorithm": "ed25519" | "hmac-sha256",
+ *   "format": "driftwatch-evidence-signature",
+ *   "format_version": "1",
+ *   "key_id": "SHA256:<unpadded base64>",
+ *   "manifest_sha256": "<hex of the exact manifest.json bytes>",
+ *   "signature": "<base64>"
+ * }
+ * ```
+ *
+ * The signed message is the exact bytes of `manifest.json`. `ed25519`: a pure Ed25519 signature
+ * (RFC 8032, deterministic), `key_id` = SHA-256 of the public key's DER SubjectPublicKeyInfo
+ * (`openssl pkey -pubin -in pub.pem -outform DER | openssl dgst -sha256 -binary | base64`, padding
+ * removed). `hmac-sha256`: HMAC-SHA256 keyed with the UTF-8 bytes of the shared secret, `key_id` =
+ * HMAC-SHA256(secret, "driftwatch evidence key id"), which names the key without revealing it
+ * beyond what the signature itself already does.
+ */
+
+export const SIGNATURE_FORMAT = 'driftwatch-evidence-signature';
+export type SignatureAlgorithm = 'ed25519' | 'hmac-sha256';
+
+/** Shortest HMAC secret accepted: 32 characters (e.g. `openssl rand -hex 32` gives 64). */
+export const HMAC_MIN_LENGTH = 32;
+
+export type SigningKey =
+  | { readonly algorithm: 'ed25519'; readonly privateKey: KeyObject }
+  | { readonly algorithm: 'hmac-sha256'; readonly secret: string };
+
+export interface SignatureFile {
+  readonly format: typeof SIGNATURE_FORMAT;
+  readonly format_version: '1';
+  readonly algorithm: SignatureAlgorithm;
+  readonly key_id: string;
+  readonly manifest_sha256: string;
+  readonly signature: string;
+}
+
+/** Names of the environment variables `loadSigningKey` reads (documented in the user guide). */
+export const SIGNING_KEY_ENV = {
+  keyFile: 'DRIFTWATCH_EVIDENCE_KEY_FILE',
+  keyPem: 'DRIFTWATCH_EVIDENCE_KEY',
+  hmac: 'DRIFTWATCH_EVIDENCE_HMAC_KEY',
+} as const;
+
+function fingerprint(bytes: Uint8Array): string {
+  return `SHA256:${createHash('sha256').update(bytes).digest('base64').replace(/=+$/, '')}`;
+}
+
+/** The key id of an Ed25519 public key: SHA-256 over its DER SubjectPublicKeyInfo. */
+export function publicKeyId(publicKey: KeyObject): string {
+  return fingerprint(publicKey.export({ type: 'spki', format: 'der' }));
+}
+
+export function hmacKeyId(secret: string): string {
+  return `SHA256:${createHmac('sha256', secret).update('driftwatch evidence key id').digest('base64').replace(/=+$/, '')}`;
+}
+
+export function keyIdOf(key: SigningKey): string {
+  return key.algorithm === 'ed25519' ? publicKeyId(createPublicKey(key.privateKey)) : hmacKeyId(key.secret);
+}
+
+/** An Ed25519 signing key from a PKCS#8 PEM (or a KeyObject). The message never quotes the key. */
+export function ed25519SigningKey(privateKey: KeyObject | string, source = 'the signing key'): SigningKey {
+  let key: KeyObject;
+  try {
+    key = typeof privateKey === 'string' ? createPrivateKey({ key: privateKey, format: 'pem' }) : privateKey;
+  } catch {
+    throw new UsageError(`${source} is not a PEM private key`, 'Create one with `openssl genpkey -algorithm ed25519 -out evidence-key.pem`.');
+  }
+  if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519') {
+    throw new UsageError(`${source} is not an Ed25519 private key`, 'Create one with `openssl genpkey -algorithm ed25519 -out evidence-key.pem`.');
+  }
+  return { algorithm: 'ed25519', privateKey: key };
+}
+
+export function hmacSigningKey(secret: string, source = 'the HMAC key'): SigningKey {
+  if (secret.length < HMAC_MIN_LENGTH) {
+    throw new UsageError(`${source} is too short (at least ${HMAC_MIN_LENGTH} characters)`, 'Generate one with `openssl rand -hex 32`.');
+  }
+  return { algorithm: 'hmac-sha256', secret };
+}
+
+/** A public key for verification from a KeyObject or PEM (SPKI public key, or a private key whose public half is used). */
+export function ed25519PublicKey(key: KeyObject | string, source = 'the public key'): KeyObject {
+  let pub: KeyObject;
+  try {
+    pub = typeof key === 'string' ? createPublicKey({ key, format: 'pem' }) : key.type === 'private' ? createPublicKey(key) : key;
+  } catch {
+    throw new UsageError(`${source} is not a PEM public key`, 'Export it with `openssl pkey -in evidence-key.pem -pubout -out evidence-key.pub.pem`.');
+  }
+  if (pub.asymmetricKeyType !== 'ed25519') throw new UsageError(`${source} is not an Ed25519 key`);
+  return pub;
+}
+
+export interface LoadSigningKeyOptions {
+  readonly cwd?: string;
+  readonly readText?: (path: string) => Promise<string>;
+  /** Registered with the HMAC secret and PEM text, so neither can reach any output. */
+  readonly redactor?: Redactor;
+}
+
+/**
+ * The evidence signing key from the environment: `DRIFTWATCH_EVIDENCE_KEY_FILE` (path to a
+ * PKCS#8 PEM Ed25519 key), `DRIFTWATCH_EVIDENCE_KEY` (the PEM itself) or
+ * `DRIFTWATCH_EVIDENCE_HMAC_KEY` (a shared secret). Exactly one must be set: a bundle is never
+ * written unsigned.
+ */
+export async function loadSigningKey(env: Readonly<Record<string, string | undefined>>, options: LoadSigningKeyOptions = {}): Promise<SigningKey> {
+  const set = Object.values(SIGNING_KEY_ENV).filter((name) => (env[name] ?? '') !== '');
+  const all = Object.values(SIGNING_KEY_ENV).join(', ');
+  if (set.length === 0) {
+    throw new UsageError(`--evidence needs a signing key: set one of ${all}`, 'Create an Ed25519 key with `openssl genpkey -algorithm ed25519 -out evidence-key.pem` and set DRIFTWATCH_EVIDENCE_KEY_FILE=evidence-key.pem.');
+  }
+  if (set.length > 1) throw new UsageError(`more than one evidence signing key is set (${set.join(', ')})`, 'Set only one of them.');
+  const hmac = env[SIGNING_KEY_ENV.hmac];
+  if (hmac) {
+    options.redactor?.add(hmac);
+    return hmacSigningKey(hmac, SIGNING_KEY_ENV.hmac);
+  }
+  const inline = env[SIGNING_KEY_ENV.keyPem];
+  if (inline) {
+    options.redactor?.add(inline);
+    return ed25519SigningKey(inline, SIGNING_KEY_ENV.keyPem);
+  }
+  const file = env[SIGNING_KEY_ENV.keyFile] as string;
+  const read = options.readText ?? ((p: string) => readFile(p, 'utf8'));
+  let pem: string;
+  try {
+    pem = await read(resolve(options.cwd ?? '.', file));
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unreadable';
+    throw new UsageError(`${SIGNING_KEY_ENV.keyFile}: cannot read ${file} (${code})`, 'Point it at a PKCS#8 PEM Ed25519 private key.');
+  }
+  options.redactor?.add(pem);
+  return ed25519SigningKey(pem, `${SIGNING_KEY_ENV.keyFile} (${file})`);
+}
+
+export function signManifest(manifestBytes: Uint8Array, key: SigningKey): SignatureFile {
+  const signature =
+    key.algorithm === 'ed25519'
+      ? sign(null, manifestBytes, key.privateKey).toString('base64')
+      : createHmac('sha256', key.secret).update(manifestBytes).digest('base64');
+  return {
+    format: SIGNATURE_FORMAT,
+    format_version: '1',
+    algorithm: key.algorithm,
+    key_id: keyIdOf(key),
+    manifest_sha256: sha256Hex(manifestBytes),
+    signature,
+  };
+}
+
+export function serializeSignature(sig: SignatureFile): string {
+  return canonicalJson(sig);
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function parseSignature(text: string): { signature?: SignatureFile; problem?: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { problem: 'manifest.sig: not valid JSON' };
+  }
+  if (!isObject(value) || value.format !== SIGNATURE_FORMAT) return { problem: `manifest.sig: not a ${SIGNATURE_FORMAT} file` };
+  if (value.format_version !== '1') return { problem: `manifest.sig: unsupported format_version ${JSON.stringify(value.format_version)}` };
+  if (value.algorithm !== 'ed25519' && value.algorithm !== 'hmac-sha256') return { problem: `manifest.sig: unknown algorithm ${JSON.stringify(value.algorithm)}` };
+  for (const key of ['key_id', 'manifest_sha256', 'signature'] as const) {
+    if (typeof value[key] !== 'string' || value[key] === '') return { problem: `manifest.sig: ${key} is missing` };
+  }
+  return { signature: value as unknown as SignatureFile };
+}
+
+export interface VerificationKeys {
+  /** Ed25519 public key (KeyObject, or PEM text of the public or private key). */
+  readonly publicKey?: KeyObject | string;
+  /** Shared HMAC-SHA256 secret. */
+  readonly hmacKey?: string;
+}
+
+/** Checks the signature over the exact manifest bytes; returns problems (empty when it verifies). */
+export function verifySignature(manifestBytes: Uint8Array, sig: SignatureFile, keys: VerificationKeys): string[] {
+  const problems: string[] = [];
+  if (sig.manifest_sha256 !== sha256Hex(manifestBytes)) {
+    problems.push('manifest.sig: signed a different manifest.json (manifest digest mismatch)');
+  }
+  const given = Buffer.from(sig.signature, 'base64');
+  if (sig.algorithm === 'ed25519') {
+    if (keys.publicKey === undefined) {
+      problems.push(`signature not checked: no public key given (the bundle is signed with ed25519 key ${sig.key_id}; use --public-key FILE)`);
+      return problems;
+    }
+    let pub: KeyObject;
+    try {
+      pub = ed25519PublicKey(keys.publicKey);
+    } catch (error) {
+      problems.push(`signature not checked: ${error instanceof Error ? error.message : String(error)}`);
+      return problems;
+    }
+    const ok = given.length === 64 && verify(null, manifestBytes, pub, given);
+    if (!ok) {
+      const id = publicKeyId(pub);
+      problems.push(`signature does not verify with the given key${id === sig.key_id ? '' : ` (signed with ${sig.key_id}, given ${id})`}`);
+    }
+    return problems;
+  }
+  if (keys.hmacKey === undefined) {
+    problems.push(`signature not checked: no HMAC key given (the bundle is signed with hmac-sha256 key ${sig.key_id}; use --hmac-key-env VAR)`);
+    return problems;
+  }
+  const expected = createHmac('sha256', keys.hmacKey).update(manifestBytes).digest();
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const id = hmacKeyId(keys.hmacKey);
+    problems.push(`signature does not verify with the given key${id === sig.key_id ? '' : ` (signed with ${sig.key_id}, given ${id})`}`);
+  }
+  return problems;
+}

@@ -1,0 +1,113 @@
+import { lstat, readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ManifestEntry } from './manifest.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, directoryDigest, parseManifest, sha256Hex } from './manifest.js';
+import { compareBundlePaths } from './paths.js';
+import type { SignatureAlgorithm, VerificationKeys } from './signing.js';
+import { parseSignature, verifySignature } from './signing.js';
+
+/**
+ * `evidence verify`: recomputes every digest listed in manifest.json, looks for missing and
+ * extra files, checks the config and policy digests and the signature over the manifest bytes.
+ * Problems are returned as data with the bundle-relative path first; an empty list is the only
+ * success. A signature that could not be checked (no key given) is a problem too: an unverified
+ * bundle is not a verified one.
+ */
+
+export interface VerifyResult {
+  readonly ok: boolean;
+  /** Files listed in the manifest. */
+  readonly files: number;
+  readonly signature?: { readonly algorithm: SignatureAlgorithm; readonly keyId: string; readonly verified: boolean };
+  readonly problems: readonly string[];
+}
+
+function errnoCode(error: unknown): string {
+  return error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : String(error);
+}
+
+async function walk(root: string, prefix: string, out: { files: string[]; odd: string[] }): Promise<void> {
+  for (const entry of await readdir(prefix ? join(root, ...prefix.split('/')) : root, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) await walk(root, rel, out);
+    else if (entry.isFile()) out.files.push(rel);
+    else out.odd.push(rel);
+  }
+}
+
+async function checkEntry(dir: string, entry: ManifestEntry): Promise<string | undefined> {
+  const file = join(dir, ...entry.path.split('/'));
+  try {
+    const stats = await lstat(file);
+    if (!stats.isFile()) return `${entry.path}: not a regular file`;
+  } catch (error) {
+    return errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR' ? `${entry.path}: missing` : `${entry.path}: unreadable (${errnoCode(error)})`;
+  }
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    return `${entry.path}: unreadable (${errnoCode(error)})`;
+  }
+  if (sha256Hex(bytes) === entry.sha256 && bytes.byteLength === entry.size) return undefined;
+  const size = bytes.byteLength === entry.size ? '' : ` (${bytes.byteLength} bytes, manifest says ${entry.size})`;
+  return `${entry.path}: digest mismatch${size}`;
+}
+
+export async function verifyEvidenceBundle(dir: string, keys: VerificationKeys = {}): Promise<VerifyResult> {
+  try {
+    const stats = await lstat(dir);
+    if (!stats.isDirectory()) return { ok: false, files: 0, problems: [`${dir}: not a directory`] };
+  } catch (error) {
+    return { ok: false, files: 0, problems: [`${dir}: ${errnoCode(error) === 'ENOENT' ? 'not found' : `unreadable (${errnoCode(error)})`}`] };
+  }
+
+  let manifestBytes: Buffer;
+  try {
+    manifestBytes = await readFile(join(dir, MANIFEST_FILE));
+  } catch (error) {
+    return { ok: false, files: 0, problems: [`${MANIFEST_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing' : `unreadable (${errnoCode(error)})`}`] };
+  }
+  const parsed = parseManifest(manifestBytes.toString('utf8'));
+  const problems: string[] = [...parsed.problems];
+  const manifest = parsed.manifest;
+  const entries = manifest?.files ?? [];
+
+  for (const entry of entries) {
+    const problem = await checkEntry(dir, entry);
+    if (problem) problems.push(problem);
+  }
+
+  if (manifest) {
+    if (directoryDigest(entries, 'config') !== manifest.config_digest) problems.push(`${MANIFEST_FILE}: config_digest does not match the config/ files listed`);
+    if (directoryDigest(entries, 'policies') !== manifest.policies_digest) problems.push(`${MANIFEST_FILE}: policies_digest does not match the policies/ files listed`);
+  }
+
+  const found = { files: [] as string[], odd: [] as string[] };
+  await walk(dir, '', found);
+  const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...entries.map((e) => e.path)]);
+  // With an unreadable manifest every file would look extra; that adds noise, not information.
+  if (manifest) {
+    for (const f of found.files.sort(compareBundlePaths)) if (!listed.has(f)) problems.push(`extra file not in manifest: ${f}`);
+  }
+  for (const f of found.odd.sort(compareBundlePaths)) if (!listed.has(f)) problems.push(`extra file not in manifest: ${f} (not a regular file)`);
+
+  let signatureInfo: VerifyResult['signature'];
+  let sigText: string | undefined;
+  try {
+    sigText = await readFile(join(dir, SIGNATURE_FILE), 'utf8');
+  } catch (error) {
+    problems.push(`${SIGNATURE_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing' : `unreadable (${errnoCode(error)})`}`);
+  }
+  if (sigText !== undefined) {
+    const { signature, problem } = parseSignature(sigText);
+    if (problem) problems.push(problem);
+    if (signature) {
+      const sigProblems = verifySignature(manifestBytes, signature, keys);
+      problems.push(...sigProblems);
+      signatureInfo = { algorithm: signature.algorithm, keyId: signature.key_id, verified: sigProblems.length === 0 };
+    }
+  }
+
+  return { ok: problems.length === 0, files: entries.length, ...(signatureInfo ? { signature: signatureInfo } : {}), problems };
+}

@@ -1,0 +1,154 @@
+import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
+import { formatLocation } from '../model/location.js';
+import type { Reporter } from './reporter.js';
+import { xmlAttr, xmlText } from './escape.js';
+import { compareStrings, formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
+
+/**
+ * JUnit XML for CI dashboards (Jenkins, GitLab, Azure DevOps, GitHub test-report actions): one
+ * `<testsuite>` per resource type, one `<testcase>` per check with `classname` = resource address
+ * and `name` = rule. fail → `<failure>`, waived → `<skipped>`, unknown → `<error>` (it is not a
+ * pass and not proven drift). Durations are always 0 and the only timestamp is `as_of`, so the
+ * same result always renders to the same bytes.
+ */
+
+type Outcome = 'pass' | 'fail' | 'unknown' | 'waived';
+
+interface Case {
+  readonly classname: string;
+  readonly name: string;
+  readonly file: string;
+  readonly line: number;
+  readonly outcome: Outcome;
+  readonly message: string;
+  readonly details: string;
+}
+
+function waiverLine(check: CheckResult): string | undefined {
+  const w = check.waiver;
+  if (w === undefined) return undefined;
+  const ticket = w.ticket ? ` [${w.ticket}]` : '';
+  if (w.state === 'expired') return `waiver expired ${w.expires} (owner ${w.owner})${ticket}: ${w.reason}`;
+  return `waived until ${w.expires} (owner ${w.owner}, ${w.state})${ticket}: ${w.reason}`;
+}
+
+function checkDetails(resource: ResourceResult, check: CheckResult): string {
+  const lines = [
+    `resource: ${resource.address}`,
+    `rule: ${check.rule} (${check.source})`,
+    `expected: ${formatExpected(check)}`,
+    `actual: ${formatActual(check)}`,
+    `severity: ${check.severity}`,
+    check.source === 'policy'
+      ? `location: ${formatLocation(resource.location)} (rule defined at ${formatLocation(check.location)})`
+      : `location: ${formatLocation(check.location)}`,
+  ];
+  if (check.title) lines.push(`title: ${check.title}`);
+  if (check.remediation) lines.push(`remediation: ${check.remediation}`);
+  if (check.controls && check.controls.length > 0) lines.push(`controls: ${check.controls.join(', ')}`);
+  const waiver = waiverLine(check);
+  if (waiver) lines.push(waiver);
+  if (resource.error && check.status === 'unknown' && resource.error.hint) lines.push(`hint: ${resource.error.hint}`);
+  if (resource.request_ids.length > 0) lines.push(`request ids: ${resource.request_ids.join(', ')}`);
+  return lines.join('\n');
+}
+
+function casesOf(resource: ResourceResult): Case[] {
+  if (resource.checks.length === 0) {
+    const outcome = resourceOutcome(resource);
+    return [
+      {
+        classname: resource.address,
+        name: 'resource',
+        file: resource.location.file,
+        line: resource.location.line,
+        outcome: outcome.status,
+        message: outcome.message,
+        details: [`resource: ${resource.address}`, `location: ${formatLocation(resource.location)}`, ...(resource.error?.hint ? [`hint: ${resource.error.hint}`] : [])].join('\n'),
+      },
+    ];
+  }
+  return resource.checks.map((check) => ({
+    classname: resource.address,
+    name: check.rule,
+    // Policy findings point at the resource, as in SARIF: that is the YAML a reviewer can change.
+    file: (check.source === 'policy' ? resource.location : check.location).file,
+    line: (check.source === 'policy' ? resource.location : check.location).line,
+    outcome: check.status,
+    message: check.status === 'waived' ? (waiverLine(check) ?? 'waived') : check.message,
+    details: checkDetails(resource, check),
+  }));
+}
+
+function renderCase(c: Case): string {
+  const open = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}" file="${xmlAttr(c.file)}" line="${c.line}" time="0"`;
+  switch (c.outcome) {
+    case 'pass':
+      return `${open}/>`;
+    case 'waived':
+      return `${open}>\n      <skipped message="${xmlAttr(c.message)}"/>\n    </testcase>`;
+    case 'fail':
+      return `${open}>\n      <failure message="${xmlAttr(c.message)}" type="drift">${xmlText(c.details)}</failure>\n    </testcase>`;
+    case 'unknown':
+      return `${open}>\n      <error message="${xmlAttr(c.message)}" type="unknown">${xmlText(c.details)}</error>\n    </testcase>`;
+  }
+}
+
+interface Counts {
+  tests: number;
+  failures: number;
+  errors: number;
+  skipped: number;
+}
+
+function count(cases: readonly Case[]): Counts {
+  const counts: Counts = { tests: cases.length, failures: 0, errors: 0, skipped: 0 };
+  for (const c of cases) {
+    if (c.outcome === 'fail') counts.failures++;
+    else if (c.outcome === 'unknown') counts.errors++;
+    else if (c.outcome === 'waived') counts.skipped++;
+  }
+  return counts;
+}
+
+function countAttrs(c: Counts): string {
+  return `tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="0"`;
+}
+
+/** JUnit's schema wants a zone-less `xs:dateTime`; an unreadable `as_of` is left out rather than guessed. */
+function junitTimestamp(asOf: string): string | undefined {
+  const ms = Date.parse(asOf);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 19);
+}
+
+export function renderJunit(result: RunResult): string {
+  const byType = new Map<string, Case[]>();
+  for (const resource of sortedResources(result.resources)) {
+    const list = byType.get(resource.type) ?? [];
+    list.push(...casesOf(resource));
+    byType.set(resource.type, list);
+  }
+  const timestamp = junitTimestamp(result.as_of);
+  const stamp = timestamp === undefined ? '' : ` timestamp="${timestamp}"`;
+  const suites: string[] = [];
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  for (const type of [...byType.keys()].sort(compareStrings)) {
+    const cases = byType.get(type) ?? [];
+    const counts = count(cases);
+    total.tests += counts.tests;
+    total.failures += counts.failures;
+    total.errors += counts.errors;
+    total.skipped += counts.skipped;
+    suites.push(
+      `  <testsuite name="${xmlAttr(type)}" ${countAttrs(counts)}${stamp}>\n${cases.map(renderCase).join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`,
+    );
+  }
+  const head = `<testsuites name="driftwatch" ${countAttrs(total)}>`;
+  const body = suites.length > 0 ? `${suites.join('\n')}\n` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${body}</testsuites>\n`;
+}
+
+export const junitReporter: Reporter = {
+  name: 'junit',
+  render: (result) => renderJunit(result),
+};

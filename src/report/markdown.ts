@@ -1,0 +1,214 @@
+import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import { formatLocation } from '../model/location.js';
+import type { Reporter } from './reporter.js';
+import { markdownCode, markdownText } from './escape.js';
+import { waiversOf } from './github.js';
+import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
+
+/**
+ * A pull-request comment: a summary table, then every drifted and unknown resource with
+ * expected vs actual, waived and compliant resources collapsed in `<details>`, and the waivers.
+ * The comment is bounded (GitHub rejects bodies over 65,536 characters): whole blocks are added
+ * while they fit and a note says what was left out, so the Markdown is never cut mid-table.
+ */
+
+export interface MarkdownOptions {
+  /** Maximum length in characters (UTF-16 code units, as GitHub counts); default 60,000. */
+  readonly maxLength?: number;
+}
+
+export const DEFAULT_MARKDOWN_MAX_LENGTH = 60_000;
+/** Marker so a CI bot can find and update its previous comment instead of adding a new one. */
+export const MARKDOWN_MARKER = '<!-- driftwatch-report -->';
+/** Longest value shown in a table cell; the full value is in the JSON report. */
+const CELL_MAX = 200;
+/** Room kept for the truncation note. */
+const NOTE_RESERVE = 400;
+
+function clip(text: string): string {
+  return text.length > CELL_MAX ? `${text.slice(0, CELL_MAX - 1)}…` : text;
+}
+
+function code(text: string): string {
+  return markdownCode(clip(text));
+}
+
+function cell(text: string): string {
+  return markdownText(clip(text));
+}
+
+/** Accumulates blocks while they fit; after the first that does not, everything else is counted as left out. */
+class Budget {
+  readonly #parts: string[] = [];
+  #used = 0;
+  #full = false;
+  constructor(readonly limit: number) {}
+
+  get full(): boolean {
+    return this.#full;
+  }
+
+  /** Adds `text` if it fits with `reserve` characters to spare (for closing tags still to come). */
+  add(text: string, reserve = 0): boolean {
+    if (this.#full) return false;
+    if (this.#used + text.length + reserve > this.limit) {
+      this.#full = true;
+      return false;
+    }
+    this.#parts.push(text);
+    this.#used += text.length;
+    return true;
+  }
+
+  /** Closing text that was reserved for; always fits. */
+  close(text: string): void {
+    this.#parts.push(text);
+    this.#used += text.length;
+  }
+
+  toString(): string {
+    return this.#parts.join('');
+  }
+}
+
+const STATUS_WORD: Readonly<Record<CheckResult['status'], string>> = { pass: 'pass', fail: '**fail**', unknown: '**unknown**', waived: 'waived' };
+
+function checkRow(resource: ResourceResult, check: CheckResult): string {
+  const rule = check.source === 'policy' ? `policy ${code(check.rule)}` : code(check.rule);
+  const where = check.source === 'policy' ? resource.location : check.location;
+  let status = STATUS_WORD[check.status];
+  if (check.waiver?.state === 'expired') status += ' (waiver expired)';
+  else if (check.status === 'waived' && check.waiver?.state === 'expiring') status += ' (expiring)';
+  return `| ${status} | ${rule} | ${code(formatExpected(check))} | ${code(formatActual(check))} | ${check.severity} | ${code(formatLocation(where))} |\n`;
+}
+
+function checkNotes(resource: ResourceResult, check: CheckResult): string {
+  const notes: string[] = [];
+  if (check.status === 'pass') return '';
+  if (check.source === 'policy' && (check.title || check.remediation)) {
+    const title = check.title ? `**${markdownText(check.title)}**` : code(check.rule);
+    const remediation = check.remediation ? ` — ${markdownText(check.remediation)}` : '';
+    const controls = check.controls && check.controls.length > 0 ? ` (controls: ${check.controls.map((c) => markdownText(c)).join(', ')})` : '';
+    notes.push(`- ${title}${remediation}${controls}\n`);
+  }
+  // Expected vs actual is in the table; the message adds something only for an unknown check
+  // whose reason is not already given by the resource's error line.
+  if (check.status === 'unknown' && resource.error === null) notes.push(`- ${code(check.rule)}: ${markdownText(clip(check.message))}\n`);
+  if (check.waiver?.state === 'expired') {
+    notes.push(`- The waiver for ${code(check.rule)} expired on ${markdownText(check.waiver.expires)} (owner ${code(check.waiver.owner)}).\n`);
+  }
+  return notes.join('');
+}
+
+function resourceBlock(resource: ResourceResult): string {
+  const lines: string[] = [];
+  const absent = resource.absent === true ? ' — does not exist' : '';
+  lines.push(`#### ${code(resource.address)}${absent}\n\n`);
+  if (resource.error !== null) {
+    const request = resource.error.request_id ? ` (request ${code(resource.error.request_id)})` : '';
+    lines.push(`Could not be verified: ${code(resource.error.code)}: ${markdownText(clip(resource.error.message))}${request}\n\n`);
+    if (resource.error.hint) lines.push(`Hint: ${markdownText(resource.error.hint)}\n\n`);
+  }
+  const shown = resource.checks.filter((c) => c.status !== 'pass');
+  if (resource.checks.length === 0) {
+    lines.push(`${markdownText(resourceOutcome(resource).message)} (no checks declared).\n\n`);
+  } else if (shown.length > 0) {
+    lines.push('| Status | Check | Expected | Actual | Severity | Location |\n| --- | --- | --- | --- | --- | --- |\n');
+    for (const c of shown) lines.push(checkRow(resource, c));
+    lines.push('\n');
+    const notes = shown.map((c) => checkNotes(resource, c)).join('');
+    if (notes) lines.push(`${notes}\n`);
+  }
+  const passed = resource.checks.length - shown.length;
+  if (passed > 0 && shown.length > 0) lines.push(`${passed} other check${passed === 1 ? '' : 's'} passed.\n\n`);
+  return lines.join('');
+}
+
+function compliantItem(resource: ResourceResult): string {
+  const n = resource.checks.length;
+  return `- ${code(resource.address)} — ${n} check${n === 1 ? '' : 's'} passed\n`;
+}
+
+function waiverRow(w: WaiverReport): string {
+  const state = w.state === 'expired' || w.state === 'expiring' ? `**${w.state}**` : w.state;
+  const ticket = w.ticket ? ` (${cell(w.ticket)})` : '';
+  return `| ${code(w.resource)} | ${code(w.rule)} | ${state} | ${cell(w.expires)} | ${code(w.owner)} | ${cell(w.reason)}${ticket} |\n`;
+}
+
+function headline(result: RunResult): string {
+  const s = result.summary;
+  if (s.drifted > 0) return `driftwatch: drift found in ${s.drifted} of ${s.resources} resource${s.resources === 1 ? '' : 's'}`;
+  if (s.unknown > 0) return `driftwatch: ${s.unknown} of ${s.resources} resource${s.resources === 1 ? '' : 's'} could not be verified`;
+  return `driftwatch: no drift in ${s.resources} resource${s.resources === 1 ? '' : 's'}`;
+}
+
+export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
+  const limit = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
+  const budget = new Budget(Math.max(0, limit - NOTE_RESERVE));
+  const s = result.summary;
+  const resources = sortedResources(result.resources);
+  const drifted = resources.filter((r) => r.status === 'drifted');
+  const unknown = resources.filter((r) => r.status === 'unknown');
+  const waived = resources.filter((r) => r.status === 'waived');
+  const compliant = resources.filter((r) => r.status === 'compliant');
+  const waivers = waiversOf(result);
+
+  budget.add(
+    `${MARKDOWN_MARKER}\n## ${markdownText(headline(result))}\n\n` +
+      `As of ${code(result.as_of)} · driftwatch ${markdownText(result.tool.version)} · exit code ${s.exit_code}\n\n` +
+      '| Status | Resources |\n| --- | ---: |\n' +
+      `| Drifted | ${s.drifted} |\n| Unknown | ${s.unknown} |\n| Waived | ${s.waived} |\n| Compliant | ${s.compliant} |\n| **Total** | **${s.resources}** |\n\n`,
+  );
+
+  let shownResources = 0;
+  for (const [title, list] of [
+    ['Drifted', drifted],
+    ['Unknown — could not be verified', unknown],
+  ] as const) {
+    if (list.length === 0) continue;
+    if (!budget.add(`### ${title} (${list.length})\n\n`)) break;
+    for (const r of list) {
+      if (!budget.add(resourceBlock(r))) break;
+      shownResources++;
+    }
+  }
+
+  for (const [title, list, item, close] of [
+    ['Waived', waived, resourceBlock, '</details>\n\n'],
+    ['Compliant', compliant, compliantItem, '\n</details>\n\n'],
+  ] as const) {
+    if (list.length === 0) continue;
+    if (!budget.add(`<details>\n<summary>${title} (${list.length})</summary>\n\n`, close.length)) break;
+    for (const r of list) {
+      if (!budget.add(item(r), close.length)) break;
+      shownResources++;
+    }
+    budget.close(close);
+  }
+
+  let shownWaivers = 0;
+  if (waivers.length > 0 && budget.add(`### Waivers (${waivers.length})\n\n| Resource | Rule | State | Expires | Owner | Reason |\n| --- | --- | --- | --- | --- | --- |\n`)) {
+    for (const w of waivers) {
+      if (!budget.add(waiverRow(w))) break;
+      shownWaivers++;
+    }
+    budget.close('\n');
+  }
+
+  let text = budget.toString();
+  if (budget.full) {
+    const missingResources = resources.length - shownResources;
+    const missingWaivers = waivers.length - shownWaivers;
+    text +=
+      `\n---\n\n**Report truncated** to stay within ${String(limit).replace(/\B(?=(\d{3})+$)/g, ',')} characters: ` +
+      `${missingResources} of ${resources.length} resources and ${missingWaivers} of ${waivers.length} waivers are not shown. ` +
+      'The full report is in the JSON, SARIF or JUnit output of this run.\n';
+  }
+  return text.replace(/\n+$/, '\n');
+}
+
+export function createMarkdownReporter(options: MarkdownOptions = {}): Reporter {
+  return { name: 'markdown', render: (result) => renderMarkdown(result, options) };
+}
+
+export const markdownReporter: Reporter = createMarkdownReporter();

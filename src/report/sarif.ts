@@ -1,0 +1,308 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Severity } from '../model/desired-state.js';
+import type { SourceLocation } from '../model/location.js';
+import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
+import type { Reporter } from './reporter.js';
+import { compareStrings, formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
+
+/**
+ * SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, VS Code's SARIF viewer).
+ *
+ * - Rules: one per expectation attribute of a resource type (`<type>/<attribute>`) and one per
+ *   policy rule (`policy/<id>`), for every check evaluated (passing ones too); two synthetic rules
+ *   cover resources with no checks of their own. A rule's default level comes from the highest
+ *   severity it is used with; each result carries its own level.
+ * - Results: failing, unknown and waived checks; passes are not listed (code scanning shows
+ *   alerts, not audits). A result points at the YAML line and column of the expectation, or of
+ *   the resource for policy findings, exactly as the run result gives them.
+ * - Unknown checks are results with level `warning` saying they could not be verified — never
+ *   dropped, never a pass. Waived checks carry an accepted `suppression`.
+ * - `partialFingerprints` hash the resource address and rule id only, so the same alert keeps its
+ *   identity across runs while messages, values and times change.
+ */
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const FINGERPRINT_KEY = 'driftwatch/v1';
+
+const RULE_ABSENT = 'driftwatch/resource-absent';
+const RULE_UNVERIFIED = 'driftwatch/resource-unverified';
+
+type Level = 'error' | 'warning' | 'note';
+
+const SEVERITY_LEVEL: Readonly<Record<Severity, Level>> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
+/** GitHub's `security-severity` scale (0–10) so alerts sort as critical/high/medium/low. */
+const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = { critical: '9.5', high: '8.0', medium: '5.5', low: '3.0' };
+
+interface SarifMessage {
+  readonly text: string;
+  readonly markdown?: string;
+}
+
+interface SarifRule {
+  readonly id: string;
+  readonly name: string;
+  readonly shortDescription: SarifMessage;
+  readonly fullDescription: SarifMessage;
+  readonly help: SarifMessage;
+  readonly defaultConfiguration: { readonly level: Level };
+  readonly properties: { readonly tags: readonly string[]; readonly 'security-severity': string; readonly controls?: readonly string[] };
+}
+
+interface RuleDraft {
+  id: string;
+  name: string;
+  short: string;
+  full: string;
+  help: string;
+  severity: Severity;
+  tags: string[];
+  controls: string[];
+}
+
+interface SarifLocation {
+  readonly physicalLocation: {
+    readonly artifactLocation: { readonly uri: string; readonly uriBaseId?: string };
+    readonly region: { readonly startLine: number; readonly startColumn: number };
+  };
+  readonly logicalLocations: readonly { readonly fullyQualifiedName: string; readonly kind: string }[];
+}
+
+interface SarifResult {
+  readonly ruleId: string;
+  readonly ruleIndex: number;
+  readonly level: Level;
+  readonly message: SarifMessage;
+  readonly locations: readonly SarifLocation[];
+  readonly partialFingerprints: Readonly<Record<string, string>>;
+  readonly suppressions?: readonly object[];
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+export function sarifRuleId(resourceType: string, check: Pick<CheckResult, 'rule' | 'source'>): string {
+  return check.source === 'policy' ? `policy/${check.rule}` : `${resourceType}/${check.rule}`;
+}
+
+/** Stable across runs: only the resource address and the rule id go in (not messages, values or times). */
+export function sarifFingerprint(address: string, ruleId: string): string {
+  return createHash('sha256').update(`${address}\u0000${ruleId}`, 'utf8').digest('hex');
+}
+
+/**
+ * The location's file as a SARIF `uri`: a relative path stays relative (to `%SRCROOT%`, the
+ * repository root as the user gave it) with `/` separators and percent-encoding only where a URI
+ * requires it; an absolute path becomes a `file:` URI.
+ */
+function artifactLocation(file: string): { uri: string; uriBaseId?: string } {
+  if (isAbsolute(file) || /^[A-Za-z]:[\\/]/.test(file)) return { uri: pathToFileURL(file).href };
+  const segments = file.replace(/\\/g, '/').split('/');
+  return { uri: segments.map((s) => encodeURIComponent(s)).join('/'), uriBaseId: '%SRCROOT%' };
+}
+
+function location(loc: SourceLocation, address: string): SarifLocation {
+  return {
+    physicalLocation: {
+      artifactLocation: artifactLocation(loc.file),
+      region: { startLine: Math.max(1, loc.line), startColumn: Math.max(1, loc.column) },
+    },
+    logicalLocations: [{ fullyQualifiedName: address, kind: 'resource' }],
+  };
+}
+
+function draftForCheck(resource: ResourceResult, check: CheckResult): RuleDraft {
+  if (check.source === 'policy') {
+    const title = check.title ?? check.rule;
+    const help = check.remediation ?? `Bring ${resource.type} into line with policy rule ${check.rule}, or waive it with a reason, owner and expiry.`;
+    return {
+      id: sarifRuleId(resource.type, check),
+      name: check.rule,
+      short: title,
+      full: `Policy rule ${check.rule}: ${title}`,
+      help,
+      severity: check.severity,
+      tags: ['security', 'policy'],
+      controls: [...(check.controls ?? [])],
+    };
+  }
+  return {
+    id: sarifRuleId(resource.type, check),
+    name: `${resource.type}.${check.rule}`,
+    short: `${resource.type}: ${check.rule} matches its expectation`,
+    full: `The live ${check.rule} of each ${resource.type} resource must satisfy the expectation declared for it in the configuration.`,
+    help: `Change ${check.rule} of the resource in the cloud console to what the configuration expects, or update the expectation if the change is intended, or add a waiver with a reason, owner and expiry.`,
+    severity: check.severity,
+    tags: ['security', 'drift'],
+    controls: [],
+  };
+}
+
+const SYNTHETIC: Readonly<Record<string, Omit<RuleDraft, 'severity'>>> = {
+  [RULE_ABSENT]: {
+    id: RULE_ABSENT,
+    name: 'resource-absent',
+    short: 'The declared resource exists',
+    full: 'A resource declared in the configuration does not exist in the cloud.',
+    help: 'Create the resource (or purchase the service), or remove it from the configuration if it was retired on purpose.',
+    tags: ['security', 'drift'],
+    controls: [],
+  },
+  [RULE_UNVERIFIED]: {
+    id: RULE_UNVERIFIED,
+    name: 'resource-unverified',
+    short: 'The declared resource could be read',
+    full: 'The status of a resource could not be read, so nothing about it is verified.',
+    help: 'Fix the error shown (credentials, permissions, network) and run again; an unverified resource is never treated as compliant.',
+    tags: ['security', 'unverified'],
+    controls: [],
+  },
+};
+
+function mergeDraft(rules: Map<string, RuleDraft>, draft: RuleDraft): void {
+  const existing = rules.get(draft.id);
+  if (existing === undefined) {
+    rules.set(draft.id, draft);
+    return;
+  }
+  if (SEVERITY_RANK[draft.severity] > SEVERITY_RANK[existing.severity]) existing.severity = draft.severity;
+  for (const control of draft.controls) if (!existing.controls.includes(control)) existing.controls.push(control);
+}
+
+function toRule(d: RuleDraft): SarifRule {
+  const controls = [...d.controls].sort(compareStrings);
+  const helpMarkdown = controls.length > 0 ? `${d.help}\n\nControls: ${controls.join(', ')}` : d.help;
+  return {
+    id: d.id,
+    name: d.name,
+    shortDescription: { text: d.short },
+    fullDescription: { text: d.full },
+    help: { text: controls.length > 0 ? `${d.help} Controls: ${controls.join(', ')}.` : d.help, markdown: helpMarkdown },
+    defaultConfiguration: { level: SEVERITY_LEVEL[d.severity] },
+    properties: {
+      tags: d.tags,
+      'security-severity': SECURITY_SEVERITY[d.severity],
+      ...(controls.length > 0 ? { controls } : {}),
+    },
+  };
+}
+
+interface Pending {
+  readonly ruleId: string;
+  readonly level: Level;
+  readonly text: string;
+  readonly location: SourceLocation;
+  readonly address: string;
+  readonly suppression?: object;
+  readonly properties: Readonly<Record<string, unknown>>;
+}
+
+function checkMessage(resource: ResourceResult, check: CheckResult): string {
+  const prefix = check.title ? `${check.title}: ` : '';
+  if (check.status === 'unknown') return `${resource.address}: ${prefix}could not be verified — ${check.message}`;
+  const waiver = check.waiver;
+  const expired = waiver?.state === 'expired' ? ` (waiver expired ${waiver.expires}, owner ${waiver.owner})` : '';
+  return `${resource.address}: ${prefix}${check.message}${expired}`;
+}
+
+function pendingForCheck(resource: ResourceResult, check: CheckResult): Pending | undefined {
+  if (check.status === 'pass') return undefined;
+  const ruleId = sarifRuleId(resource.type, check);
+  const loc = check.source === 'policy' ? resource.location : check.location;
+  const waiver = check.waiver;
+  const suppression =
+    check.status === 'waived' && waiver !== undefined
+      ? {
+          // No `status`/`state`: the published 2.1.0 schemas disagree on its name (and reject the
+          // other one), and an absent value already means "accepted".
+          kind: 'external',
+          justification: `${waiver.reason} (owner ${waiver.owner}, expires ${waiver.expires}${waiver.ticket ? `, ${waiver.ticket}` : ''})`,
+          location: location(waiver.location, resource.address),
+        }
+      : undefined;
+  return {
+    ruleId,
+    level: check.status === 'unknown' ? 'warning' : SEVERITY_LEVEL[check.severity],
+    text: checkMessage(resource, check),
+    location: loc,
+    address: resource.address,
+    ...(suppression ? { suppression } : {}),
+    properties: {
+      address: resource.address,
+      status: check.status,
+      severity: check.severity,
+      expected: formatExpected(check),
+      actual: formatActual(check),
+    },
+  };
+}
+
+export function renderSarifLog(result: RunResult): object {
+  const drafts = new Map<string, RuleDraft>();
+  const pending: Pending[] = [];
+  for (const resource of sortedResources(result.resources)) {
+    if (resource.checks.length === 0) {
+      const outcome = resourceOutcome(resource);
+      if (outcome.status === 'pass') continue;
+      const id = outcome.status === 'fail' ? RULE_ABSENT : RULE_UNVERIFIED;
+      const base = SYNTHETIC[id] as Omit<RuleDraft, 'severity'>;
+      mergeDraft(drafts, { ...base, tags: [...base.tags], controls: [], severity: outcome.status === 'fail' ? 'high' : 'medium' });
+      pending.push({
+        ruleId: id,
+        level: outcome.status === 'fail' ? 'error' : 'warning',
+        text: outcome.message,
+        location: resource.location,
+        address: resource.address,
+        properties: { address: resource.address, status: outcome.status },
+      });
+      continue;
+    }
+    for (const check of resource.checks) {
+      // Passing checks still declare their rule, so the rule catalogue does not depend on what failed.
+      mergeDraft(drafts, draftForCheck(resource, check));
+      const p = pendingForCheck(resource, check);
+      if (p !== undefined) pending.push(p);
+    }
+  }
+  const ids = [...drafts.keys()].sort(compareStrings);
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const results: SarifResult[] = pending.map((p) => ({
+    ruleId: p.ruleId,
+    ruleIndex: index.get(p.ruleId) ?? 0,
+    level: p.level,
+    message: { text: p.text },
+    locations: [location(p.location, p.address)],
+    partialFingerprints: { [FINGERPRINT_KEY]: sarifFingerprint(p.address, p.ruleId) },
+    ...(p.suppression ? { suppressions: [p.suppression] } : {}),
+    properties: p.properties,
+  }));
+  return {
+    $schema: SARIF_SCHEMA_URI,
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'driftwatch',
+            version: result.tool.version,
+            rules: ids.map((id) => toRule(drafts.get(id) as RuleDraft)),
+          },
+        },
+        originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory driftwatch was run from (the repository root).' } } },
+        // Columns come from JavaScript strings (the YAML parser counts UTF-16 code units).
+        columnKind: 'utf16CodeUnits',
+        results,
+        properties: { as_of: result.as_of, summary: result.summary },
+      },
+    ],
+  };
+}
+
+export function renderSarif(result: RunResult): string {
+  return `${JSON.stringify(renderSarifLog(result), null, 2)}\n`;
+}
+
+export const sarifReporter: Reporter = {
+  name: 'sarif',
+  render: (result) => renderSarif(result),
+};

@@ -1,0 +1,64 @@
+import type { Operator } from '../model/desired-state.js';
+import type { JsonValue } from '../model/json.js';
+import type { CheckResult, ResourceResult } from '../model/run-result.js';
+
+/** How a value reads in a report: strings bare, everything else as compact JSON. */
+export function formatValue(value: JsonValue): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** The actual value of a check as shown to people: a missing value is "unknown", never blank. */
+export function formatActual(check: CheckResult): string {
+  if (check.status === 'unknown' && check.actual === null) return '(unknown)';
+  if (check.actual === null && check.status === 'fail') return '(absent)';
+  return formatValue(check.actual);
+}
+
+const OPERATOR_WORDS: Readonly<Record<Operator, string>> = {
+  equals: '',
+  not_equals: '≠ ',
+  in: 'in ',
+  not_in: 'not in ',
+  at_least: '≥ ',
+  at_most: '≤ ',
+  greater_than: '> ',
+  less_than: '< ',
+  not_within: 'not within ',
+  before: 'before ',
+  after: 'after ',
+  matches: 'matches ',
+  present: '',
+};
+
+/** The expectation in a few words: `ultimate`, `≥ 100`, `not within 30d`, `present`. */
+export function formatExpected(check: Pick<CheckResult, 'operator' | 'expected'>): string {
+  if (check.operator === 'present') return check.expected === false ? 'absent' : 'present';
+  if (check.operator === 'matches' && typeof check.expected === 'string') return `matches /${check.expected}/`;
+  return `${OPERATOR_WORDS[check.operator]}${formatValue(check.expected)}`;
+}
+
+export function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Resources in address order, so every format lists them the same way whatever order they came in. */
+export function sortedResources(resources: readonly ResourceResult[]): ResourceResult[] {
+  return [...resources].sort((a, b) => compareStrings(a.address, b.address));
+}
+
+/**
+ * What a resource with no checks of its own stands for. Such a resource still has an outcome —
+ * it may not exist or may not have been readable — and every format must show it rather than
+ * let it vanish (fail closed).
+ */
+export function resourceOutcome(resource: ResourceResult): { status: 'pass' | 'fail' | 'unknown'; message: string } {
+  if (resource.absent === true || (resource.status === 'drifted' && resource.checks.length === 0)) {
+    return { status: 'fail', message: `${resource.address} does not exist` };
+  }
+  if (resource.error !== null) {
+    const request = resource.error.request_id ? ` (request ${resource.error.request_id})` : '';
+    return { status: 'unknown', message: `${resource.address} could not be verified: ${resource.error.code}: ${resource.error.message}${request}` };
+  }
+  if (resource.status === 'unknown') return { status: 'unknown', message: `${resource.address} could not be verified` };
+  return { status: 'pass', message: `${resource.address} exists and was read` };
+}
