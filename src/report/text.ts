@@ -102,10 +102,11 @@ function driftLines(checks: readonly CheckResult[], colors: Colors): string[] {
     }
     // An equality's `~` line says everything; other operators read better with the sentence.
     if (c.operator !== 'equals') out.push(colors.dim(`      ${clean(c.message)}`));
+    // A policy finding's message already opens with its title; print the title only when it does not.
     if (c.waiver?.state === 'expired') {
       out.push(colors.yellow(`      waiver expired ${clean(c.waiver.expires)} (owner ${clean(c.waiver.owner)}); the check fails again`));
     }
-    if (c.title !== undefined) out.push(colors.dim(`      ${clean(c.title)}`));
+    if (c.title !== undefined && (c.operator === 'equals' || !c.message.includes(c.title))) out.push(colors.dim(`      ${clean(c.title)}`));
     if (c.remediation !== undefined) out.push(colors.dim(`      fix: ${clean(c.remediation)}`));
   }
   return out;

@@ -66,6 +66,8 @@ export async function startProgress(
       title: describe(provider, counts.get(provider) as Counts),
       task: (_ctx: unknown, task: { title: string }) =>
         new Promise<void>((resolve) => {
+          // Calls may have finished before listr2 started this task: show where they are now.
+          task.title = describe(provider, counts.get(provider) as Counts);
           waiters.set(provider, { task, resolve });
           if (finished(counts.get(provider) as Counts)) resolve();
         }),
@@ -88,7 +90,10 @@ export async function startProgress(
       if (waiter && finished(c)) waiter.resolve();
     },
     async stop() {
-      for (const w of waiters.values()) w.resolve();
+      for (const [provider, w] of waiters) {
+        w.task.title = describe(provider, counts.get(provider) as Counts);
+        w.resolve();
+      }
       await running;
     },
   };
