@@ -53,13 +53,52 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/plan.js')).checkCommand,
   },
   {
-    name: 'demo',
-    summary: 'Run plan on examples/ against the built-in simulator (no cloud account needed).',
-    usage: 'demo [options]',
-    description: 'Starts the simulated clouds on a free loopback port, checks examples/ against them and stops them.',
-    flags: { 'no-progress': COMMON_FLAGS['no-progress'] },
+    name: 'import',
+    summary: 'Write desired-state YAML from what is live (current values as expectations).',
+    usage: 'import --provider P --type T [PATH...] [options]',
+    description:
+      'P is a provider of the configuration at PATH (e.g. alicloud.prod) or, without PATH, a cloud name with --region.\n' +
+      'Discovers the live resources of type T (KMS service per region, the TCSS subscription, Alibaba KMS instances via\n' +
+      'ListKmsInstances, CA instances by --instance-id or all of the account) and prints YAML that passes `validate`.\n' +
+      'A resource that cannot be read is left out with a warning and the exit code is 3.',
+    flags: {
+      provider: { type: 'string', value: 'P', description: 'Provider reference, e.g. tencentcloud.prod, or a cloud name.' },
+      type: { type: 'string', value: 'T', description: 'Resource type, e.g. alicloud_kms_instance.' },
+      region: { type: 'string', multiple: true, value: 'REGION', description: 'Region(s) to read (repeatable); default the provider\'s.' },
+      'instance-id': { type: 'string', multiple: true, value: 'ID', description: 'CA instance id(s) to read (repeatable); default all.' },
+      site: { type: 'string', value: 'china|intl', description: 'Tencent Cloud site without a configuration (default china).' },
+      endpoint: COMMON_FLAGS.endpoint,
+      output: { type: 'string', value: 'FILE', description: 'Write the YAML to FILE (atomically) instead of stdout.' },
+    },
+    positionals: 'any',
+    load: async () => (await import('./commands/import.js')).importCommand,
+  },
+  {
+    name: 'report',
+    summary: 'Re-render a saved run result (--out json=FILE) in any format, without network.',
+    usage: 'report --from RESULT.json [--format FORMAT] [--out FORMAT=PATH]...',
+    flags: {
+      from: { type: 'string', value: 'RESULT.json', description: 'A run result written by --format json or --out json=FILE.' },
+      format: COMMON_FLAGS.format,
+      out: COMMON_FLAGS.out,
+    },
     positionals: 'none',
-    load: async () => (await import('./commands/demo.js')).demoCommand,
+    load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  {
+    name: 'evidence verify',
+    summary: 'Check an evidence bundle: every digest, no missing or extra file, and the signature.',
+    usage: 'evidence verify BUNDLE_DIR [--public-key FILE] [--hmac-key-env VAR]',
+    description:
+      'Recomputes the SHA-256 of every file listed in manifest.json, reports changed, missing and extra files,\n' +
+      'and verifies manifest.sig with the given key. Exits 0 only when everything matches and the signature verifies.',
+    flags: {
+      'public-key': { type: 'string', value: 'FILE', description: 'Ed25519 public key (PEM) the bundle must be signed with.' },
+      'hmac-key-env': { type: 'string', value: 'VAR', description: 'Environment variable holding the shared HMAC-SHA256 secret.' },
+    },
+    positionals: 'one',
+    positionalName: 'BUNDLE_DIR',
+    load: async () => (await import('./commands/evidence-verify.js')).evidenceVerifyCommand,
   },
   {
     name: 'simulator',
@@ -79,39 +118,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/simulator.js')).simulatorCommand,
   },
   {
-    name: 'import',
-    summary: 'Write desired-state YAML from what is live (current values as expectations).',
-    usage: 'import --provider P --type T [PATH...] [options]',
-    description:
-      'P is a provider of the configuration at PATH (e.g. alicloud.prod) or, without PATH, a cloud name with --region.\n' +
-      'Discovers the live resources of type T (KMS service per region, the TCSS subscription, Alibaba KMS instances via\n' +
-      'ListKmsInstances, CA instances by --instance-id or all of the account) and prints YAML that passes `validate`.',
-    flags: {
-      provider: { type: 'string', value: 'P', description: 'Provider reference, e.g. tencentcloud.prod, or a cloud name.' },
-      type: { type: 'string', value: 'T', description: 'Resource type, e.g. alicloud_kms_instance.' },
-      region: { type: 'string', multiple: true, value: 'REGION', description: 'Region(s) to read (repeatable); default the provider\'s.' },
-      'instance-id': { type: 'string', multiple: true, value: 'ID', description: 'CA instance id(s) to read (repeatable); default all.' },
-      site: { type: 'string', value: 'china|intl', description: 'Tencent Cloud site without a configuration (default china).' },
-      endpoint: COMMON_FLAGS.endpoint,
-      output: { type: 'string', value: 'FILE', description: 'Write the YAML to FILE (atomically) instead of stdout.' },
-    },
-    positionals: 'any',
-    load: async () => (await import('./commands/import.js')).importCommand,
-  },
-  {
-    name: 'evidence verify',
-    summary: 'Check an evidence bundle: every digest, no missing or extra file, and the signature.',
-    usage: 'evidence verify BUNDLE_DIR [--public-key FILE] [--hmac-key-env VAR]',
-    description:
-      'Recomputes the SHA-256 of every file listed in manifest.json, reports changed, missing and extra files,\n' +
-      'and verifies manifest.sig with the given key. Exits 0 only when everything matches and the signature verifies.',
-    flags: {
-      'public-key': { type: 'string', value: 'FILE', description: 'Ed25519 public key (PEM) the bundle must be signed with.' },
-      'hmac-key-env': { type: 'string', value: 'VAR', description: 'Environment variable holding the shared HMAC-SHA256 secret.' },
-    },
-    positionals: 'one',
-    positionalName: 'BUNDLE_DIR',
-    load: async () => (await import('./commands/evidence-verify.js')).evidenceVerifyCommand,
+    name: 'demo',
+    summary: 'Run plan on examples/ against the built-in simulator (no cloud account needed).',
+    usage: 'demo [options]',
+    description: 'Starts the simulated clouds on a free loopback port, checks examples/ against them and stops them.',
+    flags: { 'no-progress': COMMON_FLAGS['no-progress'] },
+    positionals: 'none',
+    load: async () => (await import('./commands/demo.js')).demoCommand,
   },
   {
     name: 'test',
@@ -130,17 +143,5 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: 'any',
     positionalName: 'PATH',
     load: async () => (await import('./commands/test.js')).testCommand,
-  },
-  {
-    name: 'report',
-    summary: 'Re-render a saved run result (--out json=FILE) in any format, without network.',
-    usage: 'report --from RESULT.json [--format FORMAT] [--out FORMAT=PATH]...',
-    flags: {
-      from: { type: 'string', value: 'RESULT.json', description: 'A run result written by --format json or --out json=FILE.' },
-      format: COMMON_FLAGS.format,
-      out: COMMON_FLAGS.out,
-    },
-    positionals: 'none',
-    load: async () => (await import('./commands/report.js')).reportCommand,
   },
 ];

@@ -123,9 +123,20 @@ export const importCommand: CommandModule = {
     try {
       const resources = await discover(input, executor.execute, provider, typeName);
       const observations: ImportObservation[] = [];
+      const unreadable: string[] = [];
       for (const resource of resources) {
-        const observation = await read(executor.execute, provider, resource);
-        if (observation) observations.push(observation);
+        try {
+          const observation = await read(executor.execute, provider, resource);
+          if (observation) observations.push(observation);
+        } catch (error) {
+          // One unreadable resource must not hide the others; it is left out, named, and the exit code says so.
+          if (!(error instanceof ApiError)) throw error;
+          unreadable.push(resource.name);
+          ctx.stderr.write(`warning: ${resource.address} left out: ${error.code}: ${error.message}\n`);
+        }
+      }
+      if (resources.length > 0 && unreadable.length === resources.length) {
+        throw new RemoteError(`import: none of the ${resources.length} ${typeName} resources could be read`, 'Check the provider\'s credentials and permissions.');
       }
       const api = definitionFor(typeName).api;
       const endpoint =
@@ -140,7 +151,7 @@ export const importCommand: CommandModule = {
       } else {
         ctx.stdout.write(yaml);
       }
-      return 0;
+      return unreadable.length > 0 ? 3 : 0;
     } catch (error) {
       if (error instanceof ApiError) {
         throw new RemoteError(`import: reading ${typeName} from ${provider.ref} failed: ${error.code}: ${error.message}`, error.hint ?? 'Check the provider\'s credentials and region.');
