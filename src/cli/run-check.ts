@@ -78,6 +78,23 @@ const PROGRESS_EVENTS: Readonly<Record<CallEvent['type'], ProgressEvent | undefi
   throttled: 'throttled',
 };
 
+/** One line per call event for `--debug` (the redactor still scrubs it on the way out). */
+function describeCallEvent(event: CallEvent): string {
+  const head = `${event.provider} ${event.api} ${event.type}`;
+  switch (event.type) {
+    case 'start':
+      return head;
+    case 'success':
+      return `${head} after ${event.attempts} attempt(s), request id ${event.requestId ?? 'none'}`;
+    case 'retry':
+      return `${head} #${event.attempt} in ${Math.round(event.delayMs)} ms after ${event.error.code}: ${event.error.message}`;
+    case 'throttled':
+      return `${head} on attempt ${event.attempt}: ${event.error.code}`;
+    case 'failure':
+      return `${head} after ${event.attempts} attempt(s): ${event.error.code}: ${event.error.message} (request id ${event.error.request_id ?? 'none'})`;
+  }
+}
+
 function progressMode(ctx: CliContext, options: RunOptions): ProgressMode {
   if (!options.progress || options.format !== 'text') return 'off';
   return ctx.stderr.isTTY ? 'tty' : ctx.env.CI ? 'plain' : 'off';
@@ -102,6 +119,7 @@ async function observeLive(
     onEvent: (event) => {
       const mapped = PROGRESS_EVENTS[event.type];
       if (mapped) progress.record(event.provider, mapped);
+      if (ctx.debug) ctx.stderr.write(`debug: ${describeCallEvent(event)}\n`);
     },
   });
   try {
