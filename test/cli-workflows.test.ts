@@ -148,3 +148,43 @@ describe('demo', () => {
     expect(run.stdout).toMatch(/Check: 4 compliant, 2 drifted, 0 unknown, 1 waived\.\n$/);
   });
 });
+
+describe('adopting builtin:baseline with a waiver (examples/)', () => {
+  const DEMO_ENV = {
+    TENCENTCLOUD_SECRET_ID: 'AKIDSIMULATED0001',
+    TENCENTCLOUD_SECRET_KEY: 'simulated-secret-0001',
+    ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAISIMULATED0001',
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'simulated-secret-0002',
+  };
+  let demo: Awaited<ReturnType<typeof startSimulator>>;
+  beforeAll(async () => {
+    demo = await startSimulator({ world: await loadWorld(join(REPO_ROOT, 'examples/simulator/world.yaml')), host: '127.0.0.1', port: 0 });
+  });
+  afterAll(async () => {
+    await demo.close();
+  });
+
+  async function issuing(asOf: string): Promise<RunResult['resources'][number] | undefined> {
+    const run = await runCli(['check', 'examples', '--endpoint', demo.url, '--as-of', asOf, '--no-progress', '--format', 'json'], { env: DEMO_ENV });
+    expect(run.code).toBe(2);
+    return (JSON.parse(run.stdout) as RunResult).resources.find((r) => r.address === 'alicloud_cas_private_ca.issuing');
+  }
+
+  it('waives the finding while the waiver is active and reports it again once it has expired', async () => {
+    const active = await issuing('2027-03-31T23:59:59Z');
+    expect(active?.status).toBe('waived');
+    expect(active?.checks.find((c) => c.rule === 'certificates_remaining')).toMatchObject({ status: 'waived', waiver: { owner: 'pki-team@example.com' } });
+
+    const expired = await issuing('2027-04-01T00:00:00Z');
+    expect(expired?.status).toBe('drifted');
+    expect(expired?.checks.find((c) => c.rule === 'certificates_remaining')).toMatchObject({ status: 'fail', waiver: { state: 'expired' } });
+  });
+
+  it('carries the baseline policy findings with rule id, severity, remediation and controls', async () => {
+    const run = await runCli(['check', 'examples', '--endpoint', demo.url, '--as-of', '2026-11-29', '--no-progress', '--format', 'json'], { env: DEMO_ENV });
+    const result = JSON.parse(run.stdout) as RunResult;
+    const finding = result.resources.flatMap((r) => r.checks).find((c) => c.source === 'policy' && c.status === 'fail');
+    expect(finding).toMatchObject({ rule: expect.stringMatching(/[.-]/) as unknown, severity: expect.any(String) as unknown, remediation: expect.any(String) as unknown });
+    expect(finding?.controls?.length).toBeGreaterThan(0);
+  });
+});
