@@ -1,53 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
+import { E2E_AS_OF, E2E_ENV, E2E_FIXTURES, useE2eSession, useSimulator } from './helpers/e2e.js';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
-import { loadWorld } from '../src/simulator/world.js';
-import { startSimulator } from '../src/simulator/server.js';
 import type { RunResult } from '../src/model/run-result.js';
 
 /** The three workflows of design.md §1 through the built CLI: PR review, nightly run, audit evidence. */
-const FIXTURES = join(REPO_ROOT, 'test/fixtures/e2e');
-const AS_OF = '2026-11-29T00:00:00Z';
-const ENV = {
-  E2E_TC_MAIN_ID: 'AKIDE2EMAIN0001',
-  E2E_TC_MAIN_KEY: 'e2e-tencent-secret-main',
-  E2E_TC_DENIED_ID: 'AKIDE2EDENIED0002',
-  E2E_TC_DENIED_KEY: 'e2e-tencent-secret-denied',
-  E2E_ALI_MAIN_ID: 'LTAIE2EMAIN0001',
-  E2E_ALI_MAIN_KEY: 'e2e-alibaba-secret-main',
-};
-const CONFIG = [join(FIXTURES, 'providers.yaml'), join(FIXTURES, 'drifted', 'main.yaml'), join(FIXTURES, 'unknown', 'main.yaml')];
+const CONFIG = [join(E2E_FIXTURES, 'providers.yaml'), join(E2E_FIXTURES, 'drifted', 'main.yaml'), join(E2E_FIXTURES, 'unknown', 'main.yaml')];
 
-let simulator: Awaited<ReturnType<typeof startSimulator>>;
-let work: string;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ world: await loadWorld(join(FIXTURES, 'world.yaml')), host: '127.0.0.1', port: 0 });
-  work = await mkdtemp(join(tmpdir(), 'driftwatch-workflows-'));
-});
-
-afterAll(async () => {
-  await simulator.close();
-  await rm(work, { recursive: true, force: true });
-});
+const e2e = useE2eSession('driftwatch-workflows-');
 
 describe('audit evidence through the CLI', () => {
   it('writes a signed bundle that evidence verify accepts, and rejects after tampering', async () => {
-    const bundle = join(work, 'bundle');
+    const bundle = join(e2e.work, 'bundle');
     const key = join(REPO_ROOT, 'test/fixtures/evidence/signing-key.pem');
-    const run = await runCli(['check', ...CONFIG, '--endpoint', simulator.url, '--as-of', AS_OF, '--no-progress', '--evidence', bundle, '--format', 'json'], {
-      env: { ...ENV, DRIFTWATCH_EVIDENCE_KEY_FILE: key },
+    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--evidence', bundle, '--format', 'json'], {
+      env: { ...E2E_ENV, DRIFTWATCH_EVIDENCE_KEY_FILE: key },
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Evidence bundle: .*signed ed25519/);
     const files = await readdir(bundle, { recursive: true });
     expect(files).toEqual(expect.arrayContaining(['manifest.json', 'manifest.sig', 'result.json']));
     const everything = (await Promise.all(files.map((f) => readFile(join(bundle, f)).catch(() => Buffer.alloc(0))))).map(String).join('\n');
-    for (const secret of [ENV.E2E_TC_MAIN_KEY, ENV.E2E_ALI_MAIN_KEY, ENV.E2E_TC_DENIED_KEY]) expect(everything).not.toContain(secret);
+    for (const secret of [E2E_ENV.E2E_TC_MAIN_KEY, E2E_ENV.E2E_ALI_MAIN_KEY, E2E_ENV.E2E_TC_DENIED_KEY]) expect(everything).not.toContain(secret);
     expect(everything).toContain('AuthFailure.UnauthorizedOperation');
 
     const pub = join(REPO_ROOT, 'test/fixtures/evidence/signing-key.pub.pem');
@@ -66,18 +43,18 @@ describe('audit evidence through the CLI', () => {
   });
 
   it('refuses --evidence without a signing key before making any request', async () => {
-    const before = simulator.stats().total.requests;
-    const run = await runCli(['check', ...CONFIG, '--endpoint', simulator.url, '--no-progress', '--evidence', join(work, 'unsigned')], { env: ENV });
+    const before = e2e.simulator.stats().total.requests;
+    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--no-progress', '--evidence', join(e2e.work, 'unsigned')], { env: E2E_ENV });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/DRIFTWATCH_EVIDENCE_KEY/);
-    expect(simulator.stats().total.requests).toBe(before);
+    expect(e2e.simulator.stats().total.requests).toBe(before);
   });
 });
 
 describe('pull-request review and nightly formats', () => {
   it('re-renders a saved result in every format; SARIF validates against the 2.1.0 schema', async () => {
-    const saved = join(work, 'result.json');
-    const run = await runCli(['check', ...CONFIG, '--endpoint', simulator.url, '--as-of', AS_OF, '--no-progress', '--out', `json=${saved}`, '--format', 'junit'], { env: ENV });
+    const saved = join(e2e.work, 'result.json');
+    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--out', `json=${saved}`, '--format', 'junit'], { env: E2E_ENV });
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/^<\?xml/);
 
@@ -104,7 +81,7 @@ describe('pull-request review and nightly formats', () => {
   });
 
   it('refuses a run result of another format_version with a clear message', async () => {
-    const future = join(work, 'future.json');
+    const future = join(e2e.work, 'future.json');
     await writeFile(future, JSON.stringify({ format_version: '2', resources: [] }));
     const run = await runCli(['report', '--from', future]);
     expect(run.code).toBe(1);
@@ -115,10 +92,10 @@ describe('pull-request review and nightly formats', () => {
 
 describe('import', () => {
   it('writes a configuration of what is live that validate accepts', async () => {
-    const out = join(work, 'imported.yaml');
+    const out = join(e2e.work, 'imported.yaml');
     const run = await runCli(
-      ['import', join(FIXTURES, 'providers.yaml'), '--provider', 'alicloud.main', '--type', 'alicloud_kms_instance', '--region', 'cn-hangzhou', '--endpoint', simulator.url, '--output', out],
-      { env: ENV },
+      ['import', join(E2E_FIXTURES, 'providers.yaml'), '--provider', 'alicloud.main', '--type', 'alicloud_kms_instance', '--region', 'cn-hangzhou', '--endpoint', e2e.simulator.url, '--output', out],
+      { env: E2E_ENV },
     );
     expect(run.stderr).toMatch(/warning: alicloud_kms_instance\.kst-denied left out: Forbidden\.RAM/);
     expect(run.stderr).toMatch(/Imported 2 alicloud_kms_instance resources/);
@@ -127,7 +104,7 @@ describe('import', () => {
     expect(yaml).toMatch(/instance_id: kst-ok/);
     expect(yaml).toMatch(/status: Connected/);
     expect(yaml).toMatch(/not_within: 30d/);
-    const validate = await runCli(['validate', out], { env: ENV });
+    const validate = await runCli(['validate', out], { env: E2E_ENV });
     expect(validate.stderr).toBe('');
     expect(validate.code).toBe(0);
   });
@@ -156,16 +133,10 @@ describe('adopting builtin:baseline with a waiver (examples/)', () => {
     ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAISIMULATED0001',
     ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'simulated-secret-0002',
   };
-  let demo: Awaited<ReturnType<typeof startSimulator>>;
-  beforeAll(async () => {
-    demo = await startSimulator({ world: await loadWorld(join(REPO_ROOT, 'examples/simulator/world.yaml')), host: '127.0.0.1', port: 0 });
-  });
-  afterAll(async () => {
-    await demo.close();
-  });
+  const demo = useSimulator(join(REPO_ROOT, 'examples/simulator/world.yaml'));
 
   async function issuing(asOf: string): Promise<RunResult['resources'][number] | undefined> {
-    const run = await runCli(['check', 'examples', '--endpoint', demo.url, '--as-of', asOf, '--no-progress', '--format', 'json'], { env: DEMO_ENV });
+    const run = await runCli(['check', 'examples', '--endpoint', demo.simulator.url, '--as-of', asOf, '--no-progress', '--format', 'json'], { env: DEMO_ENV });
     expect(run.code).toBe(2);
     return (JSON.parse(run.stdout) as RunResult).resources.find((r) => r.address === 'alicloud_cas_private_ca.issuing');
   }
@@ -181,7 +152,7 @@ describe('adopting builtin:baseline with a waiver (examples/)', () => {
   });
 
   it('carries the baseline policy findings with rule id, severity, remediation and controls', async () => {
-    const run = await runCli(['check', 'examples', '--endpoint', demo.url, '--as-of', '2026-11-29', '--no-progress', '--format', 'json'], { env: DEMO_ENV });
+    const run = await runCli(['check', 'examples', '--endpoint', demo.simulator.url, '--as-of', '2026-11-29', '--no-progress', '--format', 'json'], { env: DEMO_ENV });
     const result = JSON.parse(run.stdout) as RunResult;
     const finding = result.resources.flatMap((r) => r.checks).find((c) => c.source === 'policy' && c.status === 'fail');
     expect(finding).toMatchObject({ rule: expect.stringMatching(/[.-]/) as unknown, severity: expect.any(String) as unknown, remediation: expect.any(String) as unknown });

@@ -4,10 +4,10 @@ import { Redactor } from '../src/model/redactor.js';
 import { createCallExecutor } from '../src/providers/call-executor.js';
 import type { CallExecutor, CallExecutorOptions } from '../src/providers/call-executor.js';
 import type { ApiCall, Credentials } from '../src/providers/types.js';
-import { ApiError } from '../src/providers/types.js';
 import { startSimulator } from '../src/simulator/server.js';
 import type { RunningSimulator } from '../src/simulator/server.js';
 import { worldFromObject } from '../src/simulator/world.js';
+import { apiFailureOf } from './helpers/api-failure.js';
 
 /**
  * The HTTP layer against the simulator (design.md §7): real TC3, ACS3 and RPC signatures, real
@@ -103,16 +103,6 @@ const aliKms = (id: string, region?: string): ApiCall => ({
 const listKms: ApiCall = { cloud: 'alicloud', product: 'kms', action: 'ListKmsInstances', version: '2016-01-20', params: { PageNumber: '1', PageSize: '20' } };
 const cas = (id: string): ApiCall => ({ cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', params: { InstanceId: id } });
 
-async function failureOf(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
-}
-
 describe.each(['acs3', 'rpc'] as const)('the HTTP layer against the simulator (Alibaba %s)', (alibabaSignature) => {
   it('calls all four APIs and ListKmsInstances with real signatures', async () => {
     const e = executor({ alibabaSignature });
@@ -139,7 +129,7 @@ describe.each(['acs3', 'rpc'] as const)('the HTTP layer against the simulator (A
 
   it('reports a missing instance as not found (absent), without retrying', async () => {
     const e = executor({ alibabaSignature });
-    const err = await failureOf(e.execute(aliKms('kst-doesnotexist'), aliProvider));
+    const err = await apiFailureOf(e.execute(aliKms('kst-doesnotexist'), aliProvider));
     expect(err.notFound).toBe(true);
     expect(e.stats().requests).toBe(1);
   });
@@ -153,15 +143,15 @@ describe.each(['acs3', 'rpc'] as const)('the HTTP layer against the simulator (A
       alibabaSignature,
     });
     executors.push(wrong);
-    expect(await failureOf(wrong.execute(kms('ap-guangzhou'), tcProvider))).toMatchObject({ kind: 'signature', retryable: false });
-    expect(await failureOf(wrong.execute(aliKms('kst-hzz000001'), aliProvider))).toMatchObject({ kind: 'signature', retryable: false });
+    expect(await apiFailureOf(wrong.execute(kms('ap-guangzhou'), tcProvider))).toMatchObject({ kind: 'signature', retryable: false });
+    expect(await apiFailureOf(wrong.execute(aliKms('kst-hzz000001'), aliProvider))).toMatchObject({ kind: 'signature', retryable: false });
     expect(wrong.stats().requests).toBe(2);
 
     const skewed = executor({ alibabaSignature, now: () => Date.now() + 20 * 60_000 });
-    const tcErr = await failureOf(skewed.execute(kms('ap-guangzhou'), tcProvider));
+    const tcErr = await apiFailureOf(skewed.execute(kms('ap-guangzhou'), tcProvider));
     expect(tcErr).toMatchObject({ kind: 'clock_skew', retryable: false });
     expect(tcErr.hint).toMatch(/check your clock/i);
-    expect(await failureOf(skewed.execute(aliKms('kst-hzz000001'), aliProvider))).toMatchObject({ kind: 'clock_skew' });
+    expect(await apiFailureOf(skewed.execute(aliKms('kst-hzz000001'), aliProvider))).toMatchObject({ kind: 'clock_skew' });
     expect(skewed.stats().requests).toBe(2);
   });
 });

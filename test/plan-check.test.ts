@@ -1,39 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { REPO_ROOT, runCli } from './helpers/run-cli.js';
-import { loadWorld } from '../src/simulator/world.js';
-import { startSimulator } from '../src/simulator/server.js';
+import { E2E_AS_OF, E2E_ENV, E2E_FIXTURES, useE2eSession } from './helpers/e2e.js';
+import { runCli } from './helpers/run-cli.js';
 import type { RunResult } from '../src/model/run-result.js';
 
-const FIXTURES = join(REPO_ROOT, 'test/fixtures/e2e');
-const AS_OF = '2026-11-29T00:00:00Z';
-const ENV = {
-  E2E_TC_MAIN_ID: 'AKIDE2EMAIN0001',
-  E2E_TC_MAIN_KEY: 'e2e-tencent-secret-main',
-  E2E_TC_DENIED_ID: 'AKIDE2EDENIED0002',
-  E2E_TC_DENIED_KEY: 'e2e-tencent-secret-denied',
-  E2E_ALI_MAIN_ID: 'LTAIE2EMAIN0001',
-  E2E_ALI_MAIN_KEY: 'e2e-alibaba-secret-main',
-};
-
-let simulator: Awaited<ReturnType<typeof startSimulator>>;
-let work: string;
-
-beforeAll(async () => {
-  simulator = await startSimulator({ world: await loadWorld(join(FIXTURES, 'world.yaml')), host: '127.0.0.1', port: 0 });
-  work = await mkdtemp(join(tmpdir(), 'driftwatch-e2e-'));
-});
-
-afterAll(async () => {
-  await simulator.close();
-  await rm(work, { recursive: true, force: true });
-});
+const e2e = useE2eSession('driftwatch-e2e-');
 
 function check(scenarios: string[], extra: string[] = []): ReturnType<typeof runCli> {
-  const paths = [join(FIXTURES, 'providers.yaml'), ...scenarios.map((s) => join(FIXTURES, s, 'main.yaml'))];
-  return runCli(['check', ...paths, '--endpoint', simulator.url, '--as-of', AS_OF, '--no-progress', ...extra], { env: ENV });
+  const paths = [join(E2E_FIXTURES, 'providers.yaml'), ...scenarios.map((s) => join(E2E_FIXTURES, s, 'main.yaml'))];
+  return runCli(['check', ...paths, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', ...extra], { env: E2E_ENV });
 }
 
 function statuses(result: RunResult): Record<string, string> {
@@ -102,7 +78,7 @@ describe('check against the simulator', () => {
   });
 
   it('exits 1 on an invalid configuration and on usage errors, without a stack trace', async () => {
-    const bad = await runCli(['check', join(FIXTURES, 'compliant', 'main.yaml'), '--no-progress'], { env: ENV });
+    const bad = await runCli(['check', join(E2E_FIXTURES, 'compliant', 'main.yaml'), '--no-progress'], { env: E2E_ENV });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/compliant\/main\.yaml:\d+:\d+: .*provider/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
@@ -115,28 +91,28 @@ describe('check against the simulator', () => {
   });
 
   it('plan exits 0 on drift unless --detailed-exitcode', async () => {
-    const paths = [join(FIXTURES, 'providers.yaml'), join(FIXTURES, 'drifted', 'main.yaml')];
-    const plain = await runCli(['plan', ...paths, '--endpoint', simulator.url, '--as-of', AS_OF], { env: ENV });
+    const paths = [join(E2E_FIXTURES, 'providers.yaml'), join(E2E_FIXTURES, 'drifted', 'main.yaml')];
+    const plain = await runCli(['plan', ...paths, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF], { env: E2E_ENV });
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/# alicloud_kms_instance\.drift has drifted/);
     expect(plain.stdout).toMatch(/Check: 0 compliant, 6 drifted, 0 unknown, 0 waived\.\n$/);
-    const detailed = await runCli(['plan', ...paths, '--endpoint', simulator.url, '--as-of', AS_OF, '--detailed-exitcode'], { env: ENV });
+    const detailed = await runCli(['plan', ...paths, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--detailed-exitcode'], { env: E2E_ENV });
     expect(detailed.code).toBe(2);
   });
 
   it('--save-observed then --observed reproduces the live result without network or credentials', async () => {
-    const snapshot = join(work, 'observed.json');
+    const snapshot = join(e2e.work, 'observed.json');
     const live = await check(['drifted', 'unknown'], ['--format', 'json', '--save-observed', snapshot]);
     const text = await readFile(snapshot, 'utf8');
-    for (const secret of Object.values(ENV).filter((v) => v.includes('secret'))) expect(text).not.toContain(secret);
-    const paths = [join(FIXTURES, 'providers.yaml'), join(FIXTURES, 'drifted', 'main.yaml'), join(FIXTURES, 'unknown', 'main.yaml')];
-    const offline = await runCli(['check', ...paths, '--observed', snapshot, '--as-of', AS_OF, '--format', 'json']);
+    for (const secret of Object.values(E2E_ENV).filter((v) => v.includes('secret'))) expect(text).not.toContain(secret);
+    const paths = [join(E2E_FIXTURES, 'providers.yaml'), join(E2E_FIXTURES, 'drifted', 'main.yaml'), join(E2E_FIXTURES, 'unknown', 'main.yaml')];
+    const offline = await runCli(['check', ...paths, '--observed', snapshot, '--as-of', E2E_AS_OF, '--format', 'json']);
     expect(offline.code).toBe(live.code);
     expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
   });
 
   it('writes --out files atomically alongside stdout', async () => {
-    const out = join(work, 'result.json');
+    const out = join(e2e.work, 'result.json');
     const run = await check(['compliant'], ['--out', `json=${out}`]);
     expect(run.stdout).toMatch(/Check: 4 compliant, 0 drifted, 0 unknown, 0 waived\./);
     const written = JSON.parse(await readFile(out, 'utf8')) as RunResult;

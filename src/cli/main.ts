@@ -68,6 +68,11 @@ function parse(command: CommandSpec, args: string[]): ParsedInput {
 }
 
 function stream(target: NodeJS.WriteStream, redactor: Redactor): OutputStream {
+  // A reader that goes away (`driftwatch report ... | head`) is not an error worth a stack trace.
+  target.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(1); // the output was not delivered: never report success
+    throw error;
+  });
   return { write: (text) => void target.write(redactor.redact(text)), isTTY: target.isTTY === true };
 }
 

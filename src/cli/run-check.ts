@@ -9,7 +9,7 @@ import { toolVersion } from './version.js';
 import { loadConfig } from '../config/load-config.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
-import { ConfigError, IoError, UsageError } from '../model/errors.js';
+import { ConfigError, InterruptedError, IoError, UsageError } from '../model/errors.js';
 import { formatDiagnostic } from '../model/location.js';
 import type { Observation, RawExchange } from '../model/observation.js';
 import type { RunResult } from '../model/run-result.js';
@@ -207,6 +207,12 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
   const exchanges = new Map<string, RawExchange[]>();
   const observations = options.observed ? await readSnapshot(options.observed) : await observeLive(ctx, state, options, targets, exchanges);
+  if (ctx.signal.aborted) throw new InterruptedError();
+  const internal = observations.find((o) => o.error?.code === 'DW_INTERNAL');
+  if (internal?.error) {
+    // A bug while observing must not pass as an ordinary "unknown" (exit 3): fail the run.
+    throw new Error(`observing ${internal.address} failed: ${internal.error.message}`);
+  }
   if (options.saveObserved) {
     const snapshot = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: toolVersion(), observedAt: ctx.now().toISOString() });
     await writeFileAtomic(options.saveObserved, ctx.redactor.redact(serializeSnapshot(snapshot)));

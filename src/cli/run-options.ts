@@ -5,6 +5,7 @@ import { SEVERITIES } from '../model/desired-state.js';
 import type { Severity } from '../model/desired-state.js';
 import { UsageError } from '../model/errors.js';
 import { parseAsOf } from '../engine/time.js';
+import { EndpointError, parseEndpointOverride } from '../providers/endpoints.js';
 import { REPORT_FORMATS, isReportFormat } from '../report/index.js';
 import type { ReportFormat } from '../report/index.js';
 
@@ -44,6 +45,18 @@ export function parseOutputs(specs: readonly string[], cwd: string): OutputTarge
   });
 }
 
+/** `--endpoint`: checked before anything runs, so a typo is a usage error (exit 1), not unknown resources. */
+export function parseEndpointFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parseEndpointOverride(value);
+  } catch (error) {
+    if (error instanceof EndpointError) throw new UsageError(`--endpoint: ${error.message}`, error.hint);
+    throw error;
+  }
+  return value;
+}
+
 export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
   const outputs = parseOutputs(listFlag(input, 'out'), cwd);
   const failOn = stringFlag(input, 'fail-on') ?? 'low';
@@ -51,7 +64,7 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
     throw new UsageError(`--fail-on: unknown severity '${failOn}'`, `Expected one of: ${SEVERITIES.join(', ')}.`);
   }
   const observed = stringFlag(input, 'observed');
-  const endpoint = stringFlag(input, 'endpoint');
+  const endpoint = parseEndpointFlag(stringFlag(input, 'endpoint'));
   if (observed && endpoint) throw new UsageError('--observed and --endpoint cannot be used together', '--observed evaluates a saved snapshot and makes no requests.');
   const asOf = stringFlag(input, 'as-of');
   const saveObserved = stringFlag(input, 'save-observed');

@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/location.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { resourceType } from '../model/resource-types.js';
+import { pointerToPath } from './load-yaml.js';
 import type { PathSegment, YamlSource } from './load-yaml.js';
 import { suggestion } from './did-you-mean.js';
 import { isSecretLikeKey } from './secret-keys.js';
@@ -11,24 +12,6 @@ export interface MappedSchemaErrors {
   readonly diagnostics: Diagnostic[];
   /** `type.name` + attribute of expectations the schema rejected; their checker must explain why. */
   readonly flaggedExpectations: ReadonlySet<string>;
-}
-
-function decodePointer(pointer: string, data: JsonValue): PathSegment[] {
-  if (pointer === '') return [];
-  const path: PathSegment[] = [];
-  let node: JsonValue | undefined = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node)) {
-      const index = Number(segment);
-      path.push(index);
-      node = node[index];
-    } else {
-      path.push(segment);
-      node = node !== null && typeof node === 'object' ? node[segment] : undefined;
-    }
-  }
-  return path;
 }
 
 /** Human name of the thing at `path`, for "unknown key 'x' in …" messages. */
@@ -215,7 +198,7 @@ export function mapAjvErrors(
   const flaggedExpectations = new Set<string>();
   const seen = new Set<string>();
   for (const error of errors) {
-    const path = decodePointer(error.instancePath, data);
+    const path = pointerToPath(error.instancePath, data);
     if (isExpectationPath(path)) {
       flaggedExpectations.add(`${String(path[1])}.${String(path[2])}/${String(path[4])}`);
       continue;

@@ -3,7 +3,7 @@ import { didYouMean, levenshtein } from './did-you-mean.js';
 import { parseDuration } from './duration.js';
 import { interpolateString } from './interpolate.js';
 import { isIsoDateOrDateTime } from './iso-date.js';
-import { parseYaml } from './load-yaml.js';
+import { parseYaml, pointerToPath } from './load-yaml.js';
 
 describe('parseDuration', () => {
   it.each([
@@ -27,6 +27,24 @@ describe('isIsoDateOrDateTime', () => {
   it.each(['2027-02-29', '2027-13-01', '2027-1-31', '2027-01-31T00:00:00', '31/01/2027', '2027-01-31T24:00:00Z', '2027-01-31T00:00:00+24:00', 'tomorrow'])('rejects %s', (s) =>
     expect(isIsoDateOrDateTime(s)).toBe(false),
   );
+});
+
+describe('isIsoDateOrDateTime spelling', () => {
+  // The evaluator reads these too; the configuration keeps to one spelling of each.
+  it.each(['2027-01-31t00:00:00Z', '2027-01-31T00:00:00z', '2027-01-31T00:00:00+0800'])('rejects %s', (s) => expect(isIsoDateOrDateTime(s)).toBe(false));
+});
+
+describe('pointerToPath', () => {
+  it('makes list indexes numbers and keeps map keys, even numeric ones, as strings', () => {
+    const data = { rules: [{ assert: { '0': 1 } }], 'a/b': { '~x': true } };
+    expect(pointerToPath('/rules/0/assert/0', data)).toEqual(['rules', 0, 'assert', '0']);
+    expect(pointerToPath('/a~1b/~0x', data)).toEqual(['a/b', '~x']);
+    expect(pointerToPath('', data)).toEqual([]);
+  });
+
+  it('keeps decoding past the end of the data', () => {
+    expect(pointerToPath('/missing/0/x', {})).toEqual(['missing', '0', 'x']);
+  });
 });
 
 describe('did you mean', () => {

@@ -1,5 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { extname, join, resolve } from 'node:path';
 import type { DesiredState } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
@@ -15,6 +15,7 @@ import { BUILTIN_POLICY_DIR } from './policy-ref.js';
 import { readCommittedSchema } from './schema.js';
 import { SEMANTIC_RULES } from './semantic-rules.js';
 import { validateSchema } from './validate-schema.js';
+import { displayName, ioReason } from './input-files.js';
 
 export interface LoadOptions {
   readonly cwd: string;
@@ -29,20 +30,8 @@ export interface LoadResult {
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
 
-function displayName(cwd: string, absolute: string): string {
-  return relative(cwd, absolute) || basename(absolute);
-}
-
 function errorAt(file: string, rule: string, message: string): Diagnostic {
   return { location: { file, line: 1, column: 1 }, message, rule, severity: 'error' };
-}
-
-function ioReason(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Expands the command-line paths into YAML files: a directory means its *.yaml/*.yml, sorted. */

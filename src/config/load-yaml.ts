@@ -5,6 +5,28 @@ import type { Diagnostic, SourceLocation } from '../model/location.js';
 
 export type PathSegment = string | number;
 
+/**
+ * An ajv instance path (JSON pointer) as path segments of `data`: numbers only where `data` holds
+ * a list, so a map key that looks like a number (`'0'`) stays the string it is in the YAML.
+ */
+export function pointerToPath(pointer: string, data: unknown): PathSegment[] {
+  if (pointer === '') return [];
+  const path: PathSegment[] = [];
+  let node: unknown = data;
+  for (const raw of pointer.slice(1).split('/')) {
+    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+    if (Array.isArray(node)) {
+      const index = Number(segment);
+      path.push(index);
+      node = node[index] as unknown;
+    } else {
+      path.push(segment);
+      node = node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return path;
+}
+
 /** One parsed YAML file: its JSON value and a way back from any path to the text position. */
 export interface YamlSource {
   /** File name as shown in diagnostics (relative to the working directory). */

@@ -4,8 +4,8 @@ import { applyWaivers } from '../policy/waivers.js';
 import type { ResourceChecks } from '../policy/waivers.js';
 import type { DesiredState, Expectation, ResourceConfig, Severity } from '../model/desired-state.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import { isJsonObject } from '../model/json.js';
 import type { Observation, ObservationError } from '../model/observation.js';
+import { observedValue } from '../model/observation.js';
 import { resourceType } from '../model/resource-types.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import type { CheckResult, ResourceResult, ResourceStatus, RunResult, RunSummary } from '../model/run-result.js';
@@ -59,16 +59,6 @@ function attributesOf(ctx: EvalContext, type: string): Map<string, AttributeSpec
     ctx.attributes.set(type, map);
   }
   return map;
-}
-
-/** `raw.A.B` → raw.A.B; undefined when any step is missing or not an object. */
-function rawValue(raw: JsonObject | null, path: string): JsonValue | undefined {
-  let current: JsonValue | undefined = raw ?? undefined;
-  for (const key of path.split('.')) {
-    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return undefined;
-    current = current[key];
-  }
-  return current;
 }
 
 function check(expectation: Expectation, actual: JsonValue, status: CheckResult['status'], message: string): CheckResult {
@@ -162,7 +152,7 @@ function evaluateResource(ctx: EvalContext, resource: ResourceConfig, observatio
   const checks: CheckResult[] = [];
   for (const e of resource.expect) {
     const isRaw = e.attribute.startsWith('raw.');
-    const actual = isRaw ? rawValue(observation.raw, e.attribute.slice(4)) : observation.attributes[e.attribute];
+    const actual = observedValue(observation, e.attribute);
     const attribute = isRaw ? undefined : specs.get(e.attribute);
     const result = evaluateOperator({
       operator: e.operator,

@@ -10,7 +10,8 @@ export type ErrorCode =
   | 'DW_INPUT_INVALID'
   | 'DW_CREDENTIALS'
   | 'DW_IO'
-  | 'DW_REMOTE';
+  | 'DW_REMOTE'
+  | 'DW_INTERRUPTED';
 
 export class DriftwatchError extends Error {
   readonly code: ErrorCode;
@@ -67,5 +68,12 @@ export class IoError extends DriftwatchError {
 export class RemoteError extends DriftwatchError {
   constructor(message: string, hint?: string) {
     super('DW_REMOTE', message, hint);
+  }
+}
+
+/** The run was interrupted (SIGINT/SIGTERM): nothing it saw counts, and no report is written. */
+export class InterruptedError extends DriftwatchError {
+  constructor() {
+    super('DW_INTERRUPTED', 'interrupted before the run finished; no report was written', 'Run it again; a cancelled run proves nothing.');
   }
 }

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from './json.js';
+import { isJsonObject } from './json.js';
 
 /**
  * How an API failure is classified (cloud-apis.md §1.5, §2.5). `not_found` never appears here:
@@ -61,4 +62,18 @@ export interface ObservationSnapshot {
   readonly tool: { readonly name: 'driftwatch'; readonly version: string };
   readonly observed_at: string;
   readonly observations: readonly Observation[];
+}
+
+/**
+ * The value an observation holds for an expectation or policy attribute: a normalized attribute,
+ * or `raw.A.B` walked through the vendor object. Undefined (unknown) when any step is missing.
+ */
+export function observedValue(observation: Observation, attribute: string): JsonValue | undefined {
+  if (!attribute.startsWith('raw.')) return Object.hasOwn(observation.attributes, attribute) ? observation.attributes[attribute] : undefined;
+  let current: JsonValue | undefined = observation.raw ?? undefined;
+  for (const key of attribute.slice(4).split('.')) {
+    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return undefined;
+    current = current[key];
+  }
+  return current;
 }

@@ -1,8 +1,8 @@
 import type { PolicyChecks } from '../engine/evaluate.js';
 import type { DesiredState, ResourceConfig } from '../model/desired-state.js';
-import type { JsonObject, JsonValue } from '../model/json.js';
-import { isJsonObject } from '../model/json.js';
+import type { JsonValue } from '../model/json.js';
 import type { Observation } from '../model/observation.js';
+import { observedValue } from '../model/observation.js';
 import { attributeSpec, resourceType } from '../model/resource-types.js';
 import type { CheckResult } from '../model/run-result.js';
 import { createOperatorCache, evaluateOperator } from './operators.js';
@@ -36,20 +36,6 @@ export interface PolicyCheckOptions {
 interface CompiledRule {
   readonly rule: PolicyRule;
   readonly matches: ResourceMatcher;
-}
-
-function rawValue(raw: JsonObject | null, path: string): JsonValue | undefined {
-  let current: JsonValue | undefined = raw ?? undefined;
-  for (const key of path.split('.')) {
-    if (!isJsonObject(current) || !Object.hasOwn(current, key)) return undefined;
-    current = current[key];
-  }
-  return current;
-}
-
-function observedValue(observation: Observation, attribute: string): JsonValue | undefined {
-  if (attribute.startsWith('raw.')) return rawValue(observation.raw, attribute.slice(4));
-  return Object.hasOwn(observation.attributes, attribute) ? observation.attributes[attribute] : undefined;
 }
 
 function finding(rule: PolicyRule, assertion: PolicyAssertion, resource: ResourceConfig, actual: JsonValue | undefined, outcome: OperatorOutcome): CheckResult {

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { basename, relative } from 'node:path';
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { suggestion } from '../config/did-you-mean.js';
 import { parseExpectation } from '../config/expectations.js';
-import { parseYaml } from '../config/load-yaml.js';
+import { parseYaml, pointerToPath } from '../config/load-yaml.js';
 import type { PathSegment, YamlSource } from '../config/load-yaml.js';
 import { CLOUDS, RAW_ATTRIBUTE_PATTERN } from '../config/schema.js';
 import type { PolicyRef, Severity } from '../model/desired-state.js';
@@ -17,6 +16,7 @@ import { attributeSpec, resourceType } from '../model/resource-types.js';
 import type { ResourceTypeSpec } from '../model/resource-types.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule, PolicySelector } from './policy-pack.js';
 import { readCommittedPolicySchema } from './policy-schema.js';
+import { displayName, ioReason } from '../config/input-files.js';
 
 /**
  * Loading policy files (design.md §3): YAML with positions, the JSON Schema
@@ -78,23 +78,6 @@ export function createPolicyValidator(): SchemaValidator {
 
 // ---------------------------------------------------------------------------------------------
 // Schema phase
-
-function decodePointer(pointer: string, data: JsonValue): PathSegment[] {
-  if (pointer === '') return [];
-  const path: PathSegment[] = [];
-  let node: JsonValue | undefined = data;
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    if (Array.isArray(node)) {
-      path.push(Number(segment));
-      node = node[Number(segment)];
-    } else {
-      path.push(segment);
-      node = isJsonObject(node) ? node[segment] : undefined;
-    }
-  }
-  return path;
-}
 
 function ruleName(data: JsonValue, index: number): string {
   const rules = isJsonObject(data) ? data.rules : undefined;
@@ -179,7 +162,7 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): 
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    const path = decodePointer(error.instancePath, source.value);
+    const path = pointerToPath(error.instancePath, source.value);
     // Attribute names and operands are explained by the semantic phase, which knows the catalog.
     if (inAssertion(path, error.keyword)) continue;
     // The branches of "pattern or list of patterns" are summarised by the anyOf message.
@@ -365,18 +348,6 @@ export function parsePolicyFile(text: string, file: string, absolutePath: string
     pack: { file, path: absolutePath, ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}), rules },
     diagnostics,
   };
-}
-
-function displayName(cwd: string, absolute: string): string {
-  return relative(cwd, absolute) || basename(absolute);
-}
-
-function ioReason(error: unknown): string {
-  const code = (error as { code?: unknown }).code;
-  if (code === 'ENOENT') return 'no such file or directory';
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EISDIR') return 'is a directory';
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ProviderConfig } from '../model/desired-state.js';
 import { CredentialsError } from '../model/errors.js';
 import { Redactor } from '../model/redactor.js';
@@ -10,7 +9,8 @@ import type { CallEvent, CallExecutor, CallExecutorOptions } from './call-execut
 import { ManualClock } from './http/manual-clock.js';
 import { burstFor, pacedRate } from './http/rate-limiter.js';
 import type { ApiCall, Credentials } from './types.js';
-import { ApiError } from './types.js';
+import { apiFailureOf } from '../../test/helpers/api-failure.js';
+import { useLoopbackServer } from '../../test/helpers/loopback.js';
 
 /**
  * A scripted loopback cloud: each request takes the next scripted answer (the last one repeats),
@@ -25,7 +25,6 @@ type Answer = { status: number; body: unknown; headers?: Record<string, string> 
 let script: Answer[] = [];
 let recorded: Recorded[] = [];
 let redactorProbe: () => number = () => -1;
-let base: URL;
 
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   req.resume();
@@ -42,14 +41,7 @@ const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   });
 });
 
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const loopback = useLoopbackServer(server);
 
 const executors: CallExecutor[] = [];
 beforeEach(() => {
@@ -69,7 +61,7 @@ const tencent = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({
   region: 'ap-guangzhou',
   site: 'china',
   credentials: { kind: 'chain' },
-  endpoint: base.href,
+  endpoint: loopback.url.href,
   rateLimits: {},
   location: loc,
   ...over,
@@ -102,16 +94,6 @@ function make(over: Partial<CallExecutorOptions> = {}): { executor: CallExecutor
   });
   executors.push(executor);
   return { executor, clock, redactor, events };
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ApiError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('createCallExecutor', () => {
@@ -184,7 +166,7 @@ describe('createCallExecutor', () => {
   ])('does not retry %s (%s)', async (code, kind) => {
     script = [tcErr(code)];
     const { executor, clock, events } = make();
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent())));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent())));
     expect(err).toMatchObject({ kind, code, retryable: false, requestId: `req-${code}` });
     expect(recorded).toHaveLength(1);
     expect(events.at(-1)).toMatchObject({ type: 'failure', attempts: 1, error: { kind, code } });
@@ -194,7 +176,7 @@ describe('createCallExecutor', () => {
   it('gives up after maxAttempts on persistent 5xx', async () => {
     script = [{ status: 502, body: 'bad gateway' }];
     const { executor, clock } = make({ maxAttempts: 3 });
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent())));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent())));
     expect(err).toMatchObject({ kind: 'transient', code: 'HTTP_502' });
     expect(recorded).toHaveLength(3);
   });
@@ -210,7 +192,7 @@ describe('createCallExecutor', () => {
   it('counts a throttled last answer once', async () => {
     script = [tcErr('RequestLimitExceeded')];
     const { executor, clock } = make({ maxAttempts: 2 });
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent())));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent())));
     expect(err.kind).toBe('throttled');
     expect(executor.stats()).toMatchObject({ requests: 2, throttled: 2, retries: 1, failed: 1 });
   });
@@ -218,7 +200,7 @@ describe('createCallExecutor', () => {
   it('marks not-found answers so the engine can call the resource absent', async () => {
     script = [{ status: 404, body: { Code: 'Forbidden.ResourceNotFound', Message: 'gone', RequestId: 'r-nf' } }];
     const { executor, clock } = make();
-    const err = await failureOf(clock.run(executor.execute(aliKms, alibaba())));
+    const err = await apiFailureOf(clock.run(executor.execute(aliKms, alibaba())));
     expect(err).toMatchObject({ notFound: true, requestId: 'r-nf' });
     expect(recorded).toHaveLength(1);
   });
@@ -229,7 +211,7 @@ describe('createCallExecutor', () => {
         throw new CredentialsError('TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not', 'Set both variables.');
       },
     });
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent())));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent())));
     expect(err).toMatchObject({ kind: 'credentials', code: 'DW_CREDENTIALS', retryable: false, hint: 'Set both variables.' });
     expect(err.message).toContain('tencentcloud.prod');
     expect(recorded).toHaveLength(0);
@@ -250,14 +232,14 @@ describe('createCallExecutor', () => {
 
   it('refuses a plain-http endpoint that is not loopback, before sending', async () => {
     const { executor, clock } = make();
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent({ endpoint: 'http://kms.example.com' }))));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent({ endpoint: 'http://kms.example.com' }))));
     expect(err).toMatchObject({ kind: 'invalid_request', code: 'DW_ENDPOINT', retryable: false });
     expect(err.message).toMatch(/only allowed for loopback/);
   });
 
   it('refuses a non-positive rate limit with a configuration hint', async () => {
     const { executor, clock } = make();
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent({ rateLimits: { GetServiceStatus: 0 } }))));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent({ rateLimits: { GetServiceStatus: 0 } }))));
     expect(err).toMatchObject({ kind: 'invalid_request', code: 'DW_RATE_LIMIT', retryable: false });
     expect(err.hint).toMatch(/rateLimits\.GetServiceStatus/);
     expect(recorded).toHaveLength(0);
@@ -265,7 +247,7 @@ describe('createCallExecutor', () => {
 
   it('lets --endpoint win over the provider endpoint', async () => {
     script = [tcOk()];
-    const { executor, clock } = make({ endpointOverride: base.href });
+    const { executor, clock } = make({ endpointOverride: loopback.url.href });
     await clock.run(executor.execute(kmsCall, tencent({ endpoint: 'https://unused.invalid' })));
     expect(recorded).toHaveLength(1);
   });
@@ -273,7 +255,7 @@ describe('createCallExecutor', () => {
   it('redacts secrets that a server echoes into an error', async () => {
     script = [tcErr('AuthFailure.SignatureFailure', `bad signature for key ${SECRET}`)];
     const { executor, clock } = make();
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent())));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent())));
     expect(err.message).toContain('[REDACTED]');
     expect(JSON.stringify(err.toObservationError())).not.toContain(SECRET);
   });
@@ -282,7 +264,7 @@ describe('createCallExecutor', () => {
     script = [tcErr('RequestLimitExceeded')];
     const { executor, clock } = make({ deadlineMs: 2_000, random: () => 0.99 });
     const start = clock.now();
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent())));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent())));
     expect(err.kind).toBe('throttled');
     expect(clock.now() - start).toBeLessThan(2_000);
     // Backoffs of 990 and 1980 ms: the second would cross the deadline, so only two requests.
@@ -294,7 +276,7 @@ describe('createCallExecutor', () => {
     const executor = createCallExecutor({ resolveCredentials: () => creds, defaultQps: () => 100, redactor: new Redactor(), deadlineMs: 150 });
     executors.push(executor);
     const started = Date.now();
-    const err = await failureOf(executor.execute(kmsCall, tencent()));
+    const err = await apiFailureOf(executor.execute(kmsCall, tencent()));
     expect(err).toMatchObject({ kind: 'timeout', code: 'DW_DEADLINE' });
     expect(Date.now() - started).toBeLessThan(5_000);
   });
@@ -305,7 +287,7 @@ describe('createCallExecutor', () => {
     executors.push(executor);
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('ctrl-c')), 50);
-    const err = await failureOf(executor.execute(kmsCall, tencent(), controller.signal));
+    const err = await apiFailureOf(executor.execute(kmsCall, tencent(), controller.signal));
     expect(err).toMatchObject({ kind: 'timeout', code: 'DW_ABORTED' });
   });
 
@@ -371,7 +353,7 @@ describe('createCallExecutor', () => {
     script = [tcOk()];
     const { executor, clock } = make();
     await executor.close();
-    const err = await failureOf(clock.run(executor.execute(kmsCall, tencent())));
+    const err = await apiFailureOf(clock.run(executor.execute(kmsCall, tencent())));
     expect(err.kind).toBe('network');
     expect(recorded).toHaveLength(0);
   });

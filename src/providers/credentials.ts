@@ -124,10 +124,6 @@ export function parseJsonFile(text: string, shownPath: string): unknown {
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * The result of one link of a chain: credentials, or nothing usable there. Half-set and
  * unsupported configurations throw instead, so the chain never silently falls through past them.
@@ -149,4 +145,37 @@ export function credentialsFrom(
 /** The error for a chain that found nothing: every variable and file it looked at, no values. */
 export function nothingFound(cloud: string, tried: readonly string[], hint: string): CredentialsError {
   return new CredentialsError(`no ${cloud} credentials found; tried ${tried.join(', ')}`, hint);
+}
+
+/** Runs the links of a chain in order: the first credentials found win; none found is an error naming every place tried. */
+export function firstFound(cloud: string, hint: string, steps: readonly (() => ChainStep)[]): Credentials {
+  const tried: string[] = [];
+  for (const step of steps) {
+    const result = step();
+    if (result.found) return result.found;
+    tried.push(result.tried);
+  }
+  throw nothingFound(cloud, tried, hint);
+}
+
+/**
+ * Reads the SDKs' INI credentials file: the path in `overrideVar` when that variable is set,
+ * otherwise `defaultFile`. `sections` is undefined when the default file does not exist.
+ */
+export function readIniCredentialsFile(
+  ctx: CredentialContext,
+  overrideVar: string,
+  defaultFile: string,
+  hint: string,
+): { readonly shown: string; readonly sections: IniSections | undefined } {
+  const override = nonBlank(ctx.env[overrideVar]);
+  const file = override ?? defaultFile;
+  const shown = override ?? displayPath(file, ctx.homeDir);
+  const text = ctx.readFile(file);
+  if (text === undefined) {
+    // A path someone set on purpose that does not exist is a mistake, not an empty link of the chain.
+    if (override !== undefined) throw new CredentialsError(`${overrideVar} names ${shown}, which cannot be read`, hint);
+    return { shown, sections: undefined };
+  }
+  return { shown, sections: parseIni(text) };
 }

@@ -58,6 +58,19 @@ function fraction(s: string | undefined): number {
   return s ? Number(s.slice(0, 3).padEnd(3, '0')) : 0;
 }
 
+/** Groups 1–7 of ISO_WITH_ZONE and NAIVE (date, time, fraction) as UTC milliseconds. */
+function matchToUtcMillis(m: RegExpExecArray): number | undefined {
+  return partsToUtcMillis({
+    year: Number(m[1]),
+    month: Number(m[2]),
+    day: Number(m[3]),
+    hour: Number(m[4]),
+    minute: Number(m[5]),
+    second: Number(m[6]),
+    millis: fraction(m[7]),
+  });
+}
+
 const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
@@ -67,15 +80,7 @@ const ISO_WITH_ZONE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{
 export function fromIsoUtc(s: string): string | undefined {
   const m = ISO_WITH_ZONE.exec(s);
   if (!m) return undefined;
-  const ms = partsToUtcMillis({
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: Number(m[4]),
-    minute: Number(m[5]),
-    second: Number(m[6]),
-    millis: fraction(m[7]),
-  });
+  const ms = matchToUtcMillis(m);
   if (ms === undefined) return undefined;
   const zone = m[8] ?? 'Z';
   let offsetMs = 0;
@@ -97,15 +102,7 @@ const NAIVE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9})
 export function fromBeijingLocal(s: string): string | undefined {
   const m = NAIVE.exec(s);
   if (!m) return undefined;
-  const ms = partsToUtcMillis({
-    year: Number(m[1]),
-    month: Number(m[2]),
-    day: Number(m[3]),
-    hour: Number(m[4]),
-    minute: Number(m[5]),
-    second: Number(m[6]),
-    millis: fraction(m[7]),
-  });
+  const ms = matchToUtcMillis(m);
   if (ms === undefined) return undefined;
   return fromEpochMillis(ms - BEIJING_OFFSET_MS);
 }

@@ -9,6 +9,8 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { Document, Node } from 'yaml';
+import { didYouMean } from '../config/did-you-mean.js';
+import { pointerToPath } from '../config/load-yaml.js';
 import { InputError, IoError } from '../model/errors.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
@@ -106,40 +108,9 @@ function compileValidator(): (data: unknown) => readonly ErrorObject[] {
   return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
 }
 
-function pointerToPath(pointer: string): (string | number)[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((part) => (/^\d+$/.test(part) ? Number(part) : part));
-}
-
-function levenshtein(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let previous = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const current = row[j] ?? 0;
-      row[j] = Math.min((row[j] ?? 0) + 1, (row[j - 1] ?? 0) + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
 function suggestion(word: string, candidates: readonly string[]): string {
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const candidate of candidates) {
-    const d = levenshtein(word.toLowerCase(), candidate.toLowerCase());
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? ` (did you mean '${best}'?)` : '';
+  const match = didYouMean(word, candidates);
+  return match === undefined ? '' : ` (did you mean '${match}'?)`;
 }
 
 function describePath(path: readonly (string | number)[]): string {
@@ -215,7 +186,7 @@ const validateWorldSchema = compileValidator();
 
 function schemaDiagnostics(data: unknown, file: string, locate: Locate): Diagnostic[] {
   return relevantErrors(validateWorldSchema(data)).map((error) => {
-    const path = pointerToPath(error.instancePath);
+    const path = pointerToPath(error.instancePath, data);
     const { message, atKey, extra } = schemaMessage(error);
     const where = atKey && extra !== undefined ? locate([...path, extra], true) : locate(path);
     return {

@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { basename, relative } from 'node:path';
 import { suggestion } from '../config/did-you-mean.js';
 import { loadConfig } from '../config/load-config.js';
 import { evaluate } from '../engine/evaluate.js';
@@ -18,6 +17,7 @@ import { loadInlineConfig } from './inline-config.js';
 import { createTestFileValidator, parseTestFile } from './test-file.js';
 import { observeWorld } from './world-observations.js';
 import type { CheckOutcome, ExpectedOutcome, TestCase } from './test-file.js';
+import { displayName } from '../config/input-files.js';
 
 /**
  * Runs `driftwatch test` files: for each case, load the configuration and policy packs, take the
@@ -81,10 +81,6 @@ interface Shared {
   readonly testValidator: ReturnType<typeof createTestFileValidator>;
   readonly policyValidator: SchemaValidator;
   readonly policyCache: Map<string, PolicyFileResult>;
-}
-
-function displayName(cwd: string, absolute: string): string {
-  return relative(cwd, absolute) || basename(absolute);
 }
 
 function err(location: SourceLocation, rule: string, message: string): Diagnostic {

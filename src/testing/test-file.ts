@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { suggestion } from '../config/did-you-mean.js';
 import { isIsoDateOrDateTime } from '../config/iso-date.js';
-import { parseYaml } from '../config/load-yaml.js';
+import { parseYaml, pointerToPath } from '../config/load-yaml.js';
 import type { PathSegment, YamlSource } from '../config/load-yaml.js';
 import { resolvePolicyRef } from '../config/policy-ref.js';
 import { parseInstant } from '../engine/time.js';
@@ -93,15 +93,6 @@ function err(location: SourceLocation, rule: string, message: string): Diagnosti
   return { location, message, rule, severity: 'error' };
 }
 
-function decodePointer(pointer: string): PathSegment[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((s) => (/^(0|[1-9][0-9]*)$/.test(s) ? Number(s) : s));
-}
-
 function caseName(data: JsonValue, index: number): string {
   const tests = isJsonObject(data) ? data.tests : undefined;
   const item = Array.isArray(tests) ? tests[index] : undefined;
@@ -124,7 +115,7 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): 
   const seen = new Set<string>();
   const data = source.value;
   for (const error of errors) {
-    const path = decodePointer(error.instancePath);
+    const path = pointerToPath(error.instancePath, data);
     const params = error.params as Record<string, unknown>;
     const what = describe(path, data);
     let d: Diagnostic | undefined;

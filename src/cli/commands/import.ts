@@ -3,6 +3,7 @@ import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { credentialResolver, loadState } from '../run-check.js';
+import { parseEndpointFlag } from '../run-options.js';
 import { RemoteError, UsageError } from '../../model/errors.js';
 import type { ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
 import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/resource-types.js';
@@ -113,7 +114,7 @@ export const importCommand: CommandModule = {
       );
     }
     const provider = await chooseProvider(ctx, input, typeName);
-    const endpointOverride = stringFlag(input, 'endpoint');
+    const endpointOverride = parseEndpointFlag(stringFlag(input, 'endpoint'));
     const executor = createCallExecutor({
       resolveCredentials: credentialResolver(ctx),
       ...(endpointOverride ? { endpointOverride } : {}),

@@ -21,11 +21,13 @@ export const reportCommand: CommandModule = {
     } catch (error) {
       throw new IoError(`cannot read ${from}`, 'Pass a run result written by --format json or --out json=FILE.', { cause: error });
     }
+    // Every flag is checked before anything is written.
+    const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
+    const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
     const result = parseRunResult(text, from);
-    for (const out of parseOutputs(listFlag(input, 'out'), ctx.cwd)) {
+    for (const out of outputs) {
       await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false }));
     }
-    const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
     ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text' }));
     return 0;
   },

@@ -1,15 +1,15 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../model/redactor.js';
 import { createHttpClient } from '../http/http-client.js';
-import type { ApiCall, Credentials } from '../types.js';
-import { ApiError } from '../types.js';
+import type { ApiCall, ApiError, Credentials } from '../types.js';
 import { alibabaTimestamp, callAlibaba } from './client.js';
 import type { AlibabaAttemptInput } from './client.js';
 import { signAcs3 } from './sign-acs3.js';
 import { signRpc } from './sign-rpc.js';
+import { apiFailureOf } from '../../../test/helpers/api-failure.js';
+import { useLoopbackServer } from '../../../test/helpers/loopback.js';
 
 const SECRETS: Record<string, string> = { LTAITEST: 'ali-secret-1', 'STS.TEST': 'ali-sts-secret' };
 
@@ -23,7 +23,6 @@ interface Seen {
   signatureOk: boolean;
 }
 const seen: Seen[] = [];
-let base: URL;
 
 /** Verifies either signature the way the gateway does: recompute from what arrived. */
 function verify(method: string, query: Record<string, string>, headers: IncomingMessage['headers'], body: string): boolean {
@@ -55,17 +54,10 @@ const server = createServer((req, res) => {
   });
 });
 
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-});
-afterAll(async () => {
-  await http.close();
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const loopback = useLoopbackServer(server);
 
 const http = createHttpClient();
+afterAll(() => http.close());
 const creds: Credentials = { id: 'LTAITEST', secret: 'ali-secret-1', source: 'test' };
 const sts: Credentials = { id: 'STS.TEST', secret: 'ali-sts-secret', token: 'CAIS+token/with=chars', source: 'test' };
 const kmsCall: ApiCall = {
@@ -80,7 +72,7 @@ const casCall: ApiCall = { cloud: 'alicloud', product: 'cas', action: 'GetCAInst
 const NOW = Date.UTC(2026, 10, 29, 1, 2, 3, 456);
 
 function input(over: Partial<AlibabaAttemptInput> = {}): AlibabaAttemptInput {
-  return { http, call: kmsCall, credentials: creds, endpoint: base, region: 'cn-hangzhou', now: () => NOW, redactor: new Redactor(), attempt: 1, ...over };
+  return { http, call: kmsCall, credentials: creds, endpoint: loopback.url, region: 'cn-hangzhou', now: () => NOW, redactor: new Redactor(), attempt: 1, ...over };
 }
 
 const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => (_req, res) => {
@@ -88,14 +80,8 @@ const json = (status: number, value: unknown, headers: Record<string, string> = 
   res.end(typeof value === 'string' ? value : JSON.stringify(value));
 };
 
-async function failure(over: Partial<AlibabaAttemptInput> = {}): Promise<ApiError> {
-  try {
-    await callAlibaba(input(over));
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
+function failure(over: Partial<AlibabaAttemptInput> = {}): Promise<ApiError> {
+  return apiFailureOf(callAlibaba(input(over)));
 }
 
 describe('alibabaTimestamp', () => {
@@ -113,7 +99,7 @@ describe('callAlibaba, ACS3 (default)', () => {
       body: { RequestId: 'req-1', KmsInstance: { InstanceId: 'kst-hzz000001' } },
       requestId: 'req-1',
       attempts: 1,
-      endpoint: base.href,
+      endpoint: loopback.url.href,
       receivedAt: new Date(NOW).toISOString(),
     });
     const req = seen[0];

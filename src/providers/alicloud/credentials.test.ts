@@ -1,49 +1,16 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialSource } from '../../model/desired-state.js';
-import { CredentialsError } from '../../model/errors.js';
-import type { CredentialContext } from '../credentials.js';
+import { TEST_HOME, credentialTestKit, readFileOrUndefined } from '../../../test/helpers/credential-test-kit.js';
 import { resolveAlibabaCredentials } from './credentials.js';
 
-const HOME = '/home/tester';
 const SECRET = 'canary-secret-ALI-61c2';
 const TOKEN = 'canary-token-ALI-d04e';
 const CHAIN: CredentialSource = { kind: 'chain' };
 
-function ctx(env: Record<string, string | undefined>, files: Record<string, string> = {}): CredentialContext {
-  const byPath = new Map(Object.entries(files).map(([rel, text]) => [path.join(HOME, rel), text]));
-  return { env, homeDir: HOME, readFile: (file) => byPath.get(file) };
-}
-
-function failure(fn: () => unknown): CredentialsError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CredentialsError) {
-      // Every error, however printed, must keep the secret out (design.md §10).
-      for (const text of [error.message, error.hint ?? '', JSON.stringify(error), inspect(error), String(error.stack)]) {
-        expect(text).not.toContain(SECRET);
-        expect(text).not.toContain(TOKEN);
-      }
-      expect(error.code).toBe('DW_CREDENTIALS');
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a CredentialsError');
-}
-
-function expectHidden(creds: object): void {
-  // The object defines toString; the Credentials interface just does not declare it.
-  const printable = creds as { toString(): string };
-  for (const text of [JSON.stringify(creds), inspect(creds), String(printable)]) {
-    expect(text).not.toContain(SECRET);
-    expect(text).not.toContain(TOKEN);
-  }
-}
+const { ctx, failure, expectHidden } = credentialTestKit([SECRET, TOKEN]);
 
 function cliConfig(current: string | undefined, profiles: Record<string, unknown>[]): string {
   return JSON.stringify({ ...(current === undefined ? {} : { current }), profiles, meta_path: '' });
@@ -161,7 +128,7 @@ describe('resolveAlibabaCredentials: ~/.alibabacloud/credentials', () => {
   });
 
   it('honours ALIBABA_CLOUD_CREDENTIALS_FILE, and fails when it points nowhere', () => {
-    const file = path.join(HOME, 'ali.ini');
+    const file = path.join(TEST_HOME, 'ali.ini');
     const creds = resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_CREDENTIALS_FILE: file }, { 'ali.ini': INI }));
     expect(creds).toMatchObject({ id: 'LTAIINI', source: `${file} [default]` });
     expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_CREDENTIALS_FILE: '/nope' }, { '.alibabacloud/credentials': INI }))).message).toBe(
@@ -243,14 +210,7 @@ describe('resolveAlibabaCredentials with real files', () => {
     dirs.push(home);
     mkdirSync(path.join(home, '.aliyun'));
     writeFileSync(path.join(home, '.aliyun', 'config.json'), cliConfig('sts', [AK_PROFILE, STS_PROFILE]), { mode: 0o600 });
-    const readFile = (file: string): string | undefined => {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    const creds = resolveAlibabaCredentials(CHAIN, { env: {}, homeDir: home, readFile });
+    const creds = resolveAlibabaCredentials(CHAIN, { env: {}, homeDir: home, readFile: readFileOrUndefined });
     expect(creds).toMatchObject({ id: 'STS.CLI', source: '~/.aliyun/config.json profile sts' });
     expect(creds.token).toBe(TOKEN);
     expectHidden(creds);

@@ -1,15 +1,16 @@
 import path from 'node:path';
 import type { CredentialSource } from '../../model/desired-state.js';
 import { CredentialsError } from '../../model/errors.js';
+import { isJsonObject } from '../../model/json.js';
+import type { JsonObject } from '../../model/json.js';
 import type { Credentials } from '../types.js';
 import {
   credentialsFrom,
   displayPath,
-  isRecord,
+  firstFound,
   nonBlank,
-  nothingFound,
-  parseIni,
   parseJsonFile,
+  readIniCredentialsFile,
   type ChainStep,
   type CredentialContext,
 } from '../credentials.js';
@@ -27,6 +28,7 @@ const ENV_TOKENS = ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABACLOUD_SECURITY_TOKEN
 const ENV_PROFILE = 'ALIBABA_CLOUD_PROFILE';
 const ENV_FILE = 'ALIBABA_CLOUD_CREDENTIALS_FILE';
 const ENV_CLI_DISABLED = 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED';
+const CLOUD = 'Alibaba Cloud';
 
 const HINT =
   'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), ' +
@@ -73,10 +75,10 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined): Chain
   const text = ctx.readFile(file);
   if (text === undefined) return { found: undefined, tried: shown };
   const data = parseJsonFile(text, shown);
-  if (!isRecord(data)) throw new CredentialsError(`${shown} does not hold a JSON object`, HINT);
+  if (!isJsonObject(data)) throw new CredentialsError(`${shown} does not hold a JSON object`, HINT);
   const name = named ?? nonBlank(data.current) ?? 'default';
   const profiles = Array.isArray(data.profiles) ? data.profiles : [];
-  const profile = profiles.find((p): p is Record<string, unknown> => isRecord(p) && p.name === name);
+  const profile = profiles.find((p): p is JsonObject => isJsonObject(p) && p.name === name);
   const where = `${shown} profile ${name}`;
   if (!profile) return { found: undefined, tried: where };
 
@@ -102,17 +104,10 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined): Chain
 }
 
 function fromIni(ctx: CredentialContext, section: string): ChainStep {
-  const override = nonBlank(ctx.env[ENV_FILE]);
-  const file = override ?? path.join(ctx.homeDir, '.alibabacloud', 'credentials');
-  const shown = override ?? displayPath(file, ctx.homeDir);
-  const text = ctx.readFile(file);
-  if (text === undefined) {
-    // A path someone set on purpose that does not exist is a mistake, not an empty link of the chain.
-    if (override !== undefined) throw new CredentialsError(`${ENV_FILE} names ${shown}, which cannot be read`, HINT);
-    return { found: undefined, tried: shown };
-  }
+  const { shown, sections } = readIniCredentialsFile(ctx, ENV_FILE, path.join(ctx.homeDir, '.alibabacloud', 'credentials'), HINT);
+  if (!sections) return { found: undefined, tried: shown };
   const where = `${shown} [${section}]`;
-  const values = parseIni(text).get(section);
+  const values = sections.get(section);
   if (!values) return { found: undefined, tried: where };
   const type = nonBlank(values.type);
   if (type === undefined) throw new CredentialsError(`${where} has no type`, 'Add `type = access_key` to the section.');
@@ -127,33 +122,23 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
   };
 }
 
-function firstFound(steps: readonly (() => ChainStep)[]): Credentials {
-  const tried: string[] = [];
-  for (const step of steps) {
-    const result = step();
-    if (result.found) return result.found;
-    tried.push(result.tried);
-  }
-  throw nothingFound('Alibaba Cloud', tried, HINT);
-}
-
 export function resolveAlibabaCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
   switch (source.kind) {
     case 'chain': {
       const profile = nonBlank(ctx.env[ENV_PROFILE]);
       const cliDisabled = nonBlank(ctx.env[ENV_CLI_DISABLED])?.toLowerCase() === 'true';
-      return firstFound([
+      return firstFound(CLOUD, HINT, [
         () => fromEnv(ctx.env, { ids: ENV_IDS, secrets: ENV_SECRETS, tokens: ENV_TOKENS }, false),
         () => (cliDisabled ? { found: undefined, tried: `~/.aliyun/config.json (skipped: ${ENV_CLI_DISABLED}=true)` } : fromCliConfig(ctx, profile)),
         () => fromIni(ctx, profile ?? 'default'),
       ]);
     }
     case 'profile':
-      return firstFound([() => fromCliConfig(ctx, source.profile), () => fromIni(ctx, source.profile)]);
+      return firstFound(CLOUD, HINT, [() => fromCliConfig(ctx, source.profile), () => fromIni(ctx, source.profile)]);
     case 'env': {
       // Named variables are read exactly; fallback spellings and the token are only implied when no names were given.
       const named = source.id !== undefined || source.secret !== undefined;
-      return firstFound([
+      return firstFound(CLOUD, HINT, [
         () =>
           fromEnv(
             ctx.env,

@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type OpenApiUtilModule from '@alicloud/openapi-util';
 import { describe, expect, it } from 'vitest';
+import { readSigningVectors } from '../../../test/helpers/signing-vectors.js';
 import { sha256Hex } from '../encoding.js';
 import { parseAcs3Authorization, signAcs3, type Acs3Input } from './sign-acs3.js';
-
-// CI checks out shared/ beside the clone; the vectors are the contract, so read them, never copy them.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const vectorsPath = path.resolve(repoRoot, '../shared/docs/signing-vectors.json');
 
 interface Acs3Vector {
   name: string;
@@ -23,7 +17,7 @@ interface Acs3Vector {
   authorization: string;
   published: string | null;
 }
-const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8')) as { acs3: Acs3Vector[] };
+const vectors = readSigningVectors() as { acs3: Acs3Vector[] };
 
 // The vendor's own implementation: used only here, never by the product.
 const require = createRequire(import.meta.url);

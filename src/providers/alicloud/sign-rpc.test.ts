@@ -1,15 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type OpenApiUtilModule from '@alicloud/openapi-util';
 import { describe, expect, it } from 'vitest';
+import { readSigningVectors } from '../../../test/helpers/signing-vectors.js';
 import { canonicalizeRpc, signRpc } from './sign-rpc.js';
-
-// CI checks out shared/ beside the clone; the vectors are the contract, so read them, never copy them.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const vectorsPath = path.resolve(repoRoot, '../shared/docs/signing-vectors.json');
 
 interface RpcVector {
   name: string;
@@ -20,7 +14,7 @@ interface RpcVector {
   signedQueryString: string;
   published: string | null;
 }
-const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8')) as { rpc: RpcVector[] };
+const vectors = readSigningVectors() as { rpc: RpcVector[] };
 
 // The vendor's own implementation: used only here, never by the product.
 const require = createRequire(import.meta.url);

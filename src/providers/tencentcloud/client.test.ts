@@ -1,19 +1,19 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { Redactor } from '../../model/redactor.js';
 import type { AttemptInput } from '../http/attempt.js';
 import { createHttpClient } from '../http/http-client.js';
-import type { ApiCall, Credentials } from '../types.js';
-import { ApiError } from '../types.js';
+import type { ApiCall, ApiError, Credentials } from '../types.js';
 import { callTencent } from './client.js';
 import { signTc3 } from './sign.js';
+import { apiFailureOf } from '../../../test/helpers/api-failure.js';
+import { useLoopbackServer } from '../../../test/helpers/loopback.js';
 
 type Reply = (req: IncomingMessage, res: ServerResponse) => void;
 let reply: Reply = (_req, res) => res.end('{}');
 const seen: { headers: IncomingMessage['headers']; body: string; signatureOk: boolean }[] = [];
-let base: URL;
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
@@ -40,14 +40,7 @@ const server = createServer((req, res) => {
   });
 });
 
-beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-});
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const loopback = useLoopbackServer(server);
 
 const http = createHttpClient();
 afterAll(() => http.close());
@@ -57,7 +50,7 @@ const kmsCall: ApiCall = { cloud: 'tencentcloud', product: 'kms', action: 'GetSe
 const NOW = Date.UTC(2026, 10, 29, 1, 2, 3);
 
 function input(over: Partial<AttemptInput> = {}): AttemptInput {
-  return { http, call: kmsCall, credentials: creds, endpoint: base, region: 'ap-guangzhou', now: () => NOW, redactor: new Redactor(), attempt: 1, ...over };
+  return { http, call: kmsCall, credentials: creds, endpoint: loopback.url, region: 'ap-guangzhou', now: () => NOW, redactor: new Redactor(), attempt: 1, ...over };
 }
 
 const json = (status: number, value: unknown): Reply => (_req, res) => {
@@ -65,14 +58,8 @@ const json = (status: number, value: unknown): Reply => (_req, res) => {
   res.end(typeof value === 'string' ? value : JSON.stringify(value));
 };
 
-async function failure(over: Partial<AttemptInput> = {}): Promise<ApiError> {
-  try {
-    await callTencent(input(over));
-  } catch (err) {
-    if (err instanceof ApiError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
+function failure(over: Partial<AttemptInput> = {}): Promise<ApiError> {
+  return apiFailureOf(callTencent(input(over)));
 }
 
 describe('callTencent', () => {
@@ -84,7 +71,7 @@ describe('callTencent', () => {
       body: { ServiceEnabled: true, UserLevel: 1, RequestId: 'req-kms-1' },
       requestId: 'req-kms-1',
       attempts: 1,
-      endpoint: base.href,
+      endpoint: loopback.url.href,
       receivedAt: new Date(NOW).toISOString(),
     });
     const req = seen[0];

@@ -1,49 +1,16 @@
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialSource } from '../../model/desired-state.js';
-import { CredentialsError } from '../../model/errors.js';
-import type { CredentialContext } from '../credentials.js';
+import { TEST_HOME, credentialTestKit, readFileOrUndefined } from '../../../test/helpers/credential-test-kit.js';
 import { resolveTencentCredentials } from './credentials.js';
 
-const HOME = '/home/tester';
 const SECRET = 'canary-secret-TC-3f9a';
 const TOKEN = 'canary-token-TC-77b1';
 const CHAIN: CredentialSource = { kind: 'chain' };
 
-function ctx(env: Record<string, string | undefined>, files: Record<string, string> = {}): CredentialContext {
-  const byPath = new Map(Object.entries(files).map(([rel, text]) => [path.join(HOME, rel), text]));
-  return { env, homeDir: HOME, readFile: (file) => byPath.get(file) };
-}
-
-function failure(fn: () => unknown): CredentialsError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof CredentialsError) {
-      // Every error, however printed, must keep the secret out (design.md §10).
-      for (const text of [error.message, error.hint ?? '', JSON.stringify(error), inspect(error), String(error.stack)]) {
-        expect(text).not.toContain(SECRET);
-        expect(text).not.toContain(TOKEN);
-      }
-      expect(error.code).toBe('DW_CREDENTIALS');
-      return error;
-    }
-    throw error;
-  }
-  throw new Error('expected a CredentialsError');
-}
-
-function expectHidden(creds: object): void {
-  // The object defines toString; the Credentials interface just does not declare it.
-  const printable = creds as { toString(): string };
-  for (const text of [JSON.stringify(creds), inspect(creds), String(printable)]) {
-    expect(text).not.toContain(SECRET);
-    expect(text).not.toContain(TOKEN);
-  }
-}
+const { ctx, failure, expectHidden } = credentialTestKit([SECRET, TOKEN]);
 
 const INI = `[default]\nsecret_id = AKIDINI\nsecret_key = ${SECRET}\n\n[prod]\nsecret_id = AKIDPROD\nsecret_key = ${SECRET}\ntoken = ${TOKEN}\n`;
 
@@ -101,10 +68,10 @@ describe('resolveTencentCredentials: ~/.tencentcloud/credentials', () => {
   });
 
   it('honours TENCENTCLOUD_CREDENTIALS_FILE, and fails when it points nowhere', () => {
-    const env = { TENCENTCLOUD_CREDENTIALS_FILE: path.join(HOME, 'elsewhere.ini') };
+    const env = { TENCENTCLOUD_CREDENTIALS_FILE: path.join(TEST_HOME, 'elsewhere.ini') };
     const creds = resolveTencentCredentials(CHAIN, ctx(env, { 'elsewhere.ini': INI, '.tencentcloud/credentials': '[default]\nsecret_id=WRONG\nsecret_key=x' }));
     expect(creds.id).toBe('AKIDINI');
-    expect(creds.source).toBe(`${path.join(HOME, 'elsewhere.ini')} [default]`);
+    expect(creds.source).toBe(`${path.join(TEST_HOME, 'elsewhere.ini')} [default]`);
     expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_CREDENTIALS_FILE: '/nope/creds' }, { '.tencentcloud/credentials': INI }))).message).toBe(
       'TENCENTCLOUD_CREDENTIALS_FILE names /nope/creds, which cannot be read',
     );
@@ -219,17 +186,10 @@ describe('resolveTencentCredentials with real files', () => {
     dirs.push(home);
     mkdirSync(path.join(home, '.tencentcloud'));
     writeFileSync(path.join(home, '.tencentcloud', 'credentials'), INI, { mode: 0o600 });
-    const readFile = (file: string): string | undefined => {
-      try {
-        return readFileSync(file, 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    const creds = resolveTencentCredentials({ kind: 'profile', profile: 'prod' }, { env: {}, homeDir: home, readFile });
+    const creds = resolveTencentCredentials({ kind: 'profile', profile: 'prod' }, { env: {}, homeDir: home, readFile: readFileOrUndefined });
     expect(creds).toMatchObject({ id: 'AKIDPROD', source: '~/.tencentcloud/credentials [prod]' });
     expect(creds.secret).toBe(SECRET);
-    expect(failure(() => resolveTencentCredentials({ kind: 'profile', profile: 'nope' }, { env: {}, homeDir: home, readFile })).message).toMatch(
+    expect(failure(() => resolveTencentCredentials({ kind: 'profile', profile: 'nope' }, { env: {}, homeDir: home, readFile: readFileOrUndefined })).message).toMatch(
       /^no Tencent Cloud credentials found/,
     );
   });

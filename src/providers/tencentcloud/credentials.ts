@@ -1,15 +1,15 @@
 import path from 'node:path';
 import type { CredentialSource } from '../../model/desired-state.js';
 import { CredentialsError } from '../../model/errors.js';
+import { isJsonObject } from '../../model/json.js';
 import type { Credentials } from '../types.js';
 import {
   credentialsFrom,
   displayPath,
-  isRecord,
+  firstFound,
   nonBlank,
-  nothingFound,
-  parseIni,
   parseJsonFile,
+  readIniCredentialsFile,
   type ChainStep,
   type CredentialContext,
 } from '../credentials.js';
@@ -25,6 +25,7 @@ const ENV_SECRET = 'TENCENTCLOUD_SECRET_KEY';
 // The SDKs read …_SESSION_TOKEN, tccli reads …_TOKEN; accept both, SDK spelling first.
 const ENV_TOKENS = ['TENCENTCLOUD_SESSION_TOKEN', 'TENCENTCLOUD_TOKEN'] as const;
 const ENV_FILE = 'TENCENTCLOUD_CREDENTIALS_FILE';
+const CLOUD = 'Tencent Cloud';
 
 const HINT =
   'Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or add secret_id/secret_key to ~/.tencentcloud/credentials, ' +
@@ -57,17 +58,10 @@ function fromEnv(
 }
 
 function fromIni(ctx: CredentialContext, profile: string): ChainStep {
-  const override = nonBlank(ctx.env[ENV_FILE]);
-  const file = override ?? path.join(ctx.homeDir, '.tencentcloud', 'credentials');
-  const shown = override ?? displayPath(file, ctx.homeDir);
-  const text = ctx.readFile(file);
-  if (text === undefined) {
-    // A path someone set on purpose that does not exist is a mistake, not an empty link of the chain.
-    if (override !== undefined) throw new CredentialsError(`${ENV_FILE} names ${shown}, which cannot be read`, HINT);
-    return { found: undefined, tried: shown };
-  }
+  const { shown, sections } = readIniCredentialsFile(ctx, ENV_FILE, path.join(ctx.homeDir, '.tencentcloud', 'credentials'), HINT);
+  if (!sections) return { found: undefined, tried: shown };
   const where = `${shown} [${profile}]`;
-  const section = parseIni(text).get(profile);
+  const section = sections.get(profile);
   const id = nonBlank(section?.secret_id);
   const secret = nonBlank(section?.secret_key);
   const token = nonBlank(section?.token);
@@ -89,7 +83,7 @@ function fromTccli(ctx: CredentialContext, profile: string): ChainStep {
   const text = ctx.readFile(file);
   if (text === undefined) return { found: undefined, tried: shown };
   const data = parseJsonFile(text, shown);
-  if (!isRecord(data)) throw new CredentialsError(`${shown} does not hold a JSON object`, HINT);
+  if (!isJsonObject(data)) throw new CredentialsError(`${shown} does not hold a JSON object`, HINT);
   const type = nonBlank(data.type);
   if (type !== undefined || nonBlank(data['role-arn']) !== undefined) {
     // Using the stored keys directly would act with different permissions than the profile intends.
@@ -109,33 +103,23 @@ function fromTccli(ctx: CredentialContext, profile: string): ChainStep {
   return { found: undefined, tried: shown };
 }
 
-function firstFound(steps: readonly (() => ChainStep)[]): Credentials {
-  const tried: string[] = [];
-  for (const step of steps) {
-    const result = step();
-    if (result.found) return result.found;
-    tried.push(result.tried);
-  }
-  throw nothingFound('Tencent Cloud', tried, HINT);
-}
-
 export function resolveTencentCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
   switch (source.kind) {
     case 'chain': {
       const profile = nonBlank(ctx.env.TCCLI_PROFILE) ?? 'default';
-      return firstFound([
+      return firstFound(CLOUD, HINT, [
         () => fromEnv(ctx.env, { id: ENV_ID, secret: ENV_SECRET, tokens: ENV_TOKENS }, false),
         () => fromIni(ctx, 'default'),
         () => fromTccli(ctx, profile),
       ]);
     }
     case 'profile':
-      return firstFound([() => fromIni(ctx, source.profile), () => fromTccli(ctx, source.profile)]);
+      return firstFound(CLOUD, HINT, [() => fromIni(ctx, source.profile), () => fromTccli(ctx, source.profile)]);
     case 'env': {
       // Named variables are read exactly; a token variable is only implied when no names were given.
       const named = source.id !== undefined || source.secret !== undefined;
       const tokens = source.token !== undefined ? [source.token] : named ? [] : ENV_TOKENS;
-      return firstFound([
+      return firstFound(CLOUD, HINT, [
         () => fromEnv(ctx.env, { id: source.id ?? ENV_ID, secret: source.secret ?? ENV_SECRET, tokens }, source.token !== undefined),
       ]);
     }

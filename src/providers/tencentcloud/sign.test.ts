@@ -1,16 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import type SdkModule from 'tencentcloud-sdk-nodejs/tencentcloud/common/sign.js';
 import { describe, expect, it } from 'vitest';
+import { readSigningVectors } from '../../../test/helpers/signing-vectors.js';
 import { percentEncode } from '../encoding.js';
 import { parseTc3Authorization, signTc3, type Tc3Input } from './sign.js';
-
-// CI checks out shared/ beside the clone; the vectors are the contract, so read them, never copy them.
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const vectorsPath = path.resolve(repoRoot, '../shared/docs/signing-vectors.json');
 
 interface Tc3Expected {
   name: string;
@@ -28,7 +22,7 @@ interface Tc3Vector extends Tc3Expected {
 interface Tc3DocVector extends Tc3Expected {
   published: string;
 }
-const vectors = JSON.parse(readFileSync(vectorsPath, 'utf8')) as { tc3: Tc3Vector[]; tc3Doc: Tc3DocVector[] };
+const vectors = readSigningVectors() as { tc3: Tc3Vector[]; tc3Doc: Tc3DocVector[] };
 
 // The vendor's own test tooling: used only here, never by the product.
 const require = createRequire(import.meta.url);

@@ -1,5 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { RunSummary } from '../../model/run-result.js';
+import { isJsonObject } from '../../model/json.js';
+import { sha256Hex } from '../../providers/encoding.js';
 import { canonicalJson } from './canonical-json.js';
 import { compareBundlePaths, isSafeBundlePath } from './paths.js';
 
@@ -48,10 +49,6 @@ export interface Manifest {
   readonly files: readonly ManifestEntry[];
 }
 
-export function sha256Hex(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
-}
-
 export function entryFor(path: string, content: Uint8Array): ManifestEntry {
   return { path, size: content.byteLength, sha256: sha256Hex(content) };
 }
@@ -90,10 +87,6 @@ export function serializeManifest(manifest: Manifest): string {
   return canonicalJson(manifest);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /**
  * Reads a manifest back, returning problems as data. Only the fields verification relies on are
  * checked strictly; anything malformed there is a problem, never silently skipped.
@@ -107,10 +100,10 @@ export function parseManifest(text: string): { manifest?: Manifest; problems: st
   }
   const problems: string[] = [];
   const where = MANIFEST_FILE;
-  if (!isObject(value)) return { problems: [`${where}: not a JSON object`] };
+  if (!isJsonObject(value)) return { problems: [`${where}: not a JSON object`] };
   if (value.format !== MANIFEST_FORMAT) problems.push(`${where}: format is not '${MANIFEST_FORMAT}'`);
   if (value.format_version !== '1') problems.push(`${where}: unsupported format_version ${JSON.stringify(value.format_version)} (this driftwatch reads '1')`);
-  if (!isObject(value.tool) || typeof value.tool.version !== 'string') problems.push(`${where}: tool.version is missing`);
+  if (!isJsonObject(value.tool) || typeof value.tool.version !== 'string') problems.push(`${where}: tool.version is missing`);
   if (typeof value.as_of !== 'string') problems.push(`${where}: as_of is missing`);
   for (const key of ['config_digest', 'policies_digest'] as const) {
     if (typeof value[key] !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(value[key])) problems.push(`${where}: ${key} is missing or malformed`);
@@ -122,7 +115,7 @@ export function parseManifest(text: string): { manifest?: Manifest; problems: st
   const seen = new Set<string>();
   const files: ManifestEntry[] = [];
   value.files.forEach((entry: unknown, i: number) => {
-    if (!isObject(entry) || typeof entry.path !== 'string') {
+    if (!isJsonObject(entry) || typeof entry.path !== 'string') {
       problems.push(`${where}: files[${i}] has no path`);
       return;
     }

@@ -4,8 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../model/errors.js';
 import type { Redactor } from '../../model/redactor.js';
+import { isJsonObject } from '../../model/json.js';
+import { sha256Hex } from '../../providers/encoding.js';
 import { canonicalJson } from './canonical-json.js';
-import { sha256Hex } from './manifest.js';
 
 /**
  * The detached signature over `manifest.json` (format `driftwatch-evidence-signature`, version 1),
@@ -168,10 +169,6 @@ export function serializeSignature(sig: SignatureFile): string {
   return canonicalJson(sig);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function parseSignature(text: string): { signature?: SignatureFile; problem?: string } {
   let value: unknown;
   try {
@@ -179,7 +176,7 @@ export function parseSignature(text: string): { signature?: SignatureFile; probl
   } catch {
     return { problem: 'manifest.sig: not valid JSON' };
   }
-  if (!isObject(value) || value.format !== SIGNATURE_FORMAT) return { problem: `manifest.sig: not a ${SIGNATURE_FORMAT} file` };
+  if (!isJsonObject(value) || value.format !== SIGNATURE_FORMAT) return { problem: `manifest.sig: not a ${SIGNATURE_FORMAT} file` };
   if (value.format_version !== '1') return { problem: `manifest.sig: unsupported format_version ${JSON.stringify(value.format_version)}` };
   if (value.algorithm !== 'ed25519' && value.algorithm !== 'hmac-sha256') return { problem: `manifest.sig: unknown algorithm ${JSON.stringify(value.algorithm)}` };
   for (const key of ['key_id', 'manifest_sha256', 'signature'] as const) {

@@ -1,7 +1,8 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { sha256Hex } from '../../providers/encoding.js';
 import type { ManifestEntry } from './manifest.js';
-import { MANIFEST_FILE, SIGNATURE_FILE, directoryDigest, parseManifest, sha256Hex } from './manifest.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, directoryDigest, parseManifest } from './manifest.js';
 import { compareBundlePaths } from './paths.js';
 import type { SignatureAlgorithm, VerificationKeys } from './signing.js';
 import { parseSignature, verifySignature } from './signing.js';
