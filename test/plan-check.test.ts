@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { E2E_AS_OF, E2E_ENV, E2E_FIXTURES, useE2eSession } from './helpers/e2e.js';
 import { runCli } from './helpers/run-cli.js';
@@ -109,6 +109,13 @@ describe('check against the simulator', () => {
     const offline = await runCli(['check', ...paths, '--observed', snapshot, '--as-of', E2E_AS_OF, '--format', 'json']);
     expect(offline.code).toBe(live.code);
     expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
+
+    // A pull request that points a resource at another instance is not judged on the old instance's data.
+    const moved = join(e2e.work, 'moved.yaml');
+    await writeFile(moved, (await readFile(paths[1] as string, 'utf8')).replace('instance_id: kst-drift', 'instance_id: kst-other'));
+    const stale = await runCli(['check', paths[0] as string, moved, paths[2] as string, '--observed', snapshot, '--as-of', E2E_AS_OF, '--format', 'json']);
+    const drift = (JSON.parse(stale.stdout) as RunResult).resources.find((r) => r.address === 'alicloud_kms_instance.drift');
+    expect(drift).toMatchObject({ status: 'unknown', error: { code: 'DW_OBSERVATION_MISMATCH' } });
   });
 
   it('writes --out files atomically alongside stdout', async () => {

@@ -326,3 +326,26 @@ describe('evaluate: fail closed under fuzzing', () => {
     );
   });
 });
+
+describe('evaluate: observations recorded for another scope', () => {
+  const address = 'tencentcloud_kms_service.prod-gz';
+  const resource = scenarioState.resources.find((r) => r.address === address)!;
+  const original = scenarioObservations.find((o) => o.address === address)!;
+  const scope = { provider: resource.provider, region: resource.region ?? null, instance_id: resource.instanceId ?? null };
+
+  function statusWith(s: Observation['scope']): { status: string; code: string | undefined } {
+    const observations = scenarioObservations.map((o) => (o.address === address ? { ...original, scope: s } : o));
+    const r = byAddress(run({ observations }), address);
+    return { status: r.status, code: r.error?.code };
+  }
+
+  it('uses an observation whose scope matches the configuration', () => {
+    expect(statusWith(scope)).toEqual({ status: 'compliant', code: undefined });
+  });
+
+  it('refuses one read from another region, provider or instance (a stale snapshot), as unknown', () => {
+    expect(statusWith({ ...scope, region: 'ap-beijing' })).toEqual({ status: 'unknown', code: 'DW_OBSERVATION_MISMATCH' });
+    expect(statusWith({ ...scope, provider: 'tencentcloud.other' })).toEqual({ status: 'unknown', code: 'DW_OBSERVATION_MISMATCH' });
+    expect(statusWith({ ...scope, instance_id: 'kst-elsewhere' })).toEqual({ status: 'unknown', code: 'DW_OBSERVATION_MISMATCH' });
+  });
+});

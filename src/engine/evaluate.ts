@@ -44,6 +44,8 @@ export interface EvaluateInput {
 
 interface EvalContext {
   readonly now: Date;
+  /** Provider reference → its default region, to tell which region a resource is read in. */
+  readonly providerRegions: ReadonlyMap<string, string | undefined>;
   readonly cache: OperatorCache;
   readonly attributes: Map<string, Map<string, AttributeSpec>>;
 }
@@ -114,23 +116,45 @@ interface Evaluated {
   readonly checks: readonly CheckResult[];
 }
 
-function evaluateResource(ctx: EvalContext, resource: ResourceConfig, observation: Observation | undefined, policyChecks: PolicyChecks | undefined): Evaluated {
-  const policy = policyChecks ? [...policyChecks(resource, observation)].sort((a, b) => compareStrings(a.rule, b.rule)) : [];
+function mismatch(resource: ResourceConfig, message: string): ObservationError {
+  return {
+    kind: 'invalid_response',
+    code: 'DW_OBSERVATION_MISMATCH',
+    message: `the observation for ${resource.address} ${message}`,
+    request_id: null,
+    retryable: false,
+    hint: 'The snapshot was recorded for a different configuration: record a new one with --save-observed.',
+  };
+}
 
-  if (observation === undefined || observation.status === 'error' || observation.type !== resource.type) {
-    const error =
-      observation === undefined
-        ? notObservedError(resource)
-        : observation.type !== resource.type
-          ? {
-              kind: 'invalid_response' as const,
-              code: 'DW_OBSERVATION_MISMATCH',
-              message: `the observation for ${resource.address} is of type ${observation.type}, not ${resource.type}`,
-              request_id: null,
-              retryable: false,
-              hint: 'The snapshot was recorded for a different configuration: record a new one with --save-observed.',
-            }
-          : (observation.error ?? errorWithoutDetail());
+/**
+ * Why an observation cannot stand for this resource as configured now (a snapshot taken before a
+ * pull request changed the type, provider, region or instance id), or undefined when it can.
+ */
+function scopeMismatch(resource: ResourceConfig, observation: Observation, providerRegion: string | undefined): ObservationError | undefined {
+  if (observation.type !== resource.type) return mismatch(resource, `is of type ${observation.type}, not ${resource.type}`);
+  const scope = observation.scope;
+  if (!scope || observation.status === 'error') return undefined;
+  const expected = { provider: resource.provider, region: resource.region ?? providerRegion ?? null, instance_id: resource.instanceId ?? null };
+  for (const key of ['provider', 'region', 'instance_id'] as const) {
+    if (scope[key] !== expected[key]) {
+      return mismatch(resource, `was read with ${key} ${JSON.stringify(scope[key])}, but the configuration now says ${JSON.stringify(expected[key])}`);
+    }
+  }
+  return undefined;
+}
+
+function evaluateResource(
+  ctx: EvalContext,
+  resource: ResourceConfig,
+  observation: Observation | undefined,
+  policyChecks: PolicyChecks | undefined,
+): Evaluated {
+  const policy = policyChecks ? [...policyChecks(resource, observation)].sort((a, b) => compareStrings(a.rule, b.rule)) : [];
+  const wrongScope = observation ? scopeMismatch(resource, observation, ctx.providerRegions.get(resource.provider)) : undefined;
+
+  if (observation === undefined || observation.status === 'error' || wrongScope) {
+    const error = observation === undefined ? notObservedError(resource) : (wrongScope ?? observation.error ?? errorWithoutDetail());
     const why = describeError(error);
     const checks = [
       ...resource.expect.map((e) => check(e, null, 'unknown', `${e.attribute} could not be verified: ${why}`)),
@@ -199,7 +223,12 @@ function resourceStatus(evaluated: Evaluated, checks: readonly CheckResult[]): R
 export function evaluate(input: EvaluateInput): RunResult {
   const failOn = input.failOn ?? 'low';
   const failRank = SEVERITY_RANK[failOn];
-  const ctx: EvalContext = { now: input.now, cache: createOperatorCache(), attributes: new Map() };
+  const ctx: EvalContext = {
+    now: input.now,
+    providerRegions: new Map(input.state.providers.map((p) => [p.ref, p.region])),
+    cache: createOperatorCache(),
+    attributes: new Map(),
+  };
 
   const targets = input.targets !== undefined && input.targets.length > 0 ? new Set(input.targets) : undefined;
   const resources = input.state.resources

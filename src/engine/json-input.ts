@@ -153,9 +153,25 @@ export function locatePointer(text: string, pointer: string): { line: number; co
 }
 
 /** Parses JSON; on a syntax error throws an InputError located at `file:line:column`. */
+/** Deeper nesting than any driftwatch file has; beyond it, later recursive steps would overflow the stack. */
+export const MAX_JSON_DEPTH = 64;
+
+/** Nesting depth of a parsed JSON value, measured without recursion. */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (typeof current !== 'object' || current === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 export function parseJsonInput(text: string, file: string, what: string): unknown {
+  let data: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    data = JSON.parse(text) as unknown;
   } catch (error) {
     let location: SourceLocation = { file, line: 1, column: 1 };
     let reason = error instanceof Error ? error.message : String(error);
@@ -174,6 +190,10 @@ export function parseJsonInput(text: string, file: string, what: string): unknow
       [diagnostic],
     );
   }
+  if (depthExceeds(data, MAX_JSON_DEPTH)) {
+    throw new InputError(`${file}: ${what} is nested more than ${MAX_JSON_DEPTH} levels deep`, 'driftwatch never writes such a file; was it generated or edited by hand?');
+  }
+  return data;
 }
 
 /**

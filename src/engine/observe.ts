@@ -1,5 +1,5 @@
 import type { ResourceConfig } from '../model/desired-state.js';
-import type { Observation, ObservationError, RawExchange } from '../model/observation.js';
+import type { Observation, ObservationError, ObservationScope, RawExchange } from '../model/observation.js';
 import { ApiError } from '../providers/types.js';
 import type { ApiResponse, ExecuteCall, ResourceTypeDefinition } from '../providers/types.js';
 import type { CallPlan, PlannedCall } from './plan-calls.js';
@@ -31,10 +31,15 @@ function toObservationError(error: unknown): ObservationError {
   };
 }
 
-function errorObservation(resource: ResourceConfig, error: ObservationError, at: string, requestIds: readonly string[]): Observation {
+function scopeOf(resource: ResourceConfig, planned: PlannedCall): ObservationScope {
+  return { provider: planned.provider.ref, region: planned.call.region ?? null, instance_id: resource.instanceId ?? null };
+}
+
+function errorObservation(resource: ResourceConfig, error: ObservationError, at: string, requestIds: readonly string[], scope: ObservationScope): Observation {
   return {
     address: resource.address,
     type: resource.type,
+    scope,
     status: 'error',
     attributes: {},
     raw: null,
@@ -48,16 +53,18 @@ function fromResponse(
   response: ApiResponse,
   resource: ResourceConfig,
   definition: ResourceTypeDefinition,
+  scope: ObservationScope,
 ): Observation {
   const requestIds = response.requestId ? [response.requestId] : [];
   try {
     const normalized = definition.normalize(response, resource);
     if (normalized.status === 'absent') {
-      return { address: resource.address, type: resource.type, status: 'absent', attributes: {}, raw: null, request_ids: requestIds, observed_at: response.receivedAt, error: null };
+      return { address: resource.address, type: resource.type, scope, status: 'absent', attributes: {}, raw: null, request_ids: requestIds, observed_at: response.receivedAt, error: null };
     }
     return {
       address: resource.address,
       type: resource.type,
+      scope,
       status: 'ok',
       attributes: normalized.attributes,
       raw: normalized.raw,
@@ -66,7 +73,7 @@ function fromResponse(
       error: null,
     };
   } catch (error) {
-    return errorObservation(resource, toObservationError(error), response.receivedAt, requestIds);
+    return errorObservation(resource, toObservationError(error), response.receivedAt, requestIds, scope);
   }
 }
 
@@ -86,17 +93,19 @@ async function observeCall(planned: PlannedCall, options: ObserveOptions): Promi
       },
     );
     return planned.resources.map((resource) =>
-      definition ? fromResponse(response, resource, definition) : errorObservation(resource, toObservationError(new Error(`no definition for ${resource.type}`)), response.receivedAt, []),
+      definition
+        ? fromResponse(response, resource, definition, scopeOf(resource, planned))
+        : errorObservation(resource, toObservationError(new Error(`no definition for ${resource.type}`)), response.receivedAt, [], scopeOf(resource, planned)),
     );
   } catch (error) {
     const at = options.now().toISOString();
     if (error instanceof ApiError && error.notFound) {
       const ids = error.requestId ? [error.requestId] : [];
-      return planned.resources.map((r) => ({ address: r.address, type: r.type, status: 'absent', attributes: {}, raw: null, request_ids: ids, observed_at: at, error: null }));
+      return planned.resources.map((r) => ({ address: r.address, type: r.type, scope: scopeOf(r, planned), status: 'absent', attributes: {}, raw: null, request_ids: ids, observed_at: at, error: null }));
     }
     const observationError = toObservationError(error);
     const ids = observationError.request_id ? [observationError.request_id] : [];
-    return planned.resources.map((r) => errorObservation(r, observationError, at, ids));
+    return planned.resources.map((r) => errorObservation(r, observationError, at, ids, scopeOf(r, planned)));
   }
 }
 
@@ -125,7 +134,7 @@ export async function observe(plan: CallPlan, options: ObserveOptions): Promise<
   const at = options.now().toISOString();
   for (const [address, error] of plan.unplannable) {
     const [type = ''] = address.split('.');
-    results.push({ address, type, status: 'error', attributes: {}, raw: null, request_ids: [], observed_at: at, error });
+    results.push({ address, type, scope: null, status: 'error', attributes: {}, raw: null, request_ids: [], observed_at: at, error });
   }
   return results.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }

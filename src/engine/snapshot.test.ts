@@ -102,3 +102,27 @@ describe('snapshot and run-result parsers under fuzzing', () => {
     fc.assert(fc.property(fc.json(), (json) => onlyInputErrors(json)), { seed: 7, numRuns: 300 });
   });
 });
+
+describe('snapshot consistency (fail closed)', () => {
+  const base = JSON.parse(serializeSnapshot(createSnapshot(scenarioObservations, OPTIONS))) as { observations: Record<string, unknown>[] };
+
+  it('refuses two observations of one resource', () => {
+    const twice = { ...base, observations: [...base.observations, base.observations[0]] };
+    expect(errorOf(() => parseSnapshot(JSON.stringify(twice), 'dup.json')).message).toMatch(/two observations of /);
+  });
+
+  it('refuses an ok observation that carries an error, and an error observation without one', () => {
+    const ok = base.observations.find((o) => o.status === 'ok') as Record<string, unknown>;
+    const failed = base.observations.find((o) => o.status === 'error') as Record<string, unknown>;
+    const okWithError = { ...base, observations: [{ ...ok, error: failed.error }] };
+    expect(() => parseSnapshot(JSON.stringify(okWithError), 'x.json')).toThrow(InputError);
+    const errorWithout = { ...base, observations: [{ ...failed, error: null }] };
+    expect(() => parseSnapshot(JSON.stringify(errorWithout), 'x.json')).toThrow(InputError);
+  });
+
+  it('refuses absurdly deep nesting with a message instead of overflowing later', () => {
+    const ok = base.observations.find((o) => o.status === 'ok') as Record<string, unknown>;
+    const text = JSON.stringify({ ...base, observations: [{ ...ok, attributes: { x: 'DEEP' } }] }).replace('"DEEP"', `${'['.repeat(10_000)}1${']'.repeat(10_000)}`);
+    expect(errorOf(() => parseSnapshot(text, 'deep.json')).message).toMatch(/nested more than 64 levels/);
+  });
+});

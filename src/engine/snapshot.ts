@@ -40,6 +40,7 @@ function canonicalObservation(o: Observation): Observation {
   return {
     address: o.address,
     type: o.type,
+    ...(o.scope !== undefined ? { scope: o.scope === null ? null : { provider: o.scope.provider, region: o.scope.region, instance_id: o.scope.instance_id } } : {}),
     status: o.status,
     attributes: sortDeep(o.attributes) as JsonObject,
     raw: o.raw === null ? null : (sortDeep(o.raw) as JsonObject),
@@ -79,5 +80,14 @@ export function parseSnapshot(text: string, file: string): ObservationSnapshot {
   }
   checkFormatVersion(data, file, 'observation snapshot');
   assertValid(compileSchemaFile(OBSERVATIONS_SCHEMA_FILE)(data), text, file, 'the observation snapshot');
-  return data as ObservationSnapshot;
+  const snapshot = data as ObservationSnapshot;
+  const seen = new Set<string>();
+  for (const observation of snapshot.observations) {
+    // Two answers for one resource: which one is true cannot be known, so the file is refused.
+    if (seen.has(observation.address)) {
+      throw new InputError(`${file}: the observation snapshot has two observations of ${observation.address}`, 'Write it again with --save-observed.');
+    }
+    seen.add(observation.address);
+  }
+  return snapshot;
 }

@@ -41,9 +41,25 @@ export interface RawExchange {
   readonly body: JsonValue;
 }
 
+/**
+ * What was asked: which provider, region and instance an observation answers for. A snapshot
+ * observation whose scope no longer matches the configuration (the instance id, region or provider
+ * changed in review) must not be judged on the old object's data.
+ */
+export interface ObservationScope {
+  readonly provider: string;
+  readonly region: string | null;
+  readonly instance_id: string | null;
+}
+
 export interface Observation {
   readonly address: string;
   readonly type: string;
+  /**
+   * Recorded by every live run (null when no call could be made). Hand-written observations (policy
+   * tests) may leave it out; when present, evaluation refuses an observation of another scope.
+   */
+  readonly scope?: ObservationScope | null;
   /** ok: a schema-valid answer; absent: the instance does not exist; error: could not be verified. */
   readonly status: 'ok' | 'absent' | 'error';
   /** Normalized attributes; a key that is missing or null is unknown. Timestamps as ISO-8601 UTC. */

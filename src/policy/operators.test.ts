@@ -115,10 +115,10 @@ const TABLE: readonly Row[] = [
   row('matches on a number is unknown', 'matches', '^1', 12, undefined, 'unknown'),
   // present
   row('present true with value', 'present', true, 'x', SUBSCRIPTION, 'pass'),
-  row('present true with null', 'present', true, null, SUBSCRIPTION, 'fail'),
+  row('present true with null is unknown', 'present', true, null, SUBSCRIPTION, 'unknown'),
   row('present true absent', 'present', true, undefined, SUBSCRIPTION, 'fail'),
   row('present false absent', 'present', false, undefined, SUBSCRIPTION, 'pass'),
-  row('present false null', 'present', false, null, SUBSCRIPTION, 'pass'),
+  row('present false with null is unknown, never a pass', 'present', false, null, SUBSCRIPTION, 'unknown'),
   row('present false with value', 'present', false, 'x', SUBSCRIPTION, 'fail'),
   row('present true with unknown enum value passes', 'present', true, 'premium', EDITION, 'pass'),
   row('present with non-boolean operand is unknown', 'present', 'yes', 'x', SUBSCRIPTION, 'unknown'),

@@ -197,7 +197,9 @@ function typeProblem(name: string, attribute: AttributeSpec, actual: JsonValue):
 
 function evaluatePresent(name: string, expected: JsonValue, actual: JsonValue | undefined): OperatorOutcome {
   if (typeof expected !== 'boolean') return unknown(`operand of present for ${name} must be true or false, got ${describeValue(expected)}`);
-  const isPresent = actual !== undefined && actual !== null;
+  // A vendor `null` ("no valid value could be obtained") says nothing about presence: unknown either way.
+  if (actual === null) return unknown(`${name} was reported as null (the service could not provide it)`);
+  const isPresent = actual !== undefined;
   if (expected) return outcome(isPresent, `${name} is present`, `${name} was not reported, expected it to be present`);
   return outcome(!isPresent, `${name} is absent`, `${name} is present (${describeValue(actual)}), expected it to be absent`);
 }

@@ -156,3 +156,18 @@ describe('parseRetryAfterMs', () => {
     expect(parseRetryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT')).toBeUndefined();
   });
 });
+
+describe('echoed strings to sign', () => {
+  it('keeps the ACS3 digest but drops an RPC query (it carries the STS token) before clipping', () => {
+    const r = new Redactor();
+    const rpc = vendorError(
+      { code: 'SignatureDoesNotMatch', message: `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&${'A'.repeat(380)}SecurityToken%3DCAIS%252Btoken`, requestId: null, httpStatus: 400 },
+      ali,
+      r,
+    );
+    expect(rpc.message).not.toMatch(/SecurityToken|CAIS|AAAA/);
+    expect(rpc.message).toMatch(/server string to sign omitted/);
+    const acs3 = vendorError({ code: 'SignatureDoesNotMatch', message: 'Specified signature is not matched with our calculation. server string to sign is:ACS3-HMAC-SHA256 abc123', requestId: null, httpStatus: 400 }, ali, r);
+    expect(acs3.message).toMatch(/ACS3-HMAC-SHA256 abc123/);
+  });
+});

@@ -135,8 +135,18 @@ export function hintFor(kind: ErrorKind, ctx: CallContext): string {
 /** Vendor messages can be long (Alibaba echoes the server's string to sign); keep the useful start. */
 const MAX_VENDOR_MESSAGE = 400;
 
+/**
+ * Alibaba echoes its string to sign. For ACS3 that is a digest (harmless, and useful when debugging);
+ * for the V2 RPC signature it is the double-encoded query, which carries the STS token. That part is
+ * dropped here, before any clipping, so no cut can leave a fragment the redactor would not recognise.
+ */
+function withoutEchoedQuery(text: string): string {
+  const marker = text.search(/server string to sign is:\s*(?!ACS3-HMAC-SHA256)/);
+  return marker === -1 ? text : `${text.slice(0, marker)}server string to sign omitted (it contains the request's parameters)`;
+}
+
 function clip(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+  const oneLine = withoutEchoedQuery(text).replace(/\s+/g, ' ').trim();
   return oneLine.length > MAX_VENDOR_MESSAGE ? `${oneLine.slice(0, MAX_VENDOR_MESSAGE)}…` : oneLine;
 }
 
@@ -157,7 +167,8 @@ export function vendorError(
   redactor: Redactor,
 ): ApiError {
   const cls = classifyCode(ctx.cloud, init.code, init.httpStatus);
-  const vendorMessage = clip(init.message);
+  // Redacted before clipping: a cut through a secret would leave a fragment the redactor cannot match.
+  const vendorMessage = clip(redactor.redact(init.message));
   const text = cls.notFound
     ? `${label(ctx)}: the instance does not exist (${init.code}${vendorMessage ? `: ${vendorMessage}` : ''})`
     : `${label(ctx)} failed: ${init.code}${vendorMessage ? `: ${vendorMessage}` : ''}`;
