@@ -124,12 +124,18 @@ export async function observe(plan: CallPlan, options: ObserveOptions): Promise<
   }
   const results: Observation[] = [];
   await Promise.all(
-    [...buckets.values()].map((calls) =>
-      forEachConcurrent(calls, options.perBucket ?? 8, async (planned) => {
-        const observations = await global.use(() => observeCall(planned, options));
+    [...buckets.values()].map((calls) => {
+      // The run cannot end before its slowest bucket has paced out its calls, so the buckets with
+      // the most paced time left are served first; fast buckets fill the remaining slots.
+      const first = calls[0] as PlannedCall;
+      const qps = first.provider.rateLimits[first.call.action] ?? options.definitionFor(first.resources[0]?.type ?? '')?.api.defaultQps ?? 10;
+      let remaining = calls.length;
+      return forEachConcurrent(calls, options.perBucket ?? 8, async (planned) => {
+        const observations = await global.use(() => observeCall(planned, options), remaining / qps);
+        remaining -= 1;
         results.push(...observations);
-      }),
-    ),
+      });
+    }),
   );
   const at = options.now().toISOString();
   for (const [address, error] of plan.unplannable) {
