@@ -1,5 +1,4 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { suggestion } from '../config/did-you-mean.js';
 import { parseExpectation } from '../config/expectations.js';
@@ -15,7 +14,7 @@ import { formatLocation } from '../model/location.js';
 import { attributeSpec, resourceType } from '../model/resource-types.js';
 import type { ResourceTypeSpec } from '../model/resource-types.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule, PolicySelector } from './policy-pack.js';
-import { readCommittedPolicySchema } from './policy-schema.js';
+import { validatePolicySchema } from './policy-validator.generated.js';
 import { displayName, ioReason } from '../config/input-files.js';
 
 /**
@@ -58,22 +57,13 @@ function err(location: SourceLocation, rule: string, message: string): Diagnosti
 export type SchemaValidator = (data: JsonValue) => readonly ErrorObject[];
 
 /**
- * Compiles the committed policy schema with every error collected and the failing schema
- * attached. The per-type attribute lists (`rule.allOf`, there for editor completion) are left
- * out: the semantic phase checks attribute names exactly, with a did-you-mean, and compiling
- * them would add a few hundred milliseconds to every run that uses a policy pack.
+ * The policy schema validator, with every error collected and the failing schema and value
+ * attached (`verbose`). It is ajv's precompiled code for schemas/policy.schema.json without the
+ * editor-only per-type attribute lists (see policy-codegen.ts): the semantic phase checks
+ * attribute names exactly, and compiling the schema at run time dominated start-up.
  */
 export function createPolicyValidator(): SchemaValidator {
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, strictRequired: false, inlineRefs: false });
-  const schema = readCommittedPolicySchema();
-  const definitions = isJsonObject(schema.definitions) ? { ...schema.definitions } : {};
-  if (isJsonObject(definitions.rule)) {
-    const { allOf: _editorOnly, ...rule } = definitions.rule;
-    definitions.rule = rule;
-  }
-  for (const key of Object.keys(definitions)) if (key.startsWith('attributes_')) delete definitions[key];
-  const validate = ajv.compile({ ...schema, definitions });
-  return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
+  return (data) => (validatePolicySchema(data) ? [] : [...(validatePolicySchema.errors ?? [])]);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { OPERATORS, SEVERITIES } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
+import { isJsonObject } from '../model/json.js';
 import { RESOURCE_TYPES } from '../model/resource-types.js';
 import { RAW_ATTRIBUTE_PATTERN } from '../config/schema.js';
 
@@ -13,13 +14,14 @@ export const POLICY_SCHEMA_URL = new URL('../../schemas/policy.schema.json', imp
  */
 export const RULE_ID_PATTERN = '^[a-z0-9]+(?:_[a-z0-9]+)*(?:[.-][a-z0-9]+(?:_[a-z0-9]+)*)+$';
 
+// A pattern rather than minLength so that the precompiled validator needs no ajv runtime helpers.
 const NON_BLANK = '\\S';
 
 const stringOrList = (description: string): JsonObject => ({
   description,
   anyOf: [
-    { type: 'string', minLength: 1 },
-    { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    { type: 'string', pattern: NON_BLANK },
+    { type: 'array', minItems: 1, items: { type: 'string', pattern: NON_BLANK } },
   ],
 });
 
@@ -119,4 +121,20 @@ export function policySchemaText(): string {
 
 export function readCommittedPolicySchema(): JsonObject {
   return JSON.parse(readFileSync(POLICY_SCHEMA_URL, 'utf8')) as JsonObject;
+}
+
+/**
+ * The part of the policy schema the validator checks: the per-type attribute lists
+ * (`rule.allOf` and `attributes_*`, there for editor completion) are left out. The semantic
+ * phase checks attribute names exactly, with a did-you-mean, and validating them would make
+ * the generated validator several times larger for no better message.
+ */
+export function policyValidatorSchema(schema: JsonObject): JsonObject {
+  const definitions = isJsonObject(schema.definitions) ? { ...schema.definitions } : {};
+  if (isJsonObject(definitions.rule)) {
+    const { allOf: _editorOnly, ...rule } = definitions.rule;
+    definitions.rule = rule;
+  }
+  for (const key of Object.keys(definitions)) if (key.startsWith('attributes_')) delete definitions[key];
+  return { ...schema, definitions };
 }
