@@ -19,7 +19,7 @@ import { startSimulator } from '../../src/simulator/server.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';
 import { worldFromObject } from '../../src/simulator/world.js';
 import { runCli } from '../helpers/run-cli.js';
-import { configFor, faultWorkload } from './fault-world.js';
+import { configFor, credentialsResolver, faultWorkload } from './fault-world.js';
 import type { FaultWorkload } from './fault-world.js';
 
 const AS_OF = new Date('2026-11-29T00:00:00Z');
@@ -33,11 +33,7 @@ function skewedWorld(skewSeconds: number): { workload: FaultWorkload; world: Ret
 
 async function checkInProcess(sim: RunningSimulator, workload: FaultWorkload): Promise<RunResult> {
   const executor = createCallExecutor({
-    resolveCredentials: (p) => {
-      const creds = workload.credentials.get(p.ref);
-      if (!creds) throw new Error(`no credentials for ${p.ref}`);
-      return creds;
-    },
+    resolveCredentials: credentialsResolver(workload),
     endpointOverride: sim.url,
     defaultQps: () => 100,
     redactor: new Redactor(),

@@ -134,6 +134,15 @@ function envName(ref: string, part: 'ID' | 'SECRET' | 'TOKEN'): string {
  * The same desired state as a configuration file (JSON is YAML) whose providers read their keys
  * from environment variables, and those variables — what a CI job would set.
  */
+/** The call executor's credential resolver for a workload (each provider has its own account). */
+export function credentialsResolver(workload: FaultWorkload): (provider: { readonly ref: string }) => Credentials {
+  return (provider) => {
+    const creds = workload.credentials.get(provider.ref);
+    if (!creds) throw new Error(`no credentials for ${provider.ref}`);
+    return creds;
+  };
+}
+
 export function configFor(workload: FaultWorkload): { readonly text: string; readonly env: Record<string, string> } {
   const env: Record<string, string> = {};
   const providers: Record<string, Record<string, unknown>> = { tencentcloud: {}, alicloud: {} };
