@@ -203,7 +203,10 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   const state = await loadState(ctx, options.paths);
   checkTargets(state, options.targets);
   const targets = options.targets.length > 0 ? new Set(options.targets) : undefined;
-  // The signing key is read before any request, so a missing key fails the run up front.
+  // Policy packs and the signing key are read before any request, so a broken pack or a missing
+  // key fails the run up front instead of after minutes of paced calls.
+  const now = options.asOf ?? ctx.now();
+  const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now });
   const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
   const exchanges = new Map<string, RawExchange[]>();
   const observations = options.observed ? await readSnapshot(options.observed) : await observeLive(ctx, state, options, targets, exchanges);
@@ -217,8 +220,6 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     const snapshot = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: toolVersion(), observedAt: ctx.now().toISOString() });
     await writeFileAtomic(options.saveObserved, ctx.redactor.redact(serializeSnapshot(snapshot)));
   }
-  const now = options.asOf ?? ctx.now();
-  const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now });
   const result = evaluate({
     state,
     observations,
