@@ -111,9 +111,22 @@ function error(location: SourceLocation, message: string): Diagnostic {
   return { location, message, rule: 'yaml', severity: 'error' };
 }
 
-function findPair(node: unknown, key: string): Pair | undefined {
+/**
+ * The pair of a map with the given key. Each map is indexed once, on first use: locating every
+ * expectation of a file with thousands of resources would otherwise scan the resources' map once
+ * per expectation.
+ */
+function findPair(index: WeakMap<object, Map<string, Pair>>, node: unknown, key: string): Pair | undefined {
   if (!isMap(node)) return undefined;
-  return node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === key);
+  let pairs = index.get(node);
+  if (!pairs) {
+    pairs = new Map();
+    for (const p of node.items) {
+      if (isPair(p) && isScalar(p.key) && !pairs.has(String(p.key.value))) pairs.set(String(p.key.value), p);
+    }
+    index.set(node, pairs);
+  }
+  return pairs.get(key);
 }
 
 /** Parses YAML text keeping node positions; syntax errors come back located, never thrown. */
@@ -133,6 +146,7 @@ export function parseYaml(text: string, file: string, absolutePath: string = fil
   const value = doc.contents === null ? {} : convert(doc.contents, ctx, 0);
   if (diagnostics.some((d) => d.severity === 'error')) return { source: undefined, diagnostics };
 
+  const index = new WeakMap<object, Map<string, Pair>>();
   const locate = (path: readonly PathSegment[], part: 'key' | 'value' = 'value'): SourceLocation => {
     let node: unknown = doc.contents;
     let offset = nodeOffset(doc.contents) ?? 0;
@@ -146,7 +160,7 @@ export function parseYaml(text: string, file: string, absolutePath: string = fil
         offset = nodeOffset(item as Node) ?? offset;
         continue;
       }
-      const pair = findPair(node, String(segment));
+      const pair = findPair(index, node, String(segment));
       if (!pair) break;
       const last = i === path.length - 1;
       if (last && part === 'key') {
