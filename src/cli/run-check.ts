@@ -38,29 +38,24 @@ function readOptional(path: string): string | undefined {
   }
 }
 
-/** Resolves a provider's credentials from its `credentials:` source through the vendor's chain. */
+/**
+ * Resolves a provider's credentials from its `credentials:` source through the vendor's chain.
+ * The call executor asks once per provider and registers the secrets (and their encoded
+ * spellings) with the redactor before the first request, so this only resolves.
+ */
 export function credentialResolver(ctx: CliContext): (provider: ProviderConfig) => Credentials {
-  const resolved = new Map<string, Credentials>();
-  const home = ctx.env.HOME ?? homedir();
-  return (provider) => {
-    const known = resolved.get(provider.ref);
-    if (known) return known;
-    const chainCtx = { env: ctx.env, homeDir: home, readFile: readOptional };
-    const credentials =
-      provider.cloud === 'tencentcloud'
-        ? resolveTencentCredentials(provider.credentials, chainCtx)
-        : resolveAlibabaCredentials(provider.credentials, chainCtx);
-    ctx.redactor.add(credentials.secret);
-    ctx.redactor.add(credentials.token);
-    resolved.set(provider.ref, credentials);
-    return credentials;
-  };
+  const chainCtx = { env: ctx.env, homeDir: ctx.env.HOME ?? homedir(), readFile: readOptional };
+  return (provider) =>
+    provider.cloud === 'tencentcloud'
+      ? resolveTencentCredentials(provider.credentials, chainCtx)
+      : resolveAlibabaCredentials(provider.credentials, chainCtx);
 }
 
 function checkTargets(state: DesiredState, targets: readonly string[]): void {
   const known = state.resources.map((r) => r.address);
+  const addresses = new Set(known);
   for (const target of targets) {
-    if (!known.includes(target)) {
+    if (!addresses.has(target)) {
       const suggestion = didYouMean(target, known);
       throw new UsageError(
         `--target: no resource ${target} in the configuration${suggestion ? `; did you mean ${suggestion}?` : ''}`,
