@@ -10,6 +10,7 @@ import { resourceType } from '../model/resource-types.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import type { CheckResult, ResourceResult, ResourceStatus, RunResult, RunSummary } from '../model/run-result.js';
 import { formatInstant } from './time.js';
+import { compareStrings } from '../model/order.js';
 
 /**
  * The evaluation step of design.md §6: a pure, synchronous function of (desired state,
@@ -48,10 +49,6 @@ interface EvalContext {
   readonly providerRegions: ReadonlyMap<string, string | undefined>;
   readonly cache: OperatorCache;
   readonly attributes: Map<string, Map<string, AttributeSpec>>;
-}
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function attributesOf(ctx: EvalContext, type: string): Map<string, AttributeSpec> {

@@ -1,3 +1,4 @@
+import { compareStrings } from '../model/order.js';
 import type { DesiredState, ProviderConfig, ResourceConfig } from '../model/desired-state.js';
 import type { ObservationError } from '../model/observation.js';
 import type { ApiCall, ResourceTypeDefinition } from '../providers/types.js';
@@ -20,7 +21,7 @@ export interface CallPlan {
 }
 
 function stableParams(call: ApiCall): string {
-  const params = Object.entries(call.params ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const params = Object.entries(call.params ?? {}).sort(([a], [b]) => compareStrings(a, b));
   return JSON.stringify([params, call.body ?? {}]);
 }
 
@@ -72,7 +73,7 @@ export function planCalls(
     else byKey.set(key, { bucket, call, provider, resources: [resource] });
   }
   const calls = [...byKey.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareStrings(a, b))
     .map(([key, v]) => ({ key, ...v }));
   return { calls, unplannable };
 }

@@ -3,6 +3,7 @@ import { isJsonObject } from '../model/json.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { Observation, ObservationError, ObservationSnapshot } from '../model/observation.js';
 import { assertValid, checkFormatVersion, compileSchemaFile, parseJsonInput } from './json-input.js';
+import { compareStrings } from '../model/order.js';
 
 /**
  * The `--save-observed` / `--observed` file. Written canonically — observations sorted by
@@ -11,10 +12,6 @@ import { assertValid, checkFormatVersion, compileSchemaFile, parseJsonInput } fr
  */
 
 export const OBSERVATIONS_SCHEMA_FILE = 'observations.schema.json';
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 function sortDeep(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortDeep);

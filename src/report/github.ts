@@ -3,7 +3,8 @@ import type { SourceLocation } from '../model/location.js';
 import type { AppliedWaiver, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
 import type { Reporter } from './reporter.js';
 import { workflowData, workflowProperty } from './escape.js';
-import { compareStrings, resourceOutcome, sortedResources } from './values.js';
+import { compareStrings } from '../model/order.js';
+import { resourceOutcome, sortedResources } from './values.js';
 
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=…::message`) that show as

@@ -3,6 +3,7 @@ import type { SourceLocation } from '../model/location.js';
 import type { ObservationError } from '../model/observation.js';
 import type { AppliedWaiver, CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
 import type { Reporter } from './reporter.js';
+import { compareStrings } from '../model/order.js';
 
 /**
  * `--format json`: exactly the run result of design.md §5, 2-space indented, trailing newline.
@@ -16,10 +17,6 @@ import type { Reporter } from './reporter.js';
  * piece per resource so the CLI can stream a result of any size; `renderJson` joins them. The
  * output is byte-for-byte what `JSON.stringify(canonicalRunResult(r), null, 2)` gives (tested).
  */
-
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 const q = JSON.stringify;
 

@@ -2,7 +2,8 @@ import type { CheckResult, ResourceResult, RunResult } from '../model/run-result
 import { formatLocation } from '../model/location.js';
 import type { Reporter } from './reporter.js';
 import { xmlAttr, xmlText } from './escape.js';
-import { compareStrings, formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
+import { compareStrings } from '../model/order.js';
+import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
 
 /**
  * JUnit XML for CI dashboards (Jenkins, GitLab, Azure DevOps, GitHub test-report actions): one

@@ -5,7 +5,8 @@ import type { Severity } from '../model/desired-state.js';
 import type { SourceLocation } from '../model/location.js';
 import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
 import type { Reporter } from './reporter.js';
-import { compareStrings, formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
+import { compareStrings } from '../model/order.js';
+import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
 
 /**
  * SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, VS Code's SARIF viewer).

@@ -1,6 +1,7 @@
 import type { Operator } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
 import type { CheckResult, ResourceResult } from '../model/run-result.js';
+import { compareStrings } from '../model/order.js';
 
 /** How a value reads in a report: strings bare, everything else as compact JSON. */
 export function formatValue(value: JsonValue): string {
@@ -35,10 +36,6 @@ export function formatExpected(check: Pick<CheckResult, 'operator' | 'expected'>
   if (check.operator === 'present') return check.expected === false ? 'absent' : 'present';
   if (check.operator === 'matches' && typeof check.expected === 'string') return `matches /${check.expected}/`;
   return `${OPERATOR_WORDS[check.operator]}${formatValue(check.expected)}`;
-}
-
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Resources in address order, so every format lists them the same way whatever order they came in. */

@@ -1,4 +1,5 @@
 import { hmacSha256, percentEncode, sha256Hex } from '../encoding.js';
+import { compareStrings } from '../../model/order.js';
 
 /**
  * Alibaba V3 ACS3-HMAC-SHA256 (cloud-apis.md §2.4). Pinned by the known-answer vectors in
@@ -30,10 +31,6 @@ export interface Acs3Signed {
 
 const ALGORITHM = 'ACS3-HMAC-SHA256';
 const CONTENT_SHA256 = 'x-acs-content-sha256';
-
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /** The gateway rejects any unsigned x-acs-* header, so every one present is signed, with host and content-type. */
 function isSigned(lowerName: string): boolean {
@@ -67,13 +64,13 @@ export function signAcs3(input: Acs3Input): Acs3Signed {
     grouped.set(lower, values);
   }
   if (!grouped.has('host')) throw new TypeError('ACS3: a host header is required');
-  const signedHeaders = [...grouped.keys()].sort(byName);
+  const signedHeaders = [...grouped.keys()].sort(compareStrings);
   const canonicalHeaders = signedHeaders
-    .map((name) => `${name}:${[...(grouped.get(name) ?? [])].sort(byName).join(',')}\n`)
+    .map((name) => `${name}:${[...(grouped.get(name) ?? [])].sort(compareStrings).join(',')}\n`)
     .join('');
 
   const canonicalQuery = Object.keys(input.query)
-    .sort(byName)
+    .sort(compareStrings)
     .map((name) => `${percentEncode(name)}=${percentEncode(input.query[name] ?? '')}`)
     .join('&');
 

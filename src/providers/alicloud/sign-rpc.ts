@@ -1,21 +1,17 @@
 import { createHmac } from 'node:crypto';
 import { percentEncode } from '../encoding.js';
+import { compareStrings } from '../../model/order.js';
 
 /**
  * Alibaba V2 RPC signature, HMAC-SHA1 "1.0" (cloud-apis.md §2.3). Pinned by the known-answer vectors
  * in `signing-vectors.json` and checked against @alicloud/openapi-util `getRPCSignature` in the tests.
  */
 
-/** Byte-order comparison, as the gateway sorts (locale-aware sorting would reorder `_` and case). */
-function byName(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Sorted `pe(name)=pe(value)` pairs joined by `&`; `Signature` itself is never signed. */
 export function canonicalizeRpc(params: Record<string, string>): string {
   return Object.keys(params)
     .filter((name) => name !== 'Signature')
-    .sort(byName)
+    .sort(compareStrings)
     .map((name) => `${percentEncode(name)}=${percentEncode(params[name] ?? '')}`)
     .join('&');
 }

@@ -8,7 +8,7 @@ import { renderGithub } from '../github.js';
 import { renderJunit } from '../junit.js';
 import { renderMarkdown } from '../markdown.js';
 import { renderSarif } from '../sarif.js';
-import { compareStrings } from '../values.js';
+import { compareStrings } from '../../model/order.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Manifest } from './manifest.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, entryFor, parseManifest, serializeManifest } from './manifest.js';
