@@ -10,6 +10,8 @@ import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/re
 import type { ResourceTypeName, ResourceTypeSpec } from '../../model/resource-types.js';
 import { didYouMean } from '../../config/did-you-mean.js';
 import { renderImportYaml } from '../../engine/import-yaml.js';
+import { observe } from '../../engine/observe.js';
+import { planCalls } from '../../engine/plan-calls.js';
 import type { ImportObservation } from '../../engine/import-yaml.js';
 import { createCallExecutor } from '../../providers/call-executor.js';
 import { defaultQpsFor, definitionFor } from '../../providers/registry.js';
@@ -56,21 +58,6 @@ async function chooseProvider(ctx: CliContext, input: ParsedInput, type: Resourc
 
 function resourceFor(type: ResourceTypeName, name: string, provider: ProviderConfig, extra: { region?: string; instanceId?: string }): ResourceConfig {
   return { address: `${type}.${name}`, type, name, provider: provider.ref, labels: {}, expect: [], location: provider.location, ...extra };
-}
-
-/** Reads one resource and returns what import writes; an error reading it stops the import with its message. */
-async function read(execute: ExecuteCall, provider: ProviderConfig, resource: ResourceConfig): Promise<ImportObservation | undefined> {
-  const definition = definitionFor(resource.type);
-  const response = await execute(definition.call(resource, provider), provider);
-  const normalized = definition.normalize(response, resource);
-  if (normalized.status === 'absent') return undefined;
-  return {
-    type: resource.type,
-    name: resource.name,
-    attributes: normalized.attributes,
-    ...(resource.region ? { region: resource.region } : {}),
-    ...(resource.instanceId ? { instanceId: resource.instanceId } : {}),
-  };
 }
 
 function regionsOf(input: ParsedInput, provider: ProviderConfig, type: ResourceTypeName): string[] {
@@ -123,17 +110,26 @@ export const importCommand: CommandModule = {
     });
     try {
       const resources = await discover(input, executor.execute, provider, typeName);
+      // The same plan → observe path as `check`: paced, concurrent, one observation per resource.
+      const state = { files: [], providers: [provider], resources, policies: [], waivers: [] };
+      const observed = await observe(planCalls(state, definitionFor), { execute: executor.execute, definitionFor, now: ctx.now, signal: ctx.signal });
+      const byAddress = new Map(resources.map((r) => [r.address, r]));
       const observations: ImportObservation[] = [];
       const unreadable: string[] = [];
-      for (const resource of resources) {
-        try {
-          const observation = await read(executor.execute, provider, resource);
-          if (observation) observations.push(observation);
-        } catch (error) {
+      for (const o of observed) {
+        const resource = byAddress.get(o.address) as ResourceConfig;
+        if (o.status === 'ok') {
+          observations.push({
+            type: resource.type,
+            name: resource.name,
+            attributes: o.attributes,
+            ...(resource.region ? { region: resource.region } : {}),
+            ...(resource.instanceId ? { instanceId: resource.instanceId } : {}),
+          });
+        } else if (o.status === 'error' && o.error) {
           // One unreadable resource must not hide the others; it is left out, named, and the exit code says so.
-          if (!(error instanceof ApiError)) throw error;
           unreadable.push(resource.name);
-          ctx.stderr.write(`warning: ${resource.address} left out: ${error.code}: ${error.message}\n`);
+          ctx.stderr.write(`warning: ${o.address} left out: ${o.error.code}: ${o.error.message}\n`);
         }
       }
       if (resources.length > 0 && unreadable.length === resources.length) {
