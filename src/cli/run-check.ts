@@ -170,6 +170,7 @@ async function writeEvidence(
   ctx: CliContext,
   dir: string,
   run: { state: DesiredState; result: RunResult; observations: readonly Observation[]; exchanges: ReadonlyMap<string, RawExchange[]>; signingKey: SigningKey },
+  version: string,
 ): Promise<void> {
   const { writeEvidenceBundle } = await import('../report/evidence/bundle.js');
   const configFiles = await Promise.all(run.state.files.map((file) => readConfigFile(ctx, file, file)));
@@ -185,7 +186,7 @@ async function writeEvidence(
     configFiles,
     policyFiles,
     reports: { text: REPORTERS.text.render(run.result, { color: false }), json: REPORTERS.json.render(run.result, { color: false }) },
-    toolVersion: toolVersion(),
+    toolVersion: version,
     asOf: run.result.as_of,
     signingKey: run.signingKey,
     redact: (text) => ctx.redactor.redact(text),
@@ -195,6 +196,7 @@ async function writeEvidence(
 
 /** load → plan → observe → evaluate → render → write: the shared body of `plan`, `check` and `demo`. */
 export async function runCheck(ctx: CliContext, options: RunOptions): Promise<RunResult> {
+  const version = toolVersion();
   const state = await loadState(ctx, options.paths);
   checkTargets(state, options.targets);
   const targets = options.targets.length > 0 ? new Set(options.targets) : undefined;
@@ -212,7 +214,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     throw new Error(`observing ${internal.address} failed: ${internal.error.message}`);
   }
   if (options.saveObserved) {
-    const snapshot = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: toolVersion(), observedAt: ctx.now().toISOString() });
+    const snapshot = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: version, observedAt: ctx.now().toISOString() });
     await writeFileAtomic(options.saveObserved, ctx.redactor.redact(serializeSnapshot(snapshot)));
   }
   const result = evaluate({
@@ -221,11 +223,11 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     now,
     ...(policyChecks ? { policyChecks } : {}),
     failOn: options.failOn,
-    toolVersion: toolVersion(),
+    toolVersion: version,
     ...(targets ? { targets: [...targets] } : {}),
   });
   if (options.evidence && signingKey) {
-    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey });
+    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey }, version);
   }
   for (const out of options.outputs) {
     await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false }));
