@@ -108,7 +108,21 @@ const missingRegion: SemanticRule = {
   check({ collected, state }) {
     const out: Diagnostic[] = [];
     for (const r of collected.resources) {
-      // The TCSS API is account-wide (its region header is optional); the others need one.
+      // The TCSS API is account-wide (its region header is optional); the others need one. A private
+      // CA takes no region of its own, but its provider's region chooses the CAS host (international
+      // regions have their own), so the provider must name one.
+      if (r.spec.name === 'alicloud_cas_private_ca') {
+        const provider = state.providers.find((p) => p.ref === r.node.provider);
+        if (!provider || provider.region !== undefined) continue;
+        out.push(
+          diag(
+            'missing-region',
+            r.source.locate(r.path, 'key'),
+            `${r.address} needs a region on provider ${provider.ref}: it chooses the CAS host (cas.aliyuncs.com or cas.<region>.aliyuncs.com)`,
+          ),
+        );
+        continue;
+      }
       if (!r.spec.regional || r.spec.name === 'tencentcloud_tcss_subscription' || typeof r.node.region === 'string') continue;
       const provider = state.providers.find((p) => p.ref === r.node.provider);
       if (!provider || provider.region !== undefined) continue;

@@ -1,6 +1,7 @@
 import type { ResourceConfig } from '../model/desired-state.js';
 import type { Observation, ObservationError, ObservationScope, RawExchange } from '../model/observation.js';
 import { ApiError } from '../providers/types.js';
+import { canBeAbsent } from '../providers/absence.js';
 import type { ApiResponse, ExecuteCall, ResourceTypeDefinition } from '../providers/types.js';
 import type { CallPlan, PlannedCall } from './plan-calls.js';
 import { Semaphore, forEachConcurrent } from './concurrency.js';
@@ -49,6 +50,21 @@ function errorObservation(resource: ResourceConfig, error: ObservationError, at:
   };
 }
 
+/**
+ * An account-level type (Tencent KMS service, TCSS) exists whenever the account does: an answer
+ * that would make it absent is a contradiction, so the resource is unknown, never drift.
+ */
+function neverAbsent(resource: ResourceConfig, requestId: string | null, code: string): ObservationError {
+  return {
+    kind: 'invalid_response',
+    code: 'DW_ACCOUNT_LEVEL_NOT_ABSENT',
+    message: `${resource.address}: the answer (${code}) would say the resource does not exist, but ${resource.type} is account-level and always exists`,
+    request_id: requestId,
+    retryable: false,
+    hint: 'Only the answers in "How driftwatch decides a resource does not exist" (README) prove absence; check the provider\'s account and region.',
+  };
+}
+
 function fromResponse(
   response: ApiResponse,
   resource: ResourceConfig,
@@ -59,6 +75,7 @@ function fromResponse(
   try {
     const normalized = definition.normalize(response, resource);
     if (normalized.status === 'absent') {
+      if (!canBeAbsent(resource.type)) return errorObservation(resource, neverAbsent(resource, response.requestId, 'success body'), response.receivedAt, requestIds, scope);
       return { address: resource.address, type: resource.type, scope, status: 'absent', attributes: {}, raw: null, request_ids: requestIds, observed_at: response.receivedAt, error: null };
     }
     return {
@@ -101,7 +118,11 @@ async function observeCall(planned: PlannedCall, options: ObserveOptions): Promi
     const at = options.now().toISOString();
     if (error instanceof ApiError && error.notFound) {
       const ids = error.requestId ? [error.requestId] : [];
-      return planned.resources.map((r) => ({ address: r.address, type: r.type, scope: scopeOf(r, planned), status: 'absent', attributes: {}, raw: null, request_ids: ids, observed_at: at, error: null }));
+      return planned.resources.map((r) =>
+        canBeAbsent(r.type)
+          ? { address: r.address, type: r.type, scope: scopeOf(r, planned), status: 'absent', attributes: {}, raw: null, request_ids: ids, observed_at: at, error: null }
+          : errorObservation(r, neverAbsent(r, error.requestId, error.code), at, ids, scopeOf(r, planned)),
+      );
     }
     const observationError = toObservationError(error);
     const ids = observationError.request_id ? [observationError.request_id] : [];

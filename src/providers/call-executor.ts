@@ -5,7 +5,7 @@ import type { Redactor } from '../model/redactor.js';
 import { callAlibaba } from './alicloud/client.js';
 import type { AlibabaSignatureMode } from './alicloud/client.js';
 import { percentEncode } from './encoding.js';
-import { EndpointError, resolveEndpoint } from './endpoints.js';
+import { EndpointError, resolveTarget } from './endpoints.js';
 import type { AttemptInput } from './http/attempt.js';
 import type { CallContext } from './http/classify.js';
 import { hintFor } from './http/classify.js';
@@ -170,14 +170,15 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
 
     const region = call.region ?? provider.region;
     let endpoint: URL;
+    let host: string;
     try {
-      endpoint = resolveEndpoint({
+      ({ url: endpoint, host } = resolveTarget({
         cloud: call.cloud,
         product: call.product,
         region,
         site: provider.site,
         override: options.endpointOverride ?? provider.endpoint,
-      });
+      }));
     } catch (err) {
       if (!(err instanceof EndpointError)) throw err;
       throw new ApiError({
@@ -208,7 +209,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
       (attempt, attemptSignal) => {
         counters.requests += 1;
         sent.attempts = attempt;
-        const input: AttemptInput = { http, call, credentials, endpoint, region, now: clock.now, redactor, attempt, signal: attemptSignal };
+        const input: AttemptInput = { http, call, credentials, endpoint, host, region, now: clock.now, redactor, attempt, signal: attemptSignal };
         return call.cloud === 'tencentcloud'
           ? callTencent(input)
           : callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) });

@@ -4,7 +4,8 @@ import {
   attributes,
   catalogSpec,
   createResponseValidator,
-  difference,
+  counter,
+  remaining,
   enumName,
   invalidResponse,
   mapField,
@@ -63,12 +64,24 @@ describe('field helpers', () => {
     ])).toEqual({ b: null, c: 0, d: false });
   });
 
-  it('difference needs both operands', () => {
-    expect(difference(10, 3)).toBe(7);
-    expect(difference(1, 3)).toBe(-2);
-    expect(difference(null, 3)).toBeNull();
-    expect(difference(10, null)).toBeNull();
-    expect(difference(undefined, 3)).toBeUndefined();
+  // Issue 11 changes this behaviour: more used than the total was "−2 remaining"; it is now unknown.
+  it('remaining needs two counters with used <= total', () => {
+    expect(remaining(10, 3)).toBe(7);
+    expect(remaining(10, 10)).toBe(0);
+    expect(remaining(1, 3)).toBeNull();
+    expect(remaining(5, -1000)).toBeNull();
+    expect(remaining(-5, 0)).toBeNull();
+    expect(remaining(null, 3)).toBeNull();
+    expect(remaining(10, null)).toBeNull();
+    expect(remaining(undefined, 3)).toBeUndefined();
+  });
+
+  it('counter keeps non-negative integers only', () => {
+    expect(counter(0)).toBe(0);
+    expect(counter(1005)).toBe(1005);
+    expect(counter(-1)).toBeNull();
+    expect(counter(1.5)).toBeNull();
+    expect(counter(2 ** 60)).toBeNull();
   });
 
   it('enumName keeps undocumented values raw and ignores inherited names', () => {

@@ -128,11 +128,25 @@ export function enumName(names: Readonly<Record<number, string>>, value: number)
   return Object.hasOwn(names, value) ? (names[value] as string) : String(value);
 }
 
-/** `a - b` when both are known integers; otherwise unknown (null) or, if either is absent, absent. */
-export function difference(a: Field<number>, b: Field<number>): number | null | undefined {
-  if (a === undefined || b === undefined) return undefined;
-  if (a === null || b === null) return null;
-  return a - b;
+/**
+ * A count or quota: a non-negative safe integer, else unknown (null). A negative count is not a
+ * fact about the account — read as one, −1,000 issued certificates would leave 1,005 to issue.
+ */
+export function counter(n: number): number | null {
+  return Number.isSafeInteger(n) && n >= 0 ? n : null;
+}
+
+/**
+ * `total - used` when both are counters and `used <= total`; otherwise unknown (null) or, if either
+ * is absent, absent. More used than the total allows is a contradiction, not "negative remaining".
+ */
+export function remaining(total: Field<number>, used: Field<number>): number | null | undefined {
+  if (total === undefined || used === undefined) return undefined;
+  if (total === null || used === null) return null;
+  const t = counter(total);
+  const u = counter(used);
+  if (t === null || u === null || u > t) return null;
+  return t - u;
 }
 
 /** The body without `RequestId` (Tencent's `Response` object as evidence of the vendor's answer). */

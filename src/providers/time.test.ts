@@ -9,6 +9,10 @@ describe('fromUnixSeconds', () => {
   it('treats 0 as no date, not 1970', () => {
     expect(fromUnixSeconds(0)).toBeUndefined();
   });
+  it('refuses a millisecond value in the seconds field (it would land after the year 3000)', () => {
+    expect(fromUnixSeconds(1893456000000)).toBeUndefined();
+    expect(fromUnixSeconds(1893456000)).toBe('2030-01-01T00:00:00.000Z');
+  });
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 1e16, Number.MAX_SAFE_INTEGER])('refuses %s', (n) => {
     expect(fromUnixSeconds(n)).toBeUndefined();
   });
@@ -23,8 +27,16 @@ describe('fromUnixMillis', () => {
   it.each([0, -5, 2.5, 8.64e15 + 1, Number.NaN])('refuses %s', (n) => {
     expect(fromUnixMillis(n)).toBeUndefined();
   });
-  it('is not the seconds converter (a unit mix-up would be off by 1000×)', () => {
-    expect(fromUnixMillis(1603701385)).toBe('1970-01-19T13:28:21.385Z');
+  // Issue 11 changes this behaviour: a seconds value in a milliseconds field (January 1970) was
+  // converted as is; an implausible unit is now unknown.
+  it('refuses a value in the wrong unit (seconds in a milliseconds field lands in 1970)', () => {
+    expect(fromUnixMillis(1603701385)).toBeUndefined();
+  });
+  it('accepts the edges of the plausible window (1990 to before 3000)', () => {
+    expect(fromUnixMillis(Date.UTC(1990, 0, 1))).toBe('1990-01-01T00:00:00.000Z');
+    expect(fromUnixMillis(Date.UTC(3000, 0, 1) - 1)).toBe('2999-12-31T23:59:59.999Z');
+    expect(fromUnixMillis(Date.UTC(3000, 0, 1))).toBeUndefined();
+    expect(fromUnixMillis(Date.UTC(1989, 11, 31))).toBeUndefined();
   });
 });
 

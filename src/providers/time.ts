@@ -18,16 +18,30 @@ function fromEpochMillis(ms: number): string | undefined {
   return new Date(ms).toISOString();
 }
 
-/** Unix seconds (integer) → ISO UTC; 0, negative, fractional or out-of-range → undefined. */
-export function fromUnixSeconds(n: number): string | undefined {
-  if (!Number.isSafeInteger(n)) return undefined;
-  return fromEpochMillis(n * 1000);
+/**
+ * The window an epoch field of these APIs can plausibly name: 1990-01-01 to 3000-01-01 (exclusive).
+ * A value in the wrong unit lands far outside it — milliseconds read as seconds after the year
+ * 50,000, seconds read as milliseconds in January 1970 — and would otherwise pass `not_within` as a
+ * far-future expiry (or fail as a long-past one). Outside the window the unit is wrong: unknown.
+ */
+export const PLAUSIBLE_EPOCH_MS: readonly [number, number] = [Date.UTC(1990, 0, 1), Date.UTC(3000, 0, 1)];
+
+function plausible(ms: number): string | undefined {
+  // 0 still means "no date" (handled by fromEpochMillis), not an implausible unit.
+  if (ms !== 0 && (ms < PLAUSIBLE_EPOCH_MS[0] || ms >= PLAUSIBLE_EPOCH_MS[1])) return undefined;
+  return fromEpochMillis(ms);
 }
 
-/** Unix milliseconds (integer) → ISO UTC; 0, negative, fractional or out-of-range → undefined. */
+/** Unix seconds (integer) → ISO UTC; 0, negative, fractional, or outside 1990–3000 (a wrong unit) → undefined. */
+export function fromUnixSeconds(n: number): string | undefined {
+  if (!Number.isSafeInteger(n)) return undefined;
+  return plausible(n * 1000);
+}
+
+/** Unix milliseconds (integer) → ISO UTC; 0, negative, fractional, or outside 1990–3000 (a wrong unit) → undefined. */
 export function fromUnixMillis(n: number): string | undefined {
   if (!Number.isSafeInteger(n)) return undefined;
-  return fromEpochMillis(n);
+  return plausible(n);
 }
 
 interface Parts {

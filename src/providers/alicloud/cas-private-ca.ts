@@ -3,14 +3,15 @@ import type { ProviderConfig, ResourceConfig } from '../../model/desired-state.j
 import type { ApiCall, ApiResponse, Normalized, ResourceTypeDefinition } from '../types.js';
 import {
   attributes,
+  counter,
   catalogSpec,
   createResponseValidator,
-  difference,
   invalidRequest,
   invalidResponse,
   mapField,
   nullableInteger,
   nullableString,
+  remaining,
 } from '../response-schema.js';
 import type { Field, ResponseValidator } from '../response-schema.js';
 import { fromUnixMillis } from '../time.js';
@@ -74,9 +75,9 @@ function normalizeInstanceStatus(element: InstanceStatus): JsonObject {
   return attributes([
     ['status', mapField(element.Status, (s) => s)],
     ['ca_type', mapField(element.Type, (s) => s)],
-    ['certificates_total', mapField(element.CertTotalCount, (n) => n)],
-    ['certificates_issued', mapField(element.CertIssuedCount, (n) => n)],
-    ['certificates_remaining', difference(element.CertTotalCount, element.CertIssuedCount)],
+    ['certificates_total', mapField(element.CertTotalCount, counter)],
+    ['certificates_issued', mapField(element.CertIssuedCount, counter)],
+    ['certificates_remaining', remaining(element.CertTotalCount, element.CertIssuedCount)],
     // Present only for USED/REVOKE; for BUY/REFUND they are absent and so stay unknown.
     ['certificate_expires_at', mapField(element.AfterTime, fromUnixMillis)],
     ['certificate_not_before', mapField(element.BeforeTime, fromUnixMillis)],

@@ -91,7 +91,8 @@ describe('alibabaTimestamp', () => {
 });
 
 describe('callAlibaba, ACS3 (default)', () => {
-  it('sends a signed RPC-style POST with params (and RegionId for KMS) in the query', async () => {
+  // Issue 11: exactly the parameters the official clients send — no RegionId (the region is in the host).
+  it('sends a signed RPC-style POST with only the action\'s params in the query', async () => {
     seen.length = 0;
     reply = json(200, { RequestId: 'req-1', KmsInstance: { InstanceId: 'kst-hzz000001' } });
     const res = await callAlibaba(input());
@@ -106,7 +107,7 @@ describe('callAlibaba, ACS3 (default)', () => {
     expect(req?.signatureOk).toBe(true);
     expect(req?.method).toBe('POST');
     expect(req?.body).toBe('');
-    expect(req?.query).toEqual({ KmsInstanceId: 'kst-hzz000001', RegionId: 'cn-hangzhou' });
+    expect(req?.query).toEqual({ KmsInstanceId: 'kst-hzz000001' });
     expect(req?.headers['x-acs-action']).toBe('GetKmsInstance');
     expect(req?.headers['x-acs-version']).toBe('2016-01-20');
     expect(req?.headers['x-acs-date']).toBe('2026-11-29T01:02:03Z');
@@ -171,9 +172,9 @@ describe('callAlibaba, RPC HMAC-SHA1', () => {
       SignatureNonce: 'nonce-fixed',
       Timestamp: '2026-11-29T01:02:03Z',
       SecurityToken: 'CAIS+token/with=chars',
-      RegionId: 'cn-hangzhou',
       KmsInstanceId: 'kst-hzz000001',
     });
+    expect(q.RegionId).toBeUndefined();
     expect(q.Signature).toMatch(/^[A-Za-z0-9+/]+=*$/);
   });
 });
@@ -188,6 +189,29 @@ describe('callAlibaba errors', () => {
     expect(await failure()).toMatchObject({ kind: 'signature', retryable: false });
     reply = json(400, { RequestId: 'r-ts', Code: 'InvalidTimeStamp.Expired', Message: 'expired' });
     expect(await failure()).toMatchObject({ kind: 'clock_skew', retryable: false });
+  });
+
+  it('counts only HTTP 200 as success, and a 200 body with a Code or Success: false as an error', async () => {
+    reply = json(204, '');
+    expect(await failure()).toMatchObject({ kind: 'invalid_response', code: 'HTTP_204' });
+    reply = json(201, { RequestId: 'r-201', KmsInstance: { InstanceId: 'kst-hzz000001', Status: 'Connected' } });
+    expect(await failure()).toMatchObject({ code: 'HTTP_201', requestId: 'r-201' });
+    reply = json(200, { RequestId: 'r-code', Code: 'Forbidden.RAM', Message: 'denied', KmsInstance: { InstanceId: 'kst-hzz000001', Status: 'Connected' } });
+    expect(await failure()).toMatchObject({ kind: 'permission', code: 'Forbidden.RAM', requestId: 'r-code', httpStatus: 200 });
+    reply = json(200, { RequestId: 'r-sf', Success: false, Message: 'system busy' });
+    expect(await failure()).toMatchObject({ code: 'DW_ALIBABA_ERROR_BODY', requestId: 'r-sf', retryable: false });
+    reply = json(200, { RequestId: 'r-ok', Code: 'OK', Success: true, KmsInstance: { InstanceId: 'kst-hzz000001' } });
+    await expect(callAlibaba(input())).resolves.toMatchObject({ requestId: 'r-ok' });
+    reply = json(200, { RequestId: 'r-200', Code: 200 });
+    await expect(callAlibaba(input())).resolves.toMatchObject({ requestId: 'r-200' });
+  });
+
+  it('sends and signs the Host it is given (the vendor host in front of a loopback endpoint)', async () => {
+    seen.length = 0;
+    reply = json(200, { RequestId: 'r' });
+    await callAlibaba(input({ host: 'kms.cn-hangzhou.aliyuncs.com' }));
+    expect(seen[0]?.headers.host).toBe('kms.cn-hangzhou.aliyuncs.com');
+    expect(seen[0]?.signatureOk).toBe(true);
   });
 
   it('reads x-acs-retry-after on throttling', async () => {

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { isJsonObject } from '../../model/json.js';
+import type { JsonObject } from '../../model/json.js';
 import type { ApiResponse } from '../types.js';
 import type { AttemptInput } from '../http/attempt.js';
-import { callContext, endpointLabel } from '../http/attempt.js';
+import { callContext, endpointLabel, hostOf } from '../http/attempt.js';
 import { httpStatusError, invalidResponse, parseRetryAfterMs, transportError, vendorError } from '../http/classify.js';
 import type { HttpResponse } from '../http/http-client.js';
 import { percentEncode } from '../encoding.js';
@@ -28,11 +29,12 @@ export function alibabaTimestamp(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
-/** The action's own parameters, plus RegionId for KMS (its endpoint is regional and the simulator filters by it). */
-export function alibabaParams(input: Pick<AttemptInput, 'call' | 'region'>): Record<string, string> {
-  const params: Record<string, string> = { ...(input.call.params ?? {}) };
-  if (input.call.product === 'kms' && input.region !== undefined && params.RegionId === undefined) params.RegionId = input.region;
-  return params;
+/**
+ * Exactly the action's own parameters, as the official clients send them: no `RegionId` for
+ * GetKmsInstance, ListKmsInstances or GetCAInstanceStatus — the region is in the host.
+ */
+export function alibabaParams(input: Pick<AttemptInput, 'call'>): Record<string, string> {
+  return { ...(input.call.params ?? {}) };
 }
 
 function withQuery(endpoint: URL, query: string): URL {
@@ -49,7 +51,7 @@ interface Prepared {
 function prepareAcs3(input: AlibabaAttemptInput, params: Record<string, string>, nonce: string, date: string): Prepared {
   const { call, credentials, endpoint } = input;
   const headers: Record<string, string> = {
-    host: endpoint.host,
+    host: hostOf(input),
     'x-acs-action': call.action,
     'x-acs-version': call.version,
     'x-acs-date': date,
@@ -93,7 +95,7 @@ function prepareRpc(input: AlibabaAttemptInput, params: Record<string, string>, 
   };
   if (credentials.token !== undefined && credentials.token !== '') all.SecurityToken = credentials.token;
   const signed = signRpc({ method: 'POST', params: all, accessKeySecret: credentials.secret });
-  return { url: withQuery(endpoint, signed.query), headers: { host: endpoint.host, accept: 'application/json' } };
+  return { url: withQuery(endpoint, signed.query), headers: { host: hostOf(input), accept: 'application/json' } };
 }
 
 function parseJson(response: HttpResponse): unknown {
@@ -102,6 +104,25 @@ function parseJson(response: HttpResponse): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** `Code` values that some Alibaba APIs put in a *successful* 200 body. */
+const SUCCESS_CODES = new Set(['200', 'ok', 'success']);
+
+/**
+ * The error a 200 body carries, if any: a `Code` that is not a success value, or `Success: false`
+ * (boolean or the string "false"). Undefined for an ordinary success body.
+ */
+export function embeddedFailure(body: JsonObject): { code: string; message: string } | undefined {
+  const code = body.Code;
+  const success = body.Success;
+  const message = typeof body.Message === 'string' ? body.Message : '';
+  const codeFails = code !== undefined && code !== null && !(typeof code === 'string' || typeof code === 'number' ? SUCCESS_CODES.has(String(code).toLowerCase()) : false);
+  const successFails = success === false || (typeof success === 'string' && success.toLowerCase() === 'false');
+  if (!codeFails && !successFails) return undefined;
+  if (codeFails && (typeof code === 'string' || typeof code === 'number') && String(code) !== '') return { code: String(code), message };
+  // A failure without a usable code (`Success: false`, an empty `Code`) still is a failure; it gets a code of its own.
+  return { code: 'DW_ALIBABA_ERROR_BODY', message: message || 'the HTTP 200 answer carries an error envelope without a code' };
 }
 
 export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiResponse> {
@@ -121,7 +142,8 @@ export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiRespon
 
   const parsed = parseJson(response);
   const requestId = isJsonObject(parsed) && typeof parsed.RequestId === 'string' && parsed.RequestId !== '' ? parsed.RequestId : null;
-  if (response.status < 200 || response.status >= 300) {
+  // Only 200 is success: a 201/204 from something in between is not the API's answer.
+  if (response.status !== 200) {
     const retryAfterMs = parseRetryAfterMs(response.headers['x-acs-retry-after']);
     // Alibaba's codes decide, not the status: the same code comes with 400, 403 or 404 depending on the product.
     if (isJsonObject(parsed) && typeof parsed.Code === 'string' && parsed.Code !== '') {
@@ -141,6 +163,12 @@ export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiRespon
   }
   if (!isJsonObject(parsed)) {
     throw invalidResponse(`the body is not a JSON object (${response.body.length} bytes)`, ctx, redactor, null, response.status);
+  }
+  const failed = embeddedFailure(parsed);
+  if (failed !== undefined) {
+    // Some Alibaba gateways and products answer a business error with HTTP 200 and the error
+    // envelope (`Code`, `Message`, `Success: false`); read as a success it would look like a healthy instance.
+    throw vendorError({ code: failed.code, message: failed.message, requestId, httpStatus: response.status }, ctx, redactor);
   }
   if (requestId === null) throw invalidResponse('the body has no RequestId', ctx, redactor, null, response.status);
 

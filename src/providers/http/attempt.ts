@@ -12,14 +12,24 @@ export interface AttemptInput {
   readonly http: HttpClient;
   readonly call: ApiCall;
   readonly credentials: Credentials;
-  /** Base URL from resolveEndpoint (ends in `/`). */
+  /** Base URL from resolveTarget (ends in `/`): where the request is sent. */
   readonly endpoint: URL;
+  /**
+   * The Host header sent and signed (resolveTarget): the vendor's host, also when a loopback
+   * endpoint stands in for it. Defaults to the endpoint's own host.
+   */
+  readonly host?: string | undefined;
   /** The region the call is for (the call's, else the provider's); Tencent sends it as X-TC-Region only when the call names one. */
   readonly region: string | undefined;
   readonly now: () => number;
   readonly redactor: Redactor;
   readonly attempt: number;
   readonly signal?: AbortSignal | undefined;
+}
+
+/** The Host a request carries and signs. */
+export function hostOf(input: Pick<AttemptInput, 'endpoint' | 'host'>): string {
+  return input.host !== undefined && input.host !== '' ? input.host : input.endpoint.host;
 }
 
 export function callContext(input: Pick<AttemptInput, 'call' | 'endpoint'>): CallContext {

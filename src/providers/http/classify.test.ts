@@ -30,7 +30,9 @@ describe('classifyCode', () => {
     ['SignatureNonceUsed', 'alicloud', 'signature', true, false, 400],
     ['AuthFailure.SignatureExpire', 'tencentcloud', 'clock_skew', false, false],
     ['InvalidTimeStamp.Expired', 'alicloud', 'clock_skew', false, false, 400],
-    ['IllegalTimestamp', 'alicloud', 'clock_skew', false, false, 400],
+    // Issue 11: a missing or malformed timestamp is not clock skew.
+    ['IllegalTimestamp', 'alicloud', 'invalid_request', false, false, 400],
+    ['InvalidTimeStamp.Format', 'alicloud', 'invalid_request', false, false, 400],
     ['RequestLimitExceeded', 'tencentcloud', 'throttled', true, false],
     ['RequestLimitExceeded.UinLimitExceeded', 'tencentcloud', 'throttled', true, false],
     ['RequestLimitExceeded.IPLimitExceeded', 'tencentcloud', 'throttled', true, false],
@@ -51,17 +53,41 @@ describe('classifyCode', () => {
     ['InvalidAction.NotFound', 'alicloud', 'invalid_request', false, false, 404],
     ['InvalidApi.NotFound', 'alicloud', 'invalid_request', false, false, 404],
     ['InvalidRegionId.NotFound', 'alicloud', 'invalid_request', false, false, 404],
-    ['Forbidden.ResourceNotFound', 'alicloud', 'invalid_request', false, true, 404],
-    ['InvalidInstanceId.NotFound', 'alicloud', 'invalid_request', false, true, 404],
-    ['Forbidden.KeyNotFound', 'alicloud', 'invalid_request', false, true, 404],
-    ['EntityNotExist.Instance', 'alicloud', 'invalid_request', false, true, 404],
-    ['ResourceNotFound', 'tencentcloud', 'invalid_request', false, true],
+    // Issue 11: without the API that answered, no code proves absence (see the absence table below).
+    ['Forbidden.ResourceNotFound', 'alicloud', 'invalid_request', false, false, 404],
+    ['InvalidInstanceId.NotFound', 'alicloud', 'invalid_request', false, false, 404],
+    ['Forbidden.KeyNotFound', 'alicloud', 'invalid_request', false, false, 404],
+    ['EntityNotExist.Instance', 'alicloud', 'invalid_request', false, false, 404],
+    ['ResourceNotFound', 'tencentcloud', 'invalid_request', false, false],
     ['SomethingNew', 'alicloud', 'transient', true, false, 502],
     ['SomethingNew', 'alicloud', 'throttled', true, false, 429],
     ['SomethingNew', 'alicloud', 'invalid_request', false, false, 400],
   ];
   it.each(cases)('%s (%s) → %s retryable=%s notFound=%s', (code, cloud, kind, retryable, notFound, status) => {
     expect(classifyCode(cloud, code, status)).toEqual({ kind, retryable, notFound });
+  });
+});
+
+describe('classifyCode with the answering API (the absence table)', () => {
+  const cases: [string, 'tencentcloud' | 'alicloud', string, boolean][] = [
+    // action, cloud, code, notFound
+    ['GetKmsInstance', 'alicloud', 'Forbidden.ResourceNotFound', true],
+    ['GetCAInstanceStatus', 'alicloud', 'InvalidInstanceId.NotFound', true],
+    // A code proves absence only for the API whose table lists it.
+    ['GetCAInstanceStatus', 'alicloud', 'Forbidden.ResourceNotFound', false],
+    ['GetKmsInstance', 'alicloud', 'InvalidInstanceId.NotFound', false],
+    ['GetKmsInstance', 'alicloud', 'Forbidden.KeyNotFound', false],
+    ['GetKmsInstance', 'alicloud', 'EntityNotExist.Instance', false],
+    ['ListKmsInstances', 'alicloud', 'Forbidden.ResourceNotFound', false],
+    // Account-level APIs: nothing proves absence.
+    ['GetServiceStatus', 'tencentcloud', 'ResourceNotFound', false],
+    ['GetServiceStatus', 'tencentcloud', 'ResourceNotFound.NotExist', false],
+    ['DescribePurchaseStateInfo', 'tencentcloud', 'ResourceNotFound', false],
+    // Credential codes are never absence.
+    ['GetKmsInstance', 'alicloud', 'InvalidAccessKeyId.NotFound', false],
+  ];
+  it.each(cases)('%s (%s) answering %s → notFound=%s', (action, cloud, code, notFound) => {
+    expect(classifyCode(cloud, code, 404, action).notFound).toBe(notFound);
   });
 });
 
@@ -96,6 +122,21 @@ describe('vendorError', () => {
   it('clips very long vendor messages', () => {
     const err = vendorError({ code: 'SignatureDoesNotMatch', message: 'x'.repeat(5000), requestId: null }, ali, new Redactor());
     expect(err.message.length).toBeLessThan(600);
+  });
+
+  it('does not call a not-found-looking code on an account-level API absence, and says why in the hint', () => {
+    const err = vendorError({ code: 'ResourceNotFound', message: 'The resource does not exist.', requestId: 'r' }, tc, new Redactor());
+    expect(err.notFound).toBe(false);
+    expect(err.kind).toBe('invalid_request');
+    expect(err.message).toMatch(/failed: ResourceNotFound/);
+    expect(err.hint).toMatch(/does not take as proof that the resource does not exist/);
+  });
+
+  it('gives IllegalTimestamp its own hint, not the clock-skew one', () => {
+    const err = vendorError({ code: 'IllegalTimestamp', message: 'The input parameter Timestamp that is mandatory for processing this request is not supplied.', requestId: 'r' }, ali, new Redactor());
+    expect(err.kind).toBe('invalid_request');
+    expect(err.hint).toMatch(/missing or malformed \(IllegalTimestamp\) — this is not clock skew/);
+    expect(err.hint).not.toMatch(/check your clock/i);
   });
 
   it('has a hint for every kind', () => {

@@ -2,17 +2,19 @@ import type { Cloud } from '../../model/resource-types.js';
 import type { ErrorKind } from '../../model/observation.js';
 import type { Redactor } from '../../model/redactor.js';
 import { ApiError } from '../types.js';
+import { errorProvesAbsence } from '../absence.js';
 
 /**
  * The one place vendor codes, HTTP statuses and socket failures become an ErrorKind (design.md §7,
  * cloud-apis.md §1.5, §2.5). Adapters never look at codes themselves, so "not found" (absent, drift)
- * and "the host failed" (unknown) are decided here once, the Renovate way.
+ * and "the host failed" (unknown) are decided here once, the Renovate way — "not found" only from
+ * the per-API answers of the absence table (absence.ts), never from what a code looks like.
  */
 
 export interface CodeClass {
   readonly kind: ErrorKind;
   readonly retryable: boolean;
-  /** The code says the requested instance does not exist (absent), not that the caller is wrong. */
+  /** The code, answered by this API, proves that the requested instance does not exist (absent). */
   readonly notFound: boolean;
 }
 
@@ -24,6 +26,18 @@ export interface CallContext {
   /** Host only (never a query string: Alibaba RPC queries carry the signature and token). */
   readonly host: string;
 }
+
+/**
+ * Codes whose right hint is not their kind's. `IllegalTimestamp` and `InvalidTimeStamp.Format` say
+ * the timestamp is missing or malformed — no clock adjustment fixes that, so the clock-skew hint
+ * would send the user the wrong way.
+ */
+const CODE_HINTS: Readonly<Record<string, string>> = {
+  IllegalTimestamp:
+    'The API says the request\'s timestamp is missing or malformed (IllegalTimestamp) — this is not clock skew. Something between driftwatch and the API (a proxy, a gateway rewriting headers or the query) may have dropped or changed x-acs-date / Timestamp; send the requests directly, or re-run with --debug and report a bug.',
+  'InvalidTimeStamp.Format':
+    'The API could not parse the request\'s timestamp (InvalidTimeStamp.Format) — this is not clock skew. Something between driftwatch and the API may have rewritten x-acs-date / Timestamp; send the requests directly, or re-run with --debug and report a bug.',
+};
 
 const CLOUD_NAME: Record<Cloud, string> = { tencentcloud: 'Tencent Cloud', alicloud: 'Alibaba Cloud' };
 
@@ -42,24 +56,19 @@ const SIGNATURE_CODES = new Set([
   'InvalidSignatureMethod',
   'InvalidSignatureVersion',
 ]);
-const CLOCK_CODES = new Set(['AuthFailure.SignatureExpire', 'InvalidTimeStamp.Expired', 'IllegalTimestamp']);
+const CLOCK_CODES = new Set(['AuthFailure.SignatureExpire', 'InvalidTimeStamp.Expired']);
 const PERMISSION_CODES = new Set(['AuthFailure.UnauthorizedOperation', 'InternalError.ErrRoleNotExist', 'IpInBlacklist', 'IpNotInWhitelist']);
 
+/** Looks like "not found" — but only the absence table can make it proof; otherwise the hint says why not. */
+const NOT_FOUND_LOOK = /NotFound|NotExist/;
+
 /**
- * `*.NotFound` / `*NotExist*` is "the instance is gone" only when it names the resource. These name
- * the credential, the API, the version or the region instead — the caller is wrong, nothing is absent.
+ * Kind and retryability of a vendor error code; the HTTP status only breaks ties for unknown codes.
+ * `action` (the API that answered) is needed for `notFound`: without it nothing is ever absent.
  */
-const NOT_A_RESOURCE = /AccessKey|SecretId|SecurityToken|Token|Action|Api\b|Api\.|Version|Region|Role|Product|Signature|Endpoint/;
-
-function isNotFound(code: string): boolean {
-  if (code === 'Forbidden.ResourceNotFound' || code === 'ResourceNotFound' || code.startsWith('ResourceNotFound.')) return true;
-  if (!/NotFound|NotExist/.test(code)) return false;
-  return !NOT_A_RESOURCE.test(code);
-}
-
-/** Kind and retryability of a vendor error code; the HTTP status only breaks ties for unknown codes. */
-export function classifyCode(cloud: Cloud, code: string, httpStatus?: number): CodeClass {
-  const c = (kind: ErrorKind, retryable: boolean, notFound = false): CodeClass => ({ kind, retryable, notFound });
+export function classifyCode(cloud: Cloud, code: string, httpStatus?: number, action?: string): CodeClass {
+  const absent = action !== undefined && errorProvesAbsence(cloud, action, code);
+  const c = (kind: ErrorKind, retryable: boolean): CodeClass => ({ kind, retryable, notFound: absent });
   if (CLOCK_CODES.has(code)) return c('clock_skew', false);
   if (SIGNATURE_CODES.has(code)) return c('signature', false);
   // A reused nonce can only be ours; a fresh attempt carries a fresh nonce, so retrying is safe.
@@ -67,7 +76,8 @@ export function classifyCode(cloud: Cloud, code: string, httpStatus?: number): C
   if (AUTH_CODES.has(code) || code.startsWith('InvalidAccessKeyId') || code.startsWith('InvalidSecurityToken')) return c('auth', false);
   if (PERMISSION_CODES.has(code)) return c('permission', false);
   if (code.startsWith('RequestLimitExceeded') || code.includes('Throttling')) return c('throttled', true);
-  if (isNotFound(code)) return c('invalid_request', false, true);
+  // A not-found code the table does not list for this API is not proof, but still not a permission problem.
+  if (absent || NOT_FOUND_LOOK.test(code)) return c('invalid_request', false);
   if (code.startsWith('UnauthorizedOperation') || code.startsWith('AccessDenied') || code === 'NoPermission') return c('permission', false);
   if (code === 'Forbidden' || code.startsWith('Forbidden.')) return c('permission', false);
   // Alibaba's InvalidAction (403) means the key may not call it; Tencent's means the API name does not exist.
@@ -154,6 +164,16 @@ function label(ctx: CallContext): string {
   return `${CLOUD_NAME[ctx.cloud]} ${ctx.product} ${ctx.action}`;
 }
 
+/** The hint for one vendor code: the code's own, else why a not-found-looking code is not proof, else the kind's. */
+export function codeHint(code: string, cls: CodeClass, ctx: CallContext): string {
+  const own = CODE_HINTS[code];
+  if (own !== undefined) return own;
+  if (!cls.notFound && NOT_FOUND_LOOK.test(code) && cls.kind === 'invalid_request') {
+    return `${ctx.product}:${ctx.action} answered ${code}, which driftwatch does not take as proof that the resource does not exist (see "How driftwatch decides a resource does not exist" in the README), so the resource is unknown: check the region, the instance ID and the provider's account.`;
+  }
+  return hintFor(cls.kind, ctx);
+}
+
 /** An error the API answered with (Tencent `Response.Error`, Alibaba `Code`/`Message`). */
 export function vendorError(
   init: {
@@ -166,7 +186,7 @@ export function vendorError(
   ctx: CallContext,
   redactor: Redactor,
 ): ApiError {
-  const cls = classifyCode(ctx.cloud, init.code, init.httpStatus);
+  const cls = classifyCode(ctx.cloud, init.code, init.httpStatus, ctx.action);
   // Redacted before clipping: a cut through a secret would leave a fragment the redactor cannot match.
   const vendorMessage = clip(redactor.redact(init.message));
   const text = cls.notFound
@@ -178,7 +198,7 @@ export function vendorError(
     message: redactor.redact(text),
     requestId: init.requestId,
     retryable: cls.retryable,
-    hint: redactor.redact(hintFor(cls.kind, ctx)),
+    hint: redactor.redact(codeHint(init.code, cls, ctx)),
     ...(init.httpStatus !== undefined ? { httpStatus: init.httpStatus } : {}),
     ...(init.retryAfterMs !== undefined ? { retryAfterMs: init.retryAfterMs } : {}),
     notFound: cls.notFound,

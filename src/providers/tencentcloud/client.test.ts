@@ -119,8 +119,17 @@ describe('callTencent', () => {
   it('treats a non-200 as a transport failure (5xx retryable)', async () => {
     reply = json(502, '<html>bad gateway</html>');
     expect(await failure()).toMatchObject({ kind: 'transient', code: 'HTTP_502', retryable: true });
-    reply = json(403, { Response: { Error: { Code: 'AuthFailure.SecretIdNotFound' } } });
+    reply = json(403, 'Forbidden');
     expect(await failure()).toMatchObject({ kind: 'invalid_response', code: 'HTTP_403', retryable: false });
+  });
+
+  // Issue 11: a non-200 whose body is the API's error envelope keeps the vendor's code and message.
+  it('keeps the code and message of a non-200 answer that carries Response.Error', async () => {
+    reply = json(403, { Response: { Error: { Code: 'AuthFailure.SecretIdNotFound', Message: 'The SecretId is not found.' }, RequestId: 'r-403' } });
+    expect(await failure()).toMatchObject({ kind: 'auth', code: 'AuthFailure.SecretIdNotFound', requestId: 'r-403', httpStatus: 403, retryable: false });
+    expect((await failure()).message).toMatch(/AuthFailure\.SecretIdNotFound: The SecretId is not found\./);
+    reply = json(503, { Response: { Error: { Code: 'ServiceUnavailable', Message: 'busy' }, RequestId: 'r-503' } });
+    expect(await failure()).toMatchObject({ kind: 'transient', code: 'ServiceUnavailable', retryable: true, httpStatus: 503 });
   });
 
   it('rejects bodies that are not the documented envelope', async () => {

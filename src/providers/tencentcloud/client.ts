@@ -2,7 +2,7 @@ import { isJsonObject } from '../../model/json.js';
 import type { JsonObject } from '../../model/json.js';
 import type { ApiResponse } from '../types.js';
 import type { AttemptInput } from '../http/attempt.js';
-import { callContext, endpointLabel } from '../http/attempt.js';
+import { callContext, endpointLabel, hostOf } from '../http/attempt.js';
 import { httpStatusError, invalidResponse, transportError, vendorError } from '../http/classify.js';
 import { signTc3 } from './sign.js';
 
@@ -19,7 +19,7 @@ export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
   const signed = signTc3({
     secretId: credentials.id,
     secretKey: credentials.secret,
-    host: endpoint.host,
+    host: hostOf(input),
     service: call.product,
     action: call.action,
     version: call.version,
@@ -44,16 +44,28 @@ export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
     throw transportError(err, ctx, redactor);
   }
 
-  // API errors come in 200 bodies; any other status is the gateway or a proxy failing.
-  if (response.status !== 200) throw httpStatusError(response.status, ctx, redactor);
-
   let parsed: unknown;
   try {
     parsed = JSON.parse(response.body);
   } catch {
-    throw invalidResponse(`the body is not JSON (${response.body.length} bytes)`, ctx, redactor, null, response.status);
+    parsed = undefined;
   }
   const envelope = isJsonObject(parsed) ? parsed.Response : undefined;
+  if (response.status !== 200) {
+    // API errors normally come in 200 bodies; a gateway that answers another status with the
+    // API's error envelope still names the cause, so its code and message are kept.
+    const error = isJsonObject(envelope) ? envelope.Error : undefined;
+    if (isJsonObject(envelope) && isJsonObject(error) && typeof error.Code === 'string' && error.Code !== '') {
+      const requestId = typeof envelope.RequestId === 'string' && envelope.RequestId !== '' ? envelope.RequestId : null;
+      throw vendorError(
+        { code: error.Code, message: typeof error.Message === 'string' ? error.Message : '', requestId, httpStatus: response.status },
+        ctx,
+        redactor,
+      );
+    }
+    throw httpStatusError(response.status, ctx, redactor);
+  }
+  if (parsed === undefined) throw invalidResponse(`the body is not JSON (${response.body.length} bytes)`, ctx, redactor, null, response.status);
   if (!isJsonObject(envelope)) throw invalidResponse('the body has no "Response" object', ctx, redactor, null, response.status);
   const requestId = typeof envelope.RequestId === 'string' && envelope.RequestId !== '' ? envelope.RequestId : null;
 

@@ -3,15 +3,16 @@ import type { ProviderConfig, ResourceConfig } from '../../model/desired-state.j
 import type { ApiCall, ApiResponse, Normalized, ResourceTypeDefinition } from '../types.js';
 import {
   attributes,
+  counter,
   catalogSpec,
   createResponseValidator,
-  difference,
   enumName,
   invalidRequest,
   mapField,
   nullableBoolean,
   nullableInteger,
   nullableString,
+  remaining,
   withoutRequestId,
 } from '../response-schema.js';
 import type { Field } from '../response-schema.js';
@@ -91,14 +92,14 @@ function normalizeKmsServiceStatus(body: ServiceStatus): JsonObject {
     ['auto_renew', mapField(body.ProRenewFlag, flag)],
     ['expires_at', mapField(body.ProExpireTime, fromUnixSeconds)],
     ['pro_resource_id', mapField(body.ProResourceId, (s) => s)],
-    ['cmk_count', mapField(body.CmkUserCount, (n) => n)],
-    ['cmk_limit', mapField(body.CmkLimit, (n) => n)],
-    ['cmk_remaining', difference(body.CmkLimit, body.CmkUserCount)],
+    ['cmk_count', mapField(body.CmkUserCount, counter)],
+    ['cmk_limit', mapField(body.CmkLimit, counter)],
+    ['cmk_remaining', remaining(body.CmkLimit, body.CmkUserCount)],
     ['exclusive_hsm_enabled', mapField(body.ExclusiveHSMEnabled, (b) => b)],
     ['exclusive_vsm_enabled', mapField(body.ExclusiveVSMEnabled, (b) => b)],
     ['data_key_hosting', mapField(body.IsAllowedDataKeyHosted, boolOrFlag)],
-    ['data_key_limit', mapField(body.DataKeyLimit, (n) => n)],
-    ['data_key_used', mapField(body.DataKeyUsedCount, (n) => n)],
+    ['data_key_limit', mapField(body.DataKeyLimit, counter)],
+    ['data_key_used', mapField(body.DataKeyUsedCount, counter)],
     ['sync_allowed', mapField(body.IsAllowedSync, (b) => b)],
     ['subscription', mapField(body.SubscriptionInfo, (s) => s)],
   ]);
