@@ -24,7 +24,7 @@ export function tencentSuccess(body: JsonObject, requestId: string): HttpAnswer 
 
 export function tencentFailure(error: VendorError, requestId: string): HttpAnswer {
   return {
-    status: 200,
+    status: error.httpStatus,
     headers: TENCENT_HEADERS,
     body: JSON.stringify({ Response: { Error: { Code: error.code, Message: error.message }, RequestId: requestId } }),
   };
@@ -69,6 +69,8 @@ export function alibabaFailure(
     Code: error.code,
     Message: error.message,
     Recommend: `https://api.aliyun.com/troubleshoot?q=${encodeURIComponent(error.code)}&product=${encodeURIComponent(product)}&requestId=${requestId}`,
+    // The HTTP-200 error some Alibaba products answer: the same envelope, flagged as not a success.
+    ...(error.httpStatus === 200 ? { Success: false } : {}),
   };
   const { type, text } = alibabaBody('Error', envelope, format);
   return {

@@ -23,7 +23,8 @@ import { verifyAcs3, verifyRpc } from './verify-alibaba.js';
 import { verifyTencent } from './verify-tencent.js';
 import type { VendorError } from './vendor-errors.js';
 import { alibabaError, tencentError } from './vendor-errors.js';
-import type { AlibabaAccount, ForcedError, TencentAccount, World, WorldAccount } from './world.js';
+import type { AlibabaAccount, AlibabaCaInstance, ForcedError, TencentAccount, World, WorldAccount } from './world.js';
+import { vendorHost } from '../providers/endpoints.js';
 
 export interface Identified {
   readonly cloud: 'tencentcloud' | 'alicloud';
@@ -152,7 +153,7 @@ function throttled(api: ApiSpec, qps: number, retryAfterMs: number): VendorError
 }
 
 function forced(api: ApiSpec, fe: ForcedError): VendorError {
-  return api.cloud === 'tencentcloud' ? tencentError(fe.code, fe.message) : alibabaError(fe.code, fe.message, fe.httpStatus);
+  return api.cloud === 'tencentcloud' ? tencentError(fe.code, fe.message, fe.httpStatus) : alibabaError(fe.code, fe.message, fe.httpStatus);
 }
 
 function tencentParameters(call: IncomingCall): VendorError | undefined {
@@ -173,21 +174,51 @@ function tencentParameters(call: IncomingCall): VendorError | undefined {
   return first === undefined ? undefined : tencentError('UnknownParameter', `The parameter \`${first}\` is not recognized.`);
 }
 
-const ALIBABA_KMS_HOST = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/;
+const ALIBABA_KMS_HOST = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i;
+const ALIBABA_CAS_HOST = /^cas(?:\.([a-z0-9-]+))?\.aliyuncs\.com(?::\d+)?$/i;
+
+/**
+ * Which KMS region a request is for, the way the gateway sees it: the region of the regional Host
+ * (`kms.<region>.aliyuncs.com`). A Host that is no vendor host (a client pointed straight at the
+ * simulator's address) names no region; then a `RegionId` the client chose to send narrows the
+ * view, and without one the request sees the whole account. driftwatch never sends RegionId: in
+ * front of a loopback endpoint it sends the vendor's Host instead.
+ */
+function kmsRegion(call: IncomingCall, params: Readonly<Record<string, string>>): string | undefined {
+  const fromHost = ALIBABA_KMS_HOST.exec(header(call, 'host') ?? '')?.[1];
+  if (fromHost !== undefined) return fromHost.toLowerCase();
+  return params.RegionId !== undefined && params.RegionId !== '' ? params.RegionId : undefined;
+}
+
+/**
+ * Which CAs a CAS host serves: at `cas.aliyuncs.com` the CAs of the regions the official endpoint
+ * table maps there, at `cas.<region>.aliyuncs.com` those whose region resolves to that host; a
+ * non-vendor Host (a client pointed straight at the simulator) sees all of them.
+ */
+function casServes(call: IncomingCall): (ca: AlibabaCaInstance) => boolean {
+  const host = (header(call, 'host') ?? '').toLowerCase().replace(/:\d+$/, '');
+  if (!ALIBABA_CAS_HOST.test(host)) return () => true;
+  return (ca) => {
+    try {
+      return vendorHost({ cloud: 'alicloud', product: 'cas', region: ca.region, site: 'china' }) === host;
+    } catch {
+      return false;
+    }
+  };
+}
 
 function dispatch(api: ApiName, account: WorldAccount, call: IncomingCall): HandlerResult {
   if (account.cloud === 'tencentcloud') {
     return api === 'GetServiceStatus' ? getServiceStatus(account, header(call, 'x-tc-region')) : describePurchaseStateInfo(account);
   }
   const params = rpcParams(call);
-  const region = params.RegionId !== undefined && params.RegionId !== '' ? params.RegionId : ALIBABA_KMS_HOST.exec(header(call, 'host') ?? '')?.[1];
   switch (api) {
     case 'GetKmsInstance':
-      return getKmsInstance(account, params, region);
+      return getKmsInstance(account, params, kmsRegion(call, params));
     case 'ListKmsInstances':
-      return listKmsInstances(account, params, region);
+      return listKmsInstances(account, params, kmsRegion(call, params));
     default:
-      return getCaInstanceStatus(account, params);
+      return getCaInstanceStatus(account, params, casServes(call));
   }
 }
 

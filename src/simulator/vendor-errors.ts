@@ -1,7 +1,9 @@
 /**
  * The vendors' error codes the simulator answers with (cloud-apis.md §1.5, §2.5), with the HTTP
  * status each cloud uses and a message in the vendor's wording. Tencent delivers every API error in
- * an HTTP 200 body; Alibaba uses 4xx/5xx, and the status for a code is the gateway's.
+ * an HTTP 200 body; Alibaba uses 4xx/5xx, and the status for a code is the gateway's. A forced error
+ * may name another status: Tencent then answers it with the `Response.Error` envelope (a gateway in
+ * front of the API), Alibaba 200 answers an error envelope with HTTP 200 (`Success: false`).
  */
 export interface VendorError {
   readonly code: string;
@@ -32,8 +34,8 @@ const TENCENT_MESSAGES: Readonly<Record<string, string>> = {
   ServiceUnavailable: 'The service is temporarily unavailable.',
 };
 
-export function tencentError(code: string, message?: string): VendorError {
-  return { code, message: message ?? TENCENT_MESSAGES[code] ?? code, httpStatus: 200 };
+export function tencentError(code: string, message?: string, httpStatus?: number): VendorError {
+  return { code, message: message ?? TENCENT_MESSAGES[code] ?? code, httpStatus: httpStatus ?? 200 };
 }
 
 const ALIBABA: Readonly<Record<string, { status: number; message: string }>> = {
@@ -59,6 +61,7 @@ const ALIBABA: Readonly<Record<string, { status: number; message: string }>> = {
   'Forbidden.ResourceNotFound': { status: 404, message: 'The resource is not found.' },
   'InvalidInstanceId.NotFound': { status: 404, message: 'The specified InstanceId does not exist.' },
   'InvalidIdentifier.NotFound': { status: 404, message: 'The specified Identifier does not exist.' },
+  IllegalTimestamp: { status: 400, message: 'The input parameter Timestamp that is mandatory for processing this request is not supplied.' },
   InternalError: { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' },
   ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
 };

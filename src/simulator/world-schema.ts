@@ -26,7 +26,8 @@ const forcedError: Schema = {
       properties: {
         code: { type: 'string', minLength: 1 },
         message: { type: 'string' },
-        http_status: { type: 'integer', minimum: 400, maximum: 599 },
+        // 200: Alibaba's error-in-a-200 answer; 4xx/5xx: the status (for Tencent, a gateway status with Response.Error).
+        http_status: { type: 'integer', minimum: 200, maximum: 599, not: { minimum: 201, maximum: 399 } },
       },
     },
   ],
@@ -122,7 +123,10 @@ const kmsInstance = vendorObject(
     ProductType: str,
     KmsInstanceArn: { type: 'string', description: 'ListKmsInstances only; default acs:kms:<region>:<uid>:instance/<InstanceId>.' },
   },
-  { region: { type: 'string', pattern: '^[a-z0-9-]+$' } },
+  {
+    region: { type: 'string', pattern: '^[a-z0-9-]+$' },
+    released: { type: 'boolean', description: 'GetKmsInstance answers HTTP 200 with an empty KmsInstance.InstanceId (a released instance); not listed.' },
+  },
   ['region', 'InstanceId'],
 );
 
@@ -138,7 +142,7 @@ const caInstance = vendorObject(
     Identifier: str,
     UseExpireTime: int,
   },
-  {},
+  { region: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'The region whose CAS host serves the CA (default cn-hangzhou, i.e. cas.aliyuncs.com).' } },
   ['InstanceId'],
 );
 

@@ -35,10 +35,17 @@ export interface AlibabaKmsInstance extends VendorResource {
   readonly region: string;
   readonly instanceId: string;
   readonly arn: string;
+  /** Released: GetKmsInstance answers HTTP 200 with an empty `KmsInstance.InstanceId`; not listed. */
+  readonly released: boolean;
 }
+
+/** Where a private CA lives when the world does not say: a mainland region, served at cas.aliyuncs.com. */
+export const DEFAULT_CA_REGION = 'cn-hangzhou';
 
 export interface AlibabaCaInstance extends VendorResource {
   readonly instanceId: string;
+  /** The region whose CAS host serves it (cas.aliyuncs.com or cas.<region>.aliyuncs.com). */
+  readonly region: string;
 }
 
 export interface TencentAccount {
@@ -142,6 +149,9 @@ function schemaMessage(error: ErrorObject): { message: string; atKey: boolean; e
     }
     case 'const':
       return { message: `must be ${JSON.stringify(params.allowedValue)}`, atKey: false };
+    case 'not':
+      // The only `not` in the world schema: a forced error's http_status.
+      return { message: 'must be 200 or between 400 and 599', atKey: false };
     case 'discriminator':
       return { message: `'cloud' must be tencentcloud or alicloud`, atKey: false };
     default:
@@ -274,9 +284,13 @@ function buildAccount(raw: JsonObject): WorldAccount {
       const region = text(item.region);
       const instanceId = text(item.InstanceId);
       const arn = typeof item.KmsInstanceArn === 'string' ? item.KmsInstanceArn : `acs:kms:${region}:${uid}:instance/${instanceId}`;
-      return { ...vendorResource(item, ['KmsInstanceArn']), region, instanceId, arn };
+      return { ...vendorResource(item, ['KmsInstanceArn']), region, instanceId, arn, released: item.released === true };
     }),
-    caInstances: list(raw.ca_instances).map((item) => ({ ...vendorResource(item), instanceId: text(item.InstanceId) })),
+    caInstances: list(raw.ca_instances).map((item) => ({
+      ...vendorResource(item),
+      instanceId: text(item.InstanceId),
+      region: typeof item.region === 'string' ? item.region : DEFAULT_CA_REGION,
+    })),
     errors: accountErrors(raw.errors),
   };
 }

@@ -1,7 +1,7 @@
 /**
  * Alibaba KMS `GetKmsInstance` and `ListKmsInstances` (2016-01-20). KMS endpoints are regional: a
- * request that names a region (the `RegionId` parameter, or a `kms.<region>.aliyuncs.com` Host) sees
- * only that region's instances; one that names none sees all of the account's.
+ * request for a region (a `kms.<region>.aliyuncs.com` Host, see router.ts) sees only that region's
+ * instances; one that names none sees all of the account's.
  */
 import type { JsonObject } from '../../model/json.js';
 import { alibabaError } from '../vendor-errors.js';
@@ -25,6 +25,8 @@ export function getKmsInstance(account: AlibabaAccount, params: Readonly<Record<
     const fe = instance.forceError;
     return { ok: false, error: alibabaError(fe.code, fe.message, fe.httpStatus) };
   }
+  // A released instance: HTTP 200 whose KmsInstance has an empty InstanceId (what terraform-provider-alicloud reads as gone).
+  if (instance.released) return { ok: true, body: { KmsInstance: { InstanceId: '' } }, nullable: [] };
   const fields: JsonObject = { ...instance.fields };
   const nullable: FieldPath[] = Object.keys(fields)
     .filter((f) => f !== 'InstanceId')
@@ -49,7 +51,7 @@ export function listKmsInstances(account: AlibabaAccount, params: Readonly<Recor
   if (typeof pageNumber === 'string') return { ok: false, error: alibabaError('InvalidParameter', pageNumber) };
   const pageSize = pageParam(params, 'PageSize', 20, 100);
   if (typeof pageSize === 'string') return { ok: false, error: alibabaError('InvalidParameter', pageSize) };
-  const all = visible(account, region);
+  const all = visible(account, region).filter((i) => !i.released);
   const start = (pageNumber - 1) * pageSize;
   const page = all.slice(start, start + pageSize).map((i) => ({ KmsInstanceId: i.instanceId, KmsInstanceArn: i.arn }));
   return {

@@ -43,7 +43,7 @@ export function getServiceStatus(account: TencentAccount, region: string | undef
   }
   const resource = account.kms.get(region);
   if (resource?.forceError) {
-    return { ok: false, error: tencentError(resource.forceError.code, resource.forceError.message) };
+    return { ok: false, error: tencentError(resource.forceError.code, resource.forceError.message, resource.forceError.httpStatus) };
   }
   const body = resource ? { ...resource.fields } : { ...KMS_NOT_PURCHASED };
   const nullable: FieldPath[] = OPTIONAL_FIELDS.filter((f) => f in body).map((f) => [f]);

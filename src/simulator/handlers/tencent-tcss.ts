@@ -42,7 +42,7 @@ const NULLABLE_FIELDS = [
 export function describePurchaseStateInfo(account: TencentAccount): HandlerResult {
   const resource = account.tcss;
   if (resource?.forceError) {
-    return { ok: false, error: tencentError(resource.forceError.code, resource.forceError.message) };
+    return { ok: false, error: tencentError(resource.forceError.code, resource.forceError.message, resource.forceError.httpStatus) };
   }
   const body = resource ? { ...resource.fields } : { ...TCSS_NOT_PURCHASED };
   const nullable: FieldPath[] = NULLABLE_FIELDS.filter((f) => f in body).map((f) => [f]);
