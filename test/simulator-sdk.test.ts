@@ -3,6 +3,7 @@
  * the world's values, and the vendors' error codes for wrong keys, stale clocks, reused nonces and
  * bursts over the QPS limit.
  */
+import dns from 'node:dns';
 import { Agent } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import * as OpenApiModule from '@alicloud/openapi-client';
@@ -288,5 +289,87 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
     const unknown = await sdkError(aliCall(algorithm, 'GetKmsInstances', '2016-01-20', {}));
     expect(unknown.code).toBe('InvalidAction.NotFound');
     expect(unknown.data?.statusCode).toBe(404);
+  });
+});
+
+/**
+ * Issue 11: the vendor answers driftwatch must read right, produced for the official SDK too — a
+ * CA served at its regional CAS host (reached by its real host name, resolved to the simulator
+ * only inside this test), a released KMS instance as HTTP 200 with an empty InstanceId, and an
+ * error envelope in an HTTP 200.
+ */
+describe('@alicloud/openapi-client against the vendor answers of issue 11', () => {
+  const VERDICTS_WORLD = fileURLToPath(new URL('./fixtures/verdicts/world.yaml', import.meta.url));
+  const KEY = { accessKeyId: 'LTAIVERDICTS0001', accessKeySecret: 'verdicts-alibaba-secret-a' };
+  let verdicts: RunningSimulator;
+
+  beforeAll(async () => {
+    verdicts = await startSimulator({ world: await loadWorld(VERDICTS_WORLD) });
+  });
+  afterAll(async () => {
+    await verdicts.close();
+  });
+
+  /** The SDK connects to its endpoint's host; these names resolve to the simulator for this test only. */
+  async function withVendorHosts<T>(run: () => Promise<T>): Promise<T> {
+    const original = dns.lookup;
+    const patched = ((host: string, options: unknown, callback?: unknown): void => {
+      const cb = (typeof options === 'function' ? options : callback) as (...args: unknown[]) => void;
+      const opts = (typeof options === 'object' && options !== null ? options : {}) as { all?: boolean };
+      if (!host.endsWith('.aliyuncs.com')) {
+        (original as (...args: unknown[]) => void)(host, options, callback);
+        return;
+      }
+      if (opts.all) cb(null, [{ address: '127.0.0.1', family: 4 }]);
+      else cb(null, '127.0.0.1', 4);
+    }) as typeof dns.lookup;
+    dns.lookup = patched;
+    try {
+      return await run();
+    } finally {
+      dns.lookup = original;
+    }
+  }
+
+  async function casAt(algorithm: Algorithm, host: string, instanceId: string): Promise<Record<string, unknown>> {
+    const Client = openApiClientClass();
+    const client = new Client(
+      new OpenApiModule.Config({ ...KEY, endpoint: `${host}:${verdicts.port}`, protocol: 'HTTP', ...(algorithm === 'v2' ? { signatureAlgorithm: 'v2' } : {}) }),
+    );
+    const params = new OpenApiModule.Params({
+      action: 'GetCAInstanceStatus',
+      version: '2020-06-30',
+      protocol: 'HTTP',
+      pathname: '/',
+      method: 'POST',
+      authType: 'AK',
+      style: 'RPC',
+      reqBodyType: 'formData',
+      bodyType: 'json',
+    });
+    const response = await client.callApi(params, new OpenApiModule.OpenApiRequest({ query: { InstanceId: instanceId } }), {});
+    return response.body;
+  }
+
+  it.each<Algorithm>(['v3', 'v2'])('answers a CA at its regional CAS host, and with an empty list at cas.aliyuncs.com (%s)', async (algorithm) => {
+    await withVendorHosts(async () => {
+      const regional = await casAt(algorithm, 'cas.ap-southeast-1.aliyuncs.com', 'cas-sg');
+      expect(regional.InstanceStatusList).toEqual([expect.objectContaining({ InstanceId: 'cas-sg', Status: 'USED' })]);
+      const central = await casAt(algorithm, 'cas.aliyuncs.com', 'cas-sg');
+      expect(central.InstanceStatusList).toEqual([]);
+      const root = await casAt(algorithm, 'cas.aliyuncs.com', 'cas-root');
+      expect(root.InstanceStatusList).toEqual([expect.objectContaining({ InstanceId: 'cas-root', Type: 'ROOT', CertTotalCount: 10, CertIssuedCount: 1 })]);
+    });
+  });
+
+  it.each<Algorithm>(['v3', 'v2'])('answers a released KMS instance with HTTP 200 and an empty InstanceId (%s)', async (algorithm) => {
+    const body = await aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-released' }, { credential: KEY, target: verdicts });
+    expect(body.KmsInstance).toEqual({ InstanceId: '' });
+  });
+
+  it.each<Algorithm>(['v3', 'v2'])('answers a forced 200-with-Code as HTTP 200 carrying the error envelope (%s)', async (algorithm) => {
+    const body = await aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-code200' }, { credential: KEY, target: verdicts });
+    expect(body).toMatchObject({ Code: 'Forbidden.RAM', Message: 'denied in a 200', Success: false });
+    expect(body.KmsInstance).toBeUndefined();
   });
 });
