@@ -27,16 +27,17 @@ function cli(args: string[], cwd = ROOT): Run {
 }
 
 describe('driftwatch validate (built CLI)', () => {
+  // Issue 11 adds ca.root-can-issue-intermediate to builtin:baseline (12 → 13 rules).
   it('accepts the examples and summarises them on stdout', () => {
     const r = cli(['validate', 'examples/']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (12 rules).\n');
+    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (13 rules).\n');
     expect(r.code).toBe(0);
   });
 
   it('reads the current directory when no path is given', () => {
     const r = cli(['validate'], join(ROOT, 'examples'));
-    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (12 rules).\n');
+    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (13 rules).\n');
     expect(r.code).toBe(0);
   });
 

@@ -81,6 +81,12 @@ async function discover(input: ParsedInput, execute: ExecuteCall, provider: Prov
       return resources;
     }
     case 'alicloud_cas_private_ca': {
+      if (!provider.region) {
+        throw new UsageError(
+          `import: ${type} needs a region on provider ${provider.ref}`,
+          'Set region in the provider block: it chooses the CAS host (cas.aliyuncs.com, or cas.<region>.aliyuncs.com for international regions).',
+        );
+      }
       const given = listFlag(input, 'instance-id');
       const ids = given.length > 0 ? given : await listCaInstances(execute, provider);
       return ids.map((id) => resourceFor(type, id, provider, { instanceId: id }));
