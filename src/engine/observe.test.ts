@@ -62,6 +62,42 @@ describe('observe', () => {
     expect(observations.map((o) => o.address)).toEqual([...observations.map((o) => o.address)].sort());
   });
 
+  it('never makes an account-level type absent, whatever the answer (issue 11)', async () => {
+    const tcProvider: ProviderConfig = { ...provider, cloud: 'tencentcloud', ref: 'tencentcloud.prod', region: 'ap-guangzhou' };
+    const kms = (name: string, region: string): ResourceConfig => ({
+      address: `tencentcloud_kms_service.${name}`,
+      type: 'tencentcloud_kms_service',
+      name,
+      provider: 'tencentcloud.prod',
+      region,
+      labels: {},
+      expect: [],
+      location: loc,
+    });
+    // A definition that (wrongly) says absent, and an error wrongly flagged notFound: both must stay unknown.
+    const kmsDefinition: ResourceTypeDefinition = {
+      spec: resourceType('tencentcloud_kms_service')!,
+      api: { product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', defaultQps: 100 },
+      call: (r): ApiCall => ({ cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', region: r.region ?? '' }),
+      normalize: () => ({ status: 'absent' }),
+    };
+    const execute: ExecuteCall = (call) =>
+      call.region === 'ap-guangzhou'
+        ? Promise.resolve(response({ RequestId: 'req-a', ServiceEnabled: false }))
+        : Promise.reject(new ApiError({ kind: 'invalid_request', code: 'ResourceNotFound', message: 'no', requestId: 'req-b', retryable: false, notFound: true }));
+    const resources = [kms('gz', 'ap-guangzhou'), kms('sh', 'ap-shanghai')];
+    const plan: CallPlan = {
+      calls: resources.map((r) => ({ key: r.address, bucket: 'tc|kms', call: kmsDefinition.call(r, tcProvider), provider: tcProvider, resources: [r] })),
+      unplannable: new Map(),
+    };
+    const observations = await observe(plan, { execute, definitionFor: () => kmsDefinition, now });
+    expect(observations.map((o) => [o.address, o.status, o.error?.code])).toEqual([
+      ['tencentcloud_kms_service.gz', 'error', 'DW_ACCOUNT_LEVEL_NOT_ABSENT'],
+      ['tencentcloud_kms_service.sh', 'error', 'DW_ACCOUNT_LEVEL_NOT_ABSENT'],
+    ]);
+    expect(observations[1]?.error?.message).toMatch(/ResourceNotFound/);
+  });
+
   it('keeps at most perBucket requests of one bucket in flight', async () => {
     let inFlight = 0;
     let peak = 0;

@@ -68,6 +68,16 @@ describe('alicloud_cas_private_ca normalize', () => {
     expect(normalizeList([{ InstanceId: 'cas-member-other', Status: 'USED' }])).toEqual({ status: 'absent' });
   });
 
+  // Issue 11: counters must be non-negative and issued <= total; epochs in a wrong unit are unknown.
+  it('makes a negative counter, issued > total and a seconds value in a milliseconds field unknown', () => {
+    const negative = normalizeList([{ InstanceId: INSTANCE, CertTotalCount: 5, CertIssuedCount: -1000 }]);
+    expect(negative.status === 'ok' && negative.attributes).toEqual({ certificates_total: 5, certificates_issued: null, certificates_remaining: null });
+    const over = normalizeList([{ InstanceId: INSTANCE, CertTotalCount: 10, CertIssuedCount: 20 }]);
+    expect(over.status === 'ok' && over.attributes).toEqual({ certificates_total: 10, certificates_issued: 20, certificates_remaining: null });
+    const seconds = normalizeList([{ InstanceId: INSTANCE, AfterTime: 1792944000, UseExpireTime: 1637251200 }]);
+    expect(seconds.status === 'ok' && seconds.attributes).toEqual({ certificate_expires_at: null, instance_expires_at: null });
+  });
+
   it('refuses an ambiguous list', () => {
     const error = thrownApiError(() => normalizeList([{ InstanceId: INSTANCE }, { InstanceId: INSTANCE }]));
     expect(error.kind).toBe('invalid_response');
