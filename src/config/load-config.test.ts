@@ -94,6 +94,14 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
     expected: ["c.yaml:9:58: alicloud_cas_private_ca is not regional: 'region' is not allowed in resource alicloud_cas_private_ca.root"],
   },
   {
+    // Issue 11: the CAS host depends on the region (international regions have their own).
+    name: 'private CA on a provider without a region',
+    yaml: `version: 1\nproviders:\n  alicloud:\n    noregion: {}\nresources:\n  alicloud_cas_private_ca:\n    root: { provider: alicloud.noregion, instance_id: cas-1 }\n`,
+    expected: [
+      'c.yaml:7:5: alicloud_cas_private_ca.root needs a region on provider alicloud.noregion: it chooses the CAS host (cas.aliyuncs.com or cas.<region>.aliyuncs.com)',
+    ],
+  },
+  {
     name: 'unknown provider',
     yaml: `${PROVIDERS}resources:\n  tencentcloud_kms_service:\n    gz: { provider: tencentcloud.prd }\n`,
     expected: ["c.yaml:9:21: unknown provider 'tencentcloud.prd' for tencentcloud_kms_service.gz; did you mean 'tencentcloud.prod'?"],
