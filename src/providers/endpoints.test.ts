@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   ALIBABA_CAS_CENTRAL_REGIONS,
@@ -55,6 +56,17 @@ describe('resolveEndpoint', () => {
   it('needs a region for CAS (the host depends on it) and never guesses the central host', () => {
     expect(() => resolveEndpoint({ cloud: 'alicloud', product: 'cas', site: 'intl' })).toThrow(/needs a region/);
     expect(() => resolveEndpoint({ cloud: 'alicloud', product: 'cas', region: 'evil.com/x', site: 'china' })).toThrow(EndpointError);
+  });
+
+  it('is the table the README documents for CAS', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const row = readme.split('\n').find((l) => l.startsWith('| Alibaba CAS `GetCAInstanceStatus` |')) ?? '';
+    const [regional = '', central = ''] = row.split('`cas.aliyuncs.com` for');
+    for (const region of ALIBABA_CAS_REGIONAL_REGIONS) expect(regional, region).toContain(`\`${region}\``);
+    for (const region of ['cn-hongkong', 'ap-southeast-3', 'ap-southeast-5', 'us-east-1', 'us-west-1', 'eu-west-1']) {
+      expect(ALIBABA_CAS_CENTRAL_REGIONS).toContain(region);
+      expect(central, region).toContain(`\`${region}\``);
+    }
   });
 
   it('has exactly one table per product', () => {
