@@ -107,15 +107,16 @@ export function createAlicloudCasPrivateCaDefinition(): ResourceTypeDefinition {
         version: CAS_VERSION,
         params: { InstanceId: resource.instanceId },
       } as const;
-      // CAS has one endpoint for every region (cloud-apis.md §2.1); the provider's region is passed
-      // only as a hint for the HTTP layer, and a resource-level region is ignored (the type is not regional).
+      // The provider's region chooses the CAS host — cas.aliyuncs.com, or cas.<region>.aliyuncs.com for
+      // the international regions (cloud-apis.md §2.1, endpoints.ts); validation requires it. A
+      // resource-level region is not allowed: a CA belongs to the account its provider names.
       return provider.region === undefined || provider.region === '' ? base : { ...base, region: provider.region };
     },
     normalize(response: ApiResponse, resource: ResourceConfig): Normalized {
       validate(response.body, response.requestId);
       const list = instanceStatusList(response.body);
       const matches = list.filter((e) => e['InstanceId'] === resource.instanceId);
-      // An unknown id may come back as an empty list instead of an error (cloud-apis.md §3.4): absent.
+      // Asked at the host of the provider's region, a list without this id proves absence (absence.ts).
       if (matches.length === 0) return { status: 'absent' };
       if (matches.length > 1) {
         throw invalidResponse(CAS_ACTION, `InstanceStatusList has ${matches.length} elements for ${resource.instanceId}`, response.requestId);
