@@ -3,10 +3,12 @@
  * the simulator (test/fixtures/verdicts/world.yaml) and checked through the built CLI — the status
  * each resource gets and the exit code of `check`.
  */
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../src/model/run-result.js';
 import { useSimulator } from './helpers/e2e.js';
+import { useLoopbackServer } from './helpers/loopback.js';
 import { REPO_ROOT, runCli } from './helpers/run-cli.js';
 
 const FIXTURES = join(REPO_ROOT, 'test/fixtures/verdicts');
@@ -56,6 +58,44 @@ describe('endpoints', () => {
     const { code, result } = await check('central-host-cas');
     expect(resource(result, 'alicloud_cas_private_ca.sg-at-central').status).toBe('drifted');
     expect(code).toBe(2);
+  });
+});
+
+/** What a gateway sees: the Host and the query of each request (a stub that answers like the API). */
+const received: { host: string; query: Record<string, string>; action: string }[] = [];
+const stub = useLoopbackServer(
+  createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://stub');
+    const action = String(req.headers['x-acs-action'] ?? '');
+    received.push({ host: String(req.headers.host), query: Object.fromEntries(url.searchParams), action });
+    const body =
+      action === 'GetKmsInstance'
+        ? { RequestId: 'STUB-1', KmsInstance: { InstanceId: url.searchParams.get('KmsInstanceId'), Status: 'Connected' } }
+        : { RequestId: 'STUB-2', InstanceStatusList: [{ InstanceId: url.searchParams.get('InstanceId'), Status: 'USED', Type: 'SUB_ROOT' }] };
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
+  }),
+);
+
+describe('the requests a gateway sees', () => {
+  it('carry exactly the official clients\' parameters (no RegionId) and the regional Host (compliant, exit 0)', async () => {
+    received.length = 0;
+    const run = await runCli(
+      ['check', join(FIXTURES, 'providers.yaml'), join(FIXTURES, 'stub-requests.yaml'), '--endpoint', stub.url.origin, '--as-of', AS_OF, '--no-progress', '--format', 'json'],
+      { env: ENV },
+    );
+    const result = JSON.parse(run.stdout) as RunResult;
+    expect(result.resources.map((r) => [r.address, r.status])).toEqual([
+      ['alicloud_cas_private_ca.sg', 'compliant'],
+      ['alicloud_kms_instance.hz', 'compliant'],
+    ]);
+    expect(run.code).toBe(0);
+    const byAction = Object.fromEntries(received.map((r) => [r.action, r]));
+    expect(byAction.GetKmsInstance).toEqual({ host: 'kms.cn-hangzhou.aliyuncs.com', query: { KmsInstanceId: 'kst-ok' }, action: 'GetKmsInstance' });
+    expect(byAction.GetCAInstanceStatus).toEqual({ host: 'cas.ap-southeast-1.aliyuncs.com', query: { InstanceId: 'cas-sg' }, action: 'GetCAInstanceStatus' });
   });
 });
 
