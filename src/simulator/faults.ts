@@ -9,7 +9,7 @@ import type { FieldPath } from './handlers/result.js';
 import { Prng } from './prng.js';
 import type { Faults } from './world.js';
 
-export type FaultName = 'latency' | 'reset' | 'hang' | 'error' | 'malformed' | 'null';
+export type FaultName = 'latency' | 'reset' | 'hang' | 'error' | 'malformed' | 'null' | 'duplicate';
 
 export interface FaultPlan {
   readonly latencyMs: number;
@@ -26,6 +26,8 @@ export interface FaultPlan {
   /** Set some nullable fields of a success body to null. */
   readonly nulls: boolean;
   readonly nullSeed: number;
+  /** Repeat a key of a success body with another value before the real one (a last-wins reader sees the real value). */
+  readonly duplicate: boolean;
 }
 
 export function drawFaults(prng: Prng, faults: Faults): FaultPlan {
@@ -38,6 +40,8 @@ export function drawFaults(prng: Prng, faults: Faults): FaultPlan {
   const malformed = prng.next() < faults.malformedRate;
   const nulls = prng.next() < faults.nullRate;
   const nullSeed = prng.nextUint32();
+  // Derived from the request's own seed, not a new draw, so the other faults of a seed stay as they were.
+  const duplicate = faults.duplicateRate > 0 && new Prng((nullSeed ^ 0x5bd1e995) >>> 0).next() < faults.duplicateRate;
   return {
     latencyMs: max > 0 ? min + Math.floor(latencyDraw * (max - min + 1)) : 0,
     reset,
@@ -47,6 +51,7 @@ export function drawFaults(prng: Prng, faults: Faults): FaultPlan {
     malformed,
     nulls,
     nullSeed,
+    duplicate,
   };
 }
 
@@ -85,4 +90,19 @@ export function injectNulls(body: JsonObject, paths: readonly FieldPath[], seed:
 /** A body cut in half: never valid JSON (the closing brace is gone) nor well-formed XML. */
 export function truncateBody(text: string): string {
   return text.slice(0, Math.max(1, Math.floor(text.length / 2)));
+}
+
+/**
+ * The innermost-last object of a JSON body gets its first key twice: `{"Status":"Connected"}`
+ * becomes `{"Status":"duplicate-key","Status":"Connected"}`. A reader that takes the last value
+ * sees the real answer; a strict one refuses the body. Non-JSON bodies are returned unchanged.
+ */
+export function duplicateKey(text: string): string {
+  if (!text.startsWith('{')) return text;
+  const at = text.lastIndexOf('{"');
+  if (at < 0) return text;
+  const end = text.indexOf('"', at + 2);
+  if (end < 0) return text;
+  const key = text.slice(at + 1, end + 1);
+  return `${text.slice(0, at + 1)}${key}:"duplicate-key",${text.slice(at + 1)}`;
 }

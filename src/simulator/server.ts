@@ -13,7 +13,7 @@ import { IoError } from '../model/errors.js';
 import type { HttpAnswer } from './envelopes.js';
 import { alibabaFailure, alibabaSuccess, tencentFailure, tencentSuccess } from './envelopes.js';
 import type { FaultName, FaultPlan } from './faults.js';
-import { drawFaults, injectNulls, truncateBody } from './faults.js';
+import { drawFaults, duplicateKey, injectNulls, truncateBody } from './faults.js';
 import type { IncomingCall } from './incoming.js';
 import { parsePairs } from './incoming.js';
 import { NonceStore } from './nonce-store.js';
@@ -238,6 +238,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
             ? tencentSuccess(successBody, requestId)
             : alibabaSuccess(routed.api.name, successBody, requestId, id.format);
         outcome = 'ok';
+        if (plan.duplicate) {
+          answer = { ...answer, body: duplicateKey(answer.body) };
+          extra.push('duplicate');
+        }
         if (plan.malformed) {
           answer = { ...answer, body: truncateBody(answer.body) };
           outcome = 'malformed';

@@ -228,6 +228,7 @@ export const WORLD_SCHEMA: Schema = {
         hang_rate: rate,
         malformed_rate: rate,
         null_rate: rate,
+        duplicate_rate: rate,
       },
     },
     clock: {

@@ -85,6 +85,7 @@ export interface Faults {
   readonly hangRate: number;
   readonly malformedRate: number;
   readonly nullRate: number;
+  readonly duplicateRate: number;
 }
 
 export interface World {
@@ -104,6 +105,7 @@ export const DEFAULT_FAULTS: Faults = {
   hangRate: 0,
   malformedRate: 0,
   nullRate: 0,
+  duplicateRate: 0,
 };
 
 type Locate = (path: readonly (string | number)[], key?: boolean) => { line: number; column: number };
@@ -357,6 +359,7 @@ function buildWorld(data: JsonObject): World {
     hangRate: num('hang_rate', 0),
     malformedRate: num('malformed_rate', 0),
     nullRate: num('null_rate', 0),
+    duplicateRate: num('duplicate_rate', 0),
   };
   const clock = isJsonObject(data.clock) && typeof data.clock.skew_seconds === 'number' ? data.clock.skew_seconds : 0;
   const accounts = (Array.isArray(data.accounts) ? data.accounts : []).filter(isJsonObject).map(buildAccount);

@@ -9,6 +9,7 @@ import type { HttpResponse } from '../http/http-client.js';
 import { percentEncode } from '../encoding.js';
 import { signAcs3 } from './sign-acs3.js';
 import { signRpc } from './sign-rpc.js';
+import { parseVendorJson, vendorJsonProblem } from '../vendor-json.js';
 
 /**
  * One signed Alibaba Cloud RPC-style request (cloud-apis.md §2): POST to `/` with the action's
@@ -98,11 +99,11 @@ function prepareRpc(input: AlibabaAttemptInput, params: Record<string, string>, 
   return { url: withQuery(endpoint, signed.query), headers: { host: hostOf(input), accept: 'application/json' } };
 }
 
-function parseJson(response: HttpResponse): unknown {
+function parseJson(response: HttpResponse): { readonly value: unknown; readonly problem?: string } {
   try {
-    return JSON.parse(response.body);
-  } catch {
-    return undefined;
+    return { value: parseVendorJson(response.body) };
+  } catch (error) {
+    return { value: undefined, problem: vendorJsonProblem(error, response.body) };
   }
 }
 
@@ -140,7 +141,7 @@ export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiRespon
     throw transportError(err, ctx, redactor);
   }
 
-  const parsed = parseJson(response);
+  const { value: parsed, problem } = parseJson(response);
   const requestId = isJsonObject(parsed) && typeof parsed.RequestId === 'string' && parsed.RequestId !== '' ? parsed.RequestId : null;
   // Only 200 is success: a 201/204 from something in between is not the API's answer.
   if (response.status !== 200) {
@@ -162,7 +163,7 @@ export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiRespon
     throw httpStatusError(response.status, ctx, redactor, requestId, retryAfterMs);
   }
   if (!isJsonObject(parsed)) {
-    throw invalidResponse(`the body is not a JSON object (${response.body.length} bytes)`, ctx, redactor, null, response.status);
+    throw invalidResponse(problem ?? `the body is not a JSON object (${response.body.length} bytes)`, ctx, redactor, null, response.status);
   }
   const failed = embeddedFailure(parsed);
   if (failed !== undefined) {

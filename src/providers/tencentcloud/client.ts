@@ -5,6 +5,7 @@ import type { AttemptInput } from '../http/attempt.js';
 import { callContext, endpointLabel, hostOf } from '../http/attempt.js';
 import { httpStatusError, invalidResponse, transportError, vendorError } from '../http/classify.js';
 import { signTc3 } from './sign.js';
+import { parseVendorJson, vendorJsonProblem } from '../vendor-json.js';
 
 /**
  * One TC3-signed Tencent Cloud API 3.0 request (cloud-apis.md §1). The body is serialised once and
@@ -45,10 +46,12 @@ export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
   }
 
   let parsed: unknown;
+  let problem: string | undefined;
   try {
-    parsed = JSON.parse(response.body);
-  } catch {
+    parsed = parseVendorJson(response.body);
+  } catch (error) {
     parsed = undefined;
+    problem = vendorJsonProblem(error, response.body);
   }
   const envelope = isJsonObject(parsed) ? parsed.Response : undefined;
   if (response.status !== 200) {
@@ -65,7 +68,7 @@ export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
     }
     throw httpStatusError(response.status, ctx, redactor);
   }
-  if (parsed === undefined) throw invalidResponse(`the body is not JSON (${response.body.length} bytes)`, ctx, redactor, null, response.status);
+  if (parsed === undefined) throw invalidResponse(problem ?? `the body is not JSON (${response.body.length} bytes)`, ctx, redactor, null, response.status);
   if (!isJsonObject(envelope)) throw invalidResponse('the body has no "Response" object', ctx, redactor, null, response.status);
   const requestId = typeof envelope.RequestId === 'string' && envelope.RequestId !== '' ? envelope.RequestId : null;
 
