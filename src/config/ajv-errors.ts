@@ -1,3 +1,4 @@
+import { quoteValue } from '../model/clip.js';
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/location.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
@@ -158,7 +159,7 @@ function mapOne(error: ErrorObject, path: PathSegment[], source: YamlSource, dat
       if (path.length === 1 && path[0] === 'version') return make(at(path), 'version must be 1 (the only configuration language version)');
       const allowed = (params.allowedValues as unknown[]).map(String);
       const value = valueAt(data, path);
-      const shown = typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+      const shown = quoteValue(value);
       return make(at(path), `${describePath(path)}: ${shown} is not one of ${allowed.join(', ')}${typeof value === 'string' ? suggestion(value, allowed) : ''}`);
     }
     case 'propertyNames':

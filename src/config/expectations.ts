@@ -1,3 +1,4 @@
+import { quoteValue } from '../model/clip.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import type { JsonValue } from '../model/json.js';
 import { OPERATORS, SEVERITIES } from '../model/desired-state.js';
@@ -35,7 +36,7 @@ function kindName(attribute: AttributeSpec): string {
 }
 
 function show(value: JsonValue): string {
-  return typeof value === 'string' ? `'${value}'` : JSON.stringify(value);
+  return quoteValue(value);
 }
 
 /** Checks one equality operand against the attribute's type and known values. */

@@ -47,15 +47,24 @@ export interface ParsedYaml {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Alias expansions allowed per file; a few "billion laughs" lines must not exhaust memory. */
-const MAX_ALIAS_EXPANSIONS = 1000;
+/**
+ * Nodes that alias expansion may add per file. It counts the nodes an alias copies, not the
+ * aliases: 1,000 aliases of a 10,000-item list are 10 million nodes (a 2.6 MB file once took
+ * 47 s and 3.3 GB), while 100,000 is far more than any real configuration reuses.
+ */
+export const MAX_ALIAS_EXPANDED_NODES = 100_000;
 
 interface ConvertContext {
   readonly doc: Document;
   readonly file: string;
   readonly at: (offset: number) => SourceLocation;
   readonly diagnostics: Diagnostic[];
-  aliases: number;
+  /** Nodes produced by alias expansion so far. */
+  expanded: number;
+  /** Set once the cap was hit: everything after is skipped. */
+  exhausted: boolean;
+  /** `Alias.resolve` walks the document to find its anchor; each alias is resolved once. */
+  readonly resolved: Map<Node, unknown>;
 }
 
 function nodeOffset(node: Node | null | undefined): number | undefined {
@@ -67,20 +76,30 @@ function setOwn(target: JsonObject, key: string, value: JsonValue): void {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
-function convert(node: unknown, ctx: ConvertContext, depth: number): JsonValue {
+function convert(node: unknown, ctx: ConvertContext, depth: number, inAlias = false, aliasAt = 0): JsonValue {
+  if (ctx.exhausted) return null;
   if (depth > 200) {
     ctx.diagnostics.push(error(ctx.at(nodeOffset(node as Node) ?? 0), 'YAML nesting is too deep'));
     return null;
   }
-  if (isAlias(node)) {
-    ctx.aliases += 1;
-    if (ctx.aliases > MAX_ALIAS_EXPANSIONS) {
-      if (ctx.aliases === MAX_ALIAS_EXPANSIONS + 1) {
-        ctx.diagnostics.push(error(ctx.at(nodeOffset(node) ?? 0), `too many YAML alias expansions (more than ${MAX_ALIAS_EXPANSIONS})`));
-      }
+  if (inAlias) {
+    ctx.expanded += 1;
+    if (ctx.expanded > MAX_ALIAS_EXPANDED_NODES) {
+      ctx.exhausted = true;
+      ctx.diagnostics.push(
+        error(ctx.at(aliasAt), `YAML aliases expand to more than ${MAX_ALIAS_EXPANDED_NODES} nodes; write the repeated parts out or reuse fewer (this alias is where the limit was reached)`),
+      );
       return null;
     }
-    return convert(node.resolve(ctx.doc), ctx, depth + 1);
+  }
+  if (isAlias(node)) {
+    // The outermost alias is the one to point at: that is the line the user wrote.
+    let target = ctx.resolved.get(node);
+    if (target === undefined) {
+      target = node.resolve(ctx.doc) ?? null;
+      ctx.resolved.set(node, target);
+    }
+    return convert(target, ctx, depth + 1, true, inAlias ? aliasAt : (nodeOffset(node) ?? 0));
   }
   if (isScalar(node)) {
     const v = node.value;
@@ -99,11 +118,11 @@ function convert(node: unknown, ctx: ConvertContext, depth: number): JsonValue {
         ctx.diagnostics.push(error(ctx.at(nodeOffset(key as Node) ?? nodeOffset(node) ?? 0), 'map keys must be plain names'));
         continue;
       }
-      setOwn(out, String(key.value), convert(pair.value, ctx, depth + 1));
+      setOwn(out, String(key.value), convert(pair.value, ctx, depth + 1, inAlias, aliasAt));
     }
     return out;
   }
-  if (isSeq(node)) return node.items.map((item) => convert(item, ctx, depth + 1));
+  if (isSeq(node)) return node.items.map((item) => convert(item, ctx, depth + 1, inAlias, aliasAt));
   return null;
 }
 
@@ -142,7 +161,7 @@ export function parseYaml(text: string, file: string, absolutePath: string = fil
     diagnostics.push({ location: at(w.pos[0]), message: `YAML: ${w.message}`, rule: 'yaml', severity: 'warning' });
   }
   if (doc.errors.length > 0) return { source: undefined, diagnostics };
-  const ctx: ConvertContext = { doc, file, at, diagnostics, aliases: 0 };
+  const ctx: ConvertContext = { doc, file, at, diagnostics, expanded: 0, exhausted: false, resolved: new Map() };
   const value = doc.contents === null ? {} : convert(doc.contents, ctx, 0);
   if (diagnostics.some((d) => d.severity === 'error')) return { source: undefined, diagnostics };
 

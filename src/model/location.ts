@@ -1,3 +1,4 @@
+import { clipText, MAX_MESSAGE } from './clip.js';
 /** A position in a source file; line and column are 1-based, as editors show them. */
 export interface SourceLocation {
   readonly file: string;
@@ -20,5 +21,5 @@ export function formatLocation(loc: SourceLocation): string {
 
 export function formatDiagnostic(d: Diagnostic): string {
   const prefix = d.severity === 'warning' ? 'warning: ' : '';
-  return `${formatLocation(d.location)}: ${prefix}${d.message}`;
+  return `${formatLocation(d.location)}: ${prefix}${clipText(d.message, MAX_MESSAGE)}`;
 }

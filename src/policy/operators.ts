@@ -1,3 +1,4 @@
+import { clipText } from '../model/clip.js';
 import { parseDuration } from '../config/duration.js';
 import { formatInstant, parseInstant } from '../engine/time.js';
 import type { Operator } from '../model/desired-state.js';
@@ -71,8 +72,8 @@ function kindOf(value: JsonValue): ValueKind {
 /** How a value reads inside a message: bare strings, JSON for everything else. */
 export function describeValue(value: JsonValue | undefined): string {
   if (value === undefined) return '(not reported)';
-  if (typeof value === 'string') return value === '' ? '""' : value;
-  return JSON.stringify(value);
+  if (typeof value === 'string') return value === '' ? '""' : clipText(value);
+  return clipText(JSON.stringify(value));
 }
 
 function describeList(values: readonly JsonValue[]): string {

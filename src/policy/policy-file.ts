@@ -1,3 +1,4 @@
+import { clipText, quoteValue } from '../model/clip.js';
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject } from 'ajv';
 import { suggestion } from '../config/did-you-mean.js';
@@ -117,7 +118,7 @@ function schemaMessage(error: ErrorObject, path: PathSegment[], data: JsonValue,
     }
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
-      const shown = typeof error.data === 'string' ? `'${error.data}'` : JSON.stringify(error.data);
+      const shown = quoteValue(error.data);
       const hint = typeof error.data === 'string' ? suggestion(error.data, allowed) : '';
       return make(at(path), `${what}: ${shown} is not one of ${allowed.join(', ')}${hint}`);
     }
@@ -125,7 +126,7 @@ function schemaMessage(error: ErrorObject, path: PathSegment[], data: JsonValue,
       if (last === 'id') {
         return make(
           at(path),
-          `${what}: invalid rule id ${JSON.stringify(error.data)}; use lowercase words joined by '.' or '-' (at least one), e.g. tc-kms.auto-renew`,
+          `${what}: invalid rule id ${typeof error.data === 'string' ? JSON.stringify(clipText(error.data)) : quoteValue(error.data)}; use lowercase words joined by '.' or '-' (at least one), e.g. tc-kms.auto-renew`,
         );
       }
       return make(at(path), `${what} must not be empty`);

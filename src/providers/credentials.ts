@@ -3,6 +3,7 @@ import path from 'node:path';
 import { REDACTED } from '../model/redactor.js';
 import { CredentialsError } from '../model/errors.js';
 import type { Credentials } from './types.js';
+import { lineAt, parseVendorJson, VendorJsonError } from './vendor-json.js';
 
 /** What a credential chain may read; injected so tests never touch the real home directory or environment. */
 export interface CredentialContext {
@@ -92,17 +93,35 @@ export type IniSections = ReadonlyMap<string, Readonly<Record<string, string>>>;
  * Lines without `=` carry no key/value we could use and are skipped. Keys before any section go to ''.
  */
 export function parseIni(text: string): IniSections {
+  return parseIniFile(text).sections;
+}
+
+/** An INI file's sections and, for messages, the line each key was read from. */
+export interface IniFile {
+  readonly sections: IniSections;
+  /** 1-based line of `key` in `section` (the last one, which is the one read). */
+  readonly lineOf: (section: string, key: string) => number | undefined;
+}
+
+export function parseIniFile(text: string): IniFile {
   const sections = new Map<string, Record<string, string>>();
+  const lines = new Map<string, Map<string, number>>();
   let current: Record<string, string> = {};
+  let currentLines = new Map<string, number>();
   sections.set('', current);
+  lines.set('', currentLines);
+  let number = 0;
   for (const raw of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    number += 1;
     const line = raw.trim();
     if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
     const header = /^\[(.*)\]$/.exec(line);
     if (header) {
       const name = (header[1] ?? '').trim();
       current = sections.get(name) ?? {};
+      currentLines = lines.get(name) ?? new Map<string, number>();
       sections.set(name, current);
+      lines.set(name, currentLines);
       continue;
     }
     const eq = line.indexOf('=');
@@ -111,17 +130,60 @@ export function parseIni(text: string): IniSections {
     let value = line.slice(eq + 1).trim();
     if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) value = value.slice(1, -1);
     current[key] = value;
+    currentLines.set(key, number);
   }
-  return sections;
+  return { sections, lineOf: (section, key) => lines.get(section)?.get(key) };
+}
+
+/** A JSON credential file's value and, for messages, the line of each key by its path. */
+export interface JsonCredentialFile {
+  readonly data: unknown;
+  readonly lineOf: (path: readonly (string | number)[]) => number | undefined;
+}
+
+/**
+ * Parses a JSON credential file strictly (a duplicate key is as ambiguous here as in a vendor
+ * answer); the error names the file and line and never quotes its content.
+ */
+export function parseJsonCredentialFile(text: string, shownPath: string): JsonCredentialFile {
+  const offsets = new Map<string, number>();
+  let data: unknown;
+  try {
+    data = parseVendorJson(text, { onKey: (path, offset) => offsets.set(JSON.stringify(path), offset) });
+  } catch (error) {
+    const line = error instanceof VendorJsonError ? ` (line ${lineAt(text, error.offset)})` : '';
+    const why = error instanceof VendorJsonError && error.message.startsWith('duplicate key') ? ': a key appears twice in one object' : '';
+    throw new CredentialsError(`${shownPath} is not valid JSON${line}${why}`, `Fix or remove ${shownPath}.`);
+  }
+  return {
+    data,
+    lineOf: (path) => {
+      const offset = offsets.get(JSON.stringify(path));
+      return offset === undefined ? undefined : lineAt(text, offset);
+    },
+  };
 }
 
 /** Parses a JSON credential file; the error names the file and never quotes its content. */
 export function parseJsonFile(text: string, shownPath: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    throw new CredentialsError(`${shownPath} is not valid JSON`, `Fix or remove ${shownPath}.`);
-  }
+  return parseJsonCredentialFile(text, shownPath).data;
+}
+
+/**
+ * A value read from a credential file that driftwatch cannot use. The message names the file,
+ * the line and the key, and quotes the value only when it is one of the vendor's own spellings
+ * (`known`): a malformed line such as `type = access_keyaccess_key_secret = …` carries the secret
+ * in what looks like the type, and must never be printed.
+ */
+export function unsupportedValue(
+  at: { readonly where: string; readonly line: number | undefined; readonly key: string; readonly value: string },
+  known: readonly string[],
+  expected: string,
+  hint: string,
+): CredentialsError {
+  const place = `${at.where}${at.line !== undefined ? `, line ${at.line}` : ''}`;
+  if (known.includes(at.value)) return new CredentialsError(`${place}: ${at.key} ${at.value} is not supported by driftwatch (expected ${expected})`, hint);
+  return new CredentialsError(`${place}: ${at.key} is not ${expected} (the value is not shown: credential files hold secrets)`, hint);
 }
 
 /**
@@ -167,7 +229,7 @@ export function readIniCredentialsFile(
   overrideVar: string,
   defaultFile: string,
   hint: string,
-): { readonly shown: string; readonly sections: IniSections | undefined } {
+): { readonly shown: string; readonly sections: IniSections | undefined; readonly lineOf: IniFile['lineOf'] } {
   const override = nonBlank(ctx.env[overrideVar]);
   const file = override ?? defaultFile;
   const shown = override ?? displayPath(file, ctx.homeDir);
@@ -175,7 +237,8 @@ export function readIniCredentialsFile(
   if (text === undefined) {
     // A path someone set on purpose that does not exist is a mistake, not an empty link of the chain.
     if (override !== undefined) throw new CredentialsError(`${overrideVar} names ${shown}, which cannot be read`, hint);
-    return { shown, sections: undefined };
+    return { shown, sections: undefined, lineOf: () => undefined };
   }
-  return { shown, sections: parseIni(text) };
+  const ini = parseIniFile(text);
+  return { shown, sections: ini.sections, lineOf: ini.lineOf };
 }

@@ -75,8 +75,16 @@ function hexValue(c: number): number {
   return -1;
 }
 
+export interface VendorJsonOptions {
+  readonly maxDepth?: number;
+  /** Called with the path and character offset of every object key (credential files use it to name lines). */
+  readonly onKey?: (path: readonly (string | number)[], offset: number) => void;
+}
+
 /** Parses a vendor body strictly (see the module comment); throws VendorJsonError. */
-export function parseVendorJson(text: string, maxDepth = MAX_VENDOR_DEPTH): JsonValue {
+export function parseVendorJson(text: string, options: VendorJsonOptions = {}): JsonValue {
+  const maxDepth = options.maxDepth ?? MAX_VENDOR_DEPTH;
+  const onKey = options.onKey;
   let i = 0;
   const n = text.length;
   // The key or index at each depth on the way to the current value, for the duplicate-key message.
@@ -184,6 +192,7 @@ export function parseVendorJson(text: string, maxDepth = MAX_VENDOR_DEPTH): Json
         if (text.charCodeAt(i) !== 0x3a) fail("expected ':'");
         i++;
         path[depth] = key;
+        if (onKey !== undefined) onKey(path.slice(0, depth + 1), keyAt);
         const v = value(depth + 1);
         // defineProperty so that a key named `__proto__` is data, not a prototype change.
         if (key === '__proto__') Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
@@ -237,6 +246,13 @@ export function parseVendorJson(text: string, maxDepth = MAX_VENDOR_DEPTH): Json
   ws();
   if (i < n) fail('unexpected text after the JSON value');
   return result;
+}
+
+/** 1-based line of a character offset. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let k = text.indexOf('\n'); k >= 0 && k < offset; k = text.indexOf('\n', k + 1)) line++;
+  return line;
 }
 
 /** Why a body was refused, for an invalid-response message: the parser's reason, never the body. */

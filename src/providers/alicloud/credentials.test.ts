@@ -84,7 +84,7 @@ describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
       const error = failure(() =>
         resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, mode }]) })),
       );
-      expect(error.message).toBe(`~/.aliyun/config.json profile default uses mode ${mode}, which driftwatch does not support`);
+      expect(error.message).toMatch(new RegExp(`^~/\\.aliyun/config\\.json profile default, line \\d+: mode ${mode} is not supported by driftwatch \\(expected AK or StsToken\\)$`));
     }
   });
 
@@ -100,7 +100,7 @@ describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
 
   it('reports broken JSON without quoting the file', () => {
     const error = failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': `{"profiles":[{"access_key_secret":"${SECRET}"` })));
-    expect(error.message).toBe('~/.aliyun/config.json is not valid JSON');
+    expect(error.message).toMatch(/^~\/\.aliyun\/config\.json is not valid JSON \(line \d+\)$/);
   });
 
   it('can be skipped with ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true', () => {
@@ -141,7 +141,7 @@ describe('resolveAlibabaCredentials: ~/.alibabacloud/credentials', () => {
       failure(() =>
         resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': '[default]\ntype = ram_role_arn\naccess_key_id = a\naccess_key_secret = b\n' })),
       ).message,
-    ).toBe('~/.alibabacloud/credentials [default] has type ram_role_arn, which driftwatch does not support');
+    ).toBe('~/.alibabacloud/credentials [default], line 2: type ram_role_arn is not supported by driftwatch (expected access_key)');
     expect(
       failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': `[default]\naccess_key_id = a\naccess_key_secret = ${SECRET}\n` })))
         .message,

@@ -9,8 +9,9 @@ import {
   displayPath,
   firstFound,
   nonBlank,
-  parseJsonFile,
+  parseJsonCredentialFile,
   readIniCredentialsFile,
+  unsupportedValue,
   type ChainStep,
   type CredentialContext,
 } from '../credentials.js';
@@ -29,6 +30,9 @@ const ENV_PROFILE = 'ALIBABA_CLOUD_PROFILE';
 const ENV_FILE = 'ALIBABA_CLOUD_CREDENTIALS_FILE';
 const ENV_CLI_DISABLED = 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED';
 const CLOUD = 'Alibaba Cloud';
+/** The vendors' own spellings (aliyun CLI modes, credentials-file types): safe to quote in a message. */
+const CLI_MODES = ['AK', 'StsToken', 'RamRoleArn', 'EcsRamRole', 'RsaKeyPair', 'ChainableRamRoleArn', 'External', 'CredentialsURI', 'OIDC', 'CloudSSO', 'OAuth'];
+const INI_TYPES = ['access_key', 'sts', 'ecs_ram_role', 'ram_role_arn', 'rsa_key_pair', 'oidc_role_arn', 'credentials_uri', 'bearer'];
 
 const HINT =
   'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), ' +
@@ -74,18 +78,19 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined): Chain
   const shown = displayPath(file, ctx.homeDir);
   const text = ctx.readFile(file);
   if (text === undefined) return { found: undefined, tried: shown };
-  const data = parseJsonFile(text, shown);
+  const { data, lineOf } = parseJsonCredentialFile(text, shown);
   if (!isJsonObject(data)) throw new CredentialsError(`${shown} does not hold a JSON object`, HINT);
   const name = named ?? nonBlank(data.current) ?? 'default';
   const profiles = Array.isArray(data.profiles) ? data.profiles : [];
-  const profile = profiles.find((p): p is JsonObject => isJsonObject(p) && p.name === name);
+  const index = profiles.findIndex((p) => isJsonObject(p) && p.name === name);
+  const profile = index >= 0 ? (profiles[index] as JsonObject) : undefined;
   const where = `${shown} profile ${name}`;
   if (!profile) return { found: undefined, tried: where };
 
   // Old CLI versions wrote no mode for plain access keys.
   const mode = nonBlank(profile.mode) ?? 'AK';
   if (mode !== 'AK' && mode !== 'StsToken') {
-    throw new CredentialsError(`${where} uses mode ${mode}, which driftwatch does not support`, UNSUPPORTED_HINT);
+    throw unsupportedValue({ where, line: lineOf(['profiles', index, 'mode']), key: 'mode', value: mode }, CLI_MODES, 'AK or StsToken', UNSUPPORTED_HINT);
   }
   const id = nonBlank(profile.access_key_id);
   const secret = nonBlank(profile.access_key_secret);
@@ -104,14 +109,14 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined): Chain
 }
 
 function fromIni(ctx: CredentialContext, section: string): ChainStep {
-  const { shown, sections } = readIniCredentialsFile(ctx, ENV_FILE, path.join(ctx.homeDir, '.alibabacloud', 'credentials'), HINT);
+  const { shown, sections, lineOf } = readIniCredentialsFile(ctx, ENV_FILE, path.join(ctx.homeDir, '.alibabacloud', 'credentials'), HINT);
   if (!sections) return { found: undefined, tried: shown };
   const where = `${shown} [${section}]`;
   const values = sections.get(section);
   if (!values) return { found: undefined, tried: where };
   const type = nonBlank(values.type);
   if (type === undefined) throw new CredentialsError(`${where} has no type`, 'Add `type = access_key` to the section.');
-  if (type !== 'access_key') throw new CredentialsError(`${where} has type ${type}, which driftwatch does not support`, UNSUPPORTED_HINT);
+  if (type !== 'access_key') throw unsupportedValue({ where, line: lineOf(section, 'type'), key: 'type', value: type }, INI_TYPES, 'access_key', UNSUPPORTED_HINT);
   const id = nonBlank(values.access_key_id);
   const secret = nonBlank(values.access_key_secret);
   if (id === undefined && secret === undefined) throw new CredentialsError(`${where} has no access_key_id or access_key_secret`, HINT);

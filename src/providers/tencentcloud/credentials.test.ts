@@ -105,13 +105,13 @@ describe('resolveTencentCredentials: ~/.tccli/<profile>.credential', () => {
   it('refuses role profiles instead of using their stored keys', () => {
     for (const data of [{ type: 'cvm-role' }, { secretId: 'AKID', secretKey: SECRET, 'role-arn': 'qcs::cam::uin/1:roleName/r' }]) {
       const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify(data) })));
-      expect(error.message).toMatch(/^~\/\.tccli\/default\.credential is a (cvm-role|role-arn) profile, which driftwatch does not support$/);
+      expect(error.message).toMatch(/^~\/\.tccli\/default\.credential, line \d+: (type cvm-role is not supported by driftwatch|a role-arn profile is not supported by driftwatch)/);
     }
   });
 
   it('reports broken JSON without quoting the file', () => {
     const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': `{"secretId":"AKID","secretKey":"${SECRET}",` })));
-    expect(error.message).toBe('~/.tccli/default.credential is not valid JSON');
+    expect(error.message).toMatch(/^~\/\.tccli\/default\.credential is not valid JSON \(line \d+\)$/);
   });
 
   it('rejects a half-set file', () => {

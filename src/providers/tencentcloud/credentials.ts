@@ -8,8 +8,9 @@ import {
   displayPath,
   firstFound,
   nonBlank,
-  parseJsonFile,
+  parseJsonCredentialFile,
   readIniCredentialsFile,
+  unsupportedValue,
   type ChainStep,
   type CredentialContext,
 } from '../credentials.js';
@@ -26,6 +27,8 @@ const ENV_SECRET = 'TENCENTCLOUD_SECRET_KEY';
 const ENV_TOKENS = ['TENCENTCLOUD_SESSION_TOKEN', 'TENCENTCLOUD_TOKEN'] as const;
 const ENV_FILE = 'TENCENTCLOUD_CREDENTIALS_FILE';
 const CLOUD = 'Tencent Cloud';
+/** tccli's own profile types: safe to quote in a message. */
+const TCCLI_TYPES = ['assume-role', 'assume_role', 'cvm-role', 'cvm_role', 'oidc-role-arn', 'oidc_role_arn', 'sso'];
 
 const HINT =
   'Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or add secret_id/secret_key to ~/.tencentcloud/credentials, ' +
@@ -82,15 +85,14 @@ function fromTccli(ctx: CredentialContext, profile: string): ChainStep {
   const shown = displayPath(file, ctx.homeDir);
   const text = ctx.readFile(file);
   if (text === undefined) return { found: undefined, tried: shown };
-  const data = parseJsonFile(text, shown);
+  const { data, lineOf } = parseJsonCredentialFile(text, shown);
   if (!isJsonObject(data)) throw new CredentialsError(`${shown} does not hold a JSON object`, HINT);
   const type = nonBlank(data.type);
   if (type !== undefined || nonBlank(data['role-arn']) !== undefined) {
     // Using the stored keys directly would act with different permissions than the profile intends.
-    throw new CredentialsError(
-      `${shown} is a ${type ?? 'role-arn'} profile, which driftwatch does not support`,
-      'Use a profile with secretId/secretKey (and token), or environment variables.',
-    );
+    const hint = 'Use a profile with secretId/secretKey (and token), or environment variables.';
+    if (type === undefined) throw new CredentialsError(`${shown}, line ${lineOf(['role-arn']) ?? '?'}: a role-arn profile is not supported by driftwatch`, hint);
+    throw unsupportedValue({ where: shown, line: lineOf(['type']), key: 'type', value: type }, TCCLI_TYPES, 'absent (secretId/secretKey profiles)', hint);
   }
   const id = nonBlank(data.secretId);
   const secret = nonBlank(data.secretKey);
