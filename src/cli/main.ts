@@ -9,6 +9,7 @@ import { renderError } from './render-error.js';
 import { toolVersion } from './version.js';
 import { UsageError } from '../model/errors.js';
 import { Redactor } from '../model/redactor.js';
+import { credentialValues } from '../model/credential-env.js';
 
 /** Finds the command named by the leading words of argv (e.g. `evidence verify`). */
 function findCommand(argv: readonly string[]): { command: CommandSpec; rest: string[] } | undefined {
@@ -78,6 +79,9 @@ function stream(target: NodeJS.WriteStream, redactor: Redactor): OutputStream {
 
 export async function main(argv: readonly string[]): Promise<number> {
   const redactor = new Redactor();
+  // Before anything can print: offline commands (--observed, report --from) resolve no
+  // credentials, yet their inputs or errors may still carry one.
+  for (const value of credentialValues(process.env)) redactor.add(value);
   const debug = argv.includes('--debug');
   const noColor = argv.includes('--no-color') || (process.env.NO_COLOR ?? '') !== '';
   const controller = new AbortController();

@@ -11,6 +11,7 @@ import { didYouMean } from '../config/did-you-mean.js';
 import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
 import { ConfigError, InterruptedError, IoError, UsageError } from '../model/errors.js';
 import { formatDiagnostic } from '../model/location.js';
+import { credentialValues } from '../model/credential-env.js';
 import type { Observation, RawExchange } from '../model/observation.js';
 import type { RunResult } from '../model/run-result.js';
 import { planCalls } from '../engine/plan-calls.js';
@@ -148,6 +149,9 @@ export async function loadState(ctx: CliContext, paths: readonly string[]): Prom
   const loaded = await loadConfig(paths, { cwd: ctx.cwd, env: ctx.env });
   if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(loaded.diagnostics);
   for (const warning of loaded.diagnostics) ctx.stderr.write(`${formatDiagnostic(warning)}\n`);
+  // Variables a provider names as its credential source hold secrets whatever they are called.
+  const named = loaded.state.providers.flatMap((p) => (p.credentials.kind === 'env' ? [p.credentials.id, p.credentials.secret, p.credentials.token] : []));
+  for (const value of credentialValues(ctx.env, named.filter((n): n is string => n !== undefined))) ctx.redactor.add(value);
   return loaded.state;
 }
 

@@ -1,4 +1,5 @@
-import { quoteValue } from '../model/clip.js';
+import { clipText, quoteValue } from '../model/clip.js';
+import { compileLinearRegex } from '../model/linear-regex.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import type { JsonValue } from '../model/json.js';
 import { OPERATORS, SEVERITIES } from '../model/desired-state.js';
@@ -127,11 +128,10 @@ function checkOperand(
         problem('operator-type', `'matches' needs a regular expression string, not ${show(operand)}`);
         return;
       }
-      try {
-        // Same flags as the evaluator (src/policy/operators.ts): a pattern valid here is valid there.
-        new RegExp(operand);
-      } catch (error) {
-        problem('bad-regex', `invalid regular expression for matches: ${error instanceof Error ? error.message : String(error)}`);
+      {
+        // The evaluator's engine (src/policy/linear-regex.ts): a pattern valid here is valid there.
+        const compiled = compileLinearRegex(operand);
+        if (compiled.error !== undefined) problem('bad-regex', `invalid regular expression for matches: ${clipText(compiled.error)}`);
       }
       return;
     case 'present':

@@ -64,8 +64,8 @@ describe('did you mean', () => {
 describe('interpolateString', () => {
   const env = { REGION: 'ap-guangzhou', EMPTY: '' };
   it('expands ${env.NAME} and keeps $${ as a literal', () => {
-    expect(interpolateString('${env.REGION}', env)).toEqual({ value: 'ap-guangzhou', problems: [] });
-    expect(interpolateString('a-${env.REGION}-b ${env.EMPTY}!', env)).toEqual({ value: 'a-ap-guangzhou-b !', problems: [] });
+    expect(interpolateString('${env.REGION}', env)).toMatchObject({ value: 'ap-guangzhou', problems: [] });
+    expect(interpolateString('a-${env.REGION}-b ${env.EMPTY}!', env)).toMatchObject({ value: 'a-ap-guangzhou-b !', problems: [] });
     expect(interpolateString('cost $${env.REGION}', env)).toEqual({ value: 'cost ${env.REGION}', problems: [] });
     expect(interpolateString('no interpolation $ {}', env)).toEqual({ value: 'no interpolation $ {}', problems: [] });
   });

@@ -180,7 +180,7 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'bad regex',
     yaml: `${PROVIDERS}resources:\n  tencentcloud_kms_service:\n    gz:\n      provider: tencentcloud.prod\n      expect:\n        subscription: { matches: "(" }\n`,
-    expected: ['c.yaml:12:34: tencentcloud_kms_service.gz: invalid regular expression for matches: Invalid regular expression: /(/: Unterminated group'],
+    expected: ['c.yaml:12:34: tencentcloud_kms_service.gz: invalid regular expression for matches: missing closing ): `(` (patterns use RE2 syntax: no lookahead, lookbehind or backreferences)'],
   },
   {
     name: 'missing environment variable',

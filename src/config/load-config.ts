@@ -10,7 +10,12 @@ import { collect } from './collect.js';
 import type { LoadedFile } from './collect.js';
 import { suggestion } from './did-you-mean.js';
 import { interpolateTree } from './interpolate.js';
+import type { Substitution } from './interpolate.js';
 import { parseYaml } from './load-yaml.js';
+import type { YamlSource } from './load-yaml.js';
+import { isCredentialVariable } from '../model/credential-env.js';
+import { isJsonObject } from '../model/json.js';
+import type { JsonValue } from '../model/json.js';
 import { BUILTIN_POLICY_DIR } from './policy-ref.js';
 import { readCommittedSchema } from './schema.js';
 import { SEMANTIC_RULES } from './semantic-rules.js';
@@ -122,6 +127,7 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   const early: Diagnostic[] = [];
   const fileNames = await listFiles(paths, opts, early);
   const loaded: LoadedFile[] = [];
+  const parsedFiles: YamlSource[] = [];
   for (const absolute of fileNames) {
     const shown = displayName(opts.cwd, absolute);
     let text: string;
@@ -133,10 +139,17 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
     }
     const parsed = parseYaml(text, shown, absolute);
     early.push(...parsed.diagnostics);
-    if (!parsed.source) continue;
-    const interpolated = interpolateTree(parsed.source, opts.env);
+    if (parsed.source) parsedFiles.push(parsed.source);
+  }
+  // Variables a provider reads credentials from are credential variables too, whatever their name.
+  const sourceNames = new Set(parsedFiles.flatMap((f) => credentialEnvNames(f.value)));
+  const refuse = (name: string): boolean => isCredentialVariable(name) || sourceNames.has(name);
+  const substitutions: Substitution[] = [];
+  for (const source of parsedFiles) {
+    const interpolated = interpolateTree(source, opts.env, refuse);
     early.push(...interpolated.diagnostics);
-    loaded.push({ source: parsed.source, value: interpolated.value });
+    substitutions.push(...interpolated.substitutions);
+    loaded.push({ source, value: interpolated.value });
   }
   addPhase(diagnostics, occupied, early);
 
@@ -168,7 +181,38 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
       a.location.line - b.location.line ||
       a.location.column - b.location.column,
   );
-  return { state: built.state, diagnostics };
+  return { state: built.state, diagnostics: withoutInterpolatedValues(diagnostics, substitutions) };
+}
+
+/** The variable names of every `credentials: { env: { id, secret, token } }` in a parsed file. */
+export function credentialEnvNames(value: JsonValue): string[] {
+  const names: string[] = [];
+  const providers = isJsonObject(value) ? value.providers : undefined;
+  if (!isJsonObject(providers)) return names;
+  for (const cloud of Object.values(providers)) {
+    if (!isJsonObject(cloud)) continue;
+    for (const provider of Object.values(cloud)) {
+      const credentials = isJsonObject(provider) ? provider.credentials : undefined;
+      const env = isJsonObject(credentials) ? credentials.env : undefined;
+      if (!isJsonObject(env)) continue;
+      for (const name of Object.values(env)) if (typeof name === 'string') names.push(name);
+    }
+  }
+  return names;
+}
+
+/**
+ * A message never echoes what `${env.NAME}` gave: the value is shown as the `${env.NAME}` the
+ * user wrote. Values shorter than 4 characters are left alone (they would rewrite ordinary words).
+ */
+function withoutInterpolatedValues(diagnostics: Diagnostic[], substitutions: readonly Substitution[]): Diagnostic[] {
+  const values = substitutions.filter((s) => s.value.length >= 4).sort((a, b) => b.value.length - a.value.length);
+  if (values.length === 0) return diagnostics;
+  return diagnostics.map((d) => {
+    let message = d.message;
+    for (const { name, value } of values) if (message.includes(value)) message = message.split(value).join(`\${env.${name}}`);
+    return message === d.message ? d : { ...d, message };
+  });
 }
 
 /**

@@ -1,3 +1,5 @@
+import { compileLinearRegex } from '../model/linear-regex.js';
+import type { LinearRegex } from '../model/linear-regex.js';
 import { clipText } from '../model/clip.js';
 import { parseDuration } from '../config/duration.js';
 import { formatInstant, parseInstant } from '../engine/time.js';
@@ -34,7 +36,7 @@ export interface OperatorOutcome {
  * it across runs (it is mutable).
  */
 export interface OperatorCache {
-  readonly regexes: Map<string, RegExp | null>;
+  readonly regexes: Map<string, LinearRegex | null>;
   readonly durations: Map<string, number | undefined>;
   /** Parsed timestamp strings, operands and observed values alike. */
   readonly instants: Map<string, number | undefined>;
@@ -122,16 +124,11 @@ function cachedDuration(text: string, cache: OperatorCache | undefined): number 
   return ms;
 }
 
-function cachedRegex(source: string, cache: OperatorCache | undefined): RegExp | null {
+function cachedRegex(source: string, cache: OperatorCache | undefined): LinearRegex | null {
   const hit = cache?.regexes.get(source);
   if (hit !== undefined) return hit;
-  let re: RegExp | null;
-  try {
-    // No flags: `g`/`y` would make test() stateful across resources.
-    re = new RegExp(source);
-  } catch {
-    re = null;
-  }
+  // Linear-time engine: a vendor value can never make a pattern run for minutes.
+  const re = compileLinearRegex(source).regex ?? null;
   cache?.regexes.set(source, re);
   return re;
 }

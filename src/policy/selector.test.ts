@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ResourceConfig } from '../model/desired-state.js';
-import { compileSelector, globToRegExp } from './selector.js';
+import { compileSelector, globMatcher } from './selector.js';
 
 function resource(name: string, provider: string, labels: Record<string, string> = {}): ResourceConfig {
   return {
@@ -14,17 +15,29 @@ function resource(name: string, provider: string, labels: Record<string, string>
   };
 }
 
-describe('globToRegExp', () => {
+describe('globMatcher', () => {
   it('anchors, supports * and ?, and treats everything else literally', () => {
-    expect(globToRegExp('prod-*').test('prod-gz')).toBe(true);
-    expect(globToRegExp('prod-*').test('preprod-gz')).toBe(false);
-    expect(globToRegExp('prod-*').test('prod-')).toBe(true);
-    expect(globToRegExp('db?').test('db1')).toBe(true);
-    expect(globToRegExp('db?').test('db12')).toBe(false);
-    expect(globToRegExp('a.b').test('axb')).toBe(false);
-    expect(globToRegExp('a.b').test('a.b')).toBe(true);
-    expect(globToRegExp('(x)+[y]').test('(x)+[y]')).toBe(true);
-    expect(globToRegExp('Prod').test('prod')).toBe(false);
+    expect(globMatcher('prod-*')('prod-gz')).toBe(true);
+    expect(globMatcher('prod-*')('preprod-gz')).toBe(false);
+    expect(globMatcher('prod-*')('prod-')).toBe(true);
+    expect(globMatcher('db?')('db1')).toBe(true);
+    expect(globMatcher('db?')('db12')).toBe(false);
+    expect(globMatcher('a.b')('axb')).toBe(false);
+    expect(globMatcher('a.b')('a.b')).toBe(true);
+    expect(globMatcher('(x)+[y]')('(x)+[y]')).toBe(true);
+    expect(globMatcher('Prod')('prod')).toBe(false);
+  });
+
+  it('agrees with the anchored regular expression it replaces (issue 18)', () => {
+    const toRegExp = (glob: string): RegExp =>
+      new RegExp(`^${Array.from(glob, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}/]/g, (c) => `\\${c}`))).join('')}$`, 'su');
+    const chars = fc.constantFrom('a', 'b', '*', '?', '.', 'é');
+    fc.assert(
+      fc.property(fc.array(chars, { maxLength: 8 }), fc.array(fc.constantFrom('a', 'b', '.', 'é'), { maxLength: 10 }), (glob, value) => {
+        expect(globMatcher(glob.join(''))(value.join(''))).toBe(toRegExp(glob.join('')).test(value.join('')));
+      }),
+      { seed: 18, numRuns: 2000 },
+    );
   });
 });
 

@@ -10,20 +10,43 @@ import type { PolicySelector } from './policy-pack.js';
 
 export type ResourceMatcher = (resource: ResourceConfig) => boolean;
 
-/** Compiles one glob into an anchored RegExp. */
-export function globToRegExp(pattern: string): RegExp {
-  let source = '';
-  for (const ch of pattern) {
-    if (ch === '*') source += '.*';
-    else if (ch === '?') source += '.';
-    else source += ch.replace(/[\\^$.|+()[\]{}/]/g, (c) => `\\${c}`);
-  }
-  return new RegExp(`^${source}$`, 'su');
+/**
+ * Compiles one glob into a matcher that runs in O(pattern × value) time at worst. A glob turned
+ * into a backtracking RegExp (`^.*a.*a.*a…b$`) takes exponential time on a near-miss, which held
+ * the event loop for minutes; here a `*` only ever remembers its latest position (the classic
+ * greedy wildcard match), which is enough because a later `*` can absorb anything an earlier
+ * one would have. Code points, not UTF-16 units, so `?` matches one character.
+ */
+export function globMatcher(pattern: string): (value: string) => boolean {
+  const p = Array.from(pattern);
+  return (value) => {
+    const s = Array.from(value);
+    let pi = 0;
+    let si = 0;
+    let star = -1;
+    let mark = 0;
+    while (si < s.length) {
+      if (pi < p.length && p[pi] !== '*' && (p[pi] === '?' || p[pi] === s[si])) {
+        pi++;
+        si++;
+      } else if (pi < p.length && p[pi] === '*') {
+        star = pi++;
+        mark = si;
+      } else if (star >= 0) {
+        pi = star + 1;
+        si = ++mark;
+      } else {
+        return false;
+      }
+    }
+    while (pi < p.length && p[pi] === '*') pi++;
+    return pi === p.length;
+  };
 }
 
 function anyOf(patterns: readonly string[]): (value: string) => boolean {
-  const regexes = patterns.map(globToRegExp);
-  return (value) => regexes.some((re) => re.test(value));
+  const matchers = patterns.map(globMatcher);
+  return (value) => matchers.some((match) => match(value));
 }
 
 /**
