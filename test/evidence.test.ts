@@ -12,6 +12,7 @@ import { buildEvidenceBundle, writeEvidenceBundle } from '../src/report/evidence
 import type { Manifest } from '../src/report/evidence/manifest.js';
 import { ed25519SigningKey, hmacSigningKey, loadSigningKey, publicKeyId, ed25519PublicKey } from '../src/report/evidence/signing.js';
 import { verifyEvidenceBundle } from '../src/report/evidence/verify.js';
+import { canonicalJson } from '../src/report/evidence/canonical-json.js';
 import { renderSarif } from '../src/report/sarif.js';
 import { sampleResult } from './fixtures/results/sample-result.js';
 import {
@@ -158,9 +159,11 @@ describe('evidence bundle: writing', () => {
 });
 
 describe('evidence bundle: atomic replacement rules', () => {
-  it('replaces a previous bundle, and leaves no temporary directory behind', async () => {
+  // Issue 18: a previous bundle is replaced only with force, and only when it verifies with the key.
+  it('replaces a previous bundle with force, and leaves no temporary directory behind', async () => {
     const dir = await writeSample();
-    await writeEvidenceBundle(dir, { ...sampleEvidenceInput(), asOf: '2026-11-23T00:00:00Z' });
+    await expect(writeEvidenceBundle(dir, { ...sampleEvidenceInput(), asOf: '2026-11-23T00:00:00Z' })).rejects.toThrow(/not empty.*|--force/);
+    await writeEvidenceBundle(dir, { ...sampleEvidenceInput(), asOf: '2026-11-23T00:00:00Z' }, { force: true });
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.as_of).toBe('2026-11-23T00:00:00Z');
     expect(await readdir(work)).toEqual(['bundle']);
@@ -185,7 +188,7 @@ describe('evidence bundle: atomic replacement rules', () => {
   it('refuses a previous bundle that has gained a foreign file', async () => {
     const dir = await writeSample();
     await writeFile(join(dir, 'notes.txt'), 'mine');
-    await expect(writeEvidenceBundle(dir, sampleEvidenceInput())).rejects.toThrow(DriftwatchError);
+    await expect(writeEvidenceBundle(dir, sampleEvidenceInput(), { force: true })).rejects.toThrow(DriftwatchError);
     expect(existsSync(join(dir, 'notes.txt'))).toBe(true);
   });
 
@@ -276,7 +279,8 @@ describe('evidence verify: tampering is detected', () => {
     const bytes = Buffer.from(sig.signature, 'base64');
     bytes[0] = (bytes[0] as number) ^ 0xff;
     sig.signature = bytes.toString('base64');
-    await writeFile(sigPath, JSON.stringify(sig));
+    // Written canonically (issue 18: any other spelling is refused before the signature is checked).
+    await writeFile(sigPath, canonicalJson(sig));
     const result = await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM });
     expect(result.problems).toEqual(['signature does not verify with the given key']);
   });

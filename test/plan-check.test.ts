@@ -108,7 +108,10 @@ describe('check against the simulator', () => {
     const paths = [join(E2E_FIXTURES, 'providers.yaml'), join(E2E_FIXTURES, 'drifted', 'main.yaml'), join(E2E_FIXTURES, 'unknown', 'main.yaml')];
     const offline = await runCli(['check', ...paths, '--observed', snapshot, '--as-of', E2E_AS_OF, '--format', 'json']);
     expect(offline.code).toBe(live.code);
-    expect(JSON.parse(offline.stdout)).toEqual(JSON.parse(live.stdout));
+    // Issue 18: a snapshot run also says when the snapshot was observed (additive `snapshot` field).
+    const { snapshot: seen, ...offlineResult } = JSON.parse(offline.stdout) as RunResult;
+    expect(offlineResult).toEqual(JSON.parse(live.stdout));
+    expect(seen).toMatchObject({ observed_at: expect.stringMatching(/^\d{4}-/), age: expect.any(String) });
 
     // A pull request that points a resource at another instance is not judged on the old instance's data.
     const moved = join(e2e.work, 'moved.yaml');

@@ -18,6 +18,8 @@ import { planCalls } from '../engine/plan-calls.js';
 import { observe } from '../engine/observe.js';
 import { evaluate } from '../engine/evaluate.js';
 import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
+import { readTrustedSnapshot, resolveSnapshotTrust, signSnapshot } from './snapshot-trust.js';
+import type { SnapshotInfo } from '../model/run-result.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportOptions, Reporter } from '../report/index.js';
 import { loadPolicyChecks } from '../policy/policy-checks.js';
@@ -134,14 +136,11 @@ async function observeLive(
   }
 }
 
-async function readSnapshot(path: string): Promise<Observation[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new IoError(`cannot read snapshot ${path}`, 'Pass a file written by --save-observed.', { cause: error });
-  }
-  return [...parseSnapshot(text, path).observations];
+/** The evidence signing key when one is configured, else undefined (for signing snapshots). */
+async function optionalSigningKey(ctx: CliContext): Promise<SigningKey | undefined> {
+  const signing = await import('../report/evidence/signing.js');
+  if (!Object.values(signing.SIGNING_KEY_ENV).some((name) => (ctx.env[name] ?? '') !== '')) return undefined;
+  return signing.loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor });
 }
 
 /** Loads and validates the configuration; warnings go to stderr, errors throw a ConfigError. */
@@ -173,7 +172,7 @@ async function readConfigFile(ctx: CliContext, path: string, display: string): P
 async function writeEvidence(
   ctx: CliContext,
   dir: string,
-  run: { state: DesiredState; result: RunResult; observations: readonly Observation[]; exchanges: ReadonlyMap<string, RawExchange[]>; signingKey: SigningKey },
+  run: { state: DesiredState; result: RunResult; observations: readonly Observation[]; exchanges: ReadonlyMap<string, RawExchange[]>; signingKey: SigningKey; force: boolean },
   version: string,
 ): Promise<void> {
   const { writeEvidenceBundle } = await import('../report/evidence/bundle.js');
@@ -194,7 +193,7 @@ async function writeEvidence(
     asOf: run.result.as_of,
     signingKey: run.signingKey,
     redact: (text) => ctx.redactor.redact(text),
-  });
+  }, { force: run.force });
   ctx.stderr.write(`Evidence bundle: ${relative(ctx.cwd, written.dir) || written.dir} (${written.files} files, signed ${written.algorithm} ${written.keyId}).\n`);
 }
 
@@ -209,8 +208,19 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   const now = options.asOf ?? ctx.now();
   const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now });
   const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
+  // --save-observed signs with the evidence key when one is configured (it is not required).
+  const snapshotKey = options.saveObserved && !signingKey ? await optionalSigningKey(ctx) : signingKey;
+  const trust = options.observed ? await resolveSnapshotTrust(ctx, options, state) : undefined;
   const exchanges = new Map<string, RawExchange[]>();
-  const observations = options.observed ? await readSnapshot(options.observed) : await observeLive(ctx, state, options, targets, exchanges);
+  let snapshotInfo: SnapshotInfo | undefined;
+  let observations: Observation[];
+  if (options.observed && trust) {
+    const read = await readTrustedSnapshot(ctx, options.observed, trust, now);
+    observations = read.observations;
+    snapshotInfo = read.info;
+  } else {
+    observations = await observeLive(ctx, state, options, targets, exchanges);
+  }
   if (ctx.signal.aborted) throw new InterruptedError();
   const internal = observations.find((o) => o.error?.code === 'DW_INTERNAL');
   if (internal?.error) {
@@ -218,10 +228,13 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     throw new Error(`observing ${internal.address} failed: ${internal.error.message}`);
   }
   if (options.saveObserved) {
-    const snapshot = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: version, observedAt: ctx.now().toISOString() });
-    await writeFileAtomic(options.saveObserved, ctx.redactor.redact(serializeSnapshot(snapshot)));
+    const unsigned = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: version, observedAt: ctx.now().toISOString() });
+    // Redacted before signing, so the signature covers exactly the bytes written.
+    const redacted = parseSnapshot(ctx.redactor.redact(serializeSnapshot(unsigned)), options.saveObserved);
+    const snapshot = snapshotKey ? signSnapshot(redacted, snapshotKey) : redacted;
+    await writeFileAtomic(options.saveObserved, serializeSnapshot(snapshot));
   }
-  const result = evaluate({
+  const evaluated = evaluate({
     state,
     observations,
     now,
@@ -230,8 +243,9 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     toolVersion: version,
     ...(targets ? { targets: [...targets] } : {}),
   });
+  const result: RunResult = snapshotInfo ? { ...evaluated, snapshot: snapshotInfo } : evaluated;
   if (options.evidence && signingKey) {
-    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey }, version);
+    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version);
   }
   for (const out of options.outputs) {
     await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false }));

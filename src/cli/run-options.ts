@@ -5,6 +5,8 @@ import { SEVERITIES } from '../model/desired-state.js';
 import type { Severity } from '../model/desired-state.js';
 import { UsageError } from '../model/errors.js';
 import { parseAsOf } from '../engine/time.js';
+import { parseDuration } from '../config/duration.js';
+import { clipText } from '../model/clip.js';
 import { EndpointError, parseEndpointOverride } from '../providers/endpoints.js';
 import { REPORT_FORMATS, isReportFormat } from '../report/index.js';
 import type { ReportFormat } from '../report/index.js';
@@ -23,6 +25,12 @@ export interface RunOptions {
   readonly observed?: string;
   readonly saveObserved?: string;
   readonly evidence?: string;
+  /** `--force`: replace a previous evidence bundle that verifies with the signing key. */
+  readonly force?: boolean;
+  /** `--observed-key FILE` (absolute). */
+  readonly observedKey?: string;
+  /** `--max-age DURATION`, in milliseconds, and as written. */
+  readonly maxAge?: { readonly ms: number; readonly text: string };
   readonly asOf?: Date;
   readonly endpoint?: string;
   readonly failOn: Severity;
@@ -70,6 +78,17 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
   const saveObserved = stringFlag(input, 'save-observed');
   const evidence = stringFlag(input, 'evidence');
   const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
+  const force = boolFlag(input, 'force');
+  if (force && !evidence) throw new UsageError('--force only applies to --evidence', 'It lets --evidence replace a previous bundle that verifies with the signing key.');
+  const observedKey = stringFlag(input, 'observed-key');
+  const maxAgeText = stringFlag(input, 'max-age');
+  if ((observedKey !== undefined || maxAgeText !== undefined) && !observed) {
+    throw new UsageError(`${observedKey !== undefined ? '--observed-key' : '--max-age'} only applies to --observed`, 'They say how far a saved snapshot is trusted.');
+  }
+  const maxAgeMs = maxAgeText === undefined ? undefined : parseDuration(maxAgeText);
+  if (maxAgeText !== undefined && maxAgeMs === undefined) {
+    throw new UsageError(`--max-age: malformed duration '${clipText(maxAgeText, 40)}'`, 'Write a positive whole number and a unit m, h, d or w (e.g. 90m, 24h, 7d, 2w).');
+  }
   return {
     paths: input.positionals.length > 0 ? input.positionals : ['.'],
     format,
@@ -78,6 +97,9 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
     ...(observed ? { observed: resolve(cwd, observed) } : {}),
     ...(saveObserved ? { saveObserved: resolve(cwd, saveObserved) } : {}),
     ...(evidence ? { evidence: resolve(cwd, evidence) } : {}),
+    force,
+    ...(observedKey !== undefined ? { observedKey: resolve(cwd, observedKey) } : {}),
+    ...(maxAgeText !== undefined && maxAgeMs !== undefined ? { maxAge: { ms: maxAgeMs, text: maxAgeText } } : {}),
     ...(asOf ? { asOf: parseAsOf(asOf) } : {}),
     ...(endpoint ? { endpoint } : {}),
     failOn: failOn as Severity,

@@ -1,4 +1,4 @@
-import type { DesiredState, Expectation, PolicyRef, ProviderConfig, ResourceConfig, Site, Waiver } from '../model/desired-state.js';
+import type { DesiredState, Expectation, PolicyRef, ProviderConfig, ResourceConfig, Site, SnapshotTrustConfig, Waiver } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
@@ -8,6 +8,8 @@ import { parseCredentials } from './credentials.js';
 import { parseExpectation } from './expectations.js';
 import { resolvePolicyRef } from './policy-ref.js';
 import { RAW_ATTRIBUTE_PATTERN } from './schema.js';
+import { parseDuration } from './duration.js';
+import { dirname, resolve } from 'node:path';
 
 export interface BuiltState {
   readonly state: DesiredState;
@@ -141,8 +143,26 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
     };
   });
 
+  let snapshots: SnapshotTrustConfig | undefined;
+  for (const entry of collected.snapshots) {
+    const location = entry.source.locate(entry.path, 'key');
+    if (snapshots !== undefined) {
+      diagnostics.push({ location, message: `snapshots is already set in ${snapshots.location.file}; set it in one file`, rule: 'duplicate-snapshots', severity: 'error' });
+      continue;
+    }
+    const maxAge = optionalString(entry.node, 'max_age');
+    const maxAgeMs = maxAge === undefined ? undefined : parseDuration(maxAge);
+    const keyFile = optionalString(entry.node, 'key_file');
+    snapshots = {
+      ...(maxAge !== undefined ? { maxAge } : {}),
+      ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+      ...(keyFile !== undefined ? { keyFile: resolve(dirname(entry.source.path), keyFile) } : {}),
+      location,
+    };
+  }
+
   return {
-    state: { files: collected.files.map((f) => f.source.file), providers, resources, policies, waivers },
+    state: { files: collected.files.map((f) => f.source.file), providers, resources, policies, waivers, ...(snapshots ? { snapshots } : {}) },
     diagnostics,
   };
 }

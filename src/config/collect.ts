@@ -37,6 +37,7 @@ export interface Collected {
   readonly resources: readonly ResourceEntry[];
   readonly waivers: readonly Entry<JsonObject>[];
   readonly policies: readonly Entry<string>[];
+  readonly snapshots: readonly Entry<JsonObject>[];
 }
 
 /**
@@ -49,6 +50,7 @@ export function collect(files: readonly LoadedFile[]): Collected {
   const resources: ResourceEntry[] = [];
   const waivers: Entry<JsonObject>[] = [];
   const policies: Entry<string>[] = [];
+  const snapshots: Entry<JsonObject>[] = [];
   for (const file of files) {
     const { source, value } = file;
     if (!isJsonObject(value)) continue;
@@ -85,6 +87,7 @@ export function collect(files: readonly LoadedFile[]): Collected {
         if (typeof node === 'string' && node !== '') policies.push({ source, path: ['policies', i], node });
       });
     }
+    if (isJsonObject(value.snapshots)) snapshots.push({ source, path: ['snapshots'], node: value.snapshots });
   }
-  return { files, versions, providers, resources, waivers, policies };
+  return { files, versions, providers, resources, waivers, policies, snapshots };
 }

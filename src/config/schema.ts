@@ -231,6 +231,15 @@ export function buildSchema(): JsonObject {
       policies: { type: 'array', items: { type: 'string', pattern: NON_BLANK }, description: 'builtin:NAME or paths relative to this file.' },
       resources: { type: 'object', additionalProperties: false, properties: resources },
       waivers: { type: 'array', items: { $ref: '#/definitions/waiver' } },
+      snapshots: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'How --observed trusts a saved snapshot (flags --max-age and --observed-key win).',
+        properties: {
+          max_age: { type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A snapshot observed longer ago than this makes every check unknown (e.g. 24h, 7d).' },
+          key_file: { type: 'string', pattern: NON_BLANK, description: 'Public key (Ed25519 PEM) or HMAC secret file that must verify the snapshot signature; relative to this file.' },
+        },
+      },
     },
     definitions,
   };

@@ -63,14 +63,33 @@ export function createSnapshot(observations: readonly Observation[], options: Sn
   };
 }
 
-/** Stable, pretty (2-space) JSON with a trailing newline. */
+/**
+ * Stable, pretty (2-space) JSON with a trailing newline; the signature, when there is one, last.
+ * Without it, this is exactly what the signature covers (`snapshotSigningText`).
+ */
 export function serializeSnapshot(snapshot: ObservationSnapshot): string {
   const canonical = createSnapshot(snapshot.observations, { toolVersion: snapshot.tool.version, observedAt: snapshot.observed_at });
-  return `${JSON.stringify(canonical, null, 2)}\n`;
+  const signed = snapshot.signature === undefined ? canonical : { ...canonical, signature: { algorithm: snapshot.signature.algorithm, key_id: snapshot.signature.key_id, signature: snapshot.signature.signature } };
+  return `${JSON.stringify(signed, null, 2)}\n`;
+}
+
+/** The text a snapshot signature covers: the canonical serialization without the signature. */
+export function snapshotSigningText(snapshot: ObservationSnapshot): string {
+  const { signature: _signature, ...unsigned } = snapshot;
+  return serializeSnapshot(unsigned);
+}
+
+export interface ParseSnapshotOptions {
+  /**
+   * `--observed`: every observation must say what it was read for. A missing or null scope
+   * (allowed only on an error, which is unknown anyway) would skip the check that the
+   * observation belongs to the configured instance, region and provider.
+   */
+  readonly requireScope?: boolean;
 }
 
 /** Reads a snapshot file's text; throws InputError (located where possible) when it cannot be used. */
-export function parseSnapshot(text: string, file: string): ObservationSnapshot {
+export function parseSnapshot(text: string, file: string, options: ParseSnapshotOptions = {}): ObservationSnapshot {
   const data = parseJsonInput(text, file, 'the observation snapshot');
   if (isJsonObject(data) && data['kind'] === undefined && data['summary'] !== undefined) {
     throw new InputError(`${file} is a run result, not an observation snapshot`, 'Re-render it with `driftwatch report --from FILE`; `--observed` reads files written by `--save-observed`.');
@@ -85,6 +104,12 @@ export function parseSnapshot(text: string, file: string): ObservationSnapshot {
       throw new InputError(`${file}: the observation snapshot has two observations of ${observation.address}`, 'Write it again with --save-observed.');
     }
     seen.add(observation.address);
+    if (options.requireScope && observation.status !== 'error' && (observation.scope === undefined || observation.scope === null)) {
+      throw new InputError(
+        `${file}: the observation of ${observation.address} has ${observation.scope === null ? 'a null' : 'no'} scope`,
+        'Snapshots written by --save-observed record the provider, region and instance of every observation; write it again rather than editing it.',
+      );
+    }
   }
   return snapshot;
 }

@@ -119,4 +119,15 @@ export interface DesiredState {
   readonly resources: readonly ResourceConfig[];
   readonly policies: readonly PolicyRef[];
   readonly waivers: readonly Waiver[];
+  /** `snapshots:` — how `--observed` trusts a saved snapshot. */
+  readonly snapshots?: SnapshotTrustConfig;
+}
+
+export interface SnapshotTrustConfig {
+  /** Milliseconds; an older snapshot makes every check unknown. */
+  readonly maxAgeMs?: number;
+  readonly maxAge?: string;
+  /** Absolute path of the verification key file. */
+  readonly keyFile?: string;
+  readonly location: SourceLocation;
 }

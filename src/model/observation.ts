@@ -78,6 +78,14 @@ export interface ObservationSnapshot {
   readonly tool: { readonly name: 'driftwatch'; readonly version: string };
   readonly observed_at: string;
   readonly observations: readonly Observation[];
+  /** Over the snapshot without this field, serialized canonically (see src/engine/snapshot.ts). */
+  readonly signature?: SnapshotSignature;
+}
+
+export interface SnapshotSignature {
+  readonly algorithm: 'ed25519' | 'hmac-sha256';
+  readonly key_id: string;
+  readonly signature: string;
 }
 
 /**

@@ -78,4 +78,34 @@ export interface RunResult {
   readonly summary: RunSummary;
   readonly resources: readonly ResourceResult[];
   readonly waivers?: readonly WaiverReport[];
+  /** With `--observed`: when the snapshot was observed and how old it was at `as_of` (design.md §12). */
+  readonly snapshot?: SnapshotInfo;
+}
+
+export interface SnapshotInfo {
+  /** The snapshot's `observed_at` (ISO-8601 UTC). */
+  readonly observed_at: string;
+  /** Age at `as_of`, e.g. `3d 4h 12m` (`-5m` when observed after as_of). */
+  readonly age: string;
+  readonly age_seconds: number;
+}
+
+/** A snapshot's age in words: the two largest units (`3d 4h`, `2h 5m`, `12m`, `0m`). */
+export function formatAge(seconds: number): string {
+  const sign = seconds < 0 ? '-' : '';
+  let rest = Math.floor(Math.abs(seconds) / 60);
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 1440], ['h', 60], ['m', 1]] as const) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || (unit === 'm' && parts.length === 0)) parts.push(`${n}${unit}`);
+  }
+  return `${sign}${parts.slice(0, 2).join(' ')}`;
+}
+
+/** The header line every report shows for a snapshot run. */
+export function snapshotLine(snapshot: SnapshotInfo): string {
+  return snapshot.age_seconds >= 0
+    ? `evaluated from a snapshot observed ${snapshot.observed_at}, ${snapshot.age} old`
+    : `evaluated from a snapshot observed ${snapshot.observed_at}, ${snapshot.age.slice(1)} after the run's as-of time`;
 }

@@ -1,6 +1,7 @@
 import type { Severity } from '../model/desired-state.js';
 import type { SourceLocation } from '../model/location.js';
 import type { AppliedWaiver, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import { snapshotLine } from '../model/run-result.js';
 import type { Reporter } from './reporter.js';
 import { workflowData, workflowProperty } from './escape.js';
 import { compareStrings } from '../model/order.js';
@@ -152,7 +153,7 @@ export function renderGithub(result: RunResult): string {
   const summary = workflowCommand(
     'notice',
     { title: 'driftwatch' },
-    `${s.resources} resources as of ${result.as_of}: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`,
+    `${s.resources} resources as of ${result.as_of}${result.snapshot ? `, ${snapshotLine(result.snapshot)}` : ''}: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`,
   );
   return [...annotations.map(render), summary].join('\n') + '\n';
 }

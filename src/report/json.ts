@@ -180,7 +180,15 @@ export function* renderJsonChunks(result: RunResult): Generator<string, void, un
   }
   const close = resources.length === 0 ? ']' : '\n  ]';
   const waivers = result.waivers === undefined ? '' : `,\n  "waivers": ${list(result.waivers, '  ', waiver)}`;
-  yield `${close}${waivers}\n}\n`;
+  const snapshot =
+    result.snapshot === undefined
+      ? ''
+      : `,\n  "snapshot": ${object('  ', [
+          ['observed_at', q(result.snapshot.observed_at)],
+          ['age', q(result.snapshot.age)],
+          ['age_seconds', q(result.snapshot.age_seconds)],
+        ])}`;
+  yield `${close}${waivers}${snapshot}\n}\n`;
 }
 
 export function renderJson(result: RunResult): string {

@@ -1,4 +1,5 @@
 import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import { snapshotLine } from '../model/run-result.js';
 import { formatLocation } from '../model/location.js';
 import type { Reporter } from './reporter.js';
 import { markdownCode, markdownText } from './escape.js';
@@ -156,6 +157,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   budget.add(
     `${MARKDOWN_MARKER}\n## ${markdownText(headline(result))}\n\n` +
       `As of ${code(result.as_of)} · driftwatch ${markdownText(result.tool.version)} · exit code ${s.exit_code}\n\n` +
+      (result.snapshot ? `${markdownText(snapshotLine(result.snapshot).replace(/^evaluated/, 'Evaluated'))}\n\n` : '') +
       '| Status | Resources |\n| --- | ---: |\n' +
       `| Drifted | ${s.drifted} |\n| Unknown | ${s.unknown} |\n| Waived | ${s.waived} |\n| Compliant | ${s.compliant} |\n| **Total** | **${s.resources}** |\n\n`,
   );

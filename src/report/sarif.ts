@@ -293,7 +293,7 @@ export function renderSarifLog(result: RunResult): object {
         // Columns come from JavaScript strings (the YAML parser counts UTF-16 code units).
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { as_of: result.as_of, summary: result.summary },
+        properties: { as_of: result.as_of, summary: result.summary, ...(result.snapshot ? { snapshot: result.snapshot } : {}) },
       },
     ],
   };

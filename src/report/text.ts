@@ -2,6 +2,7 @@ import { diffLines } from 'diff';
 import type { JsonValue } from '../model/json.js';
 import { formatLocation } from '../model/location.js';
 import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import { snapshotLine } from '../model/run-result.js';
 import { createColors } from './colors.js';
 import type { Colors } from './colors.js';
 import type { ReportOptions, Reporter } from './reporter.js';
@@ -226,6 +227,7 @@ export function renderText(result: RunResult, options: ReportOptions): string {
   const colors = createColors(options.color);
   const failOn = result.fail_on !== undefined && result.fail_on !== 'low' ? `, failing on ${result.fail_on} and above` : '';
   const out: string[] = [colors.bold(`driftwatch ${result.tool.version}: ${plural(result.summary.resources, 'resource')} checked as of ${result.as_of}${failOn}`)];
+  if (result.snapshot) out.push(`Snapshot: ${snapshotLine(result.snapshot)}.`);
   for (const r of result.resources) {
     const lines = resourceBlock(r, options, colors);
     if (lines.length > 0) out.push('', ...lines);

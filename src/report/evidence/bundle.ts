@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { createPublicKey, randomBytes } from 'node:crypto';
+import { lstat, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, IoError } from '../../model/errors.js';
 import type { Observation, RawExchange } from '../../model/observation.js';
@@ -11,9 +11,11 @@ import { renderSarif } from '../sarif.js';
 import { compareStrings } from '../../model/order.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Manifest } from './manifest.js';
-import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, entryFor, parseManifest, serializeManifest } from './manifest.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, entryFor, serializeManifest } from './manifest.js';
 import { bundlePathFor, safeSegment } from './paths.js';
-import type { SignatureFile, SigningKey } from './signing.js';
+import type { SignatureFile, SigningKey, VerificationKeys } from './signing.js';
+import { verifyEvidenceBundle } from './verify.js';
+import { clipText } from '../../model/clip.js';
 import { serializeSignature, signManifest } from './signing.js';
 
 /**
@@ -34,9 +36,10 @@ import { serializeSignature, signManifest } from './signing.js';
  * same bytes. Paths come from `bundlePathFor`/`safeSegment` and can never leave the bundle.
  *
  * Writing is atomic: the bundle is built in a hidden sibling directory and renamed into place.
- * An existing target is replaced only when it is empty or is itself a driftwatch bundle holding
- * nothing but the files its manifest lists (a previous run's); any other non-empty directory is
- * refused, so `--evidence .` can never wipe a working tree.
+ * An existing non-empty target is replaced only with `force` and only when it is a bundle this
+ * tool wrote and can verify with the run's own key (every file listed, digests and signature
+ * correct, nothing else in it). A directory of user files with a forged, unsigned manifest.json
+ * is refused like any other, so `--evidence .` can never wipe a working tree.
  */
 
 export interface EvidenceFileInput {
@@ -175,34 +178,13 @@ function errnoCode(error: unknown): string {
   return error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : String(error);
 }
 
-/** Every file under `dir`, as `/`-separated relative paths; symlinks count as files (they are not ours). */
-async function listFiles(dir: string, prefix = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...(await listFiles(join(dir, entry.name), rel)));
-    else out.push(rel);
-  }
-  return out;
-}
-
-/** True when `dir` holds a previous bundle and nothing else: every file is listed in its manifest or is the manifest or signature. */
-async function isPreviousBundle(dir: string): Promise<boolean> {
-  let text: string;
-  try {
-    text = await readFile(join(dir, MANIFEST_FILE), 'utf8');
-  } catch {
-    return false;
-  }
-  const { manifest } = parseManifest(text);
-  if (manifest === undefined) return false;
-  const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...manifest.files.map((f) => f.path)]);
-  return (await listFiles(dir)).every((f) => listed.has(f));
+function keysOf(key: SigningKey): VerificationKeys {
+  return key.algorithm === 'ed25519' ? { publicKey: createPublicKey(key.privateKey) } : { hmacKey: key.secret };
 }
 
 type TargetState = 'missing' | 'empty' | 'bundle';
 
-async function targetState(target: string): Promise<TargetState> {
+async function targetState(target: string, key: SigningKey, force: boolean): Promise<TargetState> {
   let stats;
   try {
     stats = await lstat(target);
@@ -212,10 +194,17 @@ async function targetState(target: string): Promise<TargetState> {
   }
   if (!stats.isDirectory()) throw new IoError(`cannot write the evidence bundle to ${target}: it exists and is not a directory`, 'Choose a new directory for --evidence.');
   if ((await readdir(target)).length === 0) return 'empty';
-  if (await isPreviousBundle(target)) return 'bundle';
+  if (!force) {
+    throw new IoError(
+      `refusing to write the evidence bundle to ${target}: the directory is not empty`,
+      'Choose a new or empty directory for --evidence, or pass --force to replace a previous bundle (only one this key signed and that still verifies is replaced).',
+    );
+  }
+  const verified = await verifyEvidenceBundle(target, keysOf(key));
+  if (verified.ok) return 'bundle';
   throw new IoError(
-    `refusing to write the evidence bundle to ${target}: the directory is not empty and is not a previous driftwatch evidence bundle`,
-    'Choose a new or empty directory for --evidence (a previous bundle, with no extra files, is replaced).',
+    `refusing to replace ${target} with --force: it is not a driftwatch evidence bundle that verifies with this key (${clipText(verified.problems[0] ?? 'unverified', 120)}${verified.problems.length > 1 ? ` and ${verified.problems.length - 1} more` : ''})`,
+    'Nothing was deleted. Choose a new or empty directory for --evidence.',
   );
 }
 
@@ -230,7 +219,7 @@ export interface WrittenBundle {
  * Writes the bundle to `dir` atomically (see the module comment for the overwrite rule).
  * On any failure the target is left as it was and the temporary directory is removed.
  */
-export async function writeEvidenceBundle(dir: string, input: EvidenceInput): Promise<WrittenBundle> {
+export async function writeEvidenceBundle(dir: string, input: EvidenceInput, options: { readonly force?: boolean } = {}): Promise<WrittenBundle> {
   const bundle = buildEvidenceBundle(input);
   const target = resolve(dir);
   const parent = dirname(target);
@@ -242,7 +231,7 @@ export async function writeEvidenceBundle(dir: string, input: EvidenceInput): Pr
   } catch (error) {
     throw new IoError(`cannot create ${parent} (${errnoCode(error)})`, 'Check that the path is writable.', { cause: error });
   }
-  const state = await targetState(target);
+  const state = await targetState(target, input.signingKey, options.force === true);
   try {
     await mkdir(temp);
     for (const path of [...bundle.files.keys()].sort(compareStrings)) {

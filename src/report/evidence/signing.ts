@@ -169,6 +169,15 @@ export function serializeSignature(sig: SignatureFile): string {
   return canonicalJson(sig);
 }
 
+/**
+ * True when `text` is the one canonical base64 spelling of the bytes it decodes to (padded, no
+ * whitespace, no line breaks, no stray characters): Node's decoder skips what it does not
+ * understand, so a signature split in two or followed by garbage would otherwise still "verify".
+ */
+export function isCanonicalBase64(text: string): boolean {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 && Buffer.from(text, 'base64').toString('base64') === text;
+}
+
 export function parseSignature(text: string): { signature?: SignatureFile; problem?: string } {
   let value: unknown;
   try {
@@ -176,12 +185,17 @@ export function parseSignature(text: string): { signature?: SignatureFile; probl
   } catch {
     return { problem: 'manifest.sig: not valid JSON' };
   }
+  // Exactly the bytes this tool writes: no trailing data, no extra keys, no other spelling.
+  if (isJsonObject(value) && text !== serializeSignature(value as unknown as SignatureFile)) {
+    return { problem: 'manifest.sig: not in the canonical form driftwatch writes (extra keys, whitespace or trailing data)' };
+  }
   if (!isJsonObject(value) || value.format !== SIGNATURE_FORMAT) return { problem: `manifest.sig: not a ${SIGNATURE_FORMAT} file` };
   if (value.format_version !== '1') return { problem: `manifest.sig: unsupported format_version ${JSON.stringify(value.format_version)}` };
   if (value.algorithm !== 'ed25519' && value.algorithm !== 'hmac-sha256') return { problem: `manifest.sig: unknown algorithm ${JSON.stringify(value.algorithm)}` };
   for (const key of ['key_id', 'manifest_sha256', 'signature'] as const) {
     if (typeof value[key] !== 'string' || value[key] === '') return { problem: `manifest.sig: ${key} is missing` };
   }
+  if (!isCanonicalBase64(value.signature as string)) return { problem: 'manifest.sig: signature is not canonical base64' };
   return { signature: value as unknown as SignatureFile };
 }
 
@@ -228,4 +242,37 @@ export function verifySignature(manifestBytes: Uint8Array, sig: SignatureFile, k
     problems.push(`signature does not verify with the given key${id === sig.key_id ? '' : ` (signed with ${sig.key_id}, given ${id})`}`);
   }
   return problems;
+}
+
+/** A signature over arbitrary bytes (an observation snapshot), with the evidence keys. */
+export interface DetachedSignature {
+  readonly algorithm: SignatureAlgorithm;
+  readonly key_id: string;
+  readonly signature: string;
+}
+
+export function signBytes(bytes: Uint8Array, key: SigningKey): DetachedSignature {
+  const signed = signManifest(bytes, key);
+  return { algorithm: signed.algorithm, key_id: signed.key_id, signature: signed.signature };
+}
+
+/**
+ * Verification keys from a key file's text: a PEM (Ed25519 public or private key) or, for HMAC,
+ * the shared secret itself (the first line, at least HMAC_MIN_LENGTH characters). The message
+ * names the file, never its content.
+ */
+export function verificationKeysFromFile(text: string, source: string): VerificationKeys {
+  if (text.includes('-----BEGIN')) return { publicKey: ed25519PublicKey(text, source) };
+  const secret = text.split(/\r?\n/)[0]?.trim() ?? '';
+  if (secret.length < HMAC_MIN_LENGTH) {
+    throw new UsageError(`${source} is neither a PEM key nor an HMAC secret of at least ${HMAC_MIN_LENGTH} characters`, 'Give the Ed25519 public key (PEM) the snapshot was signed with, or a file holding the HMAC secret.');
+  }
+  return { hmacKey: secret };
+}
+
+/** Problems with a detached signature over `bytes` (empty when it verifies with `keys`). */
+export function verifyDetached(bytes: Uint8Array, sig: DetachedSignature, keys: VerificationKeys): string[] {
+  if (!isCanonicalBase64(sig.signature)) return ['the signature is not canonical base64'];
+  const file: SignatureFile = { format: SIGNATURE_FORMAT, format_version: '1', algorithm: sig.algorithm, key_id: sig.key_id, manifest_sha256: sha256Hex(bytes), signature: sig.signature };
+  return verifySignature(bytes, file, keys).map((p) => p.replace(/ \(the bundle is signed/, ' (signed').replace(/; use --public-key FILE\)|; use --hmac-key-env VAR\)/, ')'));
 }
