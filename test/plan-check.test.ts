@@ -111,7 +111,8 @@ describe('check against the simulator', () => {
     // Issue 18: a snapshot run also says when the snapshot was observed (additive `snapshot` field).
     const { snapshot: seen, ...offlineResult } = JSON.parse(offline.stdout) as RunResult;
     expect(offlineResult).toEqual(JSON.parse(live.stdout));
-    expect(seen).toMatchObject({ observed_at: expect.stringMatching(/^\d{4}-/), age: expect.any(String) });
+    expect(seen?.observed_at).toMatch(/^\d{4}-/);
+    expect(typeof seen?.age).toBe('string');
 
     // A pull request that points a resource at another instance is not judged on the old instance's data.
     const moved = join(e2e.work, 'moved.yaml');
