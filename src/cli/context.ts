@@ -24,4 +24,6 @@ export interface CliContext {
   readonly redactor: Redactor;
   /** Resolves when SIGINT/SIGTERM arrives (long-running commands such as `simulator`). */
   readonly signal: AbortSignal;
+  /** Temporary files of atomic writes in flight; main.ts removes any left when the process exits. */
+  readonly tempFiles?: Set<string>;
 }

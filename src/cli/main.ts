@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { rmSync } from 'node:fs';
 import type { CliContext, OutputStream } from './context.js';
 import type { CommandSpec, FlagSpec, ParsedInput } from './command.js';
 import { COMMANDS } from './registry.js';
@@ -84,6 +85,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const value of credentialValues(process.env)) redactor.add(value);
   const debug = argv.includes('--debug');
   const noColor = argv.includes('--no-color') || (process.env.NO_COLOR ?? '') !== '';
+  // Whatever ends the process (a signal handler's process.exit included), no temporary of an
+  // atomic write is left behind: 'exit' handlers run synchronously on every exit path.
+  const tempFiles = new Set<string>();
+  const removeTemps = (): void => {
+    for (const temp of tempFiles) rmSync(temp, { recursive: true, force: true });
+  };
+  process.on('exit', removeTemps);
   const controller = new AbortController();
   const abort = (): void => controller.abort();
   process.once('SIGINT', abort);
@@ -99,6 +107,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     now: () => new Date(),
     redactor,
     signal: controller.signal,
+    tempFiles,
   };
   try {
     if (argv[0] === '--version' || argv[0] === '-v' || argv[0] === 'version') {

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { CliContext } from './context.js';
 import type { RunOptions } from './run-options.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { removeStaleTemps, writeFileAtomic } from './atomic-write.js';
 import { toolVersion } from './version.js';
 import { loadConfig } from '../config/load-config.js';
 import { didYouMean } from '../config/did-you-mean.js';
@@ -176,6 +176,7 @@ async function writeEvidence(
   version: string,
 ): Promise<void> {
   const { writeEvidenceBundle } = await import('../report/evidence/bundle.js');
+  await removeStaleTemps(dir);
   const configFiles = await Promise.all(run.state.files.map((file) => readConfigFile(ctx, file, file)));
   const policyFiles = await Promise.all(
     run.state.policies.map((p) =>
@@ -193,7 +194,7 @@ async function writeEvidence(
     asOf: run.result.as_of,
     signingKey: run.signingKey,
     redact: (text) => ctx.redactor.redact(text),
-  }, { force: run.force });
+  }, { force: run.force, ...(ctx.tempFiles ? { tempFiles: ctx.tempFiles } : {}) });
   ctx.stderr.write(`Evidence bundle: ${relative(ctx.cwd, written.dir) || written.dir} (${written.files} files, signed ${written.algorithm} ${written.keyId}).\n`);
 }
 
@@ -232,7 +233,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     // Redacted before signing, so the signature covers exactly the bytes written.
     const redacted = parseSnapshot(ctx.redactor.redact(serializeSnapshot(unsigned)), options.saveObserved);
     const snapshot = snapshotKey ? signSnapshot(redacted, snapshotKey) : redacted;
-    await writeFileAtomic(options.saveObserved, serializeSnapshot(snapshot));
+    await writeFileAtomic(options.saveObserved, serializeSnapshot(snapshot), ctx.tempFiles);
   }
   const evaluated = evaluate({
     state,
@@ -248,7 +249,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version);
   }
   for (const out of options.outputs) {
-    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false }));
+    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false }), ctx.tempFiles);
   }
   for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text' })) ctx.stdout.write(chunk);
   if (options.outputs.length > 0 && ctx.debug) {

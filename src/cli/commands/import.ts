@@ -149,7 +149,7 @@ export const importCommand: CommandModule = {
       const yaml = renderImportYaml({ provider, observations, readAt: ctx.now().toISOString(), endpoint });
       const output = stringFlag(input, 'output');
       if (output) {
-        await writeFileAtomic(output, yaml);
+        await writeFileAtomic(output, yaml, ctx.tempFiles);
         ctx.stderr.write(`Imported ${observations.length} ${typeName} resource${observations.length === 1 ? '' : 's'} into ${output}.\n`);
       } else {
         ctx.stdout.write(yaml);

@@ -26,7 +26,7 @@ export const reportCommand: CommandModule = {
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
     const result = parseRunResult(text, from);
     for (const out of outputs) {
-      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false }));
+      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false }), ctx.tempFiles);
     }
     ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text' }));
     return 0;

@@ -219,13 +219,20 @@ export interface WrittenBundle {
  * Writes the bundle to `dir` atomically (see the module comment for the overwrite rule).
  * On any failure the target is left as it was and the temporary directory is removed.
  */
-export async function writeEvidenceBundle(dir: string, input: EvidenceInput, options: { readonly force?: boolean } = {}): Promise<WrittenBundle> {
+export async function writeEvidenceBundle(
+  dir: string,
+  input: EvidenceInput,
+  options: { readonly force?: boolean; readonly tempFiles?: Set<string> } = {},
+): Promise<WrittenBundle> {
   const bundle = buildEvidenceBundle(input);
   const target = resolve(dir);
   const parent = dirname(target);
-  const suffix = randomBytes(6).toString('hex');
+  // Named like atomic-write.ts's temporaries (`.<name>.<pid>.<random>.tmp|old`), so a run that
+  // was killed leaves nothing the next one does not clean up.
+  const suffix = `${process.pid}.${randomBytes(6).toString('hex')}`;
   const temp = join(parent, `.${basename(target)}.${suffix}.tmp`);
   const old = join(parent, `.${basename(target)}.${suffix}.old`);
+  options.tempFiles?.add(temp);
   try {
     await mkdir(parent, { recursive: true });
   } catch (error) {
@@ -251,6 +258,7 @@ export async function writeEvidenceBundle(dir: string, input: EvidenceInput, opt
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
     throw new IoError(`cannot write the evidence bundle to ${target} (${errnoCode(error)})`, 'Check that the directory is writable and has free space.', { cause: error });
   }
+  options.tempFiles?.delete(temp);
   if (state === 'bundle') await rm(old, { recursive: true, force: true }).catch(() => undefined);
   return { dir: target, files: bundle.manifest.files.length, algorithm: bundle.signature.algorithm, keyId: bundle.signature.key_id };
 }
