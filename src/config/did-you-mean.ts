@@ -25,6 +25,9 @@ export function didYouMean(word: string, candidates: Iterable<string>): string |
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: skip what cannot be close enough, so a
+    // 10 MB value does not build a 10-million-row table per candidate.
+    if (Math.abs(candidate.length - word.length) > limit) continue;
     const distance = levenshtein(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance) {
       best = candidate;
