@@ -17,6 +17,9 @@ import type { RunResult } from '../../src/model/run-result.js';
 import type { ResourceConfig } from '../../src/model/desired-state.js';
 import { E2E_AS_OF, E2E_ENV, E2E_FIXTURES, useE2eSession } from '../helpers/e2e.js';
 import { runCli } from '../helpers/run-cli.js';
+import { startSimulator } from '../../src/simulator/server.js';
+import { worldFromObject } from '../../src/simulator/world.js';
+import { configFor, faultWorkload } from './fault-world.js';
 
 const e2e = useE2eSession('dw-hostile-');
 const HMAC = 'hostile-test-hmac-secret-0123456789abcdef';
@@ -251,4 +254,36 @@ describe('secrets in the configuration', () => {
     expect(run.stdout).not.toContain(canary);
     expect(run.stdout).not.toContain(canary.slice(2, 20));
   });
+});
+
+describe('vendor strings in every output', () => {
+  it('control characters and bidi overrides from a vendor answer reach no output, --debug included', async () => {
+    const workload = faultWorkload(1, 1, { seed: 3, error_rate: 0, reset_rate: 0, hang_rate: 0 });
+    const accounts = (workload.world.accounts as Record<string, unknown>[]).map((a) => ({ ...a }));
+    const evil = 'Denied\u001b[2J\u001b]0;pwned\u0007 \u202eelif\u202c \u0085end';
+    const tc = accounts[0] as Record<string, unknown>;
+    tc.kms = { 'ap-guangzhou': { ServiceEnabled: true, InvalidType: 1, UserLevel: 1, force_error: { code: `AuthFailure\u001b[31m`, message: evil } } };
+    const ali = accounts[1] as Record<string, unknown>;
+    ali.ca_instances = [{ InstanceId: 'cas-soak000', Type: 'ROOT', Status: `USED\u202e`, CertTotalCount: 500, CertIssuedCount: 20 }];
+    const sim = await startSimulator({ world: worldFromObject({ ...workload.world, accounts }) });
+    try {
+      const { text, env } = configFor(workload);
+      const config = join(e2e.work, 'vendor-strings.yaml');
+      await writeFile(config, text);
+      const outputs: string[] = [];
+      for (const format of ['text', 'json', 'markdown', 'github', 'sarif', 'junit']) {
+        const out = join(e2e.work, `vendor.${format}`);
+        const run = await runCli(['check', config, '--debug', '--endpoint', sim.url, '--as-of', E2E_AS_OF, '--format', format, '--out', `${format}=${out}`], { env });
+        expect(run.code, run.stderr).not.toBe(1);
+        expect(run.stderr).toMatch(/^debug: /m);
+        outputs.push(run.stdout, run.stderr, await readFile(out, 'utf8'));
+      }
+      const all = outputs.join('\n');
+      expect(all).toMatch(/Denied/);
+      // eslint-disable-next-line no-control-regex
+      expect(all).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+    } finally {
+      await sim.close();
+    }
+  }, 60_000);
 });

@@ -14,7 +14,7 @@ import type { Credentials } from '../../src/providers/types.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';
 import { worldFromObject } from '../../src/simulator/world.js';
-import { runCli } from '../helpers/run-cli.js';
+import { REPO_ROOT, runCli } from '../helpers/run-cli.js';
 import { configFor, faultWorkload } from './fault-world.js';
 import type { FaultWorkload } from './fault-world.js';
 
@@ -30,10 +30,23 @@ const CANARY = {
   evidenceKey: 'CnryEvidenceHmac/0c1+Rt=4419/long+enough=for-hmac',
 } as const;
 
-/** Every spelling a secret can take on its way out: raw, percent-encoded once (RPC query) and twice (string to sign), base64. */
+/**
+ * Every spelling a secret can take on its way out: raw, percent-encoded once (RPC query) and twice
+ * (string to sign), base64 (and base64url), hex, upper and lower case, and every run of 16
+ * characters of the secret (issue 18: a clipped message must not leak most of a key).
+ */
 function spellings(secret: string): string[] {
   const once = percentEncode(secret);
-  return [...new Set([secret, encodeURIComponent(secret), once, percentEncode(once), Buffer.from(secret).toString('base64')])];
+  const b64 = Buffer.from(secret).toString('base64');
+  const all = [secret, encodeURIComponent(secret), once, percentEncode(once), b64, b64.replace(/=+$/, ''), Buffer.from(secret).toString('base64url'), Buffer.from(secret).toString('hex')];
+  all.push(Buffer.from(secret).toString('hex').toUpperCase(), secret.toUpperCase(), secret.toLowerCase());
+  for (let i = 0; i + 16 <= secret.length; i++) all.push(secret.slice(i, i + 16));
+  return [...new Set(all)];
+}
+
+/** What a gateway that echoes a secret could send back, in every spelling above. */
+function echoAll(s: string): string {
+  return `key ${s} (${encodeURIComponent(s)}, ${percentEncode(percentEncode(s))}) b64 ${Buffer.from(s).toString('base64')} hex ${Buffer.from(s).toString('hex')} upper ${s.toUpperCase()} part ${s.slice(2, 20)}`;
 }
 
 /**
@@ -49,7 +62,7 @@ function canaryWorkload(): { workload: FaultWorkload; world: Record<string, unkn
   const [tc, ali, wrong] = accounts;
   if (!tc || !ali || !wrong) throw new Error('canary world needs three accounts');
 
-  const echo = (s: string): string => `The signature was calculated with key ${s} (${encodeURIComponent(s)}, ${percentEncode(percentEncode(s))}).`;
+  const echo = (s: string): string => `The signature was calculated with ${echoAll(s)}.`;
   tc.secret_key = CANARY.tencentSecret;
   tc.security_token = CANARY.tencentToken;
   tc.kms = { 'ap-guangzhou': { ServiceEnabled: true, InvalidType: 1, UserLevel: 1, force_error: { code: 'AuthFailure.SignatureFailure', message: `${echo(CANARY.tencentSecret)} ${echo(CANARY.tencentToken)}` } } };
@@ -93,8 +106,9 @@ describe('secret canary: the whole CLI with --debug and faults', () => {
   let env: Record<string, string>;
 
   beforeAll(async () => {
-    sim = await startSimulator({ world: worldFromObject(world) });
     work = await mkdtemp(join(tmpdir(), 'dw-canary-'));
+    // The simulator's request log is an output too (issue 18).
+    sim = await startSimulator({ world: worldFromObject(world), logFile: join(work, 'simulator.log') });
     const generated = configFor(workload);
     config = join(work, 'canary.yaml');
     await writeFile(config, generated.text);
@@ -142,10 +156,75 @@ describe('secret canary: the whole CLI with --debug and faults', () => {
       found.push(...leaks(`${format} stdout`, run.stdout), ...leaks(`${format} stderr`, run.stderr));
       const files = await filesUnder(out);
       expect(files.length).toBeGreaterThanOrEqual(formats.length + 1);
+      // What is scanned was really produced: the evidence bundle and the --debug call log.
+      if (evidence) expect(files.some((f) => f.endsWith(join('evidence', 'manifest.json'))), format).toBe(true);
+      expect(run.stderr, format).toMatch(/^debug: .* (failure|retry|success)/m);
       for (const file of files) found.push(...leaks(file, await readFile(file, 'latin1')));
     }
     expect(found).toEqual([]);
   }, 120_000);
+
+  it('plan, report --from and import leak no canary either', async () => {
+    const found: string[] = [];
+    const out = join(work, 'other-commands');
+    await mkdir(out, { recursive: true });
+    const result = join(out, 'result.json');
+    const plan = await runCli(['plan', config, '--debug', '--endpoint', sim.url, '--as-of', AS_OF, '--out', `json=${result}`], { env });
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stderr).toMatch(/^debug: /m);
+    found.push(...leaks('plan stdout', plan.stdout), ...leaks('plan stderr', plan.stderr));
+    for (const format of formats) {
+      const report = await runCli(['report', '--from', result, '--format', format, '--debug', '--out', `${format}=${join(out, `re.${format}`)}`], { env });
+      expect(report.code, report.stderr).toBe(0);
+      expect(report.stdout.length).toBeGreaterThan(0);
+      found.push(...leaks(`report ${format} stdout`, report.stdout), ...leaks(`report ${format} stderr`, report.stderr));
+    }
+    for (const [provider, type] of [
+      ['alicloud.ali000', 'alicloud_cas_private_ca'],
+      ['alicloud.ali001', 'alicloud_kms_instance'],
+      ['tencentcloud.tc000', 'tencentcloud_kms_service'],
+    ] as const) {
+      const imported = join(out, `import-${type}.yaml`);
+      const run = await runCli(['import', config, '--provider', provider, '--type', type, '--debug', '--endpoint', sim.url, '--out', imported], { env });
+      expect(run.stdout.length + run.stderr.length, `${provider} ${type}`).toBeGreaterThan(0);
+      found.push(...leaks(`import ${type} stdout`, run.stdout), ...leaks(`import ${type} stderr`, run.stderr));
+    }
+    for (const file of await filesUnder(out)) found.push(...leaks(file, await readFile(file, 'latin1')));
+    expect(found).toEqual([]);
+  }, 120_000);
+
+  it('driftwatch test leaks no canary that reached a fixture value', async () => {
+    const dir = join(work, 'policy-test');
+    await mkdir(join(dir, 'config'), { recursive: true });
+    await writeFile(join(dir, 'config', 'main.yaml'), await readFile(join(REPO_ROOT, 'test/fixtures/policy/config/main.yaml'), 'utf8'));
+    await writeFile(join(dir, 'team-policy.yaml'), await readFile(join(REPO_ROOT, 'test/fixtures/policy/team-policy.yaml'), 'utf8'));
+    await writeFile(
+      join(dir, 'leak.test.yaml'),
+      [
+        'version: 1',
+        'configuration: config/main.yaml',
+        'as_of: 2026-11-22T00:00:00Z',
+        'tests:',
+        '  - name: a value that is a secret',
+        '    observations:',
+        '      alicloud_cas_private_ca.prod-root:',
+        `        attributes: { status: "${CANARY.alibabaSecret}", ca_type: ROOT, certificates_remaining: 150, certificate_expires_at: 2036-01-01T00:00:00Z }`,
+        '    expect:',
+        '      alicloud_cas_private_ca.prod-root: compliant',
+        '',
+      ].join('\n'),
+    );
+    const run = await runCli(['test', dir, '--debug'], { env: { ...env, ALIBABA_CLOUD_ACCESS_KEY_SECRET: CANARY.alibabaSecret } });
+    expect(run.code).toBe(1);
+    expect(run.stdout + run.stderr).toMatch(/a value that is a secret/);
+    expect([...leaks('test stdout', run.stdout), ...leaks('test stderr', run.stderr)]).toEqual([]);
+  });
+
+  it("the simulator's request log holds no canary", async () => {
+    const log = await readFile(join(work, 'simulator.log'), 'utf8');
+    expect(log.length).toBeGreaterThan(0);
+    expect(leaks('simulator.log', log)).toEqual([]);
+  });
 
   it('the run met the canaries: the echoing errors and the wrong-secret signatures were answered', () => {
     const log = sim.requestLog();
@@ -155,4 +234,63 @@ describe('secret canary: the whole CLI with --debug and faults', () => {
     const faults = sim.stats().total.faults;
     expect(faults.error + faults.reset + faults.malformed).toBeGreaterThan(0);
   });
+});
+
+describe('secret canary: malformed credential files of all three formats', () => {
+  const SECRET = 'CnryFileSecret/0d1+Kx=5512-abc';
+  let work: string;
+  let sim: RunningSimulator;
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'dw-canary-files-'));
+    sim = await startSimulator({ world: worldFromObject(faultWorkload(1, 1, { seed: 5, error_rate: 0, reset_rate: 0, hang_rate: 0 }).world) });
+  });
+  afterAll(async () => {
+    await sim.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  // One line each where a missing line break glued the secret onto the type or mode.
+  const HOMES: Record<string, Record<string, string>> = {
+    'alibaba credentials INI': { '.alibabacloud/credentials': `[default]\ntype = access_keyaccess_key_secret = ${SECRET}\naccess_key_id = LTAIFILE0001\n` },
+    'aliyun config.json': {
+      '.aliyun/config.json': JSON.stringify({ current: 'default', profiles: [{ name: 'default', mode: `AKaccess_key_secret ${SECRET}`, access_key_id: 'LTAIFILE0002', access_key_secret: SECRET }] }, null, 2),
+    },
+    'tccli profile JSON': { '.tccli/default.credential': JSON.stringify({ type: `secretKey ${SECRET}`, secretId: 'AKIDFILE0003', secretKey: SECRET }, null, 2) },
+  };
+
+  for (const [name, files] of Object.entries(HOMES)) {
+    it(`${name}: the error names file, line and key, and the secret reaches no output`, async () => {
+      const home = join(work, name.replace(/\W+/g, '-'));
+      for (const [rel, text] of Object.entries(files)) {
+        await mkdir(join(home, rel, '..'), { recursive: true });
+        await writeFile(join(home, rel), text);
+      }
+      const config = join(home, 'main.yaml');
+      await writeFile(
+        config,
+        [
+          'version: 1',
+          'providers:',
+          '  tencentcloud: { p: { region: ap-guangzhou } }',
+          '  alicloud: { p: { region: cn-hangzhou } }',
+          'resources:',
+          '  tencentcloud_kms_service: { gz: { provider: tencentcloud.p, expect: { edition: ultimate } } }',
+          '  alicloud_cas_private_ca: { ca: { provider: alicloud.p, instance_id: cas-soak000, expect: { status: USED } } }',
+          '',
+        ].join('\n'),
+      );
+      const out = join(home, 'out');
+      const run = await runCli(
+        ['check', config, '--debug', '--endpoint', sim.url, '--as-of', AS_OF, '--format', 'sarif', '--save-observed', join(out, 'observed.json'), '--out', `text=${join(out, 'report.txt')}`, '--evidence', join(out, 'evidence')],
+        { env: { HOME: home, DRIFTWATCH_EVIDENCE_HMAC_KEY: CANARY.evidenceKey } },
+      );
+      expect(run.code, run.stderr).toBe(3);
+      const written = await filesUnder(out);
+      expect(written.some((f) => f.endsWith('manifest.json'))).toBe(true);
+      const all = [run.stdout, run.stderr, ...(await Promise.all(written.map((f) => readFile(f, 'latin1'))))].join('\n');
+      expect(all).toMatch(/line \d+: (type|mode) is not/);
+      for (const spelling of spellings(SECRET)) expect(all).not.toContain(spelling);
+    });
+  }
 });
