@@ -52,18 +52,20 @@ function lowerCode(c: number): number {
   return c >= 0x41 && c <= 0x5a ? c + 32 : c;
 }
 
-// Rolling hash over MIN_FRAGMENT characters: exact in doubles (MOD * BASE < 2^53).
-const BASE = 257;
-const MOD = 2_147_483_629;
+// Rolling polynomial hash over MIN_FRAGMENT characters in 32-bit integer arithmetic (wrapping),
+// with a bitmap in front of the map so that almost every position costs a few integer operations.
+const BASE = 0x01000193;
 const POW = ((): number => {
   let p = 1;
-  for (let i = 1; i < MIN_FRAGMENT; i++) p = (p * BASE) % MOD;
+  for (let i = 1; i < MIN_FRAGMENT; i++) p = Math.imul(p, BASE);
   return p;
 })();
+const BITMAP_BITS = 20;
+const BITMAP_MASK = (1 << BITMAP_BITS) - 1;
 
 function windowHash(text: string, start: number): number {
   let h = 0;
-  for (let i = start; i < start + MIN_FRAGMENT; i++) h = (h * BASE + lowerCode(text.charCodeAt(i))) % MOD;
+  for (let i = start; i < start + MIN_FRAGMENT; i++) h = (Math.imul(h, BASE) + lowerCode(text.charCodeAt(i))) | 0;
   return h;
 }
 
@@ -73,6 +75,8 @@ export class Redactor {
   readonly #short = new Set<string>();
   /** Hash of every MIN_FRAGMENT-long window of every spelling → the windows with that hash. */
   readonly #windows = new Map<number, string[]>();
+  /** One bit per (hash & BITMAP_MASK) of the windows: a quick "certainly not" for most positions. */
+  readonly #bitmap = new Uint8Array((BITMAP_MASK + 1) >>> 3);
 
   /** Registers a secret. Very short values are ignored: they would blank out ordinary words. */
   add(secret: string | undefined | null): void {
@@ -81,11 +85,15 @@ export class Redactor {
     for (const spelling of secretSpellings(secret)) {
       if (spelling.length < MIN_FRAGMENT) {
         this.#short.add(spelling);
+        // The text side may be lower-cased natively (see #ranges): match that spelling too.
+        const native = spelling.toLowerCase();
+        if (native.length === spelling.length) this.#short.add(native);
         continue;
       }
       for (let i = 0; i + MIN_FRAGMENT <= spelling.length; i++) {
         const window = spelling.slice(i, i + MIN_FRAGMENT);
         const h = windowHash(window, 0);
+        this.#bitmap[(h & BITMAP_MASK) >>> 3]! |= 1 << (h & 7);
         const list = this.#windows.get(h);
         if (list === undefined) this.#windows.set(h, [window]);
         else if (!list.includes(window)) list.push(window);
@@ -101,23 +109,26 @@ export class Redactor {
   #ranges(text: string): [number, number][] {
     const ranges: [number, number][] = [];
     if (this.#short.size > 0) {
-      const lower = lowerAscii(text);
+      // Native toLowerCase when it keeps every index (it does for almost all text); else ASCII only.
+      const native = text.toLowerCase();
+      const lower = native.length === text.length ? native : lowerAscii(text);
       for (const spelling of this.#short) {
         for (let at = lower.indexOf(spelling); at >= 0; at = lower.indexOf(spelling, at + 1)) ranges.push([at, at + spelling.length]);
       }
     }
     if (this.#windows.size > 0 && text.length >= MIN_FRAGMENT) {
+      const bitmap = this.#bitmap;
+      const last = text.length - MIN_FRAGMENT;
       let h = windowHash(text, 0);
       for (let i = 0; ; i++) {
-        const candidates = this.#windows.get(h);
-        if (candidates !== undefined) {
-          const window = lowerAscii(text.slice(i, i + MIN_FRAGMENT));
-          if (candidates.includes(window)) ranges.push([i, i + MIN_FRAGMENT]);
+        if ((bitmap[(h & BITMAP_MASK) >>> 3]! & (1 << (h & 7))) !== 0) {
+          const candidates = this.#windows.get(h);
+          if (candidates !== undefined && candidates.includes(lowerAscii(text.slice(i, i + MIN_FRAGMENT)))) ranges.push([i, i + MIN_FRAGMENT]);
         }
-        if (i + MIN_FRAGMENT >= text.length) break;
+        if (i >= last) break;
         const out = lowerCode(text.charCodeAt(i));
         const next = lowerCode(text.charCodeAt(i + MIN_FRAGMENT));
-        h = (((h - ((out * POW) % MOD) + MOD) % MOD) * BASE + next) % MOD;
+        h = (Math.imul(h - Math.imul(out, POW), BASE) + next) | 0;
       }
     }
     return ranges;
