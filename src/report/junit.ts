@@ -140,8 +140,12 @@ export function renderJunit(result: RunResult): string {
     total.failures += counts.failures;
     total.errors += counts.errors;
     total.skipped += counts.skipped;
+    // A snapshot run says when the snapshot was observed, in every suite (JUnit has no run-level properties).
+    const properties = result.snapshot
+      ? `    <properties>\n      <property name="snapshot.observed_at" value="${xmlAttr(result.snapshot.observed_at)}"/>\n      <property name="snapshot.age" value="${xmlAttr(result.snapshot.age)}"/>\n    </properties>\n`
+      : '';
     suites.push(
-      `  <testsuite name="${xmlAttr(type)}" ${countAttrs(counts)}${stamp}>\n${cases.map(renderCase).join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`,
+      `  <testsuite name="${xmlAttr(type)}" ${countAttrs(counts)}${stamp}>\n${properties}${cases.map(renderCase).join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`,
     );
   }
   const head = `<testsuites name="driftwatch" ${countAttrs(total)}>`;
