@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { InputError } from '../model/errors.js';
+import { stripUnsafeJson } from '../model/safe-text.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
 import { parseInstant } from './time.js';
 
@@ -193,7 +194,8 @@ export function parseJsonInput(text: string, file: string, what: string): unknow
   if (depthExceeds(data, MAX_JSON_DEPTH)) {
     throw new InputError(`${file}: ${what} is nested more than ${MAX_JSON_DEPTH} levels deep`, 'driftwatch never writes such a file; was it generated or edited by hand?');
   }
-  return data;
+  // A hand-edited snapshot or run result must not smuggle terminal escapes into the reports either.
+  return stripUnsafeJson(data, text);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from '../model/json.js';
+import { stripUnsafeText } from '../model/safe-text.js';
 
 /**
  * The one parser for vendor answers. `JSON.parse` reads duplicate keys last-wins, so
@@ -31,13 +32,7 @@ export class VendorJsonError extends Error {
   }
 }
 
-/**
- * C0/C1 controls (tab, line feed and carriage return excepted), DEL, and the Unicode
- * bidirectional formatting characters (LRE…RLO, LRI…PDI, LRM/RLM/ALM).
- */
-// eslint-disable-next-line no-control-regex
-const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
-
+/** The characters src/model/safe-text.ts removes, by code (checked while scanning, no regex per string). */
 function unsafeCode(c: number): boolean {
   return (
     (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) ||
@@ -50,10 +45,7 @@ function unsafeCode(c: number): boolean {
   );
 }
 
-/** Removes control characters and bidi overrides from a string that came from outside. */
-export function stripUnsafeText(text: string): string {
-  return text.replace(UNSAFE_TEXT, '');
-}
+export { stripUnsafeText };
 
 const ESCAPES: Readonly<Record<string, string>> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 

@@ -287,3 +287,19 @@ describe('vendor strings in every output', () => {
     }
   }, 60_000);
 });
+
+describe('hand-edited machine inputs in every output', () => {
+  it('report --from strips control characters and bidi overrides a run result was edited to carry', async () => {
+    const live = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--format', 'json'], { env: E2E_ENV });
+    const data = JSON.parse(live.stdout) as RunResult;
+    const edited = { ...data, resources: data.resources.map((r) => ({ ...r, checks: r.checks.map((c) => ({ ...c, message: `${c.message}\u001b]0;owned\u0007\u202e` })) })) };
+    const file = join(e2e.work, 'escapes.json');
+    await writeFile(file, JSON.stringify(edited));
+    for (const format of ['text', 'markdown', 'json']) {
+      const run = await runCli(['report', '--from', file, '--format', format]);
+      expect(run.code, run.stderr).toBe(0);
+      // eslint-disable-next-line no-control-regex
+      expect(run.stdout, format).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\\u001b|\\u202e/);
+    }
+  });
+});
