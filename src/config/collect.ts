@@ -37,6 +37,8 @@ export interface Collected {
   readonly resources: readonly ResourceEntry[];
   readonly waivers: readonly Entry<JsonObject>[];
   readonly policies: readonly Entry<string>[];
+  /** `report.tz` of each file that sets it. */
+  readonly reportTimeZones: readonly Entry<string>[];
 }
 
 /**
@@ -49,6 +51,7 @@ export function collect(files: readonly LoadedFile[]): Collected {
   const resources: ResourceEntry[] = [];
   const waivers: Entry<JsonObject>[] = [];
   const policies: Entry<string>[] = [];
+  const reportTimeZones: Entry<string>[] = [];
   for (const file of files) {
     const { source, value } = file;
     if (!isJsonObject(value)) continue;
@@ -85,6 +88,8 @@ export function collect(files: readonly LoadedFile[]): Collected {
         if (typeof node === 'string' && node !== '') policies.push({ source, path: ['policies', i], node });
       });
     }
+    const reportBlock = value.report;
+    if (isJsonObject(reportBlock) && typeof reportBlock.tz === 'string') reportTimeZones.push({ source, path: ['report', 'tz'], node: reportBlock.tz });
   }
-  return { files, versions, providers, resources, waivers, policies };
+  return { files, versions, providers, resources, waivers, policies, reportTimeZones };
 }

@@ -61,6 +61,8 @@ export interface ProviderConfig {
   readonly endpoint?: string;
   /** Per-API QPS overrides, keyed by API action name. */
   readonly rateLimits: Readonly<Record<string, number>>;
+  /** `timeout:`: per-attempt request timeout in ms (undefined: the run's default). */
+  readonly timeoutMs?: number;
   readonly location: SourceLocation;
 }
 
@@ -119,4 +121,6 @@ export interface DesiredState {
   readonly resources: readonly ResourceConfig[];
   readonly policies: readonly PolicyRef[];
   readonly waivers: readonly Waiver[];
+  /** `report.tz`: the zone reports show beside UTC (`--tz` wins). */
+  readonly reportTimeZone?: string;
 }

@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { parseOutputs, parseFormat } from '../run-options.js';
+import { parseOutputs, parseFormat, parseTimeZoneFlag } from '../run-options.js';
 import { IoError, UsageError } from '../../model/errors.js';
 import { parseRunResult } from '../../engine/run-result-io.js';
 import { REPORTERS } from '../../report/index.js';
@@ -24,11 +24,13 @@ export const reportCommand: CommandModule = {
     // Every flag is checked before anything is written.
     const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
+    const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
+    const zone = timeZone !== undefined ? { timeZone } : {};
     const result = parseRunResult(text, from);
     for (const out of outputs) {
-      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false }));
+      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false, ...zone }));
     }
-    ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text' }));
+    ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text', ...zone }));
     return 0;
   },
 };
