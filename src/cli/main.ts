@@ -78,13 +78,22 @@ function parse(command: CommandSpec, args: string[]): ParsedInput {
   return { flags: values, positionals };
 }
 
-function stream(target: NodeJS.WriteStream, redactor: Redactor): OutputStream {
+function stream(target: NodeJS.WriteStream, redactor: Redactor, keepServing: () => boolean): OutputStream {
+  let closed = false;
   // A reader that goes away (`driftwatch report ... | head`) is not an error worth a stack trace.
   target.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(1); // the output was not delivered: never report success
-    throw error;
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+    // A server's stdout is a courtesy (the URL for `| head -1`): it keeps serving without it.
+    if (keepServing()) return;
+    process.exit(1); // the output was not delivered: never report success
   });
-  return { write: (text) => void target.write(redactor.redact(text)), isTTY: target.isTTY === true };
+  return {
+    write: (text) => {
+      if (!closed) target.write(redactor.redact(text));
+    },
+    isTTY: target.isTTY === true,
+  };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -93,10 +102,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const noColor = argv.includes('--no-color') || (process.env.NO_COLOR ?? '') !== '';
   const controller = new AbortController();
   /** Set once the command is known: `simulator` stops cleanly on a signal, everything else is interrupted. */
-  let stopsOnSignal = false;
+  let server = false;
   const onSignal = (): void => {
     controller.abort();
-    if (stopsOnSignal) return;
+    if (server) return;
     // A run cut short proves nothing: exit 1 at once, whatever was in flight (a hung request, a
     // rate-limit wait). Reports are written atomically, so none is left half-written.
     if (process.stderr.isTTY) process.stderr.write('\u001b[?25h'); // the progress display hides the cursor
@@ -109,8 +118,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     argv,
     env: process.env,
     cwd: process.cwd(),
-    stdout: stream(process.stdout, redactor),
-    stderr: stream(process.stderr, redactor),
+    stdout: stream(process.stdout, redactor, () => server),
+    stderr: stream(process.stderr, redactor, () => server),
     color: !noColor && process.stdout.isTTY === true,
     debug,
     now: () => new Date(),
@@ -142,7 +151,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const names = COMMANDS.map((c) => c.name);
       throw new UsageError(`unknown command '${first}'`, `Expected one of: ${names.join(', ')}. Run \`driftwatch --help\`.`);
     }
-    stopsOnSignal = found.command.stopsOnSignal === true;
+    server = found.command.server === true;
     const input = parse(found.command, found.rest);
     if (input.flags.help) {
       ctx.stdout.write(commandHelp(found.command));

@@ -150,7 +150,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       log: { type: 'string', value: 'FILE', description: 'Append one line per request (time, API, account, outcome) to FILE.' },
     },
     positionals: 'none',
-    stopsOnSignal: true,
+    server: true,
     examples: ['driftwatch simulator', 'driftwatch simulator --world my-world.yaml --port 0 --log requests.log', 'driftwatch simulator --host 0.0.0.0 --port 8931'],
     load: async () => (await import('./commands/simulator.js')).simulatorCommand,
   },

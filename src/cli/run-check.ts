@@ -10,7 +10,8 @@ import { toolVersion } from './version.js';
 import { loadConfig } from '../config/load-config.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
-import { ConfigError, CredentialsError, InterruptedError, IoError, UsageError } from '../model/errors.js';
+import { ConfigError, CredentialsError, InputError, InterruptedError, IoError, UsageError } from '../model/errors.js';
+import { decodeUtf8 } from '../model/text-encoding.js';
 import { formatDiagnostic } from '../model/location.js';
 import type { Observation, RawExchange } from '../model/observation.js';
 import type { RunResult } from '../model/run-result.js';
@@ -188,12 +189,15 @@ function failOnUnusableCredentials(observations: readonly Observation[], state: 
 }
 
 async function readSnapshot(path: string): Promise<Observation[]> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw new IoError(`cannot read snapshot ${path}`, 'Pass a file written by --save-observed.', { cause: error });
   }
+  const decoded = decodeUtf8(bytes);
+  if ('problem' in decoded) throw new InputError(`${path}: ${decoded.problem}`);
+  const text = decoded.text;
   return [...parseSnapshot(text, path).observations];
 }
 
