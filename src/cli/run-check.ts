@@ -168,8 +168,12 @@ async function requireCredentials(executor: CallExecutor, providers: readonly Pr
   }
 }
 
-/** Error kinds that mean the keys themselves were refused (wrong, expired, revoked): the whole provider is unusable. */
-const UNUSABLE_CREDENTIAL_KINDS: ReadonlySet<string> = new Set(['auth', 'credentials']);
+/**
+ * Error kinds that mean the keys themselves were refused: an unknown or disabled key id (`auth`),
+ * a secret that does not belong to the id (`signature`), none at all (`credentials`). The whole
+ * provider is unusable; a permission denied on one resource (`permission`) stays that resource's unknown.
+ */
+const UNUSABLE_CREDENTIAL_KINDS: ReadonlySet<string> = new Set(['auth', 'signature', 'credentials']);
 
 /** A cloud that refuses the keys (not a permission on one resource) fails the run with exit 1 instead of reporting unknowns. */
 function failOnUnusableCredentials(observations: readonly Observation[], state: DesiredState): void {
