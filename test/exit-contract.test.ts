@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -168,6 +168,16 @@ describe('reader-facing output of a real run', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('as of 2029-12-15T00:00:00Z (2029-12-15 08:00:00 UTC+08:00 (Asia/Shanghai))');
     expect(run.stdout).toMatch(/Legend: ~ differs \(expected -> actual\)/);
+    const configured = join(work, 'tz-config.yaml');
+    await writeFile(configured, `${await readFile(ONE_KMS, 'utf8')}report: { tz: America/New_York }\n`);
+    const fromConfig = await runCli(['plan', configured, '--endpoint', e2e.simulator.url, '--as-of', '2029-12-15T00:00:00Z', '--no-progress'], { env: E2E_ENV });
+    expect(fromConfig.stdout).toContain('(2029-12-14 19:00:00 UTC-05:00 (America/New_York))');
+    const flagWins = await runCli(['plan', configured, '--endpoint', e2e.simulator.url, '--as-of', '2029-12-15T00:00:00Z', '--no-progress', '--tz', 'UTC'], { env: E2E_ENV });
+    expect(flagWins.stdout).toContain('(2029-12-15 00:00:00 UTC+00:00 (UTC))');
+    await writeFile(configured, `${await readFile(ONE_KMS, 'utf8')}report: { tz: Mars/Olympus }\n`);
+    const badConfig = await runCli(['validate', configured]);
+    expect(badConfig.code).toBe(1);
+    expect(badConfig.stderr).toMatch(/tz-config\.yaml:\d+:\d+: report\.tz: unknown time zone 'Mars\/Olympus'/);
     const bad = await runCli(['plan', ONE_KMS, '--tz', 'Mars/Olympus']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain("--tz: unknown time zone 'Mars/Olympus'");
