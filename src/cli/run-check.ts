@@ -175,19 +175,28 @@ async function requireCredentials(executor: CallExecutor, providers: readonly Pr
  */
 const UNUSABLE_CREDENTIAL_KINDS: ReadonlySet<string> = new Set(['auth', 'signature', 'credentials']);
 
-/** A cloud that refuses the keys (not a permission on one resource) fails the run with exit 1 instead of reporting unknowns. */
-function failOnUnusableCredentials(observations: readonly Observation[], state: DesiredState): void {
+/**
+ * A provider whose every resource was refused for its keys is a broken setup, not resources that
+ * could not be verified: the run ends with exit 1. One refused call beside an answer or a
+ * transient failure is that resource's unknown (the keys may be fine). The reports are still
+ * written, with those resources unknown, so the nightly job shows what was affected.
+ */
+function unusableCredentials(observations: readonly Observation[], state: DesiredState): CredentialsError | undefined {
   const providerOf = new Map(state.resources.map((r) => [r.address, r.provider]));
   const refused = new Map<string, string>();
+  const otherwise = new Set<string>();
   for (const o of observations) {
+    const provider = providerOf.get(o.address) ?? o.address;
     if (o.error && UNUSABLE_CREDENTIAL_KINDS.has(o.error.kind)) {
-      const provider = providerOf.get(o.address) ?? o.address;
       if (!refused.has(provider)) refused.set(provider, `${o.error.code}: ${o.error.message}`);
+    } else {
+      otherwise.add(provider);
     }
   }
-  if (refused.size === 0) return;
-  throw new CredentialsError(
-    `the cloud refused the credentials of ${[...refused].map(([p, why]) => `${p} (${why})`).join('; ')}; no report was written`,
+  const broken = [...refused].filter(([provider]) => !otherwise.has(provider));
+  if (broken.length === 0) return undefined;
+  return new CredentialsError(
+    `the cloud refused the credentials of ${broken.map(([p, why]) => `${p} (${why})`).join('; ')}; the report shows its resources as unknown`,
     'Check that the key id and secret belong together and are active (and that the clock is right); then run again.',
   );
 }
@@ -279,7 +288,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   const exchanges = new Map<string, RawExchange[]>();
   const observations = options.observed ? await readSnapshot(options.observed) : await observeLive(ctx, state, options, targets, exchanges);
   if (ctx.signal.aborted) throw new InterruptedError();
-  if (!options.observed) failOnUnusableCredentials(observations, state);
+  const refused = options.observed ? undefined : unusableCredentials(observations, state);
   const internal = observations.find((o) => o.error?.code === 'DW_INTERNAL');
   if (internal?.error) {
     // A bug while observing must not pass as an ordinary "unknown" (exit 3): fail the run.
@@ -309,5 +318,6 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   if (options.outputs.length > 0 && ctx.debug) {
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }
+  if (refused) throw refused;
   return result;
 }
