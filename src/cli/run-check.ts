@@ -268,9 +268,8 @@ async function writeEvidence(
 /** load → plan → observe → evaluate → render → write: the shared body of `plan`, `check` and `demo`. */
 export async function runCheck(ctx: CliContext, options: RunOptions): Promise<RunResult> {
   const version = toolVersion();
-  const loaded = await loadState(ctx, options.paths);
-  const timeZone = options.timeZone ?? loaded.reportTimeZone;
-  const state = loaded;
+  const state = await loadState(ctx, options.paths);
+  const timeZone = options.timeZone ?? state.reportTimeZone;
   checkTargets(state, options.targets);
   const targets = options.targets.length > 0 ? new Set(options.targets) : undefined;
   const selected = targets ? targets.size : state.resources.length;
