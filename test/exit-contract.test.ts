@@ -168,6 +168,8 @@ describe('reader-facing output of a real run', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('as of 2029-12-15T00:00:00Z (2029-12-15 08:00:00 UTC+08:00 (Asia/Shanghai))');
     expect(run.stdout).toMatch(/Legend: ~ differs \(expected -> actual\)/);
+    const saved = JSON.parse(await readFile(join(work, 'tz.json'), 'utf8')) as { resources: { checks: { rule: string; description?: string }[] }[] };
+    expect(saved.resources[0]?.checks.find((c) => c.rule === 'edition')?.description).toBe('Key policies assume the Ultimate edition');
     const configured = join(work, 'tz-config.yaml');
     await writeFile(configured, `${await readFile(ONE_KMS, 'utf8')}report: { tz: America/New_York }\n`);
     const fromConfig = await runCli(['plan', configured, '--endpoint', e2e.simulator.url, '--as-of', '2029-12-15T00:00:00Z', '--no-progress'], { env: E2E_ENV });
