@@ -27,4 +27,11 @@ export default tseslint.config(
     files: ['eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],
   },
+  {
+    // Plain-JavaScript tools run by CI (no build step): no type information, may print.
+    files: ['scripts/**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: { process: 'readonly' } },
+    rules: { 'no-console': 'off' },
+  },
 );

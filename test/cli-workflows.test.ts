@@ -60,7 +60,7 @@ describe('pull-request review and nightly formats', () => {
 
     const sarif = await runCli(['report', '--from', saved, '--format', 'sarif']);
     expect(sarif.code).toBe(0);
-    const schema = JSON.parse(await readFile(join(REPO_ROOT, '../shared/schemas/sarif-schema-2.1.0.json'), 'utf8')) as object;
+    const schema = JSON.parse(await readFile(join(REPO_ROOT, 'test/fixtures/vendor/sarif-schema-2.1.0.json'), 'utf8')) as object;
     const ajv = new Ajv({ strict: false, allErrors: true });
     addFormats.default(ajv);
     const validate = ajv.compile(schema);

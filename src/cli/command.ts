@@ -47,6 +47,13 @@ export interface CommandSpec {
   /** Positional arguments: `none`, `any` (zero or more), or `one`. */
   readonly positionals: 'none' | 'any' | 'one';
   readonly positionalName?: string;
+  /** Command lines shown under "Examples:" in `--help` (a test requires at least one per command). */
+  readonly examples?: readonly string[];
+  /**
+   * True for a server (`simulator`): SIGINT/SIGTERM is its normal stop (exit 0, not an interrupted
+   * run), and a reader that closes stdout after the first line (`| head -1`) does not stop it.
+   */
+  readonly server?: boolean;
   /** Loaded only when the command runs, so `--version` and `--help` stay fast. */
   load(): Promise<CommandModule>;
 }

@@ -26,4 +26,8 @@ export const COMMON_FLAGS = {
   endpoint: { type: 'string', value: 'URL', description: "Send every provider's requests to this base URL (the simulator or a proxy)." },
   'fail-on': { type: 'string', value: 'SEVERITY', description: 'Lowest severity that counts as drift for the exit code: critical|high|medium|low (default low).' },
   'no-progress': { type: 'boolean', description: 'Do not show progress on stderr.' },
+  timeout: { type: 'string', value: 'DURATION', description: "Per-attempt timeout of one request, e.g. 10s (default 30s; wins over each provider's timeout:). A call retries within 4x this." },
+  'run-timeout': { type: 'string', value: 'DURATION', description: 'Deadline for all requests of the run (default 15m); calls still open then are unknown.' },
+  tz: { type: 'string', value: 'ZONE', description: 'Also show times in this IANA zone, e.g. Asia/Shanghai (default: config report.tz, else UTC only).' },
+  'allow-empty': { type: 'boolean', description: 'Exit 0 when the configuration (or --target) selects no resource, instead of 1.' },
 } as const satisfies Record<string, FlagSpec>;

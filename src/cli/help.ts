@@ -25,7 +25,7 @@ export function mainHelp(commands: readonly CommandSpec[], version: string): str
     '  -v, --version  Print the version.',
     ...flagLines(GLOBAL_FLAGS),
     '',
-    'Run `driftwatch <command> --help` for the options of a command.',
+    'Run `driftwatch help <command>` (or `driftwatch <command> --help`) for the options and examples of a command.',
     '',
   ].join('\n');
 }
@@ -39,6 +39,22 @@ export function commandHelp(command: CommandSpec): string {
     '',
     'Options:',
     ...flagLines({ ...command.flags, ...GLOBAL_FLAGS }),
+    ...(command.examples && command.examples.length > 0 ? ['', 'Examples:', ...command.examples.map((e) => `  ${e}`)] : []),
+    '',
+  ].join('\n');
+}
+
+/** Help for a word that only starts commands, e.g. `evidence` (`evidence verify`). */
+export function groupHelp(group: string, commands: readonly CommandSpec[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length)) + 2;
+  return [
+    `Usage: driftwatch ${group} <command> [options]`,
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    '',
+    ...commands.flatMap((c) => (c.examples && c.examples.length > 0 ? [`Examples (${c.name}):`, ...c.examples.map((e) => `  ${e}`), ''] : [])),
+    `Run \`driftwatch help ${commands[0]?.name ?? group}\` for the options of a command.`,
     '',
   ].join('\n');
 }

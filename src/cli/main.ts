@@ -5,10 +5,10 @@ import type { CliContext, OutputStream } from './context.js';
 import type { CommandSpec, FlagSpec, ParsedInput } from './command.js';
 import { COMMANDS } from './registry.js';
 import { GLOBAL_FLAGS } from './flags.js';
-import { commandHelp, mainHelp } from './help.js';
+import { commandHelp, groupHelp, mainHelp } from './help.js';
 import { renderError } from './render-error.js';
 import { toolVersion } from './version.js';
-import { UsageError } from '../model/errors.js';
+import { InterruptedError, UsageError } from '../model/errors.js';
 import { Redactor } from '../model/redactor.js';
 import { credentialValues } from '../model/credential-env.js';
 
@@ -50,11 +50,22 @@ function parse(command: CommandSpec, args: string[]): ParsedInput {
       ),
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
   } catch (error) {
     throw parseUsage(error, command);
   }
-  const { values, positionals } = parsed;
+  const { values, positionals, tokens } = parsed;
+  // parseArgs keeps the last of a repeated single-value flag; a script that says
+  // `--format json --format text` has a bug that silently picking one would hide.
+  const seen = new Set<string>();
+  for (const token of tokens) {
+    if (token.kind !== 'option' || options[token.name]?.multiple || options[token.name]?.type !== 'string') continue;
+    if (seen.has(token.name)) {
+      throw new UsageError(`${command.name}: --${token.name} was given more than once`, `--${token.name} takes one value; pass it once.`);
+    }
+    seen.add(token.name);
+  }
   if (!values.help) {
     if (command.positionals === 'none' && positionals.length > 0) {
       throw new UsageError(`${command.name}: unexpected argument '${positionals[0]}'`, `Expected: driftwatch ${command.usage}`);
@@ -69,13 +80,22 @@ function parse(command: CommandSpec, args: string[]): ParsedInput {
   return { flags: values, positionals };
 }
 
-function stream(target: NodeJS.WriteStream, redactor: Redactor): OutputStream {
+function stream(target: NodeJS.WriteStream, redactor: Redactor, keepServing: () => boolean): OutputStream {
+  let closed = false;
   // A reader that goes away (`driftwatch report ... | head`) is not an error worth a stack trace.
   target.on('error', (error: NodeJS.ErrnoException) => {
-    if (error.code === 'EPIPE') process.exit(1); // the output was not delivered: never report success
-    throw error;
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+    // A server's stdout is a courtesy (the URL for `| head -1`): it keeps serving without it.
+    if (keepServing()) return;
+    process.exit(1); // the output was not delivered: never report success
   });
-  return { write: (text) => void target.write(redactor.redact(text)), isTTY: target.isTTY === true };
+  return {
+    write: (text) => {
+      if (!closed) target.write(redactor.redact(text));
+    },
+    isTTY: target.isTTY === true,
+  };
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -93,15 +113,25 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   process.on('exit', removeTemps);
   const controller = new AbortController();
-  const abort = (): void => controller.abort();
-  process.once('SIGINT', abort);
-  process.once('SIGTERM', abort);
+  /** Set once the command is known: `simulator` stops cleanly on a signal, everything else is interrupted. */
+  let server = false;
+  const onSignal = (): void => {
+    controller.abort();
+    if (server) return;
+    // A run cut short proves nothing: exit 1 at once, whatever was in flight (a hung request, a
+    // rate-limit wait). Reports are written atomically, so none is left half-written.
+    if (process.stderr.isTTY) process.stderr.write('\u001b[?25h'); // the progress display hides the cursor
+    process.stderr.write(renderError(new InterruptedError(), false));
+    process.exit(1);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   const ctx: CliContext = {
     argv,
     env: process.env,
     cwd: process.cwd(),
-    stdout: stream(process.stdout, redactor),
-    stderr: stream(process.stderr, redactor),
+    stdout: stream(process.stdout, redactor, () => server),
+    stderr: stream(process.stderr, redactor, () => server),
     color: !noColor && process.stdout.isTTY === true,
     debug,
     now: () => new Date(),
@@ -114,9 +144,17 @@ export async function main(argv: readonly string[]): Promise<number> {
       ctx.stdout.write(`${toolVersion()}\n`);
       return 0;
     }
+    if (argv[0] === 'help') return await helpCommand(ctx, argv.slice(1));
     const found = findCommand(argv);
     if (!found) {
       const first = argv.find((a) => !a.startsWith('-'));
+      const group = first === undefined ? [] : COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+      if (group.length > 0) {
+        // `driftwatch evidence` / `driftwatch evidence --help`: the subcommands of the group.
+        const asked = argv.some((a) => a === '--help' || a === '-h');
+        (asked ? ctx.stdout : ctx.stderr).write(groupHelp(first as string, group));
+        return asked ? 0 : 1;
+      }
       if (first === undefined) {
         (argv.length === 0 || argv.some((a) => a === '--help' || a === '-h') ? ctx.stdout : ctx.stderr).write(
           mainHelp(COMMANDS, toolVersion()),
@@ -126,6 +164,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       const names = COMMANDS.map((c) => c.name);
       throw new UsageError(`unknown command '${first}'`, `Expected one of: ${names.join(', ')}. Run \`driftwatch --help\`.`);
     }
+    server = found.command.server === true;
     const input = parse(found.command, found.rest);
     if (input.flags.help) {
       ctx.stdout.write(commandHelp(found.command));
@@ -137,9 +176,35 @@ export async function main(argv: readonly string[]): Promise<number> {
     ctx.stderr.write(renderError(error, debug));
     return 1;
   } finally {
-    process.off('SIGINT', abort);
-    process.off('SIGTERM', abort);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
+}
+
+/** `driftwatch help [COMMAND]`: the same text as `--help`, for people who type it the git way. */
+async function helpCommand(ctx: CliContext, words: readonly string[]): Promise<number> {
+  const named = words.filter((w) => !w.startsWith('-'));
+  if (named.length === 0) {
+    ctx.stdout.write(mainHelp(COMMANDS, toolVersion()));
+    return 0;
+  }
+  const wanted = named.join(' ');
+  const command = COMMANDS.find((c) => c.name === wanted);
+  if (command) {
+    ctx.stdout.write(commandHelp(command));
+    return 0;
+  }
+  const group = COMMANDS.filter((c) => c.name.startsWith(`${wanted} `));
+  if (group.length > 0) {
+    ctx.stdout.write(groupHelp(wanted, group));
+    return 0;
+  }
+  const { didYouMean } = await import('../config/did-you-mean.js');
+  const suggestion = didYouMean(wanted, COMMANDS.map((c) => c.name));
+  throw new UsageError(
+    `help: unknown command '${wanted}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
+    `Expected one of: ${COMMANDS.map((c) => c.name).join(', ')}.`,
+  );
 }
 
 process.exitCode = await main(process.argv.slice(2));

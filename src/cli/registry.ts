@@ -15,6 +15,10 @@ const RUN_FLAGS = {
   endpoint: COMMON_FLAGS.endpoint,
   'fail-on': COMMON_FLAGS['fail-on'],
   'no-progress': COMMON_FLAGS['no-progress'],
+  timeout: COMMON_FLAGS.timeout,
+  'run-timeout': COMMON_FLAGS['run-timeout'],
+  tz: COMMON_FLAGS.tz,
+  'allow-empty': COMMON_FLAGS['allow-empty'],
 } as const;
 
 /**
@@ -28,9 +32,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'validate [PATH...] [options]',
     description:
       'PATH is a YAML file or a directory of *.yaml/*.yml files (default: the current directory). Every problem is\n' +
-      'printed as file:line:column: message; exits 1 if any is an error, 0 otherwise.',
-    flags: {},
+      'printed as file:line:column: message; exits 1 if any is an error, 0 otherwise. Warns about waivers that have\n' +
+      'expired or expire within 14 days. --format json prints every diagnostic as data (file, line, column, code).',
+    flags: {
+      format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json.' },
+    },
     positionals: 'any',
+    examples: ['driftwatch validate', 'driftwatch validate config/ policies/team.yaml', 'driftwatch validate config/ --format json > diagnostics.json'],
     load: () => import('./commands/validate.js'),
   },
   {
@@ -45,14 +53,27 @@ export const COMMANDS: readonly CommandSpec[] = [
       'detailed-exitcode': { type: 'boolean', description: 'Exit 0 in sync, 2 drift, 3 unknown (as `check`).' },
     },
     positionals: 'any',
+    examples: [
+      'driftwatch plan config/',
+      'driftwatch plan config/ --observed observed.json --format github --out sarif=drift.sarif',
+      'driftwatch plan config/ --target alicloud_kms_instance.main --tz Asia/Shanghai',
+    ],
     load: async () => (await import('./commands/plan.js')).planCommand,
   },
   {
     name: 'check',
     summary: 'Plan with the exit-code contract, for CI (0 ok, 1 error, 2 drift, 3 unknown).',
     usage: 'check [PATH...] [options]',
+    description:
+      'Exit codes: 0 every resource verified and in sync; 1 error (usage, configuration, credentials, no resource\n' +
+      'selected without --allow-empty, interrupted); 2 drift at or above --fail-on; 3 no drift but something unknown.',
     flags: RUN_FLAGS,
     positionals: 'any',
+    examples: [
+      'driftwatch check config/ --fail-on high --out junit=driftwatch.xml --out json=result.json',
+      'driftwatch check config/ --save-observed observed.json --timeout 10s --run-timeout 10m',
+      'driftwatch check config/ --evidence evidence/$(date +%F)',
+    ],
     load: async () => (await import('./commands/plan.js')).checkCommand,
   },
   {
@@ -71,9 +92,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       'instance-id': { type: 'string', multiple: true, value: 'ID', description: 'CA instance id(s) to read (repeatable); default all.' },
       site: { type: 'string', value: 'china|intl', description: 'Tencent Cloud site without a configuration (default china).' },
       endpoint: COMMON_FLAGS.endpoint,
-      output: { type: 'string', value: 'FILE', description: 'Write the YAML to FILE (atomically) instead of stdout.' },
+      output: {
+        type: 'string',
+        value: 'FILE',
+        description: 'Write the YAML to FILE (atomically) instead of stdout; in a configuration directory only resources, skipping those declared.',
+      },
     },
     positionals: 'any',
+    examples: [
+      'driftwatch import --provider alicloud --region cn-hangzhou --type alicloud_kms_instance > alicloud.yaml',
+      'driftwatch import config/ --provider tencentcloud.prod --type tencentcloud_kms_service --region ap-guangzhou --output config/kms.yaml',
+    ],
     load: async () => (await import('./commands/import.js')).importCommand,
   },
   {
@@ -84,8 +113,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       from: { type: 'string', value: 'RESULT.json', description: 'A run result written by --format json or --out json=FILE.' },
       format: COMMON_FLAGS.format,
       out: COMMON_FLAGS.out,
+      tz: COMMON_FLAGS.tz,
     },
     positionals: 'none',
+    examples: ['driftwatch report --from result.json --format markdown > comment.md', 'driftwatch report --from result.json --out sarif=drift.sarif --tz Asia/Shanghai'],
     load: async () => (await import('./commands/report.js')).reportCommand,
   },
   {
@@ -101,6 +132,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     positionals: 'one',
     positionalName: 'BUNDLE_DIR',
+    examples: [
+      'driftwatch evidence verify evidence/2026-11-29 --public-key evidence-signing.pub.pem',
+      'DW_HMAC=... driftwatch evidence verify evidence/2026-11-29 --hmac-key-env DW_HMAC',
+    ],
     load: async () => (await import('./commands/evidence-verify.js')).evidenceVerifyCommand,
   },
   {
@@ -118,6 +153,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       log: { type: 'string', value: 'FILE', description: 'Append one line per request (time, API, account, outcome) to FILE.' },
     },
     positionals: 'none',
+    server: true,
+    examples: ['driftwatch simulator', 'driftwatch simulator --world my-world.yaml --port 0 --log requests.log', 'driftwatch simulator --host 0.0.0.0 --port 8931'],
     load: async () => (await import('./commands/simulator.js')).simulatorCommand,
   },
   {
@@ -127,6 +164,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     description: 'Starts the simulated clouds on a free loopback port, checks examples/ against them and stops them.',
     flags: { 'no-progress': COMMON_FLAGS['no-progress'] },
     positionals: 'none',
+    examples: ['npx driftwatch demo', 'driftwatch demo --no-progress'],
     load: async () => (await import('./commands/demo.js')).demoCommand,
   },
   {
@@ -145,6 +183,52 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     positionals: 'any',
     positionalName: 'PATH',
+    examples: ['driftwatch test', 'driftwatch test policies/tests --filter expiry', 'driftwatch test --builtin --format json'],
     load: async () => (await import('./commands/test.js')).testCommand,
+  },
+  {
+    name: 'init',
+    summary: 'Scaffold a commented configuration in DIR (default: the current directory).',
+    usage: 'init [DIR] [options]',
+    description:
+      'Writes DIR/providers.yaml and DIR/resources.yaml from a commented template (with --import, the resources are\n' +
+      'read from what is live with the credentials found in the environment). Never overwrites a file unless --force.',
+    flags: {
+      cloud: { type: 'string', value: 'CLOUD', description: 'tencentcloud, alicloud or both (default both).' },
+      region: { type: 'string', value: 'REGION', description: 'Region written into the providers (default ap-guangzhou / cn-hangzhou).' },
+      import: { type: 'boolean', description: 'Fill resources.yaml from the live accounts (needs credentials) instead of the template.' },
+      endpoint: COMMON_FLAGS.endpoint,
+      force: { type: 'boolean', description: 'Overwrite existing files.' },
+    },
+    positionals: 'any',
+    positionalName: 'DIR',
+    examples: ['driftwatch init config/', 'driftwatch init config/ --cloud alicloud --region cn-shanghai', 'driftwatch init config/ --import'],
+    load: async () => (await import('./commands/init.js')).initCommand,
+  },
+  {
+    name: 'list',
+    summary: 'List what can be checked: resource types, the attributes of a type, policy rules.',
+    usage: 'list types | list attributes TYPE | list rules [PACK] [options]',
+    description:
+      'types: every resource type with its cloud API. attributes TYPE: each normalized attribute with its kind, unit and\n' +
+      'known values. rules [PACK]: the rules of the built-in packs (or of PACK: builtin:NAME or a policy file).',
+    flags: { format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json.' } },
+    positionals: 'any',
+    examples: ['driftwatch list types', 'driftwatch list attributes tencentcloud_tcss_subscription', 'driftwatch list rules builtin:baseline', 'driftwatch list rules policies/team.yaml --format json'],
+    load: async () => (await import('./commands/list.js')).listCommand,
+  },
+  {
+    name: 'completion',
+    summary: 'Print a shell completion script: bash, zsh or fish.',
+    usage: 'completion bash|zsh|fish',
+    description:
+      'bash:  driftwatch completion bash > ~/.local/share/bash-completion/completions/driftwatch\n' +
+      'zsh:   driftwatch completion zsh > "${fpath[1]}/_driftwatch"\n' +
+      'fish:  driftwatch completion fish > ~/.config/fish/completions/driftwatch.fish',
+    flags: {},
+    positionals: 'one',
+    positionalName: 'SHELL',
+    examples: ['source <(driftwatch completion bash)', 'driftwatch completion fish > ~/.config/fish/completions/driftwatch.fish'],
+    load: async () => (await import('./commands/completion.js')).completionCommand,
   },
 ];

@@ -4,12 +4,13 @@ import { homedir } from 'node:os';
 import { relative, resolve } from 'node:path';
 import type { CliContext } from './context.js';
 import type { RunOptions } from './run-options.js';
+import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_RUN_TIMEOUT_MS } from './run-options.js';
 import { removeStaleTemps, writeFileAtomic } from './atomic-write.js';
 import { toolVersion } from './version.js';
 import { loadConfig } from '../config/load-config.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
-import { ConfigError, InterruptedError, IoError, UsageError } from '../model/errors.js';
+import { ConfigError, CredentialsError, InterruptedError, IoError, UsageError } from '../model/errors.js';
 import { formatDiagnostic } from '../model/location.js';
 import { credentialValues } from '../model/credential-env.js';
 import type { Observation, RawExchange } from '../model/observation.js';
@@ -31,7 +32,8 @@ import { resolveAlibabaCredentials } from '../providers/alicloud/credentials.js'
 import { startProgress } from '../ui/progress.js';
 import type { SigningKey } from '../report/evidence/signing.js';
 import type { ProgressEvent, ProgressMode } from '../ui/progress.js';
-import type { CallEvent } from '../providers/call-executor.js';
+import type { CallEvent, CallExecutor } from '../providers/call-executor.js';
+import type { Progress } from '../ui/progress.js';
 
 function readOptional(path: string): string | undefined {
   try {
@@ -108,19 +110,27 @@ async function observeLive(
   const plan = planCalls(state, definitionFor, targets);
   const totals = new Map<string, number>();
   for (const call of plan.calls) totals.set(call.provider.ref, (totals.get(call.provider.ref) ?? 0) + 1);
-  const progress = await startProgress(progressMode(ctx, options), totals, process.stderr);
+  const attemptTimeout = (provider: ProviderConfig): number => options.attemptTimeoutMs ?? provider.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const longestAttempt = Math.max(DEFAULT_ATTEMPT_TIMEOUT_MS, ...state.providers.map(attemptTimeout));
+  let progress: Progress | undefined;
   const executor = createCallExecutor({
     resolveCredentials: credentialResolver(ctx),
     ...(options.endpoint ? { endpointOverride: options.endpoint } : {}),
+    attemptTimeoutMs: attemptTimeout,
+    deadlineAt: Date.now() + (options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS),
+    // undici's own header/body timeouts must not cut an attempt shorter than its --timeout.
+    http: { headersTimeoutMs: longestAttempt, bodyTimeoutMs: longestAttempt },
     defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
     redactor: ctx.redactor,
     onEvent: (event) => {
       const mapped = PROGRESS_EVENTS[event.type];
-      if (mapped) progress.record(event.provider, mapped);
+      if (mapped) progress?.record(event.provider, mapped);
       if (ctx.debug) ctx.stderr.write(`debug: ${describeCallEvent(event)}\n`);
     },
   });
   try {
+    await requireCredentials(executor, plan.calls.map((c) => c.provider));
+    progress = await startProgress(progressMode(ctx, options), totals, process.stderr);
     return await observe(plan, {
       execute: executor.execute,
       definitionFor,
@@ -132,7 +142,7 @@ async function observeLive(
     });
   } finally {
     await executor.close();
-    await progress.stop();
+    await progress?.stop();
   }
 }
 
@@ -141,6 +151,63 @@ async function optionalSigningKey(ctx: CliContext): Promise<SigningKey | undefin
   const signing = await import('../report/evidence/signing.js');
   if (!Object.values(signing.SIGNING_KEY_ENV).some((name) => (ctx.env[name] ?? '') !== '')) return undefined;
   return signing.loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor });
+}
+
+/**
+ * Every provider the run calls must have credentials before the first request: a missing or
+ * half-set key is a broken setup (exit 1), not a resource that could not be verified (exit 3).
+ */
+async function requireCredentials(executor: CallExecutor, providers: readonly ProviderConfig[]): Promise<void> {
+  const unique = [...new Map(providers.map((p) => [p.ref, p])).values()];
+  const failures: string[] = [];
+  const hints = new Set<string>();
+  for (const provider of unique) {
+    try {
+      await executor.credentials(provider);
+    } catch (error) {
+      failures.push(`${provider.ref}: ${error instanceof Error ? error.message : String(error)}`);
+      if (error instanceof CredentialsError && error.hint) hints.add(error.hint);
+    }
+  }
+  if (failures.length > 0) {
+    throw new CredentialsError(
+      `no usable credentials for ${failures.length === 1 ? 'provider' : 'providers'} ${failures.join('; ')}`,
+      [...hints].join(' ') || 'Set the vendor\'s environment variables or profile file, or name a source with credentials: in the provider block.',
+    );
+  }
+}
+
+/**
+ * Error kinds that mean the keys themselves were refused: an unknown or disabled key id (`auth`),
+ * a secret that does not belong to the id (`signature`), none at all (`credentials`). The whole
+ * provider is unusable; a permission denied on one resource (`permission`) stays that resource's unknown.
+ */
+const UNUSABLE_CREDENTIAL_KINDS: ReadonlySet<string> = new Set(['auth', 'signature', 'credentials']);
+
+/**
+ * A provider whose every resource was refused for its keys is a broken setup, not resources that
+ * could not be verified: the run ends with exit 1. One refused call beside an answer or a
+ * transient failure is that resource's unknown (the keys may be fine). The reports are still
+ * written, with those resources unknown, so the nightly job shows what was affected.
+ */
+function unusableCredentials(observations: readonly Observation[], state: DesiredState): CredentialsError | undefined {
+  const providerOf = new Map(state.resources.map((r) => [r.address, r.provider]));
+  const refused = new Map<string, string>();
+  const otherwise = new Set<string>();
+  for (const o of observations) {
+    const provider = providerOf.get(o.address) ?? o.address;
+    if (o.error && UNUSABLE_CREDENTIAL_KINDS.has(o.error.kind)) {
+      if (!refused.has(provider)) refused.set(provider, `${o.error.code}: ${o.error.message}`);
+    } else {
+      otherwise.add(provider);
+    }
+  }
+  const broken = [...refused].filter(([provider]) => !otherwise.has(provider));
+  if (broken.length === 0) return undefined;
+  return new CredentialsError(
+    `the cloud refused the credentials of ${broken.map(([p, why]) => `${p} (${why})`).join('; ')}; the report shows its resources as unknown`,
+    'Check that the key id and secret belong together and are active (and that the clock is right); then run again.',
+  );
 }
 
 /** Loads and validates the configuration; warnings go to stderr, errors throw a ConfigError. */
@@ -202,8 +269,16 @@ async function writeEvidence(
 export async function runCheck(ctx: CliContext, options: RunOptions): Promise<RunResult> {
   const version = toolVersion();
   const state = await loadState(ctx, options.paths);
+  const timeZone = options.timeZone ?? state.reportTimeZone;
   checkTargets(state, options.targets);
   const targets = options.targets.length > 0 ? new Set(options.targets) : undefined;
+  const selected = targets ? targets.size : state.resources.length;
+  if (selected === 0 && !options.allowEmpty) {
+    throw new UsageError(
+      `the configuration at ${options.paths.join(', ')} selects no resources, so nothing would be checked`,
+      'Declare resources (see `driftwatch init`), check the PATH, or pass --allow-empty if an empty run is intended.',
+    );
+  }
   // Policy packs and the signing key are read before any request, so a broken pack or a missing
   // key fails the run up front instead of after minutes of paced calls.
   const now = options.asOf ?? ctx.now();
@@ -223,6 +298,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     observations = await observeLive(ctx, state, options, targets, exchanges);
   }
   if (ctx.signal.aborted) throw new InterruptedError();
+  const refused = options.observed ? undefined : unusableCredentials(observations, state);
   const internal = observations.find((o) => o.error?.code === 'DW_INTERNAL');
   if (internal?.error) {
     // A bug while observing must not pass as an ordinary "unknown" (exit 3): fail the run.
@@ -245,15 +321,17 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     ...(targets ? { targets: [...targets] } : {}),
   });
   const result: RunResult = snapshotInfo ? { ...evaluated, snapshot: snapshotInfo } : evaluated;
+  const zone = timeZone !== undefined ? { timeZone } : {};
   if (options.evidence && signingKey) {
     await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version);
   }
   for (const out of options.outputs) {
-    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false }), ctx.tempFiles);
+    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...zone }), ctx.tempFiles);
   }
-  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text' })) ctx.stdout.write(chunk);
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...zone })) ctx.stdout.write(chunk);
   if (options.outputs.length > 0 && ctx.debug) {
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }
+  if (refused) throw refused;
   return result;
 }

@@ -5,8 +5,9 @@ import { SEVERITIES } from '../model/desired-state.js';
 import type { Severity } from '../model/desired-state.js';
 import { UsageError } from '../model/errors.js';
 import { parseAsOf } from '../engine/time.js';
-import { parseDuration } from '../config/duration.js';
+import { parseDuration, parseTimeout } from '../config/duration.js';
 import { clipText } from '../model/clip.js';
+import { isTimeZone } from '../model/time-zone.js';
 import { EndpointError, parseEndpointOverride } from '../providers/endpoints.js';
 import { REPORT_FORMATS, isReportFormat } from '../report/index.js';
 import type { ReportFormat } from '../report/index.js';
@@ -35,6 +36,32 @@ export interface RunOptions {
   readonly endpoint?: string;
   readonly failOn: Severity;
   readonly progress: boolean;
+  /** `--timeout`: per-attempt request timeout (ms), winning over each provider's `timeout:`. */
+  readonly attemptTimeoutMs?: number;
+  /** `--run-timeout`: deadline (ms from the first request) for every call of the run. */
+  readonly runTimeoutMs?: number;
+  /** `--tz`: the reader's zone, shown beside UTC. */
+  readonly timeZone?: string;
+  /** `--allow-empty`: a configuration that selects no resource exits 0 instead of 1. */
+  readonly allowEmpty?: boolean;
+}
+
+/** Per-attempt timeout when neither `--timeout` nor the provider's `timeout:` says otherwise. */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
+/** Whole-run deadline without `--run-timeout`. */
+export const DEFAULT_RUN_TIMEOUT_MS = 15 * 60_000;
+
+export function parseTimeoutFlag(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseTimeout(value);
+  if (ms === undefined) throw new UsageError(`${flag}: expected a duration such as 500ms, 10s, 2m or 1h, got '${value}'`);
+  return ms;
+}
+
+export function parseTimeZoneFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isTimeZone(value)) throw new UsageError(`--tz: unknown time zone '${value}'`, 'Use an IANA zone name, e.g. Asia/Shanghai, Europe/Berlin or UTC.');
+  return value;
 }
 
 export function parseFormat(value: string, flag: string): ReportFormat {
@@ -42,15 +69,24 @@ export function parseFormat(value: string, flag: string): ReportFormat {
   throw new UsageError(`${flag}: unknown format '${value}'`, `Expected one of: ${REPORT_FORMATS.join(', ')}.`);
 }
 
-/** `--out FORMAT=PATH` (repeatable). */
+/** `--out FORMAT=PATH` (repeatable); two reports to one path would overwrite each other, so that is an error. */
 export function parseOutputs(specs: readonly string[], cwd: string): OutputTarget[] {
-  return specs.map((spec) => {
+  const targets = specs.map((spec) => {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) {
       throw new UsageError(`--out: expected FORMAT=PATH, got '${spec}'`, `e.g. --out json=result.json (formats: ${REPORT_FORMATS.join(', ')}).`);
     }
-    return { format: parseFormat(spec.slice(0, eq), '--out'), path: resolve(cwd, spec.slice(eq + 1)) };
+    return { format: parseFormat(spec.slice(0, eq), '--out'), path: resolve(cwd, spec.slice(eq + 1)), spec };
   });
+  const byPath = new Map<string, string>();
+  for (const target of targets) {
+    const earlier = byPath.get(target.path);
+    if (earlier !== undefined) {
+      throw new UsageError(`--out: ${earlier} and ${target.spec} write to the same file`, 'Give each --out its own path.');
+    }
+    byPath.set(target.path, target.spec);
+  }
+  return targets.map(({ format, path }) => ({ format, path }));
 }
 
 /** `--endpoint`: checked before anything runs, so a typo is a usage error (exit 1), not unknown resources. */
@@ -89,6 +125,9 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
   if (maxAgeText !== undefined && maxAgeMs === undefined) {
     throw new UsageError(`--max-age: malformed duration '${clipText(maxAgeText, 40)}'`, 'Write a positive whole number and a unit m, h, d or w (e.g. 90m, 24h, 7d, 2w).');
   }
+  const attemptTimeoutMs = parseTimeoutFlag(stringFlag(input, 'timeout'), '--timeout');
+  const runTimeoutMs = parseTimeoutFlag(stringFlag(input, 'run-timeout'), '--run-timeout');
+  const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
   return {
     paths: input.positionals.length > 0 ? input.positionals : ['.'],
     format,
@@ -104,5 +143,9 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
     ...(endpoint ? { endpoint } : {}),
     failOn: failOn as Severity,
     progress: !boolFlag(input, 'no-progress'),
+    ...(attemptTimeoutMs !== undefined ? { attemptTimeoutMs } : {}),
+    ...(runTimeoutMs !== undefined ? { runTimeoutMs } : {}),
+    ...(timeZone !== undefined ? { timeZone } : {}),
+    allowEmpty: boolFlag(input, 'allow-empty'),
   };
 }

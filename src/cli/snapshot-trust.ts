@@ -8,6 +8,7 @@ import type { Observation, ObservationError, ObservationSnapshot } from '../mode
 import { formatAge } from '../model/run-result.js';
 import type { SnapshotInfo } from '../model/run-result.js';
 import { parseSnapshot, snapshotSigningText } from '../engine/snapshot.js';
+import { decodeUtf8 } from '../model/text-encoding.js';
 import { signBytes, verificationKeysFromFile, verifyDetached } from '../report/evidence/signing.js';
 import type { SigningKey, VerificationKeys } from '../report/evidence/signing.js';
 
@@ -95,12 +96,15 @@ export interface TrustedSnapshot {
 export async function readTrustedSnapshot(ctx: CliContext, path: string, trust: SnapshotTrust, now: Date): Promise<TrustedSnapshot> {
   // "From the future" is judged by the wall clock: --as-of may pin the evaluation to an earlier time.
   const wall = ctx.now().getTime();
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (error) {
     throw new IoError(`cannot read snapshot ${path}`, 'Pass a file written by --save-observed.', { cause: error });
   }
+  const decoded = decodeUtf8(bytes);
+  if ('problem' in decoded) throw new InputError(`${path}: ${decoded.problem}`);
+  const text = decoded.text;
   const snapshot = parseSnapshot(text, path, { requireScope: true });
   if (trust.keys !== undefined) {
     if (snapshot.signature === undefined) {

@@ -8,8 +8,9 @@ import { parseCredentials } from './credentials.js';
 import { parseExpectation } from './expectations.js';
 import { resolvePolicyRef } from './policy-ref.js';
 import { RAW_ATTRIBUTE_PATTERN } from './schema.js';
-import { parseDuration } from './duration.js';
+import { parseDuration, parseTimeout } from './duration.js';
 import { dirname, resolve } from 'node:path';
+import { isTimeZone } from '../model/time-zone.js';
 
 export interface BuiltState {
   readonly state: DesiredState;
@@ -81,6 +82,8 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
     const site: Site = entry.node.site === 'intl' ? 'intl' : 'china';
     const region = optionalString(entry.node, 'region');
     const endpoint = optionalString(entry.node, 'endpoint');
+    const timeout = optionalString(entry.node, 'timeout');
+    const timeoutMs = timeout === undefined ? undefined : parseTimeout(timeout);
     providers.push({
       cloud: entry.cloud,
       alias: entry.alias,
@@ -90,6 +93,7 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
       credentials: credentials.source ?? { kind: 'chain' },
       ...(endpoint !== undefined ? { endpoint } : {}),
       rateLimits,
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       location: entry.source.locate(entry.path, 'key'),
     });
   }
@@ -161,8 +165,28 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
     };
   }
 
+  let reportTimeZone: string | undefined;
+  for (const entry of collected.reportTimeZones) {
+    const location = entry.source.locate(entry.path);
+    if (!isTimeZone(entry.node)) {
+      diagnostics.push({ location, message: `report.tz: unknown time zone '${entry.node}' (use an IANA name such as Asia/Shanghai or UTC)`, rule: 'report-tz', severity: 'error' });
+    } else if (reportTimeZone !== undefined && reportTimeZone !== entry.node) {
+      diagnostics.push({ location, message: `report.tz: '${entry.node}' conflicts with '${reportTimeZone}' set in another file`, rule: 'report-tz', severity: 'error' });
+    } else {
+      reportTimeZone = entry.node;
+    }
+  }
+
   return {
-    state: { files: collected.files.map((f) => f.source.file), providers, resources, policies, waivers, ...(snapshots ? { snapshots } : {}) },
+    state: {
+      files: collected.files.map((f) => f.source.file),
+      providers,
+      resources,
+      policies,
+      waivers,
+      ...(snapshots ? { snapshots } : {}),
+      ...(reportTimeZone !== undefined ? { reportTimeZone } : {}),
+    },
     diagnostics,
   };
 }

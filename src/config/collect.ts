@@ -38,6 +38,8 @@ export interface Collected {
   readonly waivers: readonly Entry<JsonObject>[];
   readonly policies: readonly Entry<string>[];
   readonly snapshots: readonly Entry<JsonObject>[];
+  /** `report.tz` of each file that sets it. */
+  readonly reportTimeZones: readonly Entry<string>[];
 }
 
 /**
@@ -51,6 +53,7 @@ export function collect(files: readonly LoadedFile[]): Collected {
   const waivers: Entry<JsonObject>[] = [];
   const policies: Entry<string>[] = [];
   const snapshots: Entry<JsonObject>[] = [];
+  const reportTimeZones: Entry<string>[] = [];
   for (const file of files) {
     const { source, value } = file;
     if (!isJsonObject(value)) continue;
@@ -88,6 +91,8 @@ export function collect(files: readonly LoadedFile[]): Collected {
       });
     }
     if (isJsonObject(value.snapshots)) snapshots.push({ source, path: ['snapshots'], node: value.snapshots });
+    const reportBlock = value.report;
+    if (isJsonObject(reportBlock) && typeof reportBlock.tz === 'string') reportTimeZones.push({ source, path: ['report', 'tz'], node: reportBlock.tz });
   }
-  return { files, versions, providers, resources, waivers, policies, snapshots };
+  return { files, versions, providers, resources, waivers, policies, snapshots, reportTimeZones };
 }

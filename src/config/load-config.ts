@@ -1,4 +1,5 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
+import { decodeUtf8 } from '../model/text-encoding.js';
 import { extname, join, resolve } from 'node:path';
 import type { DesiredState } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
@@ -132,7 +133,12 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
     const shown = displayName(opts.cwd, absolute);
     let text: string;
     try {
-      text = await readFile(absolute, 'utf8');
+      const decoded = decodeUtf8(await readFile(absolute));
+      if ('problem' in decoded) {
+        early.push(errorAt(shown, 'encoding', decoded.problem));
+        continue;
+      }
+      text = decoded.text;
     } catch (error) {
       early.push(errorAt(shown, 'io', `cannot read configuration file: ${ioReason(error)}`));
       continue;

@@ -138,6 +138,9 @@ function resourceSchema(type: ResourceTypeSpec): JsonObject {
   };
 }
 
+/** A request timeout: a whole number of milliseconds, seconds, minutes or hours (duration.ts parses it). */
+const TIMEOUT_PATTERN = '^[1-9][0-9]{0,6}(ms|s|m|h)$';
+
 const envVar = { type: 'string', pattern: ENV_VAR_PATTERN, description: 'Name of an environment variable (never the secret itself).' };
 
 /**
@@ -163,6 +166,11 @@ export function buildSchema(): JsonObject {
         site: { enum: ['china', 'intl'], default: 'china', description: 'China site or international site endpoints.' },
         credentials: { $ref: '#/definitions/credentials' },
         endpoint: { type: 'string', format: 'uri', pattern: '^https?://', description: 'Base URL override; http:// only for loopback.' },
+        timeout: {
+          type: 'string',
+          pattern: TIMEOUT_PATTERN,
+          description: 'Per-attempt timeout of one request to this provider, e.g. 10s, 500ms, 2m (default 30s; --timeout wins).',
+        },
         rate_limits: {
           type: 'object',
           description: 'API action name -> requests per second.',
@@ -239,6 +247,12 @@ export function buildSchema(): JsonObject {
           max_age: { type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A snapshot observed longer ago than this makes every check unknown (e.g. 24h, 7d).' },
           key_file: { type: 'string', pattern: NON_BLANK, description: 'Public key (Ed25519 PEM) or HMAC secret file that must verify the snapshot signature; relative to this file.' },
         },
+      },
+      report: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'How reports show this configuration; the matching command-line flags win.',
+        properties: { tz: { type: 'string', pattern: NON_BLANK, description: 'IANA time zone shown beside UTC, e.g. Asia/Shanghai (as --tz).' } },
       },
     },
     definitions,

@@ -71,6 +71,7 @@ function check(expectation: Expectation, actual: JsonValue, status: CheckResult[
     severity: expectation.severity,
     message,
     location: expectation.location,
+    ...(expectation.description !== undefined ? { description: expectation.description } : {}),
   };
 }
 

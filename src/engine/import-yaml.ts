@@ -29,6 +29,12 @@ export interface ImportYamlInput {
   readonly endpoint: string;
   /** `$schema` for editors, relative to the written file; defaults to DEFAULT_SCHEMA_REF. */
   readonly schemaRef?: string;
+  /**
+   * Writing into an existing configuration directory: no `version` (one file has it already), no
+   * provider block when the provider is declared there, and these resource names of each type
+   * are taken (a new resource never reuses one).
+   */
+  readonly into?: { readonly providerDeclared: boolean; readonly takenNames: ReadonlyMap<string, ReadonlySet<string>> };
 }
 
 /** Where the schema is when driftwatch is a dependency of the project the file is written into. */
@@ -170,7 +176,7 @@ function resourceNode(doc: Document, input: ImportYamlInput, observation: Import
  * input order (a repeated name gets `-2`, `-3`, …).
  */
 export function renderImportYaml(input: ImportYamlInput): string {
-  const doc = new Document({ version: 1 });
+  const doc = new Document(input.into ? {} : { version: 1 });
   const schemaRef = input.schemaRef ?? DEFAULT_SCHEMA_REF;
   doc.commentBefore = [
     ` yaml-language-server: $schema=${schemaRef}`,
@@ -181,11 +187,13 @@ export function renderImportYaml(input: ImportYamlInput): string {
     ' Each expectation is the value read then, not a recommendation: review before committing.',
   ].join('\n');
 
-  const providers = doc.createNode({}) as YAMLMap;
-  const cloudNode = doc.createNode({}) as YAMLMap;
-  cloudNode.set(input.provider.alias, providerNode(doc, input.provider));
-  providers.set(input.provider.cloud, cloudNode);
-  doc.set('providers', providers);
+  if (!input.into?.providerDeclared) {
+    const providers = doc.createNode({}) as YAMLMap;
+    const cloudNode = doc.createNode({}) as YAMLMap;
+    cloudNode.set(input.provider.alias, providerNode(doc, input.provider));
+    providers.set(input.provider.cloud, cloudNode);
+    doc.set('providers', providers);
+  }
 
   const readAtMs = Date.parse(input.readAt);
   const resources = doc.createNode({}) as YAMLMap;
@@ -193,7 +201,7 @@ export function renderImportYaml(input: ImportYamlInput): string {
     const ofType = input.observations.filter((o) => o.type === type.name);
     if (ofType.length === 0) continue;
     const typeNode = doc.createNode({}) as YAMLMap;
-    const taken = new Set<string>();
+    const taken = new Set<string>(input.into?.takenNames.get(type.name) ?? []);
     for (const observation of ofType) {
       typeNode.set(uniqueName(taken, observation.name), resourceNode(doc, input, observation, readAtMs));
     }

@@ -61,6 +61,8 @@ export interface ProviderConfig {
   readonly endpoint?: string;
   /** Per-API QPS overrides, keyed by API action name. */
   readonly rateLimits: Readonly<Record<string, number>>;
+  /** `timeout:`: per-attempt request timeout in ms (undefined: the run's default). */
+  readonly timeoutMs?: number;
   readonly location: SourceLocation;
 }
 
@@ -121,6 +123,8 @@ export interface DesiredState {
   readonly waivers: readonly Waiver[];
   /** `snapshots:` — how `--observed` trusts a saved snapshot. */
   readonly snapshots?: SnapshotTrustConfig;
+  /** `report.tz`: the zone reports show beside UTC (`--tz` wins). */
+  readonly reportTimeZone?: string;
 }
 
 export interface SnapshotTrustConfig {

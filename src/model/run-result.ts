@@ -18,6 +18,8 @@ export interface CheckResult {
   readonly severity: Severity;
   readonly message: string;
   readonly location: SourceLocation;
+  /** The expectation's own `description:` (why the team expects this), shown by every format. */
+  readonly description?: string;
   /** Policy findings only. */
   readonly title?: string;
   readonly remediation?: string;

@@ -1,5 +1,6 @@
 import { clipText, quoteValue } from '../model/clip.js';
 import { readFile } from 'node:fs/promises';
+import { decodeUtf8 } from '../model/text-encoding.js';
 import type { ErrorObject } from 'ajv';
 import { suggestion } from '../config/did-you-mean.js';
 import { parseExpectation } from '../config/expectations.js';
@@ -349,7 +350,9 @@ export async function loadPolicyFile(path: string, options: PolicyLoadOptions, r
   const shown = displayName(options.cwd, path);
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    const decoded = decodeUtf8(await readFile(path));
+    if ('problem' in decoded) return { pack: undefined, diagnostics: [err({ file: shown, line: 1, column: 1 }, 'encoding', `${shown}: ${decoded.problem}`)] };
+    text = decoded.text;
   } catch (error) {
     const location = referencedAt ?? { file: shown, line: 1, column: 1 };
     return { pack: undefined, diagnostics: [err(location, 'policy-not-found', `cannot read policy file ${shown}: ${ioReason(error)}`)] };

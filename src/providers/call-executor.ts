@@ -59,6 +59,11 @@ export interface CallExecutorOptions {
   readonly random?: () => number;
   /** Budget per logical call from the moment its first request may go (queueing behind the rate limit excluded). Default 120 s. */
   readonly deadlineMs?: number;
+  /**
+   * Per-attempt timeout for a provider's requests (`--timeout`, `timeout:`); undefined leaves only
+   * the HTTP client's own timeouts. Without `deadlineMs`, a call's budget is 4 attempt timeouts.
+   */
+  readonly attemptTimeoutMs?: (provider: ProviderConfig) => number | undefined;
   /** Absolute end (clock ms) for every call, queueing included — e.g. a whole-run budget. */
   readonly deadlineAt?: number;
   readonly maxAttempts?: number;
@@ -78,6 +83,8 @@ export interface CallExecutorOptions {
 
 export interface CallExecutor {
   readonly execute: ExecuteCall;
+  /** The provider's credentials as `execute` will use them (resolved once, secrets registered); rejects like the resolver. */
+  credentials(provider: ProviderConfig): Promise<Credentials>;
   close(): Promise<void>;
   stats(): CallStats;
 }
@@ -204,15 +211,31 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
       });
     }
     const bucket = limiter.bucket(key, limit);
+    const attemptTimeoutMs = options.attemptTimeoutMs?.(provider);
+    const callBudgetMs = options.deadlineMs ?? (attemptTimeoutMs !== undefined ? attemptTimeoutMs * 4 : budgetMs);
 
     const { value } = await withRetries(
-      (attempt, attemptSignal) => {
+      async (attempt, attemptSignal) => {
         counters.requests += 1;
         sent.attempts = attempt;
-        const input: AttemptInput = { http, call, credentials, endpoint, host, region, now: clock.now, redactor, attempt, signal: attemptSignal };
-        return call.cloud === 'tencentcloud'
-          ? callTencent(input)
-          : callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) });
+        const timeout = attemptTimeoutMs === undefined ? undefined : AbortSignal.timeout(attemptTimeoutMs);
+        const signal = timeout && attemptSignal ? AbortSignal.any([attemptSignal, timeout]) : (timeout ?? attemptSignal);
+        const input: AttemptInput = { http, call, credentials, endpoint, host, region, now: clock.now, redactor, attempt, signal };
+        try {
+          return await (call.cloud === 'tencentcloud'
+            ? callTencent(input)
+            : callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) }));
+        } catch (err) {
+          if (!timeout?.aborted || attemptSignal?.aborted) throw err;
+          // This attempt hung past its timeout: retryable, like any other timeout.
+          throw new ApiError({
+            kind: 'timeout',
+            code: 'DW_TIMEOUT',
+            message: redactor.redact(`${call.product} ${call.action}: no answer from ${endpoint.host} within ${attemptTimeoutMs} ms (attempt ${attempt})`),
+            retryable: true,
+            hint: `The endpoint did not answer within the per-attempt timeout; raise it with --timeout or the provider's timeout: if it is just slow.`,
+          });
+        }
       },
       {
         policy,
@@ -222,7 +245,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
         redactor,
         ...(signal !== undefined ? { signal } : {}),
         ...(options.deadlineAt !== undefined ? { deadlineAt: options.deadlineAt } : {}),
-        budgetMs,
+        budgetMs: callBudgetMs,
         beforeAttempt: async (_attempt, notAfter, attemptSignal) => {
           await bucket.acquire({ ...(attemptSignal ? { signal: attemptSignal } : {}), ...(notAfter !== undefined ? { notAfter } : {}) });
         },
@@ -270,6 +293,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
 
   return {
     execute,
+    credentials: credentialsFor,
     close: () => http.close(),
     stats: () => ({ ...counters }),
   };

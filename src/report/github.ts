@@ -70,13 +70,14 @@ function resourceAnnotations(resource: ResourceResult): Annotation[] {
     if (check.status === 'fail') {
       const expired = check.waiver?.state === 'expired' ? ` The waiver for it expired on ${check.waiver.expires} (owner ${check.waiver.owner}).` : '';
       const remediation = check.remediation ? ` Remediation: ${check.remediation}` : '';
+      const why = check.description ? ` Why: ${sentence(check.description)}` : '';
       out.push({
         kind: 'error',
         rank: SEVERITY_RANK[check.severity],
         sortKey,
         location,
         title: `drift (${check.severity}): ${resource.address} ${label}`,
-        message: `${sentence(check.message)}${expired}${remediation}`,
+        message: `${sentence(check.message)}${why}${expired}${remediation}`,
       });
     } else if (check.status === 'unknown') {
       out.push({
@@ -85,7 +86,7 @@ function resourceAnnotations(resource: ResourceResult): Annotation[] {
         sortKey,
         location,
         title: `unknown: ${resource.address} ${label}`,
-        message: /could not be verified/i.test(check.message) ? check.message : `Could not be verified: ${check.message}`,
+        message: (/could not be verified/i.test(check.message) ? check.message : `Could not be verified: ${check.message}`) + (check.description ? ` Why: ${sentence(check.description)}` : ''),
       });
     }
   }

@@ -100,6 +100,7 @@ function check(c: CheckResult, indent: string): string {
   const inner = `${indent}  `;
   let out = `{${i}"rule": ${q(c.rule)},${i}"source": ${q(c.source)},${i}"operator": ${q(c.operator)},${i}"expected": ${value(c.expected, inner)},${i}"actual": ${value(c.actual, inner)},${i}"status": ${q(c.status)},${i}"severity": ${q(c.severity)},${i}"message": ${q(c.message)},${i}"location": ${location(c.location, inner)}`;
   if (c.title !== undefined) out += `,${i}"title": ${q(c.title)}`;
+  if (c.description !== undefined) out += `,${i}"description": ${q(c.description)}`;
   if (c.remediation !== undefined) out += `,${i}"remediation": ${q(c.remediation)}`;
   if (c.controls !== undefined) out += `,${i}"controls": ${list(c.controls, inner, (s) => q(s))}`;
   if (c.waiver !== undefined) out += `,${i}"waiver": ${applied(c.waiver, inner)}`;

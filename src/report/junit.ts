@@ -45,6 +45,7 @@ function checkDetails(resource: ResourceResult, check: CheckResult): string {
       : `location: ${formatLocation(check.location)}`,
   ];
   if (check.title) lines.push(`title: ${check.title}`);
+  if (check.description) lines.push(`description: ${check.description}`);
   if (check.remediation) lines.push(`remediation: ${check.remediation}`);
   if (check.controls && check.controls.length > 0) lines.push(`controls: ${check.controls.join(', ')}`);
   const waiver = waiverLine(check);

@@ -5,6 +5,7 @@ import type { Reporter } from './reporter.js';
 import { markdownCode, markdownText } from './escape.js';
 import { waiversOf } from './github.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
+import { asInstant, formatInZone } from '../model/time-zone.js';
 
 /**
  * A pull-request comment: a summary table, then every drifted and unknown resource with
@@ -16,6 +17,14 @@ import { formatActual, formatExpected, resourceOutcome, sortedResources } from '
 export interface MarkdownOptions {
   /** Maximum length in characters (UTF-16 code units, as GitHub counts); default 60,000. */
   readonly maxLength?: number;
+  /** `--tz`: the as-of time is also shown in this zone. */
+  readonly timeZone?: string;
+}
+
+/** ` (2026-11-29 08:00:00 UTC+08:00 (Asia/Shanghai))` after a UTC instant, or nothing. */
+function zoned(iso: string, timeZone: string | undefined): string {
+  const instant = timeZone === undefined ? undefined : asInstant(iso);
+  return instant === undefined || timeZone === undefined ? '' : ` (${code(formatInZone(instant, timeZone))})`;
 }
 
 export const DEFAULT_MARKDOWN_MAX_LENGTH = 60_000;
@@ -95,6 +104,7 @@ function checkNotes(resource: ResourceResult, check: CheckResult): string {
   // Expected vs actual is in the table; the message adds something only for an unknown check
   // whose reason is not already given by the resource's error line.
   if (check.status === 'unknown' && resource.error === null) notes.push(`- ${code(check.rule)}: ${markdownText(clip(check.message))}\n`);
+  if (check.description !== undefined) notes.push(`- ${code(check.rule)}: ${markdownText(check.description)}\n`);
   if (check.waiver?.state === 'expired') {
     notes.push(`- The waiver for ${code(check.rule)} expired on ${markdownText(check.waiver.expires)} (owner ${code(check.waiver.owner)}).\n`);
   }
@@ -156,7 +166,9 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 
   budget.add(
     `${MARKDOWN_MARKER}\n## ${markdownText(headline(result))}\n\n` +
-      `As of ${code(result.as_of)} · driftwatch ${markdownText(result.tool.version)} · exit code ${s.exit_code}\n\n` +
+      // No exit code here: the same result renders for `plan` (exit 0) and `check` (0/2/3), and a
+      // comment that said "exit code 2" under a green `plan` job would contradict it.
+      `As of ${code(result.as_of)}${zoned(result.as_of, options.timeZone)} · driftwatch ${markdownText(result.tool.version)} · failing on ${markdownText(result.fail_on ?? 'low')} and above\n\n` +
       (result.snapshot ? `${markdownText(snapshotLine(result.snapshot).replace(/^evaluated/, 'Evaluated'))}\n\n` : '') +
       '| Status | Resources |\n| --- | ---: |\n' +
       `| Drifted | ${s.drifted} |\n| Unknown | ${s.unknown} |\n| Waived | ${s.waived} |\n| Compliant | ${s.compliant} |\n| **Total** | **${s.resources}** |\n\n`,
@@ -210,7 +222,10 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 }
 
 export function createMarkdownReporter(options: MarkdownOptions = {}): Reporter {
-  return { name: 'markdown', render: (result) => renderMarkdown(result, options) };
+  return {
+    name: 'markdown',
+    render: (result, reportOptions) => renderMarkdown(result, { ...options, ...(reportOptions.timeZone !== undefined ? { timeZone: reportOptions.timeZone } : {}) }),
+  };
 }
 
 export const markdownReporter: Reporter = createMarkdownReporter();

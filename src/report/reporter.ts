@@ -8,6 +8,8 @@ export interface ReportOptions {
   /** ANSI colors; machine formats ignore it. */
   readonly color: boolean;
   readonly verbose?: boolean;
+  /** `--tz`: human formats add each instant in this IANA zone beside its UTC form. */
+  readonly timeZone?: string;
 }
 
 export interface Reporter {

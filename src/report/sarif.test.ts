@@ -22,7 +22,7 @@ function sarifValidator(): ValidateFunction {
 }
 
 function path(): string {
-  return resolve(repoRoot, '../shared/schemas/sarif-schema-2.1.0.json');
+  return resolve(repoRoot, 'test/fixtures/vendor/sarif-schema-2.1.0.json');
 }
 
 interface Log {

@@ -200,10 +200,11 @@ interface Pending {
 
 function checkMessage(resource: ResourceResult, check: CheckResult): string {
   const prefix = check.title ? `${check.title}: ` : '';
-  if (check.status === 'unknown') return `${resource.address}: ${prefix}could not be verified — ${check.message}`;
+  const why = check.description ? ` (${check.description})` : '';
+  if (check.status === 'unknown') return `${resource.address}: ${prefix}could not be verified — ${check.message}${why}`;
   const waiver = check.waiver;
   const expired = waiver?.state === 'expired' ? ` (waiver expired ${waiver.expires}, owner ${waiver.owner})` : '';
-  return `${resource.address}: ${prefix}${check.message}${expired}`;
+  return `${resource.address}: ${prefix}${check.message}${why}${expired}`;
 }
 
 function pendingForCheck(resource: ResourceResult, check: CheckResult): Pending | undefined {

@@ -6,6 +6,7 @@ import { snapshotLine } from '../model/run-result.js';
 import { createColors } from './colors.js';
 import type { Colors } from './colors.js';
 import type { ReportOptions, Reporter } from './reporter.js';
+import { asInstant, formatInZone } from '../model/time-zone.js';
 
 /**
  * `--format text`: the `terraform plan` look. One block per drifted or unverifiable resource with
@@ -13,7 +14,46 @@ import type { ReportOptions, Reporter } from './reporter.js';
  * section, and the summary line `Check: N compliant, N drifted, N unknown, N waived.` last.
  * Wording rule: a run with unknowns never says anything that reads as "in sync" — an unverified
  * resource is not a compliant one.
+ *
+ * Symbols: `~` a value differs (expected -> actual), `?` not verified, `!` an error or warning,
+ * `∅` does not exist. Terraform's `-` (destroy) and `+` (create) are deliberately not used for a
+ * resource, so a Terraform reader cannot take a missing instance for a planned deletion. A
+ * one-line legend names the symbols a report actually uses.
  */
+
+const SYMBOLS = {
+  differs: '~',
+  unknown: '?',
+  error: '!',
+  absent: '∅',
+} as const;
+
+type SymbolName = keyof typeof SYMBOLS;
+
+const LEGEND: Readonly<Record<SymbolName, string>> = {
+  differs: `${SYMBOLS.differs} differs (expected -> actual)`,
+  absent: `${SYMBOLS.absent} does not exist`,
+  unknown: `${SYMBOLS.unknown} not verified`,
+  error: `${SYMBOLS.error} error or warning`,
+};
+
+/** Per-render state: which symbols were used (for the legend) and the reader's zone. */
+interface Render {
+  readonly colors: Colors;
+  readonly used: Set<SymbolName>;
+  readonly timeZone: string | undefined;
+}
+
+function sym(r: Render, name: SymbolName, paint: (s: string) => string): string {
+  r.used.add(name);
+  return paint(SYMBOLS[name]);
+}
+
+/** ` (2026-12-20 00:00:00 UTC+08:00 (Asia/Shanghai))` after an ISO instant when --tz is set. */
+function inZone(value: JsonValue, r: Render): string {
+  const instant = r.timeZone === undefined ? undefined : asInstant(value);
+  return instant === undefined || r.timeZone === undefined ? '' : ` (${formatInZone(instant, r.timeZone)})`;
+}
 
 /**
  * Vendor messages and values are untrusted text: strip terminal control sequences (an ESC in an
@@ -90,17 +130,24 @@ function meta(c: CheckResult, colors: Colors): string {
   return colors.dim(`# ${c.severity}, ${formatLocation(c.location)}`);
 }
 
-function driftLines(checks: readonly CheckResult[], colors: Colors): string[] {
+function descriptionLine(c: CheckResult, colors: Colors): string[] {
+  return c.description === undefined ? [] : [colors.dim(`      description: ${clean(c.description)}`)];
+}
+
+function driftLines(checks: readonly CheckResult[], r: Render): string[] {
+  const { colors } = r;
   const width = Math.max(0, ...checks.map((c) => c.rule.length));
   const out: string[] = [];
   for (const c of checks) {
     const name = c.rule.padEnd(width);
     if ((c.operator === 'equals' || c.operator === 'not_equals') && (isStructured(c.expected) || isStructured(c.actual))) {
-      out.push(`  ${colors.yellow('~')} ${name} = ${c.operator === 'not_equals' ? 'not ' : ''}${meta(c, colors)}`);
+      out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${c.operator === 'not_equals' ? 'not ' : ''}${meta(c, colors)}`);
       out.push(...structuredDiff(c, '      ', colors));
     } else {
-      out.push(`  ${colors.yellow('~')} ${name} = ${colors.green(expectedText(c))} -> ${colors.red(literal(c.actual))}  ${meta(c, colors)}`);
+      const expected = expectedText(c) + (typeof c.expected === 'string' && c.operator !== 'not_within' ? inZone(c.expected, r) : '');
+      out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${colors.green(expected)} -> ${colors.red(literal(c.actual) + inZone(c.actual, r))}  ${meta(c, colors)}`);
     }
+    out.push(...descriptionLine(c, colors));
     // An equality's `~` line says everything; other operators read better with the sentence.
     if (c.operator !== 'equals') out.push(colors.dim(`      ${clean(c.message)}`));
     // A policy finding's message already opens with its title; print the title only when it does not.
@@ -113,8 +160,8 @@ function driftLines(checks: readonly CheckResult[], colors: Colors): string[] {
   return out;
 }
 
-function unknownLines(checks: readonly CheckResult[], colors: Colors): string[] {
-  return checks.map((c) => `  ${colors.yellow('?')} ${c.rule}: ${clean(c.message)}  ${meta(c, colors)}`);
+function unknownLines(checks: readonly CheckResult[], r: Render): string[] {
+  return checks.flatMap((c) => [`  ${sym(r, 'unknown', r.colors.yellow)} ${c.rule}: ${clean(c.message)}  ${meta(c, r.colors)}`, ...descriptionLine(c, r.colors)]);
 }
 
 function passingLines(checks: readonly CheckResult[], verbose: boolean, colors: Colors): string[] {
@@ -140,28 +187,29 @@ function requestSuffix(r: ResourceResult): string {
   return id ? ` (request ${clean(id)})` : '';
 }
 
-function resourceBlock(r: ResourceResult, options: ReportOptions, colors: Colors): string[] {
+function resourceBlock(r: ResourceResult, options: ReportOptions, render: Render): string[] {
+  const { colors } = render;
   const verbose = options.verbose === true;
   const { fail, unknown, pass } = byStatus(r);
   if (r.absent === true && r.status === 'drifted') {
     const lines = [colors.red(colors.bold(`# ${r.address} does not exist`))];
-    lines.push(`  ${colors.red('-')} ${r.address}  ${colors.dim(`# declared at ${formatLocation(r.location)}`)}`);
+    lines.push(`  ${sym(render, 'absent', colors.red)} ${r.address}  ${colors.dim(`# declared at ${formatLocation(r.location)}`)}`);
     const unmet = fail.length > 0 ? `; ${plural(fail.length, 'check')} cannot be met` : '';
     lines.push(`    the service reported it not found${requestSuffix(r)}${unmet}`);
     return lines;
   }
   if (r.status === 'drifted') {
-    return [colors.red(colors.bold(`# ${r.address} has drifted`)), ...driftLines(fail, colors), ...unknownLines(unknown, colors), ...passingLines(pass, verbose, colors)];
+    return [colors.red(colors.bold(`# ${r.address} has drifted`)), ...driftLines(fail, render), ...unknownLines(unknown, render), ...passingLines(pass, verbose, colors)];
   }
   if (r.status === 'unknown') {
     const lines = [colors.yellow(colors.bold(`# ${r.address} could not be verified`))];
     if (r.error !== null) {
       const request = r.error.request_id ? ` (request ${clean(r.error.request_id)})` : '';
-      lines.push(`  ${colors.yellow('!')} ${clean(r.error.code)}: ${clean(r.error.message, '    ')}${request}`);
+      lines.push(`  ${sym(render, 'error', colors.yellow)} ${clean(r.error.code)}: ${clean(r.error.message, '    ')}${request}`);
       if (r.error.hint !== undefined) lines.push(`    hint: ${clean(r.error.hint)}`);
       if (unknown.length > 0) lines.push(colors.dim(`    ${plural(unknown.length, 'check')} not verified`));
     } else {
-      lines.push(...unknownLines(unknown, colors));
+      lines.push(...unknownLines(unknown, render));
       lines.push(
         `    hint: the service answered, but a value above was missing, null or not one driftwatch knows; check the resource in the console (a value new to driftwatch can be checked with raw.<VendorField>).`,
       );
@@ -176,21 +224,22 @@ function resourceBlock(r: ResourceResult, options: ReportOptions, colors: Colors
   return [];
 }
 
-function waiverSection(result: RunResult, colors: Colors): string[] {
+function waiverSection(result: RunResult, render: Render): string[] {
+  const { colors } = render;
   const lines: string[] = [];
   for (const r of result.resources) {
     for (const c of r.checks) {
       if (c.status !== 'waived' || c.waiver === undefined) continue;
       const w = c.waiver;
       const ticket = w.ticket !== undefined ? ` [${w.ticket}]` : '';
-      lines.push(`  ${colors.yellow('~')} ${r.address} ${c.rule} = ${expectedText(c)} -> ${literal(c.actual)}`);
+      lines.push(`  ${sym(render, 'differs', colors.yellow)} ${r.address} ${c.rule} = ${expectedText(c)} -> ${literal(c.actual)}`);
       lines.push(colors.dim(`      waived until ${clean(w.expires)} by ${clean(w.owner)}: ${clean(w.reason)}${clean(ticket)}`));
     }
   }
   const warnings: string[] = [];
   for (const w of result.waivers ?? []) {
     const text = waiverWarning(w);
-    if (text !== undefined) warnings.push(colors.yellow(`  ! ${clean(text)}`) + colors.dim(`  # ${formatLocation(w.location)}`));
+    if (text !== undefined) warnings.push(`  ${sym(render, 'error', colors.yellow)} ${colors.yellow(clean(text))}` + colors.dim(`  # ${formatLocation(w.location)}`));
   }
   if (lines.length === 0 && warnings.length === 0) return [];
   return ['Waivers:', ...lines, ...warnings];
@@ -225,15 +274,21 @@ function verdict(result: RunResult, colors: Colors): string {
 
 export function renderText(result: RunResult, options: ReportOptions): string {
   const colors = createColors(options.color);
+  const render: Render = { colors, used: new Set(), timeZone: options.timeZone };
   const failOn = result.fail_on !== undefined && result.fail_on !== 'low' ? `, failing on ${result.fail_on} and above` : '';
-  const out: string[] = [colors.bold(`driftwatch ${result.tool.version}: ${plural(result.summary.resources, 'resource')} checked as of ${result.as_of}${failOn}`)];
+  const out: string[] = [colors.bold(`driftwatch ${result.tool.version}: ${plural(result.summary.resources, 'resource')} checked as of ${result.as_of}${inZone(result.as_of, render)}${failOn}`)];
   if (result.snapshot) out.push(`Snapshot: ${snapshotLine(result.snapshot)}.`);
+  const body: string[] = [];
   for (const r of result.resources) {
-    const lines = resourceBlock(r, options, colors);
-    if (lines.length > 0) out.push('', ...lines);
+    const lines = resourceBlock(r, options, render);
+    if (lines.length > 0) body.push('', ...lines);
   }
-  const waivers = waiverSection(result, colors);
-  if (waivers.length > 0) out.push('', ...waivers);
+  const waivers = waiverSection(result, render);
+  if (waivers.length > 0) body.push('', ...waivers);
+  // Legend once, under the header, naming only the symbols this report uses.
+  const legend = (Object.keys(LEGEND) as SymbolName[]).filter((name) => render.used.has(name)).map((name) => LEGEND[name]);
+  if (legend.length > 0) out.push(colors.dim(`Legend: ${legend.join(', ')}`));
+  out.push(...body);
   const s = result.summary;
   out.push('', verdict(result, colors), `Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`);
   return `${out.join('\n')}\n`;

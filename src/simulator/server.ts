@@ -90,8 +90,14 @@ function toIncoming(req: IncomingMessage, body: Buffer): IncomingCall {
   };
 }
 
+/**
+ * The base URL a client on this machine can use. A wildcard bind address (`0.0.0.0`, `::`) is
+ * where the server listens, not an address to connect to — and `--endpoint` only takes plain
+ * http:// for loopback — so the URL names the loopback address instead.
+ */
 function urlFor(host: string, port: number): string {
-  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const reachable = host === '0.0.0.0' ? '127.0.0.1' : host === '::' || host === '[::]' ? '::1' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }
 
 function faultNames(plan: FaultPlan): FaultName[] {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** CI checks out shared/ beside the clone; the vectors are the contract, so they are read, never copied. */
-const VECTORS_FILE = fileURLToPath(new URL('../../../shared/docs/signing-vectors.json', import.meta.url));
+/** The contract's vectors, vendored byte for byte (test/fixtures/vendor/README.md names source and digest). */
+const VECTORS_FILE = fileURLToPath(new URL('../fixtures/vendor/signing-vectors.json', import.meta.url));
 
-/** shared/docs/signing-vectors.json, parsed; each signature test states the shape of its own section. */
+/** test/fixtures/vendor/signing-vectors.json, parsed; each signature test states the shape of its own section. */
 export function readSigningVectors(): unknown {
   return JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as unknown;
 }

@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
@@ -5,7 +7,7 @@ import { writeFileAtomic } from '../atomic-write.js';
 import { credentialResolver, loadState } from '../run-check.js';
 import { parseEndpointFlag } from '../run-options.js';
 import { RemoteError, UsageError } from '../../model/errors.js';
-import type { ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
+import type { DesiredState, ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
 import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/resource-types.js';
 import type { ResourceTypeName, ResourceTypeSpec } from '../../model/resource-types.js';
 import { didYouMean } from '../../config/did-you-mean.js';
@@ -146,11 +148,29 @@ export const importCommand: CommandModule = {
         endpointOverride ??
         provider.endpoint ??
         resolveEndpoint({ cloud: provider.cloud, product: api.product, region: provider.region, site: provider.site }).toString();
-      const yaml = renderImportYaml({ provider, observations, readAt: ctx.now().toISOString(), endpoint });
       const output = stringFlag(input, 'output');
+      const existing = output ? await existingConfiguration(ctx, resolve(ctx.cwd, output)) : undefined;
+      let fresh = observations;
+      if (existing) {
+        fresh = observations.filter((o) => {
+          const declared = existing.resources.find((r) => sameInstance(r, o, provider, existing));
+          if (declared) ctx.stderr.write(`skipped ${typeName} ${o.instanceId ?? o.region ?? o.name}: already declared as ${declared.address} (${declared.location.file}:${declared.location.line})\n`);
+          return !declared;
+        });
+      }
+      const takenNames = new Map<string, Set<string>>();
+      for (const r of existing?.resources ?? []) takenNames.set(r.type, new Set([...(takenNames.get(r.type) ?? []), r.name]));
+      const yaml = renderImportYaml({
+        provider,
+        observations: fresh,
+        readAt: ctx.now().toISOString(),
+        endpoint,
+        ...(existing ? { into: { providerDeclared: existing.providers.some((p) => p.ref === provider.ref), takenNames } } : {}),
+      });
       if (output) {
-        await writeFileAtomic(output, yaml, ctx.tempFiles);
-        ctx.stderr.write(`Imported ${observations.length} ${typeName} resource${observations.length === 1 ? '' : 's'} into ${output}.\n`);
+        await writeFileAtomic(resolve(ctx.cwd, output), yaml, ctx.tempFiles);
+        const into = existing ? ' (resources only: the directory is a configuration)' : '';
+        ctx.stderr.write(`Imported ${fresh.length} ${typeName} resource${fresh.length === 1 ? '' : 's'} into ${output}${into}.\n`);
       } else {
         ctx.stdout.write(yaml);
       }
@@ -165,3 +185,38 @@ export const importCommand: CommandModule = {
     }
   },
 };
+
+/**
+ * The configuration the output file joins, when `--output` points into a directory that already
+ * holds configuration files (the file itself excluded): its version and providers must not be
+ * repeated, and what it declares must not be imported twice.
+ */
+async function existingConfiguration(ctx: CliContext, output: string): Promise<DesiredState | undefined> {
+  const dir = dirname(output);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return undefined;
+  }
+  const others = names.filter((n) => /\.ya?ml$/.test(n) && n !== basename(output) && !/\.test\.ya?ml$/.test(n)).map((n) => resolve(dir, n));
+  if (others.length === 0) return undefined;
+  return loadState(ctx, others);
+}
+
+/** Whether a declared resource is the same cloud instance as an imported one (same account, type and identity). */
+function sameInstance(declared: ResourceConfig, imported: ImportObservation, provider: ProviderConfig, state: DesiredState): boolean {
+  if (declared.type !== imported.type) return false;
+  const declaredProvider = state.providers.find((p) => p.ref === declared.provider);
+  // Same account: the same provider reference, or one with the same cloud, site and credentials source.
+  const sameAccount =
+    declared.provider === provider.ref ||
+    (declaredProvider !== undefined &&
+      declaredProvider.cloud === provider.cloud &&
+      declaredProvider.site === provider.site &&
+      JSON.stringify(declaredProvider.credentials) === JSON.stringify(provider.credentials));
+  if (!sameAccount) return false;
+  if (imported.instanceId !== undefined) return declared.instanceId === imported.instanceId;
+  if (imported.type === 'tencentcloud_kms_service') return (declared.region ?? declaredProvider?.region) === imported.region;
+  return true;
+}
