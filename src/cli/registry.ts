@@ -19,6 +19,7 @@ const RUN_FLAGS = {
   'run-timeout': COMMON_FLAGS['run-timeout'],
   tz: COMMON_FLAGS.tz,
   'allow-empty': COMMON_FLAGS['allow-empty'],
+  framework: COMMON_FLAGS.framework,
 } as const;
 
 /**
@@ -108,12 +109,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'report',
     summary: 'Re-render a saved run result (--out json=FILE) in any format, without network.',
-    usage: 'report --from RESULT.json [--format FORMAT] [--out FORMAT=PATH]...',
+    usage: 'report --from RESULT.json [--format FORMAT] [--out FORMAT=PATH]... [--framework NAME]',
     flags: {
       from: { type: 'string', value: 'RESULT.json', description: 'A run result written by --format json or --out json=FILE.' },
       format: COMMON_FLAGS.format,
       out: COMMON_FLAGS.out,
       tz: COMMON_FLAGS.tz,
+      framework: COMMON_FLAGS.framework,
     },
     positionals: 'none',
     examples: ['driftwatch report --from result.json --format markdown > comment.md', 'driftwatch report --from result.json --out sarif=drift.sarif --tz Asia/Shanghai'],
