@@ -13,6 +13,7 @@ import { canonicalJson } from './canonical-json.js';
 import type { Manifest } from './manifest.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, entryFor, serializeManifest } from './manifest.js';
 import { bundlePathFor, safeSegment } from './paths.js';
+import { ATTESTATION_FILE, PREDICATE_TYPE, attest, buildStatement } from './attestation.js';
 import type { SignatureFile, SigningKey, VerificationKeys } from './signing.js';
 import { verifyEvidenceBundle } from './verify.js';
 import { clipText } from '../../model/clip.js';
@@ -30,6 +31,8 @@ import { serializeSignature, signManifest } from './signing.js';
  *   reports/report.<ext>       every report format (txt, json, junit.xml, sarif, md, github.txt)
  *   manifest.json              size and SHA-256 of every file above (see manifest.ts)
  *   manifest.sig               detached signature over manifest.json (see signing.ts)
+ *   attestation.sigstore.json  in-toto statement over every file above, DSSE-signed, as a
+ *                              Sigstore bundle (Ed25519 keys only; see attestation.ts)
  *
  * Every file's text goes through `redact` before it is hashed, so no secret is written or
  * covered by a digest. Nothing depends on the clock or on map order: the same input gives the
@@ -99,11 +102,22 @@ function readme(toolVersion: string, asOf: string): string {
     '- `manifest.json`: size and SHA-256 of every file; `config_digest` and `policies_digest` are the',
     '  SHA-256 of the `sha256sum` listing of `config/` and `policies/`.',
     '- `manifest.sig`: signature over the exact bytes of `manifest.json` (ed25519 or hmac-sha256).',
+    '- `attestation.sigstore.json` (Ed25519 keys): an in-toto Statement v1 whose subjects are every',
+    `  other file with its SHA-256 (predicate type ${PREDICATE_TYPE}),`,
+    '  signed in a DSSE envelope and packaged as a Sigstore bundle v0.3 (public-key hint, no transparency log).',
+    '- `reports/report.oscal.json`: the run as NIST OSCAL 1.2.1 assessment results, for GRC tools.',
+    '- `reports/report.html`: the run as one self-contained web page.',
     '',
     'Verify with:',
     '',
     '    driftwatch evidence verify BUNDLE_DIR --public-key evidence-key.pub.pem',
     '    driftwatch evidence verify BUNDLE_DIR --hmac-key-env DRIFTWATCH_EVIDENCE_HMAC_KEY',
+    '',
+    'or, for the attestation, with cosign (any subject file, e.g. manifest.json):',
+    '',
+    '    cosign verify-blob-attestation --key evidence-key.pub.pem --insecure-ignore-tlog \\',
+    `      --bundle BUNDLE_DIR/attestation.sigstore.json --new-bundle-format --type ${PREDICATE_TYPE} \\`,
+    '      BUNDLE_DIR/manifest.json',
     '',
     'Verification fails on any changed, missing or extra file and on a signature that does not match.',
     '',
@@ -171,6 +185,9 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   const signature = signManifest(manifestBytes, input.signingKey);
   files.set(MANIFEST_FILE, manifestBytes);
   files.set(SIGNATURE_FILE, Buffer.from(serializeSignature(signature), 'utf8'));
+  if (input.signingKey.algorithm === 'ed25519') {
+    files.set(ATTESTATION_FILE, Buffer.from(attest(buildStatement(files, manifest), input.signingKey.privateKey), 'utf8'));
+  }
   return { files, manifest, signature };
 }
 
