@@ -100,6 +100,7 @@ describe('--framework mlps golden reports', () => {
     ['markdown', 'mlps.md'],
     ['json', 'mlps.json'],
     ['oscal', 'mlps.oscal.json'],
+    ['html', 'mlps.html'],
   ] as const) {
     it(`${format}`, async () => {
       const run = await runCli([...AUDIT, '--format', format, '--framework', 'mlps']);

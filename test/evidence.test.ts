@@ -70,9 +70,11 @@ describe('evidence bundle: writing', () => {
       'raw/tencentcloud_kms_service.prod-sh.json',
       'raw/tencentcloud_tcss_subscription.default.json',
       'reports/report.github.txt',
+      'reports/report.html',
       'reports/report.json',
       'reports/report.junit.xml',
       'reports/report.md',
+      'reports/report.oscal.json',
       'reports/report.sarif',
       'reports/report.txt',
       'result.json',
@@ -346,7 +348,7 @@ describe('driftwatch evidence verify (command module)', () => {
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
     const id = publicKeyId(ed25519PublicKey(SIGNING_PUBLIC_PEM));
-    expect(out.join('')).toBe(`Verified 16 files; signature OK (ed25519, key ${id}); in-toto attestation OK (Sigstore bundle)\n`);
+    expect(out.join('')).toBe(`Verified 18 files; signature OK (ed25519, key ${id}); in-toto attestation OK (Sigstore bundle)\n`);
   });
 
   it('lists problems and exits 1', async () => {
@@ -368,7 +370,7 @@ describe('driftwatch evidence verify (command module)', () => {
     const { ctx, out } = fakeContext({ EVIDENCE_HMAC: HMAC_SECRET });
     const code = await evidenceVerifyCommand.run(ctx, { flags: { 'hmac-key-env': 'EVIDENCE_HMAC' }, positionals: ['bundle'] });
     expect(code).toBe(0);
-    expect(out.join('')).toMatch(/^Verified 16 files; signature OK \(hmac-sha256, key SHA256:[A-Za-z0-9+/]+\)\n$/);
+    expect(out.join('')).toMatch(/^Verified 18 files; signature OK \(hmac-sha256, key SHA256:[A-Za-z0-9+/]+\)\n$/);
     expect(out.join('')).not.toContain(HMAC_SECRET);
   });
 

@@ -1,4 +1,5 @@
 import { githubReporter } from './github.js';
+import { htmlReporter } from './html.js';
 import { jsonReporter } from './json.js';
 import { junitReporter } from './junit.js';
 import { markdownReporter } from './markdown.js';
@@ -9,7 +10,7 @@ import type { Reporter } from './reporter.js';
 
 export type { ReportOptions, Reporter } from './reporter.js';
 
-export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown' | 'github' | 'oscal';
+export type ReportFormat = 'text' | 'json' | 'junit' | 'sarif' | 'markdown' | 'github' | 'html' | 'oscal';
 
 /** Every report format by name (Vitest style); `--format` and `--out FORMAT=PATH` look up here. */
 export const REPORTERS: Readonly<Record<ReportFormat, Reporter>> = {
@@ -19,6 +20,7 @@ export const REPORTERS: Readonly<Record<ReportFormat, Reporter>> = {
   sarif: sarifReporter,
   markdown: markdownReporter,
   github: githubReporter,
+  html: htmlReporter,
   oscal: oscalReporter,
 };
 

@@ -5,6 +5,9 @@ import { InputError, IoError } from '../../model/errors.js';
 import type { Observation, RawExchange } from '../../model/observation.js';
 import type { RunResult } from '../../model/run-result.js';
 import { renderGithub } from '../github.js';
+import { renderHtml } from '../html.js';
+import { renderOscal } from '../oscal.js';
+import type { FrameworkName } from '../controls.js';
 import { renderJunit } from '../junit.js';
 import { renderMarkdown } from '../markdown.js';
 import { renderSarif } from '../sarif.js';
@@ -28,7 +31,8 @@ import { serializeSignature, signManifest } from './signing.js';
  *   raw/<address>.json         per resource: the vendor object, request ids, error, API exchanges
  *   config/<path>              each configuration file as evaluated
  *   policies/<path>            each policy file as evaluated
- *   reports/report.<ext>       every report format (txt, json, junit.xml, sarif, md, github.txt)
+ *   reports/report.<ext>       every report format (txt, json, junit.xml, sarif, md, github.txt,
+ *                              html, oscal.json)
  *   manifest.json              size and SHA-256 of every file above (see manifest.ts)
  *   manifest.sig               detached signature over manifest.json (see signing.ts)
  *   attestation.sigstore.json  in-toto statement over every file above, DSSE-signed, as a
@@ -66,6 +70,8 @@ export interface EvidenceInput {
   readonly toolVersion: string;
   readonly asOf: string;
   readonly signingKey: SigningKey;
+  /** `--framework`: the control summary in the reports rendered here (HTML, Markdown, OSCAL). */
+  readonly framework?: FrameworkName;
   /** Scrubs every secret of the run from a text; applied to every file before hashing. */
   readonly redact: (text: string) => string;
 }
@@ -84,9 +90,11 @@ export const REPORT_FILES: Readonly<Record<string, string>> = {
   sarif: 'reports/report.sarif',
   markdown: 'reports/report.md',
   github: 'reports/report.github.txt',
+  html: 'reports/report.html',
+  oscal: 'reports/report.oscal.json',
 };
 
-const RENDERED_HERE = ['junit', 'sarif', 'markdown', 'github'] as const;
+const RENDERED_HERE = ['junit', 'sarif', 'markdown', 'github', 'html', 'oscal'] as const;
 
 function readme(toolVersion: string, asOf: string): string {
   return [
@@ -160,11 +168,14 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   for (const f of input.configFiles) put(bundlePathFor('config', f.path), f.content, `configuration file ${f.path}`);
   for (const f of input.policyFiles ?? []) put(bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
 
+  const framework = input.framework;
   const reports: Record<string, string> = {
     junit: renderJunit(input.result),
     sarif: renderSarif(input.result),
-    markdown: renderMarkdown(input.result),
+    markdown: renderMarkdown(input.result, framework ? { framework } : {}),
     github: renderGithub(input.result),
+    html: renderHtml(input.result, { color: false, ...(framework ? { framework } : {}) }),
+    oscal: renderOscal(input.result, framework ? { framework } : {}),
   };
   for (const [format, text] of Object.entries(input.reports ?? {})) {
     if ((RENDERED_HERE as readonly string[]).includes(format)) {
