@@ -123,11 +123,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'evidence verify',
-    summary: 'Check an evidence bundle: every digest, no missing or extra file, and the signature.',
+    summary: 'Check an evidence bundle: every digest, no missing or extra file, the signature and the in-toto attestation.',
     usage: 'evidence verify BUNDLE_DIR [--public-key FILE] [--hmac-key-env VAR]',
     description:
       'Recomputes the SHA-256 of every file listed in manifest.json, reports changed, missing and extra files,\n' +
-      'and verifies manifest.sig with the given key. Exits 0 only when everything matches and the signature verifies.',
+      'and verifies manifest.sig with the given key; for Ed25519 bundles also attestation.sigstore.json (in-toto\n' +
+      'statement, DSSE, Sigstore bundle) with the same key. Exits 0 only when everything matches and both verify.',
     flags: {
       'public-key': { type: 'string', value: 'FILE', description: 'Ed25519 public key (PEM) the bundle must be signed with.' },
       'hmac-key-env': { type: 'string', value: 'VAR', description: 'Environment variable holding the shared HMAC-SHA256 secret.' },
