@@ -1,6 +1,9 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { oscalValidator } from './helpers/oscal-schema.js';
-import { runCli } from './helpers/run-cli.js';
+import { REPO_ROOT, runCli } from './helpers/run-cli.js';
 
 /**
  * The audit outputs of issue 16 end to end through the CLI: `plan --observed` of
@@ -120,5 +123,27 @@ describe('--framework mlps golden reports', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("--framework: unknown framework 'pci'");
     expect(run.stderr).toContain('mlps, iso27001');
+  });
+});
+
+describe('the evidence bundle of an audit run', () => {
+  it('holds the HTML and OSCAL reports with the run\'s framework, and verifies (manifest and attestation) from the CLI', async () => {
+    const work = await mkdtemp(join(tmpdir(), 'dw-audit-evidence-'));
+    try {
+      const bundle = join(work, 'bundle');
+      const env = { DRIFTWATCH_EVIDENCE_KEY_FILE: join(REPO_ROOT, 'test/fixtures/evidence/signing-key.pem') };
+      const run = await runCli([...AUDIT, '--framework', 'mlps', '--evidence', bundle], { env });
+      expect(run.stderr).toMatch(/^Evidence bundle: .* \(\d+ files, signed ed25519 SHA256:\S+\)\.\n$/);
+      const oscalText = await readFile(join(bundle, 'reports/report.oscal.json'), 'utf8');
+      expect(oscalText).toBe(await readFile(join(REPO_ROOT, 'test/fixtures/audit/golden/mlps.oscal.json'), 'utf8'));
+      expect(validate(JSON.parse(oscalText))).toBe(true);
+      expect(await readFile(join(bundle, 'reports/report.html'), 'utf8')).toBe(await readFile(join(REPO_ROOT, 'test/fixtures/audit/golden/mlps.html'), 'utf8'));
+      const verify = await runCli(['evidence', 'verify', bundle, '--public-key', 'test/fixtures/evidence/signing-key.pub.pem']);
+      expect(verify.stderr).toBe('');
+      expect(verify.stdout).toMatch(/^Verified \d+ files; signature OK \(ed25519, key SHA256:\S+\); in-toto attestation OK \(Sigstore bundle\)\n$/);
+      expect(verify.code).toBe(0);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
   });
 });

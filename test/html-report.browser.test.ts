@@ -121,6 +121,21 @@ describe('the HTML report in headless Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('keeps text contrast at WCAG AA (4.5:1) for body text, muted text, table headers and every badge', async () => {
+    // Computed in the page from the rendered colours (background taken from the nearest ancestor that has one).
+    const ratios = await page.evaluate<[string, number][]>(`(() => {
+      const rgb = (s) => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+      const lum = ([r, g, b]) => { const f = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; }; return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+      const bg = (el) => { for (let e = el; e; e = e.parentElement) { const c = getComputedStyle(e).backgroundColor; if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return rgb(c); } return [255, 255, 255]; };
+      const ratio = (el) => { const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el)); return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); };
+      const seen = new Map();
+      for (const el of document.querySelectorAll('body, .muted, th, .badge')) { const key = el.tagName + '.' + el.className; if (!seen.has(key)) seen.set(key, ratio(el)); }
+      return [...seen];
+    })()`);
+    expect(ratios.length).toBeGreaterThan(5);
+    for (const [element, ratio] of ratios) expect(ratio, element).toBeGreaterThanOrEqual(4.5);
+  });
+
   it('shows expected vs actual with the YAML location of each check', async () => {
     const row = await cellTexts('#resource-list > li[data-status="drifted"] tbody tr');
     expect(row).toContainEqual(['fail', 'status (expect)', 'Connected', 'Disconnected', 'critical', 'test/fixtures/audit/main.yaml:27:9']);
