@@ -124,7 +124,7 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
       'relevant-evidence': evidence,
       collected: result.as_of,
       ...(r.checks.length > 0
-        ? { remarks: r.checks.map((c) => `- ${c.source} ${c.rule}: ${c.status} (expected ${JSON.stringify(c.expected)} ${c.operator}, actual ${JSON.stringify(c.actual)}; ${c.location.file}:${c.location.line})`).join('\n') }
+        ? { remarks: r.checks.map((c) => `- ${c.source} ${c.rule}: ${c.status} (expected ${c.operator} ${JSON.stringify(c.expected)}, actual ${JSON.stringify(c.actual)}; ${c.location.file}:${c.location.line}:${c.location.column})`).join('\n') }
         : {}),
     };
   });
