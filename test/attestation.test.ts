@@ -179,6 +179,21 @@ describe('the attestation rejects each tamper case', () => {
     expect(problems).toContain("attestation.sigstore.json: subject reports/report.md has a different digest than the bundle's");
   });
 
+  it('a malformed attestation is a located problem, never a crash', async () => {
+    const cases: [string, RegExp][] = [
+      ['not json', /^attestation\.sigstore\.json: not valid JSON$/],
+      ['{"mediaType":"application/vnd.dev.sigstore.bundle+json;version=0.1"}', /^attestation\.sigstore\.json: not a Sigstore bundle v0\.3/],
+      [`{"mediaType":"${SIGSTORE_BUNDLE_MEDIA_TYPE}","dsseEnvelope":{"payload":"","payloadType":"x","signatures":[]}}`, /^attestation\.sigstore\.json: not a valid Sigstore bundle \(/],
+      ['[]', /^attestation\.sigstore\.json: not a Sigstore bundle v0\.3/],
+    ];
+    for (const [content, expected] of cases) {
+      await writeFile(join(dir, ATTESTATION_FILE), content);
+      const result = await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM });
+      expect(result.problems, content).toEqual([expect.stringMatching(expected)]);
+      expect(result.attestation).toEqual({ verified: false });
+    }
+  });
+
   it('a missing attestation in an Ed25519 bundle', async () => {
     await unlink(join(dir, ATTESTATION_FILE));
     expect((await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM })).problems).toEqual([
