@@ -23,6 +23,9 @@ describe('HTML report', () => {
     expect(csp).toContain(`script-src 'sha256-${sha256(script)}'`);
     expect(html.match(/<script>/g)).toHaveLength(1);
     expect(html).not.toMatch(/ style="/);
+    // The filters stay hidden without JavaScript: author display rules must not override [hidden].
+    expect(style).toContain('[hidden]{display:none!important}');
+    expect(html).toContain('<form id="filters" class="filters" hidden');
   });
 
   it('escapes every value from the run', () => {

@@ -34,6 +34,7 @@ const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low'];
 const STYLE = `
 :root{color-scheme:light;--fg:#1a1a1a;--muted:#4a4a4a;--line:#c8c8c8;--bg:#fff;--band:#f4f5f7;--focus:#1a56db}
 *{box-sizing:border-box}
+[hidden]{display:none!important}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","PingFang SC","Microsoft YaHei",sans-serif;color:var(--fg);background:var(--bg)}
 header,main,footer{max-width:72rem;margin:0 auto;padding:0 1rem}
 header{padding-top:1rem}
