@@ -185,6 +185,7 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
   }
 
   // Findings: one per control of each framework, with the fail-closed state mapping above.
+  const byAddress = new Map(result.resources.map((r) => [r.address, r] as const));
   const findings: Json[] = [];
   const reviewed: Json[] = [];
   for (const name of frameworks) {
@@ -199,14 +200,13 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
   function finding(control: ControlCoverageItem, framework: Framework, controlId: string): Json {
     const { state, reason } = stateOf(control.status);
     const addresses = [...new Set(control.refs.map((ref) => ref.address))];
-    const byAddress = new Map(result.resources.map((r) => [r.address, r] as const));
-    const relatedRisks: string[] = [];
+    const relatedRisks = new Set<string>();
     for (const ref of control.refs) {
       const resource = byAddress.get(ref.address);
       const check = resource?.checks.find((c) => c.rule === ref.rule && (c.status === 'fail' || c.status === 'waived'));
       if (resource && check) {
         const uuid = riskUuid.get(checkKey(resource, check));
-        if (uuid !== undefined && !relatedRisks.includes(uuid)) relatedRisks.push(uuid);
+        if (uuid !== undefined) relatedRisks.add(uuid);
       }
     }
     const c = control.checks;
@@ -222,7 +222,7 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
         status: { state, reason, remarks: STATUS_REMARKS[control.status] },
       },
       ...(addresses.length > 0 ? { 'related-observations': addresses.map((a) => ({ 'observation-uuid': observationUuid.get(a) as string })) } : {}),
-      ...(relatedRisks.length > 0 ? { 'related-risks': relatedRisks.map((uuid) => ({ 'risk-uuid': uuid })) } : {}),
+      ...(relatedRisks.size > 0 ? { 'related-risks': [...relatedRisks].map((uuid) => ({ 'risk-uuid': uuid })) } : {}),
     };
   }
 
