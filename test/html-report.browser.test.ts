@@ -151,3 +151,23 @@ describe('the HTML report in headless Chromium', () => {
     expect(requests).toHaveLength(1);
   });
 });
+
+describe('the HTML report without JavaScript', () => {
+  it('shows every resource and hides the filters that would not work', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dw-chromium-nojs-'));
+    const noJs = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, headless: true, args: FLAGS, javaScriptEnabled: false });
+    try {
+      const urls: string[] = [];
+      noJs.on('request', (request) => urls.push(request.url()));
+      const p = noJs.pages()[0] ?? (await noJs.newPage());
+      await p.goto(pathToFileURL(REPORT).href, { waitUntil: 'load' });
+      expect(await p.isVisible('#filters')).toBe(false);
+      expect(await p.locator('#resource-list > li').count()).toBe(5);
+      expect(await p.locator('#resource-list > li:not([hidden])').count()).toBe(5);
+      expect(urls).toEqual([pathToFileURL(REPORT).href]);
+    } finally {
+      await noJs.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
