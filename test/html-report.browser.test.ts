@@ -101,7 +101,7 @@ describe('the HTML report in headless Chromium', () => {
     expect(await page.textContent('#shown')).toBe('Showing 1 of 5 resources.');
 
     await page.selectOption('#f-status', 'waived');
-    expect(await visibleAddresses()).toEqual(['alicloud_cas_private_ca.root', 'alicloud_kms_instance.main']);
+    expect(await visibleAddresses()).toEqual(['alicloud_cas_private_ca.issuing', 'alicloud_kms_instance.main']);
 
     await page.selectOption('#f-type', 'alicloud_kms_instance');
     expect(await visibleAddresses()).toEqual(['alicloud_kms_instance.main']);
