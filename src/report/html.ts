@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import { snapshotLine } from '../model/run-result.js';
 import type { Severity } from '../model/desired-state.js';
 import { compareStrings } from '../model/order.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
@@ -284,7 +285,10 @@ export function renderHtml(result: RunResult, options: ReportOptions = { color: 
     '<meta name="referrer" content="no-referrer">' +
     `<title>driftwatch report as of ${h(result.as_of)}</title><style>${STYLE}</style></head>\n<body>` +
     '<a class="skip" href="#resources-h">Skip to resources</a>' +
-    `<header><h1>driftwatch drift report</h1><p class="muted">As of <time datetime="${a(result.as_of)}">${h(result.as_of)}</time> · driftwatch ${h(result.tool.version)} · exit code ${s.exit_code}${failOn}</p></header>\n<main>` +
+    `<header><h1>driftwatch drift report</h1><p class="muted">As of <time datetime="${a(result.as_of)}">${h(result.as_of)}</time> · driftwatch ${h(result.tool.version)} · exit code ${s.exit_code}${failOn}</p>` +
+    // Issue 18: a run from a saved snapshot says so where nobody can miss it.
+    (result.snapshot ? `<p><strong>${h(snapshotLine(result.snapshot).replace(/^evaluated/, 'Evaluated'))}.</strong></p>` : '') +
+    '</header>\n<main>' +
     `<section aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2><p><strong>${h(verdict(result))}</strong></p>` +
     `<ul class="counts" aria-label="Resources by status">${counts}<li>Total<strong>${s.resources}</strong></li></ul>${severityTable(result)}</section>\n` +
     controlsSection(result, options) +

@@ -39,6 +39,11 @@ describe('OSCAL assessment results', () => {
     rendered(sampleResult, 'mlps');
     rendered(sampleResult, 'iso27001');
     rendered(emptyResult);
+    // A run from a snapshot: observations collected at the snapshot's time, still schema-valid.
+    const fromSnapshot = rendered({ ...sampleResult, snapshot: { observed_at: '2026-11-20T03:00:00.000Z', age: '2d 0h', age_seconds: 172800 } }) as unknown as {
+      'assessment-results': { results: { observations: { collected: string }[] }[] };
+    };
+    expect(fromSnapshot['assessment-results'].results[0]?.observations[0]?.collected).toBe('2026-11-20T03:00:00.000Z');
   });
 
   it('is byte-identical for the same run and differs for another', () => {

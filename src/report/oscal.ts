@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
+import { snapshotLine } from '../model/run-result.js';
 import { compareStrings } from '../model/order.js';
 import { expiryEnd, formatInstant } from '../engine/time.js';
 import { safeSegment } from './evidence/paths.js';
@@ -122,7 +123,8 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
       types: ['finding'],
       subjects: [{ 'subject-uuid': itemUuid.get(r.address) as string, type: 'inventory-item', title: line(r.address) }],
       'relevant-evidence': evidence,
-      collected: result.as_of,
+      // Observed when the snapshot was taken, for a run evaluated from one (--observed).
+      collected: result.snapshot?.observed_at ?? result.as_of,
       ...(r.checks.length > 0
         ? { remarks: r.checks.map((c) => `- ${c.source} ${c.rule}: ${c.status} (expected ${c.operator} ${JSON.stringify(c.expected)}, actual ${JSON.stringify(c.actual)}; ${c.location.file}:${c.location.line}:${c.location.column})`).join('\n') }
         : {}),
@@ -246,7 +248,7 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
         {
           uuid: id('result', 'run'),
           title: `driftwatch check as of ${result.as_of}`,
-          description: `${s.resources} resources: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived (exit code ${s.exit_code}).`,
+          description: `${s.resources} resources: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived (exit code ${s.exit_code}).${result.snapshot ? ` ${snapshotLine(result.snapshot).replace(/^evaluated/, 'Evaluated')}.` : ''}`,
           start: result.as_of,
           end: result.as_of,
           props: [
@@ -257,6 +259,7 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
             prop('waived', String(s.waived)),
             prop('exit-code', String(s.exit_code)),
             ...frameworks.map((f) => prop('framework', f)),
+            ...(result.snapshot ? [prop('snapshot-observed-at', result.snapshot.observed_at), prop('snapshot-age', result.snapshot.age)] : []),
           ],
           ...(inventoryItems.length > 0 ? { 'local-definitions': { 'inventory-items': inventoryItems } } : {}),
           'reviewed-controls': {
