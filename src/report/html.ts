@@ -138,12 +138,13 @@ function findingSeverities(r: ResourceResult): Severity[] {
 
 function checkRow(c: CheckResult): string {
   const title = c.title !== undefined ? `<br><span class="muted">${h(c.title)}</span>` : '';
+  const why = c.description !== undefined ? `<br><span class="muted">Why: ${h(c.description)}</span>` : '';
   const fix = c.remediation !== undefined && c.status !== 'pass' ? `<br><span class="muted">Fix: ${h(c.remediation)}</span>` : '';
   const waiver = c.waiver !== undefined ? `<br><span class="muted">Waiver (${h(c.waiver.state)}) until ${h(c.waiver.expires)} by ${h(c.waiver.owner)}: ${h(c.waiver.reason)}</span>` : '';
   const controls = c.controls !== undefined && c.controls.length > 0 ? `<br><span class="muted">Controls: ${h(c.controls.join('; '))}</span>` : '';
   return (
     `<tr><td>${badge(c.status, CHECK_LABEL[c.status])}</td>` +
-    `<td><code>${h(c.rule)}</code> <span class="muted">(${h(c.source === 'policy' ? 'policy' : 'expect')})</span>${title}${fix}${waiver}${controls}</td>` +
+    `<td><code>${h(c.rule)}</code> <span class="muted">(${h(c.source === 'policy' ? 'policy' : 'expect')})</span>${title}${why}${fix}${waiver}${controls}</td>` +
     `<td><code>${h(formatExpected(c))}</code></td><td><code>${h(formatActual(c))}</code></td>` +
     `<td>${h(c.severity)}</td><td>${location(c.location)}</td></tr>`
   );

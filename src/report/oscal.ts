@@ -126,7 +126,7 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
       // Observed when the snapshot was taken, for a run evaluated from one (--observed).
       collected: result.snapshot?.observed_at ?? result.as_of,
       ...(r.checks.length > 0
-        ? { remarks: r.checks.map((c) => `- ${c.source} ${c.rule}: ${c.status} (expected ${c.operator} ${JSON.stringify(c.expected)}, actual ${JSON.stringify(c.actual)}; ${c.location.file}:${c.location.line}:${c.location.column})`).join('\n') }
+        ? { remarks: r.checks.map((c) => `- ${c.source} ${c.rule}: ${c.status} (expected ${c.operator} ${JSON.stringify(c.expected)}, actual ${JSON.stringify(c.actual)}; ${c.location.file}:${c.location.line}:${c.location.column})${c.description !== undefined ? ` — ${c.description}` : ''}`).join('\n') }
         : {}),
     };
   });
@@ -145,7 +145,7 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
       const base = {
         uuid,
         title,
-        description: c.message === '' ? title : c.message,
+        description: `${c.message === '' ? title : c.message}${c.description !== undefined ? `\n\n${c.description}` : ''}`,
         statement: `The ${c.source === 'policy' ? `policy rule ${c.rule}` : `expectation on ${c.rule}`} does not hold for ${r.address} (severity ${c.severity}).`,
         props: [prop('severity', c.severity), prop('rule', c.rule), prop('source', c.source), ...(c.controls ?? []).map((ref) => prop('control-reference', ref))],
       };
