@@ -58,6 +58,7 @@ describe('evidence bundle: writing', () => {
     const files = await listTree(dir);
     expect(files).toEqual([
       'README.md',
+      'attestation.sigstore.json',
       'config/config/main.yaml',
       'config/config/pki.yaml',
       'manifest.json',
@@ -69,9 +70,11 @@ describe('evidence bundle: writing', () => {
       'raw/tencentcloud_kms_service.prod-sh.json',
       'raw/tencentcloud_tcss_subscription.default.json',
       'reports/report.github.txt',
+      'reports/report.html',
       'reports/report.json',
       'reports/report.junit.xml',
       'reports/report.md',
+      'reports/report.oscal.json',
       'reports/report.sarif',
       'reports/report.txt',
       'result.json',
@@ -79,8 +82,9 @@ describe('evidence bundle: writing', () => {
     const result = await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM });
     expect(result.problems).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.files).toBe(files.length - 2);
+    expect(result.files).toBe(files.length - 3);
     expect(result.signature).toEqual({ algorithm: 'ed25519', keyId: publicKeyId(ed25519PublicKey(SIGNING_PUBLIC_PEM)), verified: true });
+    expect(result.attestation).toEqual({ verified: true });
   });
 
   it('records the manifest as documented: sorted entries, sizes, digests, config digest', async () => {
@@ -238,7 +242,11 @@ describe('evidence verify: tampering is detected', () => {
   it('a wrong key', async () => {
     const result = await verifyEvidenceBundle(dir, { publicKey: OTHER_PUBLIC_PEM });
     expect(result.ok).toBe(false);
-    expect(result.problems).toEqual([expect.stringMatching(/^signature does not verify with the given key \(signed with SHA256:\S+, given SHA256:\S+\)$/)]);
+    // Issue 16: the attestation is checked with the same key, and fails with it too.
+    expect(result.problems).toEqual([
+      expect.stringMatching(/^signature does not verify with the given key \(signed with SHA256:\S+, given SHA256:\S+\)$/),
+      expect.stringMatching(/^attestation\.sigstore\.json: signature does not verify with the given key \(signed with SHA256:\S+, given SHA256:\S+\)$/),
+    ]);
   });
 
   it('a modified manifest, even one made consistent with a changed file', async () => {
@@ -282,7 +290,8 @@ describe('evidence verify: tampering is detected', () => {
     // Written canonically (issue 18: any other spelling is refused before the signature is checked).
     await writeFile(sigPath, canonicalJson(sig));
     const result = await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM });
-    expect(result.problems).toEqual(['signature does not verify with the given key']);
+    // Issue 16: manifest.sig is a subject of the attestation, which sees the replacement too.
+    expect(result.problems).toEqual(['signature does not verify with the given key', "attestation.sigstore.json: subject manifest.sig has a different digest than the bundle's"]);
   });
 
   it('symbolic links in place of files or added', async () => {
@@ -339,7 +348,7 @@ describe('driftwatch evidence verify (command module)', () => {
     expect(err.join('')).toBe('');
     expect(code).toBe(0);
     const id = publicKeyId(ed25519PublicKey(SIGNING_PUBLIC_PEM));
-    expect(out.join('')).toBe(`Verified 16 files; signature OK (ed25519, key ${id})\n`);
+    expect(out.join('')).toBe(`Verified 18 files; signature OK (ed25519, key ${id}); in-toto attestation OK (Sigstore bundle)\n`);
   });
 
   it('lists problems and exits 1', async () => {
@@ -350,7 +359,8 @@ describe('driftwatch evidence verify (command module)', () => {
     expect(code).toBe(1);
     expect(out.join('')).toBe('');
     const text = err.join('');
-    expect(text).toContain('failed verification (2 problems)');
+    // Issue 16: the wrong key fails the manifest signature and the attestation.
+    expect(text).toContain('failed verification (3 problems)');
     expect(text).toContain('  - extra file not in manifest: notes.txt\n');
     expect(text).toContain('  - signature does not verify with the given key');
   });
@@ -360,7 +370,7 @@ describe('driftwatch evidence verify (command module)', () => {
     const { ctx, out } = fakeContext({ EVIDENCE_HMAC: HMAC_SECRET });
     const code = await evidenceVerifyCommand.run(ctx, { flags: { 'hmac-key-env': 'EVIDENCE_HMAC' }, positionals: ['bundle'] });
     expect(code).toBe(0);
-    expect(out.join('')).toMatch(/^Verified 16 files; signature OK \(hmac-sha256, key SHA256:[A-Za-z0-9+/]+\)\n$/);
+    expect(out.join('')).toMatch(/^Verified 18 files; signature OK \(hmac-sha256, key SHA256:[A-Za-z0-9+/]+\)\n$/);
     expect(out.join('')).not.toContain(HMAC_SECRET);
   });
 

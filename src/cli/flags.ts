@@ -9,7 +9,8 @@ export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 /** The common flags of design.md §4, picked by each command that takes them. */
 export const COMMON_FLAGS = {
-  format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json|junit|sarif|markdown|github.' },
+  format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json|junit|sarif|markdown|github|html|oscal.' },
+  framework: { type: 'string', value: 'NAME', description: 'Add a per-control summary for a control framework: mlps (GB/T 22239-2019) or iso27001 (ISO/IEC 27001:2022 Annex A).' },
   out: { type: 'string', multiple: true, value: 'FORMAT=PATH', description: 'Also write a report to a file (repeatable), atomically.' },
   target: { type: 'string', multiple: true, value: 'ADDRESS', description: 'Only these resources, e.g. alicloud_kms_instance.main (repeatable).' },
   observed: { type: 'string', value: 'SNAPSHOT.json', description: 'Evaluate a saved snapshot instead of calling the clouds (no network, no credentials).' },

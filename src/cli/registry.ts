@@ -19,6 +19,7 @@ const RUN_FLAGS = {
   'run-timeout': COMMON_FLAGS['run-timeout'],
   tz: COMMON_FLAGS.tz,
   'allow-empty': COMMON_FLAGS['allow-empty'],
+  framework: COMMON_FLAGS.framework,
 } as const;
 
 /**
@@ -108,12 +109,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'report',
     summary: 'Re-render a saved run result (--out json=FILE) in any format, without network.',
-    usage: 'report --from RESULT.json [--format FORMAT] [--out FORMAT=PATH]...',
+    usage: 'report --from RESULT.json [--format FORMAT] [--out FORMAT=PATH]... [--framework NAME]',
     flags: {
       from: { type: 'string', value: 'RESULT.json', description: 'A run result written by --format json or --out json=FILE.' },
       format: COMMON_FLAGS.format,
       out: COMMON_FLAGS.out,
       tz: COMMON_FLAGS.tz,
+      framework: COMMON_FLAGS.framework,
     },
     positionals: 'none',
     examples: ['driftwatch report --from result.json --format markdown > comment.md', 'driftwatch report --from result.json --out sarif=drift.sarif --tz Asia/Shanghai'],
@@ -121,11 +123,12 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'evidence verify',
-    summary: 'Check an evidence bundle: every digest, no missing or extra file, and the signature.',
+    summary: 'Check an evidence bundle: every digest, no missing or extra file, the signature and the in-toto attestation.',
     usage: 'evidence verify BUNDLE_DIR [--public-key FILE] [--hmac-key-env VAR]',
     description:
       'Recomputes the SHA-256 of every file listed in manifest.json, reports changed, missing and extra files,\n' +
-      'and verifies manifest.sig with the given key. Exits 0 only when everything matches and the signature verifies.',
+      'and verifies manifest.sig with the given key; for Ed25519 bundles also attestation.sigstore.json (in-toto\n' +
+      'statement, DSSE, Sigstore bundle) with the same key. Exits 0 only when everything matches and both verify.',
     flags: {
       'public-key': { type: 'string', value: 'FILE', description: 'Ed25519 public key (PEM) the bundle must be signed with.' },
       'hmac-key-env': { type: 'string', value: 'VAR', description: 'Environment variable holding the shared HMAC-SHA256 secret.' },

@@ -31,6 +31,7 @@ import { resolveTencentCredentials } from '../providers/tencentcloud/credentials
 import { resolveAlibabaCredentials } from '../providers/alicloud/credentials.js';
 import { startProgress } from '../ui/progress.js';
 import type { SigningKey } from '../report/evidence/signing.js';
+import type { FrameworkName } from '../report/controls.js';
 import type { ProgressEvent, ProgressMode } from '../ui/progress.js';
 import type { CallEvent, CallExecutor } from '../providers/call-executor.js';
 import type { Progress } from '../ui/progress.js';
@@ -241,7 +242,9 @@ async function writeEvidence(
   dir: string,
   run: { state: DesiredState; result: RunResult; observations: readonly Observation[]; exchanges: ReadonlyMap<string, RawExchange[]>; signingKey: SigningKey; force: boolean },
   version: string,
+  framework: FrameworkName | undefined,
 ): Promise<void> {
+  const frameworkOption = framework ? { framework } : {};
   const { writeEvidenceBundle } = await import('../report/evidence/bundle.js');
   await removeStaleTemps(dir);
   const configFiles = await Promise.all(run.state.files.map((file) => readConfigFile(ctx, file, file)));
@@ -256,7 +259,8 @@ async function writeEvidence(
     exchanges: Object.fromEntries(run.exchanges),
     configFiles,
     policyFiles,
-    reports: { text: REPORTERS.text.render(run.result, { color: false }), json: REPORTERS.json.render(run.result, { color: false }) },
+    reports: { text: REPORTERS.text.render(run.result, { color: false, ...frameworkOption }), json: REPORTERS.json.render(run.result, { color: false, ...frameworkOption }) },
+    ...frameworkOption,
     toolVersion: version,
     asOf: run.result.as_of,
     signingKey: run.signingKey,
@@ -323,12 +327,12 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   const result: RunResult = snapshotInfo ? { ...evaluated, snapshot: snapshotInfo } : evaluated;
   const zone = timeZone !== undefined ? { timeZone } : {};
   if (options.evidence && signingKey) {
-    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version);
+    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version, options.framework);
   }
   for (const out of options.outputs) {
-    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...zone }), ctx.tempFiles);
+    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...zone, ...(options.framework ? { framework: options.framework } : {}) }), ctx.tempFiles);
   }
-  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...zone })) ctx.stdout.write(chunk);
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...zone, ...(options.framework ? { framework: options.framework } : {}) })) ctx.stdout.write(chunk);
   if (options.outputs.length > 0 && ctx.debug) {
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }

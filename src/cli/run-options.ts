@@ -11,6 +11,8 @@ import { isTimeZone } from '../model/time-zone.js';
 import { EndpointError, parseEndpointOverride } from '../providers/endpoints.js';
 import { REPORT_FORMATS, isReportFormat } from '../report/index.js';
 import type { ReportFormat } from '../report/index.js';
+import { FRAMEWORK_NAMES, isFrameworkName } from '../report/controls.js';
+import type { FrameworkName } from '../report/controls.js';
 
 export interface OutputTarget {
   readonly format: ReportFormat;
@@ -44,6 +46,7 @@ export interface RunOptions {
   readonly timeZone?: string;
   /** `--allow-empty`: a configuration that selects no resource exits 0 instead of 1. */
   readonly allowEmpty?: boolean;
+  readonly framework?: FrameworkName;
 }
 
 /** Per-attempt timeout when neither `--timeout` nor the provider's `timeout:` says otherwise. */
@@ -67,6 +70,13 @@ export function parseTimeZoneFlag(value: string | undefined): string | undefined
 export function parseFormat(value: string, flag: string): ReportFormat {
   if (isReportFormat(value)) return value;
   throw new UsageError(`${flag}: unknown format '${value}'`, `Expected one of: ${REPORT_FORMATS.join(', ')}.`);
+}
+
+/** `--framework NAME` (design.md §12). */
+export function parseFramework(value: string | undefined): FrameworkName | undefined {
+  if (value === undefined) return undefined;
+  if (isFrameworkName(value)) return value;
+  throw new UsageError(`--framework: unknown framework '${value}'`, `Expected one of: ${FRAMEWORK_NAMES.join(', ')} (see docs/controls.md).`);
 }
 
 /** `--out FORMAT=PATH` (repeatable); two reports to one path would overwrite each other, so that is an error. */
@@ -128,6 +138,7 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
   const attemptTimeoutMs = parseTimeoutFlag(stringFlag(input, 'timeout'), '--timeout');
   const runTimeoutMs = parseTimeoutFlag(stringFlag(input, 'run-timeout'), '--run-timeout');
   const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
+  const framework = parseFramework(stringFlag(input, 'framework'));
   return {
     paths: input.positionals.length > 0 ? input.positionals : ['.'],
     format,
@@ -147,5 +158,6 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
     ...(runTimeoutMs !== undefined ? { runTimeoutMs } : {}),
     ...(timeZone !== undefined ? { timeZone } : {}),
     allowEmpty: boolFlag(input, 'allow-empty'),
+    ...(framework ? { framework } : {}),
   };
 }

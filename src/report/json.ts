@@ -2,7 +2,9 @@ import type { JsonValue } from '../model/json.js';
 import type { SourceLocation } from '../model/location.js';
 import type { ObservationError } from '../model/observation.js';
 import type { AppliedWaiver, CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
-import type { Reporter } from './reporter.js';
+import type { ReportOptions, Reporter } from './reporter.js';
+import { controlCoverage } from './controls.js';
+import type { FrameworkName } from './controls.js';
 import { compareStrings } from '../model/order.js';
 
 /**
@@ -154,7 +156,7 @@ function waiver(w: WaiverReport, indent: string): string {
  * The JSON text in pieces (header, one per resource, footer) whose concatenation is the report.
  * Each piece is small, so results far larger than one JavaScript string can be written.
  */
-export function* renderJsonChunks(result: RunResult): Generator<string, void, undefined> {
+export function* renderJsonChunks(result: RunResult, framework?: FrameworkName): Generator<string, void, undefined> {
   const s = result.summary;
   const head = object('', [
     ['format_version', q(result.format_version)],
@@ -189,12 +191,14 @@ export function* renderJsonChunks(result: RunResult): Generator<string, void, un
           ['age', q(result.snapshot.age)],
           ['age_seconds', q(result.snapshot.age_seconds)],
         ])}`;
-  yield `${close}${waivers}${snapshot}\n}\n`;
+  // Additive (design.md §12 `--framework`): present only when a framework was asked for.
+  const coverage = framework === undefined ? '' : `,\n  "control_coverage": ${value(controlCoverage(result, framework) as unknown as JsonValue, '  ')}`;
+  yield `${close}${waivers}${snapshot}${coverage}\n}\n`;
 }
 
-export function renderJson(result: RunResult): string {
+export function renderJson(result: RunResult, framework?: FrameworkName): string {
   let out = '';
-  for (const chunk of renderJsonChunks(result)) out += chunk;
+  for (const chunk of renderJsonChunks(result, framework)) out += chunk;
   return out;
 }
 
@@ -205,6 +209,6 @@ export function canonicalRunResult(result: RunResult): RunResult {
 
 export const jsonReporter: Reporter = {
   name: 'json',
-  render: (result) => renderJson(result),
-  renderChunks: (result) => renderJsonChunks(result),
+  render: (result, options: ReportOptions) => renderJson(result, options.framework),
+  renderChunks: (result, options: ReportOptions) => renderJsonChunks(result, options.framework),
 };

@@ -2,6 +2,8 @@ import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../mo
 import { snapshotLine } from '../model/run-result.js';
 import { formatLocation } from '../model/location.js';
 import type { Reporter } from './reporter.js';
+import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
+import type { FrameworkName } from './controls.js';
 import { markdownCode, markdownText } from './escape.js';
 import { waiversOf } from './github.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
@@ -19,6 +21,8 @@ export interface MarkdownOptions {
   readonly maxLength?: number;
   /** `--tz`: the as-of time is also shown in this zone. */
   readonly timeZone?: string;
+  /** Adds the per-control table of this framework after the summary. */
+  readonly framework?: FrameworkName;
 }
 
 /** ` (2026-11-29 08:00:00 UTC+08:00 (Asia/Shanghai))` after a UTC instant, or nothing. */
@@ -153,6 +157,16 @@ function headline(result: RunResult): string {
   return `driftwatch: no drift in ${s.resources} resource${s.resources === 1 ? '' : 's'}`;
 }
 
+function controlTable(result: RunResult, framework: FrameworkName): string {
+  const coverage = controlCoverage(result, framework);
+  let out = `### Controls: ${markdownText(coverage.title)}\n\n${markdownText(coverageSummaryLine(coverage))}\n\n| Control | Title | Status | Pass | Fail | Unknown | Waived |\n| --- | --- | --- | ---: | ---: | ---: | ---: |\n`;
+  for (const c of coverage.controls) {
+    const status = c.status === 'not_satisfied' ? '**not satisfied**' : CONTROL_STATUS_LABEL[c.status];
+    out += `| ${code(c.id)} | ${cell(c.title)} | ${status} | ${c.checks.pass} | ${c.checks.fail} | ${c.checks.unknown} | ${c.checks.waived} |\n`;
+  }
+  return `${out}\n`;
+}
+
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const budget = new Budget(Math.max(0, limit - NOTE_RESERVE));
@@ -173,6 +187,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       '| Status | Resources |\n| --- | ---: |\n' +
       `| Drifted | ${s.drifted} |\n| Unknown | ${s.unknown} |\n| Waived | ${s.waived} |\n| Compliant | ${s.compliant} |\n| **Total** | **${s.resources}** |\n\n`,
   );
+  if (options.framework !== undefined) budget.add(controlTable(result, options.framework));
 
   let shownResources = 0;
   for (const [title, list] of [
@@ -224,7 +239,12 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 export function createMarkdownReporter(options: MarkdownOptions = {}): Reporter {
   return {
     name: 'markdown',
-    render: (result, reportOptions) => renderMarkdown(result, { ...options, ...(reportOptions.timeZone !== undefined ? { timeZone: reportOptions.timeZone } : {}) }),
+    render: (result, reportOptions) =>
+      renderMarkdown(result, {
+        ...options,
+        ...(reportOptions.timeZone !== undefined ? { timeZone: reportOptions.timeZone } : {}),
+        ...(reportOptions.framework !== undefined ? { framework: reportOptions.framework } : {}),
+      }),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { RunResult } from '../model/run-result.js';
+import type { RunResult, RunSummary } from '../model/run-result.js';
+import type { FrameworkName } from './controls.js';
 
 /**
  * The reporter contract shared by every format (Vitest style: one file per reporter behind the
@@ -10,6 +11,19 @@ export interface ReportOptions {
   readonly verbose?: boolean;
   /** `--tz`: human formats add each instant in this IANA zone beside its UTC form. */
   readonly timeZone?: string;
+  /** `--framework NAME`: add the per-control summary (text, Markdown, HTML, JSON, OSCAL). */
+  readonly framework?: FrameworkName;
+  /**
+   * Earlier runs, oldest first, for the HTML trend. Only real recorded runs belong here (a history
+   * store); without them the report shows no trend rather than an invented one.
+   */
+  readonly history?: readonly HistoryPoint[];
+}
+
+/** One earlier run as the HTML trend shows it. */
+export interface HistoryPoint {
+  readonly as_of: string;
+  readonly summary: Pick<RunSummary, 'compliant' | 'drifted' | 'unknown' | 'waived'>;
 }
 
 export interface Reporter {

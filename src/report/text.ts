@@ -7,6 +7,8 @@ import { createColors } from './colors.js';
 import type { Colors } from './colors.js';
 import type { ReportOptions, Reporter } from './reporter.js';
 import { asInstant, formatInZone } from '../model/time-zone.js';
+import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
+import type { ControlCoverage } from './controls.js';
 
 /**
  * `--format text`: the `terraform plan` look. One block per drifted or unverifiable resource with
@@ -272,6 +274,19 @@ function verdict(result: RunResult, colors: Colors): string {
   return colors.green(`All ${plural(resources, 'resource')} verified: the live status matches the desired state${waived}.`);
 }
 
+/** `--framework`: one line per control, worst first in the framework's order, then the counts. */
+function controlSection(coverage: ControlCoverage, colors: Colors): string[] {
+  const mark = { satisfied: colors.green('✓'), not_satisfied: colors.red('✗'), unknown: colors.yellow('?'), waived: colors.yellow('~'), not_assessed: colors.dim('-') } as const;
+  const width = Math.max(...coverage.controls.map((c) => c.id.length));
+  const lines = [`Controls: ${coverage.title}`];
+  for (const c of coverage.controls) {
+    const n = c.refs.length;
+    const detail = n === 0 ? '' : colors.dim(` (${plural(n, 'check')}: ${c.checks.pass} pass, ${c.checks.fail} fail, ${c.checks.unknown} unknown, ${c.checks.waived} waived)`);
+    lines.push(`  ${mark[c.status]} ${c.id.padEnd(width)}  ${CONTROL_STATUS_LABEL[c.status].padEnd(13)} ${clean(c.title)}${detail}`);
+  }
+  return lines;
+}
+
 export function renderText(result: RunResult, options: ReportOptions): string {
   const colors = createColors(options.color);
   const render: Render = { colors, used: new Set(), timeZone: options.timeZone };
@@ -285,12 +300,16 @@ export function renderText(result: RunResult, options: ReportOptions): string {
   }
   const waivers = waiverSection(result, render);
   if (waivers.length > 0) body.push('', ...waivers);
+  const coverage = options.framework !== undefined ? controlCoverage(result, options.framework) : undefined;
+  if (coverage !== undefined) body.push('', ...controlSection(coverage, colors));
   // Legend once, under the header, naming only the symbols this report uses.
   const legend = (Object.keys(LEGEND) as SymbolName[]).filter((name) => render.used.has(name)).map((name) => LEGEND[name]);
   if (legend.length > 0) out.push(colors.dim(`Legend: ${legend.join(', ')}`));
   out.push(...body);
   const s = result.summary;
-  out.push('', verdict(result, colors), `Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`);
+  out.push('', verdict(result, colors));
+  if (coverage !== undefined) out.push(coverageSummaryLine(coverage));
+  out.push(`Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`);
   return `${out.join('\n')}\n`;
 }
 

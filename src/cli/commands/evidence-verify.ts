@@ -46,7 +46,8 @@ export const evidenceVerifyCommand: CommandModule = {
     const result = await verifyEvidenceBundle(dir, keys);
     if (result.ok && result.signature) {
       const n = result.files;
-      ctx.stdout.write(`Verified ${n} file${n === 1 ? '' : 's'}; signature OK (${result.signature.algorithm}, key ${result.signature.keyId})\n`);
+      const attested = result.attestation?.verified ? '; in-toto attestation OK (Sigstore bundle)' : '';
+      ctx.stdout.write(`Verified ${n} file${n === 1 ? '' : 's'}; signature OK (${result.signature.algorithm}, key ${result.signature.keyId})${attested}\n`);
       return 0;
     }
     const count = result.problems.length;

@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { parseOutputs, parseFormat, parseTimeZoneFlag } from '../run-options.js';
+import { parseFramework, parseOutputs, parseFormat, parseTimeZoneFlag } from '../run-options.js';
 import { InputError, IoError, UsageError } from '../../model/errors.js';
 import { decodeUtf8 } from '../../model/text-encoding.js';
 import { parseRunResult } from '../../engine/run-result-io.js';
@@ -29,12 +29,13 @@ export const reportCommand: CommandModule = {
     const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
     const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
-    const zone = timeZone !== undefined ? { timeZone } : {};
+    const framework = parseFramework(stringFlag(input, 'framework'));
+    const extra = { ...(timeZone !== undefined ? { timeZone } : {}), ...(framework ? { framework } : {}) };
     const result = parseRunResult(text, from);
     for (const out of outputs) {
-      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false, ...zone }), ctx.tempFiles);
+      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false, ...extra }), ctx.tempFiles);
     }
-    ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text', ...zone }));
+    ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text', ...extra }));
     return 0;
   },
 };

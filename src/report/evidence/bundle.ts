@@ -5,6 +5,9 @@ import { InputError, IoError } from '../../model/errors.js';
 import type { Observation, RawExchange } from '../../model/observation.js';
 import type { RunResult } from '../../model/run-result.js';
 import { renderGithub } from '../github.js';
+import { renderHtml } from '../html.js';
+import { renderOscal } from '../oscal.js';
+import type { FrameworkName } from '../controls.js';
 import { renderJunit } from '../junit.js';
 import { renderMarkdown } from '../markdown.js';
 import { renderSarif } from '../sarif.js';
@@ -13,6 +16,7 @@ import { canonicalJson } from './canonical-json.js';
 import type { Manifest } from './manifest.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, entryFor, serializeManifest } from './manifest.js';
 import { bundlePathFor, safeSegment } from './paths.js';
+import { ATTESTATION_FILE, PREDICATE_TYPE, attest, buildStatement } from './attestation.js';
 import type { SignatureFile, SigningKey, VerificationKeys } from './signing.js';
 import { verifyEvidenceBundle } from './verify.js';
 import { clipText } from '../../model/clip.js';
@@ -27,9 +31,12 @@ import { serializeSignature, signManifest } from './signing.js';
  *   raw/<address>.json         per resource: the vendor object, request ids, error, API exchanges
  *   config/<path>              each configuration file as evaluated
  *   policies/<path>            each policy file as evaluated
- *   reports/report.<ext>       every report format (txt, json, junit.xml, sarif, md, github.txt)
+ *   reports/report.<ext>       every report format (txt, json, junit.xml, sarif, md, github.txt,
+ *                              html, oscal.json)
  *   manifest.json              size and SHA-256 of every file above (see manifest.ts)
  *   manifest.sig               detached signature over manifest.json (see signing.ts)
+ *   attestation.sigstore.json  in-toto statement over every file above, DSSE-signed, as a
+ *                              Sigstore bundle (Ed25519 keys only; see attestation.ts)
  *
  * Every file's text goes through `redact` before it is hashed, so no secret is written or
  * covered by a digest. Nothing depends on the clock or on map order: the same input gives the
@@ -63,6 +70,8 @@ export interface EvidenceInput {
   readonly toolVersion: string;
   readonly asOf: string;
   readonly signingKey: SigningKey;
+  /** `--framework`: the control summary in the reports rendered here (HTML, Markdown, OSCAL). */
+  readonly framework?: FrameworkName;
   /** Scrubs every secret of the run from a text; applied to every file before hashing. */
   readonly redact: (text: string) => string;
 }
@@ -81,9 +90,11 @@ export const REPORT_FILES: Readonly<Record<string, string>> = {
   sarif: 'reports/report.sarif',
   markdown: 'reports/report.md',
   github: 'reports/report.github.txt',
+  html: 'reports/report.html',
+  oscal: 'reports/report.oscal.json',
 };
 
-const RENDERED_HERE = ['junit', 'sarif', 'markdown', 'github'] as const;
+const RENDERED_HERE = ['junit', 'sarif', 'markdown', 'github', 'html', 'oscal'] as const;
 
 function readme(toolVersion: string, asOf: string): string {
   return [
@@ -99,11 +110,22 @@ function readme(toolVersion: string, asOf: string): string {
     '- `manifest.json`: size and SHA-256 of every file; `config_digest` and `policies_digest` are the',
     '  SHA-256 of the `sha256sum` listing of `config/` and `policies/`.',
     '- `manifest.sig`: signature over the exact bytes of `manifest.json` (ed25519 or hmac-sha256).',
+    '- `attestation.sigstore.json` (Ed25519 keys): an in-toto Statement v1 whose subjects are every',
+    `  other file with its SHA-256 (predicate type ${PREDICATE_TYPE}),`,
+    '  signed in a DSSE envelope and packaged as a Sigstore bundle v0.3 (public-key hint, no transparency log).',
+    '- `reports/report.oscal.json`: the run as NIST OSCAL 1.2.1 assessment results, for GRC tools.',
+    '- `reports/report.html`: the run as one self-contained web page.',
     '',
     'Verify with:',
     '',
     '    driftwatch evidence verify BUNDLE_DIR --public-key evidence-key.pub.pem',
     '    driftwatch evidence verify BUNDLE_DIR --hmac-key-env DRIFTWATCH_EVIDENCE_HMAC_KEY',
+    '',
+    'or, for the attestation, with cosign (any subject file, e.g. manifest.json):',
+    '',
+    '    cosign verify-blob-attestation --key evidence-key.pub.pem --insecure-ignore-tlog \\',
+    `      --bundle BUNDLE_DIR/attestation.sigstore.json --new-bundle-format --type ${PREDICATE_TYPE} \\`,
+    '      BUNDLE_DIR/manifest.json',
     '',
     'Verification fails on any changed, missing or extra file and on a signature that does not match.',
     '',
@@ -146,11 +168,14 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   for (const f of input.configFiles) put(bundlePathFor('config', f.path), f.content, `configuration file ${f.path}`);
   for (const f of input.policyFiles ?? []) put(bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
 
+  const framework = input.framework;
   const reports: Record<string, string> = {
     junit: renderJunit(input.result),
     sarif: renderSarif(input.result),
-    markdown: renderMarkdown(input.result),
+    markdown: renderMarkdown(input.result, framework ? { framework } : {}),
     github: renderGithub(input.result),
+    html: renderHtml(input.result, { color: false, ...(framework ? { framework } : {}) }),
+    oscal: renderOscal(input.result, framework ? { framework } : {}),
   };
   for (const [format, text] of Object.entries(input.reports ?? {})) {
     if ((RENDERED_HERE as readonly string[]).includes(format)) {
@@ -171,6 +196,9 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   const signature = signManifest(manifestBytes, input.signingKey);
   files.set(MANIFEST_FILE, manifestBytes);
   files.set(SIGNATURE_FILE, Buffer.from(serializeSignature(signature), 'utf8'));
+  if (input.signingKey.algorithm === 'ed25519') {
+    files.set(ATTESTATION_FILE, Buffer.from(attest(buildStatement(files, manifest), input.signingKey.privateKey), 'utf8'));
+  }
   return { files, manifest, signature };
 }
 

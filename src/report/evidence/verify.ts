@@ -5,7 +5,8 @@ import type { ManifestEntry } from './manifest.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, directoryDigest, parseManifest } from './manifest.js';
 import { compareBundlePaths } from './paths.js';
 import type { SignatureAlgorithm, VerificationKeys } from './signing.js';
-import { parseSignature, verifySignature } from './signing.js';
+import { ed25519PublicKey, parseSignature, verifySignature } from './signing.js';
+import { ATTESTATION_FILE, verifyAttestation } from './attestation.js';
 
 /**
  * `evidence verify`: recomputes every digest listed in manifest.json, looks for missing and
@@ -13,6 +14,12 @@ import { parseSignature, verifySignature } from './signing.js';
  * Problems are returned as data with the bundle-relative path first; an empty list is the only
  * success. A signature that could not be checked (no key given) is a problem too: an unverified
  * bundle is not a verified one.
+ *
+ * An Ed25519-signed bundle must also carry `attestation.sigstore.json`, verified with the same
+ * public key by `@sigstore/verify`; its subjects must be exactly the manifest's files plus
+ * manifest.json and manifest.sig with their digests. Since every listed file is checked against
+ * the manifest, a file that changed is reported once, against the manifest; the attestation adds
+ * the problems the manifest cannot see (a rewritten manifest or signature, a bad attestation).
  */
 
 export interface VerifyResult {
@@ -20,6 +27,8 @@ export interface VerifyResult {
   /** Files listed in the manifest. */
   readonly files: number;
   readonly signature?: { readonly algorithm: SignatureAlgorithm; readonly keyId: string; readonly verified: boolean };
+  /** Ed25519 bundles: whether the in-toto attestation verified. */
+  readonly attestation?: { readonly verified: boolean };
   readonly problems: readonly string[];
 }
 
@@ -86,7 +95,9 @@ export async function verifyEvidenceBundle(dir: string, keys: VerificationKeys =
 
   const found = { files: [] as string[], odd: [] as string[] };
   await walk(dir, '', found);
-  const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...entries.map((e) => e.path)]);
+  // The attestation belongs to Ed25519 bundles; in an HMAC bundle it is an extra file like any other.
+  const sigAlgorithm = await peekAlgorithm(dir);
+  const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...(sigAlgorithm === 'hmac-sha256' ? [] : [ATTESTATION_FILE]), ...entries.map((e) => e.path)]);
   // With an unreadable manifest every file would look extra; that adds noise, not information.
   if (manifest) {
     for (const f of found.files.sort(compareBundlePaths)) if (!listed.has(f)) problems.push(`extra file not in manifest: ${f}`);
@@ -95,8 +106,10 @@ export async function verifyEvidenceBundle(dir: string, keys: VerificationKeys =
 
   let signatureInfo: VerifyResult['signature'];
   let sigText: string | undefined;
+  let sigBytes: Buffer | undefined;
   try {
-    sigText = await readFile(join(dir, SIGNATURE_FILE), 'utf8');
+    sigBytes = await readFile(join(dir, SIGNATURE_FILE));
+    sigText = sigBytes.toString('utf8');
   } catch (error) {
     problems.push(`${SIGNATURE_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing' : `unreadable (${errnoCode(error)})`}`);
   }
@@ -110,5 +123,47 @@ export async function verifyEvidenceBundle(dir: string, keys: VerificationKeys =
     }
   }
 
-  return { ok: problems.length === 0, files: entries.length, ...(signatureInfo ? { signature: signatureInfo } : {}), problems };
+  let attestationInfo: VerifyResult['attestation'];
+  if (signatureInfo?.algorithm === 'ed25519' && keys.publicKey !== undefined && sigBytes !== undefined) {
+    const attestationProblems = await checkAttestation(dir, keys.publicKey, manifestBytes, sigBytes, entries);
+    problems.push(...attestationProblems);
+    attestationInfo = { verified: attestationProblems.length === 0 };
+  }
+
+  return {
+    ok: problems.length === 0,
+    files: entries.length,
+    ...(signatureInfo ? { signature: signatureInfo } : {}),
+    ...(attestationInfo ? { attestation: attestationInfo } : {}),
+    problems,
+  };
+}
+
+async function peekAlgorithm(dir: string): Promise<SignatureAlgorithm | undefined> {
+  try {
+    return parseSignature(await readFile(join(dir, SIGNATURE_FILE), 'utf8')).signature?.algorithm;
+  } catch {
+    return undefined;
+  }
+}
+
+async function checkAttestation(dir: string, publicKey: NonNullable<VerificationKeys['publicKey']>, manifestBytes: Buffer, sigBytes: Buffer, entries: readonly ManifestEntry[]): Promise<string[]> {
+  let text: string;
+  try {
+    const stats = await lstat(join(dir, ATTESTATION_FILE));
+    if (!stats.isFile()) return [`${ATTESTATION_FILE}: not a regular file`];
+    text = await readFile(join(dir, ATTESTATION_FILE), 'utf8');
+  } catch (error) {
+    return [`${ATTESTATION_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing (an Ed25519-signed bundle carries an in-toto attestation)' : `unreadable (${errnoCode(error)})`}`];
+  }
+  let key;
+  try {
+    key = ed25519PublicKey(publicKey);
+  } catch (error) {
+    return [`${ATTESTATION_FILE}: not checked: ${error instanceof Error ? error.message : String(error)}`];
+  }
+  const expected = new Map<string, string>(entries.map((e) => [e.path, e.sha256]));
+  expected.set(MANIFEST_FILE, sha256Hex(manifestBytes));
+  expected.set(SIGNATURE_FILE, sha256Hex(sigBytes));
+  return [...(await verifyAttestation(text, key, expected)).problems];
 }
