@@ -43,7 +43,7 @@ describe('compare: verdicts before and after on the same observations', () => {
         resource('b', 'status: Connected') + // compliant → drifted (head expects a bigger quota)
         resource('c', 'key_quota: { at_least: 10 }') + // unknown (not reported) → compliant (head checks status)
         resource('d', 'status: Disconnected') + // drifted → compliant (head fixes the expectation)
-        resource('old', 'status: Connected'), // removed (not in the snapshot)
+        resource('old', 'status: Connected'), // removed (not in the snapshot: not proven gone)
     );
     const head = config(
       resource('a', 'status: Connected') +
@@ -71,10 +71,12 @@ describe('compare: verdicts before and after on the same observations', () => {
     // The run result is head's: its verdicts, summary and exit code are what `check` reports.
     expect(result.summary).toEqual(c?.summary.after);
     expect(result.resources.map((r) => r.address)).not.toContain('alicloud_kms_instance.old');
-    // c lost its quota check, d's expected status changed and a waiver was added: three weakenings.
-    expect(c?.weakenings).toBe(3);
+    // c lost its quota check, d's expected status changed, a waiver was added, and `old` was
+    // removed without the snapshot proving it gone: four weakenings.
+    expect(c?.weakenings).toBe(4);
     expect(c?.changes.filter((x) => x.effect === 'weakens').map((x) => [x.kind, x.resource, x.rule])).toEqual([
       ['expectation_removed', 'alicloud_kms_instance.c', 'key_quota'],
+      ['resource_removed', 'alicloud_kms_instance.old', undefined],
       ['expectation_changed', 'alicloud_kms_instance.d', 'status'],
       ['waiver_added', 'alicloud_kms_instance.a', 'status'],
     ]);

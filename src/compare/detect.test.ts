@@ -154,10 +154,12 @@ describe('weakening detector', () => {
     expect(c.base_location).toEqual({ file: 'main.yaml', line: lineOf(MAIN, '    root:'), column: 5 });
   });
 
-  it('removing a resource the snapshot shows gone, or does not hold, is neutral', async () => {
+  it('removing a resource the snapshot shows gone is neutral; one it does not show gone weakens (fail closed)', async () => {
     const gone = [SNAPSHOT[0] as Observation, absent('alicloud_cas_private_ca.root')];
     expect(only(await changes([REMOVE_CA], [], gone))).toMatchObject({ effect: 'neutral', kind: 'resource_removed' });
-    expect(only(await changes([REMOVE_CA], [], [SNAPSHOT[0] as Observation]))).toMatchObject({ effect: 'neutral', kind: 'resource_removed' });
+    const unseen = only(await changes([REMOVE_CA], [], [SNAPSHOT[0] as Observation]));
+    expect(unseen).toMatchObject({ effect: 'weakens', kind: 'resource_removed' });
+    expect(unseen.message).toContain('the snapshot does not show it gone');
   });
 
   it('adding a resource tightens', async () => {

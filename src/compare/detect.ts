@@ -27,8 +27,9 @@ import type { CheckSpec, Relation } from './acceptance.js';
  *   → weakens; the reverse tightens;
  * - a waiver added or its `expires` extended → weakens; removed or shortened → tightens;
  *   reason/owner/ticket edits are neutral;
- * - a resource removed while the snapshot still holds it (observed and not absent) → weakens; a
- *   resource whose instance is gone or was never observed is a neutral removal; added → tightens.
+ * - a resource removed while the snapshot still holds it → weakens; so does one the snapshot
+ *   does not show gone (not observed, or its observation failed: fail closed); only an
+ *   observation proving the instance absent makes the removal neutral; added → tightens.
  */
 
 export interface CompareSide {
@@ -159,16 +160,19 @@ function compareResources(out: ControlChange[], base: DesiredState, head: Desire
     const h = after.get(address);
     if (h === undefined) {
       const o = observed.get(address);
-      const exists = o !== undefined && o.status !== 'absent';
+      // Fail closed: only an observation proving the instance gone makes the removal harmless.
+      const proven = o !== undefined && o.status === 'absent';
       const checks = `${b.expect.length} expectation(s) and the policy rules that applied to it no longer run`;
       out.push(
-        change(exists ? 'weakens' : 'neutral', 'resource_removed', {
+        change(proven ? 'neutral' : 'weakens', 'resource_removed', {
           resource: address,
           before: address,
           after: null,
-          message: exists
-            ? `${address} was removed from the configuration but still exists in the snapshot: its ${checks}`
-            : `${address} was removed from the configuration; the snapshot ${o === undefined ? 'does not hold it' : 'shows it no longer exists'}`,
+          message: proven
+            ? `${address} was removed from the configuration; the snapshot shows it no longer exists`
+            : o === undefined
+              ? `${address} was removed from the configuration and the snapshot does not show it gone: its ${checks}`
+              : `${address} was removed from the configuration but ${o.status === 'ok' ? 'still exists in the snapshot' : 'the snapshot could not show it gone'}: its ${checks}`,
           base_location: b.location,
         }),
       );

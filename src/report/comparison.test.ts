@@ -25,11 +25,14 @@ const EXPIRES_LINE = HEAD.split('\n').findIndex((l) => l.includes('expires_at'))
 
 let result: RunResult;
 let unchanged: RunResult;
+let transition: RunResult;
 
 beforeAll(async () => {
   const observations = [ok('tencentcloud_kms_service.gz', { edition: 'ultimate', auto_renew: false, expires_at: '2026-12-20T00:00:00Z' })];
   const base = await sideFrom({ 'main.yaml': BASE });
   result = compare({ base, head: await sideFrom({ 'main.yaml': HEAD }), baseLabel: 'ref:origin/main', observations, now: COMPARE_NOW, toolVersion: '0.0.0-test' });
+  const relaxedOnly = await sideFrom({ 'main.yaml': BASE.replace('not_within: 30d', 'not_within: 7d') });
+  transition = compare({ base, head: relaxedOnly, baseLabel: 'base/', observations, now: COMPARE_NOW, toolVersion: '0.0.0-test' });
   unchanged = compare({ base, head: base, baseLabel: 'ref:origin/main', observations, now: COMPARE_NOW, toolVersion: '0.0.0-test' });
 });
 
@@ -89,6 +92,12 @@ describe('comparison in every report format', () => {
     const reread = parseRunResult(json, 'result.json');
     expect(renderJson(reread)).toBe(json);
     expect(renderMarkdown(reread)).toBe(renderMarkdown(result));
+  });
+
+  it('verdict transitions in text and markdown', () => {
+    expect(renderText(transition, { color: false })).toContain('Compared with base/:\n  ~ tencentcloud_kms_service.gz: drifted -> compliant\n');
+    expect(renderMarkdown(transition)).toContain('#### Verdict changes (1)\n\n| Resource | Before | After |\n| --- | --- | --- |\n| `tencentcloud_kms_service.gz` | drifted | compliant |\n');
+    expect(renderGithub(transition)).toContain('This change weakens 1 control. 1 resource(s) change verdict.');
   });
 
   it('a run without --compare renders exactly as before (no comparison anywhere)', () => {
