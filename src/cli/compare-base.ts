@@ -22,14 +22,6 @@ export interface BaseSource {
   readonly label: string;
 }
 
-async function loadSide(paths: readonly string[], cwd: string, env: Readonly<Record<string, string | undefined>>, what: string): Promise<{ state: DesiredState; missingPolicies: string[] }> {
-  const loaded = await loadConfig(paths, { cwd, env });
-  const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
-  const missingPolicies = errors.filter((d) => d.rule === 'policy-not-found').length === errors.length ? loaded.state.policies.map((p) => p.path) : [];
-  if (errors.length > 0 && missingPolicies.length === 0) throw new ConfigError(loaded.diagnostics, what);
-  return { state: loaded.state, missingPolicies: errors.length > 0 ? missingPolicies : [] };
-}
-
 async function loadPacks(state: DesiredState, cwd: string): Promise<PolicyPack[]> {
   if (state.policies.length === 0) return [];
   const { loadValidPolicyPacks } = await import('../policy/policy-file.js');
@@ -128,17 +120,19 @@ export async function loadBaseFromRef(
       basePaths.push(join(mirror, rel));
     }
     const what = `base configuration (${ref})`;
-    const first = await loadSide(basePaths, baseCwd, env, what);
+    const first = await loadConfig(basePaths, { cwd: baseCwd, env });
+    const errors = first.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.some((d) => d.rule !== 'policy-not-found')) throw new ConfigError(first.diagnostics, what);
     let state = first.state;
-    const missingPolicies = first.missingPolicies;
-    if (missingPolicies.length > 0) {
-      for (const path of missingPolicies) {
-        const inMirror = relative(mirror, path);
+    if (errors.length > 0) {
+      // Policy files named by relative path live in the revision too: read them, then load again.
+      for (const policy of state.policies) {
+        const inMirror = relative(mirror, policy.path);
         if (!inMirror.startsWith('..') && !isAbsolute(inMirror)) await showInto(ref, root, inMirror.split(sep).join('/'), mirror);
       }
-      const strict = await loadConfig(basePaths, { cwd: baseCwd, env });
-      if (strict.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(strict.diagnostics, what);
-      state = strict.state;
+      const again = await loadConfig(basePaths, { cwd: baseCwd, env });
+      if (again.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(again.diagnostics, what);
+      state = again.state;
     }
     return { side: { state, packs: await loadPacks(state, baseCwd) }, label: `ref:${ref}` };
   } catch (error) {
