@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSnapshot, serializeSnapshot } from '../src/engine/snapshot.js';
+import type { Observation } from '../src/model/observation.js';
 import type { RunResult } from '../src/model/run-result.js';
 import { ok } from './helpers/compare-sides.js';
 import { runCli } from './helpers/run-cli.js';
@@ -56,7 +57,12 @@ beforeAll(async () => {
   await mkdir(join(repo, 'policies'));
   await writeFile(join(repo, 'config', 'main.yaml'), MAIN);
   await writeFile(join(repo, 'policies', 'team.yaml'), TEAM);
-  const observations = [ok('alicloud_cas_private_ca.root', { status: 'USED', certificates_remaining: 50 }), ok('alicloud_kms_instance.main', { status: 'Connected' })];
+  // Snapshots record the scope each observation was read in (--observed refuses one without).
+  const scoped = (o: Observation, instance: string): Observation => ({ ...o, scope: { provider: 'alicloud.prod', region: 'cn-hangzhou', instance_id: instance } });
+  const observations = [
+    scoped(ok('alicloud_cas_private_ca.root', { status: 'USED', certificates_remaining: 50 }), 'cas-1'),
+    scoped(ok('alicloud_kms_instance.main', { status: 'Connected' }), 'kst-1'),
+  ];
   await writeFile(join(repo, 'snapshot.json'), serializeSnapshot(createSnapshot(observations, { toolVersion: '0.0.0-test', observedAt: AS_OF })));
   git('init', '-q', '-b', 'main');
   git('add', '.');
