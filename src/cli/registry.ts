@@ -1,5 +1,6 @@
 import type { CommandSpec } from './command.js';
 import { COMMON_FLAGS } from './flags.js';
+import { COMPARE_FLAGS } from './compare-options.js';
 
 const RUN_FLAGS = {
   format: COMMON_FLAGS.format,
@@ -20,6 +21,7 @@ const RUN_FLAGS = {
   tz: COMMON_FLAGS.tz,
   'allow-empty': COMMON_FLAGS['allow-empty'],
   framework: COMMON_FLAGS.framework,
+  ...COMPARE_FLAGS,
 } as const;
 
 /**

@@ -18,6 +18,8 @@ import type { RunResult } from '../model/run-result.js';
 import { planCalls } from '../engine/plan-calls.js';
 import { observe } from '../engine/observe.js';
 import { evaluate } from '../engine/evaluate.js';
+import { loadCompareBase, loadHeadPacks } from './compare-base.js';
+import { compare } from '../compare/compare.js';
 import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
 import { readTrustedSnapshot, resolveSnapshotTrust, signSnapshot } from './snapshot-trust.js';
 import type { SnapshotInfo } from '../model/run-result.js';
@@ -287,6 +289,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   // key fails the run up front instead of after minutes of paced calls.
   const now = options.asOf ?? ctx.now();
   const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now });
+  const base = options.compare ? await loadCompareBase(options.compare, options.paths, ctx.cwd, ctx.env) : undefined;
   const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
   // --save-observed signs with the evidence key when one is configured (it is not required).
   const snapshotKey = options.saveObserved && !signingKey ? await optionalSigningKey(ctx) : signingKey;
@@ -315,15 +318,26 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     const snapshot = snapshotKey ? signSnapshot(redacted, snapshotKey) : redacted;
     await writeFileAtomic(options.saveObserved, serializeSnapshot(snapshot), ctx.tempFiles);
   }
-  const evaluated = evaluate({
-    state,
-    observations,
-    now,
-    ...(policyChecks ? { policyChecks } : {}),
-    failOn: options.failOn,
-    toolVersion: version,
-    ...(targets ? { targets: [...targets] } : {}),
-  });
+  const evaluated = base
+    ? compare({
+        base: base.side,
+        head: { state, packs: await loadHeadPacks(state, ctx.cwd) },
+        baseLabel: base.label,
+        observations,
+        now,
+        failOn: options.failOn,
+        toolVersion: version,
+        ...(targets ? { targets: [...targets] } : {}),
+      })
+    : evaluate({
+        state,
+        observations,
+        now,
+        ...(policyChecks ? { policyChecks } : {}),
+        failOn: options.failOn,
+        toolVersion: version,
+        ...(targets ? { targets: [...targets] } : {}),
+      });
   const result: RunResult = snapshotInfo ? { ...evaluated, snapshot: snapshotInfo } : evaluated;
   const zone = timeZone !== undefined ? { timeZone } : {};
   if (options.evidence && signingKey) {

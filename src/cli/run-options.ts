@@ -13,6 +13,8 @@ import { REPORT_FORMATS, isReportFormat } from '../report/index.js';
 import type { ReportFormat } from '../report/index.js';
 import { FRAMEWORK_NAMES, isFrameworkName } from '../report/controls.js';
 import type { FrameworkName } from '../report/controls.js';
+import { parseCompareOptions } from './compare-options.js';
+import type { CompareOptions } from './compare-options.js';
 
 export interface OutputTarget {
   readonly format: ReportFormat;
@@ -20,7 +22,7 @@ export interface OutputTarget {
 }
 
 /** The flags of `plan` and `check`, checked once so the run itself deals only in valid values. */
-export interface RunOptions {
+export interface RunOptions extends CompareOptions {
   readonly paths: readonly string[];
   readonly format: ReportFormat;
   readonly outputs: readonly OutputTarget[];
@@ -159,5 +161,6 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
     ...(timeZone !== undefined ? { timeZone } : {}),
     allowEmpty: boolFlag(input, 'allow-empty'),
     ...(framework ? { framework } : {}),
+    ...parseCompareOptions(input),
   };
 }

@@ -2,6 +2,7 @@ import type { JsonValue } from './json.js';
 import type { Operator, Severity } from './desired-state.js';
 import type { SourceLocation } from './location.js';
 import type { ObservationError } from './observation.js';
+import type { Comparison } from './comparison.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'waived';
 export type ResourceStatus = 'compliant' | 'drifted' | 'unknown' | 'waived';
@@ -82,6 +83,8 @@ export interface RunResult {
   readonly waivers?: readonly WaiverReport[];
   /** With `--observed`: when the snapshot was observed and how old it was at `as_of` (design.md §12). */
   readonly snapshot?: SnapshotInfo;
+  /** `--compare`: the change from a base configuration (design.md §12). */
+  readonly comparison?: Comparison;
 }
 
 export interface SnapshotInfo {

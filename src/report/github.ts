@@ -6,6 +6,7 @@ import type { Reporter } from './reporter.js';
 import { workflowData, workflowProperty } from './escape.js';
 import { compareStrings } from '../model/order.js';
 import { resourceOutcome, sortedResources } from './values.js';
+import { weakeningFindings, weakeningHeadline } from './comparison.js';
 
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…,col=…,title=…::message`) that show as
@@ -142,6 +143,17 @@ function render(a: Annotation): string {
   return workflowCommand(a.kind, props, a.message);
 }
 
+/** --compare: an error at the changed line for each weakened control, and a one-line verdict. */
+function comparisonAnnotations(result: RunResult): string[] {
+  if (result.comparison === undefined) return [];
+  const lines = weakeningFindings(result).map((f) =>
+    workflowCommand('error', { ...(f.location ? { file: f.location.file, line: f.location.line, col: f.location.column } : {}), title: f.title }, f.change.message),
+  );
+  const c = result.comparison;
+  lines.push(workflowCommand(c.weakenings > 0 ? 'warning' : 'notice', { title: `driftwatch: compared with ${c.base}` }, `${weakeningHeadline(c.weakenings)} ${c.transitions.length} resource(s) change verdict.`));
+  return lines;
+}
+
 export function renderGithub(result: RunResult): string {
   const annotations: Annotation[] = [];
   for (const resource of sortedResources(result.resources)) annotations.push(...resourceAnnotations(resource));
@@ -156,7 +168,7 @@ export function renderGithub(result: RunResult): string {
     { title: 'driftwatch' },
     `${s.resources} resources as of ${result.as_of}${result.snapshot ? `, ${snapshotLine(result.snapshot)}` : ''}: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`,
   );
-  return [...annotations.map(render), summary].join('\n') + '\n';
+  return [...annotations.map(render), ...comparisonAnnotations(result), summary].join('\n') + '\n';
 }
 
 export const githubReporter: Reporter = {

@@ -6,6 +6,7 @@ import type { ReportOptions, Reporter } from './reporter.js';
 import { controlCoverage } from './controls.js';
 import type { FrameworkName } from './controls.js';
 import { compareStrings } from '../model/order.js';
+import { canonicalComparison } from './comparison.js';
 
 /**
  * `--format json`: exactly the run result of design.md §5, 2-space indented, trailing newline.
@@ -193,7 +194,8 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
         ])}`;
   // Additive (design.md §12 `--framework`): present only when a framework was asked for.
   const coverage = framework === undefined ? '' : `,\n  "control_coverage": ${value(controlCoverage(result, framework) as unknown as JsonValue, '  ')}`;
-  yield `${close}${waivers}${snapshot}${coverage}\n}\n`;
+  const comparison = result.comparison === undefined ? '' : `,\n  "comparison": ${value(canonicalComparison(result.comparison), '  ')}`;
+  yield `${close}${waivers}${snapshot}${coverage}${comparison}\n}\n`;
 }
 
 export function renderJson(result: RunResult, framework?: FrameworkName): string {

@@ -6,6 +6,7 @@ import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './co
 import type { FrameworkName } from './controls.js';
 import { markdownCode, markdownText } from './escape.js';
 import { waiversOf } from './github.js';
+import { comparisonMarkdown } from './comparison.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
 import { asInstant, formatInZone } from '../model/time-zone.js';
 
@@ -188,6 +189,8 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
       `| Drifted | ${s.drifted} |\n| Unknown | ${s.unknown} |\n| Waived | ${s.waived} |\n| Compliant | ${s.compliant} |\n| **Total** | **${s.resources}** |\n\n`,
   );
   if (options.framework !== undefined) budget.add(controlTable(result, options.framework));
+  // --compare: the change's impact comes before the resource details, where a reviewer looks first.
+  budget.add(comparisonMarkdown(result));
 
   let shownResources = 0;
   for (const [title, list] of [

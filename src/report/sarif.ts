@@ -7,6 +7,7 @@ import type { CheckResult, ResourceResult, RunResult } from '../model/run-result
 import type { Reporter } from './reporter.js';
 import { compareStrings } from '../model/order.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
+import { weakeningFindings } from './comparison.js';
 
 /**
  * SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, VS Code's SARIF viewer).
@@ -29,6 +30,7 @@ const FINGERPRINT_KEY = 'driftwatch/v1';
 
 const RULE_ABSENT = 'driftwatch/resource-absent';
 const RULE_UNVERIFIED = 'driftwatch/resource-unverified';
+const RULE_WEAKENED = 'driftwatch/control-weakened';
 
 type Level = 'error' | 'warning' | 'note';
 
@@ -158,6 +160,15 @@ const SYNTHETIC: Readonly<Record<string, Omit<RuleDraft, 'severity'>>> = {
     tags: ['security', 'unverified'],
     controls: [],
   },
+  [RULE_WEAKENED]: {
+    id: RULE_WEAKENED,
+    name: 'control-weakened',
+    short: 'The change does not weaken a control',
+    full: 'Compared with the base configuration (--compare), this change relaxes a threshold, removes a check, rule or policy pack, narrows where a rule applies, lowers a severity, adds or extends a waiver, or drops a resource that still exists.',
+    help: 'Confirm the weakening is intended and approved, or restore the stricter setting.',
+    tags: ['security', 'policy-change'],
+    controls: [],
+  },
 };
 
 function mergeDraft(rules: Map<string, RuleDraft>, draft: RuleDraft): void {
@@ -265,6 +276,11 @@ export function renderSarifLog(result: RunResult): object {
       const p = pendingForCheck(resource, check);
       if (p !== undefined) pending.push(p);
     }
+  }
+  for (const f of weakeningFindings(result)) {
+    if (f.location === undefined) continue;
+    mergeDraft(drafts, { ...(SYNTHETIC[RULE_WEAKENED] as Omit<RuleDraft, 'severity'>), tags: ['security', 'policy-change'], controls: [], severity: 'high' });
+    pending.push({ ruleId: RULE_WEAKENED, level: 'error', text: f.change.message, location: f.location, address: f.key, properties: { kind: f.change.kind, before: f.change.before, after: f.change.after } });
   }
   const ids = [...drafts.keys()].sort(compareStrings);
   const index = new Map(ids.map((id, i) => [id, i]));

@@ -9,6 +9,7 @@ import type { ReportOptions, Reporter } from './reporter.js';
 import { asInstant, formatInZone } from '../model/time-zone.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
 import type { ControlCoverage } from './controls.js';
+import { comparisonText } from './comparison.js';
 
 /**
  * `--format text`: the `terraform plan` look. One block per drifted or unverifiable resource with
@@ -306,6 +307,7 @@ export function renderText(result: RunResult, options: ReportOptions): string {
   const legend = (Object.keys(LEGEND) as SymbolName[]).filter((name) => render.used.has(name)).map((name) => LEGEND[name]);
   if (legend.length > 0) out.push(colors.dim(`Legend: ${legend.join(', ')}`));
   out.push(...body);
+  out.push(...comparisonText(result, colors));
   const s = result.summary;
   out.push('', verdict(result, colors));
   if (coverage !== undefined) out.push(coverageSummaryLine(coverage));
