@@ -20,6 +20,7 @@ const RUN_FLAGS = {
   tz: COMMON_FLAGS.tz,
   'allow-empty': COMMON_FLAGS['allow-empty'],
   framework: COMMON_FLAGS.framework,
+  shard: COMMON_FLAGS.shard,
 } as const;
 
 /**
@@ -37,6 +38,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'expired or expire within 14 days. --format json prints every diagnostic as data (file, line, column, code).',
     flags: {
       format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json.' },
+      expand: { type: 'boolean', description: 'Also list the providers and resources that fanned-out providers (accounts, regions) expand to.' },
     },
     positionals: 'any',
     examples: ['driftwatch validate', 'driftwatch validate config/ policies/team.yaml', 'driftwatch validate config/ --format json > diagnostics.json'],
@@ -120,6 +122,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: 'none',
     examples: ['driftwatch report --from result.json --format markdown > comment.md', 'driftwatch report --from result.json --out sarif=drift.sarif --tz Asia/Shanghai'],
     load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  {
+    name: 'merge',
+    summary: 'Merge the run results of shards (--shard I/N) into one result, with one summary and exit code.',
+    usage: 'merge RESULT.json... [--format FORMAT] [--out FORMAT=PATH]...',
+    description:
+      'Reads the JSON results of every shard of one run (same configuration, same --as-of) and prints them as one\n' +
+      'result, exactly as a single run would. Refuses overlapping resources, different configurations or as_of, and\n' +
+      'missing shards. Exits like `check`: 0 ok, 2 drift, 3 unknown (1 for bad input).',
+    flags: { format: COMMON_FLAGS.format, out: COMMON_FLAGS.out },
+    positionals: 'any',
+    positionalName: 'RESULT.json',
+    load: async () => (await import('./commands/merge.js')).mergeCommand,
   },
   {
     name: 'evidence verify',

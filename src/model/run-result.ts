@@ -82,6 +82,18 @@ export interface RunResult {
   readonly waivers?: readonly WaiverReport[];
   /** With `--observed`: when the snapshot was observed and how old it was at `as_of` (design.md §12). */
   readonly snapshot?: SnapshotInfo;
+  /** One shard of a run (`--shard I/N`, design.md §12); absent for whole runs and merged results. */
+  readonly shard?: ShardInfo;
+}
+
+export interface ShardInfo {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+  /** The account keys (see engine/shard.ts) whose resources this shard checked. */
+  readonly accounts: readonly string[];
+  /** `sha256:` over the configuration and policy files, so `merge` refuses shards of different configurations. */
+  readonly config_digest: string;
 }
 
 export interface SnapshotInfo {

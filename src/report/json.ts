@@ -193,7 +193,9 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
         ])}`;
   // Additive (design.md §12 `--framework`): present only when a framework was asked for.
   const coverage = framework === undefined ? '' : `,\n  "control_coverage": ${value(controlCoverage(result, framework) as unknown as JsonValue, '  ')}`;
-  yield `${close}${waivers}${snapshot}${coverage}\n}\n`;
+  // Additive (issue 13): only shard runs carry it, so whole-run output is byte-for-byte unchanged.
+  const shard = result.shard === undefined ? '' : `,\n  "shard": ${JSON.stringify(result.shard)}`;
+  yield `${close}${waivers}${snapshot}${coverage}${shard}\n}\n`;
 }
 
 export function renderJson(result: RunResult, framework?: FrameworkName): string {

@@ -5,6 +5,7 @@ import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { credentialResolver, loadState } from '../run-check.js';
+import { STS_DEFAULT_QPS } from '../../providers/role-credentials.js';
 import { parseEndpointFlag } from '../run-options.js';
 import { RemoteError, UsageError } from '../../model/errors.js';
 import type { DesiredState, ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
@@ -113,7 +114,7 @@ export const importCommand: CommandModule = {
     const executor = createCallExecutor({
       resolveCredentials: credentialResolver(ctx),
       ...(endpointOverride ? { endpointOverride } : {}),
-      defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
+      defaultQps: (product, action) => defaultQpsFor(product, action) ?? (product === 'sts' ? STS_DEFAULT_QPS : 10),
       redactor: ctx.redactor,
     });
     try {
