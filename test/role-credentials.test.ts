@@ -52,8 +52,9 @@ function executor(env: Record<string, string> = {}, files: Record<string, string
       defaultQps: () => 100,
       redactor,
       now: () => nowMs,
-      sleep: async (ms) => {
+      sleep: (ms) => {
         nowMs += ms;
+        return Promise.resolve();
       },
       random: () => 0.5,
     }),
