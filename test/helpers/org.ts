@@ -87,12 +87,13 @@ export function orgWorld(options: OrgOptions): Record<string, unknown> {
 }
 
 /** A configuration that checks KMS in two regions of every member from one provider block. */
-export function orgConfig(members: number): string {
+export function orgConfig(members: number, endpoint?: string): string {
   return stringify({
     version: 1,
     providers: {
       tencentcloud: {
         org: {
+          ...(endpoint !== undefined ? { endpoint } : {}),
           region: 'ap-guangzhou',
           regions: ['ap-guangzhou', 'ap-shanghai'],
           accounts: Array.from({ length: members }, (_, k) => memberUin(k + 1)),
