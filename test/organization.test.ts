@@ -110,6 +110,16 @@ describe('50 accounts from one configuration, through assumed roles', () => {
     expect(different.stderr).toMatch(/has as_of 2026-12-02T00:00:00Z/);
   });
 
+  it('keeps session tokens and secrets out of every output, --debug and snapshots included', async () => {
+    const snapshot = join(work, 'snapshot.json');
+    const run = await check(['--debug', '--save-observed', snapshot, '--target', `tencentcloud_kms_service.kms`]);
+    expect(run.code).toBe(2);
+    const everything = `${run.stdout}\n${run.stderr}\n${await readFile(snapshot, 'utf8')}`;
+    expect(everything).toContain('GetServiceStatus success');
+    expect(everything).not.toContain('simulated-sts-token-');
+    expect(everything).not.toContain(ORG_ENV.ORG_TC_KEY);
+  });
+
   it('--shard needs --as-of and a valid I/N', async () => {
     const noAsOf = await runCli(['check', config, '--endpoint', simulator.url, '--shard', '1/3'], { env: ORG_ENV });
     expect(noAsOf.code).toBe(1);

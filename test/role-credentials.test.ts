@@ -120,7 +120,7 @@ describe('assume_role', () => {
     const errors = await Promise.all([1, 2, 3].map(() => apiFailureOf(ex.execute(TC_KMS, denied))));
     for (const e of errors) {
       expect(e).toMatchObject({ kind: 'credentials', code: 'DW_CREDENTIALS', retryable: false });
-      expect(e.message).toContain(`assuming role qcs::cam::uin/${memberUin(2)}:roleName/driftwatch-audit (provider tencentcloud.denied) failed: AssumeRole: UnauthorizedOperation`);
+      expect(e.message).toContain(`assuming role qcs::cam::uin/${memberUin(2)}:roleName/driftwatch-audit (provider tencentcloud.denied) failed: Tencent Cloud sts AssumeRole failed: UnauthorizedOperation`);
       expect(e.hint).toMatch(/trust policy/);
     }
     expect(stsCalls() - before).toBe(1);
@@ -235,7 +235,7 @@ describe('oidc', () => {
     expect(ok.body.State).toBe(0);
     const untrusted = executor({ ...env, TKE_PROVIDER_ID: 'gitlab' }, { [TOKEN_FILE]: OIDC_TOKEN });
     const err = await apiFailureOf(untrusted.executor.execute(call, provider('tencentcloud', { kind: 'oidc' })));
-    expect(err.message).toContain('AssumeRoleWithWebIdentity: InvalidParameter.WebIdentityTokenError');
+    expect(err.message).toContain('AssumeRoleWithWebIdentity failed: InvalidParameter.WebIdentityTokenError');
     await ex.close();
     await untrusted.executor.close();
   });

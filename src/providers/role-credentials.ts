@@ -272,7 +272,8 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
           error.kind === 'permission' || error.kind === 'auth'
             ? `Check the role's trust policy (it must trust ${source ? `the account of ${source.source}` : 'the OIDC provider'}${plan.kind === 'assume_role' && plan.externalId ? ' with this external id' : ''}) and that the source may call sts:${call.action}.`
             : (error.hint ?? 'Re-run; if it persists, check the STS endpoint.');
-        throw failedStep(plan, `${call.action}: ${error.code}: ${error.message}`, hint);
+        // The ApiError's message already names the API and the vendor code.
+        throw failedStep(plan, error.message, hint);
       }
       throw error;
     }
@@ -341,8 +342,19 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     return makeCredentials(id, secret, token, `${plan.kind} ${roleName}`, { account: `${plan.kind}:${roleName}`, expiresAt });
   };
 
+  // Planning reads environment variables and profile files: once per provider, not once per call.
+  const plans = new Map<string, CredentialPlan | Error>();
   return async (provider, io) => {
-    const plan = planSource(provider.cloud, provider.credentials, ctx, `provider ${provider.group ?? provider.ref}`);
+    let plan = plans.get(provider.ref);
+    if (plan === undefined) {
+      try {
+        plan = planSource(provider.cloud, provider.credentials, ctx, `provider ${provider.group ?? provider.ref}`);
+      } catch (error) {
+        plan = error instanceof Error ? error : new Error(String(error));
+      }
+      plans.set(provider.ref, plan);
+    }
+    if (plan instanceof Error) throw plan;
     return obtain(plan, provider, io);
   };
 }
