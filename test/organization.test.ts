@@ -7,7 +7,7 @@ import type { RunningSimulator } from '../src/simulator/server.js';
 import { worldFromObject } from '../src/simulator/world.js';
 import type { RunResult } from '../src/model/run-result.js';
 import { ORG_ENV, memberUin, orgConfig, orgWorld } from './helpers/org.js';
-import { runCli } from './helpers/run-cli.js';
+import { REPO_ROOT, runCli } from './helpers/run-cli.js';
 
 /**
  * Issue 13 end to end, through the built CLI against the simulator: 50 member accounts fanned out
@@ -93,6 +93,50 @@ describe('50 accounts from one configuration, through assumed roles', () => {
 
     const text = await runCli(['merge', ...files]);
     expect(text.stdout).toMatch(/Check: 94 compliant, 4 drifted, 2 unknown, 0 waived\./);
+  });
+
+  it('evidence bundles of the shards merge into one verified bundle with the single-run result', async () => {
+    const key = join(REPO_ROOT, 'test/fixtures/evidence/signing-key.pem');
+    const pub = join(REPO_ROOT, 'test/fixtures/evidence/signing-key.pub.pem');
+    const env = { ...ORG_ENV, DRIFTWATCH_EVIDENCE_KEY_FILE: key };
+    const bundles: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const bundle = join(work, `evidence-${i}`);
+      const run = await runCli(['check', config, '--endpoint', simulator.url, '--as-of', AS_OF, '--no-progress', '--shard', `${i}/3`, '--evidence', bundle], { env });
+      expect([0, 2, 3]).toContain(run.code);
+      bundles.push(bundle);
+    }
+    const unverified = await runCli(['merge', ...bundles, '--evidence', join(work, 'merged')], { env });
+    expect(unverified.code).toBe(1);
+    expect(unverified.stderr).toMatch(/verified before they are merged/);
+    const merged = join(work, 'merged');
+    const run = await runCli(['merge', ...bundles, '--evidence', merged, '--public-key', pub, '--format', 'json'], { env });
+    expect(run.stderr).toMatch(/Evidence bundle: .*signed ed25519/);
+    expect(run.code).toBe(whole.summary.exit_code);
+    const verify = await runCli(['evidence', 'verify', merged, '--public-key', pub]);
+    expect(verify.code).toBe(0);
+    const result = JSON.parse(await readFile(join(merged, 'result.json'), 'utf8')) as RunResult;
+    expect(result.summary).toEqual(whole.summary);
+    expect(result.resources.map((r) => [r.address, r.status])).toEqual(whole.resources.map((r) => [r.address, r.status]));
+  });
+
+  it('snapshots of the shards merge into one that evaluates to the single-run verdict', async () => {
+    const snapshots: string[] = [];
+    for (const i of [1, 2, 3]) {
+      const snapshot = join(work, `snapshot-${i}.json`);
+      await check(['--shard', `${i}/3`, '--save-observed', snapshot]);
+      snapshots.push(snapshot);
+    }
+    const merged = await runCli(['merge', ...snapshots]);
+    expect(merged.code).toBe(0);
+    const all = join(work, 'all.snapshot.json');
+    await writeFile(all, merged.stdout);
+    const replay = await runCli(['check', config, '--observed', all, '--as-of', AS_OF, '--format', 'json'], { env: ORG_ENV });
+    const result = JSON.parse(replay.stdout) as RunResult;
+    expect(result.summary).toEqual(whole.summary);
+    const twice = await runCli(['merge', snapshots[0] ?? '', snapshots[0] ?? '']);
+    expect(twice.code).toBe(1);
+    expect(twice.stderr).toMatch(/is observed in both/);
   });
 
   it('merge refuses overlapping shards, a missing shard and different as_of', async () => {

@@ -126,12 +126,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     name: 'merge',
     summary: 'Merge the run results of shards (--shard I/N) into one result, with one summary and exit code.',
-    usage: 'merge RESULT.json... [--format FORMAT] [--out FORMAT=PATH]...',
+    usage: 'merge RESULT.json... [--format FORMAT] [--out FORMAT=PATH]... | merge BUNDLE_DIR... --evidence DIR --public-key FILE',
     description:
       'Reads the JSON results of every shard of one run (same configuration, same --as-of) and prints them as one\n' +
       'result, exactly as a single run would. Refuses overlapping resources, different configurations or as_of, and\n' +
-      'missing shards. Exits like `check`: 0 ok, 2 drift, 3 unknown (1 for bad input).',
-    flags: { format: COMMON_FLAGS.format, out: COMMON_FLAGS.out },
+      'missing shards. Exits like `check`: 0 ok, 2 drift, 3 unknown (1 for bad input). Snapshots (--save-observed)\n' +
+      'merge into one snapshot on stdout. Evidence bundles (directories) are verified with --public-key or\n' +
+      '--hmac-key-env, then merged into one bundle at --evidence DIR, signed with the DRIFTWATCH_EVIDENCE_* key.',
+    flags: {
+      format: COMMON_FLAGS.format,
+      out: COMMON_FLAGS.out,
+      evidence: { type: 'string', value: 'DIR', description: 'Merging evidence bundles: write the merged, signed bundle to DIR.' },
+      'public-key': { type: 'string', value: 'FILE', description: 'Merging evidence bundles: the Ed25519 public key (PEM) they must verify with.' },
+      'hmac-key-env': { type: 'string', value: 'VAR', description: 'Merging evidence bundles: environment variable with the HMAC-SHA256 secret they must verify with.' },
+    },
     positionals: 'any',
     positionalName: 'RESULT.json',
     load: async () => (await import('./commands/merge.js')).mergeCommand,
