@@ -149,6 +149,9 @@ export const importCommand: CommandModule = {
         endpointOverride ??
         provider.endpoint ??
         resolveEndpoint({ cloud: provider.cloud, product: api.product, region: provider.region, site: provider.site }).toString();
+      // An account of a fanned-out provider becomes a provider of its own (`org[123]` is not a YAML name).
+      const alias = provider.account !== undefined ? provider.alias.replace(/\[(.*)\]$/, '-$1') : provider.alias;
+      const written = { ...provider, alias, ref: `${provider.cloud}.${alias}` };
       const output = stringFlag(input, 'output');
       const existing = output ? await existingConfiguration(ctx, resolve(ctx.cwd, output)) : undefined;
       let fresh = observations;
@@ -162,7 +165,7 @@ export const importCommand: CommandModule = {
       const takenNames = new Map<string, Set<string>>();
       for (const r of existing?.resources ?? []) takenNames.set(r.type, new Set([...(takenNames.get(r.type) ?? []), r.name]));
       const yaml = renderImportYaml({
-        provider,
+        provider: written,
         observations: fresh,
         readAt: ctx.now().toISOString(),
         endpoint,
