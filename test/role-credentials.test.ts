@@ -301,6 +301,8 @@ describe('the STS requests as the vendors send them', () => {
     expect(sts?.method).toBe('POST');
     expect(sts?.headers['x-acs-action']).toBe('AssumeRole');
     expect(sts?.headers['x-acs-version']).toBe('2015-04-01');
+    // Loopback stands in for the vendor: the request carries (and signs) the vendor's STS host.
+    expect(sts?.headers.host).toBe('sts.aliyuncs.com');
     expect(sts?.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAIORGSECURITY0001,/);
     const query = new URL(sts?.url ?? '', 'http://x').searchParams;
     expect(Object.fromEntries(query)).toEqual({ DurationSeconds: '900', ExternalId: 'ext-1', RoleArn: 'acs:ram::1234:role/audit', RoleSessionName: 'nightly' });
@@ -333,6 +335,7 @@ describe('the STS requests as the vendors send them', () => {
     const sts = seen[0];
     expect(sts?.headers).toMatchObject({ 'x-tc-action': 'AssumeRole', 'x-tc-version': '2018-08-13', 'x-tc-region': 'ap-guangzhou', 'content-type': 'application/json' });
     expect(sts?.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDORGSECURITY0001\/\d{4}-\d{2}-\d{2}\/sts\/tc3_request/);
+    expect(sts?.headers.host).toBe('sts.tencentcloudapi.com');
     expect(JSON.parse(sts?.body ?? '')).toEqual({ RoleArn: 'qcs::cam::uin/1:roleName/audit', RoleSessionName: 'nightly', DurationSeconds: 3600 });
   });
 
