@@ -308,6 +308,17 @@ describe('the STS requests as the vendors send them', () => {
     expect(Object.fromEntries(query)).toEqual({ DurationSeconds: '900', ExternalId: 'ext-1', RoleArn: 'acs:ram::1234:role/audit', RoleSessionName: 'nightly' });
   });
 
+  it('Alibaba: ALIBABA_CLOUD_STS_REGION picks the regional STS host, as @alicloud/credentials does', async () => {
+    await obtain(provider('alicloud', { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', source: aliSource }), { ALIBABA_CLOUD_STS_REGION: 'cn-shanghai' });
+    expect(seen[0]?.headers.host).toBe('sts.cn-shanghai.aliyuncs.com');
+    seen.length = 0;
+    await obtain(provider('alicloud', { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', source: aliSource }), {
+      ALIBABA_CLOUD_STS_REGION: 'cn-shanghai',
+      ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED: 'true',
+    });
+    expect(seen[0]?.headers.host).toBe('sts-vpc.cn-shanghai.aliyuncs.com');
+  });
+
   it('Alibaba AssumeRoleWithOIDC: unsigned, the token in the form body, never in the URL', async () => {
     await obtain(provider('alicloud', { kind: 'oidc' }), {
       ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1234:role/ci',

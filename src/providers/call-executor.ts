@@ -175,8 +175,8 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
    * The STS host of a cloud, unless an override sends every request elsewhere (design.md §12); a
    * loopback override still carries the vendor's STS host, like every other request (resolveTarget).
    */
-  const stsTarget = (provider: ProviderConfig): EndpointTarget => {
-    const host = provider.cloud === 'tencentcloud' ? 'sts.tencentcloudapi.com' : 'sts.aliyuncs.com';
+  const stsTarget = (provider: ProviderConfig, regional: string | undefined): EndpointTarget => {
+    const host = regional ?? (provider.cloud === 'tencentcloud' ? 'sts.tencentcloudapi.com' : 'sts.aliyuncs.com');
     const override = options.endpointOverride ?? provider.endpoint;
     if (override === undefined || override === '') return { url: new URL(`https://${host}/`), host };
     const url = parseEndpointOverride(override);
@@ -205,7 +205,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
   };
 
   const io: CredentialIo = {
-    sts: async (call, provider, credentials) => {
+    sts: async (call, provider, credentials, regionalHost) => {
       if (credentials !== undefined) {
         registerSecret(redactor, credentials.secret);
         registerSecret(redactor, credentials.token);
@@ -216,7 +216,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
       if (typeof token === 'string') registerSecret(redactor, token);
       let target: EndpointTarget;
       try {
-        target = stsTarget(provider);
+        target = stsTarget(provider, regionalHost);
       } catch (err) {
         if (!(err instanceof EndpointError)) throw err;
         throw new ApiError({ kind: 'invalid_request', code: 'DW_ENDPOINT', message: redactor.redact(`provider ${provider.ref}: ${err.message}`), retryable: false, hint: err.hint });

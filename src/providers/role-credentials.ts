@@ -40,8 +40,11 @@ import type { ApiCall, ApiResponse, Credentials } from './types.js';
 
 /** What the role resolver needs from the HTTP layer. */
 export interface CredentialIo {
-  /** An STS call, paced, signed with `credentials` (anonymous when undefined: web identity) and retried like any call. */
-  sts(call: ApiCall, provider: ProviderConfig, credentials: Credentials | undefined): Promise<ApiResponse>;
+  /**
+   * An STS call, paced, signed with `credentials` (anonymous when undefined: web identity) and retried
+   * like any call. `host`: the STS host when not the cloud's global one (ALIBABA_CLOUD_STS_REGION).
+   */
+  sts(call: ApiCall, provider: ProviderConfig, credentials: Credentials | undefined, host?: string): Promise<ApiResponse>;
   /** One instance-metadata request, retried on network errors and 5xx. Resolves with any HTTP answer. */
   metadata(request: MetadataRequest): Promise<{ readonly status: number; readonly body: string }>;
 }
@@ -156,6 +159,20 @@ function fromStsAnswer(plan: AssumeRolePlan | OidcPlan, response: ApiResponse, a
   return makeCredentials(id, secret, token, where, { ...(account !== undefined ? { account } : {}), expiresAt });
 }
 
+/**
+ * Alibaba's regional STS endpoints, as @alicloud/credentials picks them: `sts.<region>.aliyuncs.com`
+ * when ALIBABA_CLOUD_STS_REGION is set (`sts-vpc.<region>…` with ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true).
+ */
+export function alibabaStsHost(env: CredentialContext['env']): string | undefined {
+  const region = nonBlank(env.ALIBABA_CLOUD_STS_REGION);
+  if (region === undefined) return undefined;
+  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
+    throw new CredentialsError('ALIBABA_CLOUD_STS_REGION is not a region id', 'Set it to a region such as cn-hangzhou, or unset it for sts.aliyuncs.com.');
+  }
+  const vpc = nonBlank(env.ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED)?.toLowerCase() === 'true';
+  return `${vpc ? 'sts-vpc' : 'sts'}.${region}.aliyuncs.com`;
+}
+
 function metadataBase(cloud: Cloud, env: CredentialContext['env']): URL {
   const override = nonBlank(env[METADATA_ENDPOINT_ENV]);
   if (override === undefined) return new URL(cloud === 'alicloud' ? ECS_METADATA : CVM_METADATA);
@@ -265,7 +282,8 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
 
   const stsCall = async (plan: AssumeRolePlan | OidcPlan, call: ApiCall, provider: ProviderConfig, io: CredentialIo, source: Credentials | undefined): Promise<ApiResponse> => {
     try {
-      return await io.sts(call, provider, source);
+      const host = plan.cloud === 'alicloud' ? alibabaStsHost(ctx.env) : undefined;
+      return await io.sts(call, provider, source, host);
     } catch (error) {
       if (error instanceof ApiError) {
         const hint =
