@@ -114,6 +114,11 @@ describe('resolveTencentCredentials: ~/.tccli/<profile>.credential', () => {
     );
   });
 
+  it('assumes TENCENTCLOUD_ROLE_ARN with the environment keys, as tccli does', () => {
+    const env = { TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET, TENCENTCLOUD_ROLE_ARN: 'qcs::cam::uin/1:roleName/audit', TENCENTCLOUD_ROLE_SESSION_NAME: 'ci-run' };
+    expect(planTencentCredentials(CHAIN, ctx(env))).toMatchObject({ kind: 'assume_role', roleArn: 'qcs::cam::uin/1:roleName/audit', sessionName: 'ci-run', source: { id: 'AKIDENV' } });
+  });
+
   it('plans TKE OIDC from the TKE_* variables, and names the missing ones', () => {
     const tke = { TKE_REGION: 'ap-guangzhou', TKE_PROVIDER_ID: 'gh', TKE_WEB_IDENTITY_TOKEN_FILE: '/var/run/t', TKE_ROLE_ARN: 'qcs::cam::uin/1:roleName/ci' };
     expect(planTencentCredentials(CHAIN, ctx(tke))).toMatchObject({ kind: 'oidc', providerArn: 'gh', region: 'ap-guangzhou' });

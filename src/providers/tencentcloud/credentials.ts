@@ -152,13 +152,35 @@ function fromTccli(ctx: CredentialContext, profile: string): ChainStep {
   return { found: undefined, tried: shown };
 }
 
+/**
+ * tccli's environment override: with TENCENTCLOUD_ROLE_ARN (and TENCENTCLOUD_ROLE_SESSION_NAME) set,
+ * the keys from the environment assume that role before anything is called.
+ */
+function withEnvRole(env: CredentialContext['env'], step: ChainStep): ChainStep {
+  const roleArn = nonBlank(env.TENCENTCLOUD_ROLE_ARN);
+  if (!step.found || roleArn === undefined || isRolePlan(step.found)) return step;
+  const where = 'env TENCENTCLOUD_ROLE_ARN';
+  return {
+    found: {
+      kind: 'assume_role',
+      cloud: 'tencentcloud',
+      roleArn: checkRoleArn('tencentcloud', roleArn, where),
+      sessionName: checkSessionName(nonBlank(env.TENCENTCLOUD_ROLE_SESSION_NAME) ?? DEFAULT_SESSION_NAME, where),
+      externalId: undefined,
+      durationSeconds: DEFAULT_DURATION_SECONDS,
+      source: step.found,
+      where,
+    },
+  };
+}
+
 /** Plans a provider's Tencent Cloud credentials (see planAlibabaCredentials). */
 export function planTencentCredentials(source: CredentialSource, ctx: CredentialContext): CredentialPlan {
   switch (source.kind) {
     case 'chain': {
       const profile = nonBlank(ctx.env.TCCLI_PROFILE) ?? 'default';
       return firstFound(CLOUD, HINT, [
-        () => fromEnv(ctx.env, { id: ENV_ID, secret: ENV_SECRET, tokens: ENV_TOKENS }, false),
+        () => withEnvRole(ctx.env, fromEnv(ctx.env, { id: ENV_ID, secret: ENV_SECRET, tokens: ENV_TOKENS }, false)),
         () => fromIni(ctx, 'default'),
         () => fromTccli(ctx, profile),
         () => {
