@@ -169,7 +169,7 @@ export const importCommand: CommandModule = {
         observations: fresh,
         readAt: ctx.now().toISOString(),
         endpoint,
-        ...(existing ? { into: { providerDeclared: existing.providers.some((p) => p.ref === provider.ref), takenNames } } : {}),
+        ...(existing ? { into: { providerDeclared: existing.providers.some((p) => p.ref === written.ref), takenNames } } : {}),
       });
       if (output) {
         await writeFileAtomic(resolve(ctx.cwd, output), yaml, ctx.tempFiles);
