@@ -59,7 +59,8 @@ describe('50 accounts from one configuration, through assumed roles', () => {
     const unknown = whole.resources.filter((r) => r.status === 'unknown').map((r) => r.address);
     expect(unknown).toEqual([`tencentcloud_kms_service.kms[${memberUin(7)}/ap-guangzhou]`, `tencentcloud_kms_service.kms[${memberUin(7)}/ap-shanghai]`]);
     const error = whole.resources.find((r) => r.status === 'unknown')?.error;
-    expect(error?.kind).toBe('credentials');
+    expect(error?.kind).toBe('permission');
+    expect(error?.code).toBe('DW_ROLE_CREDENTIALS');
     expect(error?.message).toContain(`assuming role qcs::cam::uin/${memberUin(7)}:roleName/driftwatch-audit`);
     expect(error?.message).toContain('UnauthorizedOperation');
     expect(error?.hint).toMatch(/trust policy/);

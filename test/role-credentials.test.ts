@@ -86,7 +86,7 @@ describe('assume_role', () => {
     const ok = await ex.execute(ALI_CAS, provider('alicloud', role));
     expect(JSON.stringify(ok.body)).toContain('"Status":"USED"');
     const wrong = await apiFailureOf(ex.execute(ALI_CAS, provider('alicloud', { ...role, externalId: 'nope' }, 'alicloud.wrong')));
-    expect(wrong.kind).toBe('credentials');
+    expect(wrong.kind).toBe('permission');
     expect(wrong.message).toContain(`assuming role acs:ram::${ALI_MEMBER_UID}:role/driftwatch-audit`);
     expect(wrong.message).toContain('NoPermission');
     await ex.close();
@@ -119,7 +119,7 @@ describe('assume_role', () => {
     const denied = provider('tencentcloud', tcRole(2), 'tencentcloud.denied');
     const errors = await Promise.all([1, 2, 3].map(() => apiFailureOf(ex.execute(TC_KMS, denied))));
     for (const e of errors) {
-      expect(e).toMatchObject({ kind: 'credentials', code: 'DW_CREDENTIALS', retryable: false });
+      expect(e).toMatchObject({ kind: 'permission', code: 'DW_ROLE_CREDENTIALS', retryable: false });
       expect(e.message).toContain(`assuming role qcs::cam::uin/${memberUin(2)}:roleName/driftwatch-audit (provider tencentcloud.denied) failed: Tencent Cloud sts AssumeRole failed: UnauthorizedOperation`);
       expect(e.hint).toMatch(/trust policy/);
     }

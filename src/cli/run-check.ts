@@ -13,7 +13,7 @@ import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
 import type { ShardInfo } from '../model/run-result.js';
 import { configDigest, selectShard } from '../engine/shard.js';
 import type { ShardSpec } from '../engine/shard.js';
-import { isRolePlan } from '../providers/credential-plan.js';
+import { RoleCredentialsError, isRolePlan } from '../providers/credential-plan.js';
 import { ConfigError, CredentialsError, InterruptedError, IoError, UsageError } from '../model/errors.js';
 import { formatDiagnostic } from '../model/location.js';
 import { credentialValues } from '../model/credential-env.js';
@@ -203,6 +203,8 @@ async function requireCredentials(executor: CallExecutor, providers: readonly Pr
     try {
       await executor.credentials(provider);
     } catch (error) {
+      // A role that STS or the metadata service refused leaves only that provider's resources unknown (issue 13).
+      if (error instanceof RoleCredentialsError) continue;
       failures.push(`${provider.ref}: ${error instanceof Error ? error.message : String(error)}`);
       if (error instanceof CredentialsError && error.hint) hints.add(error.hint);
     }

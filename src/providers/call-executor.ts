@@ -21,6 +21,7 @@ import { callTencent } from './tencentcloud/client.js';
 import { ApiError } from './types.js';
 import type { ApiCall, ApiResponse, Credentials, ExecuteCall, Product } from './types.js';
 import type { CredentialIo, MetadataRequest } from './role-credentials.js';
+import { RoleCredentialsError } from './credential-plan.js';
 
 /**
  * The HTTP layer's front door (design.md §7): for each logical call it resolves credentials (and
@@ -118,9 +119,11 @@ function credentialsError(provider: ProviderConfig, call: ApiCall, err: unknown,
   const ctx: CallContext = { cloud: call.cloud, product: call.product, action: call.action, host: provider.ref };
   const message = err instanceof Error ? err.message : String(err);
   const hint = err instanceof CredentialsError && err.hint !== undefined ? err.hint : hintFor('credentials', ctx);
+  // A role whose STS or metadata step failed: that provider's resources are unknown (issue 13).
+  const role = err instanceof RoleCredentialsError;
   return new ApiError({
-    kind: 'credentials',
-    code: 'DW_CREDENTIALS',
+    kind: role ? err.kind : 'credentials',
+    code: role ? 'DW_ROLE_CREDENTIALS' : 'DW_CREDENTIALS',
     message: redactor.redact(`no usable credentials for provider ${provider.ref}: ${message}`),
     retryable: false,
     hint: redactor.redact(hint),

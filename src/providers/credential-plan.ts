@@ -1,5 +1,6 @@
 import type { Cloud } from '../model/resource-types.js';
 import { CredentialsError } from '../model/errors.js';
+import type { ErrorKind } from '../model/observation.js';
 import type { Credentials } from './types.js';
 
 /**
@@ -74,6 +75,19 @@ export function checkSessionName(name: string, where: string): string {
 export function checkDuration(seconds: number, where: string): number {
   if (Number.isInteger(seconds) && seconds >= 900 && seconds <= 43_200) return seconds;
   throw new CredentialsError(`${where}: session duration must be 900 to 43200 seconds (15m to 12h)`, 'Set duration to e.g. 1h.');
+}
+
+/**
+ * An STS or metadata step failed for a role (issue 13): the credentials of that provider are
+ * unavailable for this run, so its resources are unknown — not the run's setup being broken (exit 1),
+ * which is what a missing or half-set long-lived key means. `kind` is what went wrong on the way.
+ */
+export class RoleCredentialsError extends CredentialsError {
+  readonly kind: ErrorKind;
+  constructor(message: string, hint: string, kind: ErrorKind) {
+    super(message, hint);
+    this.kind = kind;
+  }
 }
 
 /** Words for a hint: which role and which step failed, without any secret. */

@@ -14,8 +14,10 @@ import {
   checkSessionName,
   describePlan,
   isRolePlan,
+  RoleCredentialsError,
   roleAccount,
 } from './credential-plan.js';
+import type { ErrorKind } from '../model/observation.js';
 import { makeCredentials, nonBlank } from './credentials.js';
 import type { CredentialContext } from './credentials.js';
 import { EndpointError, parseEndpointOverride } from './endpoints.js';
@@ -141,8 +143,13 @@ function expiryMs(value: unknown): number | undefined {
   return undefined;
 }
 
-function failedStep(plan: RolePlan, detail: string, hint: string): CredentialsError {
-  return new CredentialsError(`${describePlan(plan)} failed: ${detail}`, hint);
+function failedStep(plan: RolePlan, detail: string, hint: string, kind: ErrorKind = 'permission'): RoleCredentialsError {
+  return new RoleCredentialsError(`${describePlan(plan)} failed: ${detail}`, hint, kind);
+}
+
+/** A refused key or role is the role's permission problem here; transport and service failures keep their kind. */
+function stepKind(error: ApiError): ErrorKind {
+  return error.kind === 'auth' || error.kind === 'signature' || error.kind === 'credentials' ? 'permission' : error.kind;
 }
 
 /** Reads Alibaba `Credentials` / Tencent `Credentials` + `ExpiredTime` from an STS answer; fails closed on anything missing. */
@@ -291,7 +298,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
             ? `Check the role's trust policy (it must trust ${source ? `the account of ${source.source}` : 'the OIDC provider'}${plan.kind === 'assume_role' && plan.externalId ? ' with this external id' : ''}) and that the source may call sts:${call.action}.`
             : (error.hint ?? 'Re-run; if it persists, check the STS endpoint.');
         // The ApiError's message already names the API and the vendor code.
-        throw failedStep(plan, error.message, hint);
+        throw failedStep(plan, error.message, hint, stepKind(error));
       }
       throw error;
     }
@@ -306,7 +313,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
         return await io.metadata({ cloud, url: new URL(path, base), method, headers, what });
       } catch (error) {
         if (error instanceof ApiError) {
-          throw failedStep(plan, `${what}: ${error.message}`, `Run on an ${cloud === 'alicloud' ? 'ECS instance with a RAM role attached' : 'CVM instance with a CAM role bound'}, or choose another credential source.`);
+          throw failedStep(plan, `${what}: ${error.message}`, `Run on an ${cloud === 'alicloud' ? 'ECS instance with a RAM role attached' : 'CVM instance with a CAM role bound'}, or choose another credential source.`, stepKind(error));
         }
         throw error;
       }
