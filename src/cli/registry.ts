@@ -142,6 +142,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     positionals: 'any',
     positionalName: 'RESULT.json',
+    examples: [
+      'driftwatch merge shard-1.json shard-2.json shard-3.json --out junit=driftwatch.xml',
+      'driftwatch merge shard-*.snapshot.json > all.snapshot.json',
+      'driftwatch merge shard-1/ shard-2/ --evidence merged/ --public-key evidence-key.pub.pem',
+    ],
     load: async () => (await import('./commands/merge.js')).mergeCommand,
   },
   {
