@@ -31,4 +31,5 @@ export const COMMON_FLAGS = {
   'run-timeout': { type: 'string', value: 'DURATION', description: 'Deadline for all requests of the run (default 15m); calls still open then are unknown.' },
   tz: { type: 'string', value: 'ZONE', description: 'Also show times in this IANA zone, e.g. Asia/Shanghai (default: config report.tz, else UTC only).' },
   'allow-empty': { type: 'boolean', description: 'Exit 0 when the configuration (or --target) selects no resource, instead of 1.' },
+  shard: { type: 'string', value: 'I/N', description: 'Only shard I of N, partitioned by account (needs --as-of; combine with `driftwatch merge`).' },
 } as const satisfies Record<string, FlagSpec>;

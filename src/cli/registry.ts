@@ -22,6 +22,7 @@ const RUN_FLAGS = {
   'allow-empty': COMMON_FLAGS['allow-empty'],
   framework: COMMON_FLAGS.framework,
   ...COMPARE_FLAGS,
+  shard: COMMON_FLAGS.shard,
 } as const;
 
 /**
@@ -39,6 +40,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       'expired or expire within 14 days. --format json prints every diagnostic as data (file, line, column, code).',
     flags: {
       format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json.' },
+      expand: { type: 'boolean', description: 'Also list the providers and resources that fanned-out providers (accounts, regions) expand to.' },
     },
     positionals: 'any',
     examples: ['driftwatch validate', 'driftwatch validate config/ policies/team.yaml', 'driftwatch validate config/ --format json > diagnostics.json'],
@@ -122,6 +124,32 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: 'none',
     examples: ['driftwatch report --from result.json --format markdown > comment.md', 'driftwatch report --from result.json --out sarif=drift.sarif --tz Asia/Shanghai'],
     load: async () => (await import('./commands/report.js')).reportCommand,
+  },
+  {
+    name: 'merge',
+    summary: 'Merge the run results of shards (--shard I/N) into one result, with one summary and exit code.',
+    usage: 'merge RESULT.json... [--format FORMAT] [--out FORMAT=PATH]... | merge BUNDLE_DIR... --evidence DIR --public-key FILE',
+    description:
+      'Reads the JSON results of every shard of one run (same configuration, same --as-of) and prints them as one\n' +
+      'result, exactly as a single run would. Refuses overlapping resources, different configurations or as_of, and\n' +
+      'missing shards. Exits like `check`: 0 ok, 2 drift, 3 unknown (1 for bad input). Snapshots (--save-observed)\n' +
+      'merge into one snapshot on stdout. Evidence bundles (directories) are verified with --public-key or\n' +
+      '--hmac-key-env, then merged into one bundle at --evidence DIR, signed with the DRIFTWATCH_EVIDENCE_* key.',
+    flags: {
+      format: COMMON_FLAGS.format,
+      out: COMMON_FLAGS.out,
+      evidence: { type: 'string', value: 'DIR', description: 'Merging evidence bundles: write the merged, signed bundle to DIR.' },
+      'public-key': { type: 'string', value: 'FILE', description: 'Merging evidence bundles: the Ed25519 public key (PEM) they must verify with.' },
+      'hmac-key-env': { type: 'string', value: 'VAR', description: 'Merging evidence bundles: environment variable with the HMAC-SHA256 secret they must verify with.' },
+    },
+    positionals: 'any',
+    positionalName: 'RESULT.json',
+    examples: [
+      'driftwatch merge shard-1.json shard-2.json shard-3.json --out junit=driftwatch.xml',
+      'driftwatch merge shard-*.snapshot.json > all.snapshot.json',
+      'driftwatch merge shard-1/ shard-2/ --evidence merged/ --public-key evidence-key.pub.pem',
+    ],
+    load: async () => (await import('./commands/merge.js')).mergeCommand,
   },
   {
     name: 'evidence verify',

@@ -10,6 +10,10 @@ import { toolVersion } from './version.js';
 import { loadConfig } from '../config/load-config.js';
 import { didYouMean } from '../config/did-you-mean.js';
 import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
+import type { ShardInfo } from '../model/run-result.js';
+import { configDigest, selectShard } from '../engine/shard.js';
+import type { ShardSpec } from '../engine/shard.js';
+import { RoleCredentialsError, isRolePlan } from '../providers/credential-plan.js';
 import { ConfigError, CredentialsError, InterruptedError, IoError, UsageError } from '../model/errors.js';
 import { formatDiagnostic } from '../model/location.js';
 import { credentialValues } from '../model/credential-env.js';
@@ -28,9 +32,8 @@ import type { ReportOptions, Reporter } from '../report/index.js';
 import { loadPolicyChecks } from '../policy/policy-checks.js';
 import { defaultQpsFor, definitionFor } from '../providers/registry.js';
 import { createCallExecutor } from '../providers/call-executor.js';
-import type { Credentials } from '../providers/types.js';
-import { resolveTencentCredentials } from '../providers/tencentcloud/credentials.js';
-import { resolveAlibabaCredentials } from '../providers/alicloud/credentials.js';
+import { STS_DEFAULT_QPS, createRoleResolver, planSource } from '../providers/role-credentials.js';
+import type { ResolveCredentials } from '../providers/role-credentials.js';
 import { startProgress } from '../ui/progress.js';
 import type { SigningKey } from '../report/evidence/signing.js';
 import type { FrameworkName } from '../report/controls.js';
@@ -47,23 +50,25 @@ function readOptional(path: string): string | undefined {
 }
 
 /**
- * Resolves a provider's credentials from its `credentials:` source through the vendor's chain.
- * The call executor asks once per provider and registers the secrets (and their encoded
- * spellings) with the redactor before the first request, so this only resolves.
+ * Resolves a provider's credentials from its `credentials:` source: the vendor's chain, profiles of
+ * every mode, assumed roles, instance roles and OIDC (role-credentials.ts). The call executor asks on
+ * each call and registers the secrets (and their encoded spellings) with the redactor before the
+ * first request; temporary credentials are cached and refreshed by the resolver.
  */
-export function credentialResolver(ctx: CliContext): (provider: ProviderConfig) => Credentials {
+export function credentialResolver(ctx: CliContext): ResolveCredentials {
   const chainCtx = { env: ctx.env, homeDir: ctx.env.HOME ?? homedir(), readFile: readOptional };
-  return (provider) =>
-    provider.cloud === 'tencentcloud'
-      ? resolveTencentCredentials(provider.credentials, chainCtx)
-      : resolveAlibabaCredentials(provider.credentials, chainCtx);
+  return createRoleResolver({ ctx: chainCtx, now: () => Date.now() });
 }
 
-function checkTargets(state: DesiredState, targets: readonly string[]): void {
+/** Checks `--target`s and returns the addresses they name; an address as written names all its fan-out expansions. */
+function checkTargets(state: DesiredState, targets: readonly string[]): string[] {
   const known = state.resources.map((r) => r.address);
   const addresses = new Set(known);
+  const out: string[] = [];
   for (const target of targets) {
-    if (!addresses.has(target)) {
+    const group = state.resources.filter((r) => r.group === target).map((r) => r.address);
+    out.push(...(group.length > 0 ? group : [target]));
+    if (!addresses.has(target) && group.length === 0) {
       const suggestion = didYouMean(target, known);
       throw new UsageError(
         `--target: no resource ${target} in the configuration${suggestion ? `; did you mean ${suggestion}?` : ''}`,
@@ -71,6 +76,38 @@ function checkTargets(state: DesiredState, targets: readonly string[]): void {
       );
     }
   }
+  return out;
+}
+
+/** Key id of long-lived keys a provider would use, read locally (for the shard partition); undefined when not static. */
+function staticKeyId(ctx: CliContext): (provider: ProviderConfig) => string | undefined {
+  const chainCtx = { env: ctx.env, homeDir: ctx.env.HOME ?? homedir(), readFile: readOptional };
+  return (provider) => {
+    try {
+      const plan = planSource(provider.cloud, provider.credentials, chainCtx, provider.ref);
+      return isRolePlan(plan) ? undefined : plan.id;
+    } catch {
+      // Unusable credentials make the provider's resources unknown in whichever shard they land.
+      return undefined;
+    }
+  };
+}
+
+/** This shard's part of the configuration: its accounts' providers and resources, and their waivers. */
+async function shardOf(ctx: CliContext, state: DesiredState, spec: ShardSpec): Promise<{ state: DesiredState; info: ShardInfo }> {
+  const selection = selectShard(state, spec, staticKeyId(ctx));
+  const files = await Promise.all([
+    ...state.files.map((file) => readConfigFile(ctx, file, file)),
+    ...state.policies.map((p) => readConfigFile(ctx, p.path, p.ref)),
+  ]);
+  return {
+    state: {
+      ...state,
+      resources: state.resources.filter((r) => selection.addresses.has(r.address)),
+      waivers: state.waivers.filter((w) => selection.addresses.has(w.resource)),
+    },
+    info: { index: spec.index, count: spec.count, accounts: selection.accounts, config_digest: configDigest(files) },
+  };
 }
 
 const PROGRESS_EVENTS: Readonly<Record<CallEvent['type'], ProgressEvent | undefined>> = {
@@ -123,7 +160,7 @@ async function observeLive(
     deadlineAt: Date.now() + (options.runTimeoutMs ?? DEFAULT_RUN_TIMEOUT_MS),
     // undici's own header/body timeouts must not cut an attempt shorter than its --timeout.
     http: { headersTimeoutMs: longestAttempt, bodyTimeoutMs: longestAttempt },
-    defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
+    defaultQps: (product, action) => defaultQpsFor(product, action) ?? (product === 'sts' ? STS_DEFAULT_QPS : 10),
     redactor: ctx.redactor,
     onEvent: (event) => {
       const mapped = PROGRESS_EVENTS[event.type];
@@ -168,6 +205,8 @@ async function requireCredentials(executor: CallExecutor, providers: readonly Pr
     try {
       await executor.credentials(provider);
     } catch (error) {
+      // A role that STS or the metadata service refused leaves only that provider's resources unknown (issue 13).
+      if (error instanceof RoleCredentialsError) continue;
       failures.push(`${provider.ref}: ${error instanceof Error ? error.message : String(error)}`);
       if (error instanceof CredentialsError && error.hint) hints.add(error.hint);
     }
@@ -274,11 +313,13 @@ async function writeEvidence(
 /** load → plan → observe → evaluate → render → write: the shared body of `plan`, `check` and `demo`. */
 export async function runCheck(ctx: CliContext, options: RunOptions): Promise<RunResult> {
   const version = toolVersion();
-  const state = await loadState(ctx, options.paths);
-  const timeZone = options.timeZone ?? state.reportTimeZone;
-  checkTargets(state, options.targets);
-  const targets = options.targets.length > 0 ? new Set(options.targets) : undefined;
-  const selected = targets ? targets.size : state.resources.length;
+  const loaded = await loadState(ctx, options.paths);
+  const timeZone = options.timeZone ?? loaded.reportTimeZone;
+  const named = checkTargets(loaded, options.targets);
+  const sharded = options.shard ? await shardOf(ctx, loaded, options.shard) : undefined;
+  const state = sharded?.state ?? loaded;
+  const targets = named.length > 0 ? new Set(named) : undefined;
+  const selected = targets ? targets.size : loaded.resources.length;
   if (selected === 0 && !options.allowEmpty) {
     throw new UsageError(
       `the configuration at ${options.paths.join(', ')} selects no resources, so nothing would be checked`,
@@ -338,7 +379,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
         toolVersion: version,
         ...(targets ? { targets: [...targets] } : {}),
       });
-  const result: RunResult = snapshotInfo ? { ...evaluated, snapshot: snapshotInfo } : evaluated;
+  const result: RunResult = { ...evaluated, ...(snapshotInfo ? { snapshot: snapshotInfo } : {}), ...(sharded ? { shard: sharded.info } : {}) };
   const zone = timeZone !== undefined ? { timeZone } : {};
   if (options.evidence && signingKey) {
     await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version, options.framework);

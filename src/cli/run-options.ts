@@ -8,6 +8,8 @@ import { parseAsOf } from '../engine/time.js';
 import { parseDuration, parseTimeout } from '../config/duration.js';
 import { clipText } from '../model/clip.js';
 import { isTimeZone } from '../model/time-zone.js';
+import { parseShard } from '../engine/shard.js';
+import type { ShardSpec } from '../engine/shard.js';
 import { EndpointError, parseEndpointOverride } from '../providers/endpoints.js';
 import { REPORT_FORMATS, isReportFormat } from '../report/index.js';
 import type { ReportFormat } from '../report/index.js';
@@ -49,6 +51,8 @@ export interface RunOptions extends CompareOptions {
   /** `--allow-empty`: a configuration that selects no resource exits 0 instead of 1. */
   readonly allowEmpty?: boolean;
   readonly framework?: FrameworkName;
+  /** `--shard I/N`: only the accounts of shard I of N (engine/shard.ts). */
+  readonly shard?: ShardSpec;
 }
 
 /** Per-attempt timeout when neither `--timeout` nor the provider's `timeout:` says otherwise. */
@@ -141,7 +145,18 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
   const runTimeoutMs = parseTimeoutFlag(stringFlag(input, 'run-timeout'), '--run-timeout');
   const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
   const framework = parseFramework(stringFlag(input, 'framework'));
+  const shardText = stringFlag(input, 'shard');
+  let shard: ShardSpec | undefined;
+  if (shardText !== undefined) {
+    const parsed = parseShard(shardText);
+    if (typeof parsed === 'string') throw new UsageError(`--shard: ${parsed}`, 'Give the shard number and the number of shards, e.g. --shard 1/3.');
+    // Shards run at different moments; `merge` needs one "now" for expiry checks to agree.
+    if (!asOf) throw new UsageError('--shard needs --as-of', 'Pass the same --as-of TIMESTAMP to every shard (e.g. the time the CI workflow started), so `driftwatch merge` can combine them.');
+    if (observed) throw new UsageError('--shard and --observed cannot be used together', 'Shard live runs; a snapshot is evaluated whole.');
+    shard = parsed;
+  }
   return {
+    ...(shard ? { shard } : {}),
     paths: input.positionals.length > 0 ? input.positionals : ['.'],
     format,
     outputs,

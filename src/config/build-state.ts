@@ -1,4 +1,4 @@
-import type { DesiredState, Expectation, PolicyRef, ProviderConfig, ResourceConfig, Site, SnapshotTrustConfig, Waiver } from '../model/desired-state.js';
+import type { DesiredState, Expectation, FanOut, FanOutAccount, PolicyRef, ProviderConfig, ResourceConfig, Site, SnapshotTrustConfig, Waiver } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
@@ -22,6 +22,27 @@ const RAW = new RegExp(RAW_ATTRIBUTE_PATTERN);
 function optionalString(node: JsonObject, key: string): string | undefined {
   const v = node[key];
   return typeof v === 'string' ? v : undefined;
+}
+
+function strings(value: unknown): string[] | undefined {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : undefined;
+}
+
+/** `accounts` (ids or { id, regions }) and `regions` of a provider block; shapes were checked by the schema. */
+function readFanOut(node: JsonObject): FanOut | undefined {
+  const regions = strings(node.regions);
+  const accounts = Array.isArray(node.accounts)
+    ? node.accounts.flatMap((a): FanOutAccount[] => {
+        if (typeof a === 'string') return [{ id: a }];
+        if (isJsonObject(a) && typeof a.id === 'string') {
+          const own = strings(a.regions);
+          return [{ id: a.id, ...(own ? { regions: own } : {}) }];
+        }
+        return [];
+      })
+    : undefined;
+  if (!regions && !accounts) return undefined;
+  return { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) };
 }
 
 function buildExpectations(entry: ResourceEntry, flagged: ReadonlySet<string>, diagnostics: Diagnostic[]): Expectation[] {
@@ -80,6 +101,7 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
       for (const [action, qps] of Object.entries(limits)) if (typeof qps === 'number' && qps > 0) rateLimits[action] = qps;
     }
     const site: Site = entry.node.site === 'intl' ? 'intl' : 'china';
+    const fanOut = readFanOut(entry.node);
     const region = optionalString(entry.node, 'region');
     const endpoint = optionalString(entry.node, 'endpoint');
     const timeout = optionalString(entry.node, 'timeout');
@@ -95,6 +117,7 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
       rateLimits,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
       location: entry.source.locate(entry.path, 'key'),
+      ...(fanOut ? { fanOut } : {}),
     });
   }
 
@@ -110,7 +133,9 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
     }
     const region = optionalString(entry.node, 'region');
     const instanceId = optionalString(entry.node, 'instance_id');
+    const account = optionalString(entry.node, 'account');
     resources.push({
+      ...(account !== undefined ? { account } : {}),
       address: entry.address,
       type: entry.spec.name,
       name: entry.name,

@@ -4,6 +4,7 @@ import type { PathSegment } from './load-yaml.js';
 import { suggestion } from './did-you-mean.js';
 import { isSecretLikeKey, SECRET_LITERAL_MESSAGE } from './secret-keys.js';
 import { ENV_VAR_PATTERN } from './schema.js';
+import { parseDuration } from './duration.js';
 
 export interface CredentialsProblem {
   /** Relative to the `credentials` node. */
@@ -18,7 +19,91 @@ export interface ParsedCredentials {
   readonly problems: readonly CredentialsProblem[];
 }
 
-const SHAPES = "'env', 'chain', { profile: NAME } or { env: { id: VAR, secret: VAR, token: VAR } }";
+const SHAPES =
+  "'env', 'chain', 'oidc', 'ecs_ram_role' (Alibaba), 'cvm_role' (Tencent), { profile: NAME }, { env: { id: VAR, secret: VAR, token: VAR } }, " +
+  '{ ecs_ram_role: ROLE }, { cvm_role: ROLE } or { assume_role: { role_arn, session_name, external_id, duration, source } }';
+const OBJECT_KEYS = ['profile', 'env', 'assume_role', 'ecs_ram_role', 'cvm_role'];
+const ASSUME_KEYS = ['role_arn', 'session_name', 'external_id', 'duration', 'source'];
+const ROLE_NAME = /^[A-Za-z0-9.@_+=,-]{1,64}$/;
+/** A role ARN as written: `{account}` stands for each account of a fanned-out provider. */
+const ROLE_ARN = /^(acs:ram::|qcs::cam::uin\/)(\d+|\{account\})(:role\/|:roleName\/)[A-Za-z0-9.@_+=,-]+$/;
+
+function cloudOf(ref: string): 'tencentcloud' | 'alicloud' {
+  return ref.startsWith('tencentcloud.') ? 'tencentcloud' : 'alicloud';
+}
+
+function instanceRole(kind: 'ecs_ram_role' | 'cvm_role', roleName: string | undefined, ref: string, path: readonly PathSegment[]): ParsedCredentials {
+  const cloud = cloudOf(ref);
+  const wanted = kind === 'ecs_ram_role' ? 'alicloud' : 'tencentcloud';
+  if (cloud !== wanted) {
+    const other = kind === 'ecs_ram_role' ? 'cvm_role' : 'ecs_ram_role';
+    return { source: undefined, problems: [{ path, part: 'value', message: `${kind} is for ${wanted} providers; provider ${ref} uses ${other} for its instance role` }] };
+  }
+  return { source: { kind, ...(roleName !== undefined ? { roleName } : {}) }, problems: [] };
+}
+
+/** `duration`: `15m` … `12h` (the vendors' 900–43200 s), or a number of seconds. */
+function durationSeconds(value: JsonValue): number | undefined {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' ? (parseDuration(value) ?? NaN) / 1000 : NaN;
+  return Number.isInteger(seconds) && seconds >= 900 && seconds <= 43_200 ? seconds : undefined;
+}
+
+function parseAssumeRole(value: JsonValue | undefined, ref: string, depth: number): ParsedCredentials {
+  const here = ['assume_role'];
+  const invalid = (message: string, path: readonly PathSegment[] = here, part: 'key' | 'value' = 'value'): ParsedCredentials => ({
+    source: undefined,
+    problems: [{ path, part, message }],
+  });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return invalid(`credentials.assume_role of provider ${ref} must be a map { role_arn, session_name, external_id, duration, source }`);
+  }
+  const problems: CredentialsProblem[] = [];
+  for (const key of Object.keys(value)) {
+    if (!ASSUME_KEYS.includes(key) && !isSecretLikeKey(key)) {
+      problems.push({ path: [...here, key], part: 'key', message: `unknown key '${key}' in credentials.assume_role of provider ${ref}${suggestion(key, ASSUME_KEYS)}` });
+    }
+  }
+  const roleArn = value.role_arn;
+  const cloud = cloudOf(ref);
+  if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn) || roleArn.startsWith('acs:') !== (cloud === 'alicloud')) {
+    const example = cloud === 'alicloud' ? 'acs:ram::1234567890123456:role/driftwatch-audit' : 'qcs::cam::uin/100000000001:roleName/driftwatch-audit';
+    problems.push({ path: typeof roleArn === 'string' ? [...here, 'role_arn'] : here, part: 'value', message: `credentials.assume_role.role_arn of provider ${ref} must be a role ARN like ${example} ({account} for each fanned-out account)` });
+  }
+  const sessionName = value.session_name;
+  if (sessionName !== undefined && (typeof sessionName !== 'string' || !/^[A-Za-z0-9.@_=,-]{2,64}$/.test(sessionName))) {
+    problems.push({ path: [...here, 'session_name'], part: 'value', message: `credentials.assume_role.session_name of provider ${ref} must be 2-64 letters, digits or . @ - _` });
+  }
+  const externalId = value.external_id;
+  if (externalId !== undefined && (typeof externalId !== 'string' || !/^[A-Za-z0-9.@:/=,_-]{2,1224}$/.test(externalId))) {
+    problems.push({ path: [...here, 'external_id'], part: 'value', message: `credentials.assume_role.external_id of provider ${ref} must be 2-1224 letters, digits or . @ : / = , _ -` });
+  }
+  const duration = value.duration === undefined ? undefined : durationSeconds(value.duration);
+  if (value.duration !== undefined && duration === undefined) {
+    problems.push({ path: [...here, 'duration'], part: 'value', message: `credentials.assume_role.duration of provider ${ref} must be 15m to 12h (or 900 to 43200 seconds)` });
+  }
+  let source: CredentialSource = { kind: 'chain' };
+  if (value.source !== undefined) {
+    if (depth >= 4) {
+      problems.push({ path: [...here, 'source'], part: 'value', message: `credentials of provider ${ref} nest assume_role more than 4 deep` });
+    } else {
+      const inner = parseCredentialsAt(value.source, ref, depth + 1);
+      problems.push(...inner.problems.map((p) => ({ ...p, path: [...here, 'source', ...p.path] })));
+      if (inner.source) source = inner.source;
+    }
+  }
+  if (problems.length > 0) return { source: undefined, problems };
+  return {
+    source: {
+      kind: 'assume_role',
+      roleArn: roleArn as string,
+      ...(typeof sessionName === 'string' ? { sessionName } : {}),
+      ...(typeof externalId === 'string' ? { externalId } : {}),
+      ...(duration !== undefined ? { durationSeconds: duration } : {}),
+      source,
+    },
+    problems: [],
+  };
+}
 const ENV_VAR = new RegExp(ENV_VAR_PATTERN);
 
 /**
@@ -26,9 +111,15 @@ const ENV_VAR = new RegExp(ENV_VAR_PATTERN);
  * secret must not be printed back to the terminal or a CI log.
  */
 export function parseCredentials(value: JsonValue | undefined, ref: string): ParsedCredentials {
+  return parseCredentialsAt(value, ref, 0);
+}
+
+function parseCredentialsAt(value: JsonValue | undefined, ref: string, depth: number): ParsedCredentials {
   if (value === undefined) return { source: { kind: 'chain' }, problems: [] };
   if (value === 'env') return { source: { kind: 'env' }, problems: [] };
   if (value === 'chain') return { source: { kind: 'chain' }, problems: [] };
+  if (value === 'oidc') return { source: { kind: 'oidc' }, problems: [] };
+  if (value === 'ecs_ram_role' || value === 'cvm_role') return instanceRole(value, undefined, ref, []);
   const invalid = (message: string, path: readonly PathSegment[] = [], part: 'key' | 'value' = 'value'): ParsedCredentials => ({
     source: undefined,
     problems: [{ path, part, message }],
@@ -41,14 +132,22 @@ export function parseCredentials(value: JsonValue | undefined, ref: string): Par
   if (keys.some(isSecretLikeKey)) return { source: undefined, problems: [] };
   const problems: CredentialsProblem[] = [];
   for (const key of keys) {
-    if (key !== 'profile' && key !== 'env') {
-      problems.push({ path: [key], part: 'key', message: `unknown key '${key}' in credentials of provider ${ref}${suggestion(key, ['profile', 'env'])}` });
+    if (!OBJECT_KEYS.includes(key)) {
+      problems.push({ path: [key], part: 'key', message: `unknown key '${key}' in credentials of provider ${ref}${suggestion(key, OBJECT_KEYS)}` });
     }
   }
-  if ('profile' in value && 'env' in value) {
-    problems.push({ path: [], part: 'value', message: `credentials of provider ${ref} take either 'profile' or 'env', not both` });
+  const given = keys.filter((k) => OBJECT_KEYS.includes(k));
+  if (given.length > 1) {
+    problems.push({ path: [], part: 'value', message: `credentials of provider ${ref} take one of ${OBJECT_KEYS.join(', ')}, not ${given.join(' and ')}` });
   }
   if (problems.length > 0) return { source: undefined, problems };
+  if ('assume_role' in value) return parseAssumeRole(value.assume_role, ref, depth);
+  for (const kind of ['ecs_ram_role', 'cvm_role'] as const) {
+    if (!(kind in value)) continue;
+    const role = value[kind];
+    if (typeof role !== 'string' || !ROLE_NAME.test(role)) return invalid(`credentials.${kind} of provider ${ref} must be a role name`, [kind]);
+    return instanceRole(kind, role, ref, [kind]);
+  }
   const profile = value.profile;
   if (profile !== undefined) {
     if (typeof profile !== 'string' || profile.trim() === '') return invalid(`credentials.profile of provider ${ref} must be a profile name`, ['profile']);

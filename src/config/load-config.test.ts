@@ -210,7 +210,9 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
     name: 'credentials of no known shape (the value is never echoed)',
     yaml: `version: 1\nproviders:\n  tencentcloud:\n    prod: { credentials: AKIDnotarealkey }\n`,
     expected: [
-      "c.yaml:4:26: credentials of provider tencentcloud.prod must be 'env', 'chain', { profile: NAME } or { env: { id: VAR, secret: VAR, token: VAR } }",
+      "c.yaml:4:26: credentials of provider tencentcloud.prod must be 'env', 'chain', 'oidc', 'ecs_ram_role' (Alibaba), 'cvm_role' (Tencent), " +
+        "{ profile: NAME }, { env: { id: VAR, secret: VAR, token: VAR } }, { ecs_ram_role: ROLE }, { cvm_role: ROLE } or " +
+        '{ assume_role: { role_arn, session_name, external_id, duration, source } }',
     ],
   },
   {

@@ -7,6 +7,7 @@ import type { Diagnostic, SourceLocation } from '../model/location.js';
 import { ConfigError } from '../model/errors.js';
 import { mapAjvErrors } from './ajv-errors.js';
 import { buildState } from './build-state.js';
+import { expandFanOut } from './fan-out.js';
 import { collect } from './collect.js';
 import type { LoadedFile } from './collect.js';
 import { suggestion } from './did-you-mean.js';
@@ -180,6 +181,14 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   semantic.push(...(await checkPolicyFiles(built.state, opts.cwd)));
   addPhase(diagnostics, occupied, semantic);
 
+  // Fan-out runs on a valid configuration only: its errors would otherwise repeat the ones above.
+  let state = built.state;
+  if (!diagnostics.some((d) => d.severity === 'error')) {
+    const expanded = expandFanOut(state);
+    addPhase(diagnostics, occupied, expanded.diagnostics);
+    state = expanded.state;
+  }
+
   const order = new Map(fileNames.map((f, i) => [displayName(opts.cwd, f), i]));
   diagnostics.sort(
     (a, b) =>
@@ -187,7 +196,7 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
       a.location.line - b.location.line ||
       a.location.column - b.location.column,
   );
-  return { state: built.state, diagnostics: withoutInterpolatedValues(diagnostics, substitutions) };
+  return { state, diagnostics: withoutInterpolatedValues(diagnostics, substitutions) };
 }
 
 /** The variable names of every `credentials: { env: { id, secret, token } }` in a parsed file. */
@@ -198,10 +207,14 @@ export function credentialEnvNames(value: JsonValue): string[] {
   for (const cloud of Object.values(providers)) {
     if (!isJsonObject(cloud)) continue;
     for (const provider of Object.values(cloud)) {
-      const credentials = isJsonObject(provider) ? provider.credentials : undefined;
-      const env = isJsonObject(credentials) ? credentials.env : undefined;
-      if (!isJsonObject(env)) continue;
-      for (const name of Object.values(env)) if (typeof name === 'string') names.push(name);
+      // An assumed role's `source` may name variables too, at any depth.
+      let credentials: JsonValue | undefined = isJsonObject(provider) ? provider.credentials : undefined;
+      for (let depth = 0; depth < 8 && isJsonObject(credentials); depth += 1) {
+        const env = credentials.env;
+        if (isJsonObject(env)) for (const name of Object.values(env)) if (typeof name === 'string') names.push(name);
+        const role = credentials.assume_role;
+        credentials = isJsonObject(role) ? role.source : undefined;
+      }
     }
   }
   return names;

@@ -21,6 +21,8 @@ export const API_ACTION_PATTERN = '^[A-Z][A-Za-z0-9]*$';
 export const REGION_PATTERN = '^[a-z]{2,}(-[a-z0-9]+)+$';
 export const PROVIDER_REF_PATTERN = `^(${CLOUDS.join('|')})\\.[A-Za-z0-9][A-Za-z0-9_-]*$`;
 export const RESOURCE_ADDRESS_PATTERN = '^[a-z][a-z0-9_]*\\.[A-Za-z0-9][A-Za-z0-9_-]*$';
+/** An account id of a fan-out list: Alibaba uid, Tencent uin (digits), or a label for it. */
+export const ACCOUNT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 
 /** Operators whose operand is an ordered number, a timestamp, or a pattern. */
 export const INTEGER_OPERATORS: readonly Operator[] = ['at_least', 'at_most', 'greater_than', 'less_than'];
@@ -123,6 +125,11 @@ function resourceSchema(type: ResourceTypeSpec): JsonObject {
   if (type.regional) properties.region = { type: 'string', pattern: REGION_PATTERN, description: "Region override (default: the provider's)." };
   for (const id of type.identifiers) properties[id] = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' };
   properties.labels = { type: 'object', additionalProperties: { type: 'string' } };
+  properties.account = {
+    type: 'string',
+    pattern: ACCOUNT_PATTERN,
+    description: 'Fan-out: only this account of the provider\'s `accounts` (required for instance-scoped types on a fanned-out provider).',
+  };
   properties.expect = {
     type: 'object',
     additionalProperties: false,
@@ -177,6 +184,31 @@ export function buildSchema(): JsonObject {
           propertyNames: { pattern: API_ACTION_PATTERN },
           additionalProperties: { type: 'number', exclusiveMinimum: 0, maximum: 10000 },
         },
+        accounts: {
+          type: 'array',
+          minItems: 1,
+          description: 'Fan-out: one provider per account; {account} in credentials.assume_role.role_arn stands for each.',
+          items: {
+            anyOf: [
+              { type: 'string', pattern: ACCOUNT_PATTERN },
+              {
+                type: 'object',
+                additionalProperties: false,
+                required: ['id'],
+                properties: {
+                  id: { type: 'string', pattern: ACCOUNT_PATTERN },
+                  regions: { type: 'array', minItems: 1, items: { type: 'string', pattern: REGION_PATTERN }, description: 'Regions of this account (default: the provider\'s).' },
+                },
+              },
+            ],
+          },
+        },
+        regions: {
+          type: 'array',
+          minItems: 1,
+          items: { type: 'string', pattern: REGION_PATTERN },
+          description: 'Fan-out: regional resources on this provider are checked in each of these regions.',
+        },
       },
     },
     credentials: {
@@ -184,6 +216,41 @@ export function buildSchema(): JsonObject {
       oneOf: [
         { enum: ['chain'] },
         { enum: ['env'] },
+        { enum: ['oidc'], description: 'Web identity: ALIBABA_CLOUD_ROLE_ARN/OIDC_PROVIDER_ARN/OIDC_TOKEN_FILE or TKE_*.' },
+        { enum: ['ecs_ram_role'], description: 'Alibaba Cloud: the ECS instance RAM role (instance metadata).' },
+        { enum: ['cvm_role'], description: 'Tencent Cloud: the CVM instance role (instance metadata).' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['ecs_ram_role'],
+          properties: { ecs_ram_role: { type: 'string', pattern: NON_BLANK, description: 'Role name.' } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['cvm_role'],
+          properties: { cvm_role: { type: 'string', pattern: NON_BLANK, description: 'Role name.' } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['assume_role'],
+          properties: {
+            assume_role: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['role_arn'],
+              description: 'STS AssumeRole with the credentials of `source` (default: the standard chain).',
+              properties: {
+                role_arn: { type: 'string', pattern: NON_BLANK, description: 'acs:ram::UID:role/NAME or qcs::cam::uin/UIN:roleName/NAME; {account} per fanned-out account.' },
+                session_name: { type: 'string', pattern: NON_BLANK },
+                external_id: { type: 'string', pattern: NON_BLANK },
+                duration: { type: ['string', 'integer'], description: '15m to 12h, or seconds (900 to 43200). Default 1h.' },
+                source: { $ref: '#/definitions/credentials' },
+              },
+            },
+          },
+        },
         {
           type: 'object',
           additionalProperties: false,

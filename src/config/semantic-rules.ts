@@ -126,6 +126,9 @@ const missingRegion: SemanticRule = {
       if (!r.spec.regional || r.spec.name === 'tencentcloud_tcss_subscription' || typeof r.node.region === 'string') continue;
       const provider = state.providers.find((p) => p.ref === r.node.provider);
       if (!provider || provider.region !== undefined) continue;
+      // Fan-out regions stand in for a region on account-level types.
+      const fanOutRegions = provider.fanOut?.regions !== undefined || (provider.fanOut?.accounts ?? []).some((a) => a.regions !== undefined);
+      if (fanOutRegions && r.spec.identifiers.length === 0) continue;
       out.push(diag('missing-region', r.source.locate(r.path, 'key'), `${r.address} needs a region: set 'region' on it or on provider ${provider.ref}`));
     }
     return out;
@@ -164,7 +167,9 @@ function secretKeys(value: JsonValue, path: PathSegment[], inEnv: boolean, out: 
   for (const [key, child] of Object.entries(value)) {
     const allowed = inEnv && (key === 'id' || key === 'secret' || key === 'token');
     if (!allowed && isSecretLikeKey(key)) out.push([...path, key]);
-    secretKeys(child, [...path, key], path[path.length - 1] === 'credentials' && key === 'env', out);
+    // `env: { id, secret, token }` names variables, also as the `source` of an assumed role.
+    const parent = path[path.length - 1];
+    secretKeys(child, [...path, key], (parent === 'credentials' || parent === 'source') && key === 'env', out);
   }
 }
 

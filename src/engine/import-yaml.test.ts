@@ -232,3 +232,25 @@ describe('renderImportYaml', () => {
     }
   });
 });
+
+describe('renderImportYaml: role credentials (issue 13)', () => {
+  it('writes assume_role, instance roles and oidc back as the source they came from', () => {
+    const role = providerConfig({
+      cloud: 'alicloud',
+      alias: 'member',
+      region: 'cn-hangzhou',
+      credentials: { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', externalId: 'ext-1', durationSeconds: 1800, source: { kind: 'ecs_ram_role', roleName: 'worker' } },
+    });
+    const yaml = parse(renderImportYaml({ provider: role, observations: [], readAt: READ_AT, endpoint: 'https://kms.cn-hangzhou.aliyuncs.com/' })) as {
+      providers: { alicloud: { member: { credentials: unknown } } };
+    };
+    expect(yaml.providers.alicloud.member.credentials).toEqual({
+      assume_role: { role_arn: 'acs:ram::1234:role/audit', external_id: 'ext-1', duration: 1800, source: { ecs_ram_role: 'worker' } },
+    });
+    const oidc = providerConfig({ cloud: 'tencentcloud', alias: 'ci', region: 'ap-guangzhou', credentials: { kind: 'oidc' } });
+    const tc = parse(renderImportYaml({ provider: oidc, observations: [], readAt: READ_AT, endpoint: 'https://kms.tencentcloudapi.com/' })) as {
+      providers: { tencentcloud: { ci: { credentials: unknown } } };
+    };
+    expect(tc.providers.tencentcloud.ci.credentials).toBe('oidc');
+  });
+});

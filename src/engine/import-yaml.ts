@@ -96,20 +96,41 @@ function usable(spec: AttributeSpec, value: JsonValue | undefined): value is str
   }
 }
 
-function credentialsNode(doc: Document, source: CredentialSource): unknown {
+/** The `credentials:` value that names `source` (undefined: the default chain, written as nothing). */
+function credentialsValue(source: CredentialSource): JsonValue | undefined {
   switch (source.kind) {
     case 'chain':
       return undefined;
     case 'profile':
-      return doc.createNode({ profile: source.profile });
+      return { profile: source.profile };
     case 'env': {
       const names: Record<string, string> = {};
       if (source.id !== undefined) names['id'] = source.id;
       if (source.secret !== undefined) names['secret'] = source.secret;
       if (source.token !== undefined) names['token'] = source.token;
-      return Object.keys(names).length === 0 ? 'env' : doc.createNode({ env: names });
+      return Object.keys(names).length === 0 ? 'env' : { env: names };
     }
+    case 'oidc':
+      return 'oidc';
+    case 'ecs_ram_role':
+    case 'cvm_role':
+      return source.roleName === undefined ? source.kind : { [source.kind]: source.roleName };
+    case 'assume_role':
+      return {
+        assume_role: {
+          role_arn: source.roleArn,
+          ...(source.sessionName !== undefined ? { session_name: source.sessionName } : {}),
+          ...(source.externalId !== undefined ? { external_id: source.externalId } : {}),
+          ...(source.durationSeconds !== undefined ? { duration: source.durationSeconds } : {}),
+          source: credentialsValue(source.source) ?? 'chain',
+        },
+      };
   }
+}
+
+function credentialsNode(doc: Document, source: CredentialSource): unknown {
+  const value = credentialsValue(source);
+  return value === undefined || typeof value === 'string' ? value : doc.createNode(value);
 }
 
 function providerNode(doc: Document, provider: ProviderConfig): YAMLMap {

@@ -38,16 +38,45 @@ export const OPERATORS: readonly Operator[] = [
 
 /**
  * Where a provider's credentials come from. Secrets are never literals in YAML.
- * - `chain`: the vendor's standard chain (environment, then profile files).
+ * - `chain`: the vendor's standard chain (environment, OIDC, profile files; cloud-apis.md §4).
  * - `env`: only the vendor's standard environment variables, or the named ones.
- * - `profile`: a named profile in the vendor's credential files.
+ * - `profile`: a named profile in the vendor's credential files (any mode the vendor's CLI supports).
+ * - `assume_role`: STS AssumeRole with credentials from `source` (chains nest).
+ * - `ecs_ram_role` / `cvm_role`: the instance's role, from the instance metadata service.
+ * - `oidc`: web identity (Alibaba AssumeRoleWithOIDC, Tencent AssumeRoleWithWebIdentity) from the vendors' variables.
  */
 export type CredentialSource =
   | { readonly kind: 'chain' }
   | { readonly kind: 'env'; readonly id?: string; readonly secret?: string; readonly token?: string }
-  | { readonly kind: 'profile'; readonly profile: string };
+  | { readonly kind: 'profile'; readonly profile: string }
+  | AssumeRoleSource
+  | { readonly kind: 'ecs_ram_role'; readonly roleName?: string }
+  | { readonly kind: 'cvm_role'; readonly roleName?: string }
+  | { readonly kind: 'oidc' };
+
+export interface AssumeRoleSource {
+  readonly kind: 'assume_role';
+  /** `acs:ram::UID:role/NAME` or `qcs::cam::uin/UIN:roleName/NAME`; `{account}` is replaced per fanned-out account. */
+  readonly roleArn: string;
+  readonly sessionName?: string;
+  readonly externalId?: string;
+  readonly durationSeconds?: number;
+  readonly source: CredentialSource;
+}
 
 export type Site = 'china' | 'intl';
+
+export interface FanOutAccount {
+  readonly id: string;
+  /** Regions of this account; default the provider's `regions` (or `region`). */
+  readonly regions?: readonly string[];
+}
+
+/** A provider's `accounts` / `regions`: one configuration block for many accounts and regions. */
+export interface FanOut {
+  readonly accounts?: readonly FanOutAccount[];
+  readonly regions?: readonly string[];
+}
 
 export interface ProviderConfig {
   readonly cloud: Cloud;
@@ -64,6 +93,12 @@ export interface ProviderConfig {
   /** `timeout:`: per-attempt request timeout in ms (undefined: the run's default). */
   readonly timeoutMs?: number;
   readonly location: SourceLocation;
+  /** Fan-out as written (before expansion): the accounts and regions the provider stands for. */
+  readonly fanOut?: FanOut;
+  /** Fan-out: the account this expanded provider stands for (from the provider's `accounts` list). */
+  readonly account?: string;
+  /** Fan-out: the provider reference as written (`<cloud>.<alias>`) that this one was expanded from. */
+  readonly group?: string;
 }
 
 export interface Expectation {
@@ -92,6 +127,10 @@ export interface ResourceConfig {
   readonly labels: Readonly<Record<string, string>>;
   readonly expect: readonly Expectation[];
   readonly location: SourceLocation;
+  /** Fan-out: restricts a resource on a fanned-out provider to one of its accounts. */
+  readonly account?: string;
+  /** Fan-out: the address as written (`<type>.<name>`) that this one was expanded from. */
+  readonly group?: string;
 }
 
 export interface Waiver {

@@ -85,6 +85,18 @@ export interface RunResult {
   readonly snapshot?: SnapshotInfo;
   /** `--compare`: the change from a base configuration (design.md §12). */
   readonly comparison?: Comparison;
+  /** One shard of a run (`--shard I/N`, design.md §12); absent for whole runs and merged results. */
+  readonly shard?: ShardInfo;
+}
+
+export interface ShardInfo {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+  /** The account keys (see engine/shard.ts) whose resources this shard checked. */
+  readonly accounts: readonly string[];
+  /** `sha256:` over the configuration and policy files, so `merge` refuses shards of different configurations. */
+  readonly config_digest: string;
 }
 
 export interface SnapshotInfo {

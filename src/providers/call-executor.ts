@@ -5,10 +5,11 @@ import type { Redactor } from '../model/redactor.js';
 import { callAlibaba } from './alicloud/client.js';
 import type { AlibabaSignatureMode } from './alicloud/client.js';
 import { percentEncode } from './encoding.js';
-import { EndpointError, resolveTarget } from './endpoints.js';
+import { EndpointError, isLoopbackHost, parseEndpointOverride, resolveTarget } from './endpoints.js';
+import type { EndpointTarget } from './endpoints.js';
 import type { AttemptInput } from './http/attempt.js';
 import type { CallContext } from './http/classify.js';
-import { hintFor } from './http/classify.js';
+import { hintFor, httpStatusError, transportError } from './http/classify.js';
 import { systemClock } from './http/clock.js';
 import type { Clock } from './http/clock.js';
 import { createHttpClient } from './http/http-client.js';
@@ -19,6 +20,8 @@ import type { RetryPolicy } from './http/retry.js';
 import { callTencent } from './tencentcloud/client.js';
 import { ApiError } from './types.js';
 import type { ApiCall, ApiResponse, Credentials, ExecuteCall, Product } from './types.js';
+import type { CredentialIo, MetadataRequest } from './role-credentials.js';
+import { RoleCredentialsError } from './credential-plan.js';
 
 /**
  * The HTTP layer's front door (design.md §7): for each logical call it resolves credentials (and
@@ -46,8 +49,13 @@ export interface CallStats {
 }
 
 export interface CallExecutorOptions {
-  /** May throw CredentialsError; that becomes an ApiError of kind `credentials` (the resource is unknown). */
-  readonly resolveCredentials: (provider: ProviderConfig) => Credentials | Promise<Credentials>;
+  /**
+   * Asked for a provider's credentials: once per provider for long-lived keys, and on every call for
+   * temporary ones (the resolver caches and refreshes them). `io` carries the STS and metadata calls
+   * that role sources need, paced and retried by this executor. May throw CredentialsError; that
+   * becomes an ApiError of kind `credentials` (the resource is unknown).
+   */
+  readonly resolveCredentials: (provider: ProviderConfig, io: CredentialIo) => Credentials | Promise<Credentials>;
   /** `--endpoint`: wins over every provider's `endpoint`. */
   readonly endpointOverride?: string;
   /** The documented QPS for an API (from the resource type definitions); provider `rateLimits[action]` overrides it. */
@@ -111,9 +119,11 @@ function credentialsError(provider: ProviderConfig, call: ApiCall, err: unknown,
   const ctx: CallContext = { cloud: call.cloud, product: call.product, action: call.action, host: provider.ref };
   const message = err instanceof Error ? err.message : String(err);
   const hint = err instanceof CredentialsError && err.hint !== undefined ? err.hint : hintFor('credentials', ctx);
+  // A role whose STS or metadata step failed: that provider's resources are unknown (issue 13).
+  const role = err instanceof RoleCredentialsError;
   return new ApiError({
-    kind: 'credentials',
-    code: 'DW_CREDENTIALS',
+    kind: role ? err.kind : 'credentials',
+    code: role ? 'DW_ROLE_CREDENTIALS' : 'DW_CREDENTIALS',
     message: redactor.redact(`no usable credentials for provider ${provider.ref}: ${message}`),
     retryable: false,
     hint: redactor.redact(hint),
@@ -150,22 +160,79 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
   const credentialsFor = (provider: ProviderConfig): Promise<Credentials> => {
     let pending = credentialCache.get(provider.ref);
     if (pending === undefined) {
+      const key = provider.ref;
       pending = (async () => {
-        const creds = await options.resolveCredentials(provider);
+        const creds = await options.resolveCredentials(provider, io);
         registerSecret(redactor, creds.secret);
         registerSecret(redactor, creds.token);
+        // Temporary credentials are asked for again on the next call: the resolver refreshes them.
+        if (creds.expiresAt !== undefined) credentialCache.delete(key);
         return creds;
       })();
-      credentialCache.set(provider.ref, pending);
+      credentialCache.set(key, pending);
     }
     return pending;
+  };
+
+  /**
+   * The STS host of a cloud, unless an override sends every request elsewhere (design.md §12); a
+   * loopback override still carries the vendor's STS host, like every other request (resolveTarget).
+   */
+  const stsTarget = (provider: ProviderConfig, regional: string | undefined): EndpointTarget => {
+    const host = regional ?? (provider.cloud === 'tencentcloud' ? 'sts.tencentcloudapi.com' : 'sts.aliyuncs.com');
+    const override = options.endpointOverride ?? provider.endpoint;
+    if (override === undefined || override === '') return { url: new URL(`https://${host}/`), host };
+    const url = parseEndpointOverride(override);
+    return { url, host: isLoopbackHost(url.hostname) ? host : url.host };
+  };
+
+  const metadata = async (request: MetadataRequest): Promise<{ status: number; body: string }> => {
+    const ctx: CallContext = { cloud: request.cloud, product: 'metadata', action: request.what, host: request.url.host };
+    const { value } = await withRetries(
+      async (_attempt, attemptSignal) => {
+        counters.requests += 1;
+        let response;
+        try {
+          response = await http.send({ url: request.url, method: request.method, headers: request.headers, ...(attemptSignal ? { signal: attemptSignal } : {}) });
+        } catch (err) {
+          throw transportError(err, ctx, redactor);
+        }
+        // The metadata service answers 5xx while it is restarting; anything else is its answer.
+        if (response.status >= 500) throw httpStatusError(response.status, ctx, redactor);
+        if (response.status === 200) registerSecret(redactor, request.method === 'PUT' ? response.body.trim() : undefined);
+        return { status: response.status, body: response.body };
+      },
+      { policy, clock, random, ctx, redactor, budgetMs, ...(options.deadlineAt !== undefined ? { deadlineAt: options.deadlineAt } : {}) },
+    );
+    return value;
+  };
+
+  const io: CredentialIo = {
+    sts: async (call, provider, credentials, regionalHost) => {
+      if (credentials !== undefined) {
+        registerSecret(redactor, credentials.secret);
+        registerSecret(redactor, credentials.token);
+      }
+      // A web identity token is as good as a password while it lives.
+      if (call.params?.OIDCToken !== undefined) registerSecret(redactor, call.params.OIDCToken);
+      const token = call.body?.WebIdentityToken;
+      if (typeof token === 'string') registerSecret(redactor, token);
+      let target: EndpointTarget;
+      try {
+        target = stsTarget(provider, regionalHost);
+      } catch (err) {
+        if (!(err instanceof EndpointError)) throw err;
+        throw new ApiError({ kind: 'invalid_request', code: 'DW_ENDPOINT', message: redactor.redact(`provider ${provider.ref}: ${err.message}`), retryable: false, hint: err.hint });
+      }
+      return send(call, provider, credentials, target, call.region, undefined);
+    },
+    metadata,
   };
 
   const run = async (
     call: ApiCall,
     provider: ProviderConfig,
     signal: AbortSignal | undefined,
-    api: string,
     sent: { attempts: number },
   ): Promise<ApiResponse> => {
     let credentials: Credentials;
@@ -197,10 +264,28 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
       });
     }
 
+    return send(call, provider, credentials, { url: endpoint, host }, region, signal, sent);
+  };
+
+  const send = async (
+    call: ApiCall,
+    provider: ProviderConfig,
+    credentials: Credentials | undefined,
+    target: EndpointTarget,
+    region: string | undefined,
+    signal: AbortSignal | undefined,
+    sent: { attempts: number } = { attempts: 0 },
+  ): Promise<ApiResponse> => {
+    const { url: endpoint, host } = target;
+    const api = `${call.product}:${call.action}`;
     const ctx: CallContext = { cloud: call.cloud, product: call.product, action: call.action, host: endpoint.host };
     const limit = provider.rateLimits[call.action] ?? options.defaultQps(call.product, call.action);
     const bucketRegion = options.rateLimitScope === 'region' ? (region ?? '') : '';
-    const key = { cloud: call.cloud, account: credentials.id, product: call.product, action: call.action, region: bucketRegion };
+    // The account, not the key, owns the quota: two aliases of one account (or a role's successive
+    // temporary keys) share one bucket. Anonymous web-identity calls are metered per role.
+    const roleArn = call.params?.RoleArn ?? call.body?.RoleArn;
+    const account = credentials?.account ?? credentials?.id ?? `anonymous:${typeof roleArn === 'string' ? roleArn : ''}`;
+    const key = { cloud: call.cloud, account, product: call.product, action: call.action, region: bucketRegion };
     if (!(limit > 0) || !Number.isFinite(limit)) {
       throw new ApiError({
         kind: 'invalid_request',
@@ -268,7 +353,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     emit({ type: 'start', provider: provider.ref, api });
     const sent = { attempts: 0 };
     try {
-      const response = await run(call, provider, signal, api, sent);
+      const response = await run(call, provider, signal, sent);
       counters.succeeded += 1;
       emit({ type: 'success', provider: provider.ref, api, attempts: response.attempts, requestId: response.requestId });
       return response;

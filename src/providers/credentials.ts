@@ -4,6 +4,7 @@ import { REDACTED } from '../model/redactor.js';
 import { CredentialsError } from '../model/errors.js';
 import type { Credentials } from './types.js';
 import { lineAt, parseVendorJson, VendorJsonError } from './vendor-json.js';
+import type { CredentialPlan } from './credential-plan.js';
 
 /** What a credential chain may read; injected so tests never touch the real home directory or environment. */
 export interface CredentialContext {
@@ -22,12 +23,16 @@ export interface CredentialContext {
 class ResolvedCredentials implements Credentials {
   readonly id: string;
   readonly source: string;
+  readonly account?: string;
+  readonly expiresAt?: number;
   readonly #secret: string;
   readonly #token: string | undefined;
 
-  constructor(id: string, secret: string, token: string | undefined, source: string) {
+  constructor(id: string, secret: string, token: string | undefined, source: string, extra: CredentialExtras) {
     this.id = id;
     this.source = source;
+    if (extra.account !== undefined) this.account = extra.account;
+    if (extra.expiresAt !== undefined) this.expiresAt = extra.expiresAt;
     this.#secret = secret;
     this.#token = token;
     Object.freeze(this);
@@ -41,8 +46,14 @@ class ResolvedCredentials implements Credentials {
     return this.#token;
   }
 
-  toJSON(): { id: string; source: string; secret: string; token?: string } {
-    return { id: this.id, source: this.source, secret: REDACTED, ...(this.#token === undefined ? {} : { token: REDACTED }) };
+  toJSON(): { id: string; source: string; secret: string; token?: string; account?: string } {
+    return {
+      id: this.id,
+      source: this.source,
+      secret: REDACTED,
+      ...(this.#token === undefined ? {} : { token: REDACTED }),
+      ...(this.account === undefined ? {} : { account: this.account }),
+    };
   }
 
   toString(): string {
@@ -54,8 +65,14 @@ class ResolvedCredentials implements Credentials {
   }
 }
 
-export function makeCredentials(id: string, secret: string, token: string | undefined, source: string): Credentials {
-  return new ResolvedCredentials(id, secret, token, source);
+/** What temporary credentials carry besides the key: the account they act in and when they expire. */
+export interface CredentialExtras {
+  readonly account?: string;
+  readonly expiresAt?: number;
+}
+
+export function makeCredentials(id: string, secret: string, token: string | undefined, source: string, extra: CredentialExtras = {}): Credentials {
+  return new ResolvedCredentials(id, secret, token, source, extra);
 }
 
 /** `~/…` for files under the home directory: shorter in messages, and does not print the user's home path. */
@@ -190,7 +207,7 @@ export function unsupportedValue(
  * The result of one link of a chain: credentials, or nothing usable there. Half-set and
  * unsupported configurations throw instead, so the chain never silently falls through past them.
  */
-export type ChainStep = { readonly found: Credentials } | { readonly found: undefined; readonly tried: string };
+export type ChainStep = { readonly found: CredentialPlan } | { readonly found: undefined; readonly tried: string };
 
 /** Builds credentials from an id/secret/token triple found in one place, validating each value. */
 export function credentialsFrom(
@@ -210,7 +227,7 @@ export function nothingFound(cloud: string, tried: readonly string[], hint: stri
 }
 
 /** Runs the links of a chain in order: the first credentials found win; none found is an error naming every place tried. */
-export function firstFound(cloud: string, hint: string, steps: readonly (() => ChainStep)[]): Credentials {
+export function firstFound(cloud: string, hint: string, steps: readonly (() => ChainStep)[]): CredentialPlan {
   const tried: string[] = [];
   for (const step of steps) {
     const result = step();

@@ -13,9 +13,16 @@ export interface Credentials {
   readonly token?: string;
   /** Where it was found, e.g. `env TENCENTCLOUD_SECRET_ID` or `~/.aliyun/config.json profile prod`. */
   readonly source: string;
+  /**
+   * The account these credentials act in, when known (an assumed role's account): the rate-limit
+   * bucket key, so two aliases of one account share its quota. Absent: the key id stands for it.
+   */
+  readonly account?: string;
+  /** Temporary credentials: when they stop working (epoch ms). Absent: long-lived. */
+  readonly expiresAt?: number;
 }
 
-export type Product = 'kms' | 'tcss' | 'cas';
+export type Product = 'kms' | 'tcss' | 'cas' | 'sts';
 
 /** One logical API call. Resources whose calls have the same key share a single request. */
 export interface ApiCall {

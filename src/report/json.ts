@@ -195,7 +195,9 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
   // Additive (design.md §12 `--framework`): present only when a framework was asked for.
   const coverage = framework === undefined ? '' : `,\n  "control_coverage": ${value(controlCoverage(result, framework) as unknown as JsonValue, '  ')}`;
   const comparison = result.comparison === undefined ? '' : `,\n  "comparison": ${value(canonicalComparison(result.comparison), '  ')}`;
-  yield `${close}${waivers}${snapshot}${coverage}${comparison}\n}\n`;
+  // Additive (issue 13): only shard runs carry it, so whole-run output is byte-for-byte unchanged.
+  const shard = result.shard === undefined ? '' : `,\n  "shard": ${JSON.stringify(result.shard)}`;
+  yield `${close}${waivers}${snapshot}${coverage}${comparison}${shard}\n}\n`;
 }
 
 export function renderJson(result: RunResult, framework?: FrameworkName): string {

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { IncomingCall } from './incoming.js';
 import { parsePairs } from './incoming.js';
+import { SessionStore } from './sts.js';
 import { NonceStore } from './nonce-store.js';
 import { RateLimiter } from './rate-limit.js';
 import { identify, route } from './router.js';
@@ -23,7 +24,7 @@ function context(): RouterContext {
     if (a.cloud === 'tencentcloud') tencent.set(a.secretId, a);
     else alibaba.set(a.accessKeyId, a);
   }
-  return { world, tencent, alibaba, nonces: new NonceStore(), limiter: new RateLimiter(() => 0) };
+  return { world, tencent, alibaba, nonces: new NonceStore(), sessions: new SessionStore(), limiter: new RateLimiter(() => 0) };
 }
 
 const headerNames = fc.constantFrom(

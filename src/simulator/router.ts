@@ -7,7 +7,7 @@
  */
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
-import { APIS, findApi } from './apis.js';
+import { ANONYMOUS_APIS, APIS, findApi } from './apis.js';
 import type { ApiName, ApiSpec } from './apis.js';
 import type { AlibabaFormat } from './envelopes.js';
 import { getCaInstanceStatus } from './handlers/alibaba-cas.js';
@@ -19,6 +19,8 @@ import type { IncomingCall } from './incoming.js';
 import { header, rpcParams } from './incoming.js';
 import type { NonceStore } from './nonce-store.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { SessionStore } from './sts.js';
+import { alibabaSts, expiredSessionError, tencentSts } from './sts.js';
 import { verifyAcs3, verifyRpc } from './verify-alibaba.js';
 import { verifyTencent } from './verify-tencent.js';
 import type { VendorError } from './vendor-errors.js';
@@ -45,6 +47,18 @@ export interface RouterContext {
   readonly alibaba: ReadonlyMap<string, AlibabaAccount>;
   readonly nonces: NonceStore;
   readonly limiter: RateLimiter;
+  readonly sessions: SessionStore;
+}
+
+/** A static key of the world, or the credentials of an STS / metadata session (acting as the role's account). */
+function tencentKey(ctx: RouterContext, secretId: string): TencentAccount | undefined {
+  const session = ctx.sessions.find(secretId)?.account;
+  return ctx.tencent.get(secretId) ?? (session?.cloud === 'tencentcloud' ? session : undefined);
+}
+
+function alibabaKey(ctx: RouterContext, accessKeyId: string): AlibabaAccount | undefined {
+  const session = ctx.sessions.find(accessKeyId)?.account;
+  return ctx.alibaba.get(accessKeyId) ?? (session?.cloud === 'alicloud' ? session : undefined);
 }
 
 export type Routed =
@@ -109,10 +123,10 @@ function productLabel(action: string | undefined): string {
 /** The account the request claims, for logs and stats (verification happens in `route`). */
 export function claimedAccount(id: Identified, ctx: RouterContext): WorldAccount | undefined {
   if (id.keyId === undefined) return undefined;
-  return id.cloud === 'tencentcloud' ? ctx.tencent.get(id.keyId) : ctx.alibaba.get(id.keyId);
+  return id.cloud === 'tencentcloud' ? tencentKey(ctx, id.keyId) : alibabaKey(ctx, id.keyId);
 }
 
-const TENCENT_PRODUCTS = new Set(['kms', 'tcss']);
+const TENCENT_PRODUCTS = new Set(['kms', 'tcss', 'sts']);
 
 function tencentApi(id: Identified, service: string, call: IncomingCall): ApiSpec | VendorError {
   const action = id.action ?? '';
@@ -207,6 +221,38 @@ function casServes(call: IncomingCall): (ca: AlibabaCaInstance) => boolean {
   };
 }
 
+function tencentBody(call: IncomingCall): JsonObject {
+  try {
+    const parsed = JSON.parse(call.body.toString('utf8')) as JsonValue;
+    return isJsonObject(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+function dispatchSts(api: ApiSpec, caller: WorldAccount | undefined, call: IncomingCall, ctx: RouterContext, nowMs: number): HandlerResult {
+  const sts = { world: ctx.world, sessions: ctx.sessions, nowMs };
+  if (api.cloud === 'tencentcloud') {
+    return tencentSts(api.name === 'AssumeRole' ? 'AssumeRole' : 'AssumeRoleWithWebIdentity', tencentBody(call), caller?.cloud === 'tencentcloud' ? caller : undefined, sts);
+  }
+  return alibabaSts(api.name === 'AssumeRole' ? 'AssumeRole' : 'AssumeRoleWithOIDC', rpcParams(call), caller?.cloud === 'alicloud' ? caller : undefined, sts);
+}
+
+/** Web-identity calls carry no signature: the token is checked by the STS handler, and the role's trust decides. */
+function routeAnonymous(call: IncomingCall, id: Identified, ctx: RouterContext, nowMs: number): Routed | undefined {
+  const api = APIS.find((a) => a.cloud === id.cloud && a.name === id.action && ANONYMOUS_APIS.has(a.name));
+  if (!api) return undefined;
+  if (id.version !== api.version) {
+    const error = id.cloud === 'tencentcloud' ? tencentError('NoSuchVersion') : alibabaError('InvalidVersion');
+    return { kind: 'error', error, throttled: false };
+  }
+  const result = dispatchSts(api, undefined, call, ctx, nowMs);
+  if (!result.ok) return { kind: 'error', error: result.error, throttled: false };
+  // There is no caller account; the role's account stands in for logs.
+  const account = ctx.world.accounts.find((a) => a.cloud === id.cloud) as WorldAccount;
+  return { kind: 'ok', api, account, body: result.body, nullable: [] };
+}
+
 function dispatch(api: ApiName, account: WorldAccount, call: IncomingCall): HandlerResult {
   if (account.cloud === 'tencentcloud') {
     return api === 'GetServiceStatus' ? getServiceStatus(account, header(call, 'x-tc-region')) : describePurchaseStateInfo(account);
@@ -225,19 +271,24 @@ function dispatch(api: ApiName, account: WorldAccount, call: IncomingCall): Hand
 export function route(call: IncomingCall, id: Identified, ctx: RouterContext, serverNowMs: number): Routed {
   const error = (e: VendorError, isThrottle = false): Routed => ({ kind: 'error', error: e, throttled: isThrottle });
 
+  const anonymous = routeAnonymous(call, id, ctx, serverNowMs);
+  if (anonymous) return anonymous;
+  const session = id.keyId === undefined ? undefined : ctx.sessions.find(id.keyId);
+  if (session && serverNowMs >= session.expiresAtMs) return error(expiredSessionError(id.cloud));
+
   let account: WorldAccount;
   let api: ApiSpec;
   if (id.cloud === 'tencentcloud') {
-    const verified = verifyTencent(call, (sid) => ctx.tencent.get(sid), serverNowMs);
+    const verified = verifyTencent(call, (sid) => tencentKey(ctx, sid), serverNowMs);
     if (!verified.ok) return error(verified.error);
     const found = tencentApi(id, verified.service, call);
     if ('code' in found) return error(found);
-    const badParameter = tencentParameters(call);
+    const badParameter = found.product === 'sts' ? undefined : tencentParameters(call);
     if (badParameter) return error(badParameter);
     account = verified.account;
     api = found;
   } else {
-    const verifier = { findAccount: (akid: string) => ctx.alibaba.get(akid), nonces: ctx.nonces, serverNowMs };
+    const verifier = { findAccount: (akid: string) => alibabaKey(ctx, akid), nonces: ctx.nonces, serverNowMs };
     const verified = id.style === 'acs3' ? verifyAcs3(call, verifier) : verifyRpc(call, verifier);
     if (!verified.ok) return error(verified.error);
     const found = alibabaApi(id);
@@ -254,7 +305,7 @@ export function route(call: IncomingCall, id: Identified, ctx: RouterContext, se
   const accountError = account.errors[api.name];
   if (accountError) return error(forced(api, accountError));
 
-  const result = dispatch(api.name, account, call);
+  const result = api.product === 'sts' ? dispatchSts(api, account, call, ctx, serverNowMs) : dispatch(api.name, account, call);
   if (!result.ok) return error(result.error);
   return { kind: 'ok', api, account, body: result.body, nullable: result.nullable };
 }

@@ -17,6 +17,8 @@ import { drawFaults, duplicateKey, injectNulls, truncateBody } from './faults.js
 import type { IncomingCall } from './incoming.js';
 import { parsePairs } from './incoming.js';
 import { NonceStore } from './nonce-store.js';
+import { answerMetadata, isMetadataPath } from './metadata.js';
+import { SessionStore } from './sts.js';
 import { Prng } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
 import type { Outcome, RequestLogEntry, SimulatorStats } from './request-log.js';
@@ -118,7 +120,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (a.cloud === 'tencentcloud') tencent.set(a.secretId, a);
     else alibaba.set(a.accessKeyId, a);
   }
-  const ctx: RouterContext = { world, tencent, alibaba, nonces: new NonceStore(), limiter: new RateLimiter(() => now().getTime()) };
+  const sessions = new SessionStore();
+  const ctx: RouterContext = { world, tencent, alibaba, nonces: new NonceStore(), limiter: new RateLimiter(() => now().getTime()), sessions };
 
   let logStream: WriteStream | undefined;
   if (options.logFile !== undefined) {
@@ -166,6 +169,25 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const arrived = now();
     const body = await readBody(req);
     const call = toIncoming(req, body ?? Buffer.alloc(0));
+    if (isMetadataPath(call.pathname)) {
+      // The instance metadata services: no signatures, no envelopes, no injected faults.
+      const answer = answerMetadata(call, world, sessions, now().getTime() + world.clock.skewSeconds * 1000);
+      record({
+        time: arrived.toISOString(),
+        cloud: call.pathname.includes('/cam/') ? 'tencentcloud' : 'alicloud',
+        api: `metadata ${call.method} ${call.pathname}`,
+        account: '(instance)',
+        outcome: answer.status === 200 ? 'ok' : 'error',
+        status: answer.status,
+        code: null,
+        requestId: null,
+        faults: [],
+        latencyMs: 0,
+      });
+      res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': Buffer.byteLength(answer.body) });
+      res.end(answer.body);
+      return;
+    }
     const id = identify(call);
     const plan = drawFaults(faultPrng, world.faults);
     const uuid = idPrng.uuid();

@@ -153,8 +153,34 @@ const accountErrors: Schema = {
   additionalProperties: ref('forcedError'),
 };
 
+const role: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name'],
+  properties: {
+    name: { type: 'string', pattern: '^[A-Za-z0-9.@_+=,-]{1,64}$' },
+    trusted_accounts: { type: 'array', items: { type: 'string', pattern: '^[0-9]+$' }, description: 'Account ids whose credentials may assume the role.' },
+    oidc_providers: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'OIDC provider ARNs / ids whose tokens the role accepts.' },
+    external_id: { type: 'string', minLength: 1 },
+    session_seconds: { type: 'integer', minimum: 1, maximum: 43200, description: 'Lifetime of the credentials it issues (caps the requested duration).' },
+  },
+};
+
+const instanceRole: Schema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['account', 'role'],
+  properties: {
+    account: { type: 'string', pattern: '^[0-9]+$', description: 'uid / uin of a world account.' },
+    role: { type: 'string', pattern: '^[A-Za-z0-9.@_+=,-]{1,64}$' },
+    session_seconds: { type: 'integer', minimum: 1, maximum: 43200 },
+    require_token: { type: 'boolean', description: 'ECS hardened mode: reads need a metadata token.' },
+  },
+};
+
 const common: Schema = {
   name: { type: 'string', minLength: 1 },
+  roles: { type: 'array', items: role },
   security_token: { type: 'string', minLength: 1 },
   errors: accountErrors,
 };
@@ -167,6 +193,7 @@ const tencentAccount: Schema = {
     cloud: { const: 'tencentcloud' },
     secret_id: { type: 'string', pattern: '^\\S+$' },
     secret_key: { type: 'string', minLength: 1 },
+    uin: { type: 'string', pattern: '^[0-9]+$' },
     ...common,
     kms: {
       type: 'object',
@@ -235,6 +262,12 @@ export const WORLD_SCHEMA: Schema = {
       type: 'object',
       additionalProperties: false,
       properties: { skew_seconds: { type: 'integer' } },
+    },
+    metadata: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'Instance metadata services: the role of the simulated ECS / CVM instance.',
+      properties: { ecs_ram_role: instanceRole, cvm_role: instanceRole },
     },
   },
 };

@@ -38,7 +38,17 @@ describe('the example world', () => {
       ['cas-member-000001', 'ROOT', 500, 20],
       ['cas-member-000002', 'SUB_ROOT', 1000, 950],
     ]);
-    expect(world.limits).toEqual({ GetServiceStatus: 100, DescribePurchaseStateInfo: 20, GetKmsInstance: 10, ListKmsInstances: 10, GetCAInstanceStatus: 10 });
+    // The STS APIs (issue 13) have their default limits too.
+    expect(world.limits).toEqual({
+      GetServiceStatus: 100,
+      DescribePurchaseStateInfo: 20,
+      GetKmsInstance: 10,
+      ListKmsInstances: 10,
+      GetCAInstanceStatus: 10,
+      AssumeRole: 100,
+      AssumeRoleWithOIDC: 100,
+      AssumeRoleWithWebIdentity: 100,
+    });
   });
 });
 

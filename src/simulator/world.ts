@@ -48,8 +48,36 @@ export interface AlibabaCaInstance extends VendorResource {
   readonly region: string;
 }
 
+/**
+ * A role others may assume (STS) in an account: who it trusts, the external id it demands, and how
+ * long the credentials it hands out live (short lifetimes let tests see them expire mid-run).
+ */
+export interface WorldRole {
+  readonly name: string;
+  /** Account ids (Alibaba uid, Tencent uin) whose credentials may call AssumeRole on it. */
+  readonly trustedAccounts: readonly string[];
+  /** OIDC provider ARNs (Alibaba) / identity provider ids (Tencent) whose tokens it accepts. */
+  readonly oidcProviders: readonly string[];
+  readonly externalId?: string;
+  /** Caps the session length the caller asks for (default: what was asked, 900–43200 s). */
+  readonly sessionSeconds?: number;
+}
+
+/** The instance role the ECS / CVM metadata service hands out. */
+export interface InstanceRole {
+  /** Account id (uid / uin) of a world account. */
+  readonly account: string;
+  readonly role: string;
+  readonly sessionSeconds: number;
+  /** ECS hardened mode: refuse reads without a metadata token. */
+  readonly requireToken: boolean;
+}
+
 export interface TencentAccount {
   readonly cloud: 'tencentcloud';
+  /** Account id in role ARNs (`qcs::cam::uin/<uin>:roleName/…`). */
+  readonly uin: string;
+  readonly roles: readonly WorldRole[];
   /** Label in logs and stats; defaults to the secret id. */
   readonly name: string;
   readonly secretId: string;
@@ -70,6 +98,7 @@ export interface AlibabaAccount {
   readonly securityToken?: string;
   /** Account id in ARNs. */
   readonly uid: string;
+  readonly roles: readonly WorldRole[];
   readonly kmsInstances: readonly AlibabaKmsInstance[];
   readonly caInstances: readonly AlibabaCaInstance[];
   readonly errors: Readonly<Partial<Record<ApiName, ForcedError>>>;
@@ -95,6 +124,8 @@ export interface World {
   readonly faults: Faults;
   /** Server clock offset from the injected/wall clock, in seconds. */
   readonly clock: { readonly skewSeconds: number };
+  /** Instance metadata: the role an ECS / CVM instance of the world has. */
+  readonly metadata: { readonly ecs?: InstanceRole; readonly cvm?: InstanceRole };
 }
 
 export const DEFAULT_FAULTS: Faults = {
@@ -252,9 +283,31 @@ function text(value: JsonValue | undefined): string {
   return value;
 }
 
+function buildRoles(value: JsonValue | undefined): WorldRole[] {
+  const strings = (v: JsonValue | undefined): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+  return (Array.isArray(value) ? value.filter(isJsonObject) : []).map((r) => ({
+    name: text(r.name),
+    trustedAccounts: strings(r.trusted_accounts),
+    oidcProviders: strings(r.oidc_providers),
+    ...(typeof r.external_id === 'string' ? { externalId: r.external_id } : {}),
+    ...(typeof r.session_seconds === 'number' ? { sessionSeconds: r.session_seconds } : {}),
+  }));
+}
+
+function buildInstanceRole(value: JsonValue | undefined): InstanceRole | undefined {
+  if (!isJsonObject(value)) return undefined;
+  return {
+    account: text(value.account),
+    role: text(value.role),
+    sessionSeconds: typeof value.session_seconds === 'number' ? value.session_seconds : 3600,
+    requireToken: value.require_token === true,
+  };
+}
+
 function buildAccount(raw: JsonObject): WorldAccount {
   const name = typeof raw.name === 'string' ? raw.name : undefined;
   const token = typeof raw.security_token === 'string' ? { securityToken: raw.security_token } : {};
+  const roles = buildRoles(raw.roles);
   if (raw.cloud === 'tencentcloud') {
     const secretId = text(raw.secret_id);
     const kms = new Map<string, VendorResource>();
@@ -264,6 +317,8 @@ function buildAccount(raw: JsonObject): WorldAccount {
     return {
       cloud: 'tencentcloud',
       name: name ?? secretId,
+      uin: typeof raw.uin === 'string' ? raw.uin : derivedUid(secretId).slice(-12),
+      roles,
       secretId,
       secretKey: text(raw.secret_key),
       ...token,
@@ -282,6 +337,7 @@ function buildAccount(raw: JsonObject): WorldAccount {
     accessKeySecret: text(raw.access_key_secret),
     ...token,
     uid,
+    roles,
     kmsInstances: list(raw.kms_instances).map((item) => {
       const region = text(item.region);
       const instanceId = text(item.InstanceId);
@@ -363,7 +419,10 @@ function buildWorld(data: JsonObject): World {
   };
   const clock = isJsonObject(data.clock) && typeof data.clock.skew_seconds === 'number' ? data.clock.skew_seconds : 0;
   const accounts = (Array.isArray(data.accounts) ? data.accounts : []).filter(isJsonObject).map(buildAccount);
-  return { accounts, limits, faults, clock: { skewSeconds: clock } };
+  const md = isJsonObject(data.metadata) ? data.metadata : {};
+  const ecs = buildInstanceRole(md.ecs_ram_role);
+  const cvm = buildInstanceRole(md.cvm_role);
+  return { accounts, limits, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
 }
 
 function validateAndBuild(data: unknown, file: string, locate: Locate): World {

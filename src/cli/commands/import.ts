@@ -5,6 +5,7 @@ import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { credentialResolver, loadState } from '../run-check.js';
+import { STS_DEFAULT_QPS } from '../../providers/role-credentials.js';
 import { parseEndpointFlag } from '../run-options.js';
 import { RemoteError, UsageError } from '../../model/errors.js';
 import type { DesiredState, ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
@@ -113,7 +114,7 @@ export const importCommand: CommandModule = {
     const executor = createCallExecutor({
       resolveCredentials: credentialResolver(ctx),
       ...(endpointOverride ? { endpointOverride } : {}),
-      defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
+      defaultQps: (product, action) => defaultQpsFor(product, action) ?? (product === 'sts' ? STS_DEFAULT_QPS : 10),
       redactor: ctx.redactor,
     });
     try {
@@ -148,6 +149,9 @@ export const importCommand: CommandModule = {
         endpointOverride ??
         provider.endpoint ??
         resolveEndpoint({ cloud: provider.cloud, product: api.product, region: provider.region, site: provider.site }).toString();
+      // An account of a fanned-out provider becomes a provider of its own (`org[123]` is not a YAML name).
+      const alias = provider.account !== undefined ? provider.alias.replace(/\[(.*)\]$/, '-$1') : provider.alias;
+      const written = { ...provider, alias, ref: `${provider.cloud}.${alias}` };
       const output = stringFlag(input, 'output');
       const existing = output ? await existingConfiguration(ctx, resolve(ctx.cwd, output)) : undefined;
       let fresh = observations;
@@ -161,11 +165,11 @@ export const importCommand: CommandModule = {
       const takenNames = new Map<string, Set<string>>();
       for (const r of existing?.resources ?? []) takenNames.set(r.type, new Set([...(takenNames.get(r.type) ?? []), r.name]));
       const yaml = renderImportYaml({
-        provider,
+        provider: written,
         observations: fresh,
         readAt: ctx.now().toISOString(),
         endpoint,
-        ...(existing ? { into: { providerDeclared: existing.providers.some((p) => p.ref === provider.ref), takenNames } } : {}),
+        ...(existing ? { into: { providerDeclared: existing.providers.some((p) => p.ref === written.ref), takenNames } } : {}),
       });
       if (output) {
         await writeFileAtomic(resolve(ctx.cwd, output), yaml, ctx.tempFiles);

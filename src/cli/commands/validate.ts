@@ -1,6 +1,6 @@
 import type { CliContext } from '../context.js';
 import type { ParsedInput } from '../command.js';
-import { stringFlag } from '../command.js';
+import { boolFlag, stringFlag } from '../command.js';
 import { loadConfig } from '../../config/load-config.js';
 import { ConfigError, UsageError } from '../../model/errors.js';
 import type { DesiredState } from '../../model/desired-state.js';
@@ -104,5 +104,25 @@ export async function run(ctx: CliContext, input: ParsedInput): Promise<number> 
       (state.policies.length > 0 ? `, ${plural(state.policies.length, 'policy pack')} (${plural(rules, 'rule')})` : '') +
       '.\n',
   );
+  if (boolFlag(input, 'expand')) ctx.stdout.write(expansion(state));
   return 0;
+}
+
+function roleOf(credentials: DesiredState['providers'][number]['credentials']): string {
+  return credentials.kind === 'assume_role' ? ` assumes ${credentials.roleArn}` : ` credentials ${credentials.kind}`;
+}
+
+/** `--expand`: what fanned-out providers and regions turn into, one line each (addresses are what reports show). */
+function expansion(state: DesiredState): string {
+  const lines: string[] = ['Providers:'];
+  for (const p of state.providers) {
+    lines.push(`  ${p.ref}${p.account !== undefined ? ` (account ${p.account})` : ''}${p.region !== undefined ? ` region ${p.region}` : ''}${roleOf(p.credentials)}`);
+  }
+  lines.push('Resources:');
+  for (const r of state.resources) {
+    const provider = state.providers.find((p) => p.ref === r.provider);
+    const region = r.region ?? provider?.region;
+    lines.push(`  ${r.address} -> ${r.provider}${region !== undefined ? ` ${region}` : ''}`);
+  }
+  return `${lines.join('\n')}\n`;
 }

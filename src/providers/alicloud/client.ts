@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isJsonObject } from '../../model/json.js';
 import type { JsonObject } from '../../model/json.js';
-import type { ApiResponse } from '../types.js';
+import type { ApiResponse, Credentials } from '../types.js';
 import type { AttemptInput } from '../http/attempt.js';
 import { callContext, endpointLabel, hostOf } from '../http/attempt.js';
 import { httpStatusError, invalidResponse, parseRetryAfterMs, transportError, vendorError } from '../http/classify.js';
@@ -47,10 +47,31 @@ function withQuery(endpoint: URL, query: string): URL {
 interface Prepared {
   readonly url: URL;
   readonly headers: Record<string, string>;
+  readonly body?: string;
 }
 
-function prepareAcs3(input: AlibabaAttemptInput, params: Record<string, string>, nonce: string, date: string): Prepared {
-  const { call, credentials, endpoint } = input;
+/**
+ * AssumeRoleWithOIDC is anonymous: @alicloud/credentials sends Action, Version, Format and Timestamp
+ * in the query and the role, provider and OIDC token as a form body, with no signature — the token
+ * proves the caller. Keeping the token out of the URL keeps it out of proxy and access logs.
+ */
+function prepareAnonymous(input: AlibabaAttemptInput, params: Record<string, string>, date: string): Prepared {
+  const { call, endpoint } = input;
+  const query = { Action: call.action, Version: call.version, Format: 'JSON', Timestamp: date };
+  const encode = (pairs: Record<string, string>): string =>
+    Object.keys(pairs)
+      .sort()
+      .map((name) => `${percentEncode(name)}=${percentEncode(pairs[name] ?? '')}`)
+      .join('&');
+  return {
+    url: withQuery(endpoint, encode(query)),
+    headers: { host: hostOf(input), accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+    body: encode(params),
+  };
+}
+
+function prepareAcs3(input: AlibabaAttemptInput, credentials: Credentials, params: Record<string, string>, nonce: string, date: string): Prepared {
+  const { call, endpoint } = input;
   const headers: Record<string, string> = {
     host: hostOf(input),
     'x-acs-action': call.action,
@@ -80,8 +101,8 @@ function prepareAcs3(input: AlibabaAttemptInput, params: Record<string, string>,
   return { url: withQuery(endpoint, query), headers: signed.headers };
 }
 
-function prepareRpc(input: AlibabaAttemptInput, params: Record<string, string>, nonce: string, date: string): Prepared {
-  const { call, credentials, endpoint } = input;
+function prepareRpc(input: AlibabaAttemptInput, credentials: Credentials, params: Record<string, string>, nonce: string, date: string): Prepared {
+  const { call, endpoint } = input;
   const all: Record<string, string> = {
     ...params,
     Action: call.action,
@@ -132,11 +153,17 @@ export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiRespon
   const params = alibabaParams(input);
   const nonce = (input.nonce ?? randomUUID)();
   const date = alibabaTimestamp(input.now());
-  const prepared = input.signature === 'rpc' ? prepareRpc(input, params, nonce, date) : prepareAcs3(input, params, nonce, date);
+  const { credentials } = input;
+  const prepared =
+    credentials === undefined
+      ? prepareAnonymous(input, params, date)
+      : input.signature === 'rpc'
+        ? prepareRpc(input, credentials, params, nonce, date)
+        : prepareAcs3(input, credentials, params, nonce, date);
 
   let response: HttpResponse;
   try {
-    response = await input.http.send({ url: prepared.url, method: 'POST', headers: prepared.headers, body: '', signal: input.signal });
+    response = await input.http.send({ url: prepared.url, method: 'POST', headers: prepared.headers, body: prepared.body ?? '', signal: input.signal });
   } catch (err) {
     throw transportError(err, ctx, redactor);
   }

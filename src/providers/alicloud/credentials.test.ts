@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialSource } from '../../model/desired-state.js';
 import { TEST_HOME, credentialTestKit, readFileOrUndefined } from '../../../test/helpers/credential-test-kit.js';
-import { resolveAlibabaCredentials } from './credentials.js';
+import { planAlibabaCredentials, resolveAlibabaCredentials } from './credentials.js';
 
 const SECRET = 'canary-secret-ALI-61c2';
 const TOKEN = 'canary-token-ALI-d04e';
@@ -79,12 +79,47 @@ describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
     expect(creds.token).toBeUndefined();
   });
 
+  // Issue 13 changes this: role modes are planned (STS / metadata) instead of refused.
+  it('plans RamRoleArn, ChainableRamRoleArn, EcsRamRole and OIDC profiles as the aliyun CLI runs them', () => {
+    const role = { ram_role_arn: 'acs:ram::1234567890123456:role/audit', ram_session_name: 'nightly', expired_seconds: 1800 };
+    const files = {
+      '.aliyun/config.json': cliConfig('default', [
+        { ...AK_PROFILE, mode: 'RamRoleArn', ...role },
+        { name: 'chained', mode: 'ChainableRamRoleArn', source_profile: 'default', ram_role_arn: 'acs:ram::2222222222222222:role/inner' },
+        { name: 'ecs', mode: 'EcsRamRole', ram_role_name: 'worker' },
+        { name: 'oidc', mode: 'OIDC', ram_role_arn: 'acs:ram::1234567890123456:role/ci', oidc_provider_arn: 'acs:ram::1234567890123456:oidc-provider/gh', oidc_token_file: '/var/run/token' },
+      ]),
+    };
+    const ram = planAlibabaCredentials(CHAIN, ctx({}, files));
+    expect(ram).toMatchObject({ kind: 'assume_role', roleArn: role.ram_role_arn, sessionName: 'nightly', durationSeconds: 1800, source: { id: 'LTAICLI' } });
+    expect(planAlibabaCredentials({ kind: 'profile', profile: 'chained' }, ctx({}, files))).toMatchObject({
+      kind: 'assume_role',
+      roleArn: 'acs:ram::2222222222222222:role/inner',
+      source: { kind: 'assume_role', roleArn: role.ram_role_arn, source: { id: 'LTAICLI' } },
+    });
+    expect(planAlibabaCredentials({ kind: 'profile', profile: 'ecs' }, ctx({}, files))).toMatchObject({ kind: 'ecs_ram_role', roleName: 'worker', imdsv1Disabled: false });
+    expect(planAlibabaCredentials({ kind: 'profile', profile: 'oidc' }, ctx({}, files))).toMatchObject({ kind: 'oidc', tokenFile: '/var/run/token' });
+    expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, files))).message).toMatch(/need an STS or metadata call/);
+  });
+
+  it('reports a source_profile loop and a missing source profile', () => {
+    const loop = cliConfig('a', [
+      { name: 'a', mode: 'ChainableRamRoleArn', source_profile: 'b', ram_role_arn: 'acs:ram::1:role/x' },
+      { name: 'b', mode: 'ChainableRamRoleArn', source_profile: 'a', ram_role_arn: 'acs:ram::1:role/x' },
+    ]);
+    expect(failure(() => planAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': loop }))).message).toMatch(/source_profile chain is longer than 8/);
+    const missing = cliConfig('a', [{ name: 'a', mode: 'ChainableRamRoleArn', source_profile: 'nope', ram_role_arn: 'acs:ram::1:role/x' }]);
+    expect(failure(() => planAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': missing }))).message).toBe(
+      '~/.aliyun/config.json profile a: source_profile nope is not in ~/.aliyun/config.json',
+    );
+  });
+
   it('reports unsupported modes clearly', () => {
-    for (const mode of ['RamRoleArn', 'EcsRamRole', 'OIDC', 'CloudSSO']) {
+    for (const mode of ['RsaKeyPair', 'External', 'CloudSSO']) {
       const error = failure(() =>
         resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, mode }]) })),
       );
-      expect(error.message).toMatch(new RegExp(`^~/\\.aliyun/config\\.json profile default, line \\d+: mode ${mode} is not supported by driftwatch \\(expected AK or StsToken\\)$`));
+      expect(error.message).toMatch(new RegExp(`^~/\\.aliyun/config\\.json profile default, line \\d+: mode ${mode} is not supported by driftwatch \\(expected AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole or OIDC\\)$`));
     }
   });
 
@@ -139,9 +174,15 @@ describe('resolveAlibabaCredentials: ~/.alibabacloud/credentials', () => {
   it('reports unsupported types, a missing type and half-set sections', () => {
     expect(
       failure(() =>
-        resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': '[default]\ntype = ram_role_arn\naccess_key_id = a\naccess_key_secret = b\n' })),
+        resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': '[default]\ntype = rsa_key_pair\naccess_key_id = a\naccess_key_secret = b\n' })),
       ).message,
-    ).toBe('~/.alibabacloud/credentials [default], line 2: type ram_role_arn is not supported by driftwatch (expected access_key)');
+    ).toBe('~/.alibabacloud/credentials [default], line 2: type rsa_key_pair is not supported by driftwatch (expected access_key, ram_role_arn, ecs_ram_role or oidc_role_arn)');
+    expect(
+      planAlibabaCredentials(
+        CHAIN,
+        ctx({}, { '.alibabacloud/credentials': `[default]\ntype = ram_role_arn\naccess_key_id = a\naccess_key_secret = ${SECRET}\nrole_arn = acs:ram::1234:role/r\n` }),
+      ),
+    ).toMatchObject({ kind: 'assume_role', roleArn: 'acs:ram::1234:role/r', source: { id: 'a' } });
     expect(
       failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': `[default]\naccess_key_id = a\naccess_key_secret = ${SECRET}\n` })))
         .message,
@@ -194,7 +235,8 @@ describe('resolveAlibabaCredentials: nothing found', () => {
     expect(error.message).toBe(
       'no Alibaba Cloud credentials found; tried environment variables ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABACLOUD_ACCESS_KEY_ID, ' +
         'ALICLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET, ALIBABACLOUD_ACCESS_KEY_SECRET, ALICLOUD_ACCESS_KEY_SECRET, ' +
-        'ALIBABA_CLOUD_SECURITY_TOKEN, ALIBABACLOUD_SECURITY_TOKEN, ALICLOUD_SECURITY_TOKEN, ~/.aliyun/config.json, ~/.alibabacloud/credentials',
+        'ALIBABA_CLOUD_SECURITY_TOKEN, ALIBABACLOUD_SECURITY_TOKEN, ALICLOUD_SECURITY_TOKEN, ALIBABA_CLOUD_ROLE_ARN (OIDC), ~/.aliyun/config.json, ' +
+        '~/.alibabacloud/credentials, ALIBABA_CLOUD_ECS_METADATA (ECS RAM role)',
     );
   });
 });

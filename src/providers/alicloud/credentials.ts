@@ -4,6 +4,15 @@ import { CredentialsError } from '../../model/errors.js';
 import { isJsonObject } from '../../model/json.js';
 import type { JsonObject } from '../../model/json.js';
 import type { Credentials } from '../types.js';
+import type { CredentialPlan, OidcPlan } from '../credential-plan.js';
+import {
+  DEFAULT_DURATION_SECONDS,
+  DEFAULT_SESSION_NAME,
+  checkDuration,
+  checkRoleArn,
+  checkSessionName,
+  isRolePlan,
+} from '../credential-plan.js';
 import {
   credentialsFrom,
   displayPath,
@@ -17,10 +26,11 @@ import {
 } from '../credentials.js';
 
 /**
- * Alibaba Cloud credential chain (cloud-apis.md §4.2): environment variables (with the aliyun CLI's
- * fallback spellings), then the aliyun CLI's ~/.aliyun/config.json, then the SDKs' INI file.
- * Role-based modes need STS/IMDS calls before the first request and are reported as unsupported
- * rather than approximated.
+ * Alibaba Cloud credential chain (cloud-apis.md §4.2), in @alicloud/credentials' order: environment
+ * variables (with the aliyun CLI's fallback spellings), OIDC (ACK RRSA) variables, the aliyun CLI's
+ * ~/.aliyun/config.json, the SDKs' INI file, then the ECS RAM role. Role modes (RamRoleArn,
+ * ChainableRamRoleArn, EcsRamRole, OIDC; INI ram_role_arn, ecs_ram_role, oidc_role_arn) plan an STS
+ * or metadata call that role-credentials.ts makes; the remaining modes are reported as unsupported.
  */
 
 const ENV_IDS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABACLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY_ID'] as const;
@@ -29,16 +39,65 @@ const ENV_TOKENS = ['ALIBABA_CLOUD_SECURITY_TOKEN', 'ALIBABACLOUD_SECURITY_TOKEN
 const ENV_PROFILE = 'ALIBABA_CLOUD_PROFILE';
 const ENV_FILE = 'ALIBABA_CLOUD_CREDENTIALS_FILE';
 const ENV_CLI_DISABLED = 'ALIBABA_CLOUD_CLI_PROFILE_DISABLED';
+const ENV_ROLE_ARN = 'ALIBABA_CLOUD_ROLE_ARN';
+const ENV_OIDC_PROVIDER = 'ALIBABA_CLOUD_OIDC_PROVIDER_ARN';
+const ENV_OIDC_TOKEN_FILE = 'ALIBABA_CLOUD_OIDC_TOKEN_FILE';
+const ENV_SESSION_NAME = 'ALIBABA_CLOUD_ROLE_SESSION_NAME';
+const ENV_ECS_ROLE = 'ALIBABA_CLOUD_ECS_METADATA';
+const ENV_ECS_DISABLED = 'ALIBABA_CLOUD_ECS_METADATA_DISABLED';
+const ENV_IMDSV1_DISABLED = 'ALIBABA_CLOUD_IMDSV1_DISABLED';
 const CLOUD = 'Alibaba Cloud';
 /** The vendors' own spellings (aliyun CLI modes, credentials-file types): safe to quote in a message. */
 const CLI_MODES = ['AK', 'StsToken', 'RamRoleArn', 'EcsRamRole', 'RsaKeyPair', 'ChainableRamRoleArn', 'External', 'CredentialsURI', 'OIDC', 'CloudSSO', 'OAuth'];
 const INI_TYPES = ['access_key', 'sts', 'ecs_ram_role', 'ram_role_arn', 'rsa_key_pair', 'oidc_role_arn', 'credentials_uri', 'bearer'];
+/** Source profiles can chain; a loop or a very long chain is a mistake, not a configuration. */
+const MAX_PROFILE_DEPTH = 8;
 
 const HINT =
   'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), ' +
   'or run `aliyun configure` with mode AK or StsToken, or add a type = access_key section to ~/.alibabacloud/credentials; ' +
   'or name the source in the provider block (credentials: { profile: NAME } or { env: { id: VAR, secret: VAR } }).';
-const UNSUPPORTED_HINT = 'Use an AK or StsToken profile (aliyun CLI) or a type = access_key section, or environment variables.';
+const UNSUPPORTED_HINT =
+  'Use an AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole or OIDC profile (aliyun CLI), a type = access_key, ram_role_arn, ' +
+  'ecs_ram_role or oidc_role_arn section, environment variables, or name the source in the provider block.';
+
+function isTrue(value: string | undefined): boolean {
+  return nonBlank(value)?.toLowerCase() === 'true';
+}
+
+function durationFrom(value: unknown, where: string): number {
+  if (value === undefined || value === null || value === '' || value === 0) return DEFAULT_DURATION_SECONDS;
+  const n = typeof value === 'number' ? value : Number(value);
+  return checkDuration(n, where);
+}
+
+/** AssumeRoleWithOIDC from the variables ACK RRSA and the SDKs use (undefined when none is set). */
+export function alibabaOidcFromEnv(env: CredentialContext['env'], required: boolean): OidcPlan | undefined {
+  const roleArn = nonBlank(env[ENV_ROLE_ARN]);
+  const providerArn = nonBlank(env[ENV_OIDC_PROVIDER]);
+  const tokenFile = nonBlank(env[ENV_OIDC_TOKEN_FILE]);
+  const names = [ENV_ROLE_ARN, ENV_OIDC_PROVIDER, ENV_OIDC_TOKEN_FILE];
+  if (roleArn === undefined && providerArn === undefined && tokenFile === undefined) {
+    if (!required) return undefined;
+    throw new CredentialsError(`credentials: oidc needs ${names.join(', ')}`, 'Set them as ACK RRSA does (or your CI\'s OIDC setup), or choose another credential source.');
+  }
+  if (roleArn === undefined || providerArn === undefined || tokenFile === undefined) {
+    const missing = names.filter((n) => nonBlank(env[n]) === undefined);
+    throw new CredentialsError(`OIDC credentials need ${missing.join(' and ')} as well`, `Set all of ${names.join(', ')}.`);
+  }
+  const where = 'env ' + ENV_ROLE_ARN;
+  return {
+    kind: 'oidc',
+    cloud: 'alicloud',
+    roleArn: checkRoleArn('alicloud', roleArn, where),
+    providerArn,
+    tokenFile,
+    sessionName: checkSessionName(nonBlank(env[ENV_SESSION_NAME]) ?? DEFAULT_SESSION_NAME, where),
+    durationSeconds: DEFAULT_DURATION_SECONDS,
+    region: undefined,
+    where,
+  };
+}
 
 function firstSet(env: CredentialContext['env'], names: readonly string[]): { name: string; value: string } | undefined {
   for (const name of names) {
@@ -73,7 +132,7 @@ function fromEnv(
   return { found: undefined, tried: `environment variables ${[...names.ids, ...names.secrets, ...names.tokens].join(', ')}` };
 }
 
-function fromCliConfig(ctx: CredentialContext, named: string | undefined): ChainStep {
+function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth = 0): ChainStep {
   const file = path.join(ctx.homeDir, '.aliyun', 'config.json');
   const shown = displayPath(file, ctx.homeDir);
   const text = ctx.readFile(file);
@@ -89,23 +148,76 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined): Chain
 
   // Old CLI versions wrote no mode for plain access keys.
   const mode = nonBlank(profile.mode) ?? 'AK';
-  if (mode !== 'AK' && mode !== 'StsToken') {
-    throw unsupportedValue({ where, line: lineOf(['profiles', index, 'mode']), key: 'mode', value: mode }, CLI_MODES, 'AK or StsToken', UNSUPPORTED_HINT);
-  }
-  const id = nonBlank(profile.access_key_id);
-  const secret = nonBlank(profile.access_key_secret);
-  const token = mode === 'StsToken' ? nonBlank(profile.sts_token) : undefined;
-  if (id === undefined && secret === undefined) throw new CredentialsError(`${where} (mode ${mode}) has no access_key_id or access_key_secret`, HINT);
-  if (id === undefined) throw new CredentialsError(`${where} has access_key_secret but no access_key_id`, HINT);
-  if (secret === undefined) throw new CredentialsError(`${where} has access_key_id but no access_key_secret`, HINT);
-  if (mode === 'StsToken' && token === undefined) throw new CredentialsError(`${where} (mode StsToken) has no sts_token`, HINT);
-  return {
-    found: credentialsFrom(
+  const keys = (): Credentials => {
+    const id = nonBlank(profile.access_key_id);
+    const secret = nonBlank(profile.access_key_secret);
+    const token = mode === 'StsToken' ? nonBlank(profile.sts_token) : undefined;
+    if (id === undefined && secret === undefined) throw new CredentialsError(`${where} (mode ${mode}) has no access_key_id or access_key_secret`, HINT);
+    if (id === undefined) throw new CredentialsError(`${where} has access_key_secret but no access_key_id`, HINT);
+    if (secret === undefined) throw new CredentialsError(`${where} has access_key_id but no access_key_secret`, HINT);
+    if (mode === 'StsToken' && token === undefined) throw new CredentialsError(`${where} (mode StsToken) has no sts_token`, HINT);
+    return credentialsFrom(
       { id, secret, token },
       { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: `${where} sts_token` },
       where,
-    ),
+    );
   };
+  const role = (source: CredentialPlan): CredentialPlan => {
+    const roleArn = nonBlank(profile.ram_role_arn);
+    if (roleArn === undefined) throw new CredentialsError(`${where} (mode ${mode}) has no ram_role_arn`, HINT);
+    const externalId = nonBlank(profile.external_id);
+    return {
+      kind: 'assume_role',
+      cloud: 'alicloud',
+      roleArn: checkRoleArn('alicloud', roleArn, where),
+      sessionName: checkSessionName(nonBlank(profile.ram_session_name) ?? DEFAULT_SESSION_NAME, where),
+      externalId,
+      durationSeconds: durationFrom(profile.expired_seconds, where),
+      source,
+      where,
+    };
+  };
+  switch (mode) {
+    case 'AK':
+    case 'StsToken':
+      return { found: keys() };
+    case 'RamRoleArn':
+      return { found: role(keys()) };
+    case 'ChainableRamRoleArn': {
+      const sourceName = nonBlank(profile.source_profile);
+      if (sourceName === undefined) throw new CredentialsError(`${where} (mode ChainableRamRoleArn) has no source_profile`, HINT);
+      if (depth >= MAX_PROFILE_DEPTH) throw new CredentialsError(`${where}: source_profile chain is longer than ${MAX_PROFILE_DEPTH} (a loop?)`, HINT);
+      const source = fromCliConfig(ctx, sourceName, depth + 1);
+      if (!source.found) throw new CredentialsError(`${where}: source_profile ${sourceName} is not in ${shown}`, HINT);
+      return { found: role(source.found) };
+    }
+    case 'EcsRamRole':
+      return { found: { kind: 'ecs_ram_role', roleName: nonBlank(profile.ram_role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where } };
+    case 'OIDC': {
+      const roleArn = nonBlank(profile.ram_role_arn);
+      const providerArn = nonBlank(profile.oidc_provider_arn);
+      const tokenFile = nonBlank(profile.oidc_token_file);
+      if (roleArn === undefined || providerArn === undefined || tokenFile === undefined) {
+        throw new CredentialsError(`${where} (mode OIDC) needs ram_role_arn, oidc_provider_arn and oidc_token_file`, HINT);
+      }
+      return {
+        found: {
+          kind: 'oidc',
+          cloud: 'alicloud',
+          roleArn: checkRoleArn('alicloud', roleArn, where),
+          providerArn,
+          tokenFile,
+          sessionName: checkSessionName(nonBlank(profile.ram_session_name) ?? DEFAULT_SESSION_NAME, where),
+          durationSeconds: durationFrom(profile.expired_seconds, where),
+          region: undefined,
+          where,
+        },
+      };
+    }
+    default:
+      // The mode is read from the file: only the vendor's own spellings are ever quoted (unsupportedValue).
+      throw unsupportedValue({ where, line: lineOf(['profiles', index, 'mode']), key: 'mode', value: mode }, CLI_MODES, 'AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole or OIDC', UNSUPPORTED_HINT);
+  }
 }
 
 function fromIni(ctx: CredentialContext, section: string): ChainStep {
@@ -116,26 +228,88 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
   if (!values) return { found: undefined, tried: where };
   const type = nonBlank(values.type);
   if (type === undefined) throw new CredentialsError(`${where} has no type`, 'Add `type = access_key` to the section.');
-  if (type !== 'access_key') throw unsupportedValue({ where, line: lineOf(section, 'type'), key: 'type', value: type }, INI_TYPES, 'access_key', UNSUPPORTED_HINT);
-  const id = nonBlank(values.access_key_id);
-  const secret = nonBlank(values.access_key_secret);
-  if (id === undefined && secret === undefined) throw new CredentialsError(`${where} has no access_key_id or access_key_secret`, HINT);
-  if (id === undefined) throw new CredentialsError(`${where} has access_key_secret but no access_key_id`, HINT);
-  if (secret === undefined) throw new CredentialsError(`${where} has access_key_id but no access_key_secret`, HINT);
-  return {
-    found: credentialsFrom({ id, secret, token: undefined }, { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: '' }, where),
+  const keys = (): Credentials => {
+    const id = nonBlank(values.access_key_id);
+    const secret = nonBlank(values.access_key_secret);
+    if (id === undefined && secret === undefined) throw new CredentialsError(`${where} has no access_key_id or access_key_secret`, HINT);
+    if (id === undefined) throw new CredentialsError(`${where} has access_key_secret but no access_key_id`, HINT);
+    if (secret === undefined) throw new CredentialsError(`${where} has access_key_id but no access_key_secret`, HINT);
+    return credentialsFrom({ id, secret, token: undefined }, { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: '' }, where);
   };
+  switch (type) {
+    case 'access_key':
+      return { found: keys() };
+    case 'ram_role_arn': {
+      const roleArn = nonBlank(values.role_arn);
+      if (roleArn === undefined) throw new CredentialsError(`${where} (type ram_role_arn) has no role_arn`, HINT);
+      // A session policy narrows what the role may do; ignoring it would act with more rights than asked.
+      if (nonBlank(values.policy) !== undefined) throw new CredentialsError(`${where}: a session policy is not supported`, 'Remove `policy` and grant the role only the read permissions driftwatch needs.');
+      return {
+        found: {
+          kind: 'assume_role',
+          cloud: 'alicloud',
+          roleArn: checkRoleArn('alicloud', roleArn, where),
+          sessionName: checkSessionName(nonBlank(values.role_session_name) ?? DEFAULT_SESSION_NAME, where),
+          externalId: nonBlank(values.external_id),
+          durationSeconds: DEFAULT_DURATION_SECONDS,
+          source: keys(),
+          where,
+        },
+      };
+    }
+    case 'ecs_ram_role':
+      return { found: { kind: 'ecs_ram_role', roleName: nonBlank(values.role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where } };
+    case 'oidc_role_arn': {
+      const roleArn = nonBlank(values.role_arn);
+      const providerArn = nonBlank(values.oidc_provider_arn);
+      const tokenFile = nonBlank(values.oidc_token_file_path);
+      if (roleArn === undefined || providerArn === undefined || tokenFile === undefined) {
+        throw new CredentialsError(`${where} (type oidc_role_arn) needs role_arn, oidc_provider_arn and oidc_token_file_path`, HINT);
+      }
+      return {
+        found: {
+          kind: 'oidc',
+          cloud: 'alicloud',
+          roleArn: checkRoleArn('alicloud', roleArn, where),
+          providerArn,
+          tokenFile,
+          sessionName: checkSessionName(nonBlank(values.role_session_name) ?? DEFAULT_SESSION_NAME, where),
+          durationSeconds: DEFAULT_DURATION_SECONDS,
+          region: undefined,
+          where,
+        },
+      };
+    }
+    default:
+      throw unsupportedValue({ where, line: lineOf(section, 'type'), key: 'type', value: type }, INI_TYPES, 'access_key, ram_role_arn, ecs_ram_role or oidc_role_arn', UNSUPPORTED_HINT);
+  }
 }
 
-export function resolveAlibabaCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
+/**
+ * Plans a provider's Alibaba Cloud credentials from its source: long-lived keys, or the STS /
+ * metadata call that will produce temporary ones. `assume_role` sources are planned by the caller
+ * (role-credentials.ts), which knows the fan-out account; here they are a configuration error.
+ */
+export function planAlibabaCredentials(source: CredentialSource, ctx: CredentialContext): CredentialPlan {
   switch (source.kind) {
     case 'chain': {
       const profile = nonBlank(ctx.env[ENV_PROFILE]);
-      const cliDisabled = nonBlank(ctx.env[ENV_CLI_DISABLED])?.toLowerCase() === 'true';
+      const cliDisabled = isTrue(ctx.env[ENV_CLI_DISABLED]);
+      const ecsRole = nonBlank(ctx.env[ENV_ECS_ROLE]);
       return firstFound(CLOUD, HINT, [
         () => fromEnv(ctx.env, { ids: ENV_IDS, secrets: ENV_SECRETS, tokens: ENV_TOKENS }, false),
+        () => {
+          const oidc = alibabaOidcFromEnv(ctx.env, false);
+          return oidc ? { found: oidc } : { found: undefined, tried: `${ENV_ROLE_ARN} (OIDC)` };
+        },
         () => (cliDisabled ? { found: undefined, tried: `~/.aliyun/config.json (skipped: ${ENV_CLI_DISABLED}=true)` } : fromCliConfig(ctx, profile)),
         () => fromIni(ctx, profile ?? 'default'),
+        // The SDK probes the metadata service even off ECS; a checker on a laptop or CI runner must not
+        // wait on a link-local address, so the chain uses the instance role only when its name is given.
+        () =>
+          ecsRole !== undefined && !isTrue(ctx.env[ENV_ECS_DISABLED])
+            ? { found: { kind: 'ecs_ram_role', roleName: ecsRole, imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where: `env ${ENV_ECS_ROLE}` } }
+            : { found: undefined, tried: `${ENV_ECS_ROLE} (ECS RAM role)` },
       ]);
     }
     case 'profile':
@@ -156,5 +330,27 @@ export function resolveAlibabaCredentials(source: CredentialSource, ctx: Credent
           ),
       ]);
     }
+    case 'ecs_ram_role':
+      return {
+        kind: 'ecs_ram_role',
+        roleName: source.roleName ?? nonBlank(ctx.env[ENV_ECS_ROLE]),
+        imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]),
+        where: 'credentials: ecs_ram_role',
+      };
+    case 'oidc':
+      return alibabaOidcFromEnv(ctx.env, true) as OidcPlan;
+    case 'cvm_role':
+      throw new CredentialsError('credentials: cvm_role is a Tencent Cloud source', 'Use ecs_ram_role for the Alibaba Cloud instance role.');
+    case 'assume_role':
+      throw new CredentialsError('credentials: assume_role is planned by the role resolver', 'This is a driftwatch bug; report it.');
   }
+}
+
+/** Long-lived (or static STS) keys only: a source that needs an STS or metadata call is an error here. */
+export function resolveAlibabaCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
+  const plan = planAlibabaCredentials(source, ctx);
+  if (isRolePlan(plan)) {
+    throw new CredentialsError(`the ${plan.kind} credentials of ${plan.where} need an STS or metadata call`, 'Run driftwatch plan or check, which obtain them.');
+  }
+  return plan;
 }

@@ -11,7 +11,8 @@ import type { HttpClient } from './http-client.js';
 export interface AttemptInput {
   readonly http: HttpClient;
   readonly call: ApiCall;
-  readonly credentials: Credentials;
+  /** Undefined: an anonymous request (STS web identity), which carries a token in its parameters instead. */
+  readonly credentials: Credentials | undefined;
   /** Base URL from resolveTarget (ends in `/`): where the request is sent. */
   readonly endpoint: URL;
   /**

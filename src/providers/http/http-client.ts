@@ -8,7 +8,7 @@ import { Pool } from 'undici';
 
 export interface HttpRequest {
   readonly url: URL;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT';
   /** Sent exactly as given (the signature covers some of them, so nothing is added or rewritten). */
   readonly headers: Readonly<Record<string, string>>;
   readonly body?: string;

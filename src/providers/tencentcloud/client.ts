@@ -1,6 +1,7 @@
 import { isJsonObject } from '../../model/json.js';
 import type { JsonObject } from '../../model/json.js';
-import type { ApiResponse } from '../types.js';
+import type { ApiResponse, Credentials } from '../types.js';
+import type { HttpResponse } from '../http/http-client.js';
 import type { AttemptInput } from '../http/attempt.js';
 import { callContext, endpointLabel, hostOf } from '../http/attempt.js';
 import { httpStatusError, invalidResponse, transportError, vendorError } from '../http/classify.js';
@@ -17,7 +18,27 @@ export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
   const { call, credentials, endpoint, redactor } = input;
   const ctx = callContext(input);
   const body = JSON.stringify(call.body ?? {});
-  const signed = signTc3({
+  const headers = credentials === undefined ? anonymousHeaders(input, body) : signedHeaders(input, credentials, body);
+
+  let response;
+  try {
+    response = await input.http.send({
+      url: endpoint,
+      method: 'POST',
+      // Unsigned; asks for English error messages, which is what the hints are written in.
+      headers: { ...headers, 'X-TC-Language': 'en-US' },
+      body,
+      signal: input.signal,
+    });
+  } catch (err) {
+    throw transportError(err, ctx, redactor);
+  }
+  return parseTencentResponse(input, response);
+}
+
+function signedHeaders(input: AttemptInput, credentials: Credentials, body: string): Record<string, string> {
+  const { call } = input;
+  return signTc3({
     secretId: credentials.id,
     secretKey: credentials.secret,
     host: hostOf(input),
@@ -29,21 +50,29 @@ export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
     timestamp: Math.floor(input.now() / 1000),
     contentType: CONTENT_TYPE,
     body,
-  });
+  }).headers;
+}
 
-  let response;
-  try {
-    response = await input.http.send({
-      url: endpoint,
-      method: 'POST',
-      // Unsigned; asks for English error messages, which is what the hints are written in.
-      headers: { ...signed.headers, 'X-TC-Language': 'en-US' },
-      body,
-      signal: input.signal,
-    });
-  } catch (err) {
-    throw transportError(err, ctx, redactor);
-  }
+/**
+ * AssumeRoleWithWebIdentity is not signed: the SDK sends the common headers with
+ * `Authorization: SKIP` (http_connection.js `skipSign`), and the web identity token in the body.
+ */
+function anonymousHeaders(input: AttemptInput, _body: string): Record<string, string> {
+  const { call } = input;
+  return {
+    Host: hostOf(input),
+    'Content-Type': CONTENT_TYPE,
+    'X-TC-Action': call.action,
+    'X-TC-Version': call.version,
+    'X-TC-Timestamp': String(Math.floor(input.now() / 1000)),
+    ...(call.region !== undefined ? { 'X-TC-Region': call.region } : {}),
+    Authorization: 'SKIP',
+  };
+}
+
+function parseTencentResponse(input: AttemptInput, response: HttpResponse): ApiResponse {
+  const ctx = callContext(input);
+  const { redactor } = input;
 
   let parsed: unknown;
   let problem: string | undefined;
@@ -89,7 +118,7 @@ export async function callTencent(input: AttemptInput): Promise<ApiResponse> {
     body: envelope satisfies JsonObject,
     requestId,
     attempts: input.attempt,
-    endpoint: endpointLabel(endpoint),
+    endpoint: endpointLabel(input.endpoint),
     receivedAt: new Date(input.now()).toISOString(),
   };
 }

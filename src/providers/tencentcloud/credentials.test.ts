@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CredentialSource } from '../../model/desired-state.js';
 import { TEST_HOME, credentialTestKit, readFileOrUndefined } from '../../../test/helpers/credential-test-kit.js';
-import { resolveTencentCredentials } from './credentials.js';
+import { planTencentCredentials, resolveTencentCredentials } from './credentials.js';
 
 const SECRET = 'canary-secret-TC-3f9a';
 const TOKEN = 'canary-token-TC-77b1';
@@ -102,11 +102,27 @@ describe('resolveTencentCredentials: ~/.tccli/<profile>.credential', () => {
     expectHidden(creds);
   });
 
-  it('refuses role profiles instead of using their stored keys', () => {
-    for (const data of [{ type: 'cvm-role' }, { secretId: 'AKID', secretKey: SECRET, 'role-arn': 'qcs::cam::uin/1:roleName/r' }]) {
-      const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify(data) })));
-      expect(error.message).toMatch(/^~\/\.tccli\/default\.credential, line \d+: (type cvm-role is not supported by driftwatch|a role-arn profile is not supported by driftwatch)/);
-    }
+  // Issue 13 changes this: role profiles are planned (STS / metadata), never used with their stored keys directly.
+  it('plans role-arn and cvm-role profiles instead of using their stored keys', () => {
+    const arn = 'qcs::cam::uin/100000000001:roleName/audit';
+    const roleFile = { '.tccli/default.credential': JSON.stringify({ secretId: 'AKID', secretKey: SECRET, 'role-arn': arn, 'role-session-name': 'nightly' }) };
+    expect(planTencentCredentials(CHAIN, ctx({}, roleFile))).toMatchObject({ kind: 'assume_role', roleArn: arn, sessionName: 'nightly', source: { id: 'AKID' } });
+    expect(planTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ type: 'cvm-role' }) }))).toMatchObject({ kind: 'cvm_role' });
+    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({}, roleFile))).message).toMatch(/need an STS or metadata call/);
+    expect(failure(() => planTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ type: 'sso' }) }))).message).toMatch(
+      /^~\/\.tccli\/default\.credential, line \d+: type sso is not supported by driftwatch/,
+    );
+  });
+
+  it('assumes TENCENTCLOUD_ROLE_ARN with the environment keys, as tccli does', () => {
+    const env = { TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET, TENCENTCLOUD_ROLE_ARN: 'qcs::cam::uin/1:roleName/audit', TENCENTCLOUD_ROLE_SESSION_NAME: 'ci-run' };
+    expect(planTencentCredentials(CHAIN, ctx(env))).toMatchObject({ kind: 'assume_role', roleArn: 'qcs::cam::uin/1:roleName/audit', sessionName: 'ci-run', source: { id: 'AKIDENV' } });
+  });
+
+  it('plans TKE OIDC from the TKE_* variables, and names the missing ones', () => {
+    const tke = { TKE_REGION: 'ap-guangzhou', TKE_PROVIDER_ID: 'gh', TKE_WEB_IDENTITY_TOKEN_FILE: '/var/run/t', TKE_ROLE_ARN: 'qcs::cam::uin/1:roleName/ci' };
+    expect(planTencentCredentials(CHAIN, ctx(tke))).toMatchObject({ kind: 'oidc', providerArn: 'gh', region: 'ap-guangzhou' });
+    expect(failure(() => planTencentCredentials({ kind: 'oidc' }, ctx({ ...tke, TKE_PROVIDER_ID: undefined }))).message).toBe('OIDC credentials need TKE_PROVIDER_ID as well');
   });
 
   it('reports broken JSON without quoting the file', () => {
@@ -169,7 +185,7 @@ describe('resolveTencentCredentials: nothing found', () => {
     const error = failure(() => resolveTencentCredentials(CHAIN, ctx({ TCCLI_PROFILE: 'ops' })));
     expect(error.message).toBe(
       'no Tencent Cloud credentials found; tried environment variables TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY, ' +
-        'TENCENTCLOUD_SESSION_TOKEN, TENCENTCLOUD_TOKEN, ~/.tencentcloud/credentials, ~/.tccli/ops.credential',
+        'TENCENTCLOUD_SESSION_TOKEN, TENCENTCLOUD_TOKEN, ~/.tencentcloud/credentials, ~/.tccli/ops.credential, TKE_ROLE_ARN (OIDC)',
     );
     expect(error.hint).toMatch(/TENCENTCLOUD_SECRET_ID/);
   });

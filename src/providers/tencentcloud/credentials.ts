@@ -3,6 +3,8 @@ import type { CredentialSource } from '../../model/desired-state.js';
 import { CredentialsError } from '../../model/errors.js';
 import { isJsonObject } from '../../model/json.js';
 import type { Credentials } from '../types.js';
+import type { CredentialPlan, OidcPlan } from '../credential-plan.js';
+import { DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME, checkRoleArn, checkSessionName, isRolePlan } from '../credential-plan.js';
 import {
   credentialsFrom,
   displayPath,
@@ -17,8 +19,10 @@ import {
 
 /**
  * Tencent Cloud credential chain (cloud-apis.md §4.1): environment variables, then the SDKs' INI
- * profile file, then tccli's per-profile JSON. Instance roles and TKE OIDC are not supported — they
- * need network calls before the first request and are out of scope for a read-only checker.
+ * profile file, then tccli's per-profile JSON (whose `role-arn` and `cvm-role` profiles plan an STS
+ * or metadata call), then TKE OIDC from the TKE_* variables. The CVM role is used when named
+ * (`credentials: cvm_role`, a cvm-role tccli profile): unlike the SDK, the chain does not probe the
+ * metadata host, so a run off CVM fails at once instead of waiting on a network timeout.
  */
 
 const ENV_ID = 'TENCENTCLOUD_SECRET_ID';
@@ -26,9 +30,35 @@ const ENV_SECRET = 'TENCENTCLOUD_SECRET_KEY';
 // The SDKs read …_SESSION_TOKEN, tccli reads …_TOKEN; accept both, SDK spelling first.
 const ENV_TOKENS = ['TENCENTCLOUD_SESSION_TOKEN', 'TENCENTCLOUD_TOKEN'] as const;
 const ENV_FILE = 'TENCENTCLOUD_CREDENTIALS_FILE';
+const TKE_VARS = ['TKE_REGION', 'TKE_PROVIDER_ID', 'TKE_WEB_IDENTITY_TOKEN_FILE', 'TKE_ROLE_ARN'] as const;
 const CLOUD = 'Tencent Cloud';
 /** tccli's own profile types: safe to quote in a message. */
 const TCCLI_TYPES = ['assume-role', 'assume_role', 'cvm-role', 'cvm_role', 'oidc-role-arn', 'oidc_role_arn', 'sso'];
+
+/** AssumeRoleWithWebIdentity from the TKE_* variables, as the Node SDK's OIDCRoleArnCredential reads them. */
+export function tencentOidcFromEnv(env: CredentialContext['env'], required: boolean): OidcPlan | undefined {
+  const [region, providerId, tokenFile, roleArn] = TKE_VARS.map((name) => nonBlank(env[name]));
+  if (region === undefined && providerId === undefined && tokenFile === undefined && roleArn === undefined) {
+    if (!required) return undefined;
+    throw new CredentialsError(`credentials: oidc needs ${TKE_VARS.join(', ')}`, 'Set them as TKE does for pods with a web identity, or choose another credential source.');
+  }
+  if (region === undefined || providerId === undefined || tokenFile === undefined || roleArn === undefined) {
+    const missing = TKE_VARS.filter((n) => nonBlank(env[n]) === undefined);
+    throw new CredentialsError(`OIDC credentials need ${missing.join(' and ')} as well`, `Set all of ${TKE_VARS.join(', ')}.`);
+  }
+  const where = 'env TKE_ROLE_ARN';
+  return {
+    kind: 'oidc',
+    cloud: 'tencentcloud',
+    roleArn: checkRoleArn('tencentcloud', roleArn, where),
+    providerArn: providerId,
+    tokenFile,
+    sessionName: DEFAULT_SESSION_NAME,
+    durationSeconds: DEFAULT_DURATION_SECONDS,
+    region,
+    where,
+  };
+}
 
 const HINT =
   'Set TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY, or add secret_id/secret_key to ~/.tencentcloud/credentials, ' +
@@ -88,31 +118,75 @@ function fromTccli(ctx: CredentialContext, profile: string): ChainStep {
   const { data, lineOf } = parseJsonCredentialFile(text, shown);
   if (!isJsonObject(data)) throw new CredentialsError(`${shown} does not hold a JSON object`, HINT);
   const type = nonBlank(data.type);
-  if (type !== undefined || nonBlank(data['role-arn']) !== undefined) {
-    // Using the stored keys directly would act with different permissions than the profile intends.
-    const hint = 'Use a profile with secretId/secretKey (and token), or environment variables.';
-    if (type === undefined) throw new CredentialsError(`${shown}, line ${lineOf(['role-arn']) ?? '?'}: a role-arn profile is not supported by driftwatch`, hint);
-    throw unsupportedValue({ where: shown, line: lineOf(['type']), key: 'type', value: type }, TCCLI_TYPES, 'absent (secretId/secretKey profiles)', hint);
+  if (type === 'cvm-role' || type === 'cvm_role') {
+    return { found: { kind: 'cvm_role', roleName: nonBlank(data['role-name']), where: shown } };
+  }
+  if (type !== undefined) {
+    // The type is read from the file: only tccli's own spellings are ever quoted (unsupportedValue).
+    throw unsupportedValue({ where: shown, line: lineOf(['type']), key: 'type', value: type }, TCCLI_TYPES, 'absent (secretId/secretKey, with role-arn to assume a role) or cvm-role', 'Use a profile with secretId/secretKey (and token), role-arn, or type cvm-role.');
   }
   const id = nonBlank(data.secretId);
   const secret = nonBlank(data.secretKey);
   const token = nonBlank(data.token);
+  const roleArn = nonBlank(data['role-arn']);
   if (id !== undefined && secret !== undefined) {
-    return { found: credentialsFrom({ id, secret, token }, { id: `${shown} secretId`, secret: `${shown} secretKey`, token: `${shown} token` }, shown) };
+    const keys = credentialsFrom({ id, secret, token }, { id: `${shown} secretId`, secret: `${shown} secretKey`, token: `${shown} token` }, shown);
+    if (roleArn === undefined) return { found: keys };
+    // tccli assumes the role with the profile's keys before calling anything.
+    return {
+      found: {
+        kind: 'assume_role',
+        cloud: 'tencentcloud',
+        roleArn: checkRoleArn('tencentcloud', roleArn, shown),
+        sessionName: checkSessionName(nonBlank(data['role-session-name']) ?? DEFAULT_SESSION_NAME, shown),
+        externalId: undefined,
+        durationSeconds: DEFAULT_DURATION_SECONDS,
+        source: keys,
+        where: shown,
+      },
+    };
   }
+  if (roleArn !== undefined) throw new CredentialsError(`${shown} has role-arn but no secretId/secretKey to assume it with`, HINT);
   if (id !== undefined) throw new CredentialsError(`${shown} has secretId but no secretKey`, HINT);
   if (secret !== undefined) throw new CredentialsError(`${shown} has secretKey but no secretId`, HINT);
   return { found: undefined, tried: shown };
 }
 
-export function resolveTencentCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
+/**
+ * tccli's environment override: with TENCENTCLOUD_ROLE_ARN (and TENCENTCLOUD_ROLE_SESSION_NAME) set,
+ * the keys from the environment assume that role before anything is called.
+ */
+function withEnvRole(env: CredentialContext['env'], step: ChainStep): ChainStep {
+  const roleArn = nonBlank(env.TENCENTCLOUD_ROLE_ARN);
+  if (!step.found || roleArn === undefined || isRolePlan(step.found)) return step;
+  const where = 'env TENCENTCLOUD_ROLE_ARN';
+  return {
+    found: {
+      kind: 'assume_role',
+      cloud: 'tencentcloud',
+      roleArn: checkRoleArn('tencentcloud', roleArn, where),
+      sessionName: checkSessionName(nonBlank(env.TENCENTCLOUD_ROLE_SESSION_NAME) ?? DEFAULT_SESSION_NAME, where),
+      externalId: undefined,
+      durationSeconds: DEFAULT_DURATION_SECONDS,
+      source: step.found,
+      where,
+    },
+  };
+}
+
+/** Plans a provider's Tencent Cloud credentials (see planAlibabaCredentials). */
+export function planTencentCredentials(source: CredentialSource, ctx: CredentialContext): CredentialPlan {
   switch (source.kind) {
     case 'chain': {
       const profile = nonBlank(ctx.env.TCCLI_PROFILE) ?? 'default';
       return firstFound(CLOUD, HINT, [
-        () => fromEnv(ctx.env, { id: ENV_ID, secret: ENV_SECRET, tokens: ENV_TOKENS }, false),
+        () => withEnvRole(ctx.env, fromEnv(ctx.env, { id: ENV_ID, secret: ENV_SECRET, tokens: ENV_TOKENS }, false)),
         () => fromIni(ctx, 'default'),
         () => fromTccli(ctx, profile),
+        () => {
+          const oidc = tencentOidcFromEnv(ctx.env, false);
+          return oidc ? { found: oidc } : { found: undefined, tried: 'TKE_ROLE_ARN (OIDC)' };
+        },
       ]);
     }
     case 'profile':
@@ -125,5 +199,22 @@ export function resolveTencentCredentials(source: CredentialSource, ctx: Credent
         () => fromEnv(ctx.env, { id: source.id ?? ENV_ID, secret: source.secret ?? ENV_SECRET, tokens }, source.token !== undefined),
       ]);
     }
+    case 'cvm_role':
+      return { kind: 'cvm_role', roleName: source.roleName, where: 'credentials: cvm_role' };
+    case 'oidc':
+      return tencentOidcFromEnv(ctx.env, true) as OidcPlan;
+    case 'ecs_ram_role':
+      throw new CredentialsError('credentials: ecs_ram_role is an Alibaba Cloud source', 'Use cvm_role for the Tencent Cloud instance role.');
+    case 'assume_role':
+      throw new CredentialsError('credentials: assume_role is planned by the role resolver', 'This is a driftwatch bug; report it.');
   }
+}
+
+/** Long-lived (or static STS) keys only: a source that needs an STS or metadata call is an error here. */
+export function resolveTencentCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
+  const plan = planTencentCredentials(source, ctx);
+  if (isRolePlan(plan)) {
+    throw new CredentialsError(`the ${plan.kind} credentials of ${plan.where} need an STS or metadata call`, 'Run driftwatch plan or check, which obtain them.');
+  }
+  return plan;
 }

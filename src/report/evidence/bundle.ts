@@ -53,6 +53,8 @@ export interface EvidenceFileInput {
   /** As the user gave it (relative to the working directory, normally). */
   readonly path: string;
   readonly content: string;
+  /** Where it already lives in a bundle (merging bundles keeps their names as they are). */
+  readonly bundlePath?: string;
 }
 
 export interface EvidenceInput {
@@ -165,8 +167,8 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   const observations = [...input.observations].sort((a, b) => compareStrings(a.address, b.address));
   put('observations.json', canonicalJson(observations), 'the observations');
   for (const o of observations) put(`raw/${safeSegment(o.address)}.json`, canonicalJson(rawDocument(o, input.exchanges?.[o.address])), `observation ${o.address}`);
-  for (const f of input.configFiles) put(bundlePathFor('config', f.path), f.content, `configuration file ${f.path}`);
-  for (const f of input.policyFiles ?? []) put(bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
+  for (const f of input.configFiles) put(f.bundlePath ?? bundlePathFor('config', f.path), f.content, `configuration file ${f.path}`);
+  for (const f of input.policyFiles ?? []) put(f.bundlePath ?? bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
 
   const framework = input.framework;
   const reports: Record<string, string> = {

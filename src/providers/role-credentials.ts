@@ -1,0 +1,385 @@
+import type { AssumeRoleSource, CredentialSource, ProviderConfig } from '../model/desired-state.js';
+import type { Cloud } from '../model/resource-types.js';
+import { CredentialsError } from '../model/errors.js';
+import { isJsonObject } from '../model/json.js';
+import type { JsonObject } from '../model/json.js';
+import { planAlibabaCredentials } from './alicloud/credentials.js';
+import { planTencentCredentials } from './tencentcloud/credentials.js';
+import type { AssumeRolePlan, CredentialPlan, OidcPlan, RolePlan } from './credential-plan.js';
+import {
+  DEFAULT_DURATION_SECONDS,
+  DEFAULT_SESSION_NAME,
+  checkDuration,
+  checkRoleArn,
+  checkSessionName,
+  describePlan,
+  isRolePlan,
+  RoleCredentialsError,
+  roleAccount,
+} from './credential-plan.js';
+import type { ErrorKind } from '../model/observation.js';
+import { makeCredentials, nonBlank } from './credentials.js';
+import type { CredentialContext } from './credentials.js';
+import { EndpointError, parseEndpointOverride } from './endpoints.js';
+import { ApiError } from './types.js';
+import type { ApiCall, ApiResponse, Credentials } from './types.js';
+
+/**
+ * Temporary credentials (design.md §12): STS AssumeRole / AssumeRoleWithOIDC (Alibaba, 2015-04-01),
+ * AssumeRole / AssumeRoleWithWebIdentity (Tencent, 2018-08-13), and the ECS / CVM instance-metadata
+ * roles. Written here rather than taken from @alicloud/credentials or tencentcloud-sdk-nodejs because
+ * both hard-code their hosts and schemes (`https://sts…`, `http://100.100.100.200`,
+ * `http://metadata.tencentyun.com`), so neither `--endpoint` nor the simulator could carry the calls,
+ * and because STS calls must go through driftwatch's own pacing, retries, deadlines and redactor like
+ * every other request. The requests follow the vendors' code (parameters, versions, header names)
+ * and are pinned by role-credentials.test.ts.
+ *
+ * Credentials are cached per process and per source: every provider that needs the same role
+ * shares one session, a refresh starts before expiry (the vendors' margins), and only one refresh is
+ * in flight at a time. A failure is cached too, so a denied role is asked once per run, not once per
+ * resource; it surfaces as a CredentialsError naming the role and the failing step.
+ */
+
+/** What the role resolver needs from the HTTP layer. */
+export interface CredentialIo {
+  /**
+   * An STS call, paced, signed with `credentials` (anonymous when undefined: web identity) and retried
+   * like any call. `host`: the STS host when not the cloud's global one (ALIBABA_CLOUD_STS_REGION).
+   */
+  sts(call: ApiCall, provider: ProviderConfig, credentials: Credentials | undefined, host?: string): Promise<ApiResponse>;
+  /** One instance-metadata request, retried on network errors and 5xx. Resolves with any HTTP answer. */
+  metadata(request: MetadataRequest): Promise<{ readonly status: number; readonly body: string }>;
+}
+
+export interface MetadataRequest {
+  readonly cloud: Cloud;
+  readonly url: URL;
+  readonly method: 'GET' | 'PUT';
+  readonly headers: Readonly<Record<string, string>>;
+  /** What is being read, for messages (`role name`, `credentials of role X`). */
+  readonly what: string;
+}
+
+/**
+ * Points both clouds' instance-metadata clients at another base URL (the simulator in tests). Plain
+ * http is accepted only for loopback hosts, like every endpoint override.
+ */
+export const METADATA_ENDPOINT_ENV = 'DRIFTWATCH_METADATA_ENDPOINT';
+const ECS_METADATA = 'http://100.100.100.200/';
+const CVM_METADATA = 'http://metadata.tencentyun.com/';
+/** @alicloud/credentials asks for a 6-hour metadata token. */
+const ECS_TOKEN_TTL_SECONDS = 21_600;
+
+/** Refresh this long before expiry: @alicloud/credentials' stale time (15 min), tencentcloud-sdk-nodejs' buffer (30 s). */
+const REFRESH_MARGIN_MS: Readonly<Record<Cloud, number>> = { alicloud: 15 * 60_000, tencentcloud: 30_000 };
+
+/**
+ * STS requests per second when the provider sets no `rate_limits.AssumeRole`: Tencent documents 600/s
+ * for sts:AssumeRole, Alibaba publishes no figure; 50/s stays far below both while a run of hundreds
+ * of accounts obtains its sessions in seconds.
+ */
+export const STS_DEFAULT_QPS = 50;
+
+export interface RoleResolverOptions {
+  readonly ctx: CredentialContext;
+  /** Epoch ms (the executor's clock). */
+  readonly now: () => number;
+}
+
+export type ResolveCredentials = (provider: ProviderConfig, io: CredentialIo) => Promise<Credentials>;
+
+interface CacheEntry {
+  current?: Credentials;
+  refreshAt?: number;
+  pending?: Promise<Credentials>;
+  failed?: Error;
+}
+
+/** The plan of an `assume_role` source: the role, and the plan of the credentials that assume it. */
+export function planAssumeRole(cloud: Cloud, source: AssumeRoleSource, ctx: CredentialContext, where: string): AssumeRolePlan {
+  return {
+    kind: 'assume_role',
+    cloud,
+    roleArn: checkRoleArn(cloud, source.roleArn, where),
+    sessionName: checkSessionName(source.sessionName ?? DEFAULT_SESSION_NAME, where),
+    externalId: source.externalId,
+    durationSeconds: checkDuration(source.durationSeconds ?? DEFAULT_DURATION_SECONDS, where),
+    source: planSource(cloud, source.source, ctx, where),
+    where,
+  };
+}
+
+/** Plans any credential source of a provider (synchronous, local reads only). */
+export function planSource(cloud: Cloud, source: CredentialSource, ctx: CredentialContext, where: string): CredentialPlan {
+  if (source.kind === 'assume_role') return planAssumeRole(cloud, source, ctx, where);
+  return cloud === 'tencentcloud' ? planTencentCredentials(source, ctx) : planAlibabaCredentials(source, ctx);
+}
+
+function cacheKey(plan: CredentialPlan): string {
+  if (!isRolePlan(plan)) return `keys\n${plan.id}`;
+  switch (plan.kind) {
+    case 'assume_role':
+      return ['assume', plan.cloud, plan.roleArn, plan.sessionName, plan.externalId ?? '', plan.durationSeconds, `(${cacheKey(plan.source)})`].join('\n');
+    case 'oidc':
+      return ['oidc', plan.cloud, plan.roleArn, plan.providerArn, plan.tokenFile, plan.sessionName].join('\n');
+    case 'ecs_ram_role':
+      return `ecs\n${plan.roleName ?? ''}`;
+    case 'cvm_role':
+      return `cvm\n${plan.roleName ?? ''}`;
+  }
+}
+
+function field(body: JsonObject | undefined, name: string): string | undefined {
+  const v = body?.[name];
+  return typeof v === 'string' && v !== '' ? v : undefined;
+}
+
+function expiryMs(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value * 1000;
+  if (typeof value === 'string') {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
+  return undefined;
+}
+
+function failedStep(plan: RolePlan, detail: string, hint: string, kind: ErrorKind = 'permission'): RoleCredentialsError {
+  return new RoleCredentialsError(`${describePlan(plan)} failed: ${detail}`, hint, kind);
+}
+
+/** A refused key or role is the role's permission problem here; transport and service failures keep their kind. */
+function stepKind(error: ApiError): ErrorKind {
+  return error.kind === 'auth' || error.kind === 'signature' || error.kind === 'credentials' ? 'permission' : error.kind;
+}
+
+/** Reads Alibaba `Credentials` / Tencent `Credentials` + `ExpiredTime` from an STS answer; fails closed on anything missing. */
+function fromStsAnswer(plan: AssumeRolePlan | OidcPlan, response: ApiResponse, account: string | undefined): Credentials {
+  const creds = isJsonObject(response.body.Credentials) ? response.body.Credentials : undefined;
+  const where = `${plan.kind === 'oidc' ? 'web identity role' : 'role'} ${plan.roleArn}`;
+  const id = plan.cloud === 'alicloud' ? field(creds, 'AccessKeyId') : field(creds, 'TmpSecretId');
+  const secret = plan.cloud === 'alicloud' ? field(creds, 'AccessKeySecret') : field(creds, 'TmpSecretKey');
+  const token = plan.cloud === 'alicloud' ? field(creds, 'SecurityToken') : field(creds, 'Token');
+  const expiresAt = plan.cloud === 'alicloud' ? expiryMs(creds?.Expiration) : (expiryMs(response.body.ExpiredTime) ?? expiryMs(response.body.Expiration));
+  if (id === undefined || secret === undefined || token === undefined || expiresAt === undefined) {
+    throw failedStep(plan, `the STS answer (request id ${response.requestId ?? 'none'}) has no complete Credentials`, 'Check the endpoint: it did not answer like the vendor\'s STS.');
+  }
+  return makeCredentials(id, secret, token, where, { ...(account !== undefined ? { account } : {}), expiresAt });
+}
+
+/**
+ * Alibaba's regional STS endpoints, as @alicloud/credentials picks them: `sts.<region>.aliyuncs.com`
+ * when ALIBABA_CLOUD_STS_REGION is set (`sts-vpc.<region>…` with ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true).
+ */
+export function alibabaStsHost(env: CredentialContext['env']): string | undefined {
+  const region = nonBlank(env.ALIBABA_CLOUD_STS_REGION);
+  if (region === undefined) return undefined;
+  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
+    throw new CredentialsError('ALIBABA_CLOUD_STS_REGION is not a region id', 'Set it to a region such as cn-hangzhou, or unset it for sts.aliyuncs.com.');
+  }
+  const vpc = nonBlank(env.ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED)?.toLowerCase() === 'true';
+  return `${vpc ? 'sts-vpc' : 'sts'}.${region}.aliyuncs.com`;
+}
+
+function metadataBase(cloud: Cloud, env: CredentialContext['env']): URL {
+  const override = nonBlank(env[METADATA_ENDPOINT_ENV]);
+  if (override === undefined) return new URL(cloud === 'alicloud' ? ECS_METADATA : CVM_METADATA);
+  try {
+    return parseEndpointOverride(override);
+  } catch (error) {
+    if (error instanceof EndpointError) throw new CredentialsError(`${METADATA_ENDPOINT_ENV}: ${error.message}`, error.hint);
+    throw error;
+  }
+}
+
+/**
+ * Creates the resolver the call executor asks for a provider's credentials on every call. Long-lived
+ * keys come back as they are; temporary ones from the cache, refreshed ahead of expiry.
+ */
+export function createRoleResolver(options: RoleResolverOptions): ResolveCredentials {
+  const { ctx, now } = options;
+  const cache = new Map<string, CacheEntry>();
+
+  const obtain = async (plan: CredentialPlan, provider: ProviderConfig, io: CredentialIo): Promise<Credentials> => {
+    if (!isRolePlan(plan)) return plan;
+    // The endpoint is part of the key: the same role through --endpoint is another session.
+    const key = `${provider.endpoint ?? ''}\n${cacheKey(plan)}`;
+    let entry = cache.get(key);
+    if (entry === undefined) {
+      entry = {};
+      cache.set(key, entry);
+    }
+    if (entry.failed !== undefined) throw entry.failed;
+    const t = now();
+    if (entry.current !== undefined && entry.refreshAt !== undefined && t < entry.refreshAt) return entry.current;
+    let pending = entry.pending;
+    if (pending === undefined) {
+      const target = entry;
+      pending = target.pending = fetchFor(plan, provider, io).then(
+        (creds) => {
+          const issued = now();
+          const lifetime = (creds.expiresAt ?? issued) - issued;
+          target.current = creds;
+          target.refreshAt = (creds.expiresAt ?? issued) - Math.min(REFRESH_MARGIN_MS[provider.cloud], Math.max(0, lifetime / 2));
+          target.pending = undefined;
+          return creds;
+        },
+        (error: unknown) => {
+          target.pending = undefined;
+          target.failed = error instanceof Error ? error : new Error(String(error));
+          throw target.failed;
+        },
+      );
+      // Callers that keep using still-valid credentials do not await the refresh; its failure is
+      // recorded in the entry, so the rejection is handled here rather than crashing the process.
+      pending.catch(() => undefined);
+    }
+    // While a refresh is in flight, callers keep using credentials that have not expired yet.
+    if (entry.current?.expiresAt !== undefined && t < entry.current.expiresAt) return entry.current;
+    return pending;
+  };
+
+  const fetchFor = async (plan: RolePlan, provider: ProviderConfig, io: CredentialIo): Promise<Credentials> => {
+    switch (plan.kind) {
+      case 'assume_role': {
+        const source = await obtain(plan.source, provider, io);
+        const params: Record<string, string> = {
+          RoleArn: plan.roleArn,
+          RoleSessionName: plan.sessionName,
+          DurationSeconds: String(plan.durationSeconds),
+          ...(plan.externalId !== undefined ? { ExternalId: plan.externalId } : {}),
+        };
+        const call: ApiCall =
+          plan.cloud === 'alicloud'
+            ? { cloud: 'alicloud', product: 'sts', action: 'AssumeRole', version: '2015-04-01', params }
+            : // The SDK's STSCredential sends region ap-guangzhou; STS is a global service.
+              { cloud: 'tencentcloud', product: 'sts', action: 'AssumeRole', version: '2018-08-13', region: 'ap-guangzhou', body: { ...params, DurationSeconds: plan.durationSeconds } };
+        const response = await stsCall(plan, call, provider, io, source);
+        return fromStsAnswer(plan, response, roleAccount(plan.cloud, plan.roleArn));
+      }
+      case 'oidc': {
+        const token = ctx.readFile(plan.tokenFile)?.trim();
+        if (token === undefined || token === '') {
+          throw failedStep(plan, `the OIDC token file ${plan.tokenFile} cannot be read or is empty`, 'Check that the token is mounted (ACK RRSA, TKE) or written by the CI job before driftwatch runs.');
+        }
+        const call: ApiCall =
+          plan.cloud === 'alicloud'
+            ? {
+                cloud: 'alicloud',
+                product: 'sts',
+                action: 'AssumeRoleWithOIDC',
+                version: '2015-04-01',
+                params: { RoleArn: plan.roleArn, OIDCProviderArn: plan.providerArn, OIDCToken: token, RoleSessionName: plan.sessionName, DurationSeconds: String(plan.durationSeconds) },
+              }
+            : {
+                cloud: 'tencentcloud',
+                product: 'sts',
+                action: 'AssumeRoleWithWebIdentity',
+                version: '2018-08-13',
+                ...(plan.region !== undefined ? { region: plan.region } : {}),
+                body: { ProviderId: plan.providerArn, WebIdentityToken: token, RoleArn: plan.roleArn, RoleSessionName: plan.sessionName, DurationSeconds: plan.durationSeconds },
+              };
+        const response = await stsCall(plan, call, provider, io, undefined);
+        return fromStsAnswer(plan, response, roleAccount(plan.cloud, plan.roleArn));
+      }
+      case 'ecs_ram_role':
+      case 'cvm_role':
+        return instanceRole(plan, provider, io);
+    }
+  };
+
+  const stsCall = async (plan: AssumeRolePlan | OidcPlan, call: ApiCall, provider: ProviderConfig, io: CredentialIo, source: Credentials | undefined): Promise<ApiResponse> => {
+    try {
+      const host = plan.cloud === 'alicloud' ? alibabaStsHost(ctx.env) : undefined;
+      return await io.sts(call, provider, source, host);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const hint =
+          error.kind === 'permission' || error.kind === 'auth'
+            ? `Check the role's trust policy (it must trust ${source ? `the account of ${source.source}` : 'the OIDC provider'}${plan.kind === 'assume_role' && plan.externalId ? ' with this external id' : ''}) and that the source may call sts:${call.action}.`
+            : (error.hint ?? 'Re-run; if it persists, check the STS endpoint.');
+        // The ApiError's message already names the API and the vendor code.
+        throw failedStep(plan, error.message, hint, stepKind(error));
+      }
+      throw error;
+    }
+  };
+
+  const instanceRole = async (plan: Extract<RolePlan, { kind: 'ecs_ram_role' | 'cvm_role' }>, provider: ProviderConfig, io: CredentialIo): Promise<Credentials> => {
+    const cloud: Cloud = plan.kind === 'ecs_ram_role' ? 'alicloud' : 'tencentcloud';
+    const base = metadataBase(cloud, ctx.env);
+    const prefix = cloud === 'alicloud' ? 'latest/meta-data/ram/security-credentials/' : 'latest/meta-data/cam/security-credentials/';
+    const send = async (method: 'GET' | 'PUT', path: string, headers: Record<string, string>, what: string): Promise<{ status: number; body: string }> => {
+      try {
+        return await io.metadata({ cloud, url: new URL(path, base), method, headers, what });
+      } catch (error) {
+        if (error instanceof ApiError) {
+          throw failedStep(plan, `${what}: ${error.message}`, `Run on an ${cloud === 'alicloud' ? 'ECS instance with a RAM role attached' : 'CVM instance with a CAM role bound'}, or choose another credential source.`, stepKind(error));
+        }
+        throw error;
+      }
+    };
+
+    // Hardened (IMDSv2) mode: a session token first, as @alicloud/credentials does; fall back to
+    // plain reads only when ALIBABA_CLOUD_IMDSV1_DISABLED does not forbid it.
+    const headers: Record<string, string> = {};
+    if (plan.kind === 'ecs_ram_role') {
+      let token: string | undefined;
+      try {
+        const answer = await send('PUT', 'latest/api/token', { 'x-aliyun-ecs-metadata-token-ttl-seconds': String(ECS_TOKEN_TTL_SECONDS) }, 'metadata token');
+        if (answer.status === 200 && answer.body.trim() !== '') token = answer.body.trim();
+        else if (plan.imdsv1Disabled) throw failedStep(plan, `metadata token: HTTP ${answer.status}`, 'The instance must allow the hardened metadata mode (token requests).');
+      } catch (error) {
+        if (plan.imdsv1Disabled || !(error instanceof CredentialsError)) throw error;
+      }
+      if (token !== undefined) headers['x-aliyun-ecs-metadata-token'] = token;
+    }
+
+    let roleName = plan.roleName;
+    if (roleName === undefined) {
+      const answer = await send('GET', prefix, headers, 'role name');
+      const name = answer.body.trim().split(/\s+/)[0] ?? '';
+      if (answer.status !== 200 || !/^[A-Za-z0-9.@_+=,-]{1,128}$/.test(name)) {
+        throw failedStep(plan, `role name: HTTP ${answer.status}${answer.status === 200 ? ' with no role name' : ''}`, 'Attach a role to the instance, or name it in the configuration.');
+      }
+      roleName = name;
+    }
+    if (!/^[A-Za-z0-9.@_+=,-]{1,128}$/.test(roleName)) throw failedStep(plan, 'the role name has characters a role name cannot have', 'Check the role name.');
+    const answer = await send('GET', `${prefix}${roleName}`, headers, `credentials of role ${roleName}`);
+    const named = { ...plan, roleName };
+    if (answer.status === 404) throw failedStep(named, 'the instance has no role of that name (HTTP 404)', 'Attach the role to the instance, or fix its name.');
+    if (answer.status !== 200) throw failedStep(named, `HTTP ${answer.status}`, 'Re-run; if it persists, check the instance metadata service.');
+    let body: unknown;
+    try {
+      body = JSON.parse(answer.body);
+    } catch {
+      body = undefined;
+    }
+    const data = isJsonObject(body) ? body : undefined;
+    if (data?.Code !== 'Success') throw failedStep(named, `the metadata answer is not a successful credential (Code ${typeof data?.Code === 'string' ? data.Code : 'missing'})`, 'Re-run; if it persists, check the instance role.');
+    const id = field(data, cloud === 'alicloud' ? 'AccessKeyId' : 'TmpSecretId');
+    const secret = field(data, cloud === 'alicloud' ? 'AccessKeySecret' : 'TmpSecretKey');
+    const token = field(data, cloud === 'alicloud' ? 'SecurityToken' : 'Token');
+    const expiresAt = cloud === 'alicloud' ? expiryMs(data.Expiration) : (expiryMs(data.ExpiredTime) ?? expiryMs(data.Expiration));
+    if (id === undefined || secret === undefined || token === undefined || expiresAt === undefined) {
+      throw failedStep(named, 'the metadata answer has no complete credentials', 'Re-run; if it persists, check the instance role.');
+    }
+    // The instance's account is not in the answer; the role name stands for it in rate-limit keys.
+    return makeCredentials(id, secret, token, `${plan.kind} ${roleName}`, { account: `${plan.kind}:${roleName}`, expiresAt });
+  };
+
+  // Planning reads environment variables and profile files: once per provider, not once per call.
+  const plans = new Map<string, CredentialPlan | Error>();
+  return async (provider, io) => {
+    let plan = plans.get(provider.ref);
+    if (plan === undefined) {
+      try {
+        plan = planSource(provider.cloud, provider.credentials, ctx, `provider ${provider.group ?? provider.ref}`);
+      } catch (error) {
+        plan = error instanceof Error ? error : new Error(String(error));
+      }
+      plans.set(provider.ref, plan);
+    }
+    if (plan instanceof Error) throw plan;
+    return obtain(plan, provider, io);
+  };
+}
