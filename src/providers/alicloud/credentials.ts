@@ -200,24 +200,27 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth 
       if (roleArn === undefined || providerArn === undefined || tokenFile === undefined) {
         throw new CredentialsError(`${where} (mode OIDC) needs ram_role_arn, oidc_provider_arn and oidc_token_file`, HINT);
       }
-      return {
-        found: {
-          kind: 'oidc',
-          cloud: 'alicloud',
-          roleArn: checkRoleArn('alicloud', roleArn, where),
-          providerArn,
-          tokenFile,
-          sessionName: checkSessionName(nonBlank(profile.ram_session_name) ?? DEFAULT_SESSION_NAME, where),
-          durationSeconds: durationFrom(profile.expired_seconds, where),
-          region: undefined,
-          where,
-        },
-      };
+      return { found: oidcFromFile(roleArn, providerArn, tokenFile, nonBlank(profile.ram_session_name), durationFrom(profile.expired_seconds, where), where) };
     }
     default:
       // The mode is read from the file: only the vendor's own spellings are ever quoted (unsupportedValue).
       throw unsupportedValue({ where, line: lineOf(['profiles', index, 'mode']), key: 'mode', value: mode }, CLI_MODES, 'AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole or OIDC', UNSUPPORTED_HINT);
   }
+}
+
+/** An OIDC role read from a credential file (aliyun CLI `OIDC` mode or INI `oidc_role_arn`): same plan, different keys. */
+function oidcFromFile(roleArn: string, providerArn: string, tokenFile: string, sessionName: string | undefined, durationSeconds: number, where: string): OidcPlan {
+  return {
+    kind: 'oidc',
+    cloud: 'alicloud',
+    roleArn: checkRoleArn('alicloud', roleArn, where),
+    providerArn,
+    tokenFile,
+    sessionName: checkSessionName(sessionName ?? DEFAULT_SESSION_NAME, where),
+    durationSeconds,
+    region: undefined,
+    where,
+  };
 }
 
 function fromIni(ctx: CredentialContext, section: string): ChainStep {
@@ -266,19 +269,7 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
       if (roleArn === undefined || providerArn === undefined || tokenFile === undefined) {
         throw new CredentialsError(`${where} (type oidc_role_arn) needs role_arn, oidc_provider_arn and oidc_token_file_path`, HINT);
       }
-      return {
-        found: {
-          kind: 'oidc',
-          cloud: 'alicloud',
-          roleArn: checkRoleArn('alicloud', roleArn, where),
-          providerArn,
-          tokenFile,
-          sessionName: checkSessionName(nonBlank(values.role_session_name) ?? DEFAULT_SESSION_NAME, where),
-          durationSeconds: DEFAULT_DURATION_SECONDS,
-          region: undefined,
-          where,
-        },
-      };
+      return { found: oidcFromFile(roleArn, providerArn, tokenFile, nonBlank(values.role_session_name), DEFAULT_DURATION_SECONDS, where) };
     }
     default:
       throw unsupportedValue({ where, line: lineOf(section, 'type'), key: 'type', value: type }, INI_TYPES, 'access_key, ram_role_arn, ecs_ram_role or oidc_role_arn', UNSUPPORTED_HINT);
