@@ -46,6 +46,14 @@ export function isRolePlan(plan: CredentialPlan): plan is RolePlan {
   return 'kind' in plan;
 }
 
+/** Long-lived (or static STS) keys only: a plan that needs an STS or metadata call is an error here. */
+export function staticKeysOnly(plan: CredentialPlan): Credentials {
+  if (isRolePlan(plan)) {
+    throw new CredentialsError(`the ${plan.kind} credentials of ${plan.where} need an STS or metadata call`, 'Run driftwatch plan or check, which obtain them.');
+  }
+  return plan;
+}
+
 /** Session names as both vendors accept them: 2–64 of letters, digits and `.@-_` (Alibaba) / `.@-_,=` (Tencent). */
 const SESSION_NAME = /^[A-Za-z0-9.@_=,-]{2,64}$/;
 export const DEFAULT_SESSION_NAME = 'driftwatch';

@@ -11,7 +11,7 @@ import {
   checkDuration,
   checkRoleArn,
   checkSessionName,
-  isRolePlan,
+  staticKeysOnly,
 } from '../credential-plan.js';
 import {
   credentialsFrom,
@@ -339,9 +339,5 @@ export function planAlibabaCredentials(source: CredentialSource, ctx: Credential
 
 /** Long-lived (or static STS) keys only: a source that needs an STS or metadata call is an error here. */
 export function resolveAlibabaCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
-  const plan = planAlibabaCredentials(source, ctx);
-  if (isRolePlan(plan)) {
-    throw new CredentialsError(`the ${plan.kind} credentials of ${plan.where} need an STS or metadata call`, 'Run driftwatch plan or check, which obtain them.');
-  }
-  return plan;
+  return staticKeysOnly(planAlibabaCredentials(source, ctx));
 }

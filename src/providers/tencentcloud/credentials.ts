@@ -4,7 +4,7 @@ import { CredentialsError } from '../../model/errors.js';
 import { isJsonObject } from '../../model/json.js';
 import type { Credentials } from '../types.js';
 import type { CredentialPlan, OidcPlan } from '../credential-plan.js';
-import { DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME, checkRoleArn, checkSessionName, isRolePlan } from '../credential-plan.js';
+import { DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME, checkRoleArn, checkSessionName, isRolePlan, staticKeysOnly } from '../credential-plan.js';
 import {
   credentialsFrom,
   displayPath,
@@ -212,9 +212,5 @@ export function planTencentCredentials(source: CredentialSource, ctx: Credential
 
 /** Long-lived (or static STS) keys only: a source that needs an STS or metadata call is an error here. */
 export function resolveTencentCredentials(source: CredentialSource, ctx: CredentialContext): Credentials {
-  const plan = planTencentCredentials(source, ctx);
-  if (isRolePlan(plan)) {
-    throw new CredentialsError(`the ${plan.kind} credentials of ${plan.where} need an STS or metadata call`, 'Run driftwatch plan or check, which obtain them.');
-  }
-  return plan;
+  return staticKeysOnly(planTencentCredentials(source, ctx));
 }
