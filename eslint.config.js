@@ -1,6 +1,47 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The top-level folders of src/, lowest first (docs/architecture.md). A folder may import only from
+ * folders on lower layers, never from its own layer's peers or from above, so the folders form no
+ * cycle. Tests are exempt: a unit test may borrow the simulator or a fixture from anywhere.
+ */
+const LAYERS = [
+  ['model'],
+  ['util'],
+  ['config', 'providers'],
+  ['policy', 'simulator'],
+  ['engine'],
+  ['compare', 'report'],
+  ['testing', 'ui'],
+  ['cli'],
+];
+
+const layerRules = LAYERS.flatMap((layer, index) =>
+  layer.map((folder) => {
+    const forbidden = LAYERS.slice(index).flat().filter((other) => other !== folder);
+    const upwards = `^(\\.\\./)+(${forbidden.join('|')})/`;
+    const message = `src/${folder} sits below these folders (eslint.config.js LAYERS): import downwards only.`;
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      ignores: ['**/*.test.ts'],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [{ regex: upwards, message }],
+          },
+        ],
+        // A lazy `await import()` is an import too (esquery regexes cannot hold a bare slash).
+        'no-restricted-syntax': [
+          'error',
+          { selector: `ImportExpression[source.value=/${upwards.replaceAll('/', '\\x2F')}/]`, message },
+        ],
+      },
+    };
+  }),
+);
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.tmp/**'] },
   js.configs.recommended,
@@ -23,6 +64,7 @@ export default tseslint.config(
     files: ['src/cli/**/*.ts', 'src/ui/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
+  ...layerRules,
   {
     files: ['eslint.config.js'],
     extends: [tseslint.configs.disableTypeChecked],

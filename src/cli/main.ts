@@ -199,7 +199,7 @@ async function helpCommand(ctx: CliContext, words: readonly string[]): Promise<n
     ctx.stdout.write(groupHelp(wanted, group));
     return 0;
   }
-  const { didYouMean } = await import('../config/did-you-mean.js');
+  const { didYouMean } = await import('../util/did-you-mean.js');
   const suggestion = didYouMean(wanted, COMMANDS.map((c) => c.name));
   throw new UsageError(
     `help: unknown command '${wanted}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,

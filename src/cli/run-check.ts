@@ -8,7 +8,7 @@ import { DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_RUN_TIMEOUT_MS } from './run-option
 import { removeStaleTemps, writeFileAtomic } from './atomic-write.js';
 import { toolVersion } from './version.js';
 import { loadConfig } from '../config/load-config.js';
-import { didYouMean } from '../config/did-you-mean.js';
+import { didYouMean } from '../util/did-you-mean.js';
 import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
 import type { ShardInfo } from '../model/run-result.js';
 import { configDigest, selectShard } from '../engine/shard.js';

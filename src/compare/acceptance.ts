@@ -1,5 +1,5 @@
-import { parseDuration } from '../config/duration.js';
-import { parseInstant } from '../engine/time.js';
+import { parseDuration } from '../util/duration.js';
+import { parseInstant } from '../util/time.js';
 import type { Operator } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
 import type { AttributeSpec } from '../model/resource-types.js';

@@ -1,4 +1,4 @@
-import { expiryEnd } from '../engine/time.js';
+import { expiryEnd } from '../util/time.js';
 import { SEVERITY_RANK } from '../engine/evaluate.js';
 import type { ChangeEffect, ChangeKind, ControlChange } from '../model/comparison.js';
 import type { DesiredState, ResourceConfig, Severity, Waiver } from '../model/desired-state.js';

@@ -3,9 +3,9 @@ import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/location.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { resourceType } from '../model/resource-types.js';
-import { pointerToPath } from './load-yaml.js';
-import type { PathSegment, YamlSource } from './load-yaml.js';
-import { suggestion } from './did-you-mean.js';
+import { pointerToPath } from '../util/load-yaml.js';
+import type { PathSegment, YamlSource } from '../util/load-yaml.js';
+import { suggestion } from '../util/did-you-mean.js';
 import { isSecretLikeKey } from './secret-keys.js';
 import { CLOUDS, NON_BLANK } from './schema.js';
 

@@ -8,7 +8,7 @@ import { parseCredentials } from './credentials.js';
 import { parseExpectation } from './expectations.js';
 import { resolvePolicyRef } from './policy-ref.js';
 import { RAW_ATTRIBUTE_PATTERN } from './schema.js';
-import { parseDuration, parseTimeout } from './duration.js';
+import { parseDuration, parseTimeout } from '../util/duration.js';
 import { dirname, resolve } from 'node:path';
 import { isTimeZone } from '../model/time-zone.js';
 

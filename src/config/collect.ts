@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import { resourceType } from '../model/resource-types.js';
 import type { Cloud, ResourceTypeSpec } from '../model/resource-types.js';
-import type { PathSegment, YamlSource } from './load-yaml.js';
+import type { PathSegment, YamlSource } from '../util/load-yaml.js';
 import { CLOUDS } from './schema.js';
 
 /** One file after parsing and interpolation. */

@@ -1,10 +1,10 @@
 import type { CredentialSource } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
-import type { PathSegment } from './load-yaml.js';
-import { suggestion } from './did-you-mean.js';
+import type { PathSegment } from '../util/load-yaml.js';
+import { suggestion } from '../util/did-you-mean.js';
 import { isSecretLikeKey, SECRET_LITERAL_MESSAGE } from './secret-keys.js';
 import { ENV_VAR_PATTERN } from './schema.js';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../util/duration.js';
 
 export interface CredentialsProblem {
   /** Relative to the `credentials` node. */

@@ -4,10 +4,10 @@ import type { AttributeSpec } from '../model/resource-types.js';
 import type { JsonValue } from '../model/json.js';
 import { OPERATORS, SEVERITIES } from '../model/desired-state.js';
 import type { Operator, Severity } from '../model/desired-state.js';
-import type { PathSegment } from './load-yaml.js';
-import { suggestion } from './did-you-mean.js';
-import { parseDuration } from './duration.js';
-import { isIsoDateOrDateTime } from './iso-date.js';
+import type { PathSegment } from '../util/load-yaml.js';
+import { suggestion } from '../util/did-you-mean.js';
+import { parseDuration } from '../util/duration.js';
+import { isIsoDateOrDateTime } from '../util/iso-date.js';
 import { INTEGER_OPERATORS, TIMESTAMP_OPERATORS } from './schema.js';
 
 export interface ExpectationProblem {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { didYouMean, levenshtein } from './did-you-mean.js';
-import { parseDuration } from './duration.js';
+import { didYouMean, levenshtein } from '../util/did-you-mean.js';
+import { parseDuration } from '../util/duration.js';
 import { interpolateString } from './interpolate.js';
-import { isIsoDateOrDateTime } from './iso-date.js';
-import { parseYaml, pointerToPath } from './load-yaml.js';
+import { isIsoDateOrDateTime } from '../util/iso-date.js';
+import { parseYaml, pointerToPath } from '../util/load-yaml.js';
 
 describe('parseDuration', () => {
   it.each([

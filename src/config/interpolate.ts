@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
-import type { PathSegment, YamlSource } from './load-yaml.js';
+import type { PathSegment, YamlSource } from '../util/load-yaml.js';
 
 export interface InterpolatedString {
   readonly value: string;

@@ -10,11 +10,11 @@ import { buildState } from './build-state.js';
 import { expandFanOut } from './fan-out.js';
 import { collect } from './collect.js';
 import type { LoadedFile } from './collect.js';
-import { suggestion } from './did-you-mean.js';
+import { suggestion } from '../util/did-you-mean.js';
 import { interpolateTree } from './interpolate.js';
 import type { Substitution } from './interpolate.js';
-import { parseYaml } from './load-yaml.js';
-import type { YamlSource } from './load-yaml.js';
+import { parseYaml } from '../util/load-yaml.js';
+import type { YamlSource } from '../util/load-yaml.js';
 import { isCredentialVariable } from '../model/credential-env.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonValue } from '../model/json.js';
@@ -22,7 +22,7 @@ import { BUILTIN_POLICY_DIR } from './policy-ref.js';
 import { readCommittedSchema } from './schema.js';
 import { SEMANTIC_RULES } from './semantic-rules.js';
 import { validateSchema } from './validate-schema.js';
-import { displayName, ioReason } from './input-files.js';
+import { displayName, ioReason } from '../util/input-files.js';
 
 export interface LoadOptions {
   readonly cwd: string;

@@ -5,7 +5,7 @@ import type { JsonObject } from '../model/json.js';
 import { SCHEMA_URL, buildSchema, schemaText } from './schema.js';
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
-import { AJV_OPTIONS, GENERATED_VALIDATOR_URL, generateValidatorSource } from './schema-codegen.js';
+import { AJV_OPTIONS, GENERATED_VALIDATOR_URL, generateValidatorSource } from '../util/schema-codegen.js';
 
 function compileSchema(schema: JsonObject): (data: unknown) => ErrorObject[] {
   const validate = new Ajv({ ...AJV_OPTIONS, code: {} }).compile(schema);

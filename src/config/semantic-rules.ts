@@ -5,9 +5,9 @@ import type { Diagnostic, SourceLocation } from '../model/location.js';
 import { formatLocation } from '../model/location.js';
 import { attributeSpec, resourceType } from '../model/resource-types.js';
 import type { Collected } from './collect.js';
-import { suggestion } from './did-you-mean.js';
-import { isIsoDateOrDateTime } from './iso-date.js';
-import type { PathSegment } from './load-yaml.js';
+import { suggestion } from '../util/did-you-mean.js';
+import { isIsoDateOrDateTime } from '../util/iso-date.js';
+import type { PathSegment } from '../util/load-yaml.js';
 import { isSecretLikeKey, SECRET_LITERAL_MESSAGE } from './secret-keys.js';
 import { PROVIDER_REF_PATTERN, RESOURCE_ADDRESS_PATTERN } from './schema.js';
 

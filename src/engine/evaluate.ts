@@ -2,6 +2,7 @@ import { createOperatorCache, evaluateOperator } from '../policy/operators.js';
 import type { OperatorCache } from '../policy/operators.js';
 import { applyWaivers } from '../policy/waivers.js';
 import type { ResourceChecks } from '../policy/waivers.js';
+import type { PolicyChecks } from '../policy/policy-checks.js';
 import type { DesiredState, Expectation, ResourceConfig, Severity } from '../model/desired-state.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { Observation, ObservationError } from '../model/observation.js';
@@ -9,7 +10,7 @@ import { observedValue } from '../model/observation.js';
 import { resourceType } from '../model/resource-types.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import type { CheckResult, ResourceResult, ResourceStatus, RunResult, RunSummary } from '../model/run-result.js';
-import { formatInstant } from './time.js';
+import { formatInstant } from '../util/time.js';
 import { compareStrings } from '../model/order.js';
 
 /**
@@ -22,14 +23,6 @@ export const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, mediu
 
 /** Severity at which a resource that does not exist counts when it has no checks of its own. */
 const ABSENT_DEFAULT_SEVERITY: Severity = 'high';
-
-/**
- * The seam for policy packs: returns the policy findings for one resource. Called for every
- * evaluated resource with its observation (undefined when none was made). Whatever it returns
- * for a resource that could not be observed is forced to `unknown`, and for a resource that
- * does not exist to `fail`, so a policy engine cannot accidentally pass what nobody saw.
- */
-export type PolicyChecks = (resource: ResourceConfig, observation: Observation | undefined) => readonly CheckResult[];
 
 export interface EvaluateInput {
   readonly state: DesiredState;

@@ -4,7 +4,7 @@ import type { ErrorObject } from 'ajv';
 import { InputError } from '../model/errors.js';
 import { stripUnsafeJson } from '../model/safe-text.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
-import { parseInstant } from './time.js';
+import { parseInstant } from '../util/time.js';
 
 /**
  * Reading machine inputs (snapshots, saved run results): JSON with located syntax errors, a

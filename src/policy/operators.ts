@@ -1,8 +1,8 @@
 import { compileLinearRegex } from '../model/linear-regex.js';
 import type { LinearRegex } from '../model/linear-regex.js';
 import { clipText } from '../model/clip.js';
-import { parseDuration } from '../config/duration.js';
-import { formatInstant, parseInstant } from '../engine/time.js';
+import { parseDuration } from '../util/duration.js';
+import { formatInstant, parseInstant } from '../util/time.js';
 import type { Operator } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
 import type { AttributeSpec } from '../model/resource-types.js';

@@ -1,4 +1,3 @@
-import type { PolicyChecks } from '../engine/evaluate.js';
 import type { DesiredState, ResourceConfig } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
 import type { Observation } from '../model/observation.js';
@@ -10,6 +9,14 @@ import type { OperatorCache, OperatorOutcome } from './operators.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule } from './policy-pack.js';
 import { compileSelector } from './selector.js';
 import type { ResourceMatcher } from './selector.js';
+
+/**
+ * The seam for policy packs: returns the policy findings for one resource. Called for every
+ * evaluated resource with its observation (undefined when none was made). Whatever it returns
+ * for a resource that could not be observed is forced to `unknown`, and for a resource that
+ * does not exist to `fail`, so a policy engine cannot accidentally pass what nobody saw.
+ */
+export type PolicyChecks = (resource: ResourceConfig, observation: Observation | undefined) => readonly CheckResult[];
 
 /**
  * Turns policy packs into the `policyChecks` seam of `evaluate` (engine/evaluate.ts).

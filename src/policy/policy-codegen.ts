@@ -1,5 +1,5 @@
 import type { Options } from 'ajv';
-import { generateValidatorSource } from '../config/schema-codegen.js';
+import { generateValidatorSource } from '../util/schema-codegen.js';
 import type { JsonObject } from '../model/json.js';
 import { policyValidatorSchema } from './policy-schema.js';
 

@@ -2,10 +2,10 @@ import { clipText, quoteValue } from '../model/clip.js';
 import { readFile } from 'node:fs/promises';
 import { decodeUtf8 } from '../model/text-encoding.js';
 import type { ErrorObject } from 'ajv';
-import { suggestion } from '../config/did-you-mean.js';
+import { suggestion } from '../util/did-you-mean.js';
 import { parseExpectation } from '../config/expectations.js';
-import { parseYaml, pointerToPath } from '../config/load-yaml.js';
-import type { PathSegment, YamlSource } from '../config/load-yaml.js';
+import { parseYaml, pointerToPath } from '../util/load-yaml.js';
+import type { PathSegment, YamlSource } from '../util/load-yaml.js';
 import { CLOUDS, RAW_ATTRIBUTE_PATTERN } from '../config/schema.js';
 import type { PolicyRef, Severity } from '../model/desired-state.js';
 import { ConfigError } from '../model/errors.js';
@@ -17,7 +17,7 @@ import { attributeSpec, resourceType } from '../model/resource-types.js';
 import type { ResourceTypeSpec } from '../model/resource-types.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule, PolicySelector } from './policy-pack.js';
 import { validatePolicySchema } from './policy-validator.generated.js';
-import { displayName, ioReason } from '../config/input-files.js';
+import { displayName, ioReason } from '../util/input-files.js';
 
 /**
  * Loading policy files (design.md §3): YAML with positions, the JSON Schema

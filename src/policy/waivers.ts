@@ -1,4 +1,4 @@
-import { expiryEnd } from '../engine/time.js';
+import { expiryEnd } from '../util/time.js';
 import type { Waiver } from '../model/desired-state.js';
 import type { SourceLocation } from '../model/location.js';
 import type { AppliedWaiver, CheckResult, WaiverReport } from '../model/run-result.js';

@@ -4,7 +4,7 @@ import type { ObservationError } from '../model/observation.js';
 import type { Redactor } from '../model/redactor.js';
 import { callAlibaba } from './alicloud/client.js';
 import type { AlibabaSignatureMode } from './alicloud/client.js';
-import { percentEncode } from './encoding.js';
+import { percentEncode } from '../util/encoding.js';
 import { EndpointError, isLoopbackHost, parseEndpointOverride, resolveTarget } from './endpoints.js';
 import type { EndpointTarget } from './endpoints.js';
 import type { AttemptInput } from './http/attempt.js';

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { COMPARE_NOW, PROVIDERS, ok, sideFrom } from '../../test/helpers/compare-sides.js';
 import { compare } from '../compare/compare.js';
 import { parseRunResult } from '../engine/run-result-io.js';
-import { parseInstant } from '../engine/time.js';
+import { parseInstant } from '../util/time.js';
 import type { RunResult } from '../model/run-result.js';
 import { renderGithub } from './github.js';
 import { renderJson } from './json.js';

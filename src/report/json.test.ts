@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { emptyResult, sampleResult } from '../../test/fixtures/results/sample-result.js';
 import { scenarioObservations, scenarioState, SCENARIO_NOW } from '../../test/fixtures/results/scenario.js';
 import { evaluate } from '../engine/evaluate.js';
-import { parseInstant } from '../engine/time.js';
+import { parseInstant } from '../util/time.js';
 import type { JsonValue } from '../model/json.js';
 import type { RunResult } from '../model/run-result.js';
 import { REPORTERS, isReportFormat } from './index.js';

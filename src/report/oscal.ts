@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
 import { snapshotLine } from '../model/run-result.js';
 import { compareStrings } from '../model/order.js';
-import { expiryEnd, formatInstant } from '../engine/time.js';
+import { expiryEnd, formatInstant } from '../util/time.js';
 import { safeSegment } from './evidence/paths.js';
 import { FRAMEWORKS, FRAMEWORK_NAMES, controlCoverage } from './controls.js';
 import type { ControlCoverageItem, ControlStatus, Framework, FrameworkName } from './controls.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { signAcs3 } from '../providers/alicloud/sign-acs3.js';
 import { signRpc } from '../providers/alicloud/sign-rpc.js';
-import { percentEncode } from '../providers/encoding.js';
+import { percentEncode } from '../util/encoding.js';
 import { signTc3 } from '../providers/tencentcloud/sign.js';
 import { startSimulator } from './server.js';
 import type { RunningSimulator } from './server.js';

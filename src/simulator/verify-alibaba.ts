@@ -7,7 +7,7 @@
  */
 import { signAcs3, parseAcs3Authorization } from '../providers/alicloud/sign-acs3.js';
 import { signRpc } from '../providers/alicloud/sign-rpc.js';
-import { percentEncode } from '../providers/encoding.js';
+import { percentEncode } from '../util/encoding.js';
 import { sameSignature } from './constant-time.js';
 import type { IncomingCall } from './incoming.js';
 import { header, rpcParams } from './incoming.js';

@@ -2,7 +2,7 @@ import { mapAjvErrors } from '../config/ajv-errors.js';
 import { buildState } from '../config/build-state.js';
 import { collect } from '../config/collect.js';
 import { interpolateTree } from '../config/interpolate.js';
-import type { YamlSource } from '../config/load-yaml.js';
+import type { YamlSource } from '../util/load-yaml.js';
 import { readCommittedSchema } from '../config/schema.js';
 import { SEMANTIC_RULES } from '../config/semantic-rules.js';
 import { validateSchema } from '../config/validate-schema.js';

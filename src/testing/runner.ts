@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { suggestion } from '../config/did-you-mean.js';
+import { suggestion } from '../util/did-you-mean.js';
 import { loadConfig } from '../config/load-config.js';
 import { evaluate } from '../engine/evaluate.js';
 import { parseSnapshot } from '../engine/snapshot.js';
-import { formatInstant } from '../engine/time.js';
+import { formatInstant } from '../util/time.js';
 import type { DesiredState, PolicyRef } from '../model/desired-state.js';
 import { DriftwatchError, InputError } from '../model/errors.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
@@ -17,7 +17,7 @@ import { loadInlineConfig } from './inline-config.js';
 import { createTestFileValidator, parseTestFile } from './test-file.js';
 import { observeWorld } from './world-observations.js';
 import type { CheckOutcome, ExpectedOutcome, TestCase } from './test-file.js';
-import { displayName } from '../config/input-files.js';
+import { displayName } from '../util/input-files.js';
 
 /**
  * Runs `driftwatch test` files: for each case, load the configuration and policy packs, take the

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { percentEncode } from '../../src/providers/encoding.js';
+import { percentEncode } from '../../src/util/encoding.js';
 import type { Credentials } from '../../src/providers/types.js';
 import { startSimulator } from '../../src/simulator/server.js';
 import type { RunningSimulator } from '../../src/simulator/server.js';

@@ -11,7 +11,7 @@ import { RemoteError, UsageError } from '../../model/errors.js';
 import type { DesiredState, ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
 import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/resource-types.js';
 import type { ResourceTypeName, ResourceTypeSpec } from '../../model/resource-types.js';
-import { didYouMean } from '../../config/did-you-mean.js';
+import { didYouMean } from '../../util/did-you-mean.js';
 import { renderImportYaml } from '../../engine/import-yaml.js';
 import { observe } from '../../engine/observe.js';
 import { planCalls } from '../../engine/plan-calls.js';

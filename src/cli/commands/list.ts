@@ -6,7 +6,7 @@ import { stringFlag } from '../command.js';
 import { ConfigError, UsageError } from '../../model/errors.js';
 import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/resource-types.js';
 import type { AttributeSpec, ResourceTypeSpec } from '../../model/resource-types.js';
-import { didYouMean } from '../../config/did-you-mean.js';
+import { didYouMean } from '../../util/did-you-mean.js';
 import { BUILTIN_POLICY_DIR, resolvePolicyRef } from '../../config/policy-ref.js';
 import { definitionFor } from '../../providers/registry.js';
 import { compareStrings } from '../../model/order.js';

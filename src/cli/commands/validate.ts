@@ -7,7 +7,7 @@ import type { DesiredState } from '../../model/desired-state.js';
 import type { Diagnostic } from '../../model/location.js';
 import { formatDiagnostic } from '../../model/location.js';
 import { EXPIRING_WINDOW_MS, waiverTimeState } from '../../policy/waivers.js';
-import { expiryEnd } from '../../engine/time.js';
+import { expiryEnd } from '../../util/time.js';
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -6,7 +6,7 @@ import type { AttemptInput } from '../http/attempt.js';
 import { callContext, endpointLabel, hostOf } from '../http/attempt.js';
 import { httpStatusError, invalidResponse, parseRetryAfterMs, transportError, vendorError } from '../http/classify.js';
 import type { HttpResponse } from '../http/http-client.js';
-import { percentEncode } from '../encoding.js';
+import { percentEncode } from '../../util/encoding.js';
 import { signAcs3 } from './sign-acs3.js';
 import { signRpc } from './sign-rpc.js';
 import { parseVendorJson, vendorJsonProblem } from '../vendor-json.js';

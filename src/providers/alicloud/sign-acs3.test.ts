@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type OpenApiUtilModule from '@alicloud/openapi-util';
 import { describe, expect, it } from 'vitest';
 import { readSigningVectors } from '../../../test/helpers/signing-vectors.js';
-import { sha256Hex } from '../encoding.js';
+import { sha256Hex } from '../../util/encoding.js';
 import { parseAcs3Authorization, signAcs3, type Acs3Input } from './sign-acs3.js';
 
 interface Acs3Vector {

@@ -1,4 +1,4 @@
-import { hmacSha256, percentEncode, sha256Hex } from '../encoding.js';
+import { hmacSha256, percentEncode, sha256Hex } from '../../util/encoding.js';
 import { compareStrings } from '../../model/order.js';
 
 /**

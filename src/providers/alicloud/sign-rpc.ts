@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { percentEncode } from '../encoding.js';
+import { percentEncode } from '../../util/encoding.js';
 import { compareStrings } from '../../model/order.js';
 
 /**

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type SdkModule from 'tencentcloud-sdk-nodejs/tencentcloud/common/sign.js';
 import { describe, expect, it } from 'vitest';
 import { readSigningVectors } from '../../../test/helpers/signing-vectors.js';
-import { percentEncode } from '../encoding.js';
+import { percentEncode } from '../../util/encoding.js';
 import { parseTc3Authorization, signTc3, type Tc3Input } from './sign.js';
 
 interface Tc3Expected {

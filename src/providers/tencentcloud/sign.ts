@@ -1,4 +1,4 @@
-import { hmacSha256, sha256Hex } from '../encoding.js';
+import { hmacSha256, sha256Hex } from '../../util/encoding.js';
 
 /**
  * TC3-HMAC-SHA256 (cloud-apis.md §1.3). Pinned by the known-answer vectors in

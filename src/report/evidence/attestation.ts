@@ -2,7 +2,7 @@ import { createPublicKey, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { RunSummary } from '../../model/run-result.js';
 import { isJsonObject } from '../../model/json.js';
-import { sha256Hex } from '../../providers/encoding.js';
+import { sha256Hex } from '../../util/encoding.js';
 import { compareBundlePaths } from './paths.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Manifest } from './manifest.js';

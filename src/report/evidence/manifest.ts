@@ -1,6 +1,6 @@
 import type { RunSummary } from '../../model/run-result.js';
 import { isJsonObject } from '../../model/json.js';
-import { sha256Hex } from '../../providers/encoding.js';
+import { sha256Hex } from '../../util/encoding.js';
 import { canonicalJson } from './canonical-json.js';
 import { compareBundlePaths, isSafeBundlePath } from './paths.js';
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../model/errors.js';
 import type { Redactor } from '../../model/redactor.js';
 import { isJsonObject } from '../../model/json.js';
-import { sha256Hex } from '../../providers/encoding.js';
+import { sha256Hex } from '../../util/encoding.js';
 import { canonicalJson } from './canonical-json.js';
 
 /**

@@ -1,6 +1,6 @@
 import { lstat, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { sha256Hex } from '../../providers/encoding.js';
+import { sha256Hex } from '../../util/encoding.js';
 import type { ManifestEntry } from './manifest.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, directoryDigest, parseManifest } from './manifest.js';
 import { compareBundlePaths } from './paths.js';

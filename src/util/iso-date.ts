@@ -1,4 +1,4 @@
-import { parseInstant } from '../engine/time.js';
+import { parseInstant } from './time.js';
 
 /** The spellings a configuration may use: `T` or a space, seconds and fraction optional, zone `Z` or `±hh:mm`. */
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
