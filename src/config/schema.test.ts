@@ -5,7 +5,10 @@ import type { JsonObject } from '../model/json.js';
 import { SCHEMA_URL, buildSchema, schemaText } from './schema.js';
 import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
-import { AJV_OPTIONS, GENERATED_VALIDATOR_URL, generateValidatorSource } from '../util/schema-codegen.js';
+import { AJV_OPTIONS, generateValidatorSource } from '../util/schema-codegen.js';
+
+/** Where the precompiled validator is committed, next to the code that uses it. */
+const GENERATED_VALIDATOR_URL = new URL('./schema-validator.generated.ts', import.meta.url);
 
 function compileSchema(schema: JsonObject): (data: unknown) => ErrorObject[] {
   const validate = new Ajv({ ...AJV_OPTIONS, code: {} }).compile(schema);
