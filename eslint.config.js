@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['model'],
   ['util'],
+  ['operators'],
   ['config', 'providers'],
   ['policy', 'simulator'],
   ['engine'],

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { RESOURCE_TYPES } from '../model/resource-types.js';
 import type { AttributeSpec, Cloud, ResourceTypeSpec } from '../model/resource-types.js';
-import { OPERATORS, SEVERITIES } from '../model/desired-state.js';
-import type { Operator } from '../model/desired-state.js';
+import { SEVERITIES } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
+import { OPERATOR_DEFINITIONS, operatorsFor } from '../operators/index.js';
+import type { OperatorDefinition, OperatorRegistry } from '../operators/index.js';
 
 /** Where the committed schema lives, relative to this module in both `src/` and `dist/`. */
 export const SCHEMA_URL = new URL('../../schemas/driftwatch.schema.json', import.meta.url);
@@ -24,26 +25,6 @@ export const RESOURCE_ADDRESS_PATTERN = '^[a-z][a-z0-9_]*\\.[A-Za-z0-9][A-Za-z0-
 /** An account id of a fan-out list: Alibaba uid, Tencent uin (digits), or a label for it. */
 export const ACCOUNT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 
-/** Operators whose operand is an ordered number, a timestamp, or a pattern. */
-export const INTEGER_OPERATORS: readonly Operator[] = ['at_least', 'at_most', 'greater_than', 'less_than'];
-export const TIMESTAMP_OPERATORS: readonly Operator[] = ['not_within', 'before', 'after'];
-
-/** The operators an attribute of each kind accepts (raw attributes accept all). */
-export function operatorsFor(attribute: AttributeSpec | undefined): readonly Operator[] {
-  if (attribute === undefined) return OPERATORS;
-  const common: Operator[] = ['equals', 'not_equals', 'in', 'not_in', 'present'];
-  switch (attribute.kind) {
-    case 'integer':
-      return [...common, ...INTEGER_OPERATORS];
-    case 'timestamp':
-      return ['equals', 'not_equals', 'present', ...TIMESTAMP_OPERATORS];
-    case 'string':
-      return [...common, 'matches'];
-    case 'boolean':
-      return common;
-  }
-}
-
 function valueSchema(attribute: AttributeSpec | undefined): JsonObject {
   if (attribute === undefined) return { type: ['string', 'number', 'boolean'] };
   switch (attribute.kind) {
@@ -58,36 +39,14 @@ function valueSchema(attribute: AttributeSpec | undefined): JsonObject {
   }
 }
 
-function operandSchema(op: Operator, attribute: AttributeSpec | undefined): JsonObject {
-  const value = valueSchema(attribute);
-  switch (op) {
-    case 'equals':
-    case 'not_equals':
-      return value;
-    case 'in':
-    case 'not_in':
-      return { type: 'array', minItems: 1, items: value };
-    case 'at_least':
-    case 'at_most':
-    case 'greater_than':
-    case 'less_than':
-      return { type: 'integer' };
-    case 'not_within':
-      return { type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A duration: 90m, 12h, 30d, 2w.' };
-    case 'before':
-    case 'after':
-      return { type: 'string', description: 'ISO date (2027-01-31) or date-time with a zone (2027-01-31T00:00:00Z).' };
-    case 'matches':
-      return { type: 'string', description: 'A JavaScript regular expression (unanchored unless you anchor it).' };
-    case 'present':
-      return { type: 'boolean', description: 'true: the attribute must have a value; false: it must be absent.' };
-  }
-}
-
-function expectationSchema(attribute: AttributeSpec | undefined): JsonObject {
-  const ops = operatorsFor(attribute);
+/**
+ * The schema of one `expect` entry: a value (equals) or { OPERATOR: operand } with each operator's
+ * own operand fragment from the registry. Exported for tests that register an operator of their own.
+ */
+export function expectationSchema(attribute: AttributeSpec | undefined, registry: OperatorRegistry = OPERATOR_DEFINITIONS): JsonObject {
+  const ops = operatorsFor(attribute, registry);
   const properties: JsonObject = {};
-  for (const op of ops) properties[op] = operandSchema(op, attribute);
+  for (const op of ops) properties[op] = (registry[op] as OperatorDefinition).operandSchema(valueSchema(attribute));
   properties.severity = { enum: [...SEVERITIES], default: 'medium' };
   properties.description = { type: 'string' };
   return {

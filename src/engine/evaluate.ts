@@ -1,5 +1,5 @@
-import { createOperatorCache, evaluateOperator } from '../policy/operators.js';
-import type { OperatorCache } from '../policy/operators.js';
+import { createOperatorCache, evaluateOperator } from '../operators/index.js';
+import type { OperatorCache } from '../operators/index.js';
 import { applyWaivers } from '../policy/waivers.js';
 import type { ResourceChecks } from '../policy/waivers.js';
 import type { PolicyChecks } from '../policy/policy-checks.js';

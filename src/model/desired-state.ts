@@ -20,22 +20,6 @@ export type Operator =
   | 'matches'
   | 'present';
 
-export const OPERATORS: readonly Operator[] = [
-  'equals',
-  'not_equals',
-  'in',
-  'not_in',
-  'at_least',
-  'at_most',
-  'greater_than',
-  'less_than',
-  'not_within',
-  'before',
-  'after',
-  'matches',
-  'present',
-];
-
 /**
  * Where a provider's credentials come from. Secrets are never literals in YAML.
  * - `chain`: the vendor's standard chain (environment, OIDC, profile files; cloud-apis.md §4).

@@ -4,8 +4,8 @@ import type { Observation } from '../model/observation.js';
 import { observedValue } from '../model/observation.js';
 import { attributeSpec, resourceType } from '../model/resource-types.js';
 import type { CheckResult } from '../model/run-result.js';
-import { createOperatorCache, evaluateOperator } from './operators.js';
-import type { OperatorCache, OperatorOutcome } from './operators.js';
+import { createOperatorCache, evaluateOperator } from '../operators/index.js';
+import type { OperatorCache, OperatorOutcome } from '../operators/index.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule } from './policy-pack.js';
 import { compileSelector } from './selector.js';
 import type { ResourceMatcher } from './selector.js';
@@ -111,7 +111,7 @@ export function createPolicyChecks(packs: readonly PolicyPack[], options: Policy
       else byType.set(rule.resourceType, [compiled]);
     }
   }
-  // One cache per evaluation (operators.ts): a rule shared by many resources compiles once.
+  // One cache per evaluation (src/operators/cache.ts): a rule shared by many resources compiles once.
   const cache = createOperatorCache();
   return (resource, observation) => {
     const rules = byType.get(resource.type);

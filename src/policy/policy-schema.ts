@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { OPERATORS, SEVERITIES } from '../model/desired-state.js';
+import { SEVERITIES } from '../model/desired-state.js';
+import { OPERATORS } from '../operators/index.js';
 import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import { RESOURCE_TYPES } from '../model/resource-types.js';

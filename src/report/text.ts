@@ -10,6 +10,8 @@ import { asInstant, formatInZone } from '../model/time-zone.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
 import type { ControlCoverage } from './controls.js';
 import { comparisonText } from './comparison.js';
+import { OPERATOR_DEFINITIONS } from '../operators/index.js';
+import type { OperandShow } from '../operators/index.js';
 
 /**
  * `--format text`: the `terraform plan` look. One block per drifted or unverifiable resource with
@@ -74,36 +76,12 @@ function literal(value: JsonValue): string {
   return value === null ? '(not reported)' : clean(JSON.stringify(value));
 }
 
+/** How the text report writes an operand: JSON literals, and strings that are text (durations, patterns) bare. */
+const TEXT_OPERAND: OperandShow = { value: (v) => literal(v), text: (v) => (typeof v === 'string' ? clean(v) : literal(v)) };
+
 /** The desired side of a `~` line, in the operator's own words. */
 function expectedText(c: CheckResult): string {
-  const e = c.expected;
-  switch (c.operator) {
-    case 'equals':
-      return literal(e);
-    case 'not_equals':
-      return `not ${literal(e)}`;
-    case 'in':
-      return `one of ${literal(e)}`;
-    case 'not_in':
-      return `none of ${literal(e)}`;
-    case 'at_least':
-      return `>= ${literal(e)}`;
-    case 'at_most':
-      return `<= ${literal(e)}`;
-    case 'greater_than':
-      return `> ${literal(e)}`;
-    case 'less_than':
-      return `< ${literal(e)}`;
-    case 'not_within':
-      return `not within ${typeof e === 'string' ? clean(e) : literal(e)}`;
-    case 'before':
-    case 'after':
-      return `${c.operator} ${typeof e === 'string' ? clean(e) : literal(e)}`;
-    case 'matches':
-      return `matches /${typeof e === 'string' ? clean(e) : literal(e)}/`;
-    case 'present':
-      return e === false ? '(absent)' : '(present)';
-  }
+  return OPERATOR_DEFINITIONS[c.operator].long(c.expected, TEXT_OPERAND);
 }
 
 function isStructured(v: JsonValue): boolean {
@@ -147,7 +125,7 @@ function driftLines(checks: readonly CheckResult[], r: Render): string[] {
       out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${c.operator === 'not_equals' ? 'not ' : ''}${meta(c, colors)}`);
       out.push(...structuredDiff(c, '      ', colors));
     } else {
-      const expected = expectedText(c) + (typeof c.expected === 'string' && c.operator !== 'not_within' ? inZone(c.expected, r) : '');
+      const expected = expectedText(c) + (typeof c.expected === 'string' && OPERATOR_DEFINITIONS[c.operator].operand !== 'duration' ? inZone(c.expected, r) : '');
       out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${colors.green(expected)} -> ${colors.red(literal(c.actual) + inZone(c.actual, r))}  ${meta(c, colors)}`);
     }
     out.push(...descriptionLine(c, colors));

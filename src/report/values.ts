@@ -1,4 +1,5 @@
-import type { Operator } from '../model/desired-state.js';
+import { OPERATOR_DEFINITIONS } from '../operators/index.js';
+import type { OperandShow } from '../operators/index.js';
 import type { JsonValue } from '../model/json.js';
 import type { CheckResult, ResourceResult } from '../model/run-result.js';
 import { compareStrings } from '../model/order.js';
@@ -15,27 +16,11 @@ export function formatActual(check: CheckResult): string {
   return formatValue(check.actual);
 }
 
-const OPERATOR_WORDS: Readonly<Record<Operator, string>> = {
-  equals: '',
-  not_equals: '≠ ',
-  in: 'in ',
-  not_in: 'not in ',
-  at_least: '≥ ',
-  at_most: '≤ ',
-  greater_than: '> ',
-  less_than: '< ',
-  not_within: 'not within ',
-  before: 'before ',
-  after: 'after ',
-  matches: 'matches ',
-  present: '',
-};
+const REPORT_OPERAND: OperandShow = { value: formatValue, text: formatValue };
 
 /** The expectation in a few words: `ultimate`, `≥ 100`, `not within 30d`, `present`. */
 export function formatExpected(check: Pick<CheckResult, 'operator' | 'expected'>): string {
-  if (check.operator === 'present') return check.expected === false ? 'absent' : 'present';
-  if (check.operator === 'matches' && typeof check.expected === 'string') return `matches /${check.expected}/`;
-  return `${OPERATOR_WORDS[check.operator]}${formatValue(check.expected)}`;
+  return OPERATOR_DEFINITIONS[check.operator].short(check.expected, REPORT_OPERAND);
 }
 
 /** Resources in address order, so every format lists them the same way whatever order they came in. */

@@ -10,7 +10,7 @@
 import { mkdir, readdir, readFile, stat, writeFile, chmod } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluateOperator } from '../../src/policy/operators.js';
+import { evaluateOperator } from '../../src/operators/index.js';
 import { compileSelector } from '../../src/policy/selector.js';
 import { parseVendorJson, VendorJsonError } from '../../src/providers/vendor-json.js';
 import type { RunResult } from '../../src/model/run-result.js';

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { OPERATORS } from '../model/desired-state.js';
 import type { Operator } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
 import { attributeSpec, resourceType } from '../model/resource-types.js';
 import type { AttributeSpec } from '../model/resource-types.js';
-import { createOperatorCache, evaluateOperator } from './operators.js';
-import type { OperatorStatus } from './operators.js';
+import { OPERATORS, createOperatorCache, evaluateOperator } from './index.js';
+import type { OperatorStatus } from './index.js';
 
 const NOW = new Date('2026-11-29T00:00:00Z');
 const DAY = 86_400_000;
