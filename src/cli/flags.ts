@@ -1,4 +1,5 @@
 import type { FlagSpec } from './command.js';
+import { REPORT_FORMATS } from '../report/formats.js';
 
 /** Flags every command accepts. */
 export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
@@ -9,7 +10,7 @@ export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
 
 /** The common flags of design.md §4, picked by each command that takes them. */
 export const COMMON_FLAGS = {
-  format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json|junit|sarif|markdown|github|html|oscal.' },
+  format: { type: 'string', value: 'FORMAT', description: `Output format on stdout: ${REPORT_FORMATS.join('|')}.` },
   framework: { type: 'string', value: 'NAME', description: 'Add a per-control summary for a control framework: mlps (GB/T 22239-2019) or iso27001 (ISO/IEC 27001:2022 Annex A).' },
   out: { type: 'string', multiple: true, value: 'FORMAT=PATH', description: 'Also write a report to a file (repeatable), atomically.' },
   target: { type: 'string', multiple: true, value: 'ADDRESS', description: 'Only these resources, e.g. alicloud_kms_instance.main (repeatable).' },

@@ -262,6 +262,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: 'one',
     positionalName: 'SHELL',
     examples: ['source <(driftwatch completion bash)', 'driftwatch completion fish > ~/.config/fish/completions/driftwatch.fish'],
-    load: async () => (await import('./commands/completion.js')).completionCommand,
+    // The script is generated from this list; handing it over keeps completion.ts from importing
+    // this file back (no file-level import cycle).
+    load: async () => (await import('./commands/completion.js')).completionCommand(COMMANDS),
   },
 ];

@@ -1,6 +1,6 @@
 import type { JsonValue } from './json.js';
 import type { SourceLocation } from './location.js';
-import type { ResourceStatus, RunSummary } from './run-result.js';
+import type { ResourceStatus, RunSummary } from './run-summary.js';
 
 /**
  * The `comparison` block of the run result (design.md §12, `--compare`): what a change to the

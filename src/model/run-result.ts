@@ -3,9 +3,11 @@ import type { Operator, Severity } from './desired-state.js';
 import type { SourceLocation } from './location.js';
 import type { ObservationError } from './observation.js';
 import type { Comparison } from './comparison.js';
+import type { ResourceStatus, RunSummary } from './run-summary.js';
+
+export type { ResourceStatus, RunSummary } from './run-summary.js';
 
 export type CheckStatus = 'pass' | 'fail' | 'unknown' | 'waived';
-export type ResourceStatus = 'compliant' | 'drifted' | 'unknown' | 'waived';
 
 export interface CheckResult {
   /** Attribute name for expectations, rule id for policy findings. */
@@ -50,15 +52,6 @@ export interface ResourceResult {
   readonly request_ids: readonly string[];
   readonly observed: { readonly [key: string]: JsonValue };
   readonly location: SourceLocation;
-}
-
-export interface RunSummary {
-  readonly resources: number;
-  readonly compliant: number;
-  readonly drifted: number;
-  readonly unknown: number;
-  readonly waived: number;
-  readonly exit_code: 0 | 2 | 3;
 }
 
 export interface WaiverReport {

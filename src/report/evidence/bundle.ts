@@ -4,13 +4,10 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, IoError } from '../../model/errors.js';
 import type { Observation, RawExchange } from '../../model/observation.js';
 import type { RunResult } from '../../model/run-result.js';
-import { renderGithub } from '../github.js';
-import { renderHtml } from '../html.js';
-import { renderOscal } from '../oscal.js';
 import type { FrameworkName } from '../controls.js';
-import { renderJunit } from '../junit.js';
-import { renderMarkdown } from '../markdown.js';
-import { renderSarif } from '../sarif.js';
+import { FORMAT_SPECS, REPORT_FORMATS } from '../formats.js';
+import type { ReportFormat } from '../formats.js';
+import { REPORTERS } from '../index.js';
 import { compareStrings } from '../../model/order.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Manifest } from './manifest.js';
@@ -31,8 +28,8 @@ import { serializeSignature, signManifest } from './signing.js';
  *   raw/<address>.json         per resource: the vendor object, request ids, error, API exchanges
  *   config/<path>              each configuration file as evaluated
  *   policies/<path>            each policy file as evaluated
- *   reports/report.<ext>       every report format (txt, json, junit.xml, sarif, md, github.txt,
- *                              html, oscal.json)
+ *   reports/report.<ext>       every report format of report/formats.ts (txt, json, junit.xml,
+ *                              sarif, md, github.txt, html, oscal.json)
  *   manifest.json              size and SHA-256 of every file above (see manifest.ts)
  *   manifest.sig               detached signature over manifest.json (see signing.ts)
  *   attestation.sigstore.json  in-toto statement over every file above, DSSE-signed, as a
@@ -65,10 +62,11 @@ export interface EvidenceInput {
   readonly configFiles: readonly EvidenceFileInput[];
   readonly policyFiles?: readonly EvidenceFileInput[];
   /**
-   * Reports rendered elsewhere, by format (`text`, `json`). junit, sarif, markdown and github are
-   * rendered here from `result`, so they always agree with result.json.
+   * Reports the caller already rendered (and printed), by format, so the bundle holds those very
+   * bytes. Every format not given here is rendered from `result`, so every format of the registry
+   * is in every bundle and agrees with result.json.
    */
-  readonly reports?: Readonly<Record<string, string>>;
+  readonly reports?: Readonly<Partial<Record<ReportFormat, string>>>;
   readonly toolVersion: string;
   readonly asOf: string;
   readonly signingKey: SigningKey;
@@ -85,18 +83,10 @@ export interface EvidenceBundle {
   readonly signature: SignatureFile;
 }
 
-export const REPORT_FILES: Readonly<Record<string, string>> = {
-  text: 'reports/report.txt',
-  json: 'reports/report.json',
-  junit: 'reports/report.junit.xml',
-  sarif: 'reports/report.sarif',
-  markdown: 'reports/report.md',
-  github: 'reports/report.github.txt',
-  html: 'reports/report.html',
-  oscal: 'reports/report.oscal.json',
-};
-
-const RENDERED_HERE = ['junit', 'sarif', 'markdown', 'github', 'html', 'oscal'] as const;
+/** Bundle path of each format's report, from the format registry. */
+const REPORT_FILES: Readonly<Record<ReportFormat, string>> = Object.fromEntries(
+  REPORT_FORMATS.map((format) => [format, FORMAT_SPECS[format].evidenceFile]),
+) as Record<ReportFormat, string>;
 
 function readme(toolVersion: string, asOf: string): string {
   return [
@@ -171,22 +161,18 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   for (const f of input.policyFiles ?? []) put(f.bundlePath ?? bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
 
   const framework = input.framework;
-  const reports: Record<string, string> = {
-    junit: renderJunit(input.result),
-    sarif: renderSarif(input.result),
-    markdown: renderMarkdown(input.result, framework ? { framework } : {}),
-    github: renderGithub(input.result),
-    html: renderHtml(input.result, { color: false, ...(framework ? { framework } : {}) }),
-    oscal: renderOscal(input.result, framework ? { framework } : {}),
-  };
-  for (const [format, text] of Object.entries(input.reports ?? {})) {
-    if ((RENDERED_HERE as readonly string[]).includes(format)) {
-      throw new InputError(`evidence: the ${format} report is rendered from the run result, not passed in`);
+  const given: Readonly<Record<string, string | undefined>> = input.reports ?? {};
+  for (const format of Object.keys(given)) {
+    // Typed callers cannot get here; a bundle merged from JSON input could.
+    if (!REPORT_FORMATS.includes(format as ReportFormat)) {
+      throw new InputError(`evidence: unknown report format '${format}'`, `Expected one of: ${REPORT_FORMATS.join(', ')}.`);
     }
-    if (REPORT_FILES[format] === undefined) throw new InputError(`evidence: unknown report format '${format}'`, `Expected one of: ${Object.keys(REPORT_FILES).join(', ')}.`);
-    reports[format] = text;
   }
-  for (const format of Object.keys(reports).sort(compareStrings)) put(REPORT_FILES[format] as string, reports[format] as string, `the ${format} report`);
+  const options = { color: false, ...(framework ? { framework } : {}) };
+  for (const format of [...REPORT_FORMATS].sort(compareStrings)) {
+    const text = given[format] ?? REPORTERS[format].render(input.result, options);
+    put(REPORT_FILES[format], text, `the ${format} report`);
+  }
 
   const files = new Map<string, Buffer>();
   for (const [path, text] of texts) files.set(path, Buffer.from(text, 'utf8'));
