@@ -1,5 +1,5 @@
 export type { EvaluationContext, OperandCheck, OperandKind, OperandShow, OperatorCache, OperatorDefinition, OperatorOutcome, OperatorStatus } from './definition.js';
-export { describeValue, kindName } from './definition.js';
+export { kindName } from './definition.js';
 export type { Accepted, Bound } from './accepted.js';
 export { valueKey, isTimestamp } from './accepted.js';
 export { createOperatorCache } from './cache.js';
