@@ -101,7 +101,7 @@ export interface EvaluationContext {
   readonly timestamp: boolean;
   /** The observed instant of a typed timestamp, already parsed. */
   readonly at: number | undefined;
-  /** The observed value as messages show it (instants in UTC ISO form). */
+  /** The observed value as messages show it (instants in UTC ISO form); empty for `judgesMissing` operators. */
   readonly shown: string;
 }
 

@@ -77,9 +77,9 @@ export function evaluateOperator(input: OperatorInput, registry: OperatorRegistr
   const name = input.name ?? attribute?.name ?? 'value';
   const definition: OperatorDefinition | undefined = registry[operator];
   if (definition === undefined) return unknown(`unknown operator '${operator}' for ${name}`);
-  const base = { op: operator, expected, attribute, name, now, cache, timestamp: attribute?.kind === 'timestamp' };
-
-  if (definition.judgesMissing === true) return definition.evaluate({ ...base, actual, at: undefined, shown: describeValue(actual) });
+  const timestamp = attribute?.kind === 'timestamp';
+  // One context object per check (no spreads): this runs once per check of 100,000-resource runs.
+  if (definition.judgesMissing === true) return definition.evaluate({ op: operator, expected, actual, attribute, name, now, cache, timestamp, at: undefined, shown: '' });
   if (actual === undefined || actual === null) return unknown(`${name} was not reported`);
 
   // The observed instant, parsed once for typed timestamps; operators parse raw values on demand.
@@ -90,11 +90,11 @@ export function evaluateOperator(input: OperatorInput, registry: OperatorRegistr
     if (attribute.values !== undefined && typeof actual === 'string' && !attribute.values.includes(actual)) {
       return unknown(`unknown value '${actual}' reported for ${name}`);
     }
-    if (base.timestamp) {
+    if (timestamp) {
       at = cachedInstant(actual, cache);
       if (at === undefined) return unknown(`${name} was reported as ${JSON.stringify(actual)}, which is not a timestamp`);
     }
   }
   const shown = at !== undefined ? cachedText(at, cache) : describeValue(actual);
-  return definition.evaluate({ ...base, actual, at, shown });
+  return definition.evaluate({ op: operator, expected, actual, attribute, name, now, cache, timestamp, at, shown });
 }
