@@ -9,6 +9,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['model'],
   ['util'],
+  ['resources'],
   ['config', 'providers'],
   ['policy', 'simulator'],
   ['engine'],

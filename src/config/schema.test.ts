@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RESOURCE_TYPES } from '../model/resource-types.js';
+import { RESOURCE_TYPES } from '../resources/registry.js';
 import type { JsonObject } from '../model/json.js';
 import { SCHEMA_URL, buildSchema, schemaText } from './schema.js';
 import { Ajv } from 'ajv';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { OPERATORS } from '../model/desired-state.js';
 import type { Operator } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
-import { attributeSpec, resourceType } from '../model/resource-types.js';
+import { attributeSpec, resourceType } from '../resources/registry.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import { createOperatorCache, evaluateOperator } from './operators.js';
 import type { OperatorStatus } from './operators.js';

@@ -4,7 +4,7 @@ import { COMMANDS } from '../registry.js';
 import { GLOBAL_FLAGS } from '../flags.js';
 import { UsageError } from '../../model/errors.js';
 import { REPORT_FORMATS } from '../../report/index.js';
-import { RESOURCE_TYPES } from '../../model/resource-types.js';
+import { RESOURCE_TYPES } from '../../resources/registry.js';
 import { SEVERITIES } from '../../model/desired-state.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;
