@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const LAYERS = [
   ['model'],
   ['util'],
-  ['operators'],
+  ['operators', 'resources'],
   ['config', 'providers'],
   ['policy', 'simulator'],
   ['engine'],

@@ -17,7 +17,7 @@ import { describe, expect, it } from 'vitest';
 import { createSnapshot, serializeSnapshot } from '../src/engine/snapshot.js';
 import type { JsonObject, JsonValue } from '../src/model/json.js';
 import type { Observation } from '../src/model/observation.js';
-import { RESOURCE_TYPES } from '../src/model/resource-types.js';
+import { RESOURCE_TYPES } from '../src/resources/registry.js';
 import type { AttributeSpec, ResourceTypeSpec } from '../src/model/resource-types.js';
 import { CLI, REPO_ROOT, RESULTS_DIR, mib, record, round, selected } from './report.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Operator } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
-import { attributeSpec, resourceType } from '../model/resource-types.js';
+import { attributeSpec, resourceType } from '../resources/registry.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import { relation } from './acceptance.js';
 import type { Relation } from './acceptance.js';

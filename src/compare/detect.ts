@@ -6,7 +6,7 @@ import type { JsonValue } from '../model/json.js';
 import type { SourceLocation } from '../model/location.js';
 import type { Observation } from '../model/observation.js';
 import { compareStrings } from '../model/order.js';
-import { attributeSpec, resourceType } from '../model/resource-types.js';
+import { attributeSpec, resourceType } from '../resources/registry.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import type { PolicyPack, PolicyRule, PolicySelector } from '../policy/policy-pack.js';
 import { compileSelector } from '../policy/selector.js';

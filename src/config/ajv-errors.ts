@@ -2,7 +2,8 @@ import { quoteValue } from '../model/clip.js';
 import type { ErrorObject } from 'ajv';
 import type { Diagnostic } from '../model/location.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import { resourceType } from '../model/resource-types.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import { pointerToPath } from '../util/load-yaml.js';
 import type { PathSegment, YamlSource } from '../util/load-yaml.js';
 import { suggestion } from '../util/did-you-mean.js';
@@ -107,7 +108,7 @@ function valueAt(data: JsonValue, path: readonly PathSegment[]): JsonValue | und
   return node;
 }
 
-function unknownKeyMessage(path: readonly PathSegment[], key: string, allowed: readonly string[]): string {
+function unknownKeyMessage(path: readonly PathSegment[], key: string, allowed: readonly string[], types: TypeRegistry): string {
   if (path.length === 0) return `unknown top-level key '${key}'${suggestion(key, allowed)}`;
   if (path.length === 1 && path[0] === 'providers') {
     const hint = suggestion(key, CLOUDS);
@@ -123,7 +124,7 @@ function unknownKeyMessage(path: readonly PathSegment[], key: string, allowed: r
     return `unknown attribute '${key}' for ${type}${hint || '; see the attributes listed in the schema, or use raw.<VendorField>'}`;
   }
   if (path.length === 3 && path[0] === 'resources' && key === 'region') {
-    const spec = resourceType(String(path[1]));
+    const spec = types.resourceType(String(path[1]));
     if (spec && !spec.regional) return `${spec.name} is not regional: 'region' is not allowed in resource ${spec.name}.${String(path[2])}`;
   }
   return `unknown key '${key}' in ${describePath(path)}${suggestion(key, allowed)}`;
@@ -140,7 +141,7 @@ function patternMessage(path: readonly PathSegment[], value: unknown): string {
   return `${describePath(path)}: ${shown} has an invalid format`;
 }
 
-function mapOne(error: ErrorObject, path: PathSegment[], source: YamlSource, data: JsonValue, schema: JsonValue): Diagnostic | undefined {
+function mapOne(error: ErrorObject, path: PathSegment[], source: YamlSource, data: JsonValue, schema: JsonValue, types: TypeRegistry): Diagnostic | undefined {
   const at = (p: readonly PathSegment[], part: 'key' | 'value' = 'value'): Diagnostic['location'] => source.locate(p, part);
   const make = (location: Diagnostic['location'], message: string): Diagnostic => ({ location, message, rule: 'schema', severity: 'error' });
   const params = error.params as Record<string, unknown>;
@@ -149,7 +150,7 @@ function mapOne(error: ErrorObject, path: PathSegment[], source: YamlSource, dat
       const key = String(params.additionalProperty);
       // Secret-looking keys get the credentials-literal rule's message instead.
       if (path[0] === 'providers' && isSecretLikeKey(key)) return undefined;
-      return make(at([...path, key], 'key'), unknownKeyMessage(path, key, allowedKeys(schema, path)));
+      return make(at([...path, key], 'key'), unknownKeyMessage(path, key, allowedKeys(schema, path), types));
     }
     case 'required':
       return make(at(path), `missing required key '${String(params.missingProperty)}' in ${describePath(path)}`);
@@ -194,6 +195,7 @@ export function mapAjvErrors(
   source: YamlSource,
   data: JsonValue,
   schema: JsonValue,
+  types: TypeRegistry = BUILTIN_TYPES,
 ): MappedSchemaErrors {
   const diagnostics: Diagnostic[] = [];
   const flaggedExpectations = new Set<string>();
@@ -207,7 +209,7 @@ export function mapAjvErrors(
     if (isCredentialsPath(path)) continue;
     // anyOf/oneOf summaries repeat what their branches said.
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf') continue;
-    const diagnostic = mapOne(error, path, source, data, schema);
+    const diagnostic = mapOne(error, path, source, data, schema, types);
     if (!diagnostic) continue;
     const key = `${diagnostic.location.line}:${diagnostic.location.column}:${diagnostic.message}`;
     if (seen.has(key)) continue;

@@ -2,7 +2,7 @@ import type { DesiredState, Expectation, FanOut, FanOutAccount, PolicyRef, Provi
 import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
-import { attributeSpec } from '../model/resource-types.js';
+import { attributeSpec } from '../resources/registry.js';
 import type { Collected, ResourceEntry } from './collect.js';
 import { parseCredentials } from './credentials.js';
 import { parseExpectation } from './expectations.js';

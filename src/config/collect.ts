@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
-import { resourceType } from '../model/resource-types.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import type { Cloud, ResourceTypeSpec } from '../model/resource-types.js';
 import type { PathSegment, YamlSource } from '../util/load-yaml.js';
 import { CLOUDS } from './schema.js';
@@ -46,7 +47,7 @@ export interface Collected {
  * Gathers the blocks of all files, skipping shapes the schema already rejected (a resource that
  * is not a map, an unknown type) so later phases only see what they can reason about.
  */
-export function collect(files: readonly LoadedFile[]): Collected {
+export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUILTIN_TYPES): Collected {
   const versions: Entry<JsonValue>[] = [];
   const providers: ProviderEntry[] = [];
   const resources: ResourceEntry[] = [];
@@ -72,7 +73,7 @@ export function collect(files: readonly LoadedFile[]): Collected {
     const resourceBlock = value.resources;
     if (isJsonObject(resourceBlock)) {
       for (const [typeName, byName] of Object.entries(resourceBlock)) {
-        const spec = resourceType(typeName);
+        const spec = types.resourceType(typeName);
         if (!spec || !isJsonObject(byName)) continue;
         for (const [name, node] of Object.entries(byName)) {
           if (!isJsonObject(node)) continue;

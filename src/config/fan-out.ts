@@ -1,6 +1,7 @@
 import type { AssumeRoleSource, CredentialSource, DesiredState, FanOutAccount, ProviderConfig, ResourceConfig, Waiver } from '../model/desired-state.js';
 import type { Diagnostic } from '../model/location.js';
-import { resourceType } from '../model/resource-types.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 
 /**
  * Expands fanned-out providers (issue 13): a provider with `accounts` becomes one provider per
@@ -28,21 +29,21 @@ function mentionsAccount(source: CredentialSource): boolean {
 }
 
 /** Types read per account (and region): the ones with no instance identifier. */
-function accountLevel(type: string): boolean {
-  return (resourceType(type)?.identifiers.length ?? 0) === 0;
+function accountLevel(types: TypeRegistry, type: string): boolean {
+  return (types.resourceType(type)?.identifiers.length ?? 0) === 0;
 }
 
 /** Regional in the sense of "one call per region" (TCSS is account-wide; its region is optional). */
-function perRegion(type: string): boolean {
-  const spec = resourceType(type);
-  return spec !== undefined && spec.regional && type !== 'tencentcloud_tcss_subscription' && spec.identifiers.length === 0;
+function perRegion(types: TypeRegistry, type: string): boolean {
+  // What `import` discovers one per region is read one per region (TCSS is one per account).
+  return types.get(type)?.declaration.import.discovery.kind === 'per-region';
 }
 
 function error(location: Diagnostic['location'], message: string): Diagnostic {
   return { location, message, rule: 'fan-out', severity: 'error' };
 }
 
-export function expandFanOut(state: DesiredState): Expanded {
+export function expandFanOut(state: DesiredState, types: TypeRegistry = BUILTIN_TYPES): Expanded {
   const diagnostics: Diagnostic[] = [];
   if (!state.providers.some((p) => p.fanOut !== undefined)) {
     for (const p of state.providers) {
@@ -91,12 +92,12 @@ export function expandFanOut(state: DesiredState): Expanded {
   for (const r of state.resources) {
     const provider = byRef.get(r.provider);
     const regionsOf = (account: FanOutAccount | undefined): readonly string[] =>
-      r.region !== undefined || !perRegion(r.type)
+      r.region !== undefined || !perRegion(types, r.type)
         ? [r.region ?? '']
         : (account?.regions ?? provider?.fanOut?.regions ?? [provider?.region ?? '']);
     const emit = (providerRef: string, account: FanOutAccount | undefined, keyPrefix: string | undefined): void => {
       const regions = regionsOf(account);
-      const regionExpanded = r.region === undefined && perRegion(r.type) && (account?.regions ?? provider?.fanOut?.regions) !== undefined;
+      const regionExpanded = r.region === undefined && perRegion(types, r.type) && (account?.regions ?? provider?.fanOut?.regions) !== undefined;
       for (const region of regions) {
         const key = [keyPrefix, regionExpanded ? region : undefined].filter((k): k is string => k !== undefined).join('/');
         const address = key === '' ? r.address : `${r.address}[${key}]`;
@@ -124,7 +125,7 @@ export function expandFanOut(state: DesiredState): Expanded {
       emit(member.provider.ref, member.account, undefined);
       continue;
     }
-    if (!accountLevel(r.type)) {
+    if (!accountLevel(types, r.type)) {
       diagnostics.push(
         error(r.location, `${r.address}: ${r.type} names one instance, so on fanned-out provider ${r.provider} it needs 'account: ID' (one of its accounts)`),
       );

@@ -19,14 +19,18 @@ import { isCredentialVariable } from '../model/credential-env.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonValue } from '../model/json.js';
 import { BUILTIN_POLICY_DIR } from './policy-ref.js';
-import { readCommittedSchema } from './schema.js';
 import { SEMANTIC_RULES } from './semantic-rules.js';
-import { validateSchema } from './validate-schema.js';
+import { schemaValidatorFor } from './validate-schema.js';
+import { buildSchema, readCommittedSchema } from './schema.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import { displayName, ioReason } from '../util/input-files.js';
 
 export interface LoadOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** The resource types a configuration may declare (default: the built-in ones). */
+  readonly types?: TypeRegistry;
 }
 
 export interface LoadResult {
@@ -164,27 +168,29 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   let schema: JsonObject | undefined;
   const flagged = new Set<string>();
   const schemaPhase: Diagnostic[] = [];
+  const types = opts.types ?? BUILTIN_TYPES;
+  const validateSchema = await schemaValidatorFor(types);
   for (const file of loaded) {
     const errors = validateSchema(file.value);
     if (errors.length === 0) continue;
-    schema ??= readCommittedSchema();
-    const mapped = mapAjvErrors(errors, file.source, file.value, schema);
+    schema ??= types.builtin ? readCommittedSchema() : buildSchema(types);
+    const mapped = mapAjvErrors(errors, file.source, file.value, schema, types);
     schemaPhase.push(...mapped.diagnostics);
     for (const f of mapped.flaggedExpectations) flagged.add(f);
   }
   addPhase(diagnostics, occupied, schemaPhase);
 
-  const collected = collect(loaded);
+  const collected = collect(loaded, types);
   const built = buildState(collected, flagged);
   const semantic = [...built.diagnostics];
-  for (const rule of SEMANTIC_RULES) semantic.push(...rule.check({ collected, state: built.state }));
+  for (const rule of SEMANTIC_RULES) semantic.push(...rule.check({ collected, state: built.state, types }));
   semantic.push(...(await checkPolicyFiles(built.state, opts.cwd)));
   addPhase(diagnostics, occupied, semantic);
 
   // Fan-out runs on a valid configuration only: its errors would otherwise repeat the ones above.
   let state = built.state;
   if (!diagnostics.some((d) => d.severity === 'error')) {
-    const expanded = expandFanOut(state);
+    const expanded = expandFanOut(state, types);
     addPhase(diagnostics, occupied, expanded.diagnostics);
     state = expanded.state;
   }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { RESOURCE_TYPES } from '../model/resource-types.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import type { AttributeSpec, Cloud, ResourceTypeSpec } from '../model/resource-types.js';
 import { SEVERITIES } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
@@ -114,9 +115,9 @@ const envVar = { type: 'string', pattern: ENV_VAR_PATTERN, description: 'Name of
  * attribute names editors offer are exactly those the engine knows. The committed
  * `schemas/driftwatch.schema.json` must equal this (a test proves it).
  */
-export function buildSchema(): JsonObject {
+export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
   const resources: JsonObject = {};
-  for (const type of RESOURCE_TYPES) {
+  for (const type of types.catalog) {
     resources[type.name] = {
       type: 'object',
       propertyNames: { pattern: NAME_PATTERN },
@@ -247,7 +248,7 @@ export function buildSchema(): JsonObject {
   };
   for (const kind of KIND_DEFINITIONS) definitions[`expectation_${kind.kind}`] = expectationSchema(kind);
   definitions.expectation_raw = { description: 'A raw vendor field (raw.<VendorField>); any operator.', ...expectationSchema(undefined) };
-  for (const type of RESOURCE_TYPES) definitions[`resource_${type.name}`] = resourceSchema(type);
+  for (const type of types.catalog) definitions[`resource_${type.name}`] = resourceSchema(type);
   const providerMap = { type: 'object', propertyNames: { pattern: NAME_PATTERN }, additionalProperties: { $ref: '#/definitions/provider' } };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',

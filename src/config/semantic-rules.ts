@@ -3,7 +3,8 @@ import { isJsonObject } from '../model/json.js';
 import type { JsonValue } from '../model/json.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
 import { formatLocation } from '../model/location.js';
-import { attributeSpec, resourceType } from '../model/resource-types.js';
+import { BUILTIN_TYPES, attributeSpec } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import type { Collected } from './collect.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { isIsoDateOrDateTime } from '../util/iso-date.js';
@@ -14,6 +15,8 @@ import { PROVIDER_REF_PATTERN, RESOURCE_ADDRESS_PATTERN } from './schema.js';
 export interface RuleInput {
   readonly collected: Collected;
   readonly state: DesiredState;
+  /** The resource types the configuration is checked against (default: the built-in ones). */
+  readonly types?: TypeRegistry;
 }
 
 /** A named semantic rule (changesets style): reads the whole configuration, returns problems. */
@@ -192,7 +195,7 @@ const ADDRESS = new RegExp(RESOURCE_ADDRESS_PATTERN);
 
 const waiverTarget: SemanticRule = {
   name: 'waiver-target',
-  check({ collected, state }) {
+  check({ collected, state, types = BUILTIN_TYPES }) {
     const out: Diagnostic[] = [];
     const addresses = state.resources.map((r) => r.address);
     for (const w of collected.waivers) {
@@ -210,7 +213,7 @@ const waiverTarget: SemanticRule = {
       }
       if (typeof rule !== 'string' || rule === '' || rule === '*' || /[.-]/.test(rule)) continue;
       if (target.expect.some((e) => e.attribute === rule)) continue;
-      const spec = resourceType(target.type);
+      const spec = types.resourceType(target.type);
       const expected = target.expect.map((e) => e.attribute);
       const message =
         spec && attributeSpec(spec, rule)

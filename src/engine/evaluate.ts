@@ -7,7 +7,8 @@ import type { DesiredState, Expectation, ResourceConfig, Severity } from '../mod
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { Observation, ObservationError } from '../model/observation.js';
 import { observedValue } from '../model/observation.js';
-import { resourceType } from '../model/resource-types.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import type { CheckResult, ResourceResult, ResourceStatus, RunResult, RunSummary } from '../model/run-result.js';
 import { formatInstant } from '../util/time.js';
@@ -34,6 +35,8 @@ export interface EvaluateInput {
   /** `--target` addresses; when given (non-empty), only these resources are evaluated. */
   readonly targets?: readonly string[];
   readonly policyChecks?: PolicyChecks;
+  /** The resource types whose attribute kinds guide the comparisons (default: the built-in ones). */
+  readonly types?: TypeRegistry;
 }
 
 interface EvalContext {
@@ -42,12 +45,13 @@ interface EvalContext {
   readonly providerRegions: ReadonlyMap<string, string | undefined>;
   readonly cache: OperatorCache;
   readonly attributes: Map<string, Map<string, AttributeSpec>>;
+  readonly types: TypeRegistry;
 }
 
 function attributesOf(ctx: EvalContext, type: string): Map<string, AttributeSpec> {
   let map = ctx.attributes.get(type);
   if (map === undefined) {
-    map = new Map((resourceType(type)?.attributes ?? []).map((a) => [a.name, a]));
+    map = new Map((ctx.types.resourceType(type)?.attributes ?? []).map((a) => [a.name, a]));
     ctx.attributes.set(type, map);
   }
   return map;
@@ -219,6 +223,7 @@ export function evaluate(input: EvaluateInput): RunResult {
     providerRegions: new Map(input.state.providers.map((p) => [p.ref, p.region])),
     cache: createOperatorCache(),
     attributes: new Map(),
+    types: input.types ?? BUILTIN_TYPES,
   };
 
   const targets = input.targets !== undefined && input.targets.length > 0 ? new Set(input.targets) : undefined;

@@ -2,7 +2,8 @@ import { Document } from 'yaml';
 import type { YAMLMap } from 'yaml';
 import type { CredentialSource, ProviderConfig } from '../model/desired-state.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import { RESOURCE_TYPES, attributeSpec, resourceType } from '../model/resource-types.js';
+import { BUILTIN_TYPES, attributeSpec } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
 import type { AttributeSpec, ResourceTypeName } from '../model/resource-types.js';
 
 /**
@@ -35,6 +36,11 @@ export interface ImportYamlInput {
    * are taken (a new resource never reuses one).
    */
   readonly into?: { readonly providerDeclared: boolean; readonly takenNames: ReadonlyMap<string, ReadonlySet<string>> };
+  /**
+   * The resource types (default: the built-in ones). Which attributes of a type become
+   * expectations is its declaration's `import.expect` (src/resources/<type>/index.ts).
+   */
+  readonly types?: TypeRegistry;
 }
 
 /** Where the schema is when driftwatch is a dependency of the project the file is written into. */
@@ -43,39 +49,6 @@ export const DEFAULT_SCHEMA_REF = './node_modules/driftwatch/schemas/driftwatch.
 /** The window written for every expiry: renewals are usually due a month ahead. */
 export const EXPIRY_WINDOW = '30d';
 const EXPIRY_WINDOW_MS = 30 * 86_400_000;
-
-/**
- * Which attributes become expectations. Only settings and states a team decides on; counters
- * (cores, CMKs, certificates issued) change daily and would make the file drift by tomorrow, and
- * expiries become a `not_within` window rather than today's date.
- */
-const IMPORTED: Readonly<Record<ResourceTypeName, readonly { readonly attribute: string; readonly expiry?: true }[]>> = {
-  tencentcloud_kms_service: [
-    { attribute: 'service_enabled' },
-    { attribute: 'service_state' },
-    { attribute: 'edition' },
-    { attribute: 'auto_renew' },
-    { attribute: 'expires_at', expiry: true },
-  ],
-  tencentcloud_tcss_subscription: [
-    { attribute: 'state' },
-    { attribute: 'edition' },
-    { attribute: 'auto_renew' },
-    { attribute: 'expires_at', expiry: true },
-  ],
-  alicloud_kms_instance: [
-    { attribute: 'status' },
-    { attribute: 'charge_type' },
-    { attribute: 'log_enabled' },
-    { attribute: 'expires_at', expiry: true },
-  ],
-  alicloud_cas_private_ca: [
-    { attribute: 'status' },
-    { attribute: 'ca_type' },
-    { attribute: 'certificate_expires_at', expiry: true },
-    { attribute: 'instance_expires_at', expiry: true },
-  ],
-};
 
 /**
  * Whether an observed value can be written as an expectation: known (not null), of the
@@ -153,11 +126,12 @@ function uniqueName(taken: Set<string>, name: string): string {
   return candidate;
 }
 
-function expectNode(doc: Document, observation: ImportObservation, readAtMs: number): YAMLMap {
-  const spec = resourceType(observation.type);
+function expectNode(doc: Document, types: TypeRegistry, observation: ImportObservation, readAtMs: number): YAMLMap {
+  const type = types.get(observation.type);
   const node = doc.createNode({}) as YAMLMap;
-  if (!spec) return node;
-  for (const { attribute, expiry } of IMPORTED[observation.type]) {
+  if (!type) return node;
+  const spec = type.spec;
+  for (const { attribute, expiry } of type.declaration.import.expect) {
     const attr = attributeSpec(spec, attribute);
     const value = observation.attributes[attribute];
     if (!attr || !usable(attr, value)) continue;
@@ -179,14 +153,14 @@ function expectNode(doc: Document, observation: ImportObservation, readAtMs: num
   return node;
 }
 
-function resourceNode(doc: Document, input: ImportYamlInput, observation: ImportObservation, readAtMs: number): YAMLMap {
-  const spec = resourceType(observation.type);
+function resourceNode(doc: Document, input: ImportYamlInput, types: TypeRegistry, observation: ImportObservation, readAtMs: number): YAMLMap {
+  const spec = types.resourceType(observation.type);
   const node = doc.createNode({ provider: input.provider.ref }) as YAMLMap;
   if (observation.instanceId !== undefined) node.set('instance_id', observation.instanceId);
   if (spec?.regional && observation.region !== undefined && observation.region !== input.provider.region) {
     node.set('region', observation.region);
   }
-  node.set('expect', expectNode(doc, observation, readAtMs));
+  node.set('expect', expectNode(doc, types, observation, readAtMs));
   return node;
 }
 
@@ -217,14 +191,15 @@ export function renderImportYaml(input: ImportYamlInput): string {
   }
 
   const readAtMs = Date.parse(input.readAt);
+  const types = input.types ?? BUILTIN_TYPES;
   const resources = doc.createNode({}) as YAMLMap;
-  for (const type of RESOURCE_TYPES) {
+  for (const type of types.catalog) {
     const ofType = input.observations.filter((o) => o.type === type.name);
     if (ofType.length === 0) continue;
     const typeNode = doc.createNode({}) as YAMLMap;
     const taken = new Set<string>(input.into?.takenNames.get(type.name) ?? []);
     for (const observation of ofType) {
-      typeNode.set(uniqueName(taken, observation.name), resourceNode(doc, input, observation, readAtMs));
+      typeNode.set(uniqueName(taken, observation.name), resourceNode(doc, input, types, observation, readAtMs));
     }
     resources.set(type.name, typeNode);
   }

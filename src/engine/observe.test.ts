@@ -3,7 +3,7 @@ import { observe } from './observe.js';
 import type { CallPlan, PlannedCall } from './plan-calls.js';
 import type { ProviderConfig, ResourceConfig } from '../model/desired-state.js';
 import type { Observation } from '../model/observation.js';
-import { resourceType } from '../model/resource-types.js';
+import { resourceType } from '../resources/registry.js';
 import { ApiError } from '../providers/types.js';
 import type { ApiCall, ApiResponse, ExecuteCall, ResourceTypeDefinition } from '../providers/types.js';
 

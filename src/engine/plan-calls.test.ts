@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planCalls } from './plan-calls.js';
 import type { DesiredState, ProviderConfig, ResourceConfig } from '../model/desired-state.js';
 import type { ResourceTypeName } from '../model/resource-types.js';
-import { resourceType } from '../model/resource-types.js';
+import { resourceType } from '../resources/registry.js';
 import type { ApiCall, ResourceTypeDefinition } from '../providers/types.js';
 
 const loc = { file: 'x.yaml', line: 1, column: 1 };

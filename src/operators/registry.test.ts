@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { Operator } from '../model/desired-state.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import { attributeSpec, resourceType } from '../model/resource-types.js';
+import { attributeSpec, resourceType } from '../resources/registry.js';
 import type { AttributeSpec } from '../model/resource-types.js';
 import { buildSchema, expectationSchema } from '../config/schema.js';
 import { parseExpectation } from '../config/expectations.js';

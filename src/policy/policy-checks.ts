@@ -2,7 +2,7 @@ import type { DesiredState, ResourceConfig } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
 import type { Observation } from '../model/observation.js';
 import { observedValue } from '../model/observation.js';
-import { attributeSpec, resourceType } from '../model/resource-types.js';
+import { attributeSpec, resourceType } from '../resources/registry.js';
 import type { CheckResult } from '../model/run-result.js';
 import { createOperatorCache, evaluateOperator } from '../operators/index.js';
 import type { OperatorCache, OperatorOutcome } from '../operators/index.js';

@@ -13,7 +13,7 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
 import { formatLocation } from '../model/location.js';
-import { attributeSpec, resourceType } from '../model/resource-types.js';
+import { attributeSpec, resourceType } from '../resources/registry.js';
 import type { ResourceTypeSpec } from '../model/resource-types.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule, PolicySelector } from './policy-pack.js';
 import { validatePolicySchema } from './policy-validator.generated.js';

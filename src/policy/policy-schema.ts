@@ -3,7 +3,7 @@ import { SEVERITIES } from '../model/desired-state.js';
 import { OPERATORS } from '../operators/index.js';
 import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
-import { RESOURCE_TYPES } from '../model/resource-types.js';
+import { RESOURCE_TYPES } from '../resources/registry.js';
 import { RAW_ATTRIBUTE_PATTERN } from '../config/schema.js';
 
 /** The committed schema, relative to this module in both `src/` and `dist/`. */

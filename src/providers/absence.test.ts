@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RESOURCE_TYPES } from '../model/resource-types.js';
+import { RESOURCE_TYPES } from '../resources/registry.js';
 import { ABSENCE_TABLE, canBeAbsent, errorProvesAbsence } from './absence.js';
 import { classifyCode } from './http/classify.js';
 

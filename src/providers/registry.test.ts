@@ -1,21 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import { RESOURCE_TYPES } from '../model/resource-types.js';
+import { RESOURCE_TYPES } from '../resources/registry.js';
 import type { ResourceTypeName, ResourceTypeSpec } from '../model/resource-types.js';
 import { RESOURCE_TYPE_DEFINITIONS, createResourceTypeDefinitions, defaultQpsFor, definitionFor } from './registry.js';
 import { ApiError } from './types.js';
-import type { ResourceTypeDefinition } from './types.js';
 import { apiResponse, fixtureResponse, resourceConfig } from '../../test/fixtures/responses/index.js';
 import type { FixtureName } from '../../test/fixtures/responses/index.js';
-
-const PROVIDER_FOLDERS = ['tencentcloud', 'alicloud'];
-
-function isDefinition(value: unknown): value is ResourceTypeDefinition {
-  return typeof value === 'object' && value !== null && 'spec' in value && 'normalize' in value && 'call' in value;
-}
 
 describe('registry', () => {
   it('registers exactly the catalog types, in catalog order', () => {
@@ -27,29 +18,7 @@ describe('registry', () => {
     expect(definitionFor('__proto__')).toBeUndefined();
   });
 
-  it('registers every resource type defined under src/providers/<cloud>/', async () => {
-    const found: string[] = [];
-    for (const folder of PROVIDER_FOLDERS) {
-      const dir = fileURLToPath(new URL(`./${folder}/`, import.meta.url));
-      for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort()) {
-        const text = readFileSync(`${dir}${file}`, 'utf8');
-        const mod = (await import(pathToFileURL(`${dir}${file}`).href)) as Record<string, unknown>;
-        const factories = Object.entries(mod).filter(([name, value]) => /^create\w+Definition$/.test(name) && typeof value === 'function');
-        // A file that mentions the interface must expose its definition through a factory the registry can call.
-        if (text.includes('ResourceTypeDefinition')) expect(factories.length, `${folder}/${file} exports no create…Definition()`).toBeGreaterThan(0);
-        for (const [name, factory] of factories) {
-          const definition = (factory as () => unknown)();
-          expect(isDefinition(definition), `${folder}/${file} ${name}()`).toBe(true);
-          if (!isDefinition(definition)) continue;
-          const registered = definitionFor(definition.spec.name);
-          expect(registered, `${definition.spec.name} from ${folder}/${file} is not registered`).toBeDefined();
-          expect(registered?.api).toEqual(definition.api);
-          found.push(definition.spec.name);
-        }
-      }
-    }
-    expect(found.sort()).toEqual(RESOURCE_TYPE_DEFINITIONS.map((d) => d.spec.name).sort());
-  });
+  // That every type folder under src/resources/ is registered is proven in src/resources/registry.test.ts.
 
   it('creates independent definitions (no shared mutable state between registries)', () => {
     const a = createResourceTypeDefinitions();

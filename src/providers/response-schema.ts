@@ -1,7 +1,6 @@
 import { Ajv } from 'ajv';
 import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
-import type { JsonObject, JsonValue } from '../model/json.js';
-import { resourceType } from '../model/resource-types.js';
+import { resourceType } from '../resources/registry.js';
 import type { ResourceTypeName, ResourceTypeSpec } from '../model/resource-types.js';
 import { ApiError } from './types.js';
 
@@ -99,65 +98,9 @@ export function createResponseValidator(action: string, schema: SchemaObject): R
   };
 }
 
-/** A field as read from a validated body: absent (undefined), documented unknown (null), or a value. */
-export type Field<T> = T | null | undefined;
-
-/**
- * Applies `f` to a present value; absent stays absent (the attribute is omitted) and null stays
- * null (the attribute is present but unknown), so neither can become a 0 or a false.
- */
-export function mapField<T, R extends JsonValue>(value: Field<T>, f: (v: T) => R | null | undefined): R | null | undefined {
-  if (value === undefined) return undefined;
-  if (value === null) return null;
-  const out = f(value);
-  // A value that cannot be converted (e.g. the doc's literal "xx" for a time) is unknown, not absent.
-  return out === undefined ? null : out;
-}
-
-/** Builds an attributes object that omits absent values and keeps nulls. */
-export function attributes(entries: readonly (readonly [string, JsonValue | undefined])[]): JsonObject {
-  const out: JsonObject = {};
-  for (const [name, value] of entries) {
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
-}
-
-/** A vendor integer enum → its normalized name; an undocumented value is kept raw (as a string). */
-export function enumName(names: Readonly<Record<number, string>>, value: number): string {
-  return Object.hasOwn(names, value) ? (names[value] as string) : String(value);
-}
-
-/**
- * A count or quota: a non-negative safe integer, else unknown (null). A negative count is not a
- * fact about the account — read as one, −1,000 issued certificates would leave 1,005 to issue.
- */
-export function counter(n: number): number | null {
-  return Number.isSafeInteger(n) && n >= 0 ? n : null;
-}
-
-/**
- * `total - used` when both are counters and `used <= total`; otherwise unknown (null) or, if either
- * is absent, absent. More used than the total allows is a contradiction, not "negative remaining".
- */
-export function remaining(total: Field<number>, used: Field<number>): number | null | undefined {
-  if (total === undefined || used === undefined) return undefined;
-  if (total === null || used === null) return null;
-  const t = counter(total);
-  const u = counter(used);
-  if (t === null || u === null || u > t) return null;
-  return t - u;
-}
-
-/** The body without `RequestId` (Tencent's `Response` object as evidence of the vendor's answer). */
-export function withoutRequestId(body: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const [key, value] of Object.entries(body)) {
-    // defineProperty so that a vendor key named `__proto__` stays data instead of changing the prototype.
-    if (key !== 'RequestId') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  }
-  return out;
-}
+// The pure conversions live with the resource-type declarations (src/resources/convert.ts).
+export { attributes, counter, enumName, mapField, remaining, withoutRequestId } from '../resources/convert.js';
+export type { Field } from '../resources/convert.js';
 
 /**
  * A resource that cannot be turned into a request (no region for a regional API, no instance id).
@@ -171,6 +114,6 @@ export function invalidRequest(code: string, message: string, hint: string): Api
 /** The catalog entry a definition wraps; a missing entry is a programming error caught by the registry test. */
 export function catalogSpec(name: ResourceTypeName): ResourceTypeSpec {
   const spec = resourceType(name);
-  if (!spec) throw new Error(`resource type ${name} is not in the catalog (src/model/resource-types.ts)`);
+  if (!spec) throw new Error(`resource type ${name} is not in the catalog (src/resources/registry.ts)`);
   return spec;
 }

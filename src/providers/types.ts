@@ -1,4 +1,5 @@
-import type { Cloud, ResourceTypeSpec } from '../model/resource-types.js';
+import type { ResourceTypeSpec } from '../model/resource-types.js';
+import type { ApiCall, Product } from '../resources/api.js';
 import type { ProviderConfig, ResourceConfig } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
 import type { ErrorKind, ObservationError } from '../model/observation.js';
@@ -22,21 +23,7 @@ export interface Credentials {
   readonly expiresAt?: number;
 }
 
-export type Product = 'kms' | 'tcss' | 'cas' | 'sts';
-
-/** One logical API call. Resources whose calls have the same key share a single request. */
-export interface ApiCall {
-  readonly cloud: Cloud;
-  readonly product: Product;
-  readonly action: string;
-  readonly version: string;
-  /** Tencent: the X-TC-Region header (omitted when undefined). Alibaba: picks the regional endpoint. */
-  readonly region?: string;
-  /** Alibaba RPC parameters (sent in the query). */
-  readonly params?: Readonly<Record<string, string>>;
-  /** Tencent JSON body (default `{}`). */
-  readonly body?: JsonObject;
-}
+export type { ApiCall, Product } from '../resources/api.js';
 
 export interface ApiResponse {
   /** Tencent: the `Response` object; Alibaba: the whole body. */

@@ -7,14 +7,11 @@
  */
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
-import { ANONYMOUS_APIS, APIS, findApi } from './apis.js';
-import type { ApiName, ApiSpec } from './apis.js';
+import { ANONYMOUS_APIS, findApi } from './apis.js';
+import type { ApiSpec } from './apis.js';
 import type { AlibabaFormat } from './envelopes.js';
-import { getCaInstanceStatus } from './handlers/alibaba-cas.js';
-import { getKmsInstance, listKmsInstances } from './handlers/alibaba-kms.js';
+import { answer } from './handlers/index.js';
 import type { FieldPath, HandlerResult } from './handlers/result.js';
-import { getServiceStatus } from './handlers/tencent-kms.js';
-import { describePurchaseStateInfo } from './handlers/tencent-tcss.js';
 import type { IncomingCall } from './incoming.js';
 import { header, rpcParams } from './incoming.js';
 import type { NonceStore } from './nonce-store.js';
@@ -25,8 +22,7 @@ import { verifyAcs3, verifyRpc } from './verify-alibaba.js';
 import { verifyTencent } from './verify-tencent.js';
 import type { VendorError } from './vendor-errors.js';
 import { alibabaError, tencentError } from './vendor-errors.js';
-import type { AlibabaAccount, AlibabaCaInstance, ForcedError, TencentAccount, World, WorldAccount } from './world.js';
-import { vendorHost } from '../providers/endpoints.js';
+import type { AlibabaAccount, ForcedError, TencentAccount, World, WorldAccount } from './world.js';
 
 export interface Identified {
   readonly cloud: 'tencentcloud' | 'alicloud';
@@ -128,14 +124,14 @@ export function claimedAccount(id: Identified, ctx: RouterContext): WorldAccount
 
 const TENCENT_PRODUCTS = new Set(['kms', 'tcss', 'sts']);
 
-function tencentApi(id: Identified, service: string, call: IncomingCall): ApiSpec | VendorError {
+function tencentApi(world: World, id: Identified, service: string, call: IncomingCall): ApiSpec | VendorError {
   const action = id.action ?? '';
   if (action === '') return tencentError('MissingParameter', 'The request is missing a required parameter `Action`.');
   const hostLabel = (header(call, 'host') ?? '').split('.')[0] ?? '';
   // The SDK takes the service from the endpoint's first label, which is `127` for 127.0.0.1:PORT;
   // then only the action can tell the product.
   const product = TENCENT_PRODUCTS.has(service) ? service : TENCENT_PRODUCTS.has(hostLabel) ? hostLabel : undefined;
-  const api = APIS.find((a) => a.cloud === 'tencentcloud' && a.name === action && (product === undefined || a.product === product));
+  const api = world.apis.find((a) => a.cloud === 'tencentcloud' && a.name === action && (product === undefined || a.product === product));
   if (!api) return tencentError('InvalidAction', `The requested action \`${action}\` does not exist.`);
   if (id.version !== api.version) {
     return tencentError('NoSuchVersion', `The requested version \`${id.version ?? ''}\` of API \`${action}\` does not exist.`);
@@ -143,10 +139,10 @@ function tencentApi(id: Identified, service: string, call: IncomingCall): ApiSpe
   return api;
 }
 
-function alibabaApi(id: Identified): ApiSpec | VendorError {
+function alibabaApi(world: World, id: Identified): ApiSpec | VendorError {
   const action = id.action ?? '';
   if (action === '') return alibabaError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
-  const api = APIS.find((a) => a.cloud === 'alicloud' && a.name === action);
+  const api = world.apis.find((a) => a.cloud === 'alicloud' && a.name === action);
   if (!api) return alibabaError('InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
   if (id.version !== api.version) return alibabaError('InvalidVersion', `Specified parameter Version "${id.version ?? ''}" is not valid.`);
   return api;
@@ -188,39 +184,6 @@ function tencentParameters(call: IncomingCall): VendorError | undefined {
   return first === undefined ? undefined : tencentError('UnknownParameter', `The parameter \`${first}\` is not recognized.`);
 }
 
-const ALIBABA_KMS_HOST = /^kms(?:-vpc)?\.([a-z0-9-]+)\.aliyuncs\.com(?::\d+)?$/i;
-const ALIBABA_CAS_HOST = /^cas(?:\.([a-z0-9-]+))?\.aliyuncs\.com(?::\d+)?$/i;
-
-/**
- * Which KMS region a request is for, the way the gateway sees it: the region of the regional Host
- * (`kms.<region>.aliyuncs.com`). A Host that is no vendor host (a client pointed straight at the
- * simulator's address) names no region; then a `RegionId` the client chose to send narrows the
- * view, and without one the request sees the whole account. driftwatch never sends RegionId: in
- * front of a loopback endpoint it sends the vendor's Host instead.
- */
-function kmsRegion(call: IncomingCall, params: Readonly<Record<string, string>>): string | undefined {
-  const fromHost = ALIBABA_KMS_HOST.exec(header(call, 'host') ?? '')?.[1];
-  if (fromHost !== undefined) return fromHost.toLowerCase();
-  return params.RegionId !== undefined && params.RegionId !== '' ? params.RegionId : undefined;
-}
-
-/**
- * Which CAs a CAS host serves: at `cas.aliyuncs.com` the CAs of the regions the official endpoint
- * table maps there, at `cas.<region>.aliyuncs.com` those whose region resolves to that host; a
- * non-vendor Host (a client pointed straight at the simulator) sees all of them.
- */
-function casServes(call: IncomingCall): (ca: AlibabaCaInstance) => boolean {
-  const host = (header(call, 'host') ?? '').toLowerCase().replace(/:\d+$/, '');
-  if (!ALIBABA_CAS_HOST.test(host)) return () => true;
-  return (ca) => {
-    try {
-      return vendorHost({ cloud: 'alicloud', product: 'cas', region: ca.region, site: 'china' }) === host;
-    } catch {
-      return false;
-    }
-  };
-}
-
 function tencentBody(call: IncomingCall): JsonObject {
   try {
     const parsed = JSON.parse(call.body.toString('utf8')) as JsonValue;
@@ -240,7 +203,7 @@ function dispatchSts(api: ApiSpec, caller: WorldAccount | undefined, call: Incom
 
 /** Web-identity calls carry no signature: the token is checked by the STS handler, and the role's trust decides. */
 function routeAnonymous(call: IncomingCall, id: Identified, ctx: RouterContext, nowMs: number): Routed | undefined {
-  const api = APIS.find((a) => a.cloud === id.cloud && a.name === id.action && ANONYMOUS_APIS.has(a.name));
+  const api = ctx.world.apis.find((a) => a.cloud === id.cloud && a.name === id.action && ANONYMOUS_APIS.has(a.name));
   if (!api) return undefined;
   if (id.version !== api.version) {
     const error = id.cloud === 'tencentcloud' ? tencentError('NoSuchVersion') : alibabaError('InvalidVersion');
@@ -251,21 +214,6 @@ function routeAnonymous(call: IncomingCall, id: Identified, ctx: RouterContext, 
   // There is no caller account; the role's account stands in for logs.
   const account = ctx.world.accounts.find((a) => a.cloud === id.cloud) as WorldAccount;
   return { kind: 'ok', api, account, body: result.body, nullable: [] };
-}
-
-function dispatch(api: ApiName, account: WorldAccount, call: IncomingCall): HandlerResult {
-  if (account.cloud === 'tencentcloud') {
-    return api === 'GetServiceStatus' ? getServiceStatus(account, header(call, 'x-tc-region')) : describePurchaseStateInfo(account);
-  }
-  const params = rpcParams(call);
-  switch (api) {
-    case 'GetKmsInstance':
-      return getKmsInstance(account, params, kmsRegion(call, params));
-    case 'ListKmsInstances':
-      return listKmsInstances(account, params, kmsRegion(call, params));
-    default:
-      return getCaInstanceStatus(account, params, casServes(call));
-  }
 }
 
 export function route(call: IncomingCall, id: Identified, ctx: RouterContext, serverNowMs: number): Routed {
@@ -281,7 +229,7 @@ export function route(call: IncomingCall, id: Identified, ctx: RouterContext, se
   if (id.cloud === 'tencentcloud') {
     const verified = verifyTencent(call, (sid) => tencentKey(ctx, sid), serverNowMs);
     if (!verified.ok) return error(verified.error);
-    const found = tencentApi(id, verified.service, call);
+    const found = tencentApi(ctx.world, id, verified.service, call);
     if ('code' in found) return error(found);
     const badParameter = found.product === 'sts' ? undefined : tencentParameters(call);
     if (badParameter) return error(badParameter);
@@ -291,13 +239,13 @@ export function route(call: IncomingCall, id: Identified, ctx: RouterContext, se
     const verifier = { findAccount: (akid: string) => alibabaKey(ctx, akid), nonces: ctx.nonces, serverNowMs };
     const verified = id.style === 'acs3' ? verifyAcs3(call, verifier) : verifyRpc(call, verifier);
     if (!verified.ok) return error(verified.error);
-    const found = alibabaApi(id);
+    const found = alibabaApi(ctx.world, id);
     if ('code' in found) return error(found);
     account = verified.account;
     api = found;
   }
 
-  const qps = ctx.world.limits[api.name];
+  const qps = ctx.world.limits[api.name] ?? api.defaultQps;
   const keyId = account.cloud === 'tencentcloud' ? account.secretId : account.accessKeyId;
   const taken = ctx.limiter.take(`${account.cloud}\n${keyId}\n${api.name}`, qps);
   if (!taken.allowed) return error(throttled(api, qps, taken.retryAfterMs), true);
@@ -305,7 +253,7 @@ export function route(call: IncomingCall, id: Identified, ctx: RouterContext, se
   const accountError = account.errors[api.name];
   if (accountError) return error(forced(api, accountError));
 
-  const result = api.product === 'sts' ? dispatchSts(api, account, call, ctx, serverNowMs) : dispatch(api.name, account, call);
+  const result = api.product === 'sts' ? dispatchSts(api, account, call, ctx, serverNowMs) : answer(ctx.world, api, account, call);
   if (!result.ok) return error(result.error);
   return { kind: 'ok', api, account, body: result.body, nullable: result.nullable };
 }

@@ -5,15 +5,13 @@
  * is passed through untouched (vendor docs drift, design.md §2), and a lower-case key that is not a
  * simulator key (`region`, `force_error`) is a typo and rejected.
  */
-import { API_NAMES } from './apis.js';
+import type { Cloud } from '../model/resource-types.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
+import type { WorldDeclaration } from '../resources/world.js';
+import { apiNames } from './apis.js';
 
 type Schema = Record<string, unknown>;
-
-const orNull = (type: string): Schema => ({ type: [type, 'null'] });
-const int = orNull('integer');
-const str = orNull('string');
-const bool = orNull('boolean');
-const arrayOf = (items: Schema): Schema => ({ type: ['array', 'null'], items });
 
 const forcedError: Schema = {
   description: 'A vendor error code to answer with instead of the resource, or { code, message, http_status }.',
@@ -47,111 +45,35 @@ function vendorObject(fields: Schema, simulatorKeys: Schema = {}, required: stri
   };
 }
 
-const kmsServiceStatus = vendorObject({
-  ServiceEnabled: bool,
-  InvalidType: int,
-  UserLevel: int,
-  ProExpireTime: int,
-  ProRenewFlag: int,
-  ProResourceId: str,
-  ExclusiveVSMEnabled: bool,
-  ExclusiveHSMEnabled: bool,
-  SubscriptionInfo: str,
-  CmkUserCount: int,
-  CmkLimit: int,
-  ExclusiveHSMList: arrayOf({ type: 'object' }),
-  IsAllowedDataKeyHosted: bool,
-  DataKeyLimit: int,
-  FreeDataKeyLimit: int,
-  DataKeyUsedCount: int,
-  SyncTaskList: arrayOf({ type: 'object' }),
-  IsAllowedSync: bool,
-  QpsLimit: int,
-  QpsTotalLimit: int,
-  RegionsQps: arrayOf({ type: 'object' }),
-  ResourceZone: int,
-  ResourceRegion: int,
-});
+/** A resource type's vendor object, from its world declaration (src/resources/<type>/index.ts). */
+function typeObject(world: WorldDeclaration): Schema {
+  return vendorObject({ ...world.fields }, { ...world.simulatorKeys }, [...(world.required ?? [])]);
+}
 
-const tcssPurchaseState = vendorObject({
-  State: int,
-  SubState: str,
-  AllCoresCnt: int,
-  CoresCnt: int,
-  UndefendCoresCnt: int,
-  AuthorizedCoresCnt: int,
-  GivenAuthorizedCoresCnt: int,
-  CurrentFlexibleCoresCnt: int,
-  FlexibleCoresLimit: int,
-  DefendClusterCoresCnt: int,
-  DefendHostCoresCnt: int,
-  TrialCoresCnt: int,
-  NoContainerCoresCnt: int,
-  ImageCnt: int,
-  AuthorizedImageCnt: int,
-  PurchasedAuthorizedCnt: int,
-  GivenAuthorizedCnt: int,
-  AutomaticRenewal: int,
-  BeginTime: str,
-  ExpirationTime: str,
-  InquireKey: str,
-  DefendPolicy: str,
-});
+/** Where a type's objects sit in an account: per region, one, or a list of instances. */
+function accountProperty(world: WorldDeclaration): Schema {
+  switch (world.shape) {
+    case 'by-region':
+      return { type: 'object', propertyNames: { pattern: '^[a-z0-9-]+$' }, additionalProperties: ref(world.definition) };
+    case 'single':
+      return ref(world.definition);
+    case 'list':
+      return { type: 'array', items: ref(world.definition) };
+  }
+}
 
-const kmsInstance = vendorObject(
-  {
-    InstanceId: { type: 'string', pattern: '^\\S+$' },
-    InstanceName: str,
-    Status: str,
-    CreateTime: str,
-    StartDate: str,
-    EndDate: str,
-    Spec: int,
-    KeyNum: int,
-    SecretNum: str,
-    VpcNum: int,
-    VpcId: str,
-    ZoneIds: arrayOf({ type: 'string' }),
-    VswitchIds: arrayOf({ type: 'string' }),
-    BindVpcs: { type: ['object', 'null'] },
-    CaCertificateChainPem: str,
-    ChargeType: str,
-    ProductVersion: str,
-    SaleStatus: str,
-    Log: int,
-    LogStorage: int,
-    ProductType: str,
-    KmsInstanceArn: { type: 'string', description: 'ListKmsInstances only; default acs:kms:<region>:<uid>:instance/<InstanceId>.' },
-  },
-  {
-    region: { type: 'string', pattern: '^[a-z0-9-]+$' },
-    released: { type: 'boolean', description: 'GetKmsInstance answers HTTP 200 with an empty KmsInstance.InstanceId (a released instance); not listed.' },
-  },
-  ['region', 'InstanceId'],
-);
+function typeProperties(types: TypeRegistry, cloud: Cloud): Schema {
+  return Object.fromEntries(types.types.filter((t) => t.spec.cloud === cloud).map((t) => [t.declaration.world.key, accountProperty(t.declaration.world)]));
+}
 
-const caInstance = vendorObject(
-  {
-    InstanceId: { type: 'string', pattern: '^\\S+$' },
-    Type: str,
-    Status: str,
-    CertTotalCount: int,
-    CertIssuedCount: int,
-    BeforeTime: int,
-    AfterTime: int,
-    Identifier: str,
-    UseExpireTime: int,
-  },
-  { region: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'The region whose CAS host serves the CA (default cn-hangzhou, i.e. cas.aliyuncs.com).' } },
-  ['InstanceId'],
-);
-
-const accountErrors: Schema = {
-  type: 'object',
-  description: 'Forced errors per API for every call of this account.',
-  propertyNames: { enum: [...API_NAMES] },
-  additionalProperties: ref('forcedError'),
-};
+function accountErrors(names: readonly string[]): Schema {
+  return {
+    type: 'object',
+    description: 'Forced errors per API for every call of this account.',
+    propertyNames: { enum: [...names] },
+    additionalProperties: ref('forcedError'),
+  };
+}
 
 const role: Schema = {
   type: 'object',
@@ -178,14 +100,14 @@ const instanceRole: Schema = {
   },
 };
 
-const common: Schema = {
+const common = (names: readonly string[]): Schema => ({
   name: { type: 'string', minLength: 1 },
   roles: { type: 'array', items: role },
   security_token: { type: 'string', minLength: 1 },
-  errors: accountErrors,
-};
+  errors: accountErrors(names),
+});
 
-const tencentAccount: Schema = {
+const tencentAccount = (types: TypeRegistry, names: readonly string[]): Schema => ({
   type: 'object',
   additionalProperties: false,
   required: ['cloud', 'secret_id', 'secret_key'],
@@ -194,17 +116,12 @@ const tencentAccount: Schema = {
     secret_id: { type: 'string', pattern: '^\\S+$' },
     secret_key: { type: 'string', minLength: 1 },
     uin: { type: 'string', pattern: '^[0-9]+$' },
-    ...common,
-    kms: {
-      type: 'object',
-      propertyNames: { pattern: '^[a-z0-9-]+$' },
-      additionalProperties: ref('kmsServiceStatus'),
-    },
-    tcss: ref('tcssPurchaseState'),
+    ...common(names),
+    ...typeProperties(types, 'tencentcloud'),
   },
-};
+});
 
-const alibabaAccount: Schema = {
+const alibabaAccount = (types: TypeRegistry, names: readonly string[]): Schema => ({
   type: 'object',
   additionalProperties: false,
   required: ['cloud', 'access_key_id', 'access_key_secret'],
@@ -213,61 +130,71 @@ const alibabaAccount: Schema = {
     access_key_id: { type: 'string', pattern: '^\\S+$' },
     access_key_secret: { type: 'string', minLength: 1 },
     uid: { type: 'string', pattern: '^[0-9]+$' },
-    ...common,
-    kms_instances: { type: 'array', items: ref('kmsInstance') },
-    ca_instances: { type: 'array', items: ref('caInstance') },
+    ...common(names),
+    ...typeProperties(types, 'alicloud'),
   },
-};
+});
 
 const rate: Schema = { type: 'number', minimum: 0, maximum: 1 };
 
-export const WORLD_SCHEMA: Schema = {
-  $schema: 'http://json-schema.org/draft-07/schema#',
-  title: 'driftwatch simulator world',
-  type: 'object',
-  additionalProperties: false,
-  required: ['accounts'],
-  definitions: { forcedError, kmsServiceStatus, tcssPurchaseState, kmsInstance, caInstance },
-  properties: {
-    accounts: {
-      type: 'array',
-      items: {
+/**
+ * The world schema for a registry of resource types: each type adds its vendor object (a shared
+ * definition) and its key in the accounts of its cloud.
+ */
+export function buildWorldSchema(types: TypeRegistry = BUILTIN_TYPES): Schema {
+  const names = apiNames(types);
+  const definitions: Schema = { forcedError };
+  for (const t of types.types) definitions[t.declaration.world.definition] = typeObject(t.declaration.world);
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'driftwatch simulator world',
+    type: 'object',
+    additionalProperties: false,
+    required: ['accounts'],
+    definitions,
+    properties: {
+      accounts: {
+        type: 'array',
+        items: {
+          type: 'object',
+          required: ['cloud'],
+          properties: { cloud: { enum: ['tencentcloud', 'alicloud'] } },
+          discriminator: { propertyName: 'cloud' },
+          oneOf: [tencentAccount(types, names), alibabaAccount(types, names)],
+        },
+      },
+      limits: {
         type: 'object',
-        required: ['cloud'],
-        properties: { cloud: { enum: ['tencentcloud', 'alicloud'] } },
-        discriminator: { propertyName: 'cloud' },
-        oneOf: [tencentAccount, alibabaAccount],
+        additionalProperties: false,
+        properties: Object.fromEntries(names.map((name) => [name, { type: 'number', exclusiveMinimum: 0 }])),
+      },
+      faults: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          seed: { type: 'integer' },
+          latency_ms: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'integer', minimum: 0, maximum: 600000 } },
+          error_rate: rate,
+          reset_rate: rate,
+          hang_rate: rate,
+          malformed_rate: rate,
+          null_rate: rate,
+          duplicate_rate: rate,
+        },
+      },
+      clock: {
+        type: 'object',
+        additionalProperties: false,
+        properties: { skew_seconds: { type: 'integer' } },
+      },
+      metadata: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Instance metadata services: the role of the simulated ECS / CVM instance.',
+        properties: { ecs_ram_role: instanceRole, cvm_role: instanceRole },
       },
     },
-    limits: {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(API_NAMES.map((name) => [name, { type: 'number', exclusiveMinimum: 0 }])),
-    },
-    faults: {
-      type: 'object',
-      additionalProperties: false,
-      properties: {
-        seed: { type: 'integer' },
-        latency_ms: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'integer', minimum: 0, maximum: 600000 } },
-        error_rate: rate,
-        reset_rate: rate,
-        hang_rate: rate,
-        malformed_rate: rate,
-        null_rate: rate,
-        duplicate_rate: rate,
-      },
-    },
-    clock: {
-      type: 'object',
-      additionalProperties: false,
-      properties: { skew_seconds: { type: 'integer' } },
-    },
-    metadata: {
-      type: 'object',
-      additionalProperties: false,
-      description: 'Instance metadata services: the role of the simulated ECS / CVM instance.',
-      properties: { ecs_ram_role: instanceRole, cvm_role: instanceRole },
-    },
-  },
-};
+  };
+}
+
+export const WORLD_SCHEMA: Schema = buildWorldSchema();

@@ -15,9 +15,11 @@ import { InputError, IoError } from '../model/errors.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
-import { APIS } from './apis.js';
-import type { ApiName } from './apis.js';
-import { WORLD_SCHEMA } from './world-schema.js';
+import { BUILTIN_TYPES } from '../resources/registry.js';
+import type { TypeRegistry } from '../resources/registry.js';
+import { apisOf } from './apis.js';
+import type { ApiName, ApiSpec } from './apis.js';
+import { WORLD_SCHEMA, buildWorldSchema } from './world-schema.js';
 
 export interface ForcedError {
   readonly code: string;
@@ -73,6 +75,15 @@ export interface InstanceRole {
   readonly requireToken: boolean;
 }
 
+/**
+ * A resource type's objects in one account, as its world declaration shapes them: per region,
+ * one, or a list of instances (src/resources/<type>/index.ts, `world`).
+ */
+export type TypeObjects =
+  | { readonly shape: 'by-region'; readonly byRegion: ReadonlyMap<string, VendorResource> }
+  | { readonly shape: 'single'; readonly object: VendorResource }
+  | { readonly shape: 'list'; readonly list: readonly (VendorResource & { readonly instanceId: string; readonly region?: string })[] };
+
 export interface TencentAccount {
   readonly cloud: 'tencentcloud';
   /** Account id in role ARNs (`qcs::cam::uin/<uin>:roleName/…`). */
@@ -87,6 +98,8 @@ export interface TencentAccount {
   readonly kms: ReadonlyMap<string, VendorResource>;
   /** DescribePurchaseStateInfo body. */
   readonly tcss?: VendorResource;
+  /** Every resource type's objects by type name, as declared (the built-in handlers read the fields above). */
+  readonly objects: ReadonlyMap<string, TypeObjects>;
   readonly errors: Readonly<Partial<Record<ApiName, ForcedError>>>;
 }
 
@@ -101,6 +114,7 @@ export interface AlibabaAccount {
   readonly roles: readonly WorldRole[];
   readonly kmsInstances: readonly AlibabaKmsInstance[];
   readonly caInstances: readonly AlibabaCaInstance[];
+  readonly objects: ReadonlyMap<string, TypeObjects>;
   readonly errors: Readonly<Partial<Record<ApiName, ForcedError>>>;
 }
 
@@ -118,6 +132,10 @@ export interface Faults {
 }
 
 export interface World {
+  /** The resource types the world was read for (default: the built-in ones). */
+  readonly types: TypeRegistry;
+  /** The APIs it answers: the types' APIs and STS. */
+  readonly apis: readonly ApiSpec[];
   readonly accounts: readonly WorldAccount[];
   /** Requests per second per account and API. */
   readonly limits: Readonly<Record<ApiName, number>>;
@@ -141,10 +159,10 @@ export const DEFAULT_FAULTS: Faults = {
 
 type Locate = (path: readonly (string | number)[], key?: boolean) => { line: number; column: number };
 
-function compileValidator(): (data: unknown) => readonly ErrorObject[] {
+function compileValidator(schema: Record<string, unknown> = WORLD_SCHEMA): (data: unknown) => readonly ErrorObject[] {
   // Startup time: each shared definition compiled once (inlineRefs: false), no optimisation passes.
   const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, discriminator: true, inlineRefs: false, code: { optimize: false } });
-  const validate = ajv.compile(WORLD_SCHEMA);
+  const validate = ajv.compile(schema);
   return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
 }
 
@@ -227,8 +245,10 @@ function relevantErrors(errors: readonly ErrorObject[]): ErrorObject[] {
 /** Compiled once per process (ajv compilation costs far more than validating a world). */
 const validateWorldSchema = compileValidator();
 
-function schemaDiagnostics(data: unknown, file: string, locate: Locate): Diagnostic[] {
-  return relevantErrors(validateWorldSchema(data)).map((error) => {
+function schemaDiagnostics(data: unknown, file: string, locate: Locate, types: TypeRegistry): Diagnostic[] {
+  // A world for other resource types (a test's fixture type) compiles its own schema.
+  const validate = types.builtin ? validateWorldSchema : compileValidator(buildWorldSchema(types));
+  return relevantErrors(validate(data)).map((error) => {
     const path = pointerToPath(error.instancePath, data);
     const { message, atKey, extra } = schemaMessage(error);
     const where = atKey && extra !== undefined ? locate([...path, extra], true) : locate(path);
@@ -261,10 +281,10 @@ function vendorResource(value: JsonObject, omit: readonly string[] = []): Vendor
   return fe ? { fields, forceError: fe } : { fields };
 }
 
-function accountErrors(value: JsonValue | undefined): Partial<Record<ApiName, ForcedError>> {
+function accountErrors(value: JsonValue | undefined, types: TypeRegistry): Partial<Record<ApiName, ForcedError>> {
   const out: Partial<Record<ApiName, ForcedError>> = {};
   if (!isJsonObject(value)) return out;
-  for (const api of APIS) {
+  for (const api of apisOf(types)) {
     const fe = forcedError(value[api.name]);
     if (fe) out[api.name] = fe;
   }
@@ -304,7 +324,32 @@ function buildInstanceRole(value: JsonValue | undefined): InstanceRole | undefin
   };
 }
 
-function buildAccount(raw: JsonObject): WorldAccount {
+/** Each type's objects of one account, as its world declaration shapes them. */
+function typeObjects(raw: JsonObject, types: TypeRegistry): Map<string, TypeObjects> {
+  const out = new Map<string, TypeObjects>();
+  for (const { spec, declaration } of types.types) {
+    if (spec.cloud !== raw.cloud) continue;
+    const world = declaration.world;
+    const value = raw[world.key];
+    if (world.shape === 'by-region') {
+      const byRegion = new Map<string, VendorResource>();
+      if (isJsonObject(value)) for (const [region, body] of Object.entries(value)) if (isJsonObject(body)) byRegion.set(region, vendorResource(body));
+      out.set(spec.name, { shape: 'by-region', byRegion });
+    } else if (world.shape === 'single') {
+      if (isJsonObject(value)) out.set(spec.name, { shape: 'single', object: vendorResource(value) });
+    } else {
+      const list = (Array.isArray(value) ? value.filter(isJsonObject) : []).map((item) => ({
+        ...vendorResource(item),
+        instanceId: text(item.InstanceId),
+        ...(typeof item.region === 'string' ? { region: item.region } : {}),
+      }));
+      out.set(spec.name, { shape: 'list', list });
+    }
+  }
+  return out;
+}
+
+function buildAccount(raw: JsonObject, types: TypeRegistry): WorldAccount {
   const name = typeof raw.name === 'string' ? raw.name : undefined;
   const token = typeof raw.security_token === 'string' ? { securityToken: raw.security_token } : {};
   const roles = buildRoles(raw.roles);
@@ -324,7 +369,8 @@ function buildAccount(raw: JsonObject): WorldAccount {
       ...token,
       kms,
       ...(isJsonObject(raw.tcss) ? { tcss: vendorResource(raw.tcss) } : {}),
-      errors: accountErrors(raw.errors),
+      objects: typeObjects(raw, types),
+      errors: accountErrors(raw.errors, types),
     };
   }
   const accessKeyId = text(raw.access_key_id);
@@ -349,11 +395,12 @@ function buildAccount(raw: JsonObject): WorldAccount {
       instanceId: text(item.InstanceId),
       region: typeof item.region === 'string' ? item.region : DEFAULT_CA_REGION,
     })),
-    errors: accountErrors(raw.errors),
+    objects: typeObjects(raw, types),
+    errors: accountErrors(raw.errors, types),
   };
 }
 
-function semanticDiagnostics(data: JsonObject, file: string, locate: Locate): Diagnostic[] {
+function semanticDiagnostics(data: JsonObject, file: string, locate: Locate, types: TypeRegistry): Diagnostic[] {
   const out: Diagnostic[] = [];
   const problem = (path: (string | number)[], message: string, rule: string): void => {
     out.push({ location: { file, ...locate(path) }, message: `${describePath(path)}: ${message}`, rule, severity: 'error' });
@@ -370,7 +417,7 @@ function semanticDiagnostics(data: JsonObject, file: string, locate: Locate): Di
       if (other !== undefined) problem(['accounts', index, idKey], `duplicate key id '${id}' (also accounts[${other}])`, 'duplicate-key-id');
       else keyIds.set(`${cloud}\n${id}`, index);
     }
-    for (const listKey of ['kms_instances', 'ca_instances']) {
+    for (const listKey of types.types.filter((t) => t.declaration.world.shape === 'list').map((t) => t.declaration.world.key)) {
       const items = account[listKey];
       if (!Array.isArray(items)) continue;
       const ids = new Map<string, number>();
@@ -393,10 +440,11 @@ function semanticDiagnostics(data: JsonObject, file: string, locate: Locate): Di
   return out;
 }
 
-function buildWorld(data: JsonObject): World {
-  const limits = Object.fromEntries(APIS.map((api) => [api.name, api.defaultQps])) as Record<ApiName, number>;
+function buildWorld(data: JsonObject, types: TypeRegistry): World {
+  const apis = apisOf(types);
+  const limits = Object.fromEntries(apis.map((api) => [api.name, api.defaultQps])) as Record<ApiName, number>;
   if (isJsonObject(data.limits)) {
-    for (const api of APIS) {
+    for (const api of apis) {
       const value = data.limits[api.name];
       if (typeof value === 'number') limits[api.name] = value;
     }
@@ -418,16 +466,16 @@ function buildWorld(data: JsonObject): World {
     duplicateRate: num('duplicate_rate', 0),
   };
   const clock = isJsonObject(data.clock) && typeof data.clock.skew_seconds === 'number' ? data.clock.skew_seconds : 0;
-  const accounts = (Array.isArray(data.accounts) ? data.accounts : []).filter(isJsonObject).map(buildAccount);
+  const accounts = (Array.isArray(data.accounts) ? data.accounts : []).filter(isJsonObject).map((a) => buildAccount(a, types));
   const md = isJsonObject(data.metadata) ? data.metadata : {};
   const ecs = buildInstanceRole(md.ecs_ram_role);
   const cvm = buildInstanceRole(md.cvm_role);
-  return { accounts, limits, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
+  return { types, apis, accounts, limits, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
 }
 
-function validateAndBuild(data: unknown, file: string, locate: Locate): World {
-  const diagnostics = schemaDiagnostics(data, file, locate);
-  if (diagnostics.length === 0 && isJsonObject(data)) diagnostics.push(...semanticDiagnostics(data, file, locate));
+function validateAndBuild(data: unknown, file: string, locate: Locate, types: TypeRegistry): World {
+  const diagnostics = schemaDiagnostics(data, file, locate, types);
+  if (diagnostics.length === 0 && isJsonObject(data)) diagnostics.push(...semanticDiagnostics(data, file, locate, types));
   if (diagnostics.length > 0) {
     throw new InputError(
       `world file ${file} is invalid: ${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}`,
@@ -435,7 +483,7 @@ function validateAndBuild(data: unknown, file: string, locate: Locate): World {
       diagnostics,
     );
   }
-  return buildWorld(data as JsonObject);
+  return buildWorld(data as JsonObject, types);
 }
 
 function nodeAt(doc: Document, path: readonly (string | number)[], key: boolean): Node | undefined {
@@ -460,7 +508,7 @@ function nodeAt(doc: Document, path: readonly (string | number)[], key: boolean)
 }
 
 /** Parses and validates world YAML; throws InputError with every problem located. */
-export function parseWorld(text: string, file: string): World {
+export function parseWorld(text: string, file: string, types: TypeRegistry = BUILTIN_TYPES): World {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const position = (offset: number): { line: number; column: number } => {
@@ -486,12 +534,12 @@ export function parseWorld(text: string, file: string): World {
       { location: { file, line: 1, column: 1 }, message: 'the world file must be a mapping with an `accounts` list', rule: 'schema', severity: 'error' },
     ]);
   }
-  return validateAndBuild(data, file, locate);
+  return validateAndBuild(data, file, locate, types);
 }
 
 /** Validates a world given as a plain object (the YAML shape) — for tests and benchmarks that build worlds in code. */
-export function worldFromObject(data: unknown, source = '<world>'): World {
-  return validateAndBuild(data, source, () => ({ line: 1, column: 1 }));
+export function worldFromObject(data: unknown, source = '<world>', types: TypeRegistry = BUILTIN_TYPES): World {
+  return validateAndBuild(data, source, () => ({ line: 1, column: 1 }), types);
 }
 
 export async function loadWorld(path: string): Promise<World> {

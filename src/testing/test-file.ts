@@ -14,7 +14,7 @@ import { isJsonObject } from '../model/json.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
 import { formatLocation } from '../model/location.js';
 import type { Observation, ObservationError } from '../model/observation.js';
-import { RESOURCE_TYPES, attributeSpec, resourceType } from '../model/resource-types.js';
+import { RESOURCE_TYPES, attributeSpec, resourceType } from '../resources/registry.js';
 
 /**
  * The `driftwatch test` file format (docs/policies.md, schemas/policy-test.schema.json): test

@@ -3,7 +3,7 @@ import type { CommandModule, CommandSpec, FlagSpec, ParsedInput } from '../comma
 import { GLOBAL_FLAGS } from '../flags.js';
 import { UsageError } from '../../model/errors.js';
 import { REPORT_FORMATS } from '../../report/formats.js';
-import { RESOURCE_TYPES } from '../../model/resource-types.js';
+import { RESOURCE_TYPES } from '../../resources/registry.js';
 import { SEVERITIES } from '../../model/desired-state.js';
 
 const SHELLS = ['bash', 'zsh', 'fish'] as const;

@@ -9,8 +9,9 @@ import { STS_DEFAULT_QPS } from '../../providers/role-credentials.js';
 import { parseEndpointFlag } from '../run-options.js';
 import { RemoteError, UsageError } from '../../model/errors.js';
 import type { DesiredState, ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
-import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/resource-types.js';
 import type { ResourceTypeName, ResourceTypeSpec } from '../../model/resource-types.js';
+import { BUILTIN_TYPES, RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../resources/registry.js';
+import type { ResourceType } from '../../resources/define.js';
 import { didYouMean } from '../../util/did-you-mean.js';
 import { renderImportYaml } from '../../engine/import-yaml.js';
 import { observe } from '../../engine/observe.js';
@@ -18,10 +19,9 @@ import { planCalls } from '../../engine/plan-calls.js';
 import type { ImportObservation } from '../../engine/import-yaml.js';
 import { createCallExecutor } from '../../providers/call-executor.js';
 import { defaultQpsFor, definitionFor } from '../../providers/registry.js';
-import { listCaInstances, listKmsInstances } from '../../providers/alicloud/discovery.js';
+import { discoverResources } from '../../providers/discovery.js';
 import { resolveEndpoint } from '../../providers/endpoints.js';
 import { ApiError } from '../../providers/types.js';
-import type { ExecuteCall } from '../../providers/types.js';
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 
@@ -59,44 +59,6 @@ async function chooseProvider(ctx: CliContext, input: ParsedInput, type: Resourc
   };
 }
 
-function resourceFor(type: ResourceTypeName, name: string, provider: ProviderConfig, extra: { region?: string; instanceId?: string }): ResourceConfig {
-  return { address: `${type}.${name}`, type, name, provider: provider.ref, labels: {}, expect: [], location: provider.location, ...extra };
-}
-
-function regionsOf(input: ParsedInput, provider: ProviderConfig, type: ResourceTypeName): string[] {
-  const regions = listFlag(input, 'region');
-  const chosen = regions.length > 0 ? regions : provider.region ? [provider.region] : [];
-  if (chosen.length === 0) throw new UsageError(`import: ${type} needs a region`, 'Pass --region (repeatable) or set region in the provider block.');
-  return chosen;
-}
-
-async function discover(input: ParsedInput, execute: ExecuteCall, provider: ProviderConfig, type: ResourceTypeName): Promise<ResourceConfig[]> {
-  switch (type) {
-    case 'tencentcloud_kms_service':
-      return regionsOf(input, provider, type).map((region) => resourceFor(type, region, provider, { region }));
-    case 'tencentcloud_tcss_subscription':
-      return [resourceFor(type, provider.alias, provider, {})];
-    case 'alicloud_kms_instance': {
-      const resources: ResourceConfig[] = [];
-      for (const region of regionsOf(input, provider, type)) {
-        for (const id of await listKmsInstances(execute, provider, region)) resources.push(resourceFor(type, id, provider, { region, instanceId: id }));
-      }
-      return resources;
-    }
-    case 'alicloud_cas_private_ca': {
-      if (!provider.region) {
-        throw new UsageError(
-          `import: ${type} needs a region on provider ${provider.ref}`,
-          'Set region in the provider block: it chooses the CAS host (cas.aliyuncs.com, or cas.<region>.aliyuncs.com for international regions).',
-        );
-      }
-      const given = listFlag(input, 'instance-id');
-      const ids = given.length > 0 ? given : await listCaInstances(execute, provider);
-      return ids.map((id) => resourceFor(type, id, provider, { instanceId: id }));
-    }
-  }
-}
-
 /** `import`: writes desired-state YAML from what is live, with today's values as expectations. */
 export const importCommand: CommandModule = {
   async run(ctx: CliContext, input: ParsedInput): Promise<number> {
@@ -118,7 +80,9 @@ export const importCommand: CommandModule = {
       redactor: ctx.redactor,
     });
     try {
-      const resources = await discover(input, executor.execute, provider, typeName);
+      const type = BUILTIN_TYPES.get(typeName) as ResourceType;
+      const choice = { regions: listFlag(input, 'region'), instanceIds: listFlag(input, 'instance-id') };
+      const resources = await discoverResources(executor.execute, provider, type, choice, { signal: ctx.signal });
       // The same plan → observe path as `check`: paced, concurrent, one observation per resource.
       const state = { files: [], providers: [provider], resources, policies: [], waivers: [] };
       const observed = await observe(planCalls(state, definitionFor), { execute: executor.execute, definitionFor, now: ctx.now, signal: ctx.signal });
@@ -157,7 +121,7 @@ export const importCommand: CommandModule = {
       let fresh = observations;
       if (existing) {
         fresh = observations.filter((o) => {
-          const declared = existing.resources.find((r) => sameInstance(r, o, provider, existing));
+          const declared = existing.resources.find((r) => sameInstance(r, o, provider, existing, type));
           if (declared) ctx.stderr.write(`skipped ${typeName} ${o.instanceId ?? o.region ?? o.name}: already declared as ${declared.address} (${declared.location.file}:${declared.location.line})\n`);
           return !declared;
         });
@@ -209,7 +173,7 @@ async function existingConfiguration(ctx: CliContext, output: string): Promise<D
 }
 
 /** Whether a declared resource is the same cloud instance as an imported one (same account, type and identity). */
-function sameInstance(declared: ResourceConfig, imported: ImportObservation, provider: ProviderConfig, state: DesiredState): boolean {
+function sameInstance(declared: ResourceConfig, imported: ImportObservation, provider: ProviderConfig, state: DesiredState, type: ResourceType): boolean {
   if (declared.type !== imported.type) return false;
   const declaredProvider = state.providers.find((p) => p.ref === declared.provider);
   // Same account: the same provider reference, or one with the same cloud, site and credentials source.
@@ -221,6 +185,6 @@ function sameInstance(declared: ResourceConfig, imported: ImportObservation, pro
       JSON.stringify(declaredProvider.credentials) === JSON.stringify(provider.credentials));
   if (!sameAccount) return false;
   if (imported.instanceId !== undefined) return declared.instanceId === imported.instanceId;
-  if (imported.type === 'tencentcloud_kms_service') return (declared.region ?? declaredProvider?.region) === imported.region;
+  if (type.declaration.import.identity === 'region') return (declared.region ?? declaredProvider?.region) === imported.region;
   return true;
 }

@@ -6,7 +6,7 @@ import { boolFlag, stringFlag } from '../command.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { DriftwatchError, IoError, UsageError } from '../../model/errors.js';
 import type { Cloud } from '../../model/resource-types.js';
-import { RESOURCE_TYPES } from '../../model/resource-types.js';
+import { RESOURCE_TYPES } from '../../resources/registry.js';
 
 const SCHEMA_REF = './node_modules/driftwatch/schemas/driftwatch.schema.json';
 const DEFAULT_REGION: Readonly<Record<Cloud, string>> = { tencentcloud: 'ap-guangzhou', alicloud: 'cn-hangzhou' };

@@ -4,7 +4,7 @@ import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { stringFlag } from '../command.js';
 import { ConfigError, UsageError } from '../../model/errors.js';
-import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../model/resource-types.js';
+import { RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../resources/registry.js';
 import type { AttributeSpec, ResourceTypeSpec } from '../../model/resource-types.js';
 import { didYouMean } from '../../util/did-you-mean.js';
 import { BUILTIN_POLICY_DIR, resolvePolicyRef } from '../../config/policy-ref.js';

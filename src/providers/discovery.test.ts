@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../model/json.js';
-import type { ApiCall, ApiResponse, ExecuteCall } from '../types.js';
-import { ApiError } from '../types.js';
-import { listCaInstances, listKmsInstances } from './discovery.js';
-import { apiResponse, loadFixture, providerConfig } from '../../../test/fixtures/responses/index.js';
+import type { JsonObject } from '../model/json.js';
+import type { ApiCall, ApiResponse, ExecuteCall } from './types.js';
+import { ApiError } from './types.js';
+import { listInstanceIds } from './discovery.js';
+import type { DiscoveryOptions } from './discovery.js';
+import type { ProviderConfig } from '../model/desired-state.js';
+import { KMS_INSTANCE_LIST } from '../resources/alicloud-kms-instance/index.js';
+import { alicloudCasPrivateCa } from '../resources/alicloud-cas-private-ca/index.js';
+import { apiResponse, loadFixture, providerConfig } from '../../test/fixtures/responses/index.js';
+
+// The two listing APIs, as the types declare them (src/resources/<type>/index.ts).
+const listKmsInstances = (execute: ExecuteCall, provider: ProviderConfig, region: string, options?: DiscoveryOptions) =>
+  listInstanceIds(execute, provider, KMS_INSTANCE_LIST, region, options);
+const caDiscovery = alicloudCasPrivateCa.declaration.import.discovery;
+const listCaInstances = (execute: ExecuteCall, provider: ProviderConfig) =>
+  listInstanceIds(execute, provider, caDiscovery.kind === 'listed' ? caDiscovery.list : KMS_INSTANCE_LIST, undefined);
 
 const provider = providerConfig({ cloud: 'alicloud', region: 'cn-hangzhou' });
 

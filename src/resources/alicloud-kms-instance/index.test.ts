@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../model/json.js';
-import { createAlicloudKmsInstanceDefinition } from './kms-instance.js';
+import { createDefinition } from '../../providers/registry.js';
+import { alicloudKmsInstance } from './index.js';
 import { apiResponse, fixtureResponse, loadFixture, providerConfig, resourceConfig, thrownApiError } from '../../../test/fixtures/responses/index.js';
+
+const createAlicloudKmsInstanceDefinition = () => createDefinition(alicloudKmsInstance);
 
 const definition = createAlicloudKmsInstanceDefinition();
 const INSTANCE = 'kst-bjj62f5ba3dnpb6v8****';

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../model/json.js';
-import { createTencentTcssSubscriptionDefinition } from './tcss-subscription.js';
+import { createDefinition } from '../../providers/registry.js';
+import { tencentcloudTcssSubscription } from './index.js';
 import { apiResponse, fixtureResponse, loadFixture, providerConfig, resourceConfig, thrownApiError } from '../../../test/fixtures/responses/index.js';
+
+const createTencentTcssSubscriptionDefinition = () => createDefinition(tencentcloudTcssSubscription);
 
 const definition = createTencentTcssSubscriptionDefinition();
 const resource = resourceConfig('tencentcloud_tcss_subscription');

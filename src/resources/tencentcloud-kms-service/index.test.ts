@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../model/json.js';
-import { createTencentKmsServiceDefinition } from './kms-service.js';
+import { createDefinition } from '../../providers/registry.js';
+import { tencentcloudKmsService } from './index.js';
 import { apiResponse, fixtureResponse, providerConfig, resourceConfig, thrownApiError } from '../../../test/fixtures/responses/index.js';
+
+const createTencentKmsServiceDefinition = () => createDefinition(tencentcloudKmsService);
 
 const definition = createTencentKmsServiceDefinition();
 const resource = resourceConfig('tencentcloud_kms_service');

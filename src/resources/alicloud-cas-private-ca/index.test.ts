@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../model/json.js';
-import { createAlicloudCasPrivateCaDefinition } from './cas-private-ca.js';
+import { createDefinition } from '../../providers/registry.js';
+import { alicloudCasPrivateCa } from './index.js';
 import { apiResponse, fixtureResponse, loadFixture, providerConfig, resourceConfig, thrownApiError } from '../../../test/fixtures/responses/index.js';
+
+const createAlicloudCasPrivateCaDefinition = () => createDefinition(alicloudCasPrivateCa);
 
 const definition = createAlicloudCasPrivateCaDefinition();
 const INSTANCE = 'cas-member-0hmi****';
