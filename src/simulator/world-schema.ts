@@ -244,6 +244,10 @@ export const WORLD_SCHEMA: Schema = {
       additionalProperties: false,
       properties: Object.fromEntries(API_NAMES.map((name) => [name, { type: 'number', exclusiveMinimum: 0 }])),
     },
+    rate_limit_window: {
+      enum: ['token_bucket', 'fixed'],
+      description: 'How limits are metered: token_bucket (capacity = limit, refilled continuously; default) or fixed (at most limit per calendar second).',
+    },
     faults: {
       type: 'object',
       additionalProperties: false,

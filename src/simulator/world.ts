@@ -16,6 +16,7 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
 import { APIS } from './apis.js';
+import type { RateLimitWindow } from './rate-limit.js';
 import type { ApiName } from './apis.js';
 import { WORLD_SCHEMA } from './world-schema.js';
 
@@ -121,6 +122,8 @@ export interface World {
   readonly accounts: readonly WorldAccount[];
   /** Requests per second per account and API. */
   readonly limits: Readonly<Record<ApiName, number>>;
+  /** How `limits` are metered: a token bucket per second (default) or fixed calendar seconds (issue 17). */
+  readonly rateLimitWindow: RateLimitWindow;
   readonly faults: Faults;
   /** Server clock offset from the injected/wall clock, in seconds. */
   readonly clock: { readonly skewSeconds: number };
@@ -422,7 +425,8 @@ function buildWorld(data: JsonObject): World {
   const md = isJsonObject(data.metadata) ? data.metadata : {};
   const ecs = buildInstanceRole(md.ecs_ram_role);
   const cvm = buildInstanceRole(md.cvm_role);
-  return { accounts, limits, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
+  const rateLimitWindow: RateLimitWindow = data.rate_limit_window === 'fixed' ? 'fixed' : 'token_bucket';
+  return { accounts, limits, rateLimitWindow, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
 }
 
 function validateAndBuild(data: unknown, file: string, locate: Locate): World {
