@@ -17,8 +17,10 @@ import { createCallExecutor } from '../src/providers/call-executor.js';
 import { defaultQpsFor, definitionFor } from '../src/providers/registry.js';
 import { startSimulator } from '../src/simulator/server.js';
 import type { RunningSimulator } from '../src/simulator/server.js';
+import type { RateLimitWindow } from '../src/simulator/rate-limit.js';
+import type { World } from '../src/simulator/world.js';
 import { mib, record, round, rssSampler, selected } from './report.js';
-import { MIX_10K, MIX_900, buildWorkload } from './workload.js';
+import { DOCUMENTED_LIMITS, MIX_10K, MIX_900, buildWorkload } from './workload.js';
 import type { MixCall, MixSpec, Workload } from './workload.js';
 
 const AS_OF = new Date('2026-11-29T00:00:00Z');
@@ -40,10 +42,54 @@ interface EngineRun {
   readonly planMs: number;
   readonly evaluateMs: number;
   readonly slowBuckets: Record<string, number>;
+  /** The most requests any one bucket had arrive in one second of the server's clock, calendar or sliding. */
+  readonly densestSecond: { readonly calendar: number; readonly sliding: number; readonly limit: number };
 }
 
-async function withSimulator<T>(workload: Workload, body: (sim: RunningSimulator) => Promise<T>): Promise<T> {
-  const sim = await startSimulator({ world: workload.world, logLimit: 20_000 });
+/**
+ * How the simulator meters (issue 17): `token_bucket` or `fixed` calendar seconds, at the documented
+ * limits or at a share of them (an account whose real quota is lower than documented; the client
+ * still paces for the documented one and has to find the real one from the throttles).
+ */
+interface ServerMode {
+  readonly window: RateLimitWindow;
+  readonly quotaShare: number;
+}
+
+function serverWorld(workload: Workload, mode: ServerMode): World {
+  const limits = Object.fromEntries(Object.entries(workload.world.limits).map(([api, qps]) => [api, qps * mode.quotaShare])) as World['limits'];
+  return { ...workload.world, limits, rateLimitWindow: mode.window };
+}
+
+/** The densest second per bucket (api + account) among the server's arrivals, against that bucket's limit. */
+function densestSecond(sim: RunningSimulator, limitOf: (api: string) => number): EngineRun['densestSecond'] {
+  const byBucket = new Map<string, number[]>();
+  for (const e of sim.requestLog()) {
+    const key = `${e.api} ${e.account}`;
+    const list = byBucket.get(key) ?? [];
+    list.push(Date.parse(e.time));
+    byBucket.set(key, list);
+  }
+  let worst = { calendar: 0, sliding: 0, limit: 0 };
+  for (const [key, times] of byBucket) {
+    const limit = limitOf(key.split(' ')[0] ?? '');
+    times.sort((a, b) => a - b);
+    const perSecond = new Map<number, number>();
+    for (const t of times) perSecond.set(Math.floor(t / 1000), (perSecond.get(Math.floor(t / 1000)) ?? 0) + 1);
+    const calendar = Math.max(...perSecond.values());
+    let sliding = 0;
+    let lo = 0;
+    for (let hi = 0; hi < times.length; hi++) {
+      while ((times[hi] ?? 0) - (times[lo] ?? 0) >= 1000) lo += 1;
+      sliding = Math.max(sliding, hi - lo + 1);
+    }
+    if (sliding / limit > worst.sliding / Math.max(1, worst.limit) || worst.limit === 0) worst = { calendar, sliding, limit };
+  }
+  return worst;
+}
+
+async function withSimulator<T>(workload: Workload, body: (sim: RunningSimulator) => Promise<T>, world: World = workload.world): Promise<T> {
+  const sim = await startSimulator({ world, logLimit: 30_000 });
   try {
     return await body(sim);
   } finally {
@@ -59,7 +105,7 @@ async function withSimulator<T>(workload: Workload, body: (sim: RunningSimulator
  */
 type Schedule = 'default' | 'split';
 
-async function runEngine(workload: Workload, schedule: Schedule = 'default'): Promise<EngineRun> {
+async function runEngine(workload: Workload, schedule: Schedule = 'default', mode: ServerMode = { window: 'token_bucket', quotaShare: 1 }): Promise<EngineRun> {
   return withSimulator(workload, async (sim) => {
     const executor = createCallExecutor({
       resolveCredentials: (provider) => {
@@ -127,6 +173,7 @@ async function runEngine(workload: Workload, schedule: Schedule = 'default'): Pr
         ratePerSecondAfterWindowMin: round(Math.min(...perBucket.map((b) => b.steadyRate)), 2),
       };
       return {
+        densestSecond: densestSecond(sim, (api) => (DOCUMENTED_LIMITS as Record<string, number>)[api] ?? 10),
         slowBuckets,
         wallSeconds: round(wallSeconds),
         floorSeconds: workload.floorSeconds,
@@ -148,7 +195,7 @@ async function runEngine(workload: Workload, schedule: Schedule = 'default'): Pr
       rss.stop();
       await executor.close();
     }
-  });
+  }, serverWorld(workload, mode));
 }
 
 type OpenApiClient = {
@@ -276,27 +323,48 @@ function bucketSummary(workload: Workload): Record<string, string> {
   );
 }
 
+const SERVER_MODES: readonly ServerMode[] = [
+  { window: 'token_bucket', quotaShare: 1 },
+  { window: 'fixed', quotaShare: 1 },
+  { window: 'token_bucket', quotaShare: 0.5 },
+  { window: 'fixed', quotaShare: 0.5 },
+];
+
+function modeName(mode: ServerMode): string {
+  return `${mode.window}${mode.quotaShare === 1 ? '' : `@${mode.quotaShare}`}`;
+}
+
 async function bench(spec: MixSpec, withSdk: boolean): Promise<void> {
   const workload = buildWorkload(spec);
   expect(workload.calls).toHaveLength(spec.name === 'mix-900' ? 900 : 10_000);
-  const engine = await runEngine(workload);
-  // Correctness before speed: every resource verified, no throttling reaching any result.
-  expect(engine.statuses).toEqual({ compliant: workload.state.resources.length });
-  expect(engine.throttlingInResults).toBe(0);
+  const byMode: Record<string, EngineRun> = {};
+  const targets: Record<string, boolean> = {};
+  for (const mode of SERVER_MODES) {
+    const engine = await runEngine(workload, 'default', mode);
+    // Correctness before speed: every resource verified, no throttling reaching any result — at half the quota too.
+    expect(engine.statuses).toEqual({ compliant: workload.state.resources.length });
+    expect(engine.throttlingInResults).toBe(0);
+    byMode[modeName(mode)] = engine;
+    if (mode.quotaShare === 1) {
+      targets[`${modeName(mode)}: ≥ 98% of the floor`] = engine.percentOfFloor >= 98;
+      targets[`${modeName(mode)}: 0 throttled requests`] = engine.serverThrottled === 0;
+      targets[`${modeName(mode)}: no second above the limit`] = engine.densestSecond.sliding <= engine.densestSecond.limit;
+    } else {
+      targets[`${modeName(mode)}: every resource compliant`] = engine.statuses.compliant === workload.state.resources.length;
+      targets[`${modeName(mode)}: ≤ 1.05 requests per call`] = engine.requestsPerCall <= 1.05;
+    }
+  }
   const split = process.env.BENCH_DIAG === '1' ? await runEngine(workload, 'split') : undefined;
   const sdk = withSdk ? await runSdkLoop(workload) : undefined;
+  const engine = byMode.token_bucket as EngineRun;
   record(`throughput-${spec.name}`, {
     calls: workload.calls.length,
     resources: workload.state.resources.length,
     accounts: spec.tencentAccounts + spec.alibabaAccounts,
     buckets: bucketSummary(workload),
     floorSeconds: workload.floorSeconds,
-    driftwatch: engine,
-    targets: {
-      percentOfFloorAtLeast95: engine.percentOfFloor >= 95,
-      zeroThrottlingInResults: engine.throttlingInResults === 0,
-      requestsPerCallAtMost105: engine.requestsPerCall <= 1.05,
-    },
+    driftwatch: byMode,
+    targets,
     ...(split ? { diagnosticSplitSchedule: { wallSeconds: split.wallSeconds, percentOfFloor: split.percentOfFloor, serverThrottled: split.serverThrottled, requestsPerCall: split.requestsPerCall, statuses: split.statuses } } : {}),
     ...(sdk ? { sdkSequentialLoop: sdk, sdkOverDriftwatchWallRatio: round(sdk.wallSeconds / engine.wallSeconds, 2) } : {}),
   });

@@ -307,10 +307,14 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
         const signal = timeout && attemptSignal ? AbortSignal.any([attemptSignal, timeout]) : (timeout ?? attemptSignal);
         const input: AttemptInput = { http, call, credentials, endpoint, host, region, now: clock.now, redactor, attempt, signal };
         try {
-          return await (call.cloud === 'tencentcloud'
+          const response = await (call.cloud === 'tencentcloud'
             ? callTencent(input)
             : callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) }));
+          bucket.answered();
+          return response;
         } catch (err) {
+          // The account's real quota is below the one we paced for: slow the whole bucket down (issue 17).
+          if (err instanceof ApiError && err.kind === 'throttled') bucket.throttled(err.retryAfterMs);
           if (!timeout?.aborted || attemptSignal?.aborted) throw err;
           // This attempt hung past its timeout: retryable, like any other timeout.
           throw new ApiError({

@@ -247,7 +247,7 @@ export function route(call: IncomingCall, id: Identified, ctx: RouterContext, se
 
   const qps = ctx.world.limits[api.name] ?? api.defaultQps;
   const keyId = account.cloud === 'tencentcloud' ? account.secretId : account.accessKeyId;
-  const taken = ctx.limiter.take(`${account.cloud}\n${keyId}\n${api.name}`, qps);
+  const taken = ctx.limiter.take(`${account.cloud}\n${keyId}\n${api.name}`, qps, ctx.world.rateLimitWindow);
   if (!taken.allowed) return error(throttled(api, qps, taken.retryAfterMs), true);
 
   const accountError = account.errors[api.name];

@@ -168,6 +168,10 @@ export function buildWorldSchema(types: TypeRegistry = BUILTIN_TYPES): Schema {
         additionalProperties: false,
         properties: Object.fromEntries(names.map((name) => [name, { type: 'number', exclusiveMinimum: 0 }])),
       },
+      rate_limit_window: {
+        enum: ['token_bucket', 'fixed'],
+        description: 'How limits are metered: token_bucket (capacity = limit, refilled continuously; default) or fixed (at most limit per calendar second).',
+      },
       faults: {
         type: 'object',
         additionalProperties: false,

@@ -95,6 +95,13 @@ describe('parseWorld', () => {
     expect(problems(text)).toEqual(["w.yaml:5:5: accounts[0]: unknown key 'kms_instance' (did you mean 'kms_instances'?)"]);
   });
 
+  it('meters limits as a token bucket unless the world asks for fixed windows', () => {
+    expect(parseWorld('accounts: []\n', 'w.yaml').rateLimitWindow).toBe('token_bucket');
+    expect(parseWorld('accounts: []\nrate_limit_window: fixed\n', 'w.yaml').rateLimitWindow).toBe('fixed');
+    expect(parseWorld('accounts: []\nrate_limit_window: token_bucket\n', 'w.yaml').rateLimitWindow).toBe('token_bucket');
+    expect(problems('accounts: []\nrate_limit_window: sliding\n')).toEqual(['w.yaml:2:20: rate_limit_window: must be one of: token_bucket, fixed']);
+  });
+
   it('reports every problem at once, each at its line and column', () => {
     const text = [
       'accounts:',

@@ -19,6 +19,7 @@ import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import { apisOf } from './apis.js';
 import type { ApiName, ApiSpec } from './apis.js';
+import type { RateLimitWindow } from './rate-limit.js';
 import { WORLD_SCHEMA, buildWorldSchema } from './world-schema.js';
 
 export interface ForcedError {
@@ -139,6 +140,8 @@ export interface World {
   readonly accounts: readonly WorldAccount[];
   /** Requests per second per account and API. */
   readonly limits: Readonly<Record<ApiName, number>>;
+  /** How `limits` are metered: a token bucket per second (default) or fixed calendar seconds (issue 17). */
+  readonly rateLimitWindow: RateLimitWindow;
   readonly faults: Faults;
   /** Server clock offset from the injected/wall clock, in seconds. */
   readonly clock: { readonly skewSeconds: number };
@@ -470,7 +473,8 @@ function buildWorld(data: JsonObject, types: TypeRegistry): World {
   const md = isJsonObject(data.metadata) ? data.metadata : {};
   const ecs = buildInstanceRole(md.ecs_ram_role);
   const cvm = buildInstanceRole(md.cvm_role);
-  return { types, apis, accounts, limits, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
+  const rateLimitWindow: RateLimitWindow = data.rate_limit_window === 'fixed' ? 'fixed' : 'token_bucket';
+  return { types, apis, accounts, limits, rateLimitWindow, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
 }
 
 function validateAndBuild(data: unknown, file: string, locate: Locate, types: TypeRegistry): World {

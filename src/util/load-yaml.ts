@@ -1,7 +1,23 @@
-import { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as YamlModule from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
+import { entryOffsets, readFastYaml } from './fast-yaml.js';
+import type { FastYaml } from './fast-yaml.js';
+
+type YamlLibrary = typeof YamlModule;
+
+/**
+ * The `yaml` library, loaded on first need: most configuration files are read by the one-pass
+ * reader (fast-yaml.ts), and loading the library costs more start-up time than `validate` of the
+ * examples takes altogether (issue 17). `require` keeps parseYaml synchronous; the package's `node`
+ * export is CommonJS, the same module a static import loads.
+ */
+const requireFromHere = createRequire(import.meta.url);
+function yamlLibrary(): YamlLibrary {
+  return requireFromHere('yaml') as YamlLibrary;
+}
 
 export type PathSegment = string | number;
 
@@ -55,6 +71,7 @@ export interface ParsedYaml {
 export const MAX_ALIAS_EXPANDED_NODES = 100_000;
 
 interface ConvertContext {
+  readonly yaml: YamlLibrary;
   readonly doc: Document;
   readonly file: string;
   readonly at: (offset: number) => SourceLocation;
@@ -77,6 +94,7 @@ function setOwn(target: JsonObject, key: string, value: JsonValue): void {
 }
 
 function convert(node: unknown, ctx: ConvertContext, depth: number, inAlias = false, aliasAt = 0): JsonValue {
+  const { isAlias, isMap, isScalar, isSeq } = ctx.yaml;
   if (ctx.exhausted) return null;
   if (depth > 200) {
     ctx.diagnostics.push(error(ctx.at(nodeOffset(node as Node) ?? 0), 'YAML nesting is too deep'));
@@ -135,7 +153,8 @@ function error(location: SourceLocation, message: string): Diagnostic {
  * expectation of a file with thousands of resources would otherwise scan the resources' map once
  * per expectation.
  */
-function findPair(index: WeakMap<object, Map<string, Pair>>, node: unknown, key: string): Pair | undefined {
+function findPair(yaml: YamlLibrary, index: WeakMap<object, Map<string, Pair>>, node: unknown, key: string): Pair | undefined {
+  const { isMap, isPair, isScalar } = yaml;
   if (!isMap(node)) return undefined;
   let pairs = index.get(node);
   if (!pairs) {
@@ -148,8 +167,98 @@ function findPair(index: WeakMap<object, Map<string, Pair>>, node: unknown, key:
   return pairs.get(key);
 }
 
-/** Parses YAML text keeping node positions; syntax errors come back located, never thrown. */
+/** Line starts of `text`, computed on the first location asked for (valid files rarely need one). */
+function lineLocator(text: string, file: string): (offset: number) => SourceLocation {
+  let pending: string | undefined = text;
+  let starts: number[] = [];
+  return (offset) => {
+    if (pending !== undefined) {
+      starts = [0];
+      for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n', i + 1)) starts.push(i + 1);
+      // The text is not needed once its lines are known.
+      pending = undefined;
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { file, line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
+  };
+}
+
+/** Maps with more entries than this get a key index on their first lookup instead of a scan. */
+const SCAN_LIMIT = 16;
+
+/** `locate` over the positions the one-pass reader recorded: one lookup per path step. */
+function fastLocate(fast: FastYaml, at: (offset: number) => SourceLocation): YamlSource['locate'] {
+  const keyIndexes = new WeakMap<object, Map<string, number>>();
+  const indexOfKey = (map: object, key: string, size: number): number => {
+    const order = fast.keyOrder.get(map);
+    if (size > SCAN_LIMIT) {
+      let index = keyIndexes.get(map);
+      if (index === undefined) {
+        index = new Map((order ?? Object.keys(map)).map((k, i) => [k, i]));
+        keyIndexes.set(map, index);
+      }
+      return index.get(key) ?? -1;
+    }
+    if (order !== undefined) return order.indexOf(key);
+    let i = 0;
+    for (const k in map) {
+      if (k === key) return i;
+      i += 1;
+    }
+    return -1;
+  };
+  return (path, part = 'value') => {
+    let node: unknown = fast.value;
+    let offset = fast.rootOffset;
+    for (let i = 0; i < path.length; i++) {
+      const segment = path[i]!;
+      if (node === null || typeof node !== 'object') break;
+      const entries = fast.offsets.get(node);
+      if (entries === undefined) break;
+      let index: number;
+      if (Array.isArray(node)) {
+        if (typeof segment !== 'number') break;
+        index = segment;
+      } else {
+        index = indexOfKey(node, String(segment), entries.length);
+      }
+      const packed = entries[index];
+      if (packed === undefined) break;
+      const { key, value } = entryOffsets(packed);
+      if (i === path.length - 1 && part === 'key' && !Array.isArray(node)) {
+        offset = key;
+        break;
+      }
+      offset = value;
+      node = Array.isArray(node) ? (node[index] as unknown) : (node as Record<string, unknown>)[String(segment)];
+    }
+    return at(offset);
+  };
+}
+
+/**
+ * Parses YAML text keeping node positions; syntax errors come back located, never thrown. Files in
+ * the plain subset configuration is written in are read in one pass (fast-yaml.ts); the rest, and
+ * every file with an error, by the `yaml` library.
+ */
 export function parseYaml(text: string, file: string, absolutePath: string = file): ParsedYaml {
+  const fast = readFastYaml(text);
+  if (fast !== undefined) {
+    return { source: { file, path: absolutePath, value: fast.value, locate: fastLocate(fast, lineLocator(text, file)) }, diagnostics: [] };
+  }
+  return parseYamlWithLibrary(text, file, absolutePath);
+}
+
+/** parseYaml through the `yaml` library only (every file outside the one-pass subset; tests compare the two). */
+export function parseYamlWithLibrary(text: string, file: string, absolutePath: string = file): ParsedYaml {
+  const yaml = yamlLibrary();
+  const { LineCounter, isAlias, isSeq, parseDocument } = yaml;
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, version: '1.2' });
   const at = (offset: number): SourceLocation => {
@@ -161,7 +270,7 @@ export function parseYaml(text: string, file: string, absolutePath: string = fil
     diagnostics.push({ location: at(w.pos[0]), message: `YAML: ${w.message}`, rule: 'yaml', severity: 'warning' });
   }
   if (doc.errors.length > 0) return { source: undefined, diagnostics };
-  const ctx: ConvertContext = { doc, file, at, diagnostics, expanded: 0, exhausted: false, resolved: new Map() };
+  const ctx: ConvertContext = { yaml, doc, file, at, diagnostics, expanded: 0, exhausted: false, resolved: new Map() };
   const value = doc.contents === null ? {} : convert(doc.contents, ctx, 0);
   if (diagnostics.some((d) => d.severity === 'error')) return { source: undefined, diagnostics };
 
@@ -179,7 +288,7 @@ export function parseYaml(text: string, file: string, absolutePath: string = fil
         offset = nodeOffset(item as Node) ?? offset;
         continue;
       }
-      const pair = findPair(index, node, String(segment));
+      const pair = findPair(yaml, index, node, String(segment));
       if (!pair) break;
       const last = i === path.length - 1;
       if (last && part === 'key') {

@@ -26,6 +26,19 @@ function serverRejections(sendTimesMs: readonly number[], limit: number): number
   return rejected;
 }
 
+/** Replays send times against a fixed-window server (at most `limit` per calendar second) at a given phase. */
+function fixedWindowRejections(sendTimesMs: readonly number[], limit: number, phaseMs: number): number {
+  const perWindow = new Map<number, number>();
+  let rejected = 0;
+  for (const t of sendTimesMs) {
+    const w = Math.floor((t + phaseMs) / 1000);
+    const n = perWindow.get(w) ?? 0;
+    if (n >= limit) rejected += 1;
+    else perWindow.set(w, n + 1);
+  }
+  return rejected;
+}
+
 async function pace(limit: number, n: number): Promise<number[]> {
   const clock = new ManualClock();
   const limiter = new RateLimiter({ clock });
@@ -65,7 +78,15 @@ describe('RateLimiter pacing', () => {
     expect(serverRejections(times, limit)).toBe(0);
   });
 
+  it.each([10, 20, 100])('%i/s is never refused by a fixed-window server, whatever its phase', async (limit) => {
+    const times = await pace(limit, limit * 12);
+    for (let phase = 0; phase < 1000; phase += 7) expect(fixedWindowRejections(times, limit, phase)).toBe(0);
+  });
+
   it('would be throttled without the limiter (the check above can fail)', () => {
+    // The old pacing (a 10% burst, then 98% of the rate) put 108 requests into one fixed second at 100/s.
+    const old = [...Array.from({ length: 10 }, () => 0), ...Array.from({ length: 98 }, (_, i) => ((i + 1) * 1000) / 98 - 1)];
+    expect(fixedWindowRejections(old, 100, 0)).toBe(8);
     expect(serverRejections(Array.from({ length: 50 }, () => 0), 10)).toBe(40);
   });
 

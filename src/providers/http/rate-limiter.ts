@@ -15,29 +15,11 @@ import type { AcquireOptions } from './token-bucket.js';
  */
 
 /**
- * Pace at 98% of the documented limit. Our timers and the server's refill run on different clocks,
- * and requests paced evenly on our side can still arrive bunched (scheduling, connection reuse,
- * latency jitter). The 2% keeps the server's bucket gaining 0.02 × limit tokens of slack every
- * second, which absorbs that bunching, while costing at most 2% of the N/limit floor — inside the
- * ≥ 95% benchmark target with room for the first-request latency.
+ * How a bucket paces (token-bucket.ts): every one-second window at any phase carries at most the
+ * limit — checked over 1 s / 98% so that 20 ms of arrival jitter still fits — spread evenly with a
+ * small burst, lowered on throttling and slowly restored.
  */
-export const PACING_MARGIN = 0.98;
-
-/**
- * Burst: at most 10% of the limit (at least 1, and 2 once the limit allows it). The simulator, like
- * the clouds, allows a burst of `limit`; keeping ours a small fraction of that leaves ≥ 90% of the
- * server's bucket as headroom for arrival jitter. Two tokens let a late wake-up catch up instead
- * of losing the slot. A quiet bucket starts full, so the first `burst` calls go at once; after
- * that N calls take ≥ (N − burst) / rate.
- */
-export function burstFor(limitQps: number): number {
-  if (limitQps < 2) return 1;
-  return Math.min(Math.floor(limitQps), Math.max(2, Math.ceil(limitQps / 10)));
-}
-
-export function pacedRate(limitQps: number): number {
-  return limitQps * PACING_MARGIN;
-}
+export { PACING_MARGIN, burstFor, pacedRate } from './token-bucket.js';
 
 export interface BucketKey {
   readonly cloud: string;
@@ -73,10 +55,10 @@ export class RateLimiter {
     const id = bucketKeyString(key);
     let bucket = this.#buckets.get(id);
     if (bucket === undefined) {
-      bucket = new TokenBucket({ ratePerSecond: pacedRate(limitQps), burst: burstFor(limitQps), clock: this.#clock });
+      bucket = new TokenBucket({ limitQps, clock: this.#clock });
       this.#buckets.set(id, bucket);
     } else {
-      bucket.lowerRate(pacedRate(limitQps));
+      bucket.lowerLimit(limitQps);
     }
     return bucket;
   }
