@@ -5,7 +5,10 @@
  * names without loading any provider code; `providers/` attaches the API call and normalizer.
  */
 
-export type Cloud = 'tencentcloud' | 'alicloud';
+import type { Cloud } from './clouds.js';
+
+/** The cloud names come from the one list in clouds.ts. */
+export type { Cloud };
 
 /** How an attribute's value is typed after normalization. Timestamps are ISO-8601 UTC strings. */
 export type AttributeKind = 'string' | 'integer' | 'boolean' | 'timestamp';

@@ -1,4 +1,5 @@
-import type { ResourceTypeName } from '../model/resource-types.js';
+import type { Cloud, ResourceTypeName } from '../model/resource-types.js';
+import { cloudAdapter } from './clouds.js';
 import type { Product, ResourceTypeDefinition } from './types.js';
 import { createTencentKmsServiceDefinition } from './tencentcloud/kms-service.js';
 import { createTencentTcssSubscriptionDefinition } from './tencentcloud/tcss-subscription.js';
@@ -46,10 +47,12 @@ export const DISCOVERY_APIS: readonly { readonly product: Product; readonly acti
 /**
  * The documented requests-per-second of an API, to seed its token bucket; undefined for an API
  * driftwatch does not call. (KMS exists on both clouds, so the cloud-specific action name decides.)
+ * Given the cloud, STS calls get the cloud adapter's STS pace.
  */
-export function defaultQpsFor(product: Product, action: string): number | undefined {
+export function defaultQpsFor(product: Product, action: string, cloud?: Cloud): number | undefined {
   for (const api of [...RESOURCE_TYPE_DEFINITIONS.map((d) => d.api), ...DISCOVERY_APIS]) {
     if (api.product === product && api.action === action) return api.defaultQps;
   }
+  if (product === 'sts' && cloud !== undefined) return cloudAdapter(cloud).rateLimits.stsQps;
   return undefined;
 }
