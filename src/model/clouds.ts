@@ -6,7 +6,7 @@
  * `simulator/clouds.ts`, each a `Record<Cloud, …>` the type checker proves complete) all come from
  * it. Behaviour (signing, endpoints, credential chains, the simulator's envelopes) lives in the
  * cloud's own folders; generic code looks a cloud up here or in those registries and never
- * branches on its name (src/clouds.test.ts scans for that).
+ * branches on its name (model/clouds.test.ts scans for that).
  */
 
 /** Facts about one cloud that configuration, providers, simulator and CLI share. */

@@ -94,6 +94,8 @@ export interface CloudCredentials {
   /** STS web-identity call (anonymous, the token proves the caller). */
   webIdentityCall(plan: OidcPlan, token: string): ApiCall;
   readonly temporaryKeys: TemporaryKeyFields;
+  /** The environment variables of a long-lived key in the vendor's chain (the first it reads). */
+  readonly keyEnv: { readonly id: string; readonly secret: string };
   /** Refresh temporary credentials this long before expiry (the official SDK's margin). */
   readonly refreshMarginMs: number;
 }

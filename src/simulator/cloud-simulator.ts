@@ -7,7 +7,7 @@ import type { IncomingCall } from './incoming.js';
 import type { NonceStore } from './nonce-store.js';
 import type { StsContext, StsSession } from './sts.js';
 import type { VendorError } from './vendor-errors.js';
-import type { InstanceRole, World, WorldAccount } from './world.js';
+import type { AccountCommon, InstanceRole, World, WorldAccount } from './world.js';
 import type { CloudKeyIndexes } from './clouds.js';
 
 /**
@@ -33,6 +33,11 @@ export interface CloudSimulator<A extends WorldAccount = WorldAccount> {
    */
   indexKeys(accounts: readonly WorldAccount[]): object;
   staticKey(ctx: CloudKeyIndexes, keyId: string): A | undefined;
+
+  /** An account of the world file (validated by its schema), given what every account has. */
+  parseAccount(raw: JsonObject, common: AccountCommon): A;
+  /** The world file's field holding the account's key id (`secret_id`, `access_key_id`). */
+  readonly worldKeyField: string;
 
   /** The account's static key id and secret (and token), as the world file gives them. */
   keys(account: A): { readonly id: string; readonly secret: string; readonly token?: string };

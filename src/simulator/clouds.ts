@@ -36,6 +36,11 @@ export function indexKeys(accounts: readonly WorldAccount[]): CloudKeyIndexes {
   return Object.assign({}, ...cloudSimulators().map((s) => s.indexKeys(accounts))) as CloudKeyIndexes;
 }
 
+/** A world account's static key (id, secret and any token), whatever its cloud. */
+export function accountKeys(account: WorldAccount): { readonly id: string; readonly secret: string; readonly token?: string } {
+  return cloudSimulator(account.cloud).keys(account);
+}
+
 /** Every cloud's simulator, in the order of model/clouds.ts (which is also the order requests are recognised in). */
 export function cloudSimulators(): readonly CloudSimulator[] {
   const all = simulators();

@@ -141,6 +141,7 @@ export const alicloudAdapter: CloudAdapter = {
       version: '2015-04-01',
       params: { RoleArn: plan.roleArn, OIDCProviderArn: plan.providerArn, OIDCToken: token, RoleSessionName: plan.sessionName, DurationSeconds: String(plan.durationSeconds) },
     }),
+    keyEnv: { id: 'ALIBABA_CLOUD_ACCESS_KEY_ID', secret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' },
     temporaryKeys: { id: 'AccessKeyId', secret: 'AccessKeySecret', token: 'SecurityToken', stsExpiryIn: 'credentials', expiry: ['Expiration'] },
     // @alicloud/credentials' stale time.
     refreshMarginMs: 15 * 60_000,

@@ -62,6 +62,7 @@ export const tencentcloudAdapter: CloudAdapter = {
       ...(plan.region !== undefined ? { region: plan.region } : {}),
       body: { ProviderId: plan.providerArn, WebIdentityToken: token, RoleArn: plan.roleArn, RoleSessionName: plan.sessionName, DurationSeconds: plan.durationSeconds },
     }),
+    keyEnv: { id: 'TENCENTCLOUD_SECRET_ID', secret: 'TENCENTCLOUD_SECRET_KEY' },
     temporaryKeys: { id: 'TmpSecretId', secret: 'TmpSecretKey', token: 'Token', stsExpiryIn: 'response', expiry: ['ExpiredTime', 'Expiration'] },
     // tencentcloud-sdk-nodejs' buffer.
     refreshMarginMs: 30_000,

@@ -13,6 +13,7 @@ import { verifyAcs3, verifyRpc } from '../verify-alibaba.js';
 import type { VendorError } from '../vendor-errors.js';
 import { alibabaError } from '../vendor-errors.js';
 import type { AlibabaAccount, AlibabaCaInstance } from '../world.js';
+import { buildAlibabaAccount } from '../world.js';
 
 /** This cloud's part of the router context: the world's static keys by AccessKey id. */
 export interface AlibabaKeyIndex {
@@ -105,6 +106,8 @@ export const alicloudSimulator: CloudSimulator<AlibabaAccount> = {
     alibaba: new Map(accounts.flatMap((a) => (a.cloud === 'alicloud' ? [[a.accessKeyId, a] as const] : []))),
   }),
   staticKey: (ctx, keyId) => ctx.alibaba.get(keyId),
+  parseAccount: (raw, common) => buildAlibabaAccount(raw, common),
+  worldKeyField: 'access_key_id',
   keys: (account) => ({ id: account.accessKeyId, secret: account.accessKeySecret, ...(account.securityToken !== undefined ? { token: account.securityToken } : {}) }),
   accountId: (account) => account.uid,
   authenticate(call, id, verifier) {

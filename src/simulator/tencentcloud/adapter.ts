@@ -14,6 +14,7 @@ import { verifyTencent } from '../verify-tencent.js';
 import type { VendorError } from '../vendor-errors.js';
 import { tencentError } from '../vendor-errors.js';
 import type { TencentAccount } from '../world.js';
+import { buildTencentAccount } from '../world.js';
 
 /** This cloud's part of the router context: the world's static keys by secret id. */
 export interface TencentKeyIndex {
@@ -95,6 +96,8 @@ export const tencentcloudSimulator: CloudSimulator<TencentAccount> = {
     tencent: new Map(accounts.flatMap((a) => (a.cloud === 'tencentcloud' ? [[a.secretId, a] as const] : []))),
   }),
   staticKey: (ctx, keyId) => ctx.tencent.get(keyId),
+  parseAccount: (raw, common) => buildTencentAccount(raw, common),
+  worldKeyField: 'secret_id',
   keys: (account) => ({ id: account.secretId, secret: account.secretKey, ...(account.securityToken !== undefined ? { token: account.securityToken } : {}) }),
   accountId: (account) => account.uin,
   authenticate(call, id, verifier) {
