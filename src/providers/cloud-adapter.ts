@@ -113,6 +113,14 @@ export interface CloudMetadata {
   readonly expiry: readonly string[];
 }
 
+/**
+ * STS requests per second unless a cloud documents better: Tencent documents 600/s for
+ * sts:AssumeRole, Alibaba publishes no figure; 50/s stays far below both while a run of hundreds
+ * of accounts obtains its sessions in seconds. (A constant of this leaf module, so that adapters
+ * and role-credentials.ts can read it while modules load.)
+ */
+export const DEFAULT_STS_QPS = 50;
+
 export interface CloudRateLimits {
   /** STS requests per second when the provider sets no `rate_limits` entry for the action. */
   readonly stsQps: number;

@@ -4,8 +4,8 @@ import type { Cloud } from '../model/clouds.js';
 import { CredentialsError } from '../model/errors.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonObject } from '../model/json.js';
-import { cloudAdapter, cloudAdapters } from './clouds.js';
-import { expiryOf } from './cloud-adapter.js';
+import { cloudAdapter } from './clouds.js';
+import { DEFAULT_STS_QPS, expiryOf } from './cloud-adapter.js';
 import type { AssumeRolePlan, CredentialPlan, OidcPlan, RolePlan } from './credential-plan.js';
 import {
   DEFAULT_DURATION_SECONDS,
@@ -68,11 +68,10 @@ export interface MetadataRequest {
 export const METADATA_ENDPOINT_ENV = 'DRIFTWATCH_METADATA_ENDPOINT';
 
 /**
- * STS requests per second when the provider sets no `rate_limits.AssumeRole`: the clouds' adapters
- * say it (`rateLimits.stsQps`); this is the slowest of them, for callers that pace STS without
- * knowing the cloud.
+ * STS requests per second when the provider sets no `rate_limits.AssumeRole`, for callers that pace
+ * STS without knowing the cloud; the cloud adapters' `rateLimits.stsQps` say it per cloud.
  */
-export const STS_DEFAULT_QPS = Math.min(...cloudAdapters().map((a) => a.rateLimits.stsQps));
+export const STS_DEFAULT_QPS = DEFAULT_STS_QPS;
 
 export interface RoleResolverOptions {
   readonly ctx: CredentialContext;

@@ -1,6 +1,7 @@
 import { CLOUD_IDENTITIES } from '../../model/clouds.js';
 import { CredentialsError } from '../../model/errors.js';
 import type { CloudAdapter } from '../cloud-adapter.js';
+import { DEFAULT_STS_QPS } from '../cloud-adapter.js';
 import { callAlibaba } from './client.js';
 import { planAlibabaCredentials } from './credentials.js';
 import { nonBlank } from '../credentials.js';
@@ -154,8 +155,7 @@ export const alicloudAdapter: CloudAdapter = {
     runOn: 'ECS instance with a RAM role attached',
     expiry: ['Expiration'],
   },
-  // Alibaba publishes no STS figure; 50/s is the same conservative pace as Tencent's.
-  rateLimits: { stsQps: 50 },
+  rateLimits: { stsQps: DEFAULT_STS_QPS },
   init: {
     defaultRegion: 'cn-hangzhou',
     providerLines: (region) => [

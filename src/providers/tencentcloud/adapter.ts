@@ -1,5 +1,6 @@
 import { CLOUD_IDENTITIES } from '../../model/clouds.js';
 import type { CloudAdapter } from '../cloud-adapter.js';
+import { DEFAULT_STS_QPS } from '../cloud-adapter.js';
 import { callTencent } from './client.js';
 import { planTencentCredentials } from './credentials.js';
 
@@ -73,8 +74,7 @@ export const tencentcloudAdapter: CloudAdapter = {
     runOn: 'CVM instance with a CAM role bound',
     expiry: ['ExpiredTime', 'Expiration'],
   },
-  // Tencent documents 600/s for sts:AssumeRole; 50/s stays far below while hundreds of accounts get their sessions in seconds.
-  rateLimits: { stsQps: 50 },
+  rateLimits: { stsQps: DEFAULT_STS_QPS },
   init: {
     defaultRegion: 'ap-guangzhou',
     providerLines: (region) => [
