@@ -77,7 +77,7 @@ beforeAll(async () => {
   executor = createCallExecutor({
     resolveCredentials: () => ({ id: SECRET_ID, secret: SECRET_KEY, source: 'test' }),
     endpointOverride: simulator.url,
-    defaultQps: (product, action) => defaultQpsFor(product, action, TYPES) ?? 10,
+    defaultQps: (product, action) => defaultQpsFor(product, action, undefined, TYPES) ?? 10,
     redactor: new Redactor(),
   });
 });

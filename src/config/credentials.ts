@@ -1,4 +1,6 @@
 import type { CredentialSource } from '../model/desired-state.js';
+import { CLOUDS, cloudIdentity, cloudOfInstanceRole, cloudOfRef } from '../model/clouds.js';
+import type { Cloud } from '../model/clouds.js';
 import type { JsonValue } from '../model/json.js';
 import type { PathSegment } from '../util/load-yaml.js';
 import { suggestion } from '../util/did-you-mean.js';
@@ -28,15 +30,16 @@ const ROLE_NAME = /^[A-Za-z0-9.@_+=,-]{1,64}$/;
 /** A role ARN as written: `{account}` stands for each account of a fanned-out provider. */
 const ROLE_ARN = /^(acs:ram::|qcs::cam::uin\/)(\d+|\{account\})(:role\/|:roleName\/)[A-Za-z0-9.@_+=,-]+$/;
 
-function cloudOf(ref: string): 'tencentcloud' | 'alicloud' {
-  return ref.startsWith('tencentcloud.') ? 'tencentcloud' : 'alicloud';
+/** A provider reference always names a cloud here: the schema's providers keys are the cloud list. */
+function cloudOf(ref: string): Cloud {
+  return cloudOfRef(ref) ?? CLOUDS[0] as Cloud;
 }
 
 function instanceRole(kind: 'ecs_ram_role' | 'cvm_role', roleName: string | undefined, ref: string, path: readonly PathSegment[]): ParsedCredentials {
   const cloud = cloudOf(ref);
-  const wanted = kind === 'ecs_ram_role' ? 'alicloud' : 'tencentcloud';
+  const wanted = cloudOfInstanceRole(kind);
   if (cloud !== wanted) {
-    const other = kind === 'ecs_ram_role' ? 'cvm_role' : 'ecs_ram_role';
+    const other = cloudIdentity(cloud).instanceRoleSource;
     return { source: undefined, problems: [{ path, part: 'value', message: `${kind} is for ${wanted} providers; provider ${ref} uses ${other} for its instance role` }] };
   }
   return { source: { kind, ...(roleName !== undefined ? { roleName } : {}) }, problems: [] };
@@ -65,8 +68,9 @@ function parseAssumeRole(value: JsonValue | undefined, ref: string, depth: numbe
   }
   const roleArn = value.role_arn;
   const cloud = cloudOf(ref);
-  if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn) || roleArn.startsWith('acs:') !== (cloud === 'alicloud')) {
-    const example = cloud === 'alicloud' ? 'acs:ram::1234567890123456:role/driftwatch-audit' : 'qcs::cam::uin/100000000001:roleName/driftwatch-audit';
+  const arn = cloudIdentity(cloud).roleArn;
+  if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn) || !roleArn.startsWith(arn.prefix)) {
+    const example = arn.example;
     problems.push({ path: typeof roleArn === 'string' ? [...here, 'role_arn'] : here, part: 'value', message: `credentials.assume_role.role_arn of provider ${ref} must be a role ARN like ${example} ({account} for each fanned-out account)` });
   }
   const sessionName = value.session_name;

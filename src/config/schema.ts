@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
+import { CLOUDS as CLOUD_NAMES } from '../model/clouds.js';
 import type { AttributeSpec, Cloud, ResourceTypeSpec } from '../model/resource-types.js';
 import { SEVERITIES } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
@@ -10,7 +11,8 @@ import type { OperatorDefinition, OperatorRegistry } from '../operators/index.js
 /** Where the committed schema lives, relative to this module in both `src/` and `dist/`. */
 export const SCHEMA_URL = new URL('../../schemas/driftwatch.schema.json', import.meta.url);
 
-export const CLOUDS: readonly Cloud[] = ['tencentcloud', 'alicloud'];
+/** The clouds (model/clouds.ts): the `providers` keys and provider references. */
+export const CLOUDS: readonly Cloud[] = CLOUD_NAMES;
 /**
  * Non-blank strings. Written as a pattern rather than minLength (and enum rather than const) so
  * that the precompiled validator needs no ajv runtime helpers.

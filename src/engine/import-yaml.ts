@@ -1,3 +1,4 @@
+import { cloudIdentity } from '../model/clouds.js';
 import { Document } from 'yaml';
 import type { YAMLMap } from 'yaml';
 import type { CredentialSource, ProviderConfig } from '../model/desired-state.js';
@@ -109,8 +110,8 @@ function credentialsNode(doc: Document, source: CredentialSource): unknown {
 function providerNode(doc: Document, provider: ProviderConfig): YAMLMap {
   const node = doc.createNode({}) as YAMLMap;
   if (provider.region !== undefined) node.set('region', provider.region);
-  // Alibaba's site is the default (china) unless stated; Tencent's is written out because it picks the host.
-  if (provider.cloud === 'tencentcloud' || provider.site !== 'china') node.set('site', provider.site);
+  // The site is the default (china) unless stated; a cloud whose site picks the host has it written out.
+  if (cloudIdentity(provider.cloud).sites || provider.site !== 'china') node.set('site', provider.site);
   const credentials = credentialsNode(doc, provider.credentials);
   if (credentials !== undefined) node.set('credentials', credentials);
   if (provider.endpoint !== undefined) node.set('endpoint', provider.endpoint);

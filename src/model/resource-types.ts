@@ -5,7 +5,10 @@
  * type declarations under src/resources/<type>/ (src/resources/registry.ts).
  */
 
-export type Cloud = 'tencentcloud' | 'alicloud';
+import type { Cloud } from './clouds.js';
+
+/** The cloud names come from the one list in clouds.ts. */
+export type { Cloud };
 
 /** How an attribute's value is typed after normalization. Timestamps are ISO-8601 UTC strings. */
 export type AttributeKind = 'string' | 'integer' | 'boolean' | 'timestamp';

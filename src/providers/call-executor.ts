@@ -2,8 +2,10 @@ import type { ProviderConfig } from '../model/desired-state.js';
 import { CredentialsError } from '../model/errors.js';
 import type { ObservationError } from '../model/observation.js';
 import type { Redactor } from '../model/redactor.js';
-import { callAlibaba } from './alicloud/client.js';
+import type { Cloud } from '../model/clouds.js';
 import type { AlibabaSignatureMode } from './alicloud/client.js';
+import type { SendOptions } from './cloud-adapter.js';
+import { cloudAdapter } from './clouds.js';
 import { percentEncode } from '../util/encoding.js';
 import { EndpointError, isLoopbackHost, parseEndpointOverride, resolveTarget } from './endpoints.js';
 import type { EndpointTarget } from './endpoints.js';
@@ -17,7 +19,6 @@ import type { HttpClient, HttpClientOptions } from './http/http-client.js';
 import { RateLimiter } from './http/rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, withRetries } from './http/retry.js';
 import type { RetryPolicy } from './http/retry.js';
-import { callTencent } from './tencentcloud/client.js';
 import { ApiError } from './types.js';
 import type { ApiCall, ApiResponse, Credentials, ExecuteCall, Product } from './types.js';
 import type { CredentialIo, MetadataRequest } from './role-credentials.js';
@@ -58,8 +59,8 @@ export interface CallExecutorOptions {
   readonly resolveCredentials: (provider: ProviderConfig, io: CredentialIo) => Credentials | Promise<Credentials>;
   /** `--endpoint`: wins over every provider's `endpoint`. */
   readonly endpointOverride?: string;
-  /** The documented QPS for an API (from the resource type definitions); provider `rateLimits[action]` overrides it. */
-  readonly defaultQps: (product: Product, action: string) => number;
+  /** The documented QPS for an API (from the resource type definitions and the cloud adapter); provider `rateLimits[action]` overrides it. */
+  readonly defaultQps: (product: Product, action: string, cloud: Cloud) => number;
   readonly redactor: Redactor;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -143,6 +144,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}),
   };
   const budgetMs = options.deadlineMs ?? DEFAULT_CALL_DEADLINE_MS;
+  const sendOptions: SendOptions = options.alibabaSignature !== undefined ? { alibabaSignature: options.alibabaSignature } : {};
   const limiter = new RateLimiter({ clock });
   const http: HttpClient = createHttpClient(options.http);
   // One resolution per provider per run: profile files are read once, not once per call.
@@ -179,7 +181,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
    * loopback override still carries the vendor's STS host, like every other request (resolveTarget).
    */
   const stsTarget = (provider: ProviderConfig, regional: string | undefined): EndpointTarget => {
-    const host = regional ?? (provider.cloud === 'tencentcloud' ? 'sts.tencentcloudapi.com' : 'sts.aliyuncs.com');
+    const host = regional ?? cloudAdapter(provider.cloud).endpoints.stsHost;
     const override = options.endpointOverride ?? provider.endpoint;
     if (override === undefined || override === '') return { url: new URL(`https://${host}/`), host };
     const url = parseEndpointOverride(override);
@@ -279,7 +281,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     const { url: endpoint, host } = target;
     const api = `${call.product}:${call.action}`;
     const ctx: CallContext = { cloud: call.cloud, product: call.product, action: call.action, host: endpoint.host };
-    const limit = provider.rateLimits[call.action] ?? options.defaultQps(call.product, call.action);
+    const limit = provider.rateLimits[call.action] ?? options.defaultQps(call.product, call.action, call.cloud);
     const bucketRegion = options.rateLimitScope === 'region' ? (region ?? '') : '';
     // The account, not the key, owns the quota: two aliases of one account (or a role's successive
     // temporary keys) share one bucket. Anonymous web-identity calls are metered per role.
@@ -307,9 +309,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
         const signal = timeout && attemptSignal ? AbortSignal.any([attemptSignal, timeout]) : (timeout ?? attemptSignal);
         const input: AttemptInput = { http, call, credentials, endpoint, host, region, now: clock.now, redactor, attempt, signal };
         try {
-          const response = await (call.cloud === 'tencentcloud'
-            ? callTencent(input)
-            : callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) }));
+          const response = await cloudAdapter(call.cloud).send(input, sendOptions);
           bucket.answered();
           return response;
         } catch (err) {

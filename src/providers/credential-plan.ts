@@ -1,4 +1,5 @@
-import type { Cloud } from '../model/resource-types.js';
+import { cloudIdentity } from '../model/clouds.js';
+import type { Cloud } from '../model/clouds.js';
 import { CredentialsError } from '../model/errors.js';
 import type { ErrorKind } from '../model/observation.js';
 import type { Credentials } from './types.js';
@@ -60,19 +61,16 @@ export const DEFAULT_SESSION_NAME = 'driftwatch';
 /** Both vendors' default session length; Alibaba's minimum is 900 s. */
 export const DEFAULT_DURATION_SECONDS = 3600;
 
-export const ALIBABA_ROLE_ARN = /^acs:ram::(\d+):role\/([A-Za-z0-9.@_-]+)$/;
-export const TENCENT_ROLE_ARN = /^qcs::cam::uin\/(\d+):role(?:Name)?\/([A-Za-z0-9.@_+=,-]+)$/;
-
 /** The account a role ARN belongs to (the rate-limit and shard key of an assumed role), or undefined. */
 export function roleAccount(cloud: Cloud, roleArn: string): string | undefined {
-  return (cloud === 'alicloud' ? ALIBABA_ROLE_ARN : TENCENT_ROLE_ARN).exec(roleArn)?.[1];
+  return cloudIdentity(cloud).roleArn.pattern.exec(roleArn)?.[1];
 }
 
 /** Checks an ARN before it is sent: the message names where it came from, and the ARN (not a secret). */
 export function checkRoleArn(cloud: Cloud, roleArn: string, where: string): string {
   if (roleAccount(cloud, roleArn) !== undefined) return roleArn;
-  const example = cloud === 'alicloud' ? 'acs:ram::1234567890123456:role/driftwatch-audit' : 'qcs::cam::uin/100000000001:roleName/driftwatch-audit';
-  throw new CredentialsError(`${where}: role ARN ${JSON.stringify(roleArn)} is not a ${cloud === 'alicloud' ? 'RAM' : 'CAM'} role ARN`, `Write it like ${example}.`);
+  const arn = cloudIdentity(cloud).roleArn;
+  throw new CredentialsError(`${where}: role ARN ${JSON.stringify(roleArn)} is not a ${arn.service} role ARN`, `Write it like ${arn.example}.`);
 }
 
 export function checkSessionName(name: string, where: string): string {

@@ -2,130 +2,33 @@ import { isIP } from 'node:net';
 import type { Cloud } from '../model/resource-types.js';
 import type { Site } from '../model/desired-state.js';
 import type { Product } from './types.js';
+import type { ProductEndpointTable } from './cloud-adapter.js';
+import { cloudAdapter, cloudAdapters } from './clouds.js';
 
 /**
  * Where each product's API lives: one table per product (cloud-apis.md §1.1, §2.1), each with the
  * vendor's own fallback rule, so that a region missing from a table resolves the way the official
  * client would resolve it — never to a guessed central host. A lookup at the wrong host can answer
- * "no such instance" for an instance that exists, which would be reported as drift.
+ * "no such instance" for an instance that exists, which would be reported as drift. The tables and
+ * the vendors' host forms are the cloud adapters' (providers/<cloud>/adapter.ts); the rules are here.
  */
-export const TENCENT_FINANCIAL_REGIONS: readonly string[] = ['ap-shanghai-fsi', 'ap-shenzhen-fsi'];
+export type { ProductEndpointTable };
+export { TENCENT_FINANCIAL_REGIONS } from './tencentcloud/adapter.js';
+export { ALIBABA_CAS_CENTRAL_REGIONS, ALIBABA_CAS_REGIONAL_REGIONS } from './alicloud/adapter.js';
+
+/** Every product table of every cloud. */
+export function endpointTables(): readonly ProductEndpointTable[] {
+  return cloudAdapters().flatMap((a) => a.endpoints.tables);
+}
 
 /**
- * Alibaba CAS (cas 2020-06-30) regions the official client maps to the central host
- * `cas.aliyuncs.com` (aliyun/alibabacloud-typescript-sdk `cas-20200630/src/client.ts`,
- * `_endpointMap`; endpoint rule `regional`). Every other region — ap-southeast-1, ap-southeast-2,
- * ap-northeast-1, eu-central-1, me-central-1, ap-south-1, me-east-1, and any region added later —
- * is served at `cas.<region>.aliyuncs.com`.
+ * The same, read once. Safe as a constant: endpoints.ts is not among the modules a cloud adapter
+ * loads, so the adapters have always finished loading when this line runs.
  */
-export const ALIBABA_CAS_CENTRAL_REGIONS: readonly string[] = [
-  'cn-hangzhou',
-  'ap-northeast-2-pop',
-  'ap-southeast-3',
-  'ap-southeast-5',
-  'cn-beijing',
-  'cn-beijing-finance-1',
-  'cn-beijing-finance-pop',
-  'cn-beijing-gov-1',
-  'cn-beijing-nu16-b01',
-  'cn-chengdu',
-  'cn-edge-1',
-  'cn-fujian',
-  'cn-haidian-cm12-c01',
-  'cn-hangzhou-bj-b01',
-  'cn-hangzhou-finance',
-  'cn-hangzhou-internal-prod-1',
-  'cn-hangzhou-internal-test-1',
-  'cn-hangzhou-internal-test-2',
-  'cn-hangzhou-internal-test-3',
-  'cn-hangzhou-test-306',
-  'cn-hongkong',
-  'cn-hongkong-finance-pop',
-  'cn-huhehaote',
-  'cn-huhehaote-nebula-1',
-  'cn-north-2-gov-1',
-  'cn-qingdao',
-  'cn-qingdao-nebula',
-  'cn-shanghai',
-  'cn-shanghai-et15-b01',
-  'cn-shanghai-et2-b01',
-  'cn-shanghai-finance-1',
-  'cn-shanghai-inner',
-  'cn-shanghai-internal-test-1',
-  'cn-shenzhen',
-  'cn-shenzhen-finance-1',
-  'cn-shenzhen-inner',
-  'cn-shenzhen-st4-d01',
-  'cn-shenzhen-su18-b01',
-  'cn-wuhan',
-  'cn-wulanchabu',
-  'cn-yushanfang',
-  'cn-zhangbei',
-  'cn-zhangbei-na61-b01',
-  'cn-zhangjiakou',
-  'cn-zhangjiakou-na62-a01',
-  'cn-zhengzhou-nebula-1',
-  'eu-west-1',
-  'eu-west-1-oxs',
-  'rus-west-1-pop',
-  'us-east-1',
-  'us-west-1',
-];
-
-/** The regions the corrected cloud-apis.md §2.1 names as served by their own CAS host (tested one by one). */
-export const ALIBABA_CAS_REGIONAL_REGIONS: readonly string[] = [
-  'ap-southeast-1',
-  'ap-southeast-2',
-  'ap-northeast-1',
-  'eu-central-1',
-  'me-central-1',
-  'ap-south-1',
-  'me-east-1',
-];
-
-/** How a product's host is chosen; `describe` is what the README's host table says. */
-export interface ProductEndpointTable {
-  readonly cloud: Cloud;
-  readonly product: Product;
-  /** Explicit region → host entries (the vendor's endpoint map). */
-  readonly map: Readonly<Record<string, string>>;
-  /** The vendor's rule for a region not in the map. */
-  readonly fallback: 'regional' | 'nearest-by-site';
-  readonly regionRequired: boolean;
-}
-
-function mapOf(regions: readonly string[], host: string): Record<string, string> {
-  return Object.fromEntries(regions.map((r) => [r, host]));
-}
-
-export const ENDPOINT_TABLES: readonly ProductEndpointTable[] = [
-  {
-    cloud: 'tencentcloud',
-    product: 'kms',
-    map: Object.fromEntries(TENCENT_FINANCIAL_REGIONS.map((r) => [r, `kms.${r}.tencentcloudapi.com`])),
-    fallback: 'nearest-by-site',
-    regionRequired: false,
-  },
-  {
-    cloud: 'tencentcloud',
-    product: 'tcss',
-    map: Object.fromEntries(TENCENT_FINANCIAL_REGIONS.map((r) => [r, `tcss.${r}.tencentcloudapi.com`])),
-    fallback: 'nearest-by-site',
-    regionRequired: false,
-  },
-  // kms-20160120: no map, rule `regional` — every region has its own host.
-  { cloud: 'alicloud', product: 'kms', map: {}, fallback: 'regional', regionRequired: true },
-  {
-    cloud: 'alicloud',
-    product: 'cas',
-    map: { ...mapOf(ALIBABA_CAS_CENTRAL_REGIONS, 'cas.aliyuncs.com'), ...Object.fromEntries(ALIBABA_CAS_REGIONAL_REGIONS.map((r) => [r, `cas.${r}.aliyuncs.com`])) },
-    fallback: 'regional',
-    regionRequired: true,
-  },
-];
+export const ENDPOINT_TABLES: readonly ProductEndpointTable[] = Object.freeze(endpointTables());
 
 export function endpointTable(cloud: Cloud, product: Product): ProductEndpointTable | undefined {
-  return ENDPOINT_TABLES.find((t) => t.cloud === cloud && t.product === product);
+  return cloudAdapter(cloud).endpoints.tables.find((t) => t.product === product);
 }
 
 export interface EndpointInput {
@@ -201,28 +104,23 @@ export function parseEndpointOverride(override: string): URL {
   return url;
 }
 
-const PRODUCT_NAME: Record<Cloud, string> = { tencentcloud: 'Tencent Cloud', alicloud: 'Alibaba Cloud' };
-
 /**
  * The vendor's host for a product in a region (no scheme, no port): the table's entry for the
- * region, else its rule. Tencent's nearest-region domain depends on the site; Alibaba's on nothing
- * but the region (there is no Alibaba "site" in the host).
+ * region, else its rule, in the cloud's host form (a nearest-region domain may depend on the site).
  */
 export function vendorHost(input: Omit<EndpointInput, 'override'>): string {
+  const adapter = cloudAdapter(input.cloud);
+  const name = adapter.identity.displayName;
   const table = endpointTable(input.cloud, input.product);
   if (table === undefined) {
-    throw new EndpointError(
-      `${PRODUCT_NAME[input.cloud]} has no product ${input.product} here`,
-      input.cloud === 'tencentcloud' ? 'Use kms or tcss.' : 'Use kms or cas.',
-    );
+    const products = adapter.endpoints.tables.map((t) => t.product);
+    throw new EndpointError(`${name} has no product ${input.product} here`, `Use ${products.join(' or ')}.`);
   }
-  const what = `${PRODUCT_NAME[input.cloud]} ${input.product.toUpperCase()}`;
+  const what = `${name} ${input.product.toUpperCase()}`;
   const region = table.regionRequired ? checkRegion(input.region, what) : input.region;
   if (region !== undefined && region !== '' && Object.hasOwn(table.map, region)) return table.map[region] as string;
-  if (table.fallback === 'nearest-by-site') {
-    return input.site === 'intl' ? `${input.product}.intl.tencentcloudapi.com` : `${input.product}.tencentcloudapi.com`;
-  }
-  return `${input.product}.${checkRegion(region, what)}.aliyuncs.com`;
+  if (table.fallback === 'nearest-by-site') return adapter.endpoints.nearestHost(input.product, input.site);
+  return adapter.endpoints.regionalHost(input.product, checkRegion(region, what));
 }
 
 /** Where a product's requests go, and the Host they carry (and sign). */

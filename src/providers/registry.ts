@@ -1,7 +1,8 @@
-import type { ResourceTypeName } from '../model/resource-types.js';
+import type { Cloud, ResourceTypeName } from '../model/resource-types.js';
 import type { ResourceType } from '../resources/define.js';
 import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
+import { cloudAdapter } from './clouds.js';
 import { createResponseValidator, invalidRequest, invalidResponse } from './response-schema.js';
 import type { ApiResponse, Normalized, Product, ResourceTypeDefinition } from './types.js';
 
@@ -72,11 +73,13 @@ export const DISCOVERY_APIS = Object.freeze(discoveryApis());
 /**
  * The documented requests-per-second of an API, to seed its token bucket; undefined for an API
  * driftwatch does not call. (KMS exists on both clouds, so the cloud-specific action name decides.)
+ * Given the cloud, STS calls get the cloud adapter's STS pace.
  */
-export function defaultQpsFor(product: Product, action: string, registry: TypeRegistry = BUILTIN_TYPES): number | undefined {
+export function defaultQpsFor(product: Product, action: string, cloud?: Cloud, registry: TypeRegistry = BUILTIN_TYPES): number | undefined {
   const apis = registry === BUILTIN_TYPES ? [...RESOURCE_TYPE_DEFINITIONS.map((d) => d.api), ...DISCOVERY_APIS] : [...registry.types.map((t) => t.declaration.api), ...discoveryApis(registry)];
   for (const api of apis) {
     if (api.product === product && api.action === action) return api.defaultQps;
   }
+  if (product === 'sts' && cloud !== undefined) return cloudAdapter(cloud).rateLimits.stsQps;
   return undefined;
 }

@@ -1,10 +1,11 @@
 import type { AssumeRoleSource, CredentialSource, ProviderConfig } from '../model/desired-state.js';
-import type { Cloud } from '../model/resource-types.js';
+import { cloudOfInstanceRole } from '../model/clouds.js';
+import type { Cloud } from '../model/clouds.js';
 import { CredentialsError } from '../model/errors.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonObject } from '../model/json.js';
-import { planAlibabaCredentials } from './alicloud/credentials.js';
-import { planTencentCredentials } from './tencentcloud/credentials.js';
+import { cloudAdapter } from './clouds.js';
+import { DEFAULT_STS_QPS, expiryOf } from './cloud-adapter.js';
 import type { AssumeRolePlan, CredentialPlan, OidcPlan, RolePlan } from './credential-plan.js';
 import {
   DEFAULT_DURATION_SECONDS,
@@ -65,20 +66,12 @@ export interface MetadataRequest {
  * http is accepted only for loopback hosts, like every endpoint override.
  */
 export const METADATA_ENDPOINT_ENV = 'DRIFTWATCH_METADATA_ENDPOINT';
-const ECS_METADATA = 'http://100.100.100.200/';
-const CVM_METADATA = 'http://metadata.tencentyun.com/';
-/** @alicloud/credentials asks for a 6-hour metadata token. */
-const ECS_TOKEN_TTL_SECONDS = 21_600;
-
-/** Refresh this long before expiry: @alicloud/credentials' stale time (15 min), tencentcloud-sdk-nodejs' buffer (30 s). */
-const REFRESH_MARGIN_MS: Readonly<Record<Cloud, number>> = { alicloud: 15 * 60_000, tencentcloud: 30_000 };
 
 /**
- * STS requests per second when the provider sets no `rate_limits.AssumeRole`: Tencent documents 600/s
- * for sts:AssumeRole, Alibaba publishes no figure; 50/s stays far below both while a run of hundreds
- * of accounts obtains its sessions in seconds.
+ * STS requests per second when the provider sets no `rate_limits.AssumeRole`, for callers that pace
+ * STS without knowing the cloud; the cloud adapters' `rateLimits.stsQps` say it per cloud.
  */
-export const STS_DEFAULT_QPS = 50;
+export const STS_DEFAULT_QPS = DEFAULT_STS_QPS;
 
 export interface RoleResolverOptions {
   readonly ctx: CredentialContext;
@@ -112,7 +105,7 @@ export function planAssumeRole(cloud: Cloud, source: AssumeRoleSource, ctx: Cred
 /** Plans any credential source of a provider (synchronous, local reads only). */
 export function planSource(cloud: Cloud, source: CredentialSource, ctx: CredentialContext, where: string): CredentialPlan {
   if (source.kind === 'assume_role') return planAssumeRole(cloud, source, ctx, where);
-  return cloud === 'tencentcloud' ? planTencentCredentials(source, ctx) : planAlibabaCredentials(source, ctx);
+  return cloudAdapter(cloud).credentials.plan(source, ctx);
 }
 
 function cacheKey(plan: CredentialPlan): string {
@@ -134,15 +127,6 @@ function field(body: JsonObject | undefined, name: string): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-function expiryMs(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value * 1000;
-  if (typeof value === 'string') {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  return undefined;
-}
-
 function failedStep(plan: RolePlan, detail: string, hint: string, kind: ErrorKind = 'permission'): RoleCredentialsError {
   return new RoleCredentialsError(`${describePlan(plan)} failed: ${detail}`, hint, kind);
 }
@@ -156,33 +140,20 @@ function stepKind(error: ApiError): ErrorKind {
 function fromStsAnswer(plan: AssumeRolePlan | OidcPlan, response: ApiResponse, account: string | undefined): Credentials {
   const creds = isJsonObject(response.body.Credentials) ? response.body.Credentials : undefined;
   const where = `${plan.kind === 'oidc' ? 'web identity role' : 'role'} ${plan.roleArn}`;
-  const id = plan.cloud === 'alicloud' ? field(creds, 'AccessKeyId') : field(creds, 'TmpSecretId');
-  const secret = plan.cloud === 'alicloud' ? field(creds, 'AccessKeySecret') : field(creds, 'TmpSecretKey');
-  const token = plan.cloud === 'alicloud' ? field(creds, 'SecurityToken') : field(creds, 'Token');
-  const expiresAt = plan.cloud === 'alicloud' ? expiryMs(creds?.Expiration) : (expiryMs(response.body.ExpiredTime) ?? expiryMs(response.body.Expiration));
+  const keys = cloudAdapter(plan.cloud).credentials.temporaryKeys;
+  const id = field(creds, keys.id);
+  const secret = field(creds, keys.secret);
+  const token = field(creds, keys.token);
+  const expiresAt = expiryOf(keys.stsExpiryIn === 'credentials' ? creds : response.body, keys.expiry);
   if (id === undefined || secret === undefined || token === undefined || expiresAt === undefined) {
     throw failedStep(plan, `the STS answer (request id ${response.requestId ?? 'none'}) has no complete Credentials`, 'Check the endpoint: it did not answer like the vendor\'s STS.');
   }
   return makeCredentials(id, secret, token, where, { ...(account !== undefined ? { account } : {}), expiresAt });
 }
 
-/**
- * Alibaba's regional STS endpoints, as @alicloud/credentials picks them: `sts.<region>.aliyuncs.com`
- * when ALIBABA_CLOUD_STS_REGION is set (`sts-vpc.<region>…` with ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true).
- */
-export function alibabaStsHost(env: CredentialContext['env']): string | undefined {
-  const region = nonBlank(env.ALIBABA_CLOUD_STS_REGION);
-  if (region === undefined) return undefined;
-  if (!/^[a-z]{2,}(-[a-z0-9]+)+$/.test(region)) {
-    throw new CredentialsError('ALIBABA_CLOUD_STS_REGION is not a region id', 'Set it to a region such as cn-hangzhou, or unset it for sts.aliyuncs.com.');
-  }
-  const vpc = nonBlank(env.ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED)?.toLowerCase() === 'true';
-  return `${vpc ? 'sts-vpc' : 'sts'}.${region}.aliyuncs.com`;
-}
-
 function metadataBase(cloud: Cloud, env: CredentialContext['env']): URL {
   const override = nonBlank(env[METADATA_ENDPOINT_ENV]);
-  if (override === undefined) return new URL(cloud === 'alicloud' ? ECS_METADATA : CVM_METADATA);
+  if (override === undefined) return new URL(cloudAdapter(cloud).metadata.baseUrl);
   try {
     return parseEndpointOverride(override);
   } catch (error) {
@@ -219,7 +190,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
           const issued = now();
           const lifetime = (creds.expiresAt ?? issued) - issued;
           target.current = creds;
-          target.refreshAt = (creds.expiresAt ?? issued) - Math.min(REFRESH_MARGIN_MS[provider.cloud], Math.max(0, lifetime / 2));
+          target.refreshAt = (creds.expiresAt ?? issued) - Math.min(cloudAdapter(provider.cloud).credentials.refreshMarginMs, Math.max(0, lifetime / 2));
           target.pending = undefined;
           return creds;
         },
@@ -248,11 +219,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
           DurationSeconds: String(plan.durationSeconds),
           ...(plan.externalId !== undefined ? { ExternalId: plan.externalId } : {}),
         };
-        const call: ApiCall =
-          plan.cloud === 'alicloud'
-            ? { cloud: 'alicloud', product: 'sts', action: 'AssumeRole', version: '2015-04-01', params }
-            : // The SDK's STSCredential sends region ap-guangzhou; STS is a global service.
-              { cloud: 'tencentcloud', product: 'sts', action: 'AssumeRole', version: '2018-08-13', region: 'ap-guangzhou', body: { ...params, DurationSeconds: plan.durationSeconds } };
+        const call: ApiCall = cloudAdapter(plan.cloud).credentials.assumeRoleCall(plan, params);
         const response = await stsCall(plan, call, provider, io, source);
         return fromStsAnswer(plan, response, roleAccount(plan.cloud, plan.roleArn));
       }
@@ -261,23 +228,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
         if (token === undefined || token === '') {
           throw failedStep(plan, `the OIDC token file ${plan.tokenFile} cannot be read or is empty`, 'Check that the token is mounted (ACK RRSA, TKE) or written by the CI job before driftwatch runs.');
         }
-        const call: ApiCall =
-          plan.cloud === 'alicloud'
-            ? {
-                cloud: 'alicloud',
-                product: 'sts',
-                action: 'AssumeRoleWithOIDC',
-                version: '2015-04-01',
-                params: { RoleArn: plan.roleArn, OIDCProviderArn: plan.providerArn, OIDCToken: token, RoleSessionName: plan.sessionName, DurationSeconds: String(plan.durationSeconds) },
-              }
-            : {
-                cloud: 'tencentcloud',
-                product: 'sts',
-                action: 'AssumeRoleWithWebIdentity',
-                version: '2018-08-13',
-                ...(plan.region !== undefined ? { region: plan.region } : {}),
-                body: { ProviderId: plan.providerArn, WebIdentityToken: token, RoleArn: plan.roleArn, RoleSessionName: plan.sessionName, DurationSeconds: plan.durationSeconds },
-              };
+        const call: ApiCall = cloudAdapter(plan.cloud).credentials.webIdentityCall(plan, token);
         const response = await stsCall(plan, call, provider, io, undefined);
         return fromStsAnswer(plan, response, roleAccount(plan.cloud, plan.roleArn));
       }
@@ -289,7 +240,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
 
   const stsCall = async (plan: AssumeRolePlan | OidcPlan, call: ApiCall, provider: ProviderConfig, io: CredentialIo, source: Credentials | undefined): Promise<ApiResponse> => {
     try {
-      const host = plan.cloud === 'alicloud' ? alibabaStsHost(ctx.env) : undefined;
+      const host = cloudAdapter(plan.cloud).credentials.stsHostFromEnv(ctx.env);
       return await io.sts(call, provider, source, host);
     } catch (error) {
       if (error instanceof ApiError) {
@@ -305,15 +256,16 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
   };
 
   const instanceRole = async (plan: Extract<RolePlan, { kind: 'ecs_ram_role' | 'cvm_role' }>, provider: ProviderConfig, io: CredentialIo): Promise<Credentials> => {
-    const cloud: Cloud = plan.kind === 'ecs_ram_role' ? 'alicloud' : 'tencentcloud';
+    const cloud: Cloud = cloudOfInstanceRole(plan.kind);
+    const adapter = cloudAdapter(cloud);
     const base = metadataBase(cloud, ctx.env);
-    const prefix = cloud === 'alicloud' ? 'latest/meta-data/ram/security-credentials/' : 'latest/meta-data/cam/security-credentials/';
+    const prefix = adapter.metadata.credentialsPath;
     const send = async (method: 'GET' | 'PUT', path: string, headers: Record<string, string>, what: string): Promise<{ status: number; body: string }> => {
       try {
         return await io.metadata({ cloud, url: new URL(path, base), method, headers, what });
       } catch (error) {
         if (error instanceof ApiError) {
-          throw failedStep(plan, `${what}: ${error.message}`, `Run on an ${cloud === 'alicloud' ? 'ECS instance with a RAM role attached' : 'CVM instance with a CAM role bound'}, or choose another credential source.`, stepKind(error));
+          throw failedStep(plan, `${what}: ${error.message}`, `Run on an ${adapter.metadata.runOn}, or choose another credential source.`, stepKind(error));
         }
         throw error;
       }
@@ -322,16 +274,18 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     // Hardened (IMDSv2) mode: a session token first, as @alicloud/credentials does; fall back to
     // plain reads only when ALIBABA_CLOUD_IMDSV1_DISABLED does not forbid it.
     const headers: Record<string, string> = {};
-    if (plan.kind === 'ecs_ram_role') {
+    const session = adapter.metadata.sessionToken;
+    const imdsv1Disabled = plan.kind === 'ecs_ram_role' && plan.imdsv1Disabled;
+    if (session !== undefined) {
       let token: string | undefined;
       try {
-        const answer = await send('PUT', 'latest/api/token', { 'x-aliyun-ecs-metadata-token-ttl-seconds': String(ECS_TOKEN_TTL_SECONDS) }, 'metadata token');
+        const answer = await send('PUT', session.path, { [session.ttlHeader]: String(session.ttlSeconds) }, 'metadata token');
         if (answer.status === 200 && answer.body.trim() !== '') token = answer.body.trim();
-        else if (plan.imdsv1Disabled) throw failedStep(plan, `metadata token: HTTP ${answer.status}`, 'The instance must allow the hardened metadata mode (token requests).');
+        else if (imdsv1Disabled) throw failedStep(plan, `metadata token: HTTP ${answer.status}`, 'The instance must allow the hardened metadata mode (token requests).');
       } catch (error) {
-        if (plan.imdsv1Disabled || !(error instanceof CredentialsError)) throw error;
+        if (imdsv1Disabled || !(error instanceof CredentialsError)) throw error;
       }
-      if (token !== undefined) headers['x-aliyun-ecs-metadata-token'] = token;
+      if (token !== undefined) headers[session.header] = token;
     }
 
     let roleName = plan.roleName;
@@ -356,10 +310,11 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     }
     const data = isJsonObject(body) ? body : undefined;
     if (data?.Code !== 'Success') throw failedStep(named, `the metadata answer is not a successful credential (Code ${typeof data?.Code === 'string' ? data.Code : 'missing'})`, 'Re-run; if it persists, check the instance role.');
-    const id = field(data, cloud === 'alicloud' ? 'AccessKeyId' : 'TmpSecretId');
-    const secret = field(data, cloud === 'alicloud' ? 'AccessKeySecret' : 'TmpSecretKey');
-    const token = field(data, cloud === 'alicloud' ? 'SecurityToken' : 'Token');
-    const expiresAt = cloud === 'alicloud' ? expiryMs(data.Expiration) : (expiryMs(data.ExpiredTime) ?? expiryMs(data.Expiration));
+    const keys = adapter.credentials.temporaryKeys;
+    const id = field(data, keys.id);
+    const secret = field(data, keys.secret);
+    const token = field(data, keys.token);
+    const expiresAt = expiryOf(data, adapter.metadata.expiry);
     if (id === undefined || secret === undefined || token === undefined || expiresAt === undefined) {
       throw failedStep(named, 'the metadata answer has no complete credentials', 'Re-run; if it persists, check the instance role.');
     }

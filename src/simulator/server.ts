@@ -11,13 +11,12 @@ import type { AddressInfo } from 'node:net';
 import type { JsonObject } from '../model/json.js';
 import { IoError } from '../model/errors.js';
 import type { HttpAnswer } from './envelopes.js';
-import { alibabaFailure, alibabaSuccess, tencentFailure, tencentSuccess } from './envelopes.js';
 import type { FaultName, FaultPlan } from './faults.js';
 import { drawFaults, duplicateKey, injectNulls, truncateBody } from './faults.js';
 import type { IncomingCall } from './incoming.js';
 import { parsePairs } from './incoming.js';
 import { NonceStore } from './nonce-store.js';
-import { answerMetadata, isMetadataPath } from './metadata.js';
+import { answerMetadata, isMetadataPath, metadataCloud } from './metadata.js';
 import { SessionStore } from './sts.js';
 import { Prng } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
@@ -26,8 +25,8 @@ import { RequestLog, formatLogLine } from './request-log.js';
 import type { Identified, RouterContext } from './router.js';
 import { claimedAccount, identify, route } from './router.js';
 import type { VendorError } from './vendor-errors.js';
-import { alibabaError, tencentError } from './vendor-errors.js';
-import type { AlibabaAccount, TencentAccount, World } from './world.js';
+import type { World } from './world.js';
+import { cloudSimulator, indexKeys } from './clouds.js';
 
 export interface SimulatorOptions {
   readonly world: World;
@@ -114,14 +113,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   // Request ids come from their own stream so that they never shift the fault sequence.
   const idPrng = new Prng(world.faults.seed ^ 0x5eed1d);
   const log = new RequestLog(options.logLimit);
-  const tencent = new Map<string, TencentAccount>();
-  const alibaba = new Map<string, AlibabaAccount>();
-  for (const a of world.accounts) {
-    if (a.cloud === 'tencentcloud') tencent.set(a.secretId, a);
-    else alibaba.set(a.accessKeyId, a);
-  }
   const sessions = new SessionStore();
-  const ctx: RouterContext = { world, tencent, alibaba, nonces: new NonceStore(), limiter: new RateLimiter(() => now().getTime()), sessions };
+  const ctx: RouterContext = { world, ...indexKeys(world.accounts), nonces: new NonceStore(), limiter: new RateLimiter(() => now().getTime()), sessions };
 
   let logStream: WriteStream | undefined;
   if (options.logFile !== undefined) {
@@ -162,7 +155,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     });
 
   function failure(id: Identified, error: VendorError, requestId: string, hostHeader: string): HttpAnswer {
-    return id.cloud === 'tencentcloud' ? tencentFailure(error, requestId) : alibabaFailure(error, requestId, hostHeader, id.product, id.format);
+    return cloudSimulator(id.cloud).failure(error, requestId, hostHeader, id);
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -174,7 +167,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
       const answer = answerMetadata(call, world, sessions, now().getTime() + world.clock.skewSeconds * 1000);
       record({
         time: arrived.toISOString(),
-        cloud: call.pathname.includes('/cam/') ? 'tencentcloud' : 'alicloud',
+        cloud: metadataCloud(call.pathname),
         api: `metadata ${call.method} ${call.pathname}`,
         account: '(instance)',
         outcome: answer.status === 200 ? 'ok' : 'error',
@@ -191,8 +184,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const id = identify(call);
     const plan = drawFaults(faultPrng, world.faults);
     const uuid = idPrng.uuid();
-    // Alibaba request ids are upper-case UUIDs, Tencent's lower-case.
-    const requestId = id.cloud === 'alicloud' ? uuid.toUpperCase() : uuid;
+    const cloud = cloudSimulator(id.cloud);
+    const requestId = cloud.requestId(uuid);
     const claimed = claimedAccount(id, ctx);
     const faults = faultNames(plan);
     const entry = (outcome: Outcome, status: number | null, code: string | null, rid: string | null, extra: FaultName[] = []): RequestLogEntry => ({
@@ -235,13 +228,12 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     let code: string | null = null;
     const extra: FaultName[] = [];
     if (body === undefined) {
-      const error = id.cloud === 'tencentcloud' ? tencentError('InvalidParameter', 'The request body is too large.') : alibabaError('InvalidParameter', 'The request body is too large.', 413);
+      const error = cloud.bodyTooLarge();
       answer = failure(id, error, requestId, hostHeader);
       outcome = 'error';
       code = error.code;
     } else if (plan.error) {
-      const error =
-        id.cloud === 'tencentcloud' ? tencentError('InternalError') : alibabaError(plan.unavailable ? 'ServiceUnavailable' : 'InternalError');
+      const error = cloud.injectedFailure(plan.unavailable);
       answer = failure(id, error, requestId, hostHeader);
       outcome = 'error';
       code = error.code;
@@ -261,10 +253,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
             extra.push('null');
           }
         }
-        answer =
-          routed.api.cloud === 'tencentcloud'
-            ? tencentSuccess(successBody, requestId)
-            : alibabaSuccess(routed.api.name, successBody, requestId, id.format);
+        answer = cloudSimulator(routed.api.cloud).success(routed.api, successBody, requestId, id);
         outcome = 'ok';
         if (plan.duplicate) {
           answer = { ...answer, body: duplicateKey(answer.body) };

@@ -11,6 +11,9 @@ import type { HandlerResult } from './handlers/result.js';
 import type { VendorError } from './vendor-errors.js';
 import { alibabaError, tencentError } from './vendor-errors.js';
 import type { AlibabaAccount, TencentAccount, World, WorldAccount, WorldRole } from './world.js';
+import { cloudIdentity } from '../model/clouds.js';
+import { isoSeconds } from './cloud-simulator.js';
+import { cloudSimulator } from './clouds.js';
 
 export interface StsSession {
   readonly keyId: string;
@@ -34,11 +37,11 @@ export class SessionStore {
 
   issue(base: WorldAccount, lifetimeSeconds: number, nowMs: number): StsSession {
     const seed = this.#next('session');
-    const keyId = base.cloud === 'alicloud' ? `STS.NT${seed.slice(0, 24)}` : `AKIDTMP${seed.slice(0, 26)}`;
+    const cloud = cloudSimulator(base.cloud);
+    const keyId = cloud.sessionKeyId(seed);
     const secret = this.#next('secret').slice(0, 40);
     const token = `simulated-sts-token-${this.#next('token')}`;
-    const account: WorldAccount =
-      base.cloud === 'alicloud' ? { ...base, accessKeySecret: secret, securityToken: token } : { ...base, secretKey: secret, securityToken: token };
+    const account: WorldAccount = cloud.sessionAccount(base, secret, token);
     const session = { keyId, secret, token, account, expiresAtMs: nowMs + lifetimeSeconds * 1000 };
     this.#sessions.set(keyId, session);
     return session;
@@ -65,28 +68,18 @@ export interface StsContext {
   readonly nowMs: number;
 }
 
-const ALIBABA_ARN = /^acs:ram::(\d+):role\/([A-Za-z0-9.@_-]+)$/;
-const TENCENT_ARN = /^qcs::cam::uin\/(\d+):role(?:Name)?\/([A-Za-z0-9.@_+=,-]+)$/;
-
-function accountId(account: WorldAccount): string {
-  return account.cloud === 'alicloud' ? account.uid : account.uin;
-}
-
+/** The role a role ARN names in the world (the ARN's shape is the cloud's: model/clouds.ts). */
 function findRole(world: World, cloud: WorldAccount['cloud'], roleArn: string): { account: WorldAccount; role: WorldRole } | undefined {
-  const m = (cloud === 'alicloud' ? ALIBABA_ARN : TENCENT_ARN).exec(roleArn);
+  const m = cloudIdentity(cloud).roleArn.pattern.exec(roleArn);
   if (!m) return undefined;
-  const [, id, name] = m;
+  const [, id, name = ''] = m;
+  const sim = cloudSimulator(cloud);
   for (const account of world.accounts) {
-    if (account.cloud !== cloud || accountId(account) !== id) continue;
-    // Alibaba role names are case-insensitive (ARNs carry them lower-cased).
-    const role = account.roles.find((r) => (cloud === 'alicloud' ? r.name.toLowerCase() === name?.toLowerCase() : r.name === name));
+    if (account.cloud !== cloud || sim.accountId(account) !== id) continue;
+    const role = account.roles.find((r) => sim.roleNameMatches(r.name, name));
     if (role) return { account, role };
   }
   return undefined;
-}
-
-function isoSeconds(ms: number): string {
-  return `${new Date(ms).toISOString().slice(0, 19)}Z`;
 }
 
 function lifetime(requested: number, role: WorldRole): number {
@@ -167,11 +160,4 @@ export function tencentSts(action: 'AssumeRole' | 'AssumeRoleWithWebIdentity', b
   }
   const session = ctx.sessions.issue(found.account, lifetime(asked.value, found.role), ctx.nowMs);
   return { ok: true, body: tencentAnswer(session), nullable: [] };
-}
-
-/** A request signed with an issued key after its expiry: refused before the signature is even checked. */
-export function expiredSessionError(cloud: WorldAccount['cloud']): VendorError {
-  return cloud === 'alicloud'
-    ? alibabaError('InvalidSecurityToken.Expired', 'Specified SecurityToken is expired.', 400)
-    : tencentError('AuthFailure.TokenFailure', 'The token has expired.');
 }

@@ -21,6 +21,9 @@ import { apisOf } from './apis.js';
 import type { ApiName, ApiSpec } from './apis.js';
 import type { RateLimitWindow } from './rate-limit.js';
 import { WORLD_SCHEMA, buildWorldSchema } from './world-schema.js';
+import { CLOUDS, isCloud } from '../model/clouds.js';
+import type { Cloud } from '../model/clouds.js';
+import { cloudSimulator } from './clouds.js';
 
 export interface ForcedError {
   readonly code: string;
@@ -352,30 +355,51 @@ function typeObjects(raw: JsonObject, types: TypeRegistry): Map<string, TypeObje
   return out;
 }
 
+/** What every account has, whatever its cloud. */
+export interface AccountCommon {
+  readonly name: string | undefined;
+  readonly token: { readonly securityToken?: string };
+  readonly roles: readonly WorldRole[];
+  readonly objects: Map<string, TypeObjects>;
+  readonly errors: WorldAccount['errors'];
+}
+
+/** The cloud an account of a validated world belongs to (the schema allows only the clouds; the last takes the rest). */
+function accountCloud(raw: JsonObject): Cloud {
+  return typeof raw.cloud === 'string' && isCloud(raw.cloud) ? raw.cloud : (CLOUDS[CLOUDS.length - 1] as Cloud);
+}
+
 function buildAccount(raw: JsonObject, types: TypeRegistry): WorldAccount {
   const name = typeof raw.name === 'string' ? raw.name : undefined;
   const token = typeof raw.security_token === 'string' ? { securityToken: raw.security_token } : {};
   const roles = buildRoles(raw.roles);
-  if (raw.cloud === 'tencentcloud') {
-    const secretId = text(raw.secret_id);
-    const kms = new Map<string, VendorResource>();
-    if (isJsonObject(raw.kms)) {
-      for (const [region, body] of Object.entries(raw.kms)) if (isJsonObject(body)) kms.set(region, vendorResource(body));
-    }
-    return {
-      cloud: 'tencentcloud',
-      name: name ?? secretId,
-      uin: typeof raw.uin === 'string' ? raw.uin : derivedUid(secretId).slice(-12),
-      roles,
-      secretId,
-      secretKey: text(raw.secret_key),
-      ...token,
-      kms,
-      ...(isJsonObject(raw.tcss) ? { tcss: vendorResource(raw.tcss) } : {}),
-      objects: typeObjects(raw, types),
-      errors: accountErrors(raw.errors, types),
-    };
+  return cloudSimulator(accountCloud(raw)).parseAccount(raw, { name, token, roles, objects: typeObjects(raw, types), errors: accountErrors(raw.errors, types) });
+}
+
+/** A Tencent Cloud account of the world file (its simulator's parseAccount). */
+export function buildTencentAccount(raw: JsonObject, { name, token, roles, objects, errors }: AccountCommon): TencentAccount {
+  const secretId = text(raw.secret_id);
+  const kms = new Map<string, VendorResource>();
+  if (isJsonObject(raw.kms)) {
+    for (const [region, body] of Object.entries(raw.kms)) if (isJsonObject(body)) kms.set(region, vendorResource(body));
   }
+  return {
+    cloud: 'tencentcloud',
+    name: name ?? secretId,
+    uin: typeof raw.uin === 'string' ? raw.uin : derivedUid(secretId).slice(-12),
+    roles,
+    secretId,
+    secretKey: text(raw.secret_key),
+    ...token,
+    kms,
+    ...(isJsonObject(raw.tcss) ? { tcss: vendorResource(raw.tcss) } : {}),
+    objects,
+    errors,
+  };
+}
+
+/** An Alibaba Cloud account of the world file (its simulator's parseAccount). */
+export function buildAlibabaAccount(raw: JsonObject, { name, token, roles, objects, errors }: AccountCommon): AlibabaAccount {
   const accessKeyId = text(raw.access_key_id);
   const uid = typeof raw.uid === 'string' ? raw.uid : derivedUid(accessKeyId);
   const list = (value: JsonValue | undefined): JsonObject[] => (Array.isArray(value) ? value.filter(isJsonObject) : []);
@@ -398,8 +422,8 @@ function buildAccount(raw: JsonObject, types: TypeRegistry): WorldAccount {
       instanceId: text(item.InstanceId),
       region: typeof item.region === 'string' ? item.region : DEFAULT_CA_REGION,
     })),
-    objects: typeObjects(raw, types),
-    errors: accountErrors(raw.errors, types),
+    objects,
+    errors,
   };
 }
 
@@ -412,8 +436,8 @@ function semanticDiagnostics(data: JsonObject, file: string, locate: Locate, typ
   const keyIds = new Map<string, number>();
   accounts.forEach((account, index) => {
     if (!isJsonObject(account)) return;
-    const cloud = account.cloud === 'tencentcloud' ? 'tencentcloud' : 'alicloud';
-    const idKey = cloud === 'tencentcloud' ? 'secret_id' : 'access_key_id';
+    const cloud = accountCloud(account);
+    const idKey = cloudSimulator(cloud).worldKeyField;
     const id = account[idKey];
     if (typeof id === 'string') {
       const other = keyIds.get(`${cloud}\n${id}`);

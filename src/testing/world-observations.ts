@@ -8,7 +8,7 @@ import { Redactor } from '../model/redactor.js';
 import { createCallExecutor } from '../providers/call-executor.js';
 import { defaultQpsFor, definitionFor } from '../providers/registry.js';
 import type { Credentials } from '../providers/types.js';
-import type { World } from '../simulator/world.js';
+import type { World, WorldAccount } from '../simulator/world.js';
 
 /**
  * Observations from a simulator world file (design.md §7): the world is served by the built-in
@@ -26,15 +26,12 @@ export interface WorldObservationOptions {
   readonly shown: string;
 }
 
-function worldCredentials(world: World): Map<string, Credentials> {
+function worldCredentials(world: World, keysOf: (account: WorldAccount) => { readonly id: string; readonly secret: string; readonly token?: string }): Map<string, Credentials> {
   const out = new Map<string, Credentials>();
   for (const account of world.accounts) {
     if (out.has(account.cloud)) continue;
-    if (account.cloud === 'tencentcloud') {
-      out.set('tencentcloud', { id: account.secretId, secret: account.secretKey, ...(account.securityToken ? { token: account.securityToken } : {}), source: 'world file' });
-    } else {
-      out.set('alicloud', { id: account.accessKeyId, secret: account.accessKeySecret, ...(account.securityToken ? { token: account.securityToken } : {}), source: 'world file' });
-    }
+    const { id, secret, token } = keysOf(account);
+    out.set(account.cloud, { id, secret, ...(token ? { token } : {}), source: 'world file' });
   }
   return out;
 }
@@ -44,6 +41,7 @@ export async function observeWorld(state: DesiredState, options: WorldObservatio
   // The simulator is loaded only by tests that use a world file.
   const { parseWorld } = await import('../simulator/world.js');
   const { startSimulator } = await import('../simulator/server.js');
+  const { accountKeys } = await import('../simulator/clouds.js');
   let text: string;
   try {
     text = await readFile(options.path, 'utf8');
@@ -51,7 +49,7 @@ export async function observeWorld(state: DesiredState, options: WorldObservatio
     throw new InputError(`cannot read world file ${options.shown}`, 'Pass a world file path relative to the test file.');
   }
   const world = parseWorld(text, options.shown);
-  const credentials = worldCredentials(world);
+  const credentials = worldCredentials(world, accountKeys);
   const redactor = new Redactor();
   for (const c of credentials.values()) {
     redactor.add(c.secret);

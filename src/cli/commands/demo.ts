@@ -3,7 +3,9 @@ import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { boolFlag } from '../command.js';
 import { runCheck } from '../run-check.js';
-import type { World } from '../../simulator/world.js';
+import type { World, WorldAccount } from '../../simulator/world.js';
+import { CLOUDS } from '../../model/clouds.js';
+import { cloudAdapter } from '../../providers/clouds.js';
 
 /** The package root: `dist/cli/commands/demo.js` (or `src/...` in tests) is three levels down. */
 const packagePath = (relative: string): string => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
@@ -15,17 +17,15 @@ export const DEMO_AS_OF = new Date('2026-11-29T00:00:00Z');
 const CLOUD_ENV = /^(TENCENTCLOUD_|ALIBABA_CLOUD_|ALIBABACLOUD_|ALICLOUD_|TCCLI_)|^(ACCESS_KEY_ID|ACCESS_KEY_SECRET|SECURITY_TOKEN)$/;
 
 /** The simulator's first account per cloud, as the environment variables of the standard chains. */
-function simulatedCredentials(world: World): Record<string, string> {
+function simulatedCredentials(world: World, keysOf: (account: WorldAccount) => { readonly id: string; readonly secret: string }): Record<string, string> {
   const env: Record<string, string> = {};
-  const tencent = world.accounts.find((a) => a.cloud === 'tencentcloud');
-  const alibaba = world.accounts.find((a) => a.cloud === 'alicloud');
-  if (tencent?.cloud === 'tencentcloud') {
-    env.TENCENTCLOUD_SECRET_ID = tencent.secretId;
-    env.TENCENTCLOUD_SECRET_KEY = tencent.secretKey;
-  }
-  if (alibaba?.cloud === 'alicloud') {
-    env.ALIBABA_CLOUD_ACCESS_KEY_ID = alibaba.accessKeyId;
-    env.ALIBABA_CLOUD_ACCESS_KEY_SECRET = alibaba.accessKeySecret;
+  for (const cloud of CLOUDS) {
+    const account = world.accounts.find((a) => a.cloud === cloud);
+    if (account === undefined) continue;
+    const keys = keysOf(account);
+    const names = cloudAdapter(cloud).credentials.keyEnv;
+    env[names.id] = keys.id;
+    env[names.secret] = keys.secret;
   }
   return env;
 }
@@ -38,13 +38,14 @@ export const demoCommand: CommandModule = {
   async run(ctx: CliContext, input: ParsedInput): Promise<number> {
     const { loadWorld } = await import('../../simulator/world.js');
     const { startSimulator } = await import('../../simulator/server.js');
+    const { accountKeys } = await import('../../simulator/clouds.js');
     const world = await loadWorld(packagePath('examples/simulator/world.yaml'));
     const simulator = await startSimulator({ world, host: '127.0.0.1', port: 0 });
     try {
       ctx.stderr.write(`driftwatch demo: simulated clouds at ${simulator.url}; checking examples/ as of ${DEMO_AS_OF.toISOString().slice(0, 10)}\n\n`);
       const env = Object.fromEntries(Object.entries(ctx.env).filter(([name]) => !CLOUD_ENV.test(name)));
       await runCheck(
-        { ...ctx, env: { ...env, ...simulatedCredentials(world) } },
+        { ...ctx, env: { ...env, ...simulatedCredentials(world, accountKeys) } },
         {
           paths: [packagePath('examples')],
           format: 'text',

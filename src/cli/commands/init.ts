@@ -5,11 +5,12 @@ import type { CommandModule, ParsedInput } from '../command.js';
 import { boolFlag, stringFlag } from '../command.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { DriftwatchError, IoError, UsageError } from '../../model/errors.js';
-import type { Cloud } from '../../model/resource-types.js';
+import { CLOUDS, isCloud } from '../../model/clouds.js';
+import type { Cloud } from '../../model/clouds.js';
+import { cloudAdapter } from '../../providers/clouds.js';
 import { RESOURCE_TYPES } from '../../resources/registry.js';
 
 const SCHEMA_REF = './node_modules/driftwatch/schemas/driftwatch.schema.json';
-const DEFAULT_REGION: Readonly<Record<Cloud, string>> = { tencentcloud: 'ap-guangzhou', alicloud: 'cn-hangzhou' };
 
 function header(what: string): string {
   return [
@@ -25,28 +26,10 @@ function header(what: string): string {
 
 /** providers.yaml: one account per cloud, credentials from the vendor's standard chain (never in YAML). */
 export function providersTemplate(clouds: readonly Cloud[], region: string | undefined): string {
-  const blocks: string[] = [];
-  if (clouds.includes('tencentcloud')) {
-    blocks.push(
-      '  tencentcloud:',
-      '    main:',
-      `      region: ${region ?? DEFAULT_REGION.tencentcloud}`,
-      '      site: china                 # intl for the international site (*.intl.tencentcloudapi.com)',
-      '      # credentials: default chain = TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY, then ~/.tencentcloud/credentials.',
-      '      # Or name a source: credentials: { profile: prod }  |  credentials: { env: { id: MY_ID_VAR, secret: MY_KEY_VAR } }',
-      '      timeout: 30s                # per-attempt request timeout (a call retries within 4x this)',
-    );
-  }
-  if (clouds.includes('alicloud')) {
-    blocks.push(
-      '  alicloud:',
-      '    main:',
-      `      region: ${region ?? DEFAULT_REGION.alicloud}`,
-      '      # credentials: default chain = ALIBABA_CLOUD_ACCESS_KEY_ID/ALIBABA_CLOUD_ACCESS_KEY_SECRET, then ~/.alibabacloud/credentials.',
-      '      timeout: 30s',
-      '      # rate_limits: { GetKmsInstance: 10 }   # requests per second, below the vendor quota',
-    );
-  }
+  const blocks = clouds.flatMap((cloud) => {
+    const init = cloudAdapter(cloud).init;
+    return init.providerLines(region ?? init.defaultRegion);
+  });
   return (
     header('Accounts and regions driftwatch reads from (`driftwatch init` wrote this; edit freely).') +
     'version: 1\n\n' +
@@ -59,49 +42,8 @@ export function providersTemplate(clouds: readonly Cloud[], region: string | und
 
 /** resources.yaml: what the services must look like; instance-bound types stay commented until their ids are known. */
 export function resourcesTemplate(clouds: readonly Cloud[]): string {
-  const lines: string[] = ['resources:'];
-  if (clouds.includes('tencentcloud')) {
-    lines.push(
-      '  tencentcloud_kms_service:          # `driftwatch list attributes tencentcloud_kms_service`',
-      '    main:',
-      '      provider: tencentcloud.main',
-      '      expect:',
-      '        service_state: normal',
-      '        edition: { equals: ultimate, description: Ultimate is what the key policies assume }',
-      '        auto_renew: true',
-      '        expires_at: { not_within: 30d, severity: high }',
-      '',
-      '  tencentcloud_tcss_subscription:',
-      '    main:',
-      '      provider: tencentcloud.main',
-      '      expect:',
-      '        state: { equals: pro_active, severity: critical }',
-      '        auto_renew: true',
-      '        expires_at: { not_within: 30d, severity: high }',
-    );
-  }
-  if (clouds.includes('alicloud')) {
-    lines.push(
-      '',
-      '  # Alibaba Cloud resources are per instance: fill in the ids (or run',
-      '  # `driftwatch import . --provider alicloud.main --type alicloud_kms_instance --output kms.yaml`).',
-      '  # alicloud_kms_instance:',
-      '  #   main:',
-      '  #     provider: alicloud.main',
-      '  #     instance_id: kst-xxxxxxxxxxxx',
-      '  #     expect:',
-      '  #       status: { equals: Connected, severity: critical }',
-      '  #       expires_at: { not_within: 30d }',
-      '  # alicloud_cas_private_ca:',
-      '  #   root:',
-      '  #     provider: alicloud.main',
-      '  #     instance_id: cas-xxxxxxxxxxxx',
-      '  #     expect:',
-      '  #       status: USED',
-      '  #       certificates_remaining: { at_least: 100 }',
-    );
-  }
-  if (!clouds.includes('tencentcloud')) lines[0] = 'resources: {}   # uncomment and fill in the resources below';
+  const lines: string[] = ['resources:', ...clouds.flatMap((cloud) => cloudAdapter(cloud).init.resourceLines)];
+  if (!clouds.some((cloud) => cloudAdapter(cloud).init.resourcesLive)) lines[0] = 'resources: {}   # uncomment and fill in the resources below';
   return (
     header('What the security services must look like. Each `expect` key is an attribute; a scalar means equals.') +
     `${lines.join('\n')}\n\n` +
@@ -111,9 +53,9 @@ export function resourcesTemplate(clouds: readonly Cloud[]): string {
 }
 
 function parseClouds(value: string | undefined): Cloud[] {
-  if (value === undefined || value === 'both') return ['tencentcloud', 'alicloud'];
-  if (value === 'tencentcloud' || value === 'alicloud') return [value];
-  throw new UsageError(`init: --cloud must be tencentcloud, alicloud or both, got '${value}'`);
+  if (value === undefined || value === 'both') return [...CLOUDS];
+  if (isCloud(value)) return [value];
+  throw new UsageError(`init: --cloud must be ${CLOUDS.join(', ')} or both, got '${value}'`);
 }
 
 async function exists(path: string): Promise<boolean> {

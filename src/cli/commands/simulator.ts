@@ -5,6 +5,7 @@ import type { CommandModule, ParsedInput } from '../command.js';
 import { stringFlag } from '../command.js';
 import { UsageError } from '../../model/errors.js';
 import type { WorldAccount } from '../../simulator/world.js';
+import { cloudAdapter } from '../../providers/clouds.js';
 
 /** The package's own world: `dist/cli/commands/simulator.js` (or `src/...` in tests) is three levels down. */
 const DEFAULT_WORLD = fileURLToPath(new URL('../../../examples/simulator/world.yaml', import.meta.url));
@@ -21,10 +22,9 @@ function parsePort(value: string | undefined): number {
 }
 
 /** One line per account: the variables the vendors' credential chains read. The simulated keys are fake. */
-function credentialLine(account: WorldAccount): string {
-  return account.cloud === 'tencentcloud'
-    ? `tencentcloud ${account.name}: TENCENTCLOUD_SECRET_ID=${account.secretId} TENCENTCLOUD_SECRET_KEY=${account.secretKey}`
-    : `alicloud ${account.name}: ALIBABA_CLOUD_ACCESS_KEY_ID=${account.accessKeyId} ALIBABA_CLOUD_ACCESS_KEY_SECRET=${account.accessKeySecret}`;
+function credentialLine(account: WorldAccount, keys: { readonly id: string; readonly secret: string }): string {
+  const names = cloudAdapter(account.cloud).credentials.keyEnv;
+  return `${account.cloud} ${account.name}: ${names.id}=${keys.id} ${names.secret}=${keys.secret}`;
 }
 
 /**
@@ -39,6 +39,7 @@ export const simulatorCommand: CommandModule = {
     const logFlag = stringFlag(input, 'log');
     const { loadWorld } = await import('../../simulator/world.js');
     const { startSimulator } = await import('../../simulator/server.js');
+    const { accountKeys } = await import('../../simulator/clouds.js');
     const world = await loadWorld(worldFlag === undefined ? DEFAULT_WORLD : resolve(ctx.cwd, worldFlag));
     const simulator = await startSimulator({
       world,
@@ -49,7 +50,7 @@ export const simulatorCommand: CommandModule = {
     });
     try {
       ctx.stdout.write(`${simulator.url}\n`);
-      for (const account of world.accounts) ctx.stdout.write(`${credentialLine(account)}\n`);
+      for (const account of world.accounts) ctx.stdout.write(`${credentialLine(account, accountKeys(account))}\n`);
       const bound = host === '0.0.0.0' || host === '::' ? ` (bound to ${host}: all interfaces; other machines use this host's address)` : '';
       ctx.stderr.write(`driftwatch simulator: listening on ${simulator.url}${bound} (${world.accounts.length} accounts); Ctrl+C to stop.\n`);
       if (!ctx.signal.aborted) {

@@ -3,6 +3,7 @@ import type { ErrorKind } from '../../model/observation.js';
 import type { Redactor } from '../../model/redactor.js';
 import { ApiError } from '../types.js';
 import { errorProvesAbsence } from '../absence.js';
+import { cloudAdapter } from '../clouds.js';
 
 /**
  * The one place vendor codes, HTTP statuses and socket failures become an ErrorKind (design.md §7,
@@ -38,8 +39,6 @@ const CODE_HINTS: Readonly<Record<string, string>> = {
   'InvalidTimeStamp.Format':
     'The API could not parse the request\'s timestamp (InvalidTimeStamp.Format) — this is not clock skew. Something between driftwatch and the API may have rewritten x-acs-date / Timestamp; send the requests directly, or re-run with --debug and report a bug.',
 };
-
-const CLOUD_NAME: Record<Cloud, string> = { tencentcloud: 'Tencent Cloud', alicloud: 'Alibaba Cloud' };
 
 const AUTH_CODES = new Set([
   'AuthFailure.SecretIdNotFound',
@@ -80,8 +79,9 @@ export function classifyCode(cloud: Cloud, code: string, httpStatus?: number, ac
   if (absent || NOT_FOUND_LOOK.test(code)) return c('invalid_request', false);
   if (code.startsWith('UnauthorizedOperation') || code.startsWith('AccessDenied') || code === 'NoPermission') return c('permission', false);
   if (code === 'Forbidden' || code.startsWith('Forbidden.')) return c('permission', false);
-  // Alibaba's InvalidAction (403) means the key may not call it; Tencent's means the API name does not exist.
-  if (cloud === 'alicloud' && code === 'InvalidAction' && httpStatus === 403) return c('permission', false);
+  // A code whose meaning is the cloud's own (Alibaba's InvalidAction at 403: the key may not call it).
+  const own = cloudAdapter(cloud).errors.classify(code, httpStatus);
+  if (own !== undefined) return c(own.kind, own.retryable);
   if (code.startsWith('InternalError') || code.startsWith('ServiceUnavailable') || code === 'InternalServerError' || code === 'ServiceTimeout') {
     return c('transient', true);
   }
@@ -102,29 +102,20 @@ export function classifyCode(cloud: Cloud, code: string, httpStatus?: number, ac
   return c('invalid_request', false);
 }
 
-const DOCS: Record<Cloud, { keys: string; policy: string }> = {
-  tencentcloud: {
-    keys: 'TENCENTCLOUD_SECRET_ID / TENCENTCLOUD_SECRET_KEY (or the profile in ~/.tencentcloud/credentials)',
-    policy: 'a CAM policy',
-  },
-  alicloud: {
-    keys: 'ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET (or the profile in ~/.aliyun/config.json)',
-    policy: 'a RAM policy',
-  },
-};
-
 /** What the user can do about each kind of failure. */
 export function hintFor(kind: ErrorKind, ctx: CallContext): string {
-  const docs = DOCS[ctx.cloud];
+  const adapter = cloudAdapter(ctx.cloud);
+  const docs = { keys: adapter.errors.keyDocs, policy: adapter.errors.policyDocs };
+  const name = adapter.identity.displayName;
   switch (kind) {
     case 'auth':
-      return `The ${CLOUD_NAME[ctx.cloud]} key was rejected: check ${docs.keys}; the key may be mistyped, disabled or deleted, and temporary (STS) credentials may have expired.`;
+      return `The ${name} key was rejected: check ${docs.keys}; the key may be mistyped, disabled or deleted, and temporary (STS) credentials may have expired.`;
     case 'permission':
       return `The key is valid but may not call ${ctx.product}:${ctx.action}: attach ${docs.policy} that allows it to this user or role.`;
     case 'signature':
       return 'The server computed a different signature: the secret does not belong to this key ID, or something between you and the API changed the request. Check the credentials; if they are right, re-run with --debug and report a bug.';
     case 'clock_skew':
-      return `Check your clock: the request timestamp differs from the server's by more than ${ctx.cloud === 'tencentcloud' ? '5 (Tencent)' : '15 (Alibaba)'} minutes. Sync the system clock (NTP) and re-run.`;
+      return `Check your clock: the request timestamp differs from the server's by more than ${adapter.errors.clockSkewMinutes} (${adapter.identity.shortName}) minutes. Sync the system clock (NTP) and re-run.`;
     case 'throttled':
       return `${ctx.product}:${ctx.action} stayed rate-limited after retries: lower rateLimits.${ctx.action} on this provider, or run fewer accounts against it at once.`;
     case 'transient':
@@ -132,7 +123,7 @@ export function hintFor(kind: ErrorKind, ctx: CallContext): string {
     case 'invalid_request':
       return 'The API rejected the request: check the region, instance ID and API version for this resource.';
     case 'invalid_response':
-      return `${ctx.host} did not answer like the ${CLOUD_NAME[ctx.cloud]} API: check the endpoint and any proxy in between, and re-run.`;
+      return `${ctx.host} did not answer like the ${name} API: check the endpoint and any proxy in between, and re-run.`;
     case 'network':
       return `Could not talk to ${ctx.host}: check the network, DNS, proxy settings and the endpoint (--endpoint / provider endpoint).`;
     case 'timeout':
@@ -161,7 +152,7 @@ function clip(text: string): string {
 }
 
 function label(ctx: CallContext): string {
-  return `${CLOUD_NAME[ctx.cloud]} ${ctx.product} ${ctx.action}`;
+  return `${cloudAdapter(ctx.cloud).identity.displayName} ${ctx.product} ${ctx.action}`;
 }
 
 /** The hint for one vendor code: the code's own, else why a not-found-looking code is not proof, else the kind's. */
