@@ -13,7 +13,7 @@ import type { DesiredState, ProviderConfig } from '../model/desired-state.js';
 import type { ShardInfo } from '../model/run-result.js';
 import { configDigest, selectShard } from '../engine/shard.js';
 import type { ShardSpec } from '../engine/shard.js';
-import { RoleCredentialsError, isRolePlan } from '../providers/credential-plan.js';
+import { RoleCredentialsError } from '../providers/credential-plan.js';
 import { ConfigError, CredentialsError, InterruptedError, IoError, UsageError } from '../model/errors.js';
 import { formatDiagnostic } from '../model/location.js';
 import { credentialValues } from '../model/credential-env.js';
@@ -32,7 +32,8 @@ import type { ReportOptions, Reporter } from '../report/index.js';
 import { loadPolicyChecks } from '../policy/policy-checks.js';
 import { defaultQpsFor, definitionFor } from '../providers/registry.js';
 import { createCallExecutor } from '../providers/call-executor.js';
-import { STS_DEFAULT_QPS, createRoleResolver, planSource } from '../providers/role-credentials.js';
+import { STS_DEFAULT_QPS, createRoleResolver, staticKeyIdOf } from '../providers/role-credentials.js';
+import type { CredentialContext } from '../providers/credentials.js';
 import type { ResolveCredentials } from '../providers/role-credentials.js';
 import { startProgress } from '../ui/progress.js';
 import type { SigningKey } from '../report/evidence/signing.js';
@@ -49,6 +50,11 @@ function readOptional(path: string): string | undefined {
   }
 }
 
+/** What the credential chains read: this process's environment, home directory and files. */
+export function credentialContext(ctx: CliContext): CredentialContext {
+  return { env: ctx.env, homeDir: ctx.env.HOME ?? homedir(), readFile: readOptional };
+}
+
 /**
  * Resolves a provider's credentials from its `credentials:` source: the vendor's chain, profiles of
  * every mode, assumed roles, instance roles and OIDC (role-credentials.ts). The call executor asks on
@@ -56,8 +62,7 @@ function readOptional(path: string): string | undefined {
  * first request; temporary credentials are cached and refreshed by the resolver.
  */
 export function credentialResolver(ctx: CliContext): ResolveCredentials {
-  const chainCtx = { env: ctx.env, homeDir: ctx.env.HOME ?? homedir(), readFile: readOptional };
-  return createRoleResolver({ ctx: chainCtx, now: () => Date.now() });
+  return createRoleResolver({ ctx: credentialContext(ctx), now: () => Date.now() });
 }
 
 /** Checks `--target`s and returns the addresses they name; an address as written names all its fan-out expansions. */
@@ -79,23 +84,9 @@ function checkTargets(state: DesiredState, targets: readonly string[]): string[]
   return out;
 }
 
-/** Key id of long-lived keys a provider would use, read locally (for the shard partition); undefined when not static. */
-function staticKeyId(ctx: CliContext): (provider: ProviderConfig) => string | undefined {
-  const chainCtx = { env: ctx.env, homeDir: ctx.env.HOME ?? homedir(), readFile: readOptional };
-  return (provider) => {
-    try {
-      const plan = planSource(provider.cloud, provider.credentials, chainCtx, provider.ref);
-      return isRolePlan(plan) ? undefined : plan.id;
-    } catch {
-      // Unusable credentials make the provider's resources unknown in whichever shard they land.
-      return undefined;
-    }
-  };
-}
-
 /** This shard's part of the configuration: its accounts' providers and resources, and their waivers. */
 async function shardOf(ctx: CliContext, state: DesiredState, spec: ShardSpec): Promise<{ state: DesiredState; info: ShardInfo }> {
-  const selection = selectShard(state, spec, staticKeyId(ctx));
+  const selection = selectShard(state, spec, staticKeyIdOf(credentialContext(ctx)));
   const files = await Promise.all([
     ...state.files.map((file) => readConfigFile(ctx, file, file)),
     ...state.policies.map((p) => readConfigFile(ctx, p.path, p.ref)),

@@ -108,6 +108,22 @@ export function planSource(cloud: Cloud, source: CredentialSource, ctx: Credenti
   return cloudAdapter(cloud).credentials.plan(source, ctx);
 }
 
+/**
+ * The key id of the long-lived keys a provider would use, read locally without a network call (the
+ * shard partition's account key, engine/shard.ts); undefined for role sources and for credentials
+ * that cannot be used — those make the provider's resources unknown in whichever shard they land.
+ */
+export function staticKeyIdOf(ctx: CredentialContext): (provider: ProviderConfig) => string | undefined {
+  return (provider) => {
+    try {
+      const plan = planSource(provider.cloud, provider.credentials, ctx, provider.ref);
+      return isRolePlan(plan) ? undefined : plan.id;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function cacheKey(plan: CredentialPlan): string {
   if (!isRolePlan(plan)) return `keys\n${plan.id}`;
   switch (plan.kind) {
