@@ -208,7 +208,7 @@ describe('External (process_command)', () => {
   it('a failing command, or one that prints no JSON: only that provider is unknown, and nothing it printed is shown', async () => {
     const { executor: ex } = executor();
     const failed = await apiFailureOf(ex.execute(ALI_CAS, provider(profile('ext-fail'))));
-    expect(failed).toMatchObject({ code: 'DW_ROLE_CREDENTIALS', kind: 'credentials' });
+    expect(failed).toMatchObject({ code: 'DW_ROLE_CREDENTIALS', kind: 'transient' });
     expect(failed.message).toContain(`running the credential process ${process.execPath} (~/.aliyun/config.json profile ext-fail) failed: the command exited with code 3`);
     const garbage = await apiFailureOf(ex.execute(ALI_CAS, provider(profile('ext-garbage'), 'alicloud.garbage')));
     expect(garbage.message).toContain('the answer is not usable: it is not JSON');

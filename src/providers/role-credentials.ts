@@ -321,7 +321,9 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     } catch (error) {
       if (!(error instanceof CredentialProcessError)) throw error;
       if (error.reason === 'not-found') throw new CredentialsError(`${describePlan(plan)}: ${error.message}`, 'Install the program or fix process_command in the profile.');
-      throw failedStep(plan, error.message, hint, error.reason === 'timeout' ? 'timeout' : 'credentials');
+      // Like a refused STS call, a failing source leaves this provider's resources unknown (exit 3);
+      // only a program that cannot be run at all is a broken setup.
+      throw failedStep(plan, error.message, hint, error.reason === 'timeout' ? 'timeout' : 'transient');
     }
     return answered(plan, () => plan.read(stdout), undefined);
   };
@@ -337,7 +339,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     assertPrintable(keys.id, `the access key id from ${plan.where}`);
     assertPrintable(keys.secret, `the access key secret from ${plan.where}`);
     if (keys.token !== undefined) assertPrintable(keys.token, `the security token from ${plan.where}`);
-    if (keys.expiresAt !== undefined && keys.expiresAt <= now()) throw failedStep(plan, 'the credentials it answered have already expired', 'Check the clock of this machine and of the credential source.', 'credentials');
+    if (keys.expiresAt !== undefined && keys.expiresAt <= now()) throw failedStep(plan, 'the credentials it answered have already expired', 'Check the clock of this machine and of the credential source.', 'invalid_response');
     const temporary = keys.token !== undefined || keys.expiresAt !== undefined;
     return makeCredentials(keys.id, keys.secret, keys.token, plan.where, {
       ...(temporary && account !== undefined ? { account } : {}),
