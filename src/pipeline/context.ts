@@ -1,6 +1,6 @@
 /**
- * Everything a command may touch of the outside world, passed in so that commands stay testable
- * and only `main.ts` reads `process` (design.md §6).
+ * Everything a run may touch of the outside world, passed in so that the pipeline stays testable
+ * and only `cli/main.ts` reads `process` (design.md §6).
  */
 import type { Redactor } from '../model/redactor.js';
 
@@ -9,8 +9,7 @@ export interface OutputStream {
   readonly isTTY: boolean;
 }
 
-export interface CliContext {
-  readonly argv: readonly string[];
+export interface RunContext {
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   readonly stdout: OutputStream;

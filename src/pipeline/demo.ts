@@ -1,14 +1,12 @@
 import { fileURLToPath } from 'node:url';
-import type { CliContext } from '../context.js';
-import type { CommandModule, ParsedInput } from '../command.js';
-import { boolFlag } from '../command.js';
-import { runCheck } from '../run-check.js';
-import type { World, WorldAccount } from '../../simulator/world.js';
-import { CLOUDS } from '../../model/clouds.js';
-import { cloudAdapter } from '../../providers/clouds.js';
+import type { RunContext } from './context.js';
+import { runCheck } from './run.js';
+import type { World, WorldAccount } from '../simulator/world.js';
+import { CLOUDS } from '../model/clouds.js';
+import { cloudAdapter } from '../providers/clouds.js';
 
-/** The package root: `dist/cli/commands/demo.js` (or `src/...` in tests) is three levels down. */
-const packagePath = (relative: string): string => fileURLToPath(new URL(`../../../${relative}`, import.meta.url));
+/** The package root: `dist/pipeline/demo.js` (or `src/...` in tests) is two levels down. */
+const packagePath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
 /** The demo evaluates as of a fixed day so its story (one item expiring within 30 days) never goes stale. */
 export const DEMO_AS_OF = new Date('2026-11-29T00:00:00Z');
@@ -34,36 +32,29 @@ function simulatedCredentials(world: World, keysOf: (account: WorldAccount) => {
  * `demo`: the built-in simulator on a free loopback port with the examples' world, then `plan`
  * on `examples/` against it — no cloud account, no credentials, no network.
  */
-export const demoCommand: CommandModule = {
-  async run(ctx: CliContext, input: ParsedInput): Promise<number> {
-    const { loadWorld } = await import('../../simulator/world.js');
-    const { startSimulator } = await import('../../simulator/server.js');
-    const { accountKeys } = await import('../../simulator/clouds.js');
-    const world = await loadWorld(packagePath('examples/simulator/world.yaml'));
-    const simulator = await startSimulator({ world, host: '127.0.0.1', port: 0 });
-    try {
-      ctx.stderr.write(`driftwatch demo: simulated clouds at ${simulator.url}; checking examples/ as of ${DEMO_AS_OF.toISOString().slice(0, 10)}\n\n`);
-      const env = Object.fromEntries(Object.entries(ctx.env).filter(([name]) => !CLOUD_ENV.test(name)));
-      await runCheck(
-        { ...ctx, env: { ...env, ...simulatedCredentials(world, accountKeys) } },
-        {
-          paths: [packagePath('examples')],
-          format: 'text',
-          outputs: [],
-          targets: [],
-          asOf: DEMO_AS_OF,
-          endpoint: simulator.url,
-          failOn: 'low',
-          progress: !boolFlag(input, 'no-progress'),
-        },
-      );
-      ctx.stderr.write(
-        '\nThis was a simulated account. Next: `driftwatch validate examples/`, then point `driftwatch plan` at your own\n' +
-          'configuration (credentials come from the vendors\' standard environment variables and profile files).\n',
-      );
-      return 0;
-    } finally {
-      await simulator.close();
-    }
-  },
-};
+export async function runDemo(ctx: RunContext, request: { readonly progress: boolean }): Promise<void> {
+  const { loadWorld } = await import('../simulator/world.js');
+  const { startSimulator } = await import('../simulator/server.js');
+  const { accountKeys } = await import('../simulator/clouds.js');
+  const world = await loadWorld(packagePath('examples/simulator/world.yaml'));
+  const simulator = await startSimulator({ world, host: '127.0.0.1', port: 0 });
+  try {
+    ctx.stderr.write(`driftwatch demo: simulated clouds at ${simulator.url}; checking examples/ as of ${DEMO_AS_OF.toISOString().slice(0, 10)}\n\n`);
+    const env = Object.fromEntries(Object.entries(ctx.env).filter(([name]) => !CLOUD_ENV.test(name)));
+    await runCheck(
+      { ...ctx, env: { ...env, ...simulatedCredentials(world, accountKeys) } },
+      {
+        paths: [packagePath('examples')],
+        format: 'text',
+        outputs: [],
+        targets: [],
+        asOf: DEMO_AS_OF,
+        endpoint: simulator.url,
+        failOn: 'low',
+        progress: request.progress,
+      },
+    );
+  } finally {
+    await simulator.close();
+  }
+}
