@@ -165,7 +165,7 @@ describe('credentials URI', () => {
     expect(error).toMatchObject({ code: 'DW_ROLE_CREDENTIALS', kind: 'invalid_response', retryable: false });
     expect(error.message).toContain(`reading credentials from the credentials URI ${simulator.url} (~/.aliyun/config.json profile uri-missing) failed: HTTP 404`);
     expect(error.message).not.toMatch(/nobody|uri-query-secret/);
-    expect(redactor.redact('uri-query-secret')).toBe('[REDACTED]');
+    expect(redactor.redact('token=uri-query-secret')).toBe('[REDACTED]');
     await ex.close();
   });
 
@@ -244,6 +244,8 @@ describe('CloudSSO', () => {
     expect(creds.account).toBe(ALI_MEMBER_UID);
     expect(creds.expiresAt).toBe(START + 3600_000);
     expect(redactor.redact(SSO_TOKEN)).toBe('[REDACTED]');
+    // Only the token: the request's other header values are not secrets.
+    expect(redactor.redact('Content-Type: application/json')).toBe('Content-Type: application/json');
     expect(served('/cloud-credentials')).toBeGreaterThan(0);
     await ex.close();
   });

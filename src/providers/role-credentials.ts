@@ -294,7 +294,9 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       throw new CredentialsError(`${describePlan(plan)}: the sign-in has expired`, plan.hint);
     }
     const headers = plan.headers();
-    const secrets = [...Object.values(headers).map((v) => v.replace(/^Bearer /, '')), ...(url.search.length > 1 ? [url.search.slice(1), ...url.searchParams.values()] : [])];
+    // The bearer token (CloudSSO) and a query (a credentials URI may carry a token there) are secrets.
+    const bearer = headers.Authorization?.replace(/^Bearer\s+/i, '');
+    const secrets = [...(bearer !== undefined ? [bearer] : []), ...(url.search.length > 1 ? [url.search.slice(1)] : [])];
     let answer: { status: number; body: string };
     try {
       answer = await io.http({ cloud: plan.cloud, service: plan.what, url, method: plan.method, headers, ...(plan.body !== undefined ? { body: plan.body } : {}), secrets, what: 'credentials' });
