@@ -6,7 +6,8 @@ import type { Credentials } from './types.js';
 
 /**
  * What a credential source turns into before any network call: long-lived keys found in the
- * environment or a file, or a recipe for temporary ones (an STS call or an instance-metadata read).
+ * environment or a file, or a recipe for temporary ones (an STS call, an instance-metadata read, a
+ * credential endpoint's answer or a credential command's output).
  * Planning is synchronous and reads only local state, so configuration and profile mistakes are
  * reported up front and with their location; obtaining (role-credentials.ts) does the I/O.
  */

@@ -28,9 +28,12 @@ import type { ApiCall, ApiResponse, Credentials } from './types.js';
 
 /**
  * Temporary credentials (design.md §12): STS AssumeRole / AssumeRoleWithOIDC (Alibaba, 2015-04-01),
- * AssumeRole / AssumeRoleWithWebIdentity (Tencent, 2018-08-13), and the ECS / CVM instance-metadata
- * roles. Written here rather than taken from @alicloud/credentials or tencentcloud-sdk-nodejs because
- * both hard-code their hosts and schemes (`https://sts…`, `http://100.100.100.200`,
+ * AssumeRole / AssumeRoleWithWebIdentity (Tencent, 2018-08-13), the ECS / CVM instance-metadata
+ * roles, and the credential endpoints and processes a cloud's tools read (Alibaba's credentials URI,
+ * CloudSSO and External commands: the request is generic here, the answer is read by the cloud's
+ * own reader in its folder).
+ *
+ * Written here rather than taken from @alicloud/credentials or tencentcloud-sdk-nodejs because both hard-code their hosts and schemes (`https://sts…`, `http://100.100.100.200`,
  * `http://metadata.tencentyun.com`), so neither `--endpoint` nor the simulator could carry the calls,
  * and because STS calls must go through driftwatch's own pacing, retries, deadlines and redactor like
  * every other request. The requests follow the vendors' code (parameters, versions, header names)
@@ -321,7 +324,8 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       // only a program that cannot be run at all is a broken setup.
       throw failedStep(plan, error.message, hint, error.reason === 'timeout' ? 'timeout' : 'transient');
     }
-    return answered(plan, () => plan.read(stdout), undefined);
+    // Temporary keys from a command keep one rate-limit bucket across refreshes.
+    return answered(plan, () => plan.read(stdout), `${plan.kind}:${plan.where}`);
   };
 
   /** Credentials from a reader's keys; `account` stands for temporary keys' account in rate-limit buckets. */
