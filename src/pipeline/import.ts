@@ -137,7 +137,7 @@ export async function runImport(ctx: RunContext, request: ImportRequest): Promis
     for (const r of existing?.resources ?? []) takenNames.set(r.type, new Set([...(takenNames.get(r.type) ?? []), r.name]));
     const yaml = renderImportYaml({
       providers: plan.providers,
-      readFrom: providers.length > 3 ? [`${providers.length} providers`] : providers.map((p) => p.ref),
+      readFrom: providers.length === 0 ? ['none (this shard holds none of the chosen accounts)'] : providers.length > 3 ? [`${providers.length} providers`] : providers.map((p) => p.ref),
       observations: plan.observations,
       readAt: ctx.now().toISOString(),
       endpoint: [...endpoints].join(', '),
