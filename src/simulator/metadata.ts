@@ -2,7 +2,9 @@
  * The instance metadata services (issue 13): Alibaba ECS (`100.100.100.200`, with the hardened mode's
  * `PUT /latest/api/token`) and Tencent CVM (`metadata.tencentyun.com`), served on the simulator's own
  * loopback port under the same paths. Clients reach them through DRIFTWATCH_METADATA_ENDPOINT. The
- * paths, token headers and credential documents are each cloud's (CloudSimulator.metadata).
+ * paths, token headers and credential documents are each cloud's (CloudSimulator.metadata). The
+ * credential services a cloud's tools read over HTTP (Alibaba's credentials URIs and CloudSSO,
+ * CloudSimulator.credentialServices) are answered beside them, unsigned too.
  */
 import type { IncomingCall } from './incoming.js';
 import { header } from './incoming.js';
