@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import type { AttributeKind, AttributeSpec } from '../model/resource-types.js';
 import type { PathSegment } from '../util/load-yaml.js';
 import type { Accepted } from './accepted.js';
+import type { SeriesPoint } from '../model/series.js';
 
 /**
  * The shape of one operator of design.md §3. Everything the tool knows about an operator lives in
@@ -103,6 +104,8 @@ export interface EvaluationContext {
   readonly at: number | undefined;
   /** The observed value as messages show it (instants in UTC ISO form); empty for `judgesMissing` operators. */
   readonly shown: string;
+  /** Past observations of this attribute from the run history; undefined when the run has no history. */
+  readonly series: readonly SeriesPoint[] | undefined;
 }
 
 export function unknown(message: string): OperatorOutcome {
