@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command.js';
 import { COMMON_FLAGS } from './flags.js';
 import { COMPARE_FLAGS } from './compare-options.js';
+import { HISTORY_FLAGS } from './history-options.js';
 
 const RUN_FLAGS = {
   format: COMMON_FLAGS.format,
@@ -23,6 +24,7 @@ const RUN_FLAGS = {
   framework: COMMON_FLAGS.framework,
   ...COMPARE_FLAGS,
   shard: COMMON_FLAGS.shard,
+  ...HISTORY_FLAGS,
 } as const;
 
 /**

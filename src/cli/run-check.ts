@@ -24,6 +24,7 @@ import { observe } from '../engine/observe.js';
 import { evaluate } from '../engine/evaluate.js';
 import { loadCompareBase, loadHeadPacks } from './compare-base.js';
 import { compare } from '../compare/compare.js';
+import { openNightly } from './nightly.js';
 import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
 import { readTrustedSnapshot, resolveSnapshotTrust, signSnapshot } from './snapshot-trust.js';
 import type { SnapshotInfo } from '../model/run-result.js';
@@ -260,6 +261,8 @@ export async function loadState(ctx: CliContext, paths: readonly string[]): Prom
   // Variables a provider names as its credential source hold secrets whatever they are called.
   const named = loaded.state.providers.flatMap((p) => (p.credentials.kind === 'env' ? [p.credentials.id, p.credentials.secret, p.credentials.token] : []));
   for (const value of credentialValues(ctx.env, named.filter((n): n is string => n !== undefined))) ctx.redactor.add(value);
+  // A robot's URL carries its access token; both it and the signing secret are secrets.
+  for (const target of loaded.state.notify ?? []) for (const secret of [target.url, target.secret]) if (secret) ctx.redactor.add(secret);
   return loaded.state;
 }
 
@@ -329,7 +332,9 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
   // Policy packs and the signing key are read before any request, so a broken pack or a missing
   // key fails the run up front instead of after minutes of paced calls.
   const now = options.asOf ?? ctx.now();
-  const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now });
+  const nightly = await openNightly(ctx, options, state, now);
+  const series = nightly.series ? { series: nightly.series } : {};
+  const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now, ...series });
   const base = options.compare ? await loadCompareBase(options.compare, options.paths, ctx.cwd, ctx.env) : undefined;
   const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
   // --save-observed signs with the evidence key when one is configured (it is not required).
@@ -375,11 +380,12 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
         observations,
         now,
         ...(policyChecks ? { policyChecks } : {}),
+        ...series,
         failOn: options.failOn,
         toolVersion: version,
         ...(targets ? { targets: [...targets] } : {}),
       });
-  const result: RunResult = { ...evaluated, ...(snapshotInfo ? { snapshot: snapshotInfo } : {}), ...(sharded ? { shard: sharded.info } : {}) };
+  const result = await nightly.finish({ ...evaluated, ...(snapshotInfo ? { snapshot: snapshotInfo } : {}), ...(sharded ? { shard: sharded.info } : {}) });
   const zone = timeZone !== undefined ? { timeZone } : {};
   if (options.evidence && signingKey) {
     await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version, options.framework);

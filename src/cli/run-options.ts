@@ -17,6 +17,8 @@ import { FRAMEWORK_NAMES, isFrameworkName } from '../report/controls.js';
 import type { FrameworkName } from '../report/controls.js';
 import { parseCompareOptions } from './compare-options.js';
 import type { CompareOptions } from './compare-options.js';
+import { parseHistoryOptions } from './history-options.js';
+import type { HistoryOptions } from './history-options.js';
 
 export interface OutputTarget {
   readonly format: ReportFormat;
@@ -24,7 +26,7 @@ export interface OutputTarget {
 }
 
 /** The flags of `plan` and `check`, checked once so the run itself deals only in valid values. */
-export interface RunOptions extends CompareOptions {
+export interface RunOptions extends CompareOptions, HistoryOptions {
   readonly paths: readonly string[];
   readonly format: ReportFormat;
   readonly outputs: readonly OutputTarget[];
@@ -177,5 +179,6 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
     allowEmpty: boolFlag(input, 'allow-empty'),
     ...(framework ? { framework } : {}),
     ...parseCompareOptions(input),
+    ...parseHistoryOptions(input, cwd),
   };
 }

@@ -244,7 +244,8 @@ const notifyTargets: SemanticRule = {
         }
       }
       const url = t.node.url;
-      if (typeof url !== 'string' || !ENV_REFERENCE.test(typeof t.raw.url === 'string' ? t.raw.url : '')) continue;
+      const written = t.raw.url;
+      if (typeof url !== 'string' || typeof written !== 'string' || !ENV_REFERENCE.test(written)) continue;
       let parsed: URL | undefined;
       try {
         parsed = new URL(url);
@@ -253,9 +254,9 @@ const notifyTargets: SemanticRule = {
       }
       // Never echo the URL: it is the secret.
       if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-        out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${String(t.raw.url)} is not an http(s) URL`));
+        out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${written} is not an http(s) URL`));
       } else if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
-        out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${String(t.raw.url)} uses plain http:// to a non-loopback host; use https://`));
+        out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${written} uses plain http:// to a non-loopback host; use https://`));
       }
       if ((t.node.type === 'slack' || t.node.type === 'wecom' || t.node.type === 'webhook') && t.raw.secret !== undefined) {
         out.push(diag('notify-secret', t.source.locate([...t.path, 'secret'], 'key'), `notify #${n}: ${String(t.node.type)} robots are not signed; secret applies to dingtalk and feishu only`));

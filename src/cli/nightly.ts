@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { CliContext } from './context.js';
+import type { RunOptions } from './run-options.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { DEFAULT_HISTORY_KEEP } from '../model/desired-state.js';
+import type { DesiredState } from '../model/desired-state.js';
+import { UsageError } from '../model/errors.js';
+import type { RunResult } from '../model/run-result.js';
+import type { ObservedSeries } from '../model/series.js';
+import { parseDuration } from '../util/duration.js';
+import { configDigest } from '../engine/shard.js';
+import { annotateChanges, applyRetention, openLedger, recordFileName, recordOf } from '../history/index.js';
+import type { Ledger } from '../history/index.js';
+import { sendNotifications } from '../notify/index.js';
+
+/**
+ * The run-time hooks of nightly runs, kept apart so the run itself calls two functions: `open`
+ * before evaluating (the ledger's past observations feed forecasts and `runs_out_within`), and
+ * `finish` after (mark what changed, record the run, tell the notification targets).
+ */
+export interface NightlyRun {
+  readonly series: ObservedSeries | undefined;
+  finish(result: RunResult): Promise<RunResult>;
+}
+
+export async function openNightly(ctx: CliContext, options: RunOptions, state: DesiredState, now: Date): Promise<NightlyRun> {
+  const dir = options.history ?? state.history?.dir;
+  if (dir === undefined && options.failOnNew === true) {
+    throw new UsageError('--fail-on-new needs the run history to know what is new', 'Add --history DIR (or history: { dir: DIR } in the configuration).');
+  }
+  const ledger = dir === undefined ? undefined : await openLedger(dir, { now, warn: (message) => ctx.stderr.write(`warning: ${message}\n`) });
+  return {
+    series: ledger?.series,
+    finish: async (result) => {
+      const annotated = ledger === undefined ? result : await record(ctx, options, state, ledger, result);
+      if (state.notify === undefined) return annotated;
+      const notifications = await sendNotifications(state.notify, annotated, {
+        clock: () => ctx.now().getTime(),
+        sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+        redact: (text) => ctx.redactor.redact(text),
+      });
+      for (const n of notifications) {
+        if (n.status === 'failed') ctx.stderr.write(`warning: notify ${n.type} (\${env.${n.target}}) failed after ${n.attempts} attempt(s): ${n.message ?? ''}; the verdict is unchanged\n`);
+        if (n.status === 'skipped' && annotated.history === undefined) ctx.stderr.write(`warning: notify ${n.type}: ${n.message ?? ''}\n`);
+      }
+      return { ...annotated, notifications };
+    },
+  };
+}
+
+async function record(ctx: CliContext, options: RunOptions, state: DesiredState, ledger: Ledger, result: RunResult): Promise<RunResult> {
+  const annotated = annotateChanges(result, ledger.previous?.record.findings ?? [], {
+    failOnNew: options.failOnNew === true,
+    records: ledger.entries.length,
+    previousAsOf: ledger.previous?.record.as_of,
+  });
+  const files = await Promise.all(state.files.map(async (file) => ({ path: file, content: await readFile(resolve(ctx.cwd, file), 'utf8') })));
+  const text = `${JSON.stringify(recordOf(annotated, configDigest(files)))}\n`;
+  await writeFileAtomic(join(ledger.dir, recordFileName(annotated.as_of)), ctx.redactor.redact(text), ctx.tempFiles);
+  const keepMs = options.historyKeep?.ms ?? state.history?.keepMs ?? parseDuration(DEFAULT_HISTORY_KEEP);
+  if (keepMs !== undefined) await applyRetention(ledger.dir, new Date(Date.parse(annotated.as_of)), keepMs);
+  return annotated;
+}
