@@ -154,6 +154,33 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/merge.js')).mergeCommand,
   },
   {
+    name: 'diff',
+    summary: 'Compare two saved run results: what is new, persisting and resolved in NEW since OLD.',
+    usage: 'diff OLD.json NEW.json [--format FORMAT] [--out FORMAT=PATH]...',
+    description:
+      'Renders NEW (a run result from --out json=FILE) with each failing or unknown check marked new or persisting\n' +
+      'and the findings of OLD that NEW resolved listed, as --history marks a run. Exits 2 when NEW has drift at or\n' +
+      'above its --fail-on that OLD did not have, 0 otherwise (1 for bad input).',
+    flags: { format: COMMON_FLAGS.format, out: COMMON_FLAGS.out, tz: COMMON_FLAGS.tz },
+    positionals: 'any',
+    positionalName: 'RESULT.json',
+    examples: ['driftwatch diff yesterday.json today.json', 'driftwatch diff base.json head.json --format markdown > comment.md'],
+    load: async () => (await import('./commands/diff.js')).diffCommand,
+  },
+  {
+    name: 'history',
+    summary: 'Show the run history: counts per status over time, open findings by age, mean time to resolve per rule.',
+    usage: 'history [DIR] [--format text|json]',
+    description:
+      'DIR is a ledger written by `plan`/`check --history DIR` (default .driftwatch/history). Corrupt or foreign\n' +
+      'files in it are skipped with a warning.',
+    flags: { format: { type: 'string', value: 'FORMAT', description: 'text (default, with sparklines) or json.' } },
+    positionals: 'any',
+    positionalName: 'DIR',
+    examples: ['driftwatch history .driftwatch/history', 'driftwatch history nightly-history --format json'],
+    load: async () => (await import('./commands/history.js')).historyCommand,
+  },
+  {
     name: 'evidence verify',
     summary: 'Check an evidence bundle: every digest, no missing or extra file, the signature and the in-toto attestation.',
     usage: 'evidence verify BUNDLE_DIR [--public-key FILE] [--hmac-key-env VAR]',
