@@ -35,7 +35,8 @@ export function consumptionForecast(past: readonly SeriesPoint[], current: numbe
     };
   }
   const rate = -slopePerMs(points) * DAY_MS;
-  const rate_per_day = round(rate, 3);
+  // `|| 0` turns the -0 of a flat series into 0.
+  const rate_per_day = round(rate, 3) || 0;
   let runsOut: number | null = null;
   if (current <= 0) runsOut = nowMs;
   else if (rate > 0) runsOut = nowMs + (current / rate) * DAY_MS;
