@@ -31,6 +31,13 @@ export interface OperatorDefinition {
    * is `unknown` on a missing value before its `evaluate` runs (fail closed).
    */
   readonly judgesMissing?: boolean;
+  /**
+   * Whether it judges the run history rather than one value (`runs_out_within`). A policy rule that
+   * asserts such an operator applies only to runs with history; without history it yields no
+   * finding (a pack's forecast rule must not make every run without `--history` unknown), while an
+   * expectation the configuration writes itself stays unknown.
+   */
+  readonly needsHistory?: boolean;
   /** The JSON-schema fragment of the operand, given the schema of one value of the attribute. */
   operandSchema(value: JsonObject): JsonObject;
   /** The semantic check of the operand as written (config/expectations.ts runs it after the kind check). */

@@ -17,6 +17,7 @@ export const runsOutWithin: OperatorDefinition = {
   family: 'kind',
   kinds: ['integer'],
   operand: 'duration',
+  needsHistory: true,
   operandSchema: () => ({ type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A duration: 30d, 2w, 12h.' }),
   checkOperand: ({ operand, problem }) => {
     if (typeof operand !== 'string' || parseDuration(operand) === undefined) {

@@ -6,7 +6,7 @@ import { attributeSpec, resourceType } from '../resources/registry.js';
 import type { CheckResult, ConsumptionForecast } from '../model/run-result.js';
 import type { ObservedSeries } from '../model/series.js';
 import { checkFingerprint } from '../util/fingerprint.js';
-import { createOperatorCache, evaluateOperator, forecastFor } from '../operators/index.js';
+import { OPERATOR_DEFINITIONS, createOperatorCache, evaluateOperator, forecastFor } from '../operators/index.js';
 import type { OperatorCache, OperatorOutcome } from '../operators/index.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule } from './policy-pack.js';
 import { compileSelector } from './selector.js';
@@ -32,6 +32,8 @@ export type PolicyChecks = (resource: ResourceConfig, observation: Observation |
  * - Each asserted attribute yields one CheckResult (`source: 'policy'`, `rule` = the rule id)
  *   located at the resource (SARIF points at the resource the finding is about) and carrying
  *   the rule's title, severity, remediation and controls.
+ * - A rule asserting an operator that needs the run history (`runs_out_within`) applies only to
+ *   runs with history; without it the rule yields nothing (operators/definition.ts `needsHistory`).
  * - For a resource that was not observed, could not be observed, or does not exist, the
  *   preconditions cannot be read: every rule matching by type and selector yields its checks,
  *   and `evaluate` forces them to `unknown` (error) or `fail` (absent).
@@ -105,7 +107,13 @@ function judge(
   return { actual, outcome, forecast: forecastFor(attribute, assertion.operator, actual, series, ctx.now) };
 }
 
+/** A rule asserting a forecast (an operator that needs history) applies only to runs with history. */
+function appliesWithout(rule: PolicyRule): boolean {
+  return ![...rule.when, ...rule.assert].some((a) => OPERATOR_DEFINITIONS[a.operator].needsHistory === true);
+}
+
 function evaluateRule(rule: PolicyRule, resource: ResourceConfig, observation: Observation | undefined, ctx: Judging): CheckResult[] {
+  if (ctx.series === undefined && !appliesWithout(rule)) return [];
   if (observation === undefined || observation.status !== 'ok' || observation.type !== resource.type) {
     // evaluate() replaces status and message with what happened to the observation.
     const outcome: OperatorOutcome = { status: 'unknown', message: `${resource.address} could not be observed` };
