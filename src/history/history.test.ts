@@ -46,7 +46,7 @@ function run(asOf: string, statuses: Record<string, CheckResult['status']>, rema
       checks: checks.filter((c) => c.address === address).map((c) => c.c),
       error: null,
       request_ids: [],
-      observed: address === CA ? { certificates_remaining: remaining, status: 'USED', certificate_expires_at: '2030-01-01T00:00:00Z' } : ({} as Record<string, never>),
+      observed: address === CA ? { certificates_remaining: remaining, status: 'USED', certificate_expires_at: '2030-01-01T00:00:00Z' } : ({}),
       location: LOCATION,
     })),
   };
