@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { E2E_ENV, useE2eSession } from './helpers/e2e.js';
@@ -45,12 +45,12 @@ interface Night {
 }
 
 /** One nightly `check` against a simulator serving that night's world. */
-async function night(n: Night, history: string, extra: readonly string[] = [], config = join(FIXTURES, 'main.yaml')): Promise<CliRun & { result: RunResult }> {
+async function night(n: Night, history: string | undefined, extra: readonly string[] = [], config = join(FIXTURES, 'main.yaml')): Promise<CliRun & { result: RunResult }> {
   const template = await readFile(join(FIXTURES, 'world.template.yaml'), 'utf8');
   const world = parseWorld(template.replace('UserLevel: EDITION', `UserLevel: ${n.edition}`).replace('CertIssuedCount: ISSUED', `CertIssuedCount: ${n.issued}`), 'world.yaml');
   const simulator = await startSimulator({ world, host: '127.0.0.1', port: 0 });
   try {
-    const run = await runCli(['check', config, '--endpoint', simulator.url, '--as-of', n.asOf, '--history', history, '--no-progress', '--format', 'json', ...extra], { env: robotEnv() });
+    const run = await runCli(['check', config, '--endpoint', simulator.url, '--as-of', n.asOf, ...(history !== undefined ? ['--history', history] : []), '--no-progress', '--format', 'json', ...extra], { env: robotEnv() });
     if (run.stdout === '') throw new Error(`check exited ${run.code} without a result: ${run.stderr}`);
     return { ...run, result: JSON.parse(run.stdout) as RunResult };
   } finally {
@@ -163,6 +163,27 @@ describe('nightly runs with --history and notifications', () => {
     expect(run.code).toBe(2);
     expect(run.result.notifications).toEqual([{ type: 'webhook', target: 'E2E_DOWN_URL', status: 'failed', attempts: 3, message: 'HTTP 500' }]);
     expect(run.stderr).toContain('warning: notify webhook (${env.E2E_DOWN_URL}) failed after 3 attempt(s): HTTP 500; the verdict is unchanged');
+  });
+
+  it('builtin:baseline forecasts a private CA and a KMS key quota from a recorded history', async () => {
+    const ledger = join(e2e.work, 'recorded');
+    await cp(join(FIXTURES, 'recorded-ledger'), ledger, { recursive: true });
+    // 14 recorded nights at 12 certificates a day; tonight 332 are left (668 of 1000 issued): 27.7 days.
+    const run = await night({ asOf: '2026-11-29T03:00:00Z', edition: 1, issued: 668 }, ledger, [], join(FIXTURES, 'baseline.yaml'));
+    expect(run.code).toBe(2);
+    const ca = find(run.result, CA, 'ca.certificates-runway-30d');
+    expect(ca).toMatchObject({ status: 'fail', change: 'new', forecast: { observations: 15, window_days: 14, rate_per_day: 12 } });
+    expect(ca.message).toContain('certificates_remaining is 332, at 12/day over the last 14 days: runs out 2026-12-26, within 30d');
+    // The absolute floor of the same pack (at least 10 left) is far from failing.
+    expect(find(run.result, CA, 'ca.certificates-remaining').status).toBe('pass');
+    // One key a day with 90 left is 90 days: the key-quota forecast passes.
+    expect(find(run.result, KMS, 'tc-kms.key-quota-runway-30d')).toMatchObject({ status: 'pass', forecast: { rate_per_day: 1, runs_out_at: '2027-02-27T03:00:00Z' } });
+    expect(run.result.history).toMatchObject({ previous_as_of: '2026-11-28T03:00:00Z', records: 14 });
+    // Without history the forecast rules do not apply at all (the rest of the pack does).
+    const without = await night({ asOf: '2026-11-29T03:00:00Z', edition: 1, issued: 668 }, undefined, [], join(FIXTURES, 'baseline.yaml'));
+    expect(without.code).toBe(0);
+    expect(without.result.resources.flatMap((r) => r.checks.map((c) => c.rule)).filter((rule) => rule.includes('runway'))).toEqual([]);
+    expect(without.result.history).toBeUndefined();
   });
 
   it('diff compares two saved results without history', async () => {

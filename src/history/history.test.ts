@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult, RunResult } from '../model/run-result.js';
+import type { JsonValue } from '../model/json.js';
 import { checkFingerprint } from '../util/fingerprint.js';
 import { annotateChanges, applyRetention, diffResults, openLedger, recordFileName, recordOf, renderTrends, sparkline, trendsOf } from './index.js';
 import type { Ledger } from './index.js';
@@ -46,10 +47,14 @@ function run(asOf: string, statuses: Record<string, CheckResult['status']>, rema
       checks: checks.filter((c) => c.address === address).map((c) => c.c),
       error: null,
       request_ids: [],
-      observed: address === CA ? { certificates_remaining: remaining, status: 'USED', certificate_expires_at: '2030-01-01T00:00:00Z' } : ({}),
+      observed: observedOf(address, remaining),
       location: LOCATION,
     })),
   };
+}
+
+function observedOf(address: string, remaining: number): Record<string, JsonValue> {
+  return address === CA ? { certificates_remaining: remaining, status: 'USED', certificate_expires_at: '2030-01-01T00:00:00Z' } : {};
 }
 
 let dir: string;
