@@ -13,6 +13,7 @@ import { configDigest } from '../engine/shard.js';
 import { annotateChanges, applyRetention, openLedger, recordFileName, recordOf } from '../history/index.js';
 import type { Ledger } from '../history/index.js';
 import { sendNotifications } from '../notify/index.js';
+import type { HistoryPoint } from '../report/reporter.js';
 
 /**
  * The run-time hooks of nightly runs, kept apart so the run itself calls two functions: `open`
@@ -21,6 +22,8 @@ import { sendNotifications } from '../notify/index.js';
  */
 export interface NightlyRun {
   readonly series: ObservedSeries | undefined;
+  /** The recorded runs before this one, for the HTML trend (spread into the report options). */
+  readonly reportOptions: { readonly history?: readonly HistoryPoint[] };
   finish(result: RunResult): Promise<RunResult>;
 }
 
@@ -30,8 +33,10 @@ export async function openNightly(ctx: CliContext, options: RunOptions, state: D
     throw new UsageError('--fail-on-new needs the run history to know what is new', 'Add --history DIR (or history: { dir: DIR } in the configuration).');
   }
   const ledger = dir === undefined ? undefined : await openLedger(dir, { now, warn: (message) => ctx.stderr.write(`warning: ${message}\n`) });
+  const earlier = ledger?.entries.filter((e) => e.at < now.getTime()).map((e) => ({ as_of: e.record.as_of, summary: e.record.summary }));
   return {
     series: ledger?.series,
+    reportOptions: earlier !== undefined && earlier.length > 0 ? { history: earlier } : {},
     finish: async (result) => {
       const annotated = ledger === undefined ? result : await record(ctx, options, state, ledger, result);
       if (state.notify === undefined) return annotated;

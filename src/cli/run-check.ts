@@ -391,9 +391,9 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version, options.framework);
   }
   for (const out of options.outputs) {
-    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...zone, ...(options.framework ? { framework: options.framework } : {}) }), ctx.tempFiles);
+    await writeFileAtomic(out.path, redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...zone, ...nightly.reportOptions, ...(options.framework ? { framework: options.framework } : {}) }), ctx.tempFiles);
   }
-  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...zone, ...(options.framework ? { framework: options.framework } : {}) })) ctx.stdout.write(chunk);
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...zone, ...nightly.reportOptions, ...(options.framework ? { framework: options.framework } : {}) })) ctx.stdout.write(chunk);
   if (options.outputs.length > 0 && ctx.debug) {
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }
