@@ -374,6 +374,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
         failOn: options.failOn,
         toolVersion: version,
         ...(targets ? { targets: [...targets] } : {}),
+        ...series,
       })
     : evaluate({
         state,
