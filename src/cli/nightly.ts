@@ -5,12 +5,12 @@ import type { RunOptions } from './run-options.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { DEFAULT_HISTORY_KEEP } from '../model/desired-state.js';
 import type { DesiredState } from '../model/desired-state.js';
-import { UsageError } from '../model/errors.js';
+import { IoError, UsageError } from '../model/errors.js';
 import type { RunResult } from '../model/run-result.js';
 import type { ObservedSeries } from '../model/series.js';
 import { parseDuration } from '../util/duration.js';
 import { configDigest } from '../engine/shard.js';
-import { annotateChanges, applyRetention, openLedger, recordFileName, recordOf } from '../history/index.js';
+import { annotateChanges, applyRetention, openLedger, recordFileName, recordOf, scopeOf } from '../history/index.js';
 import type { Ledger } from '../history/index.js';
 import { sendNotifications } from '../notify/index.js';
 import type { HistoryPoint } from '../report/reporter.js';
@@ -25,6 +25,8 @@ export interface NightlyRun {
   /** The recorded runs before this one, for the HTML trend (spread into the report options). */
   readonly reportOptions: { readonly history?: readonly HistoryPoint[] };
   finish(result: RunResult): Promise<RunResult>;
+  /** Why the run could not be recorded (after `finish`): the reports are still written, then the run exits 1. */
+  readonly failure: () => IoError | undefined;
 }
 
 export async function openNightly(ctx: CliContext, options: RunOptions, state: DesiredState, now: Date): Promise<NightlyRun> {
@@ -32,13 +34,24 @@ export async function openNightly(ctx: CliContext, options: RunOptions, state: D
   if (dir === undefined && options.failOnNew === true) {
     throw new UsageError('--fail-on-new needs the run history to know what is new', 'Add --history DIR (or history: { dir: DIR } in the configuration).');
   }
-  const ledger = dir === undefined ? undefined : await openLedger(dir, { now, warn: (message) => ctx.stderr.write(`warning: ${message}\n`) });
+  const scope = scopeOf(options.shard);
+  const ledger = dir === undefined ? undefined : await openLedger(dir, { now, warn: (message) => ctx.stderr.write(`warning: ${message}\n`), ...(scope ? { scope } : {}) });
+  let failure: IoError | undefined;
   const earlier = ledger?.entries.filter((e) => e.at < now.getTime()).map((e) => ({ as_of: e.record.as_of, summary: e.record.summary }));
   return {
     series: ledger?.series,
     reportOptions: earlier !== undefined && earlier.length > 0 ? { history: earlier } : {},
+    failure: () => failure,
     finish: async (result) => {
-      const annotated = ledger === undefined ? result : await record(ctx, options, state, ledger, result);
+      const annotated = ledger === undefined ? result : annotate(options, ledger, result);
+      if (ledger !== undefined) {
+        try {
+          await record(ctx, options, state, ledger, annotated);
+        } catch (error) {
+          if (!(error instanceof IoError)) throw error;
+          failure = new IoError(`the run could not be recorded in the history at ${ledger.dir}: ${error.message}`, 'Check that the directory is writable; the reports of this run were written.', { cause: error });
+        }
+      }
       if (state.notify === undefined) return annotated;
       const notifications = await sendNotifications(state.notify, annotated, {
         clock: () => ctx.now().getTime(),
@@ -54,16 +67,26 @@ export async function openNightly(ctx: CliContext, options: RunOptions, state: D
   };
 }
 
-async function record(ctx: CliContext, options: RunOptions, state: DesiredState, ledger: Ledger, result: RunResult): Promise<RunResult> {
-  const annotated = annotateChanges(result, ledger.previous?.record.findings ?? [], {
+function annotate(options: RunOptions, ledger: Ledger, result: RunResult): RunResult {
+  return annotateChanges(result, ledger.previous?.record.findings ?? [], {
     failOnNew: options.failOnNew === true,
     records: ledger.entries.length,
     previousAsOf: ledger.previous?.record.as_of,
   });
-  const files = await Promise.all(state.files.map(async (file) => ({ path: file, content: await readFile(resolve(ctx.cwd, file), 'utf8') })));
+}
+
+/** Appends the run's record and applies retention; throws an IoError when the ledger cannot be written. */
+async function record(ctx: CliContext, options: RunOptions, state: DesiredState, ledger: Ledger, annotated: RunResult): Promise<void> {
+  const files = await Promise.all(
+    state.files.map(async (file) => ({ path: file, content: await readFile(resolve(ctx.cwd, file), 'utf8').catch((error: unknown) => Promise.reject(new IoError(`cannot read ${file}`, undefined, { cause: error }))) })),
+  );
   const text = `${JSON.stringify(recordOf(annotated, configDigest(files)))}\n`;
   await writeFileAtomic(join(ledger.dir, recordFileName(annotated.as_of)), ctx.redactor.redact(text), ctx.tempFiles);
   const keepMs = options.historyKeep?.ms ?? state.history?.keepMs ?? parseDuration(DEFAULT_HISTORY_KEEP);
-  if (keepMs !== undefined) await applyRetention(ledger.dir, new Date(Date.parse(annotated.as_of)), keepMs);
-  return annotated;
+  if (keepMs === undefined) return;
+  try {
+    await applyRetention(ledger.dir, new Date(Date.parse(annotated.as_of)), keepMs);
+  } catch (error) {
+    throw new IoError(`cannot remove old records (${(error as NodeJS.ErrnoException).code ?? String(error)})`, undefined, { cause: error });
+  }
 }

@@ -399,5 +399,7 @@ export async function runCheck(ctx: CliContext, options: RunOptions): Promise<Ru
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }
   if (refused) throw refused;
+  const unrecorded = nightly.failure();
+  if (unrecorded) throw unrecorded;
   return result;
 }

@@ -150,6 +150,17 @@ describe('the history ledger', () => {
     expect(ledger.previous?.record.as_of).toBe('2026-12-01T03:00:00Z');
   });
 
+  it('keeps the shards of one ledger apart: each compares with its own previous run', async () => {
+    const shard = (index: number, r: RunResult): RunResult => ({ ...r, shard: { index, count: 2, accounts: [], config_digest: 'sha256:x' } });
+    await nightly(shard(1, run('2026-12-01T03:00:00Z', { [`${KMS} edition`]: 'fail' })));
+    await nightly(shard(2, run('2026-12-01T03:05:00Z', {})));
+    const whole = await open('2026-12-02T03:00:00Z');
+    expect(whole.entries).toEqual([]);
+    expect(warnings).toEqual([]);
+    const first = await openLedger(dir, { now: new Date('2026-12-02T03:00:00Z'), warn: (m) => warnings.push(m), scope: 'shard 1/2' });
+    expect(first.previous?.record.findings.map((f) => f.rule)).toEqual(['edition']);
+  });
+
   it('removes records older than the retention, and nothing else', async () => {
     for (const day of ['01', '10', '20']) await nightly(run(`2026-11-${day}T03:00:00Z`, {}));
     await writeFile(join(dir, 'keep-me.json'), '{}');

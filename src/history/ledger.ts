@@ -38,6 +38,8 @@ export interface OpenLedgerOptions {
   readonly now: Date;
   /** Called once per skipped file (corrupt or foreign), with the reason. */
   readonly warn: (message: string) => void;
+  /** `shard I/N` for a shard's run: only that shard's records count (others are not this run's past). */
+  readonly scope?: string;
 }
 
 function compactInstant(ms: number): string {
@@ -83,6 +85,8 @@ export async function openLedger(dir: string, options: OpenLedgerOptions): Promi
       options.warn(`history: skipped ${name}: ${parsed.foreign ? 'foreign file' : 'corrupt record'}: ${parsed.reason}`);
       continue;
     }
+    // Another shard's records are sound but not this run's past.
+    if (parsed.record.scope !== options.scope) continue;
     entries.push({ file: name, record: parsed.record, at: parseInstant(parsed.record.as_of) as number });
   }
   entries.sort((a, b) => a.at - b.at || compareStrings(a.file, b.file));

@@ -32,6 +32,8 @@ export interface HistoryRecord {
   readonly as_of: string;
   readonly tool_version: string;
   readonly config_digest: string;
+  /** `shard I/N` for a shard's run (`--shard`): shards of one ledger each compare with their own previous run. */
+  readonly scope?: string;
   readonly summary: Omit<RunSummary, 'exit_code'>;
   readonly findings: readonly RecordedFinding[];
   /** Findings of the previous record this run no longer has (for mean time to resolve). */
@@ -72,11 +74,17 @@ export function recordOf(result: RunResult, configDigest: string): HistoryRecord
     as_of: result.as_of,
     tool_version: result.tool.version,
     config_digest: configDigest,
+    ...(result.shard ? { scope: scopeOf(result.shard) } : {}),
     summary: { resources, compliant, drifted, unknown, waived },
     findings,
     resolved: result.resolved ?? [],
     values,
   };
+}
+
+/** The ledger scope of a run: its shard (`--shard I/N`), or undefined for a whole run. */
+export function scopeOf(shard: { readonly index: number; readonly count: number } | undefined): string | undefined {
+  return shard ? `shard ${shard.index}/${shard.count}` : undefined;
 }
 
 export type ParsedRecord = { readonly ok: true; readonly record: HistoryRecord } | { readonly ok: false; readonly foreign: boolean; readonly reason: string };
@@ -110,6 +118,7 @@ export function parseRecord(text: string): ParsedRecord {
   if (data[RECORD_MARKER] !== RECORD_VERSION) return { ok: false, foreign: true, reason: `history record version ${JSON.stringify(data[RECORD_MARKER])} is not one this driftwatch reads (${RECORD_VERSION})` };
   if (!isText(data.as_of) || parseInstant(data.as_of) === undefined) return { ok: false, foreign: false, reason: 'as_of is missing or malformed' };
   if (!isText(data.config_digest) || typeof data.tool_version !== 'string') return { ok: false, foreign: false, reason: 'config_digest or tool_version is missing' };
+  if (data.scope !== undefined && !isText(data.scope)) return { ok: false, foreign: false, reason: 'scope is malformed' };
   const summary = data.summary;
   if (!isJsonObject(summary) || !['resources', 'compliant', 'drifted', 'unknown', 'waived'].every((k) => isCount(summary[k]))) {
     return { ok: false, foreign: false, reason: 'summary is missing or malformed' };
