@@ -15,6 +15,7 @@ const LAYERS = [
   ['engine'],
   ['compare', 'report', 'history', 'notify'],
   ['testing', 'ui'],
+  ['pipeline'],
   ['cli'],
 ];
 

@@ -4,6 +4,7 @@ import { boolFlag, stringFlag } from './command.js';
 import { UsageError } from '../model/errors.js';
 import { parseDuration } from '../util/duration.js';
 import { clipText } from '../model/clip.js';
+import type { HistoryOptions } from '../pipeline/request.js';
 
 /** The run-history flags of `plan` and `check` (design.md §12). */
 export const HISTORY_FLAGS = {
@@ -11,14 +12,6 @@ export const HISTORY_FLAGS = {
   'history-keep': { type: 'string', value: 'DURATION', description: 'Remove ledger records older than this (default 400d; history.keep in the configuration).' },
   'fail-on-new': { type: 'boolean', description: 'Exit 2 only for drift that is new since the previous run (needs history).' },
 } as const satisfies Record<string, FlagSpec>;
-
-export interface HistoryOptions {
-  /** `--history DIR` (absolute). */
-  readonly history?: string;
-  /** `--history-keep`, in milliseconds and as written. */
-  readonly historyKeep?: { readonly ms: number; readonly text: string };
-  readonly failOnNew?: boolean;
-}
 
 export function parseHistoryOptions(input: ParsedInput, cwd: string): HistoryOptions {
   const dir = stringFlag(input, 'history');

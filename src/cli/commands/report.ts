@@ -1,7 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { parseFramework, parseOutputs, parseFormat, parseTimeZoneFlag } from '../run-options.js';
 import { UsageError } from '../../model/errors.js';
 import { readRunResultFile } from '../result-file.js';

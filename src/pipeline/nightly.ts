@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { CliContext } from './context.js';
-import type { RunOptions } from './run-options.js';
-import { writeFileAtomic } from './atomic-write.js';
+import type { RunContext } from './context.js';
+import type { RunRequest } from './request.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
 import { DEFAULT_HISTORY_KEEP } from '../model/desired-state.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { IoError, UsageError } from '../model/errors.js';
@@ -29,7 +29,7 @@ export interface NightlyRun {
   readonly failure: () => IoError | undefined;
 }
 
-export async function openNightly(ctx: CliContext, options: RunOptions, state: DesiredState, now: Date): Promise<NightlyRun> {
+export async function openNightly(ctx: RunContext, options: RunRequest, state: DesiredState, now: Date): Promise<NightlyRun> {
   const dir = options.history ?? state.history?.dir;
   if (dir === undefined && options.failOnNew === true) {
     throw new UsageError('--fail-on-new needs the run history to know what is new', 'Add --history DIR (or history: { dir: DIR } in the configuration).');
@@ -67,7 +67,7 @@ export async function openNightly(ctx: CliContext, options: RunOptions, state: D
   };
 }
 
-function annotate(options: RunOptions, ledger: Ledger, result: RunResult): RunResult {
+function annotate(options: RunRequest, ledger: Ledger, result: RunResult): RunResult {
   return annotateChanges(result, ledger.previous?.record.findings ?? [], {
     failOnNew: options.failOnNew === true,
     records: ledger.entries.length,
@@ -76,7 +76,7 @@ function annotate(options: RunOptions, ledger: Ledger, result: RunResult): RunRe
 }
 
 /** Appends the run's record and applies retention; throws an IoError when the ledger cannot be written. */
-async function record(ctx: CliContext, options: RunOptions, state: DesiredState, ledger: Ledger, annotated: RunResult): Promise<void> {
+async function record(ctx: RunContext, options: RunRequest, state: DesiredState, ledger: Ledger, annotated: RunResult): Promise<void> {
   const files = await Promise.all(
     state.files.map(async (file) => ({ path: file, content: await readFile(resolve(ctx.cwd, file), 'utf8').catch((error: unknown) => Promise.reject(new IoError(`cannot read ${file}`, undefined, { cause: error }))) })),
   );
