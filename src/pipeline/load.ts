@@ -47,12 +47,13 @@ function checkTargets(state: DesiredState, targets: readonly string[]): string[]
   return out;
 }
 
-/** A configuration or policy file as the evidence bundle and the shard digest hold it. */
+/** A configuration or policy file as the evidence bundle, the shard digest and the history record hold it. */
 export async function readConfigFile(ctx: RunContext, path: string, display: string): Promise<{ path: string; content: string }> {
   try {
     return { path: display, content: await readFile(resolve(ctx.cwd, path), 'utf8') };
   } catch (error) {
-    throw new IoError(`cannot read ${display} for the evidence bundle`, undefined, { cause: error });
+    // Read again after loading: a file removed or made unreadable mid-run.
+    throw new IoError(`cannot read ${display} again after loading it`, undefined, { cause: error });
   }
 }
 

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RunContext } from './context.js';
 import type { RunRequest } from './request.js';
+import { readConfigFile } from './load.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { DEFAULT_HISTORY_KEEP } from '../model/desired-state.js';
 import type { DesiredState } from '../model/desired-state.js';
@@ -77,9 +77,7 @@ function annotate(options: RunRequest, ledger: Ledger, result: RunResult): RunRe
 
 /** Appends the run's record and applies retention; throws an IoError when the ledger cannot be written. */
 async function record(ctx: RunContext, options: RunRequest, state: DesiredState, ledger: Ledger, annotated: RunResult): Promise<void> {
-  const files = await Promise.all(
-    state.files.map(async (file) => ({ path: file, content: await readFile(resolve(ctx.cwd, file), 'utf8').catch((error: unknown) => Promise.reject(new IoError(`cannot read ${file}`, undefined, { cause: error }))) })),
-  );
+  const files = await Promise.all(state.files.map((file) => readConfigFile(ctx, file, file)));
   const text = `${JSON.stringify(recordOf(annotated, configDigest(files)))}\n`;
   await writeFileAtomic(join(ledger.dir, recordFileName(annotated.as_of)), ctx.redactor.redact(text), ctx.tempFiles);
   const keepMs = options.historyKeep?.ms ?? state.history?.keepMs ?? parseDuration(DEFAULT_HISTORY_KEEP);
