@@ -102,13 +102,15 @@ describe('nightly runs with --history and notifications', () => {
     // Night 3: the edition was fixed (resolved); a damaged ledger file is skipped with a warning.
     receiver.reset();
     await writeFile(join(history, 'run-20261202T120000Z-damaged.json'), '{"driftwatch_history":1,"as_of":');
-    const n3 = await night({ asOf: '2026-12-03T03:00:00Z', edition: 1, issued: 340 }, history, ['--out', `sarif=${sarif(3)}`]);
+    const n3 = await night({ asOf: '2026-12-03T03:00:00Z', edition: 1, issued: 340 }, history, ['--out', `sarif=${sarif(3)}`, '--out', `html=${join(e2e.work, 'night-3.html')}`]);
     expect(n3.code).toBe(0);
     expect(n3.stderr).toContain('warning: history: skipped run-20261202T120000Z-damaged.json: corrupt record');
     expect(n3.result.resolved?.map((f) => [f.address, f.rule, f.previous_status, f.first_seen])).toEqual([[KMS, 'edition', 'fail', '2026-12-01T03:00:00Z']]);
     const sarif3 = JSON.parse(await readFile(sarif(3), 'utf8')) as { runs: { results: { ruleId: string; baselineState?: string; kind?: string }[] }[] };
     expect(sarif3.runs[0]?.results.find((r) => r.ruleId === 'tencentcloud_kms_service/edition')).toMatchObject({ baselineState: 'absent', kind: 'pass' });
     expect(vendorsSent()).toEqual(['dingtalk', 'feishu', 'wecom', 'webhook']);
+    // The HTML report draws the recorded runs as its trend.
+    expect(await readFile(join(e2e.work, 'night-3.html'), 'utf8')).toContain('id="trend-h"');
     const ding = receiver.received[0]?.body as { markdown: { text: string } };
     expect(ding.markdown.text).toContain(`[high] ${KMS} edition`);
 
@@ -137,6 +139,7 @@ describe('nightly runs with --history and notifications', () => {
     expect(text.stdout).toContain('History: 1 new, 0 persisting, 0 resolved since the run of 2026-12-04T03:00:00Z; only new drift fails the run (--fail-on-new).');
     expect(text.stdout).toContain('# high, test/fixtures/nightly/main.yaml:17:5, new since the last run');
     expect(text.stdout).toContain(`${CA} certificates_remaining = 580: at 20/day over the last 6 days: runs out 2027-01-05`);
+    expect(text.stdout).not.toContain(`${CA} team.ca-runway = 580:`);
     const records = (await readdir(history)).filter((f) => /^run-\d{8}T\d{6}Z-[0-9a-f]{8}\.json$/.test(f));
     expect(records).toHaveLength(5);
 

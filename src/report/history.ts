@@ -36,11 +36,21 @@ export function resolvedText(f: ResolvedFinding): string {
   return `${f.address} ${f.rule} (${f.severity}): ${was}, open since ${f.first_seen.slice(0, 10)}`;
 }
 
-/** The checks that carry a forecast, with their resource. */
+/**
+ * The checks that carry a forecast, with their resource — one per counter: an expectation and a
+ * policy rule on the same counter of one resource carry the same forecast, shown once.
+ */
 export function forecastChecks(result: RunResult): { resource: ResourceResult; check: CheckResult & { forecast: NonNullable<CheckResult['forecast']> } }[] {
   const out: { resource: ResourceResult; check: CheckResult & { forecast: NonNullable<CheckResult['forecast']> } }[] = [];
   for (const resource of result.resources) {
-    for (const check of resource.checks) if (check.forecast !== undefined) out.push({ resource, check: check as CheckResult & { forecast: NonNullable<CheckResult['forecast']> } });
+    const seen = new Set<string>();
+    for (const check of resource.checks) {
+      if (check.forecast === undefined) continue;
+      const key = JSON.stringify([check.actual, check.forecast]);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push({ resource, check: check as CheckResult & { forecast: NonNullable<CheckResult['forecast']> } });
+    }
   }
   return out;
 }
