@@ -144,7 +144,7 @@ describe('a fifth resource type from one folder and one registry line', () => {
     const resources = await discoverResources(executor.execute, provider, tencentcloudKmsWhiteboxService, { regions: ['ap-guangzhou', 'ap-shanghai'], instanceIds: [] });
     const observations = await observed({ ...state, resources });
     const yaml = renderImportYaml({
-      provider,
+      providers: [provider],
       observations: observations.map((o, i) => ({
         type: resources[i]?.type ?? tencentcloudKmsWhiteboxService.spec.name,
         name: resources[i]?.name ?? '',

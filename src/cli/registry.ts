@@ -88,16 +88,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Write desired-state YAML from what is live (current values as expectations).',
     usage: 'import --provider P --type T [PATH...] [options]',
     description:
-      'P is a provider of the configuration at PATH (e.g. alicloud.prod) or, without PATH, a cloud name with --region.\n' +
+      'P is a provider of the configuration at PATH (e.g. alicloud.prod; repeatable), a fanned-out provider as declared\n' +
+      '(every account of it, in one run), or, without PATH, a cloud name with --region. --shard I/N reads only the accounts\n' +
+      'of shard I (the partition of plan/check); names then carry the account, so shard files join one configuration.\n' +
       'Discovers the live resources of type T (KMS service per region, the TCSS subscription, Alibaba KMS instances via\n' +
       'ListKmsInstances, CA instances by --instance-id or all of the account) and prints YAML that passes `validate`.\n' +
       'A resource that cannot be read is left out with a warning and the exit code is 3.',
     flags: {
-      provider: { type: 'string', value: 'P', description: 'Provider reference, e.g. tencentcloud.prod, or a cloud name.' },
+      provider: { type: 'string', multiple: true, value: 'P', description: 'Provider reference (repeatable), e.g. tencentcloud.prod, a fanned-out provider, or a cloud name.' },
       type: { type: 'string', value: 'T', description: 'Resource type, e.g. alicloud_kms_instance.' },
       region: { type: 'string', multiple: true, value: 'REGION', description: 'Region(s) to read (repeatable); default the provider\'s.' },
       'instance-id': { type: 'string', multiple: true, value: 'ID', description: 'CA instance id(s) to read (repeatable); default all.' },
       site: { type: 'string', value: 'china|intl', description: 'Tencent Cloud site without a configuration (default china).' },
+      shard: { type: 'string', value: 'I/N', description: 'Only the accounts of shard I of N (the partition of plan/check); needs PATH.' },
       endpoint: COMMON_FLAGS.endpoint,
       output: {
         type: 'string',
@@ -109,6 +112,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       'driftwatch import --provider alicloud --region cn-hangzhou --type alicloud_kms_instance > alicloud.yaml',
       'driftwatch import config/ --provider tencentcloud.prod --type tencentcloud_kms_service --region ap-guangzhou --output config/kms.yaml',
+      'driftwatch import org/ --provider tencentcloud.members --type tencentcloud_kms_service --shard 2/3 --output org/kms-2.yaml',
     ],
     load: async () => (await import('./commands/import.js')).importCommand,
   },

@@ -76,6 +76,15 @@ export function parseEndpointFlag(value: string | undefined): string | undefined
   return value;
 }
 
+/** `--shard I/N` (plan, check, import): the spec, or undefined when not given. */
+export function parseShardFlag(input: ParsedInput): ShardSpec | undefined {
+  const text = stringFlag(input, 'shard');
+  if (text === undefined) return undefined;
+  const parsed = parseShard(text);
+  if (typeof parsed === 'string') throw new UsageError(`--shard: ${parsed}`, 'Give the shard number and the number of shards, e.g. --shard 1/3.');
+  return parsed;
+}
+
 /** The flags of `plan` and `check` as the pipeline's request, checked once so the run deals only in valid values. */
 export function parseRunOptions(input: ParsedInput, cwd: string): RunRequest {
   const outputs = parseOutputs(listFlag(input, 'out'), cwd);
@@ -105,15 +114,11 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunRequest {
   const runTimeoutMs = parseTimeoutFlag(stringFlag(input, 'run-timeout'), '--run-timeout');
   const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
   const framework = parseFramework(stringFlag(input, 'framework'));
-  const shardText = stringFlag(input, 'shard');
-  let shard: ShardSpec | undefined;
-  if (shardText !== undefined) {
-    const parsed = parseShard(shardText);
-    if (typeof parsed === 'string') throw new UsageError(`--shard: ${parsed}`, 'Give the shard number and the number of shards, e.g. --shard 1/3.');
+  const shard = parseShardFlag(input);
+  if (shard !== undefined) {
     // Shards run at different moments; `merge` needs one "now" for expiry checks to agree.
     if (!asOf) throw new UsageError('--shard needs --as-of', 'Pass the same --as-of TIMESTAMP to every shard (e.g. the time the CI workflow started), so `driftwatch merge` can combine them.');
     if (observed) throw new UsageError('--shard and --observed cannot be used together', 'Shard live runs; a snapshot is evaluated whole.');
-    shard = parsed;
   }
   return {
     ...(shard ? { shard } : {}),

@@ -75,6 +75,7 @@ export function expandFanOut(state: DesiredState, types: TypeRegistry = BUILTIN_
         credentials: withAccount(p.credentials, account.id),
         account: account.id,
         group: p.ref,
+        ...((account.regions ?? p.fanOut?.regions) !== undefined ? { regions: account.regions ?? p.fanOut?.regions } : {}),
       };
       byId.set(account.id, { provider: expanded, account });
       providers.push(expanded);

@@ -67,7 +67,7 @@ const tencentObservations: ImportObservation[] = [
 ];
 
 function input(overrides: Partial<ImportYamlInput> = {}): ImportYamlInput {
-  return { provider: tencent, observations: tencentObservations, readAt: READ_AT, endpoint: 'https://kms.intl.tencentcloudapi.com', ...overrides };
+  return { providers: [tencent], observations: tencentObservations, readAt: READ_AT, endpoint: 'https://kms.intl.tencentcloudapi.com', ...overrides };
 }
 
 describe('renderImportYaml', () => {
@@ -117,7 +117,7 @@ describe('renderImportYaml', () => {
 
   it('writes instance ids, env credential names and rate limits for Alibaba', () => {
     const text = renderImportYaml({
-      provider: alibaba,
+      providers: [alibaba],
       readAt: READ_AT,
       endpoint: 'https://kms.cn-hangzhou.aliyuncs.com',
       observations: [
@@ -204,7 +204,7 @@ describe('renderImportYaml', () => {
       await writeFile(
         join(dir, 'alibaba.yaml'),
         renderImportYaml({
-          provider: alibaba,
+          providers: [alibaba],
           readAt: READ_AT,
           endpoint: 'http://127.0.0.1:8080',
           observations: [
@@ -241,14 +241,14 @@ describe('renderImportYaml: role credentials (issue 13)', () => {
       region: 'cn-hangzhou',
       credentials: { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', externalId: 'ext-1', durationSeconds: 1800, source: { kind: 'ecs_ram_role', roleName: 'worker' } },
     });
-    const yaml = parse(renderImportYaml({ provider: role, observations: [], readAt: READ_AT, endpoint: 'https://kms.cn-hangzhou.aliyuncs.com/' })) as {
+    const yaml = parse(renderImportYaml({ providers: [role], observations: [], readAt: READ_AT, endpoint: 'https://kms.cn-hangzhou.aliyuncs.com/' })) as {
       providers: { alicloud: { member: { credentials: unknown } } };
     };
     expect(yaml.providers.alicloud.member.credentials).toEqual({
       assume_role: { role_arn: 'acs:ram::1234:role/audit', external_id: 'ext-1', duration: 1800, source: { ecs_ram_role: 'worker' } },
     });
     const oidc = providerConfig({ cloud: 'tencentcloud', alias: 'ci', region: 'ap-guangzhou', credentials: { kind: 'oidc' } });
-    const tc = parse(renderImportYaml({ provider: oidc, observations: [], readAt: READ_AT, endpoint: 'https://kms.tencentcloudapi.com/' })) as {
+    const tc = parse(renderImportYaml({ providers: [oidc], observations: [], readAt: READ_AT, endpoint: 'https://kms.tencentcloudapi.com/' })) as {
       providers: { tencentcloud: { ci: { credentials: unknown } } };
     };
     expect(tc.providers.tencentcloud.ci.credentials).toBe('oidc');

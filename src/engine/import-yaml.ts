@@ -1,6 +1,5 @@
 import { cloudIdentity } from '../model/clouds.js';
-import { Document } from 'yaml';
-import type { YAMLMap } from 'yaml';
+import { Document, YAMLMap } from 'yaml';
 import type { CredentialSource, ProviderConfig } from '../model/desired-state.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import { BUILTIN_TYPES, attributeSpec } from '../resources/registry.js';
@@ -20,23 +19,29 @@ export interface ImportObservation {
   readonly region?: string;
   /** Normalized attributes as observed. */
   readonly attributes: JsonObject;
+  /** The provider reference the resource is written with; default the first of `providers`. */
+  readonly provider?: string;
+  /** A fanned-out provider's account (`account:`), when the resource is written on the provider as declared. */
+  readonly account?: string;
 }
 
 export interface ImportYamlInput {
-  readonly provider: ProviderConfig;
+  /** The provider blocks to write: every provider read that the configuration joined does not declare. */
+  readonly providers: readonly ProviderConfig[];
+  /** The provider references read, for the header (default: those of `providers`). */
+  readonly readFrom?: readonly string[];
   readonly observations: readonly ImportObservation[];
   /** When the status was read (ISO-8601). */
   readonly readAt: string;
-  /** Where it was read from (base URL, no credentials). */
+  /** Where it was read from (base URLs, no credentials). */
   readonly endpoint: string;
   /** `$schema` for editors, relative to the written file; defaults to DEFAULT_SCHEMA_REF. */
   readonly schemaRef?: string;
   /**
-   * Writing into an existing configuration directory: no `version` (one file has it already), no
-   * provider block when the provider is declared there, and these resource names of each type
-   * are taken (a new resource never reuses one).
+   * Writing into an existing configuration directory: no `version` (one file has it already), and
+   * these resource names of each type are taken (a new resource never reuses one).
    */
-  readonly into?: { readonly providerDeclared: boolean; readonly takenNames: ReadonlyMap<string, ReadonlySet<string>> };
+  readonly into?: { readonly takenNames: ReadonlyMap<string, ReadonlySet<string>> };
   /**
    * The resource types (default: the built-in ones). Which attributes of a type become
    * expectations is its declaration's `import.expect` (src/resources/<type>/index.ts).
@@ -156,9 +161,13 @@ function expectNode(doc: Document, types: TypeRegistry, observation: ImportObser
 
 function resourceNode(doc: Document, input: ImportYamlInput, types: TypeRegistry, observation: ImportObservation, readAtMs: number): YAMLMap {
   const spec = types.resourceType(observation.type);
-  const node = doc.createNode({ provider: input.provider.ref }) as YAMLMap;
+  const ref = observation.provider ?? input.providers[0]?.ref ?? '';
+  const node = doc.createNode({ provider: ref }) as YAMLMap;
+  if (observation.account !== undefined) node.set('account', observation.account);
   if (observation.instanceId !== undefined) node.set('instance_id', observation.instanceId);
-  if (spec?.regional && observation.region !== undefined && observation.region !== input.provider.region) {
+  // On a fanned-out provider a regional resource without `region` would expand to all its regions.
+  const providerRegion = observation.account !== undefined ? undefined : input.providers.find((p) => p.ref === ref)?.region;
+  if (spec?.regional && observation.region !== undefined && observation.region !== providerRegion) {
     node.set('region', observation.region);
   }
   node.set('expect', expectNode(doc, types, observation, readAtMs));
@@ -173,21 +182,25 @@ function resourceNode(doc: Document, input: ImportYamlInput, types: TypeRegistry
  */
 export function renderImportYaml(input: ImportYamlInput): string {
   const doc = new Document(input.into ? {} : { version: 1 });
+  const readFrom = input.readFrom ?? input.providers.map((p) => p.ref);
   const schemaRef = input.schemaRef ?? DEFAULT_SCHEMA_REF;
   doc.commentBefore = [
     ` yaml-language-server: $schema=${schemaRef}`,
     ' (the $schema path is relative to this file: point it at schemas/driftwatch.schema.json of the installed driftwatch)',
     '',
-    ` Written by \`driftwatch import\` from provider ${input.provider.ref},`,
+    ` Written by \`driftwatch import\` from provider${readFrom.length === 1 ? '' : 's'} ${readFrom.join(', ')},`,
     ` read at ${input.readAt} from ${input.endpoint}.`,
     ' Each expectation is the value read then, not a recommendation: review before committing.',
   ].join('\n');
 
-  if (!input.into?.providerDeclared) {
+  if (input.providers.length > 0) {
     const providers = doc.createNode({}) as YAMLMap;
-    const cloudNode = doc.createNode({}) as YAMLMap;
-    cloudNode.set(input.provider.alias, providerNode(doc, input.provider));
-    providers.set(input.provider.cloud, cloudNode);
+    for (const provider of input.providers) {
+      const existing = providers.get(provider.cloud);
+      const cloudNode = existing instanceof YAMLMap ? existing : (doc.createNode({}) as YAMLMap);
+      if (cloudNode !== existing) providers.set(provider.cloud, cloudNode);
+      cloudNode.set(provider.alias, providerNode(doc, provider));
+    }
     doc.set('providers', providers);
   }
 

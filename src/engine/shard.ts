@@ -74,12 +74,29 @@ export interface ShardSelection {
   readonly accounts: readonly string[];
 }
 
-export function selectShard(state: DesiredState, spec: ShardSpec, keyIdOf: (provider: ProviderConfig) => string | undefined): ShardSelection {
-  const keyOf = new Map(state.providers.map((p) => [p.ref, accountKey(p, keyIdOf)]));
+export interface ShardProviders {
+  /** References of the providers whose account is in this shard. */
+  readonly refs: ReadonlySet<string>;
+  /** The account keys of this shard, sorted. */
+  readonly accounts: readonly string[];
+}
+
+/**
+ * The providers of a configuration in this shard: the account keys of **every** provider of the
+ * configuration are dealt, whatever a command then reads, so `plan`, `check` and `import` of one
+ * configuration put each account in the same shard.
+ */
+export function shardProviders(providers: readonly ProviderConfig[], spec: ShardSpec, keyIdOf: (provider: ProviderConfig) => string | undefined): ShardProviders {
+  const keyOf = new Map(providers.map((p) => [p.ref, accountKey(p, keyIdOf)]));
   const keys = [...new Set(keyOf.values())].sort();
   const mine = new Set(keys.filter((_, i) => (i % spec.count) + 1 === spec.index));
-  const addresses = new Set(state.resources.filter((r) => mine.has(keyOf.get(r.provider) ?? '')).map((r) => r.address));
-  return { addresses, accounts: [...mine] };
+  return { refs: new Set(providers.filter((p) => mine.has(keyOf.get(p.ref) ?? '')).map((p) => p.ref)), accounts: [...mine] };
+}
+
+export function selectShard(state: DesiredState, spec: ShardSpec, keyIdOf: (provider: ProviderConfig) => string | undefined): ShardSelection {
+  const { refs, accounts } = shardProviders(state.providers, spec, keyIdOf);
+  const addresses = new Set(state.resources.filter((r) => refs.has(r.provider)).map((r) => r.address));
+  return { addresses, accounts };
 }
 
 /** `sha256:` over the files (name and content) in order: shards of one configuration share it. */

@@ -84,6 +84,8 @@ export interface ProviderConfig {
   readonly account?: string;
   /** Fan-out: the provider reference as written (`<cloud>.<alias>`) that this one was expanded from. */
   readonly group?: string;
+  /** Fan-out: the regions of this account (its own `regions`, else the provider's), when listed. */
+  readonly regions?: readonly string[];
 }
 
 export interface Expectation {

@@ -3,11 +3,11 @@ import { homedir } from 'node:os';
 import type { ProviderConfig } from '../model/desired-state.js';
 import { CredentialsError } from '../model/errors.js';
 import type { Redactor } from '../model/redactor.js';
-import { RoleCredentialsError, isRolePlan } from '../providers/credential-plan.js';
+import { RoleCredentialsError } from '../providers/credential-plan.js';
 import { defaultQpsFor } from '../providers/registry.js';
 import { createCallExecutor } from '../providers/call-executor.js';
 import type { CallEvent, CallExecutor, CallExecutorOptions } from '../providers/call-executor.js';
-import { createRoleResolver, planSource } from '../providers/role-credentials.js';
+import { createRoleResolver, staticKeyIdOf } from '../providers/role-credentials.js';
 import type { ResolveCredentials } from '../providers/role-credentials.js';
 import type { ProgressEvent } from '../ui/progress.js';
 import type { Progress } from '../ui/progress.js';
@@ -44,16 +44,7 @@ export function credentialResolver(ctx: RunContext): ResolveCredentials {
 
 /** Key id of long-lived keys a provider would use, read locally (for the shard partition); undefined when not static. */
 export function staticKeyId(ctx: RunContext): (provider: ProviderConfig) => string | undefined {
-  const chainCtx = chainContext(ctx);
-  return (provider) => {
-    try {
-      const plan = planSource(provider.cloud, provider.credentials, chainCtx, provider.ref);
-      return isRolePlan(plan) ? undefined : plan.id;
-    } catch {
-      // Unusable credentials make the provider's resources unknown in whichever shard they land.
-      return undefined;
-    }
-  };
+  return staticKeyIdOf(chainContext(ctx));
 }
 
 const PROGRESS_EVENTS: Readonly<Record<CallEvent['type'], ProgressEvent | undefined>> = {

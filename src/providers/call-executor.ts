@@ -21,7 +21,7 @@ import { DEFAULT_RETRY_POLICY, withRetries } from './http/retry.js';
 import type { RetryPolicy } from './http/retry.js';
 import { ApiError } from './types.js';
 import type { ApiCall, ApiResponse, Credentials, ExecuteCall, Product } from './types.js';
-import type { CredentialIo, MetadataRequest } from './role-credentials.js';
+import type { CredentialHttpRequest, CredentialIo } from './role-credentials.js';
 import { RoleCredentialsError } from './credential-plan.js';
 
 /**
@@ -192,18 +192,25 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     return { url, host: isLoopbackHost(url.hostname) ? host : url.host };
   };
 
-  const metadata = async (request: MetadataRequest): Promise<{ status: number; body: string }> => {
-    const ctx: CallContext = { cloud: request.cloud, product: 'metadata', action: request.what, host: request.url.host };
+  const credentialHttp = async (request: CredentialHttpRequest): Promise<{ status: number; body: string }> => {
+    const ctx: CallContext = { cloud: request.cloud, product: request.service, action: request.what, host: request.url.host };
+    for (const secret of request.secrets ?? []) registerSecret(redactor, secret);
     const { value } = await withRetries(
       async (_attempt, attemptSignal) => {
         counters.requests += 1;
         let response;
         try {
-          response = await http.send({ url: request.url, method: request.method, headers: request.headers, ...(attemptSignal ? { signal: attemptSignal } : {}) });
+          response = await http.send({
+            url: request.url,
+            method: request.method,
+            headers: request.headers,
+            ...(request.body !== undefined ? { body: request.body } : {}),
+            ...(attemptSignal ? { signal: attemptSignal } : {}),
+          });
         } catch (err) {
           throw transportError(err, ctx, redactor);
         }
-        // The metadata service answers 5xx while it is restarting; anything else is its answer.
+        // A metadata service or credential endpoint answers 5xx while it is restarting; anything else is its answer.
         if (response.status >= 500) throw httpStatusError(response.status, ctx, redactor);
         if (response.status === 200) registerSecret(redactor, request.method === 'PUT' ? response.body.trim() : undefined);
         return { status: response.status, body: response.body };
@@ -232,7 +239,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
       }
       return send(call, provider, credentials, target, call.region, undefined);
     },
-    metadata,
+    http: credentialHttp,
   };
 
   const run = async (

@@ -6,7 +6,8 @@ import type { Credentials } from './types.js';
 
 /**
  * What a credential source turns into before any network call: long-lived keys found in the
- * environment or a file, or a recipe for temporary ones (an STS call or an instance-metadata read).
+ * environment or a file, or a recipe for temporary ones (an STS call, an instance-metadata read, a
+ * credential endpoint's answer or a credential command's output).
  * Planning is synchronous and reads only local state, so configuration and profile mistakes are
  * reported up front and with their location; obtaining (role-credentials.ts) does the I/O.
  */
@@ -14,7 +15,59 @@ export type RolePlan =
   | AssumeRolePlan
   | { readonly kind: 'ecs_ram_role'; readonly roleName: string | undefined; readonly imdsv1Disabled: boolean; readonly where: string }
   | { readonly kind: 'cvm_role'; readonly roleName: string | undefined; readonly where: string }
-  | OidcPlan;
+  | OidcPlan
+  | EndpointPlan
+  | ProcessPlan;
+
+/** Keys read from a credential endpoint's or process's answer by the cloud's own reader. */
+export interface AnsweredKeys {
+  readonly id: string;
+  readonly secret: string;
+  readonly token?: string;
+  /** Epoch ms; absent: valid for the whole run (long-lived keys, or a token the answer gave no expiry for). */
+  readonly expiresAt?: number;
+}
+
+/**
+ * Reads an answer in the vendor's format. Throws an Error whose message says what is missing or
+ * malformed and never quotes the answer: it carries secrets.
+ */
+export type AnswerReader = (text: string) => AnsweredKeys;
+
+/**
+ * Temporary credentials from an HTTP endpoint the vendor's tools read (Alibaba's credentials URI,
+ * CloudSSO's `/cloud-credentials`): one request, the answer read by the cloud's `read`.
+ */
+export interface EndpointPlan {
+  readonly kind: 'credential_endpoint';
+  readonly cloud: Cloud;
+  /** What is asked, for messages (`the credentials URI http://127.0.0.1:8080`): never the path or query, which may hold a token. */
+  readonly what: string;
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  /** Secrets the request carries (a bearer token): registered with the redactor before it is sent. */
+  readonly headers: () => Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly read: AnswerReader;
+  /** A sign-in that stops working at this time (epoch ms): past it, asking is pointless. */
+  readonly signInExpiresAt?: number;
+  /** The account the credentials act in when the request names it (CloudSSO), for rate-limit keys. */
+  readonly account?: string;
+  /** What to do when the endpoint refuses. */
+  readonly hint: string;
+  readonly where: string;
+}
+
+/** Credentials printed by a command the user configured (aliyun CLI `External` mode), run without a shell. */
+export interface ProcessPlan {
+  readonly kind: 'credential_process';
+  readonly cloud: Cloud;
+  /** The command split into argv as the vendor splits `process_command`. */
+  readonly argv: readonly string[];
+  readonly timeoutMs: number;
+  readonly read: AnswerReader;
+  readonly where: string;
+}
 
 export interface AssumeRolePlan {
   readonly kind: 'assume_role';
@@ -107,5 +160,10 @@ export function describePlan(plan: RolePlan): string {
       return `reading ECS RAM role ${plan.roleName ?? '(the instance\'s)'} from instance metadata (${plan.where})`;
     case 'cvm_role':
       return `reading CVM role ${plan.roleName ?? '(the instance\'s)'} from instance metadata (${plan.where})`;
+    case 'credential_endpoint':
+      return `reading credentials from ${plan.what} (${plan.where})`;
+    case 'credential_process':
+      // The program only: its arguments may carry a secret.
+      return `running the credential process ${plan.argv[0] ?? ''} (${plan.where})`;
   }
 }

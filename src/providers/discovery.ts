@@ -82,7 +82,8 @@ export async function discoverResources(
 ): Promise<ResourceConfig[]> {
   const name = type.spec.name;
   const regions = (): readonly string[] => {
-    const chosen = choice.regions.length > 0 ? choice.regions : provider.region ? [provider.region] : [];
+    // A fanned-out account's regions, as `check` reads them, unless --region says otherwise.
+    const chosen = choice.regions.length > 0 ? choice.regions : (provider.regions ?? (provider.region ? [provider.region] : []));
     if (chosen.length === 0) throw new UsageError(`import: ${name} needs a region`, 'Pass --region (repeatable) or set region in the provider block.');
     return chosen;
   };

@@ -6,7 +6,7 @@ import { isJsonObject } from '../model/json.js';
 import type { JsonObject } from '../model/json.js';
 import { cloudAdapter } from './clouds.js';
 import { expiryOf } from './cloud-adapter.js';
-import type { AssumeRolePlan, CredentialPlan, OidcPlan, RolePlan } from './credential-plan.js';
+import type { AnsweredKeys, AssumeRolePlan, CredentialPlan, EndpointPlan, OidcPlan, ProcessPlan, RolePlan } from './credential-plan.js';
 import {
   DEFAULT_DURATION_SECONDS,
   DEFAULT_SESSION_NAME,
@@ -19,17 +19,21 @@ import {
   roleAccount,
 } from './credential-plan.js';
 import type { ErrorKind } from '../model/observation.js';
-import { makeCredentials, nonBlank } from './credentials.js';
+import { assertPrintable, makeCredentials, nonBlank } from './credentials.js';
 import type { CredentialContext } from './credentials.js';
-import { EndpointError, parseEndpointOverride } from './endpoints.js';
+import { EndpointError, isLoopbackHost, parseEndpointOverride } from './endpoints.js';
+import { CredentialProcessError, runCredentialProcess } from './credential-process.js';
 import { ApiError } from './types.js';
 import type { ApiCall, ApiResponse, Credentials } from './types.js';
 
 /**
  * Temporary credentials (design.md §12): STS AssumeRole / AssumeRoleWithOIDC (Alibaba, 2015-04-01),
- * AssumeRole / AssumeRoleWithWebIdentity (Tencent, 2018-08-13), and the ECS / CVM instance-metadata
- * roles. Written here rather than taken from @alicloud/credentials or tencentcloud-sdk-nodejs because
- * both hard-code their hosts and schemes (`https://sts…`, `http://100.100.100.200`,
+ * AssumeRole / AssumeRoleWithWebIdentity (Tencent, 2018-08-13), the ECS / CVM instance-metadata
+ * roles, and the credential endpoints and processes a cloud's tools read (Alibaba's credentials URI,
+ * CloudSSO and External commands: the request is generic here, the answer is read by the cloud's
+ * own reader in its folder).
+ *
+ * Written here rather than taken from @alicloud/credentials or tencentcloud-sdk-nodejs because both hard-code their hosts and schemes (`https://sts…`, `http://100.100.100.200`,
  * `http://metadata.tencentyun.com`), so neither `--endpoint` nor the simulator could carry the calls,
  * and because STS calls must go through driftwatch's own pacing, retries, deadlines and redactor like
  * every other request. The requests follow the vendors' code (parameters, versions, header names)
@@ -48,15 +52,23 @@ export interface CredentialIo {
    * like any call. `host`: the STS host when not the cloud's global one (ALIBABA_CLOUD_STS_REGION).
    */
   sts(call: ApiCall, provider: ProviderConfig, credentials: Credentials | undefined, host?: string): Promise<ApiResponse>;
-  /** One instance-metadata request, retried on network errors and 5xx. Resolves with any HTTP answer. */
-  metadata(request: MetadataRequest): Promise<{ readonly status: number; readonly body: string }>;
+  /**
+   * One request to an instance-metadata service or a credential endpoint (credentials URI,
+   * CloudSSO), retried on network errors and 5xx. Resolves with any other HTTP answer.
+   */
+  http(request: CredentialHttpRequest): Promise<{ readonly status: number; readonly body: string }>;
 }
 
-export interface MetadataRequest {
+export interface CredentialHttpRequest {
   readonly cloud: Cloud;
+  /** The service asked, for messages and hints (`metadata`, `credentials URI`, `CloudSSO`). */
+  readonly service: string;
   readonly url: URL;
-  readonly method: 'GET' | 'PUT';
+  readonly method: 'GET' | 'PUT' | 'POST';
   readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Secrets the request carries (a bearer token, a token in the URI): registered with the redactor before it is sent. */
+  readonly secrets?: readonly string[];
   /** What is being read, for messages (`role name`, `credentials of role X`). */
   readonly what: string;
 }
@@ -102,6 +114,22 @@ export function planSource(cloud: Cloud, source: CredentialSource, ctx: Credenti
   return cloudAdapter(cloud).credentials.plan(source, ctx);
 }
 
+/**
+ * The key id of the long-lived keys a provider would use, read locally without a network call (the
+ * shard partition's account key, engine/shard.ts); undefined for role sources and for credentials
+ * that cannot be used — those make the provider's resources unknown in whichever shard they land.
+ */
+export function staticKeyIdOf(ctx: CredentialContext): (provider: ProviderConfig) => string | undefined {
+  return (provider) => {
+    try {
+      const plan = planSource(provider.cloud, provider.credentials, ctx, provider.ref);
+      return isRolePlan(plan) ? undefined : plan.id;
+    } catch {
+      return undefined;
+    }
+  };
+}
+
 function cacheKey(plan: CredentialPlan): string {
   if (!isRolePlan(plan)) return `keys\n${plan.id}`;
   switch (plan.kind) {
@@ -113,6 +141,11 @@ function cacheKey(plan: CredentialPlan): string {
       return `ecs\n${plan.roleName ?? ''}`;
     case 'cvm_role':
       return `cvm\n${plan.roleName ?? ''}`;
+    case 'credential_endpoint':
+      // `where` too: two profiles may ask the same endpoint with different sign-ins.
+      return ['endpoint', plan.cloud, plan.where, plan.method, plan.url, plan.body ?? ''].join('\n');
+    case 'credential_process':
+      return ['process', plan.cloud, ...plan.argv].join('\n');
   }
 }
 
@@ -143,6 +176,25 @@ function fromStsAnswer(plan: AssumeRolePlan | OidcPlan, response: ApiResponse, a
     throw failedStep(plan, `the STS answer (request id ${response.requestId ?? 'none'}) has no complete Credentials`, 'Check the endpoint: it did not answer like the vendor\'s STS.');
   }
   return makeCredentials(id, secret, token, where, { ...(account !== undefined ? { account } : {}), expiresAt });
+}
+
+/**
+ * A credential endpoint's URL: https, or plain http only to a loopback host (design.md §10) — a
+ * credentials URI on another machine must not carry keys in clear text.
+ */
+function credentialEndpointUrl(plan: EndpointPlan): URL {
+  let url: URL;
+  try {
+    url = new URL(plan.url);
+  } catch {
+    throw new CredentialsError(`${plan.where}: ${plan.what} is not a URL`, 'Write it as https://host/path (or http://127.0.0.1:PORT/path for a local credential service).');
+  }
+  if (url.username !== '' || url.password !== '') throw new CredentialsError(`${plan.where}: ${plan.what} must not contain a user name or password`, 'Remove the `user:password@` part.');
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
+  throw new CredentialsError(
+    `${plan.where}: ${plan.what} must be https:// (plain http:// only to a loopback host, not ${url.hostname})`,
+    'Serve the credentials over https, or from a service on this machine (127.0.0.1, ::1, localhost).',
+  );
 }
 
 function metadataBase(cloud: Cloud, env: CredentialContext['env']): URL {
@@ -184,7 +236,9 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
           const issued = now();
           const lifetime = (creds.expiresAt ?? issued) - issued;
           target.current = creds;
-          target.refreshAt = (creds.expiresAt ?? issued) - Math.min(cloudAdapter(provider.cloud).credentials.refreshMarginMs, Math.max(0, lifetime / 2));
+          // Keys without an expiry (an External process's AK) serve the whole run.
+          target.refreshAt =
+            creds.expiresAt === undefined ? Number.POSITIVE_INFINITY : creds.expiresAt - Math.min(cloudAdapter(provider.cloud).credentials.refreshMarginMs, Math.max(0, lifetime / 2));
           target.pending = undefined;
           return creds;
         },
@@ -229,7 +283,68 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       case 'ecs_ram_role':
       case 'cvm_role':
         return instanceRole(plan, provider, io);
+      case 'credential_endpoint':
+        return fromEndpoint(plan, io);
+      case 'credential_process':
+        return fromProcess(plan);
     }
+  };
+
+  /** The credentials URI and CloudSSO: one request, the answer read in the vendor's format. */
+  const fromEndpoint = async (plan: EndpointPlan, io: CredentialIo): Promise<Credentials> => {
+    const url = credentialEndpointUrl(plan);
+    if (plan.signInExpiresAt !== undefined && now() >= plan.signInExpiresAt) {
+      throw new CredentialsError(`${describePlan(plan)}: the sign-in has expired`, plan.hint);
+    }
+    const headers = plan.headers();
+    // The bearer token (CloudSSO) and a query (a credentials URI may carry a token there) are secrets.
+    const bearer = headers.Authorization?.replace(/^Bearer\s+/i, '');
+    const secrets = [...(bearer !== undefined ? [bearer] : []), ...(url.search.length > 1 ? [url.search.slice(1)] : [])];
+    let answer: { status: number; body: string };
+    try {
+      answer = await io.http({ cloud: plan.cloud, service: plan.what, url, method: plan.method, headers, ...(plan.body !== undefined ? { body: plan.body } : {}), secrets, what: 'credentials' });
+    } catch (error) {
+      if (error instanceof ApiError) throw failedStep(plan, error.message, plan.hint, stepKind(error));
+      throw error;
+    }
+    // The answer is never quoted: a refusal may echo what was sent, a success holds the keys.
+    if (answer.status !== 200) throw failedStep(plan, `HTTP ${answer.status}`, plan.hint, answer.status === 401 || answer.status === 403 ? 'permission' : 'invalid_response');
+    return answered(plan, () => plan.read(answer.body), plan.account ?? `${plan.kind}:${plan.what}`);
+  };
+
+  const fromProcess = async (plan: ProcessPlan): Promise<Credentials> => {
+    const hint = 'Run the command by hand to see why it fails; it must print the credentials as JSON on stdout.';
+    let stdout: string;
+    try {
+      stdout = await runCredentialProcess(plan.argv, { env: ctx.env, timeoutMs: plan.timeoutMs });
+    } catch (error) {
+      if (!(error instanceof CredentialProcessError)) throw error;
+      if (error.reason === 'not-found') throw new CredentialsError(`${describePlan(plan)}: ${error.message}`, 'Install the program or fix process_command in the profile.');
+      // Like a refused STS call, a failing source leaves this provider's resources unknown (exit 3);
+      // only a program that cannot be run at all is a broken setup.
+      throw failedStep(plan, error.message, hint, error.reason === 'timeout' ? 'timeout' : 'transient');
+    }
+    // Temporary keys from a command keep one rate-limit bucket across refreshes.
+    return answered(plan, () => plan.read(stdout), `${plan.kind}:${plan.where}`);
+  };
+
+  /** Credentials from a reader's keys; `account` stands for temporary keys' account in rate-limit buckets. */
+  const answered = (plan: EndpointPlan | ProcessPlan, read: () => AnsweredKeys, account: string | undefined): Credentials => {
+    let keys: AnsweredKeys;
+    try {
+      keys = read();
+    } catch (error) {
+      throw failedStep(plan, `the answer is not usable: ${error instanceof Error ? error.message : String(error)}`, 'Check what the credential source returns; driftwatch never prints it (it holds secrets).', 'invalid_response');
+    }
+    assertPrintable(keys.id, `the access key id from ${plan.where}`);
+    assertPrintable(keys.secret, `the access key secret from ${plan.where}`);
+    if (keys.token !== undefined) assertPrintable(keys.token, `the security token from ${plan.where}`);
+    if (keys.expiresAt !== undefined && keys.expiresAt <= now()) throw failedStep(plan, 'the credentials it answered have already expired', 'Check the clock of this machine and of the credential source.', 'invalid_response');
+    const temporary = keys.token !== undefined || keys.expiresAt !== undefined;
+    return makeCredentials(keys.id, keys.secret, keys.token, plan.where, {
+      ...(temporary && account !== undefined ? { account } : {}),
+      ...(keys.expiresAt !== undefined ? { expiresAt: keys.expiresAt } : {}),
+    });
   };
 
   const stsCall = async (plan: AssumeRolePlan | OidcPlan, call: ApiCall, provider: ProviderConfig, io: CredentialIo, source: Credentials | undefined): Promise<ApiResponse> => {
@@ -256,7 +371,7 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     const prefix = adapter.metadata.credentialsPath;
     const send = async (method: 'GET' | 'PUT', path: string, headers: Record<string, string>, what: string): Promise<{ status: number; body: string }> => {
       try {
-        return await io.metadata({ cloud, url: new URL(path, base), method, headers, what });
+        return await io.http({ cloud, service: 'metadata', url: new URL(path, base), method, headers, what });
       } catch (error) {
         if (error instanceof ApiError) {
           throw failedStep(plan, `${what}: ${error.message}`, `Run on an ${adapter.metadata.runOn}, or choose another credential source.`, stepKind(error));

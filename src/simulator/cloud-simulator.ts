@@ -5,7 +5,7 @@ import type { AlibabaFormat, HttpAnswer } from './envelopes.js';
 import type { HandlerResult } from './handlers/result.js';
 import type { IncomingCall } from './incoming.js';
 import type { NonceStore } from './nonce-store.js';
-import type { StsContext, StsSession } from './sts.js';
+import type { SessionStore, StsContext, StsSession } from './sts.js';
 import type { VendorError } from './vendor-errors.js';
 import type { AccountCommon, InstanceRole, World, WorldAccount } from './world.js';
 import type { CloudKeyIndexes } from './clouds.js';
@@ -86,6 +86,22 @@ export interface CloudSimulator<A extends WorldAccount = WorldAccount> {
   roleNameMatches(roleName: string, inArn: string): boolean;
 
   readonly metadata: SimulatedMetadata;
+  /** Credential services the cloud's tools read over HTTP (Alibaba's credentials URI, CloudSSO); absent when it has none. */
+  readonly credentialServices?: SimulatedCredentialServices;
+}
+
+/** Unsigned HTTP services that hand out temporary credentials of the world's accounts. */
+export interface SimulatedCredentialServices {
+  /** Whether a path is one of this cloud's credential services. */
+  claims(pathname: string): boolean;
+  answer(call: IncomingCall, world: World, sessions: SessionStore, nowMs: number): PlainAnswer;
+}
+
+/** A plain HTTP answer (no vendor envelope): instance metadata and credential services. */
+export interface PlainAnswer {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
 }
 
 export interface SimulatedMetadata {

@@ -16,7 +16,7 @@ import { drawFaults, duplicateKey, injectNulls, truncateBody } from './faults.js
 import type { IncomingCall } from './incoming.js';
 import { parsePairs } from './incoming.js';
 import { NonceStore } from './nonce-store.js';
-import { answerMetadata, isMetadataPath, metadataCloud } from './metadata.js';
+import { answerCredentialService, answerMetadata, credentialServiceCloud, isMetadataPath, metadataCloud } from './metadata.js';
 import { SessionStore } from './sts.js';
 import { Prng } from './prng.js';
 import { RateLimiter } from './rate-limit.js';
@@ -162,14 +162,16 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const arrived = now();
     const body = await readBody(req);
     const call = toIncoming(req, body ?? Buffer.alloc(0));
-    if (isMetadataPath(call.pathname)) {
-      // The instance metadata services: no signatures, no envelopes, no injected faults.
-      const answer = answerMetadata(call, world, sessions, now().getTime() + world.clock.skewSeconds * 1000);
+    const serviceCloud = isMetadataPath(call.pathname) ? undefined : credentialServiceCloud(call.pathname);
+    if (isMetadataPath(call.pathname) || serviceCloud !== undefined) {
+      // The instance metadata and credential services: no signatures, no envelopes, no injected faults.
+      const serverNow = now().getTime() + world.clock.skewSeconds * 1000;
+      const answer = serviceCloud !== undefined ? answerCredentialService(serviceCloud, call, world, sessions, serverNow) : answerMetadata(call, world, sessions, serverNow);
       record({
         time: arrived.toISOString(),
-        cloud: metadataCloud(call.pathname),
-        api: `metadata ${call.method} ${call.pathname}`,
-        account: '(instance)',
+        cloud: serviceCloud ?? metadataCloud(call.pathname),
+        api: `${serviceCloud !== undefined ? 'credentials' : 'metadata'} ${call.method} ${call.pathname}`,
+        account: serviceCloud !== undefined ? '(credential service)' : '(instance)',
         outcome: answer.status === 200 ? 'ok' : 'error',
         status: answer.status,
         code: null,

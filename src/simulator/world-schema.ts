@@ -197,6 +197,32 @@ export function buildWorldSchema(types: TypeRegistry = BUILTIN_TYPES): Schema {
         description: 'Instance metadata services: the role of the simulated ECS / CVM instance.',
         properties: { ecs_ram_role: instanceRole, cvm_role: instanceRole },
       },
+      credentials_uri: {
+        type: 'object',
+        description: 'Alibaba credentials URIs (ALIBABA_CLOUD_CREDENTIALS_URI), served at /credentials-uri/<name>.',
+        propertyNames: { pattern: '^[A-Za-z0-9_-]{1,64}$' },
+        additionalProperties: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['account'],
+          properties: {
+            account: { type: 'string', pattern: '^[0-9]+$', description: 'uid of a world account: the credentials act in it.' },
+            session_seconds: { type: 'integer', minimum: 1, maximum: 43200 },
+            answer: { enum: ['session', 'keys'], description: 'session (default): a new STS session per request; keys: the account\'s own keys and security_token.' },
+          },
+        },
+      },
+      cloud_sso: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['access_token', 'access_configurations'],
+        description: 'Alibaba CloudSSO: POST /cloud-credentials with the sign-in access token as a bearer token.',
+        properties: {
+          access_token: { type: 'string', minLength: 1 },
+          access_configurations: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Access configuration ids it grants in every Alibaba account of the world.' },
+          session_seconds: { type: 'integer', minimum: 1, maximum: 43200 },
+        },
+      },
     },
   };
 }

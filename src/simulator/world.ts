@@ -79,6 +79,22 @@ export interface InstanceRole {
   readonly requireToken: boolean;
 }
 
+/** A credentials URI the simulator serves at `/credentials-uri/<name>` (Alibaba ALIBABA_CLOUD_CREDENTIALS_URI). */
+export interface CredentialsUriService {
+  /** Account id (uid) of a world account: the credentials act in it. */
+  readonly account: string;
+  readonly sessionSeconds: number;
+  /** `session`: a fresh STS session per request; `keys`: the account's own keys and security token. */
+  readonly answer: 'session' | 'keys';
+}
+
+/** CloudSSO's `/cloud-credentials`: the sign-in token it accepts and the access configurations it grants. */
+export interface CloudSsoService {
+  readonly accessToken: string;
+  readonly accessConfigurations: readonly string[];
+  readonly sessionSeconds: number;
+}
+
 /**
  * A resource type's objects in one account, as its world declaration shapes them: per region,
  * one, or a list of instances (src/resources/<type>/index.ts, `world`).
@@ -150,6 +166,8 @@ export interface World {
   readonly clock: { readonly skewSeconds: number };
   /** Instance metadata: the role an ECS / CVM instance of the world has. */
   readonly metadata: { readonly ecs?: InstanceRole; readonly cvm?: InstanceRole };
+  /** Credential services the vendors' tools read over HTTP (issue 13): credentials URIs by name, CloudSSO. */
+  readonly credentialServices: { readonly credentialsUri: ReadonlyMap<string, CredentialsUriService>; readonly cloudSso?: CloudSsoService };
 }
 
 export const DEFAULT_FAULTS: Faults = {
@@ -330,6 +348,28 @@ function buildInstanceRole(value: JsonValue | undefined): InstanceRole | undefin
   };
 }
 
+function buildCredentialServices(data: JsonObject): World['credentialServices'] {
+  const uris = isJsonObject(data.credentials_uri) ? data.credentials_uri : {};
+  const credentialsUri = new Map<string, CredentialsUriService>();
+  for (const [name, value] of Object.entries(uris)) {
+    if (!isJsonObject(value)) continue;
+    credentialsUri.set(name, {
+      account: text(value.account),
+      sessionSeconds: typeof value.session_seconds === 'number' ? value.session_seconds : 3600,
+      answer: value.answer === 'keys' ? 'keys' : 'session',
+    });
+  }
+  const sso = data.cloud_sso;
+  const cloudSso: CloudSsoService | undefined = isJsonObject(sso)
+    ? {
+        accessToken: text(sso.access_token),
+        accessConfigurations: Array.isArray(sso.access_configurations) ? sso.access_configurations.filter((c): c is string => typeof c === 'string') : [],
+        sessionSeconds: typeof sso.session_seconds === 'number' ? sso.session_seconds : 3600,
+      }
+    : undefined;
+  return { credentialsUri, ...(cloudSso ? { cloudSso } : {}) };
+}
+
 /** Each type's objects of one account, as its world declaration shapes them. */
 function typeObjects(raw: JsonObject, types: TypeRegistry): Map<string, TypeObjects> {
   const out = new Map<string, TypeObjects>();
@@ -498,7 +538,17 @@ function buildWorld(data: JsonObject, types: TypeRegistry): World {
   const ecs = buildInstanceRole(md.ecs_ram_role);
   const cvm = buildInstanceRole(md.cvm_role);
   const rateLimitWindow: RateLimitWindow = data.rate_limit_window === 'fixed' ? 'fixed' : 'token_bucket';
-  return { types, apis, accounts, limits, rateLimitWindow, faults, clock: { skewSeconds: clock }, metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) } };
+  return {
+    types,
+    apis,
+    accounts,
+    limits,
+    rateLimitWindow,
+    faults,
+    clock: { skewSeconds: clock },
+    metadata: { ...(ecs ? { ecs } : {}), ...(cvm ? { cvm } : {}) },
+    credentialServices: buildCredentialServices(data),
+  };
 }
 
 function validateAndBuild(data: unknown, file: string, locate: Locate, types: TypeRegistry): World {

@@ -28,6 +28,10 @@ const CANARY = {
   alibabaWrongSecret: 'CnryAliWrong/0b2+Xy=2270',
   alibabaToken: 'CnryAliToken+sts/0b3=Qe6618',
   evidenceKey: 'CnryEvidenceHmac/0c1+Rt=4419/long+enough=for-hmac',
+  uriSecret: 'CnryUriSecret/0e1+Pk=6603',
+  uriToken: 'CnryUriToken+sts/0e2=Hb7741',
+  processSecret: 'CnryProcSecret/0f1+Vn=1187',
+  ssoToken: 'CnrySsoToken+at/0g1=Jc5529',
 } as const;
 
 /**
@@ -302,4 +306,116 @@ describe('secret canary: malformed credential files of all three formats', () =>
       for (const spelling of spellings(SECRET)) expect(all).not.toContain(spelling);
     });
   }
+});
+
+describe('secret canary: credentials URI, External process and CloudSSO (issue 13)', () => {
+  const URI_UID = '1300000000000001';
+  const PROC_UID = '1300000000000002';
+  let work: string;
+  let sim: RunningSimulator;
+
+  const ca = (id: string): Record<string, unknown> => ({ InstanceId: id, Type: 'ROOT', Status: 'USED', CertTotalCount: 10, CertIssuedCount: 1 });
+
+  beforeAll(async () => {
+    work = await mkdtemp(join(tmpdir(), 'dw-canary-sources-'));
+    const world = {
+      accounts: [
+        // Reached through the credentials URI, which answers with this account's own keys and token.
+        { cloud: 'alicloud', name: 'uri', uid: URI_UID, access_key_id: 'LTAICNRYURI0001', access_key_secret: CANARY.uriSecret, security_token: CANARY.uriToken, ca_instances: [ca('cas-uri')] },
+        // Reached through the External process, which prints this key.
+        { cloud: 'alicloud', name: 'proc', uid: PROC_UID, access_key_id: 'LTAICNRYPROC0001', access_key_secret: CANARY.processSecret, ca_instances: [ca('cas-proc')] },
+      ],
+      credentials_uri: { canary: { account: URI_UID, answer: 'keys' } },
+      cloud_sso: { access_token: CANARY.ssoToken, access_configurations: ['ac-canary'] },
+      faults: { seed: 7, latency_ms: [0, 1] },
+    };
+    sim = await startSimulator({ world: worldFromObject(world), logFile: join(work, 'simulator.log') });
+  });
+  afterAll(async () => {
+    await sim.close();
+    await rm(work, { recursive: true, force: true });
+  });
+
+  it('no canary in stdout, stderr or any written file, the failing sources included', async () => {
+    const home = join(work, 'home');
+    await mkdir(join(home, '.aliyun'), { recursive: true });
+    const helper = join(work, 'helper.mjs');
+    const out = { mode: 'AK', access_key_id: 'LTAICNRYPROC0001', access_key_secret: CANARY.processSecret };
+    await writeFile(
+      helper,
+      [
+        `const out = ${JSON.stringify(out)};`,
+        // The failing helper prints the key where a careless tool would echo it: stderr, and stdout that is not JSON.
+        "if (process.argv[2] === 'bad') { process.stderr.write('debug: ' + JSON.stringify(out)); process.stdout.write('keys: ' + out.access_key_secret); process.exit(2); }",
+        `if (process.argv[2] === 'garbled') process.stdout.write('{"mode":"' + out.access_key_secret + '"');`,
+        'else process.stdout.write(JSON.stringify(out));',
+        '',
+      ].join('\n'),
+    );
+    const sso = (name: string, token: string): Record<string, unknown> => ({
+      name,
+      mode: 'CloudSSO',
+      cloud_sso_sign_in_url: `${sim.url}/login`,
+      cloud_sso_account_id: URI_UID,
+      cloud_sso_access_config: 'ac-canary',
+      access_token: token,
+      cloud_sso_access_token_expire: 4_102_444_800,
+    });
+    await writeFile(
+      join(home, '.aliyun', 'config.json'),
+      JSON.stringify({
+        current: 'uri',
+        profiles: [
+          { name: 'uri', mode: 'CredentialsURI', credentials_uri: `${sim.url}/credentials-uri/canary` },
+          { name: 'proc', mode: 'External', process_command: `"${process.execPath}" "${helper}"` },
+          { name: 'proc-bad', mode: 'External', process_command: `"${process.execPath}" "${helper}" bad` },
+          { name: 'proc-garbled', mode: 'External', process_command: `"${process.execPath}" "${helper}" garbled` },
+          sso('sso', CANARY.ssoToken),
+          sso('sso-bad', `${CANARY.ssoToken}-revoked`),
+        ],
+      }),
+    );
+    const providers = ['uri', 'proc', 'proc-bad', 'proc-garbled', 'sso', 'sso-bad'];
+    const alias = (p: string): string => p.replace('-', '_');
+    const config = join(home, 'main.yaml');
+    await writeFile(
+      config,
+      [
+        'version: 1',
+        'providers:',
+        '  alicloud:',
+        ...providers.map((p) => `    ${alias(p)}: { region: cn-hangzhou, credentials: { profile: ${p} } }`),
+        'resources:',
+        '  alicloud_cas_private_ca:',
+        ...providers.map((p) => `    ${alias(p)}: { provider: alicloud.${alias(p)}, instance_id: ${p.startsWith('proc') ? 'cas-proc' : 'cas-uri'}, expect: { status: USED } }`),
+        '',
+      ].join('\n'),
+    );
+    const files = join(work, 'out');
+    await mkdir(files, { recursive: true });
+    const run = await runCli(
+      ['check', config, '--debug', '--endpoint', sim.url, '--as-of', AS_OF, '--format', 'json', '--save-observed', join(files, 'observed.json'), '--out', `text=${join(files, 'report.txt')}`, '--evidence', join(files, 'evidence')],
+      { env: { HOME: home, DRIFTWATCH_EVIDENCE_HMAC_KEY: CANARY.evidenceKey } },
+    );
+    // The failing helpers and the revoked sign-in leave their providers unknown; the others verify.
+    expect(run.code, run.stderr).toBe(3);
+    const result = JSON.parse(run.stdout) as { resources: { address: string; status: string }[] };
+    expect(result.resources.map((r) => [r.address, r.status])).toEqual([
+      ['alicloud_cas_private_ca.proc', 'compliant'],
+      ['alicloud_cas_private_ca.proc_bad', 'unknown'],
+      ['alicloud_cas_private_ca.proc_garbled', 'unknown'],
+      ['alicloud_cas_private_ca.sso', 'compliant'],
+      ['alicloud_cas_private_ca.sso_bad', 'unknown'],
+      ['alicloud_cas_private_ca.uri', 'compliant'],
+    ]);
+    const found = [...leaks('stdout', run.stdout), ...leaks('stderr', run.stderr)];
+    for (const file of await filesUnder(files)) found.push(...leaks(file, await readFile(file, 'latin1')));
+    found.push(...leaks('simulator.log', await readFile(join(work, 'simulator.log'), 'utf8')));
+    expect(found).toEqual([]);
+    // The canaries were really used: the sources were asked and the keys signed requests.
+    const log = sim.requestLog();
+    expect(log.some((e) => e.api === 'credentials GET /credentials-uri/canary')).toBe(true);
+    expect(log.filter((e) => e.api === 'credentials POST /cloud-credentials').map((e) => e.status).sort()).toEqual([200, 401]);
+    expect(log.some((e) => e.account === 'proc' && e.api === 'GetCAInstanceStatus' && e.outcome === 'ok')).toBe(true);
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { parseEndpointFlag } from '../run-options.js';
+import { parseEndpointFlag, parseShardFlag } from '../run-options.js';
 import { UsageError } from '../../model/errors.js';
 import { RESOURCE_TYPES, isResourceTypeName } from '../../resources/registry.js';
 import { didYouMean } from '../../util/did-you-mean.js';
@@ -19,12 +19,14 @@ export const importCommand: CommandModule = {
         `Expected one of: ${names.join(', ')}.`,
       );
     }
-    const provider = stringFlag(input, 'provider');
-    if (!provider) throw new UsageError('import: --provider is required', 'e.g. --provider alicloud.prod (from the configuration at PATH) or --provider alicloud --region cn-hangzhou.');
+    const providers = listFlag(input, 'provider');
+    if (providers.length === 0) throw new UsageError('import: --provider is required', 'e.g. --provider alicloud.prod (from the configuration at PATH) or --provider alicloud --region cn-hangzhou.');
+    const shard = parseShardFlag(input);
     const outcome = await runImport(ctx, {
       type: typeName,
-      provider,
+      providers,
       paths: input.positionals,
+      shard,
       site: stringFlag(input, 'site'),
       regions: listFlag(input, 'region'),
       instanceIds: listFlag(input, 'instance-id'),

@@ -24,13 +24,25 @@ import {
   type ChainStep,
   type CredentialContext,
 } from '../credentials.js';
+import {
+  CLI_MODE_NAMES,
+  ENV_CREDENTIALS_URI,
+  REFUSED_CLI_MODES,
+  checkExternalAllowed,
+  cloudSsoPlan,
+  credentialsUriPlan,
+  externalPlan,
+} from './credential-sources.js';
 
 /**
  * Alibaba Cloud credential chain (cloud-apis.md §4.2), in @alicloud/credentials' order: environment
  * variables (with the aliyun CLI's fallback spellings), OIDC (ACK RRSA) variables, the aliyun CLI's
  * ~/.aliyun/config.json, the SDKs' INI file, then the ECS RAM role. Role modes (RamRoleArn,
- * ChainableRamRoleArn, EcsRamRole, OIDC; INI ram_role_arn, ecs_ram_role, oidc_role_arn) plan an STS
- * or metadata call that role-credentials.ts makes; the remaining modes are reported as unsupported.
+ * ChainableRamRoleArn, RamRoleArnWithRoleName, EcsRamRole, OIDC; INI ram_role_arn, ecs_ram_role,
+ * oidc_role_arn) plan an STS or metadata call that role-credentials.ts makes; CredentialsURI,
+ * External and CloudSSO plan a request or a command (credential-sources.ts), the credentials URI
+ * also last in the chain from ALIBABA_CLOUD_CREDENTIALS_URI; RsaKeyPair, OAuth, BearerToken and
+ * Anonymous are refused with the reason.
  */
 
 const ENV_IDS = ['ALIBABA_CLOUD_ACCESS_KEY_ID', 'ALIBABACLOUD_ACCESS_KEY_ID', 'ALICLOUD_ACCESS_KEY_ID'] as const;
@@ -47,9 +59,10 @@ const ENV_ECS_ROLE = 'ALIBABA_CLOUD_ECS_METADATA';
 const ENV_ECS_DISABLED = 'ALIBABA_CLOUD_ECS_METADATA_DISABLED';
 const ENV_IMDSV1_DISABLED = 'ALIBABA_CLOUD_IMDSV1_DISABLED';
 const CLOUD = 'Alibaba Cloud';
-/** The vendors' own spellings (aliyun CLI modes, credentials-file types): safe to quote in a message. */
-const CLI_MODES = ['AK', 'StsToken', 'RamRoleArn', 'EcsRamRole', 'RsaKeyPair', 'ChainableRamRoleArn', 'External', 'CredentialsURI', 'OIDC', 'CloudSSO', 'OAuth'];
+/** The vendors' own spellings of credentials-file types: safe to quote in a message. */
 const INI_TYPES = ['access_key', 'sts', 'ecs_ram_role', 'ram_role_arn', 'rsa_key_pair', 'oidc_role_arn', 'credentials_uri', 'bearer'];
+/** INI types refused, with why (the aliyun CLI's modes of the same name say the same: REFUSED_CLI_MODES). */
+const REFUSED_INI_TYPES: Readonly<Record<string, string>> = { rsa_key_pair: 'RsaKeyPair', bearer: 'BearerToken' };
 /** Source profiles can chain; a loop or a very long chain is a mistake, not a configuration. */
 const MAX_PROFILE_DEPTH = 8;
 
@@ -57,9 +70,29 @@ const HINT =
   'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), ' +
   'or run `aliyun configure` with mode AK or StsToken, or add a type = access_key section to ~/.alibabacloud/credentials; ' +
   'or name the source in the provider block (credentials: { profile: NAME } or { env: { id: VAR, secret: VAR } }).';
+const SUPPORTED_MODES = 'AK, StsToken, RamRoleArn, ChainableRamRoleArn, RamRoleArnWithRoleName, EcsRamRole, OIDC, CredentialsURI, External or CloudSSO';
+const SUPPORTED_TYPES = 'access_key, sts, ram_role_arn, ecs_ram_role, oidc_role_arn or credentials_uri';
 const UNSUPPORTED_HINT =
-  'Use an AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole or OIDC profile (aliyun CLI), a type = access_key, ram_role_arn, ' +
-  'ecs_ram_role or oidc_role_arn section, environment variables, or name the source in the provider block.';
+  `Use an ${SUPPORTED_MODES} profile (aliyun CLI), a type = ${SUPPORTED_TYPES} section, environment variables, or name the source in the provider block.`;
+
+/** A mode as the aliyun CLI reads it: its own spelling whatever the case (config/profile.go NormalizeMode). */
+function normalizeMode(mode: string): string {
+  return CLI_MODE_NAMES.find((m) => m.toLowerCase() === mode.toLowerCase()) ?? mode;
+}
+
+/** A mode or type driftwatch refuses on purpose: the reason and what to use instead, at its line. */
+function refused(mode: string, place: string, named = `mode ${mode}`): CredentialsError | undefined {
+  const reason = REFUSED_CLI_MODES[mode];
+  return reason ? new CredentialsError(`${place}: ${named} is not supported: ${reason.why}`, reason.instead) : undefined;
+}
+
+/** The credentials URI of a profile, else of the environment (as the CLI falls back to it). */
+function credentialsUriFrom(ctx: CredentialContext, uri: string | undefined, where: string, key: string): CredentialPlan {
+  const chosen = uri ?? nonBlank(ctx.env[ENV_CREDENTIALS_URI]);
+  if (chosen === undefined) throw new CredentialsError(`${where} has no ${key} and ${ENV_CREDENTIALS_URI} is not set`, `Set ${key} in the profile or ${ENV_CREDENTIALS_URI}.`);
+  checkExternalAllowed(ctx.env, 'the credentials URI', where);
+  return credentialsUriPlan(chosen, uri !== undefined ? where : `env ${ENV_CREDENTIALS_URI}`);
+}
 
 function isTrue(value: string | undefined): boolean {
   return nonBlank(value)?.toLowerCase() === 'true';
@@ -147,7 +180,7 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth 
   if (!profile) return { found: undefined, tried: where };
 
   // Old CLI versions wrote no mode for plain access keys.
-  const mode = nonBlank(profile.mode) ?? 'AK';
+  const mode = normalizeMode(nonBlank(profile.mode) ?? 'AK');
   const keys = (): Credentials => {
     const id = nonBlank(profile.access_key_id);
     const secret = nonBlank(profile.access_key_secret);
@@ -193,6 +226,28 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth 
     }
     case 'EcsRamRole':
       return { found: { kind: 'ecs_ram_role', roleName: nonBlank(profile.ram_role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where } };
+    case 'RamRoleArnWithRoleName':
+      // The CLI's ECS role used as the source of an assumed role.
+      return { found: role({ kind: 'ecs_ram_role', roleName: nonBlank(profile.ram_role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where }) };
+    case 'CredentialsURI':
+      return { found: credentialsUriFrom(ctx, nonBlank(profile.credentials_uri), where, 'credentials_uri') };
+    case 'External':
+      checkExternalAllowed(ctx.env, 'the External process_command', where);
+      return { found: externalPlan(nonBlank(profile.process_command), where) };
+    case 'CloudSSO':
+      return {
+        found: cloudSsoPlan(
+          {
+            name,
+            signInUrl: nonBlank(profile.cloud_sso_sign_in_url),
+            accountId: nonBlank(profile.cloud_sso_account_id),
+            accessConfig: nonBlank(profile.cloud_sso_access_config),
+            accessToken: nonBlank(profile.access_token),
+            accessTokenExpire: profile.cloud_sso_access_token_expire,
+          },
+          where,
+        ),
+      };
     case 'OIDC': {
       const roleArn = nonBlank(profile.ram_role_arn);
       const providerArn = nonBlank(profile.oidc_provider_arn);
@@ -202,9 +257,11 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth 
       }
       return { found: oidcFromFile(roleArn, providerArn, tokenFile, nonBlank(profile.ram_session_name), durationFrom(profile.expired_seconds, where), where) };
     }
-    default:
+    default: {
+      const line = lineOf(['profiles', index, 'mode']);
       // The mode is read from the file: only the vendor's own spellings are ever quoted (unsupportedValue).
-      throw unsupportedValue({ where, line: lineOf(['profiles', index, 'mode']), key: 'mode', value: mode }, CLI_MODES, 'AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole or OIDC', UNSUPPORTED_HINT);
+      throw refused(mode, `${where}${line !== undefined ? `, line ${line}` : ''}`) ?? unsupportedValue({ where, line, key: 'mode', value: mode }, CLI_MODE_NAMES, SUPPORTED_MODES, UNSUPPORTED_HINT);
+    }
   }
 }
 
@@ -242,6 +299,15 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
   switch (type) {
     case 'access_key':
       return { found: keys() };
+    case 'sts': {
+      const token = nonBlank(values.security_token);
+      if (token === undefined) throw new CredentialsError(`${where} (type sts) has no security_token`, HINT);
+      const { id, secret } = keys();
+      return { found: credentialsFrom({ id, secret, token }, { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: `${where} security_token` }, where) };
+    }
+    case 'credentials_uri':
+      // No vendor SDK reads this type from the file (it is a type of their Config object); the key is the CLI profile's.
+      return { found: credentialsUriFrom(ctx, nonBlank(values.credentials_uri), where, 'credentials_uri') };
     case 'ram_role_arn': {
       const roleArn = nonBlank(values.role_arn);
       if (roleArn === undefined) throw new CredentialsError(`${where} (type ram_role_arn) has no role_arn`, HINT);
@@ -271,8 +337,12 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
       }
       return { found: oidcFromFile(roleArn, providerArn, tokenFile, nonBlank(values.role_session_name), DEFAULT_DURATION_SECONDS, where) };
     }
-    default:
-      throw unsupportedValue({ where, line: lineOf(section, 'type'), key: 'type', value: type }, INI_TYPES, 'access_key, ram_role_arn, ecs_ram_role or oidc_role_arn', UNSUPPORTED_HINT);
+    default: {
+      const line = lineOf(section, 'type');
+      const mode = REFUSED_INI_TYPES[type];
+      const refusal = mode !== undefined ? refused(mode, `${where}${line !== undefined ? `, line ${line}` : ''}`, `type ${type}`) : undefined;
+      throw refusal ?? unsupportedValue({ where, line, key: 'type', value: type }, INI_TYPES, SUPPORTED_TYPES, UNSUPPORTED_HINT);
+    }
   }
 }
 
@@ -301,6 +371,13 @@ export function planAlibabaCredentials(source: CredentialSource, ctx: Credential
           ecsRole !== undefined && !isTrue(ctx.env[ENV_ECS_DISABLED])
             ? { found: { kind: 'ecs_ram_role', roleName: ecsRole, imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where: `env ${ENV_ECS_ROLE}` } }
             : { found: undefined, tried: `${ENV_ECS_ROLE} (ECS RAM role)` },
+        // Last, as in the SDKs' default chain.
+        () => {
+          const uri = nonBlank(ctx.env[ENV_CREDENTIALS_URI]);
+          if (uri === undefined) return { found: undefined, tried: ENV_CREDENTIALS_URI };
+          checkExternalAllowed(ctx.env, 'the credentials URI', `env ${ENV_CREDENTIALS_URI}`);
+          return { found: credentialsUriPlan(uri, `env ${ENV_CREDENTIALS_URI}`) };
+        },
       ]);
     }
     case 'profile':

@@ -9,6 +9,7 @@ import { getKmsInstance, listKmsInstances } from '../handlers/alibaba-kms.js';
 import type { IncomingCall } from '../incoming.js';
 import { header, rpcParams } from '../incoming.js';
 import { alibabaSts } from '../sts.js';
+import { alibabaCredentialServices } from './credential-services.js';
 import { verifyAcs3, verifyRpc } from '../verify-alibaba.js';
 import type { VendorError } from '../vendor-errors.js';
 import { alibabaError } from '../vendor-errors.js';
@@ -168,4 +169,5 @@ export const alicloudSimulator: CloudSimulator<AlibabaAccount> = {
       Code: 'Success',
     }),
   },
+  credentialServices: alibabaCredentialServices,
 };
