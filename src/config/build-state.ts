@@ -4,7 +4,7 @@ import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
 import { attributeSpec } from '../resources/registry.js';
 import type { Collected, ResourceEntry } from './collect.js';
-import { keyIndex, pathPositions } from '../util/load-yaml.js';
+import { childPositions, keyIndex } from '../util/load-yaml.js';
 import { parseCredentials } from './credentials.js';
 import { parseExpectation } from './expectations.js';
 import { resolvePolicyRef } from './policy-ref.js';
@@ -50,7 +50,7 @@ function buildExpectations(entry: ResourceEntry, flagged: ReadonlySet<string>, d
   const expect = entry.node.expect;
   if (!isJsonObject(expect)) return [];
   // Each expectation's position is read by its index in the walk: no search per expectation.
-  const positions = entry.positions.child(keyIndex(entry.node, 'expect')) ?? pathPositions(entry.source.locate, [...entry.path, 'expect'], expect);
+  const positions = childPositions(entry.source, entry.positions, keyIndex(entry.node, 'expect'), [...entry.path, 'expect'], expect);
   const out: Expectation[] = [];
   const names = Object.keys(expect);
   for (let index = 0; index < names.length; index++) {

@@ -4,7 +4,7 @@ import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import type { Cloud, ResourceTypeSpec } from '../model/resource-types.js';
 import type { SourceLocation } from '../model/location.js';
-import { keyIndex, pathPositions } from '../util/load-yaml.js';
+import { childPositions, keyIndex } from '../util/load-yaml.js';
 import type { EntryPositions, PathSegment, YamlSource } from '../util/load-yaml.js';
 import { CLOUDS } from './schema.js';
 
@@ -53,11 +53,6 @@ export interface Collected {
   readonly reportTimeZones: readonly Entry<string>[];
 }
 
-/** The positions inside entry `index`, whose value `node` is at `path` (by path if none were recorded). */
-function inside(source: YamlSource, positions: EntryPositions, index: number, path: readonly PathSegment[], node: JsonValue | undefined): EntryPositions {
-  return positions.child(index) ?? pathPositions(source.locate, path, node);
-}
-
 /**
  * Gathers the blocks of all files, skipping shapes the schema already rejected (a resource that
  * is not a map, an unknown type) so later phases only see what they can reason about.
@@ -77,30 +72,30 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
     // Blocks are walked in Object.keys order, reading each one's position by its index.
     const providerBlock = value.providers;
     if (isJsonObject(providerBlock)) {
-      const inBlock = inside(source, source.positions, keyIndex(value, 'providers'), ['providers'], providerBlock);
+      const inBlock = childPositions(source, source.positions, keyIndex(value, 'providers'), ['providers'], providerBlock);
       for (const cloud of CLOUDS) {
         const aliases = providerBlock[cloud];
         if (!isJsonObject(aliases)) continue;
-        const inCloud = inside(source, inBlock, keyIndex(providerBlock, cloud), ['providers', cloud], aliases);
+        const inCloud = childPositions(source, inBlock, keyIndex(providerBlock, cloud), ['providers', cloud], aliases);
         Object.entries(aliases).forEach(([alias, node], i) => {
           if (!isJsonObject(node)) return;
           const path = ['providers', cloud, alias];
-          const positions = inside(source, inCloud, i, path, node);
+          const positions = childPositions(source, inCloud, i, path, node);
           providers.push({ source, path, node, keyLocation: inCloud.key(i), positions, cloud, alias, ref: `${cloud}.${alias}` });
         });
       }
     }
     const resourceBlock = value.resources;
     if (isJsonObject(resourceBlock)) {
-      const inBlock = inside(source, source.positions, keyIndex(value, 'resources'), ['resources'], resourceBlock);
+      const inBlock = childPositions(source, source.positions, keyIndex(value, 'resources'), ['resources'], resourceBlock);
       Object.entries(resourceBlock).forEach(([typeName, byName], t) => {
         const spec = types.resourceType(typeName);
         if (!spec || !isJsonObject(byName)) return;
-        const inType = inside(source, inBlock, t, ['resources', typeName], byName);
+        const inType = childPositions(source, inBlock, t, ['resources', typeName], byName);
         Object.entries(byName).forEach(([name, node], i) => {
           if (!isJsonObject(node)) return;
           const path = ['resources', typeName, name];
-          const positions = inside(source, inType, i, path, node);
+          const positions = childPositions(source, inType, i, path, node);
           resources.push({ source, path, node, keyLocation: inType.key(i), positions, spec, name, address: `${typeName}.${name}` });
         });
       });

@@ -188,7 +188,7 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): 
 /** A view of part of a YAML file as a file of its own, with positions still in the whole file. */
 export function subSource(source: YamlSource, prefix: readonly PathSegment[], value: JsonValue): YamlSource {
   const locate: YamlSource['locate'] = (path, part) => source.locate([...prefix, ...path], part);
-  return { file: source.file, path: source.path, value, locate, positions: pathPositions(locate, [], value), mayHaveDollarBrace: source.mayHaveDollarBrace };
+  return { file: source.file, path: source.path, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: source.mayHaveDollarBrace };
 }
 
 interface Layer {

@@ -280,7 +280,7 @@ function fastLocate(fast: FastYaml, root: EntryPositions, rootLocation: SourceLo
 }
 
 /** EntryPositions through `locate` by path (files the `yaml` library read, views of part of a file). */
-export function pathPositions(locate: YamlSource['locate'], path: readonly PathSegment[], node: unknown): EntryPositions {
+export function pathPositions(source: Pick<YamlSource, 'locate'>, path: readonly PathSegment[], node: unknown): EntryPositions {
   let keys: readonly PathSegment[] | undefined;
   const segment = (index: number): PathSegment | undefined => {
     keys ??= Array.isArray(node) ? node.map((_, i) => i) : node !== null && typeof node === 'object' ? Object.keys(node) : [];
@@ -288,7 +288,7 @@ export function pathPositions(locate: YamlSource['locate'], path: readonly PathS
   };
   const at = (index: number, part: 'key' | 'value'): SourceLocation => {
     const s = segment(index);
-    return locate(s === undefined ? path : [...path, s], part);
+    return source.locate(s === undefined ? path : [...path, s], part);
   };
   return {
     key: (index) => at(index, 'key'),
@@ -297,9 +297,17 @@ export function pathPositions(locate: YamlSource['locate'], path: readonly PathS
       const s = segment(index);
       if (s === undefined) return undefined;
       const value = (node as Record<PathSegment, unknown>)[s];
-      return value !== null && typeof value === 'object' ? pathPositions(locate, [...path, s], value) : undefined;
+      return value !== null && typeof value === 'object' ? pathPositions(source, [...path, s], value) : undefined;
     },
   };
+}
+
+/**
+ * The positions inside entry `index` of `positions`, whose value `node` is at `path`; by path if
+ * the reader recorded none (it records every map and list it reads: this keeps the answer total).
+ */
+export function childPositions(source: YamlSource, positions: EntryPositions, index: number, path: readonly PathSegment[], node: unknown): EntryPositions {
+  return positions.child(index) ?? pathPositions(source, path, node);
 }
 
 /**
@@ -366,5 +374,5 @@ export function parseYamlWithLibrary(text: string, file: string, absolutePath: s
     }
     return at(offset);
   };
-  return { source: { file, path: absolutePath, value, locate, positions: pathPositions(locate, [], value), mayHaveDollarBrace: true }, diagnostics };
+  return { source: { file, path: absolutePath, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: true }, diagnostics };
 }
