@@ -345,7 +345,9 @@ class Reader {
         if (!this.#plainStart(keyOffset, end)) unsupported();
         colon = this.#plainKeyEnd(keyOffset, end);
         if (colon < 0) unsupported();
-        key = String(resolvePlain(t.slice(keyOffset, colon).trimEnd()));
+        let keyEnd = colon;
+        while (keyEnd > keyOffset && t.charCodeAt(keyEnd - 1) === 32) keyEnd -= 1;
+        key = String(resolvePlain(t.slice(keyOffset, keyEnd)));
       }
       if (keys === undefined && integerLike(key)) keys = Object.keys(out);
       keys?.push(key);

@@ -206,14 +206,14 @@ class TablePositions implements EntryPositions {
   readonly #fast: FastYaml;
   readonly #file: string;
   readonly #base: number;
-  /** The container's own position, for an index past its end. */
-  readonly #self: SourceLocation;
+  /** The slot of the entry holding this container (-1 for the root), for an index past its end. */
+  readonly #parentSlot: number;
 
-  constructor(fast: FastYaml, file: string, base: number, self: SourceLocation) {
+  constructor(fast: FastYaml, file: string, base: number, parentSlot: number) {
     this.#fast = fast;
     this.#file = file;
     this.#base = base;
-    this.#self = self;
+    this.#parentSlot = parentSlot;
   }
 
   #slot(index: number): number {
@@ -221,8 +221,9 @@ class TablePositions implements EntryPositions {
     return index >= 0 && index < count ? this.#base + 1 + index * ENTRY_SLOTS : -1;
   }
 
+  /** The key (`offset` 0) or value (2) position of the entry at `slot`; the container's own when there is none. */
   #at(slot: number, offset: number): SourceLocation {
-    if (slot < 0) return this.#self;
+    if (slot < 0) return this.#parentSlot < 0 ? { file: this.#file, line: this.#fast.rootLine, column: this.#fast.rootColumn } : this.#at(this.#parentSlot, 2);
     const table = this.#fast.table;
     return { file: this.#file, line: table[slot + offset] ?? 0, column: table[slot + offset + 1] ?? 0 };
   }
@@ -238,7 +239,7 @@ class TablePositions implements EntryPositions {
   child(index: number): EntryPositions | undefined {
     const slot = this.#slot(index);
     const base = slot < 0 ? -1 : (this.#fast.table[slot + 4] ?? -1);
-    return base < 0 ? undefined : new TablePositions(this.#fast, this.#file, base, this.value(index));
+    return base < 0 ? undefined : new TablePositions(this.#fast, this.#file, base, slot);
   }
 }
 
@@ -319,7 +320,7 @@ export function parseYaml(text: string, file: string, absolutePath: string = fil
   const fast = readFastYaml(text);
   if (fast !== undefined) {
     const rootLocation = { file, line: fast.rootLine, column: fast.rootColumn };
-    const positions = new TablePositions(fast, file, fast.rootBase, rootLocation);
+    const positions = new TablePositions(fast, file, fast.rootBase, -1);
     const mayHaveDollarBrace = text.includes('${') || text.includes('\\');
     return { source: { file, path: absolutePath, value: fast.value, locate: fastLocate(fast, positions, rootLocation), positions, mayHaveDollarBrace }, diagnostics: [] };
   }
