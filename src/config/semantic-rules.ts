@@ -198,6 +198,7 @@ const waiverTarget: SemanticRule = {
   name: 'waiver-target',
   check({ collected, state, types = BUILTIN_TYPES }) {
     const out: Diagnostic[] = [];
+    if (collected.waivers.length === 0) return out;
     const byAddress = new Map(state.resources.map((r) => [r.address, r]));
     for (const w of collected.waivers) {
       const { resource, rule, expires } = w.node;
