@@ -192,8 +192,9 @@ class Reader {
     this.#end = new Int32Array(count);
     this.#indent = new Int32Array(count);
     this.#skip = new Uint8Array(count);
-    // About one entry per 20 characters in configuration files (five slots each).
-    this.recorder = new Recorder(text.length >> 2);
+    // Room for an entry per 10 characters (five slots each): configuration files have about one
+    // per 18, so the table rarely grows; it is cut to size at the end.
+    this.recorder = new Recorder(text.length >> 1);
     this.#flow = new FlowReader(text, this.recorder);
     let pos = 0;
     const n = text.length;
