@@ -15,6 +15,7 @@ const LAYERS = [
   ['engine'],
   ['compare', 'report'],
   ['testing', 'ui'],
+  ['pipeline'],
   ['cli'],
 ];
 

@@ -13,7 +13,7 @@ import { evaluate } from '../src/engine/evaluate.js';
 import { observe } from '../src/engine/observe.js';
 import { planCalls } from '../src/engine/plan-calls.js';
 import { Redactor } from '../src/model/redactor.js';
-import { createCallExecutor } from '../src/providers/call-executor.js';
+import { createRunExecutor } from '../src/pipeline/executor.js';
 import { defaultQpsFor, definitionFor } from '../src/providers/registry.js';
 import { startSimulator } from '../src/simulator/server.js';
 import type { RunningSimulator } from '../src/simulator/server.js';
@@ -107,14 +107,13 @@ type Schedule = 'default' | 'split';
 
 async function runEngine(workload: Workload, schedule: Schedule = 'default', mode: ServerMode = { window: 'token_bucket', quotaShare: 1 }): Promise<EngineRun> {
   return withSimulator(workload, async (sim) => {
-    const executor = createCallExecutor({
+    const executor = createRunExecutor({
       resolveCredentials: (provider) => {
         const creds = workload.credentials.get(provider.ref);
         if (!creds) throw new Error(`no credentials for ${provider.ref}`);
         return creds;
       },
-      endpointOverride: sim.url,
-      defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
+      endpoint: sim.url,
       redactor: new Redactor(),
     });
     const rssBefore = process.memoryUsage.rss();
@@ -126,7 +125,10 @@ async function runEngine(workload: Workload, schedule: Schedule = 'default', mod
       const options = { execute: executor.execute, definitionFor, now: () => new Date() };
       let observations;
       if (schedule === 'split') {
-        const slow = (c: (typeof plan.calls)[number]): boolean => (defaultQpsFor(c.call.product, c.call.action) ?? 10) <= 10;
+        const slow = (c: (typeof plan.calls)[number]): boolean => {
+          const qps = defaultQpsFor(c.call.product, c.call.action, c.call.cloud);
+          return qps !== undefined && qps <= 10;
+        };
         const parts = await Promise.all([
           observe({ calls: plan.calls.filter(slow), unplannable: new Map() }, options),
           observe({ calls: plan.calls.filter((c) => !slow(c)), unplannable: plan.unplannable }, options),

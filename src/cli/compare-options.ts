@@ -2,6 +2,7 @@ import type { FlagSpec, ParsedInput } from './command.js';
 import { boolFlag, stringFlag } from './command.js';
 import { UsageError } from '../model/errors.js';
 import type { RunResult } from '../model/run-result.js';
+import type { CompareBase, CompareOptions } from '../pipeline/request.js';
 
 /** The `--compare` flags of `plan` and `check` (design.md §12). */
 export const COMPARE_FLAGS = {
@@ -9,13 +10,6 @@ export const COMPARE_FLAGS = {
   'compare-ref': { type: 'string', value: 'REF', description: 'Like --compare, with the base read from git revision REF (git show, no checkout).' },
   'fail-on-weakening': { type: 'boolean', description: 'Exit 2 when the change weakens a control (needs --compare or --compare-ref).' },
 } as const satisfies Record<string, FlagSpec>;
-
-export type CompareBase = { readonly kind: 'path'; readonly path: string } | { readonly kind: 'ref'; readonly ref: string };
-
-export interface CompareOptions {
-  readonly compare?: CompareBase;
-  readonly failOnWeakening?: boolean;
-}
 
 export function parseCompareOptions(input: ParsedInput): CompareOptions {
   const path = stringFlag(input, 'compare');

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { rmSync } from 'node:fs';
-import type { CliContext, OutputStream } from './context.js';
+import type { CliContext } from './context.js';
+import type { OutputStream } from '../pipeline/context.js';
 import type { CommandSpec, FlagSpec, ParsedInput } from './command.js';
 import { COMMANDS } from './registry.js';
 import { GLOBAL_FLAGS } from './flags.js';
 import { commandHelp, groupHelp, mainHelp } from './help.js';
 import { renderError } from './render-error.js';
-import { toolVersion } from './version.js';
+import { toolVersion } from '../util/version.js';
 import { InterruptedError, UsageError } from '../model/errors.js';
 import { Redactor } from '../model/redactor.js';
 import { credentialValues } from '../model/credential-env.js';

@@ -3,6 +3,7 @@ import type { ParsedInput } from './command.js';
 import { boolFlag, listFlag, stringFlag } from './command.js';
 import { SEVERITIES } from '../model/desired-state.js';
 import type { Severity } from '../model/desired-state.js';
+import type { OutputTarget, RunRequest } from '../pipeline/request.js';
 import { UsageError } from '../model/errors.js';
 import { parseAsOf } from '../util/time.js';
 import { parseDuration, parseTimeout } from '../util/duration.js';
@@ -16,49 +17,6 @@ import type { ReportFormat } from '../report/formats.js';
 import { FRAMEWORK_NAMES, isFrameworkName } from '../report/controls.js';
 import type { FrameworkName } from '../report/controls.js';
 import { parseCompareOptions } from './compare-options.js';
-import type { CompareOptions } from './compare-options.js';
-
-export interface OutputTarget {
-  readonly format: ReportFormat;
-  readonly path: string;
-}
-
-/** The flags of `plan` and `check`, checked once so the run itself deals only in valid values. */
-export interface RunOptions extends CompareOptions {
-  readonly paths: readonly string[];
-  readonly format: ReportFormat;
-  readonly outputs: readonly OutputTarget[];
-  readonly targets: readonly string[];
-  readonly observed?: string;
-  readonly saveObserved?: string;
-  readonly evidence?: string;
-  /** `--force`: replace a previous evidence bundle that verifies with the signing key. */
-  readonly force?: boolean;
-  /** `--observed-key FILE` (absolute). */
-  readonly observedKey?: string;
-  /** `--max-age DURATION`, in milliseconds, and as written. */
-  readonly maxAge?: { readonly ms: number; readonly text: string };
-  readonly asOf?: Date;
-  readonly endpoint?: string;
-  readonly failOn: Severity;
-  readonly progress: boolean;
-  /** `--timeout`: per-attempt request timeout (ms), winning over each provider's `timeout:`. */
-  readonly attemptTimeoutMs?: number;
-  /** `--run-timeout`: deadline (ms from the first request) for every call of the run. */
-  readonly runTimeoutMs?: number;
-  /** `--tz`: the reader's zone, shown beside UTC. */
-  readonly timeZone?: string;
-  /** `--allow-empty`: a configuration that selects no resource exits 0 instead of 1. */
-  readonly allowEmpty?: boolean;
-  readonly framework?: FrameworkName;
-  /** `--shard I/N`: only the accounts of shard I of N (engine/shard.ts). */
-  readonly shard?: ShardSpec;
-}
-
-/** Per-attempt timeout when neither `--timeout` nor the provider's `timeout:` says otherwise. */
-export const DEFAULT_ATTEMPT_TIMEOUT_MS = 30_000;
-/** Whole-run deadline without `--run-timeout`. */
-export const DEFAULT_RUN_TIMEOUT_MS = 15 * 60_000;
 
 export function parseTimeoutFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -117,7 +75,8 @@ export function parseEndpointFlag(value: string | undefined): string | undefined
   return value;
 }
 
-export function parseRunOptions(input: ParsedInput, cwd: string): RunOptions {
+/** The flags of `plan` and `check` as the pipeline's request, checked once so the run deals only in valid values. */
+export function parseRunOptions(input: ParsedInput, cwd: string): RunRequest {
   const outputs = parseOutputs(listFlag(input, 'out'), cwd);
   const failOn = stringFlag(input, 'fail-on') ?? 'low';
   if (!(SEVERITIES as readonly string[]).includes(failOn)) {

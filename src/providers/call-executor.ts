@@ -59,8 +59,12 @@ export interface CallExecutorOptions {
   readonly resolveCredentials: (provider: ProviderConfig, io: CredentialIo) => Credentials | Promise<Credentials>;
   /** `--endpoint`: wins over every provider's `endpoint`. */
   readonly endpointOverride?: string;
-  /** The documented QPS for an API (from the resource type definitions and the cloud adapter); provider `rateLimits[action]` overrides it. */
-  readonly defaultQps: (product: Product, action: string, cloud: Cloud) => number;
+  /**
+   * The documented QPS for an API (from the resource type definitions and the cloud adapter);
+   * provider `rateLimits[action]` overrides it. Undefined (no documented rate) fails the call: it is
+   * never paced at a guessed rate.
+   */
+  readonly defaultQps: (product: Product, action: string, cloud: Cloud) => number | undefined;
   readonly redactor: Redactor;
   readonly now?: () => number;
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -288,11 +292,12 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     const roleArn = call.params?.RoleArn ?? call.body?.RoleArn;
     const account = credentials?.account ?? credentials?.id ?? `anonymous:${typeof roleArn === 'string' ? roleArn : ''}`;
     const key = { cloud: call.cloud, account, product: call.product, action: call.action, region: bucketRegion };
-    if (!(limit > 0) || !Number.isFinite(limit)) {
+    if (limit === undefined || !(limit > 0) || !Number.isFinite(limit)) {
+      const problem = limit === undefined ? `${call.action} has no documented rate limit` : `the rate limit for ${call.action} must be a positive number, got ${String(limit)}`;
       throw new ApiError({
         kind: 'invalid_request',
         code: 'DW_RATE_LIMIT',
-        message: redactor.redact(`provider ${provider.ref}: the rate limit for ${call.action} must be a positive number, got ${String(limit)}`),
+        message: redactor.redact(`provider ${provider.ref}: ${problem}`),
         retryable: false,
         hint: `Set rateLimits.${call.action} on the provider to the requests per second the API allows (e.g. 10).`,
       });

@@ -116,8 +116,8 @@ export interface CloudMetadata {
 /**
  * STS requests per second unless a cloud documents better: Tencent documents 600/s for
  * sts:AssumeRole, Alibaba publishes no figure; 50/s stays far below both while a run of hundreds
- * of accounts obtains its sessions in seconds. (A constant of this leaf module, so that adapters
- * and role-credentials.ts can read it while modules load.)
+ * of accounts obtains its sessions in seconds. (A constant of this leaf module, so that the adapters
+ * can read it while modules load.)
  */
 export const DEFAULT_STS_QPS = 50;
 

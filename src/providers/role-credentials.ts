@@ -5,7 +5,7 @@ import { CredentialsError } from '../model/errors.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonObject } from '../model/json.js';
 import { cloudAdapter } from './clouds.js';
-import { DEFAULT_STS_QPS, expiryOf } from './cloud-adapter.js';
+import { expiryOf } from './cloud-adapter.js';
 import type { AssumeRolePlan, CredentialPlan, OidcPlan, RolePlan } from './credential-plan.js';
 import {
   DEFAULT_DURATION_SECONDS,
@@ -66,12 +66,6 @@ export interface MetadataRequest {
  * http is accepted only for loopback hosts, like every endpoint override.
  */
 export const METADATA_ENDPOINT_ENV = 'DRIFTWATCH_METADATA_ENDPOINT';
-
-/**
- * STS requests per second when the provider sets no `rate_limits.AssumeRole`, for callers that pace
- * STS without knowing the cloud; the cloud adapters' `rateLimits.stsQps` say it per cloud.
- */
-export const STS_DEFAULT_QPS = DEFAULT_STS_QPS;
 
 export interface RoleResolverOptions {
   readonly ctx: CredentialContext;

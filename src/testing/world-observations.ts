@@ -64,7 +64,7 @@ export async function observeWorld(state: DesiredState, options: WorldObservatio
         return found;
       },
       endpointOverride: simulator.url,
-      defaultQps: (product, action) => defaultQpsFor(product, action) ?? 10,
+      defaultQps: defaultQpsFor,
       redactor,
     });
     try {

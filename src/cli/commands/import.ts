@@ -1,63 +1,11 @@
-import { readdir } from 'node:fs/promises';
-import { basename, dirname, resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { writeFileAtomic } from '../atomic-write.js';
-import { credentialResolver, loadState } from '../run-check.js';
-import { STS_DEFAULT_QPS } from '../../providers/role-credentials.js';
 import { parseEndpointFlag } from '../run-options.js';
-import { RemoteError, UsageError } from '../../model/errors.js';
-import type { DesiredState, ProviderConfig, ResourceConfig } from '../../model/desired-state.js';
-import type { ResourceTypeName, ResourceTypeSpec } from '../../model/resource-types.js';
-import { BUILTIN_TYPES, RESOURCE_TYPES, isResourceTypeName, resourceType } from '../../resources/registry.js';
-import type { ResourceType } from '../../resources/define.js';
+import { UsageError } from '../../model/errors.js';
+import { RESOURCE_TYPES, isResourceTypeName } from '../../resources/registry.js';
 import { didYouMean } from '../../util/did-you-mean.js';
-import { renderImportYaml } from '../../engine/import-yaml.js';
-import { observe } from '../../engine/observe.js';
-import { planCalls } from '../../engine/plan-calls.js';
-import type { ImportObservation } from '../../engine/import-yaml.js';
-import { createCallExecutor } from '../../providers/call-executor.js';
-import { defaultQpsFor, definitionFor } from '../../providers/registry.js';
-import { discoverResources } from '../../providers/discovery.js';
-import { resolveEndpoint } from '../../providers/endpoints.js';
-import { ApiError } from '../../providers/types.js';
-
-const NAME = /^[a-z0-9][a-z0-9_-]*$/;
-
-/** The provider to read with: one from the configuration at PATH, or one made from the flags. */
-async function chooseProvider(ctx: CliContext, input: ParsedInput, type: ResourceTypeName): Promise<ProviderConfig> {
-  const ref = stringFlag(input, 'provider');
-  if (!ref) throw new UsageError('import: --provider is required', 'e.g. --provider alicloud.prod (from the configuration at PATH) or --provider alicloud --region cn-hangzhou.');
-  const cloud = (resourceType(type) as ResourceTypeSpec).cloud;
-  if (input.positionals.length > 0) {
-    const state = await loadState(ctx, input.positionals);
-    const provider = state.providers.find((p) => p.ref === ref);
-    if (!provider) {
-      const suggestion = didYouMean(ref, state.providers.map((p) => p.ref));
-      throw new UsageError(`import: no provider ${ref} in the configuration${suggestion ? `; did you mean ${suggestion}?` : ''}`);
-    }
-    if (provider.cloud !== cloud) throw new UsageError(`import: ${type} is a ${cloud} type, but ${ref} is a ${provider.cloud} provider`);
-    return provider;
-  }
-  const [refCloud, alias = 'default', ...rest] = ref.split('.');
-  if (refCloud !== cloud || rest.length > 0 || !NAME.test(alias)) {
-    throw new UsageError(`import: --provider ${ref} does not fit ${type}`, `Without a configuration PATH, use --provider ${cloud} or ${cloud}.<alias>.`);
-  }
-  const site = stringFlag(input, 'site') ?? 'china';
-  if (site !== 'china' && site !== 'intl') throw new UsageError(`import: --site must be china or intl, got '${site}'`);
-  const region = listFlag(input, 'region')[0];
-  return {
-    cloud,
-    alias,
-    ref: `${cloud}.${alias}`,
-    site,
-    credentials: { kind: 'chain' },
-    rateLimits: {},
-    location: { file: '<command line>', line: 1, column: 1 },
-    ...(region ? { region } : {}),
-  };
-}
+import { runImport } from '../../pipeline/import.js';
 
 /** `import`: writes desired-state YAML from what is live, with today's values as expectations. */
 export const importCommand: CommandModule = {
@@ -71,120 +19,24 @@ export const importCommand: CommandModule = {
         `Expected one of: ${names.join(', ')}.`,
       );
     }
-    const provider = await chooseProvider(ctx, input, typeName);
-    const endpointOverride = parseEndpointFlag(stringFlag(input, 'endpoint'));
-    const executor = createCallExecutor({
-      resolveCredentials: credentialResolver(ctx),
-      ...(endpointOverride ? { endpointOverride } : {}),
-      defaultQps: (product, action) => defaultQpsFor(product, action) ?? (product === 'sts' ? STS_DEFAULT_QPS : 10),
-      redactor: ctx.redactor,
+    const provider = stringFlag(input, 'provider');
+    if (!provider) throw new UsageError('import: --provider is required', 'e.g. --provider alicloud.prod (from the configuration at PATH) or --provider alicloud --region cn-hangzhou.');
+    const outcome = await runImport(ctx, {
+      type: typeName,
+      provider,
+      paths: input.positionals,
+      site: stringFlag(input, 'site'),
+      regions: listFlag(input, 'region'),
+      instanceIds: listFlag(input, 'instance-id'),
+      endpoint: parseEndpointFlag(stringFlag(input, 'endpoint')),
+      output: stringFlag(input, 'output'),
     });
-    try {
-      const type = BUILTIN_TYPES.get(typeName) as ResourceType;
-      const choice = { regions: listFlag(input, 'region'), instanceIds: listFlag(input, 'instance-id') };
-      const resources = await discoverResources(executor.execute, provider, type, choice, { signal: ctx.signal });
-      // The same plan → observe path as `check`: paced, concurrent, one observation per resource.
-      const state = { files: [], providers: [provider], resources, policies: [], waivers: [] };
-      const observed = await observe(planCalls(state, definitionFor), { execute: executor.execute, definitionFor, now: ctx.now, signal: ctx.signal });
-      const byAddress = new Map(resources.map((r) => [r.address, r]));
-      const observations: ImportObservation[] = [];
-      const unreadable: string[] = [];
-      for (const o of observed) {
-        const resource = byAddress.get(o.address) as ResourceConfig;
-        if (o.status === 'ok') {
-          observations.push({
-            type: resource.type,
-            name: resource.name,
-            attributes: o.attributes,
-            ...(resource.region ? { region: resource.region } : {}),
-            ...(resource.instanceId ? { instanceId: resource.instanceId } : {}),
-          });
-        } else if (o.status === 'error' && o.error) {
-          // One unreadable resource must not hide the others; it is left out, named, and the exit code says so.
-          unreadable.push(resource.name);
-          ctx.stderr.write(`warning: ${o.address} left out: ${o.error.code}: ${o.error.message}\n`);
-        }
-      }
-      if (resources.length > 0 && unreadable.length === resources.length) {
-        throw new RemoteError(`import: none of the ${resources.length} ${typeName} resources could be read`, 'Check the provider\'s credentials and permissions.');
-      }
-      const api = definitionFor(typeName).api;
-      const endpoint =
-        endpointOverride ??
-        provider.endpoint ??
-        resolveEndpoint({ cloud: provider.cloud, product: api.product, region: provider.region, site: provider.site }).toString();
-      // An account of a fanned-out provider becomes a provider of its own (`org[123]` is not a YAML name).
-      const alias = provider.account !== undefined ? provider.alias.replace(/\[(.*)\]$/, '-$1') : provider.alias;
-      const written = { ...provider, alias, ref: `${provider.cloud}.${alias}` };
-      const output = stringFlag(input, 'output');
-      const existing = output ? await existingConfiguration(ctx, resolve(ctx.cwd, output)) : undefined;
-      let fresh = observations;
-      if (existing) {
-        fresh = observations.filter((o) => {
-          const declared = existing.resources.find((r) => sameInstance(r, o, provider, existing, type));
-          if (declared) ctx.stderr.write(`skipped ${typeName} ${o.instanceId ?? o.region ?? o.name}: already declared as ${declared.address} (${declared.location.file}:${declared.location.line})\n`);
-          return !declared;
-        });
-      }
-      const takenNames = new Map<string, Set<string>>();
-      for (const r of existing?.resources ?? []) takenNames.set(r.type, new Set([...(takenNames.get(r.type) ?? []), r.name]));
-      const yaml = renderImportYaml({
-        provider: written,
-        observations: fresh,
-        readAt: ctx.now().toISOString(),
-        endpoint,
-        ...(existing ? { into: { providerDeclared: existing.providers.some((p) => p.ref === written.ref), takenNames } } : {}),
-      });
-      if (output) {
-        await writeFileAtomic(resolve(ctx.cwd, output), yaml, ctx.tempFiles);
-        const into = existing ? ' (resources only: the directory is a configuration)' : '';
-        ctx.stderr.write(`Imported ${fresh.length} ${typeName} resource${fresh.length === 1 ? '' : 's'} into ${output}${into}.\n`);
-      } else {
-        ctx.stdout.write(yaml);
-      }
-      return unreadable.length > 0 ? 3 : 0;
-    } catch (error) {
-      if (error instanceof ApiError) {
-        throw new RemoteError(`import: reading ${typeName} from ${provider.ref} failed: ${error.code}: ${error.message}`, error.hint ?? 'Check the provider\'s credentials and region.');
-      }
-      throw error;
-    } finally {
-      await executor.close();
+    if ('yaml' in outcome) {
+      ctx.stdout.write(outcome.yaml);
+    } else {
+      const into = outcome.into ? ' (resources only: the directory is a configuration)' : '';
+      ctx.stderr.write(`Imported ${outcome.imported} ${typeName} resource${outcome.imported === 1 ? '' : 's'} into ${outcome.writtenTo}${into}.\n`);
     }
+    return outcome.unreadable > 0 ? 3 : 0;
   },
 };
-
-/**
- * The configuration the output file joins, when `--output` points into a directory that already
- * holds configuration files (the file itself excluded): its version and providers must not be
- * repeated, and what it declares must not be imported twice.
- */
-async function existingConfiguration(ctx: CliContext, output: string): Promise<DesiredState | undefined> {
-  const dir = dirname(output);
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return undefined;
-  }
-  const others = names.filter((n) => /\.ya?ml$/.test(n) && n !== basename(output) && !/\.test\.ya?ml$/.test(n)).map((n) => resolve(dir, n));
-  if (others.length === 0) return undefined;
-  return loadState(ctx, others);
-}
-
-/** Whether a declared resource is the same cloud instance as an imported one (same account, type and identity). */
-function sameInstance(declared: ResourceConfig, imported: ImportObservation, provider: ProviderConfig, state: DesiredState, type: ResourceType): boolean {
-  if (declared.type !== imported.type) return false;
-  const declaredProvider = state.providers.find((p) => p.ref === declared.provider);
-  // Same account: the same provider reference, or one with the same cloud, site and credentials source.
-  const sameAccount =
-    declared.provider === provider.ref ||
-    (declaredProvider !== undefined &&
-      declaredProvider.cloud === provider.cloud &&
-      declaredProvider.site === provider.site &&
-      JSON.stringify(declaredProvider.credentials) === JSON.stringify(provider.credentials));
-  if (!sameAccount) return false;
-  if (imported.instanceId !== undefined) return declared.instanceId === imported.instanceId;
-  if (type.declaration.import.identity === 'region') return (declared.region ?? declaredProvider?.region) === imported.region;
-  return true;
-}

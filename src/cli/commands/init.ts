@@ -3,7 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { boolFlag, stringFlag } from '../command.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { DriftwatchError, IoError, UsageError } from '../../model/errors.js';
 import { CLOUDS, isCloud } from '../../model/clouds.js';
 import type { Cloud } from '../../model/clouds.js';

@@ -2,7 +2,7 @@ import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { boolFlag } from '../command.js';
 import { parseRunOptions } from '../run-options.js';
-import { runCheck } from '../run-check.js';
+import { runCheck } from '../../pipeline/run.js';
 import { withWeakening } from '../compare-options.js';
 
 /** `plan`: the drift report; exits 0 unless `--detailed-exitcode` asks for the `check` contract. */

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { writeFileAtomic } from '../atomic-write.js';
+import { writeFileAtomic } from '../../util/atomic-write.js';
 import { parseFramework, parseOutputs, parseFormat, parseTimeZoneFlag } from '../run-options.js';
 import { InputError, IoError, UsageError } from '../../model/errors.js';
 import { decodeUtf8 } from '../../model/text-encoding.js';

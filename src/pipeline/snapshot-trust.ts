@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { CliContext } from './context.js';
-import type { RunOptions } from './run-options.js';
+import type { RunContext } from './context.js';
+import type { RunRequest } from './request.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { InputError, IoError, UsageError } from '../model/errors.js';
 import type { Observation, ObservationError, ObservationSnapshot } from '../model/observation.js';
@@ -45,7 +45,7 @@ async function readKeyFile(path: string, source: string): Promise<VerificationKe
 }
 
 /** The key and maximum age for this run: flag, then environment, then the configuration's `snapshots:`. */
-export async function resolveSnapshotTrust(ctx: CliContext, options: RunOptions, state: DesiredState): Promise<SnapshotTrust> {
+export async function resolveSnapshotTrust(ctx: RunContext, options: RunRequest, state: DesiredState): Promise<SnapshotTrust> {
   let keys: VerificationKeys | undefined;
   let keySource: string | undefined;
   const envFile = ctx.env[OBSERVED_KEY_ENV.keyFile];
@@ -73,6 +73,13 @@ export async function resolveSnapshotTrust(ctx: CliContext, options: RunOptions,
   return { ...(keys ? { keys, keySource } : {}), ...(maxAge ? { maxAge } : {}) };
 }
 
+/** The evidence signing key when one is configured, else undefined (for signing snapshots). */
+export async function optionalSigningKey(ctx: RunContext): Promise<SigningKey | undefined> {
+  const signing = await import('../report/evidence/signing.js');
+  if (!Object.values(signing.SIGNING_KEY_ENV).some((name) => (ctx.env[name] ?? '') !== '')) return undefined;
+  return signing.loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor });
+}
+
 /** Signs a snapshot for `--save-observed` when an evidence signing key is configured. */
 export function signSnapshot(snapshot: ObservationSnapshot, key: SigningKey): ObservationSnapshot {
   const signature = signBytes(Buffer.from(snapshotSigningText(snapshot), 'utf8'), key);
@@ -93,7 +100,7 @@ export interface TrustedSnapshot {
  * unreadable file, a missing scope, a missing or bad signature when a key is configured — and
  * turns a stale or future snapshot into unknown observations whose message says its age.
  */
-export async function readTrustedSnapshot(ctx: CliContext, path: string, trust: SnapshotTrust, now: Date): Promise<TrustedSnapshot> {
+export async function readTrustedSnapshot(ctx: RunContext, path: string, trust: SnapshotTrust, now: Date): Promise<TrustedSnapshot> {
   // "From the future" is judged by the wall clock: --as-of may pin the evaluation to an earlier time.
   const wall = ctx.now().getTime();
   let bytes: Buffer;

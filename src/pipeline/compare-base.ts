@@ -7,7 +7,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { ConfigError, IoError, UsageError } from '../model/errors.js';
 import type { PolicyPack } from '../policy/policy-pack.js';
-import type { CompareBase as CompareBaseOption } from './compare-options.js';
+import type { CompareBase as CompareBaseOption } from './request.js';
 
 /**
  * Reads the base side of `--compare PATH` / `--compare-ref REF`. A git revision is read with

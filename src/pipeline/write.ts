@@ -1,0 +1,77 @@
+import { relative } from 'node:path';
+import type { RunContext } from './context.js';
+import type { RunRequest } from './request.js';
+import { readConfigFile } from './load.js';
+import { signSnapshot } from './snapshot-trust.js';
+import { removeStaleTemps, writeFileAtomic } from '../util/atomic-write.js';
+import type { DesiredState } from '../model/desired-state.js';
+import type { Observation, RawExchange } from '../model/observation.js';
+import type { RunResult } from '../model/run-result.js';
+import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
+import { REPORTERS } from '../report/index.js';
+import type { ReportOptions, Reporter } from '../report/index.js';
+import type { SigningKey } from '../report/evidence/signing.js';
+import type { FrameworkName } from '../report/controls.js';
+
+/** The write stages of a run: `--save-observed`, `--evidence`, every `--out` report and the report on stdout. */
+
+/** `--save-observed`: the observations as a snapshot, redacted, and signed when a key is configured. */
+export async function saveObserved(ctx: RunContext, path: string, observations: readonly Observation[], snapshotKey: SigningKey | undefined, version: string): Promise<void> {
+  const unsigned = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: version, observedAt: ctx.now().toISOString() });
+  // Redacted before signing, so the signature covers exactly the bytes written.
+  const redacted = parseSnapshot(ctx.redactor.redact(serializeSnapshot(unsigned)), path);
+  const snapshot = snapshotKey ? signSnapshot(redacted, snapshotKey) : redacted;
+  await writeFileAtomic(path, serializeSnapshot(snapshot), ctx.tempFiles);
+}
+
+/** A report as redacted pieces: whole for most formats, per resource for JSON (results can exceed one string). */
+function* redactedChunks(ctx: RunContext, reporter: Reporter, result: RunResult, options: ReportOptions): Generator<string> {
+  const chunks = reporter.renderChunks ? reporter.renderChunks(result, options) : [reporter.render(result, options)];
+  for (const chunk of chunks) yield ctx.redactor.redact(chunk);
+}
+
+/** The audit-evidence bundle: what was evaluated, what was seen, what was concluded, signed. */
+export async function writeEvidence(
+  ctx: RunContext,
+  dir: string,
+  run: { state: DesiredState; result: RunResult; observations: readonly Observation[]; exchanges: ReadonlyMap<string, RawExchange[]>; signingKey: SigningKey; force: boolean },
+  version: string,
+  framework: FrameworkName | undefined,
+): Promise<void> {
+  const frameworkOption = framework ? { framework } : {};
+  const { writeEvidenceBundle } = await import('../report/evidence/bundle.js');
+  await removeStaleTemps(dir);
+  const configFiles = await Promise.all(run.state.files.map((file) => readConfigFile(ctx, file, file)));
+  const policyFiles = await Promise.all(
+    run.state.policies.map((p) =>
+      readConfigFile(ctx, p.path, p.ref.startsWith('builtin:') ? `builtin/${p.ref.slice('builtin:'.length)}.yaml` : relative(ctx.cwd, p.path)),
+    ),
+  );
+  const written = await writeEvidenceBundle(dir, {
+    result: run.result,
+    observations: run.observations,
+    exchanges: Object.fromEntries(run.exchanges),
+    configFiles,
+    policyFiles,
+    reports: { text: REPORTERS.text.render(run.result, { color: false, ...frameworkOption }), json: REPORTERS.json.render(run.result, { color: false, ...frameworkOption }) },
+    ...frameworkOption,
+    toolVersion: version,
+    asOf: run.result.as_of,
+    signingKey: run.signingKey,
+    redact: (text) => ctx.redactor.redact(text),
+  }, { force: run.force, ...(ctx.tempFiles ? { tempFiles: ctx.tempFiles } : {}) });
+  ctx.stderr.write(`Evidence bundle: ${relative(ctx.cwd, written.dir) || written.dir} (${written.files} files, signed ${written.algorithm} ${written.keyId}).\n`);
+}
+
+/** Every `--out` report, then the `--format` report on stdout. */
+export async function writeReports(ctx: RunContext, options: RunRequest, result: RunResult, timeZone: string | undefined): Promise<void> {
+  const zone = timeZone !== undefined ? { timeZone } : {};
+  for (const out of options.outputs) {
+    const chunks = redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...zone, ...(options.framework ? { framework: options.framework } : {}) });
+    await writeFileAtomic(out.path, chunks, ctx.tempFiles);
+  }
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...zone, ...(options.framework ? { framework: options.framework } : {}) })) ctx.stdout.write(chunk);
+  if (options.outputs.length > 0 && ctx.debug) {
+    ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
+  }
+}
