@@ -13,7 +13,7 @@ const LAYERS = [
   ['config', 'providers'],
   ['policy', 'simulator'],
   ['engine'],
-  ['compare', 'report'],
+  ['compare', 'report', 'history', 'notify'],
   ['testing', 'ui'],
   ['pipeline'],
   ['cli'],

@@ -137,7 +137,7 @@ describe('completion', () => {
       return r.stdout.split('\n').filter(Boolean);
     };
     expect(complete(['driftwatch', 'pl'])).toEqual(['plan']);
-    expect(complete(['driftwatch', 'check', '--fail'])).toEqual(['--fail-on', '--fail-on-weakening']);
+    expect(complete(['driftwatch', 'check', '--fail'])).toEqual(['--fail-on', '--fail-on-weakening', '--fail-on-new']);
     expect(complete(['driftwatch', 'check', '--format', 'ja'])).toEqual([]);
     expect(complete(['driftwatch', 'check', '--format', 'ju'])).toEqual(['junit']);
     expect(complete(['driftwatch', 'list', 'at'])).toEqual(['attributes']);

@@ -31,13 +31,13 @@ describe('driftwatch validate (built CLI)', () => {
   it('accepts the examples and summarises them on stdout', () => {
     const r = cli(['validate', 'examples/']);
     expect(r.stderr).toBe('');
-    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (13 rules).\n');
+    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (15 rules).\n');
     expect(r.code).toBe(0);
   });
 
   it('reads the current directory when no path is given', () => {
     const r = cli(['validate'], join(ROOT, 'examples'));
-    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (13 rules).\n');
+    expect(r.stdout).toBe('Valid: 3 files, 3 providers, 7 resources, 1 waiver, 1 policy pack (15 rules).\n');
     expect(r.code).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 import type { CommandSpec } from './command.js';
 import { COMMON_FLAGS } from './flags.js';
 import { COMPARE_FLAGS } from './compare-options.js';
+import { HISTORY_FLAGS } from './history-options.js';
 
 const RUN_FLAGS = {
   format: COMMON_FLAGS.format,
@@ -23,6 +24,7 @@ const RUN_FLAGS = {
   framework: COMMON_FLAGS.framework,
   ...COMPARE_FLAGS,
   shard: COMMON_FLAGS.shard,
+  ...HISTORY_FLAGS,
 } as const;
 
 /**
@@ -150,6 +152,33 @@ export const COMMANDS: readonly CommandSpec[] = [
       'driftwatch merge shard-1/ shard-2/ --evidence merged/ --public-key evidence-key.pub.pem',
     ],
     load: async () => (await import('./commands/merge.js')).mergeCommand,
+  },
+  {
+    name: 'diff',
+    summary: 'Compare two saved run results: what is new, persisting and resolved in NEW since OLD.',
+    usage: 'diff OLD.json NEW.json [--format FORMAT] [--out FORMAT=PATH]...',
+    description:
+      'Renders NEW (a run result from --out json=FILE) with each failing or unknown check marked new or persisting\n' +
+      'and the findings of OLD that NEW resolved listed, as --history marks a run. Exits 2 when NEW has drift at or\n' +
+      'above its --fail-on that OLD did not have, 0 otherwise (1 for bad input).',
+    flags: { format: COMMON_FLAGS.format, out: COMMON_FLAGS.out, tz: COMMON_FLAGS.tz },
+    positionals: 'any',
+    positionalName: 'RESULT.json',
+    examples: ['driftwatch diff yesterday.json today.json', 'driftwatch diff base.json head.json --format markdown > comment.md'],
+    load: async () => (await import('./commands/diff.js')).diffCommand,
+  },
+  {
+    name: 'history',
+    summary: 'Show the run history: counts per status over time, open findings by age, mean time to resolve per rule.',
+    usage: 'history [DIR] [--format text|json]',
+    description:
+      'DIR is a ledger written by `plan`/`check --history DIR` (default .driftwatch/history). Corrupt or foreign\n' +
+      'files in it are skipped with a warning.',
+    flags: { format: { type: 'string', value: 'FORMAT', description: 'text (default, with sparklines) or json.' } },
+    positionals: 'any',
+    positionalName: 'DIR',
+    examples: ['driftwatch history .driftwatch/history', 'driftwatch history nightly-history --format json'],
+    load: async () => (await import('./commands/history.js')).historyCommand,
   },
   {
     name: 'evidence verify',

@@ -17,6 +17,7 @@ import type { ReportFormat } from '../report/formats.js';
 import { FRAMEWORK_NAMES, isFrameworkName } from '../report/controls.js';
 import type { FrameworkName } from '../report/controls.js';
 import { parseCompareOptions } from './compare-options.js';
+import { parseHistoryOptions } from './history-options.js';
 
 export function parseTimeoutFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
@@ -136,5 +137,6 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunRequest {
     allowEmpty: boolFlag(input, 'allow-empty'),
     ...(framework ? { framework } : {}),
     ...parseCompareOptions(input),
+    ...parseHistoryOptions(input, cwd),
   };
 }

@@ -4,6 +4,7 @@ import type { Severity } from '../model/desired-state.js';
 import type { Observation } from '../model/observation.js';
 import { compareStrings } from '../model/order.js';
 import type { RunResult } from '../model/run-result.js';
+import type { ObservedSeries } from '../model/series.js';
 import { createPolicyChecks } from '../policy/policy-checks.js';
 import { detectChanges } from './detect.js';
 import type { CompareSide } from './detect.js';
@@ -20,6 +21,8 @@ export interface CompareInput {
   readonly failOn?: Severity;
   readonly toolVersion: string;
   readonly targets?: readonly string[];
+  /** With `--history`: past observations, so both sides forecast alike. */
+  readonly series?: ObservedSeries;
 }
 
 function evaluateSide(side: CompareSide, input: CompareInput): RunResult {
@@ -27,7 +30,8 @@ function evaluateSide(side: CompareSide, input: CompareInput): RunResult {
     state: side.state,
     observations: input.observations,
     now: input.now,
-    ...(side.packs.length > 0 ? { policyChecks: createPolicyChecks(side.packs, { now: input.now }) } : {}),
+    ...(side.packs.length > 0 ? { policyChecks: createPolicyChecks(side.packs, { now: input.now, ...(input.series ? { series: input.series } : {}) }) } : {}),
+    ...(input.series ? { series: input.series } : {}),
     ...(input.failOn ? { failOn: input.failOn } : {}),
     toolVersion: input.toolVersion,
     ...(input.targets ? { targets: input.targets } : {}),

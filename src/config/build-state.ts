@@ -1,4 +1,20 @@
-import type { DesiredState, Expectation, FanOut, FanOutAccount, PolicyRef, ProviderConfig, ResourceConfig, Site, SnapshotTrustConfig, Waiver } from '../model/desired-state.js';
+import type {
+  DesiredState,
+  Expectation,
+  FanOut,
+  FanOutAccount,
+  HistoryConfig,
+  NotifyEvent,
+  NotifyTarget,
+  NotifyType,
+  PolicyRef,
+  ProviderConfig,
+  ResourceConfig,
+  Site,
+  SnapshotTrustConfig,
+  Waiver,
+} from '../model/desired-state.js';
+import { DEFAULT_HISTORY_DIR, NOTIFY_EVENTS, NOTIFY_TYPES } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
@@ -212,6 +228,9 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
     }
   }
 
+  const history = buildHistory(collected, diagnostics);
+  const notify = buildNotify(collected);
+
   return {
     state: {
       files: collected.files.map((f) => f.source.file),
@@ -221,7 +240,56 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
       waivers,
       ...(snapshots ? { snapshots } : {}),
       ...(reportTimeZone !== undefined ? { reportTimeZone } : {}),
+      ...(history ? { history } : {}),
+      ...(notify.length > 0 ? { notify } : {}),
     },
     diagnostics,
   };
+}
+
+function buildHistory(collected: Collected, diagnostics: Diagnostic[]): HistoryConfig | undefined {
+  let history: HistoryConfig | undefined;
+  for (const entry of collected.history) {
+    const location = entry.source.locate(entry.path, 'key');
+    if (history !== undefined) {
+      diagnostics.push({ location, message: `history is already set in ${history.location.file}; set it in one file`, rule: 'duplicate-history', severity: 'error' });
+      continue;
+    }
+    const keep = optionalString(entry.node, 'keep');
+    const keepMs = keep === undefined ? undefined : parseDuration(keep);
+    history = {
+      dir: resolve(dirname(entry.source.path), optionalString(entry.node, 'dir') ?? DEFAULT_HISTORY_DIR),
+      ...(keep !== undefined ? { keep } : {}),
+      ...(keepMs !== undefined ? { keepMs } : {}),
+      location,
+    };
+  }
+  return history;
+}
+
+/** `${env.NAME}` as the whole value: the only way a webhook URL or secret may be written (semantic rule notify-secret-literal). */
+export const ENV_REFERENCE = /^\$\{env\.([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+function buildNotify(collected: Collected): NotifyTarget[] {
+  return collected.notify.flatMap((entry): NotifyTarget[] => {
+    const type = optionalString(entry.node, 'type');
+    const url = optionalString(entry.node, 'url');
+    const variable = ENV_REFERENCE.exec(optionalString(entry.raw, 'url') ?? '')?.[1];
+    // The schema and the semantic rules reported anything else.
+    if (!(NOTIFY_TYPES as readonly string[]).includes(type ?? '') || url === undefined || variable === undefined) return [];
+    const secret = optionalString(entry.node, 'secret');
+    const reportUrl = optionalString(entry.node, 'report_url');
+    const on = strings(entry.node.on)?.filter((e): e is NotifyEvent => (NOTIFY_EVENTS as readonly string[]).includes(e));
+    return [
+      {
+        type: type as NotifyType,
+        url,
+        urlVariable: variable,
+        ...(secret !== undefined ? { secret } : {}),
+        on: on ? [...new Set(on)] : NOTIFY_EVENTS,
+        ...(reportUrl !== undefined ? { reportUrl } : {}),
+        location: entry.source.locate(entry.path),
+      },
+    ];
+  });
 }

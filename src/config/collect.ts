@@ -51,6 +51,9 @@ export interface Collected {
   readonly snapshots: readonly Entry<JsonObject>[];
   /** `report.tz` of each file that sets it. */
   readonly reportTimeZones: readonly Entry<string>[];
+  readonly history: readonly Entry<JsonObject>[];
+  /** `notify:` targets; `raw` is the target as written, before `${env.NAME}` was interpolated. */
+  readonly notify: readonly (Entry<JsonObject> & { readonly raw: JsonObject })[];
 }
 
 /**
@@ -65,6 +68,8 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
   const policies: Entry<string>[] = [];
   const snapshots: Entry<JsonObject>[] = [];
   const reportTimeZones: Entry<string>[] = [];
+  const history: Entry<JsonObject>[] = [];
+  const notify: (Entry<JsonObject> & { raw: JsonObject })[] = [];
   for (const file of files) {
     const { source, value } = file;
     if (!isJsonObject(value)) continue;
@@ -113,6 +118,14 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
     if (isJsonObject(value.snapshots)) snapshots.push({ source, path: ['snapshots'], node: value.snapshots });
     const reportBlock = value.report;
     if (isJsonObject(reportBlock) && typeof reportBlock.tz === 'string') reportTimeZones.push({ source, path: ['report', 'tz'], node: reportBlock.tz });
+    if (isJsonObject(value.history)) history.push({ source, path: ['history'], node: value.history });
+    const written = isJsonObject(source.value) ? source.value.notify : undefined;
+    if (Array.isArray(value.notify) && Array.isArray(written)) {
+      value.notify.forEach((node, i) => {
+        const raw = written[i];
+        if (isJsonObject(node) && isJsonObject(raw)) notify.push({ source, path: ['notify', i], node, raw });
+      });
+    }
   }
-  return { files, versions, providers, resources, waivers, policies, snapshots, reportTimeZones };
+  return { files, versions, providers, resources, waivers, policies, snapshots, reportTimeZones, history, notify };
 }

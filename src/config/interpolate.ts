@@ -14,8 +14,8 @@ export interface Substitution {
   readonly value: string;
 }
 
-/** Which variables `${env.NAME}` may not read (credential variables); none by default. */
-export type RefuseVariable = (name: string) => boolean;
+/** Which variables `${env.NAME}` may not read (credential variables) at `path`; none by default. */
+export type RefuseVariable = (name: string, path?: readonly PathSegment[]) => boolean;
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -87,7 +87,8 @@ export function interpolateTree(source: YamlSource, env: Readonly<Record<string,
   const walk = (value: JsonValue): JsonValue => {
     if (typeof value === 'string') {
       if (!value.includes('${')) return value;
-      const result = interpolateString(value, env, refuse);
+      // `path` changes as the walk goes on: a refuser reads it during the call only.
+      const result = interpolateString(value, env, (name) => refuse(name, path));
       if (result.substitutions) substitutions.push(...result.substitutions);
       for (const message of result.problems) {
         diagnostics.push({ location: source.locate([...path]), message, rule: 'interpolation', severity: 'error' });

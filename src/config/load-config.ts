@@ -14,8 +14,8 @@ import { suggestion } from '../util/did-you-mean.js';
 import { interpolateTree } from './interpolate.js';
 import type { Substitution } from './interpolate.js';
 import { parseYaml } from '../util/load-yaml.js';
-import type { YamlSource } from '../util/load-yaml.js';
-import { isCredentialVariable } from '../model/credential-env.js';
+import type { PathSegment, YamlSource } from '../util/load-yaml.js';
+import { CREDENTIAL_ENV_VARS, isCredentialVariable } from '../model/credential-env.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonValue } from '../model/json.js';
 import { BUILTIN_POLICY_DIR } from './policy-ref.js';
@@ -154,7 +154,11 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   }
   // Variables a provider reads credentials from are credential variables too, whatever their name.
   const sourceNames = new Set(parsedFiles.flatMap((f) => credentialEnvNames(f.value)));
-  const refuse = (name: string): boolean => isCredentialVariable(name) || sourceNames.has(name);
+  // A robot's URL and signing secret are secrets of their own and may come from a variable named so
+  // (`${env.DINGTALK_SECRET}`); the clouds' credential variables stay refused everywhere.
+  const notifySecret = (path: readonly PathSegment[] | undefined): boolean => path !== undefined && path[0] === 'notify' && (path[2] === 'url' || path[2] === 'secret');
+  const refuse = (name: string, path?: readonly PathSegment[]): boolean =>
+    CREDENTIAL_ENV_VARS.includes(name) || sourceNames.has(name) || (isCredentialVariable(name) && !notifySecret(path));
   const substitutions: Substitution[] = [];
   for (const source of parsedFiles) {
     const interpolated = interpolateTree(source, opts.env, refuse);

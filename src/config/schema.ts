@@ -3,7 +3,7 @@ import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import { CLOUDS as CLOUD_NAMES } from '../model/clouds.js';
 import type { AttributeSpec, Cloud, ResourceTypeSpec } from '../model/resource-types.js';
-import { SEVERITIES } from '../model/desired-state.js';
+import { DEFAULT_HISTORY_DIR, DEFAULT_HISTORY_KEEP, NOTIFY_EVENTS, NOTIFY_TYPES, SEVERITIES } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
 import { OPERATOR_DEFINITIONS, operatorsFor } from '../operators/index.js';
 import type { OperatorDefinition, OperatorRegistry } from '../operators/index.js';
@@ -282,6 +282,36 @@ export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
         additionalProperties: false,
         description: 'How reports show this configuration; the matching command-line flags win.',
         properties: { tz: { type: 'string', pattern: NON_BLANK, description: 'IANA time zone shown beside UTC, e.g. Asia/Shanghai (as --tz).' } },
+      },
+      history: {
+        type: 'object',
+        additionalProperties: false,
+        description: 'Run history for plan/check (as --history): what is new, persisting or resolved since the previous run, and forecasts.',
+        properties: {
+          dir: { type: 'string', pattern: NON_BLANK, description: `Ledger directory, relative to this file (default ${DEFAULT_HISTORY_DIR}); --history wins.` },
+          keep: { type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: `Records older than this are removed (default ${DEFAULT_HISTORY_KEEP}); --history-keep wins.` },
+        },
+      },
+      notify: {
+        type: 'array',
+        description: 'Who is told when something changed since the previous run (needs history).',
+        items: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['type', 'url'],
+          properties: {
+            type: { enum: [...NOTIFY_TYPES], description: 'Robot or webhook kind.' },
+            url: { type: 'string', pattern: NON_BLANK, description: 'Webhook URL, only as ${env.NAME} (it carries the access token).' },
+            secret: { type: 'string', pattern: NON_BLANK, description: 'Signing secret of a DingTalk or Feishu robot, only as ${env.NAME}.' },
+            on: {
+              type: 'array',
+              minItems: 1,
+              items: { enum: [...NOTIFY_EVENTS] },
+              description: 'Changes that send a message (default: all three).',
+            },
+            report_url: { type: 'string', pattern: '^https?://', description: 'Link to the full report, put in the message.' },
+          },
+        },
       },
     },
     definitions,

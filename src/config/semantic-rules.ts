@@ -1,3 +1,4 @@
+import { ENV_REFERENCE } from './build-state.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonValue } from '../model/json.js';
@@ -227,6 +228,46 @@ const waiverTarget: SemanticRule = {
   },
 };
 
+/**
+ * `notify:` URLs and secrets are secrets (a robot URL carries its access token): written only as a
+ * whole `${env.NAME}`, never literally, and plain http:// only to loopback (design.md §12).
+ */
+const notifyTargets: SemanticRule = {
+  name: 'notify-target',
+  check({ collected }) {
+    const out: Diagnostic[] = [];
+    for (const t of collected.notify) {
+      const n = Number(t.path[1]) + 1;
+      for (const key of ['url', 'secret'] as const) {
+        const written = t.raw[key];
+        if (written === undefined || typeof written !== 'string') continue;
+        if (!ENV_REFERENCE.test(written)) {
+          out.push(diag('notify-secret-literal', t.source.locate([...t.path, key]), `notify #${n}: ${key} must be written as \${env.NAME} (it is a secret; set it in the environment of the run)`));
+        }
+      }
+      const url = t.node.url;
+      const written = t.raw.url;
+      if (typeof url !== 'string' || typeof written !== 'string' || !ENV_REFERENCE.test(written)) continue;
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(url);
+      } catch {
+        parsed = undefined;
+      }
+      // Never echo the URL: it is the secret.
+      if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+        out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${written} is not an http(s) URL`));
+      } else if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+        out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${written} uses plain http:// to a non-loopback host; use https://`));
+      }
+      if ((t.node.type === 'slack' || t.node.type === 'wecom' || t.node.type === 'webhook') && t.raw.secret !== undefined) {
+        out.push(diag('notify-secret', t.source.locate([...t.path, 'secret'], 'key'), `notify #${n}: ${String(t.node.type)} robots are not signed; secret applies to dingtalk and feishu only`));
+      }
+    }
+    return out;
+  },
+};
+
 /** The semantic rules, run in this order after the schema phase. */
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   missingVersion,
@@ -237,5 +278,6 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   insecureEndpoint,
   credentialsLiteral,
   waiverTarget,
+  notifyTargets,
 ];
 

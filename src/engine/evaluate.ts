@@ -13,6 +13,10 @@ import type { AttributeSpec } from '../model/resource-types.js';
 import type { CheckResult, ResourceResult, ResourceStatus, RunResult, RunSummary } from '../model/run-result.js';
 import { formatInstant } from '../util/time.js';
 import { compareStrings } from '../model/order.js';
+import type { ObservedSeries } from '../model/series.js';
+import type { ConsumptionForecast } from '../model/run-result.js';
+import { checkFingerprint } from '../util/fingerprint.js';
+import { forecastFor } from '../operators/index.js';
 
 /**
  * The evaluation step of design.md §6: a pure, synchronous function of (desired state,
@@ -37,6 +41,8 @@ export interface EvaluateInput {
   readonly policyChecks?: PolicyChecks;
   /** The resource types whose attribute kinds guide the comparisons (default: the built-in ones). */
   readonly types?: TypeRegistry;
+  /** With `--history`: past observations, for `runs_out_within` and the forecasts of counters that are used up. */
+  readonly series?: ObservedSeries;
 }
 
 interface EvalContext {
@@ -46,6 +52,7 @@ interface EvalContext {
   readonly cache: OperatorCache;
   readonly attributes: Map<string, Map<string, AttributeSpec>>;
   readonly types: TypeRegistry;
+  readonly series: ObservedSeries | undefined;
 }
 
 function attributesOf(ctx: EvalContext, type: string): Map<string, AttributeSpec> {
@@ -57,8 +64,9 @@ function attributesOf(ctx: EvalContext, type: string): Map<string, AttributeSpec
   return map;
 }
 
-function check(expectation: Expectation, actual: JsonValue, status: CheckResult['status'], message: string): CheckResult {
+function check(address: string, expectation: Expectation, actual: JsonValue, status: CheckResult['status'], message: string, forecast?: ConsumptionForecast): CheckResult {
   return {
+    fingerprint: checkFingerprint(address, 'expect', expectation.attribute, expectation.attribute),
     rule: expectation.attribute,
     source: 'expect',
     operator: expectation.operator,
@@ -69,6 +77,7 @@ function check(expectation: Expectation, actual: JsonValue, status: CheckResult[
     message,
     location: expectation.location,
     ...(expectation.description !== undefined ? { description: expectation.description } : {}),
+    ...(forecast !== undefined ? { forecast } : {}),
   };
 }
 
@@ -152,7 +161,7 @@ function evaluateResource(
     const error = observation === undefined ? notObservedError(resource) : (wrongScope ?? observation.error ?? errorWithoutDetail());
     const why = describeError(error);
     const checks = [
-      ...resource.expect.map((e) => check(e, null, 'unknown', `${e.attribute} could not be verified: ${why}`)),
+      ...resource.expect.map((e) => check(resource.address, e, null, 'unknown', `${e.attribute} could not be verified: ${why}`)),
       ...forceStatus(policy, 'unknown', (c) => `${c.rule} could not be verified: ${why}`),
     ];
     return { resource, observation, error, absent: false, checks };
@@ -161,7 +170,7 @@ function evaluateResource(
   if (observation.status === 'absent') {
     const gone = `${resource.address} does not exist`;
     const checks = [
-      ...resource.expect.map((e) => check(e, null, 'fail', `${gone}; ${e.attribute} cannot meet the expectation`)),
+      ...resource.expect.map((e) => check(resource.address, e, null, 'fail', `${gone}; ${e.attribute} cannot meet the expectation`)),
       ...forceStatus(policy, 'fail', (c) => `${gone}; ${c.rule} cannot be satisfied`),
     ];
     return { resource, observation, error: observation.error, absent: true, checks };
@@ -173,6 +182,7 @@ function evaluateResource(
     const isRaw = e.attribute.startsWith('raw.');
     const actual = observedValue(observation, e.attribute);
     const attribute = isRaw ? undefined : specs.get(e.attribute);
+    const series = ctx.series?.(resource.address, e.attribute);
     const result = evaluateOperator({
       operator: e.operator,
       expected: e.expected,
@@ -181,8 +191,9 @@ function evaluateResource(
       now: ctx.now,
       name: e.attribute,
       cache: ctx.cache,
+      ...(series !== undefined ? { series } : {}),
     });
-    checks.push(check(e, actual ?? null, result.status, result.message));
+    checks.push(check(resource.address, e, actual ?? null, result.status, result.message, forecastFor(attribute, e.operator, actual, series, ctx.now)));
   }
   for (const p of policy) checks.push(p);
   return { resource, observation, error: null, absent: false, checks };
@@ -224,6 +235,7 @@ export function evaluate(input: EvaluateInput): RunResult {
     cache: createOperatorCache(),
     attributes: new Map(),
     types: input.types ?? BUILTIN_TYPES,
+    series: input.series,
   };
 
   const targets = input.targets !== undefined && input.targets.length > 0 ? new Set(input.targets) : undefined;

@@ -18,7 +18,8 @@ export type Operator =
   | 'before'
   | 'after'
   | 'matches'
-  | 'present';
+  | 'present'
+  | 'runs_out_within';
 
 /**
  * Where a provider's credentials come from. Secrets are never literals in YAML.
@@ -148,6 +149,45 @@ export interface DesiredState {
   readonly snapshots?: SnapshotTrustConfig;
   /** `report.tz`: the zone reports show beside UTC (`--tz` wins). */
   readonly reportTimeZone?: string;
+  /** `history:` — the run-history ledger (`--history` and `--history-keep` win). */
+  readonly history?: HistoryConfig;
+  /** `notify:` — who is told when something changed since the previous run. */
+  readonly notify?: readonly NotifyTarget[];
+}
+
+/** The ledger directory of `history: {}` (relative to the file) and of `driftwatch history` without DIR (relative to the working directory). */
+export const DEFAULT_HISTORY_DIR = '.driftwatch/history';
+/** How long records stay in the ledger without `keep:` / `--history-keep`. */
+export const DEFAULT_HISTORY_KEEP = '400d';
+
+export interface HistoryConfig {
+  /** Absolute path of the ledger directory (written relative to the file that sets it). */
+  readonly dir: string;
+  /** Retention as written (`400d`) and in milliseconds. */
+  readonly keep?: string;
+  readonly keepMs?: number;
+  readonly location: SourceLocation;
+}
+
+export const NOTIFY_TYPES = ['slack', 'dingtalk', 'wecom', 'feishu', 'webhook'] as const;
+export type NotifyType = (typeof NOTIFY_TYPES)[number];
+
+/** What a notification target is told about (design.md §12). */
+export const NOTIFY_EVENTS = ['new_drift', 'resolved', 'new_unknown'] as const;
+export type NotifyEvent = (typeof NOTIFY_EVENTS)[number];
+
+export interface NotifyTarget {
+  readonly type: NotifyType;
+  /** The webhook URL, from `${env.NAME}` only (a secret: registered with the redactor). */
+  readonly url: string;
+  /** The variable the URL came from: how reports and messages name the target. */
+  readonly urlVariable: string;
+  /** The robot's signing secret (DingTalk, Feishu), from `${env.NAME}` only. */
+  readonly secret?: string;
+  readonly on: readonly NotifyEvent[];
+  /** A link to the full report, put in the message. */
+  readonly reportUrl?: string;
+  readonly location: SourceLocation;
 }
 
 export interface SnapshotTrustConfig {

@@ -19,6 +19,11 @@ export interface AttributeSpec {
   readonly description: string;
   /** Known values for enumerated strings. A value outside this list is *unknown*, never a pass. */
   readonly values?: readonly string[];
+  /**
+   * A counter that is used up over time (certificates left to issue, keys left in a quota): with
+   * `--history`, reports show its rate of consumption and projected run-out date (operators/forecast.ts).
+   */
+  readonly consumed?: true;
 }
 
 /** The built-in types (src/resources/registry.ts registers exactly these; its test proves it). */

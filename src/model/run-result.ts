@@ -29,6 +29,74 @@ export interface CheckResult {
   readonly controls?: readonly string[];
   /** Present when a waiver turned this check into `waived`, or expired and stopped applying. */
   readonly waiver?: AppliedWaiver;
+  /**
+   * Stable identity of the check across runs (address, source, rule, attribute; util/fingerprint.ts),
+   * so history, `diff` and SARIF baselines can tell the same finding from a new one. Absent only in
+   * results written before it existed.
+   */
+  readonly fingerprint?: string;
+  /** With `--history`, on failing and unknown checks: when this finding was first and last seen (ISO UTC). */
+  readonly first_seen?: string;
+  readonly last_seen?: string;
+  /** With `--history`, on failing and unknown checks: whether the previous run already had it. */
+  readonly change?: CheckChange;
+  /** With `--history`, on counters that are used up and on `runs_out_within`: the consumption forecast. */
+  readonly forecast?: ConsumptionForecast;
+}
+
+/** `new`: the previous run did not have this finding (or had it with another status); `persisting`: it did. */
+export type CheckChange = 'new' | 'persisting';
+
+/** How fast a counter is used up, from the observations of the history window (operators/forecast.ts). */
+export interface ConsumptionForecast {
+  /** Observations used, this run's included. */
+  readonly observations: number;
+  /** Days between the first and the last observation used. */
+  readonly window_days: number;
+  /** Units used per day (negative when the counter grows); null when unknown. */
+  readonly rate_per_day: number | null;
+  /** Projected instant the counter reaches zero (ISO UTC); null when it is not being used up or unknown. */
+  readonly runs_out_at: string | null;
+  /** Why no rate can be given (too few observations, too short a span). */
+  readonly unknown_reason?: string;
+}
+
+/** A finding of the previous run that this run no longer has (design.md §12: run-level `resolved`). */
+export interface ResolvedFinding {
+  readonly fingerprint: string;
+  readonly address: string;
+  readonly rule: string;
+  readonly source: 'expect' | 'policy';
+  readonly severity: Severity;
+  /** The status it had: `fail` (drift fixed) or `unknown` (verified again). */
+  readonly previous_status: 'fail' | 'unknown';
+  readonly first_seen: string;
+  /** The as-of time of the run that no longer had it. */
+  readonly resolved_at: string;
+}
+
+/** With `--history`: the ledger this run was compared with and recorded in. */
+export interface HistoryInfo {
+  /** As-of time of the previous run, or null for the first recorded run. */
+  readonly previous_as_of: string | null;
+  /** Records read from the ledger (corrupt and foreign ones excluded). */
+  readonly records: number;
+  readonly new: number;
+  readonly persisting: number;
+  readonly resolved: number;
+  /** `--fail-on-new`: only new drift set the exit code. */
+  readonly fail_on_new?: boolean;
+}
+
+/** One notification target's outcome (`notify:`); never changes the verdict. */
+export interface NotificationOutcome {
+  readonly type: string;
+  /** The target's `url` variable name (the URL itself is a secret). */
+  readonly target: string;
+  readonly status: 'sent' | 'skipped' | 'failed';
+  readonly attempts: number;
+  /** Why it was skipped or failed. */
+  readonly message?: string;
 }
 
 export interface AppliedWaiver {
@@ -80,6 +148,12 @@ export interface RunResult {
   readonly comparison?: Comparison;
   /** One shard of a run (`--shard I/N`, design.md §12); absent for whole runs and merged results. */
   readonly shard?: ShardInfo;
+  /** With `--history`: the previous run's findings this run no longer has (design.md §12). */
+  readonly resolved?: readonly ResolvedFinding[];
+  /** With `--history`: the comparison with the previous run. */
+  readonly history?: HistoryInfo;
+  /** With `notify:`: what each target was sent. */
+  readonly notifications?: readonly NotificationOutcome[];
 }
 
 export interface ShardInfo {

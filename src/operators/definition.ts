@@ -4,6 +4,7 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import type { AttributeKind, AttributeSpec } from '../model/resource-types.js';
 import type { PathSegment } from '../util/load-yaml.js';
 import type { Accepted } from './accepted.js';
+import type { SeriesPoint } from '../model/series.js';
 
 /**
  * The shape of one operator of design.md §3. Everything the tool knows about an operator lives in
@@ -30,6 +31,13 @@ export interface OperatorDefinition {
    * is `unknown` on a missing value before its `evaluate` runs (fail closed).
    */
   readonly judgesMissing?: boolean;
+  /**
+   * Whether it judges the run history rather than one value (`runs_out_within`). A policy rule that
+   * asserts such an operator applies only to runs with history; without history it yields no
+   * finding (a pack's forecast rule must not make every run without `--history` unknown), while an
+   * expectation the configuration writes itself stays unknown.
+   */
+  readonly needsHistory?: boolean;
   /** The JSON-schema fragment of the operand, given the schema of one value of the attribute. */
   operandSchema(value: JsonObject): JsonObject;
   /** The semantic check of the operand as written (config/expectations.ts runs it after the kind check). */
@@ -103,6 +111,8 @@ export interface EvaluationContext {
   readonly at: number | undefined;
   /** The observed value as messages show it (instants in UTC ISO form); empty for `judgesMissing` operators. */
   readonly shown: string;
+  /** Past observations of this attribute from the run history; undefined when the run has no history. */
+  readonly series: readonly SeriesPoint[] | undefined;
 }
 
 export function unknown(message: string): OperatorOutcome {

@@ -1,6 +1,7 @@
 import type { Operator } from '../model/desired-state.js';
 import type { JsonValue } from '../model/json.js';
 import type { AttributeSpec } from '../model/resource-types.js';
+import type { SeriesPoint } from '../model/series.js';
 import { cachedInstant, cachedText, kindOf } from './cache.js';
 import { describeValue, unknown } from './definition.js';
 import type { OperatorCache, OperatorDefinition, OperatorOutcome } from './definition.js';
@@ -30,6 +31,8 @@ export interface OperatorInput {
   /** Name used in messages; defaults to the attribute's name (pass it for `raw.*`). */
   readonly name?: string;
   readonly cache?: OperatorCache;
+  /** Past observations of the attribute from the run history (`runs_out_within`); undefined without history. */
+  readonly series?: readonly SeriesPoint[];
 }
 
 function expectedKindFor(attribute: AttributeSpec): string {
@@ -73,13 +76,13 @@ function typeProblem(name: string, attribute: AttributeSpec, actual: JsonValue):
  * `registry` is the built-in one except in tests that register an operator of their own.
  */
 export function evaluateOperator(input: OperatorInput, registry: OperatorRegistry = OPERATOR_DEFINITIONS): OperatorOutcome {
-  const { operator, expected, actual, attribute, cache, now } = input;
+  const { operator, expected, actual, attribute, cache, now, series } = input;
   const name = input.name ?? attribute?.name ?? 'value';
   const definition: OperatorDefinition | undefined = registry[operator];
   if (definition === undefined) return unknown(`unknown operator '${operator}' for ${name}`);
   const timestamp = attribute?.kind === 'timestamp';
   // One context object per check (no spreads): this runs once per check of 100,000-resource runs.
-  if (definition.judgesMissing === true) return definition.evaluate({ op: operator, expected, actual, attribute, name, now, cache, timestamp, at: undefined, shown: '' });
+  if (definition.judgesMissing === true) return definition.evaluate({ op: operator, expected, actual, attribute, name, now, cache, timestamp, at: undefined, shown: '', series });
   if (actual === undefined || actual === null) return unknown(`${name} was not reported`);
 
   // The observed instant, parsed once for typed timestamps; operators parse raw values on demand.
@@ -96,5 +99,5 @@ export function evaluateOperator(input: OperatorInput, registry: OperatorRegistr
     }
   }
   const shown = at !== undefined ? cachedText(at, cache) : describeValue(actual);
-  return definition.evaluate({ op: operator, expected, actual, attribute, name, now, cache, timestamp, at, shown });
+  return definition.evaluate({ op: operator, expected, actual, attribute, name, now, cache, timestamp, at, shown, series });
 }

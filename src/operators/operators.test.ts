@@ -140,6 +140,7 @@ const OPERAND: Readonly<Record<Operator, JsonValue>> = {
   after: '2027-01-01',
   matches: '.*',
   present: true,
+  runs_out_within: '30d',
 };
 
 describe('evaluateOperator', () => {

@@ -31,6 +31,7 @@ const SAMPLE: Readonly<Record<Operator, JsonValue>> = {
   after: '2027-01-01',
   matches: '^a',
   present: true,
+  runs_out_within: '30d',
 };
 
 const show = { value: (v: JsonValue): string => JSON.stringify(v), text: (v: JsonValue): string => (typeof v === 'string' ? v : JSON.stringify(v)) };

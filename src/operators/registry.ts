@@ -6,6 +6,7 @@ import { after, before, notWithin } from './instants.js';
 import { matches } from './matches.js';
 import { atLeast, atMost, greaterThan, lessThan } from './ordering.js';
 import { present } from './present.js';
+import { runsOutWithin } from './runs-out.js';
 
 /** Operators by name, for consumers that also accept a registry extended in a test. */
 export type OperatorRegistry = Readonly<Record<string, OperatorDefinition>>;
@@ -30,6 +31,7 @@ export const OPERATOR_DEFINITIONS = {
   after,
   matches,
   present,
+  runs_out_within: runsOutWithin,
 } as const satisfies Readonly<Record<Operator, OperatorDefinition>>;
 
 export const OPERATORS = Object.keys(OPERATOR_DEFINITIONS) as readonly Operator[];

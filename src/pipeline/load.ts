@@ -23,6 +23,8 @@ export async function loadState(ctx: RunContext, paths: readonly string[]): Prom
   // Variables a provider names as its credential source hold secrets whatever they are called.
   const named = loaded.state.providers.flatMap((p) => (p.credentials.kind === 'env' ? [p.credentials.id, p.credentials.secret, p.credentials.token] : []));
   for (const value of credentialValues(ctx.env, named.filter((n): n is string => n !== undefined))) ctx.redactor.add(value);
+  // A robot's URL carries its access token; both it and the signing secret are secrets.
+  for (const target of loaded.state.notify ?? []) for (const secret of [target.url, target.secret]) if (secret) ctx.redactor.add(secret);
   return loaded.state;
 }
 
@@ -45,12 +47,13 @@ function checkTargets(state: DesiredState, targets: readonly string[]): string[]
   return out;
 }
 
-/** A configuration or policy file as the evidence bundle and the shard digest hold it. */
+/** A configuration or policy file as the evidence bundle, the shard digest and the history record hold it. */
 export async function readConfigFile(ctx: RunContext, path: string, display: string): Promise<{ path: string; content: string }> {
   try {
     return { path: display, content: await readFile(resolve(ctx.cwd, path), 'utf8') };
   } catch (error) {
-    throw new IoError(`cannot read ${display} for the evidence bundle`, undefined, { cause: error });
+    // Read again after loading: a file removed or made unreadable mid-run.
+    throw new IoError(`cannot read ${display} again after loading it`, undefined, { cause: error });
   }
 }
 

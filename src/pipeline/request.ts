@@ -20,8 +20,17 @@ export interface CompareOptions {
   readonly failOnWeakening?: boolean;
 }
 
+export interface HistoryOptions {
+  /** `--history DIR` (absolute). */
+  readonly history?: string;
+  /** `--history-keep`, in milliseconds and as written. */
+  readonly historyKeep?: { readonly ms: number; readonly text: string };
+  /** `--fail-on-new`: only drift new since the previous run exits 2. */
+  readonly failOnNew?: boolean;
+}
+
 /** The flags of `plan` and `check`, checked once so the run itself deals only in valid values. */
-export interface RunRequest extends CompareOptions {
+export interface RunRequest extends CompareOptions, HistoryOptions {
   readonly paths: readonly string[];
   readonly format: ReportFormat;
   readonly outputs: readonly OutputTarget[];

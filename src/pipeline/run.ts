@@ -10,9 +10,11 @@ import type { RunResult } from '../model/run-result.js';
 import { evaluate } from '../engine/evaluate.js';
 import { compare } from '../compare/compare.js';
 import { loadPolicyChecks } from '../policy/policy-checks.js';
+import { openNightly } from './nightly.js';
 
 /**
- * load → select → observe → evaluate (or compare) → write: one run of `plan`, `check` and `demo`.
+ * load → select → observe → evaluate (or compare) → history and notifications → write: one run of
+ * `plan`, `check` and `demo`.
  * Each stage is a module of this folder; this function only orders them.
  */
 export async function runCheck(ctx: RunContext, options: RunRequest): Promise<RunResult> {
@@ -23,7 +25,9 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
   // Policy packs and the signing key are read before any request, so a broken pack or a missing
   // key fails the run up front instead of after minutes of paced calls.
   const now = options.asOf ?? ctx.now();
-  const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now });
+  const nightly = await openNightly(ctx, options, state, now);
+  const series = nightly.series ? { series: nightly.series } : {};
+  const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now, ...series });
   const base = options.compare ? await loadCompareBase(options.compare, options.paths, ctx.cwd, ctx.env) : undefined;
   const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
   // --save-observed signs with the evidence key when one is configured (it is not required).
@@ -41,21 +45,25 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
         failOn: options.failOn,
         toolVersion: version,
         ...(targets ? { targets: [...targets] } : {}),
+        ...series,
       })
     : evaluate({
         state,
         observations,
         now,
         ...(policyChecks ? { policyChecks } : {}),
+        ...series,
         failOn: options.failOn,
         toolVersion: version,
         ...(targets ? { targets: [...targets] } : {}),
       });
-  const result: RunResult = { ...evaluated, ...(snapshot ? { snapshot } : {}), ...(shard ? { shard } : {}) };
+  const result: RunResult = await nightly.finish({ ...evaluated, ...(snapshot ? { snapshot } : {}), ...(shard ? { shard } : {}) });
   if (options.evidence && signingKey) {
     await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version, options.framework);
   }
-  await writeReports(ctx, options, result, timeZone);
+  await writeReports(ctx, options, result, timeZone, nightly.reportOptions);
   if (refused) throw refused;
+  const unrecorded = nightly.failure();
+  if (unrecorded) throw unrecorded;
   return result;
 }

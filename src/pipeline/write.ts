@@ -64,13 +64,19 @@ export async function writeEvidence(
 }
 
 /** Every `--out` report, then the `--format` report on stdout. */
-export async function writeReports(ctx: RunContext, options: RunRequest, result: RunResult, timeZone: string | undefined): Promise<void> {
-  const zone = timeZone !== undefined ? { timeZone } : {};
+export async function writeReports(
+  ctx: RunContext,
+  options: RunRequest,
+  result: RunResult,
+  timeZone: string | undefined,
+  extra: Pick<ReportOptions, 'history'> = {},
+): Promise<void> {
+  const shared = { ...(timeZone !== undefined ? { timeZone } : {}), ...extra, ...(options.framework ? { framework: options.framework } : {}) };
   for (const out of options.outputs) {
-    const chunks = redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...zone, ...(options.framework ? { framework: options.framework } : {}) });
+    const chunks = redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...shared });
     await writeFileAtomic(out.path, chunks, ctx.tempFiles);
   }
-  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...zone, ...(options.framework ? { framework: options.framework } : {}) })) ctx.stdout.write(chunk);
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...shared })) ctx.stdout.write(chunk);
   if (options.outputs.length > 0 && ctx.debug) {
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }

@@ -1,3 +1,4 @@
+import { checkFingerprint } from '../util/fingerprint.js';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../engine/evaluate.js';
 import type { DesiredState, ResourceConfig } from '../model/desired-state.js';
@@ -79,6 +80,7 @@ describe('createPolicyChecks', () => {
     const found = checks(r, observed(r, { edition: 'ultimate', auto_renew: false, expires_at: '2027-06-01T00:00:00Z' }));
     expect(found).toHaveLength(2);
     expect(found[0]).toEqual({
+      fingerprint: checkFingerprint('tencentcloud_kms_service.gz', 'policy', 'kms.auto-renew', 'auto_renew'),
       rule: 'kms.auto-renew',
       source: 'policy',
       operator: 'equals',
@@ -93,6 +95,8 @@ describe('createPolicyChecks', () => {
       controls: ['ISO/IEC 27001:2022 A.8.24', 'NIST SP 800-57 Part 1 Rev. 5'],
     });
     expect(found[1]).toMatchObject({ rule: 'kms.auto-renew', operator: 'not_within', status: 'pass' });
+    // One rule asserting two attributes is two findings with their own identity across runs.
+    expect(found[1]?.fingerprint).not.toBe(found[0]?.fingerprint);
   });
 
   it('does not apply a rule whose precondition fails', () => {

@@ -3,8 +3,10 @@ import type { JsonValue } from '../model/json.js';
 import type { Observation } from '../model/observation.js';
 import { observedValue } from '../model/observation.js';
 import { attributeSpec, resourceType } from '../resources/registry.js';
-import type { CheckResult } from '../model/run-result.js';
-import { createOperatorCache, evaluateOperator } from '../operators/index.js';
+import type { CheckResult, ConsumptionForecast } from '../model/run-result.js';
+import type { ObservedSeries } from '../model/series.js';
+import { checkFingerprint } from '../util/fingerprint.js';
+import { OPERATOR_DEFINITIONS, createOperatorCache, evaluateOperator, forecastFor } from '../operators/index.js';
 import type { OperatorCache, OperatorOutcome } from '../operators/index.js';
 import type { PolicyAssertion, PolicyPack, PolicyRule } from './policy-pack.js';
 import { compileSelector } from './selector.js';
@@ -30,6 +32,8 @@ export type PolicyChecks = (resource: ResourceConfig, observation: Observation |
  * - Each asserted attribute yields one CheckResult (`source: 'policy'`, `rule` = the rule id)
  *   located at the resource (SARIF points at the resource the finding is about) and carrying
  *   the rule's title, severity, remediation and controls.
+ * - A rule asserting an operator that needs the run history (`runs_out_within`) applies only to
+ *   runs with history; without it the rule yields nothing (operators/definition.ts `needsHistory`).
  * - For a resource that was not observed, could not be observed, or does not exist, the
  *   preconditions cannot be read: every rule matching by type and selector yields its checks,
  *   and `evaluate` forces them to `unknown` (error) or `fail` (absent).
@@ -38,6 +42,8 @@ export type PolicyChecks = (resource: ResourceConfig, observation: Observation |
 export interface PolicyCheckOptions {
   /** The evaluation's "now" (`--as-of`), for `not_within` and friends. */
   readonly now: Date;
+  /** With `--history`: past observations, for `runs_out_within` and forecasts. */
+  readonly series?: ObservedSeries;
 }
 
 interface CompiledRule {
@@ -45,8 +51,16 @@ interface CompiledRule {
   readonly matches: ResourceMatcher;
 }
 
-function finding(rule: PolicyRule, assertion: PolicyAssertion, resource: ResourceConfig, actual: JsonValue | undefined, outcome: OperatorOutcome): CheckResult {
+function finding(
+  rule: PolicyRule,
+  assertion: PolicyAssertion,
+  resource: ResourceConfig,
+  actual: JsonValue | undefined,
+  outcome: OperatorOutcome,
+  forecast?: ConsumptionForecast,
+): CheckResult {
   return {
+    fingerprint: checkFingerprint(resource.address, 'policy', rule.id, assertion.attribute),
     rule: rule.id,
     source: 'policy',
     operator: assertion.operator,
@@ -59,26 +73,47 @@ function finding(rule: PolicyRule, assertion: PolicyAssertion, resource: Resourc
     title: rule.title,
     remediation: rule.remediation,
     controls: rule.controls,
+    ...(forecast !== undefined ? { forecast } : {}),
   };
 }
 
-function judge(assertion: PolicyAssertion, type: string, observation: Observation, now: Date, cache: OperatorCache): { actual: JsonValue | undefined; outcome: OperatorOutcome } {
-  const spec = resourceType(type);
+interface Judging {
+  readonly now: Date;
+  readonly cache: OperatorCache;
+  readonly series: ObservedSeries | undefined;
+}
+
+function judge(
+  assertion: PolicyAssertion,
+  resource: ResourceConfig,
+  observation: Observation,
+  ctx: Judging,
+): { actual: JsonValue | undefined; outcome: OperatorOutcome; forecast: ConsumptionForecast | undefined } {
+  const spec = resourceType(resource.type);
   const isRaw = assertion.attribute.startsWith('raw.');
   const actual = observedValue(observation, assertion.attribute);
+  const attribute = isRaw || spec === undefined ? undefined : attributeSpec(spec, assertion.attribute);
+  const series = ctx.series?.(resource.address, assertion.attribute);
   const outcome = evaluateOperator({
     operator: assertion.operator,
     expected: assertion.expected,
     actual,
-    attribute: isRaw || spec === undefined ? undefined : attributeSpec(spec, assertion.attribute),
-    now,
+    attribute,
+    now: ctx.now,
     name: assertion.attribute,
-    cache,
+    cache: ctx.cache,
+    ...(series !== undefined ? { series } : {}),
   });
-  return { actual, outcome };
+  return { actual, outcome, forecast: forecastFor(attribute, assertion.operator, actual, series, ctx.now) };
 }
 
-function evaluateRule(rule: PolicyRule, resource: ResourceConfig, observation: Observation | undefined, now: Date, cache: OperatorCache): CheckResult[] {
+/** A rule asserting a forecast (an operator that needs history) applies only to runs with history. */
+function appliesWithout(rule: PolicyRule): boolean {
+  return ![...rule.when, ...rule.assert].some((a) => OPERATOR_DEFINITIONS[a.operator].needsHistory === true);
+}
+
+function evaluateRule(rule: PolicyRule, resource: ResourceConfig, observation: Observation | undefined, ctx: Judging): CheckResult[] {
+  if (ctx.series === undefined && !appliesWithout(rule)) return [];
   if (observation === undefined || observation.status !== 'ok' || observation.type !== resource.type) {
     // evaluate() replaces status and message with what happened to the observation.
     const outcome: OperatorOutcome = { status: 'unknown', message: `${resource.address} could not be observed` };
@@ -86,7 +121,7 @@ function evaluateRule(rule: PolicyRule, resource: ResourceConfig, observation: O
   }
   const unknownPreconditions: string[] = [];
   for (const condition of rule.when) {
-    const { outcome } = judge(condition, resource.type, observation, now, cache);
+    const { outcome } = judge(condition, resource, observation, ctx);
     if (outcome.status === 'fail') return [];
     if (outcome.status === 'unknown') unknownPreconditions.push(outcome.message);
   }
@@ -95,8 +130,8 @@ function evaluateRule(rule: PolicyRule, resource: ResourceConfig, observation: O
     return rule.assert.map((a) => finding(rule, a, resource, observedValue(observation, a.attribute), { status: 'unknown', message: why }));
   }
   return rule.assert.map((a) => {
-    const { actual, outcome } = judge(a, resource.type, observation, now, cache);
-    return finding(rule, a, resource, actual, outcome);
+    const { actual, outcome, forecast } = judge(a, resource, observation, ctx);
+    return finding(rule, a, resource, actual, outcome, forecast);
   });
 }
 
@@ -112,14 +147,14 @@ export function createPolicyChecks(packs: readonly PolicyPack[], options: Policy
     }
   }
   // One cache per evaluation (src/operators/cache.ts): a rule shared by many resources compiles once.
-  const cache = createOperatorCache();
+  const ctx: Judging = { now: options.now, cache: createOperatorCache(), series: options.series };
   return (resource, observation) => {
     const rules = byType.get(resource.type);
     if (rules === undefined) return [];
     const out: CheckResult[] = [];
     for (const { rule, matches } of rules) {
       if (!matches(resource)) continue;
-      out.push(...evaluateRule(rule, resource, observation, options.now, cache));
+      out.push(...evaluateRule(rule, resource, observation, ctx));
     }
     return out;
   };
@@ -135,10 +170,10 @@ export function rulesFor(packs: readonly PolicyPack[], resource: ResourceConfig)
  * ConfigError with every located problem) and returns the `policyChecks` for `evaluate`, or
  * undefined when the configuration names no policies.
  */
-export async function loadPolicyChecks(state: DesiredState, options: { readonly cwd: string; readonly now: Date }): Promise<PolicyChecks | undefined> {
+export async function loadPolicyChecks(state: DesiredState, options: { readonly cwd: string; readonly now: Date; readonly series?: ObservedSeries }): Promise<PolicyChecks | undefined> {
   if (state.policies.length === 0) return undefined;
   // Loaded lazily: YAML and ajv cost start-up time that a run without policies should not pay.
   const { loadValidPolicyPacks } = await import('./policy-file.js');
   const packs = await loadValidPolicyPacks(state.policies, { cwd: options.cwd });
-  return createPolicyChecks(packs, { now: options.now });
+  return createPolicyChecks(packs, { now: options.now, ...(options.series ? { series: options.series } : {}) });
 }

@@ -107,6 +107,11 @@ function check(c: CheckResult, indent: string): string {
   if (c.remediation !== undefined) out += `,${i}"remediation": ${q(c.remediation)}`;
   if (c.controls !== undefined) out += `,${i}"controls": ${list(c.controls, inner, (s) => q(s))}`;
   if (c.waiver !== undefined) out += `,${i}"waiver": ${applied(c.waiver, inner)}`;
+  if (c.fingerprint !== undefined) out += `,${i}"fingerprint": ${q(c.fingerprint)}`;
+  if (c.first_seen !== undefined) out += `,${i}"first_seen": ${q(c.first_seen)}`;
+  if (c.last_seen !== undefined) out += `,${i}"last_seen": ${q(c.last_seen)}`;
+  if (c.change !== undefined) out += `,${i}"change": ${q(c.change)}`;
+  if (c.forecast !== undefined) out += `,${i}"forecast": ${value(c.forecast as unknown as JsonValue, inner)}`;
   return `${out}\n${indent}}`;
 }
 
@@ -197,7 +202,11 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
   const comparison = result.comparison === undefined ? '' : `,\n  "comparison": ${value(canonicalComparison(result.comparison), '  ')}`;
   // Additive (issue 13): only shard runs carry it, so whole-run output is byte-for-byte unchanged.
   const shard = result.shard === undefined ? '' : `,\n  "shard": ${JSON.stringify(result.shard)}`;
-  yield `${close}${waivers}${snapshot}${coverage}${comparison}${shard}\n}\n`;
+  // Additive (design.md §12 `--history`, `notify:`): only runs with history or notifications carry them.
+  const resolved = result.resolved === undefined ? '' : `,\n  "resolved": ${value(result.resolved as unknown as JsonValue, '  ')}`;
+  const history = result.history === undefined ? '' : `,\n  "history": ${value(result.history as unknown as JsonValue, '  ')}`;
+  const notifications = result.notifications === undefined ? '' : `,\n  "notifications": ${value(result.notifications as unknown as JsonValue, '  ')}`;
+  yield `${close}${waivers}${snapshot}${coverage}${comparison}${shard}${resolved}${history}${notifications}\n}\n`;
 }
 
 export function renderJson(result: RunResult, framework?: FrameworkName): string {

@@ -1,3 +1,4 @@
+import { checkForecastText } from './history.js';
 import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
 import { formatLocation } from '../model/location.js';
 import type { Reporter } from './reporter.js';
@@ -23,6 +24,18 @@ interface Case {
   readonly outcome: Outcome;
   readonly message: string;
   readonly details: string;
+  /** With history or a forecast: `change`, `first_seen`, `last_seen`, `forecast` (testcase properties, as Jenkins and GitLab read them). */
+  readonly properties?: readonly (readonly [string, string])[];
+}
+
+function caseProperties(check: CheckResult): (readonly [string, string])[] {
+  const out: (readonly [string, string])[] = [];
+  if (check.change !== undefined) out.push(['change', check.change]);
+  if (check.first_seen !== undefined) out.push(['first_seen', check.first_seen]);
+  if (check.last_seen !== undefined) out.push(['last_seen', check.last_seen]);
+  const forecast = checkForecastText(check);
+  if (forecast !== undefined) out.push(['forecast', forecast]);
+  return out;
 }
 
 function waiverLine(check: CheckResult): string | undefined {
@@ -79,20 +92,25 @@ function casesOf(resource: ResourceResult): Case[] {
     outcome: check.status,
     message: check.status === 'waived' ? (waiverLine(check) ?? 'waived') : check.message,
     details: checkDetails(resource, check),
+    properties: caseProperties(check),
   }));
 }
 
 function renderCase(c: Case): string {
   const open = `    <testcase classname="${xmlAttr(c.classname)}" name="${xmlAttr(c.name)}" file="${xmlAttr(c.file)}" line="${c.line}" time="0"`;
+  const props =
+    c.properties === undefined || c.properties.length === 0
+      ? ''
+      : `\n      <properties>\n${c.properties.map(([name, value]) => `        <property name="${xmlAttr(name)}" value="${xmlAttr(value)}"/>`).join('\n')}\n      </properties>`;
   switch (c.outcome) {
     case 'pass':
-      return `${open}/>`;
+      return props === '' ? `${open}/>` : `${open}>${props}\n    </testcase>`;
     case 'waived':
-      return `${open}>\n      <skipped message="${xmlAttr(c.message)}"/>\n    </testcase>`;
+      return `${open}>${props}\n      <skipped message="${xmlAttr(c.message)}"/>\n    </testcase>`;
     case 'fail':
-      return `${open}>\n      <failure message="${xmlAttr(c.message)}" type="drift">${xmlText(c.details)}</failure>\n    </testcase>`;
+      return `${open}>${props}\n      <failure message="${xmlAttr(c.message)}" type="drift">${xmlText(c.details)}</failure>\n    </testcase>`;
     case 'unknown':
-      return `${open}>\n      <error message="${xmlAttr(c.message)}" type="unknown">${xmlText(c.details)}</error>\n    </testcase>`;
+      return `${open}>${props}\n      <error message="${xmlAttr(c.message)}" type="unknown">${xmlText(c.details)}</error>\n    </testcase>`;
   }
 }
 

@@ -9,6 +9,8 @@ import { waiversOf } from './github.js';
 import { comparisonMarkdown } from './comparison.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
 import { asInstant, formatInZone } from '../model/time-zone.js';
+import { forecastText } from '../operators/index.js';
+import { checkForecastText, forecastChecks, historyLine, instantNote, resolvedFindings } from './history.js';
 
 /**
  * A pull-request comment: a summary table, then every drifted and unknown resource with
@@ -88,13 +90,17 @@ class Budget {
 
 const STATUS_WORD: Readonly<Record<CheckResult['status'], string>> = { pass: 'pass', fail: '**fail**', unknown: '**unknown**', waived: 'waived' };
 
-function checkRow(resource: ResourceResult, check: CheckResult): string {
+function checkRow(resource: ResourceResult, check: CheckResult, asOf: string): string {
   const rule = check.source === 'policy' ? `policy ${code(check.rule)}` : code(check.rule);
   const where = check.source === 'policy' ? resource.location : check.location;
   let status = STATUS_WORD[check.status];
   if (check.waiver?.state === 'expired') status += ' (waiver expired)';
   else if (check.status === 'waived' && check.waiver?.state === 'expiring') status += ' (expiring)';
-  return `| ${status} | ${rule} | ${code(formatExpected(check))} | ${code(formatActual(check))} | ${check.severity} | ${code(formatLocation(where))} |\n`;
+  if (check.change === 'new') status += ' · new';
+  const instant = instantNote(check, asOf);
+  const forecast = checkForecastText(check);
+  const notes = [instant, forecast].filter((n) => n !== undefined).map((n) => ` (${markdownText(n)})`).join('');
+  return `| ${status} | ${rule} | ${code(formatExpected(check))} | ${code(formatActual(check))}${notes} | ${check.severity} | ${code(formatLocation(where))} |\n`;
 }
 
 function checkNotes(resource: ResourceResult, check: CheckResult): string {
@@ -116,7 +122,7 @@ function checkNotes(resource: ResourceResult, check: CheckResult): string {
   return notes.join('');
 }
 
-function resourceBlock(resource: ResourceResult): string {
+function resourceBlock(resource: ResourceResult, asOf: string): string {
   const lines: string[] = [];
   const absent = resource.absent === true ? ' — does not exist' : '';
   lines.push(`#### ${code(resource.address)}${absent}\n\n`);
@@ -130,7 +136,7 @@ function resourceBlock(resource: ResourceResult): string {
     lines.push(`${markdownText(resourceOutcome(resource).message)} (no checks declared).\n\n`);
   } else if (shown.length > 0) {
     lines.push('| Status | Check | Expected | Actual | Severity | Location |\n| --- | --- | --- | --- | --- | --- |\n');
-    for (const c of shown) lines.push(checkRow(resource, c));
+    for (const c of shown) lines.push(checkRow(resource, c, asOf));
     lines.push('\n');
     const notes = shown.map((c) => checkNotes(resource, c)).join('');
     if (notes) lines.push(`${notes}\n`);
@@ -140,7 +146,7 @@ function resourceBlock(resource: ResourceResult): string {
   return lines.join('');
 }
 
-function compliantItem(resource: ResourceResult): string {
+function compliantItem(resource: ResourceResult, _asOf: string): string {
   const n = resource.checks.length;
   return `- ${code(resource.address)} — ${n} check${n === 1 ? '' : 's'} passed\n`;
 }
@@ -168,6 +174,36 @@ function controlTable(result: RunResult, framework: FrameworkName): string {
   return `${out}\n`;
 }
 
+/** With history: the new findings and the resolved ones; with forecasts: a table of them. */
+function nightlyMarkdown(result: RunResult): string {
+  let out = '';
+  const line = historyLine(result);
+  if (line !== undefined) out += `${markdownText(line)}\n\n`;
+  if (result.history !== undefined) {
+    const fresh = sortedResources(result.resources).flatMap((r) => r.checks.filter((c) => c.change === 'new').map((c) => ({ r, c })));
+    if (fresh.length > 0) {
+      out += `### New since last run (${fresh.length})\n\n`;
+      for (const { r, c } of fresh) out += `- ${STATUS_WORD[c.status]} ${code(r.address)} ${code(c.rule)} (${c.severity})\n`;
+      out += '\n';
+    }
+    const resolved = resolvedFindings(result);
+    if (resolved.length > 0) {
+      out += `### Resolved since last run (${resolved.length})\n\n`;
+      for (const f of resolved) out += `- ${code(f.address)} ${code(f.rule)} (${f.severity}): ${f.previous_status === 'fail' ? 'drift fixed' : 'verified again'}, open since ${code(f.first_seen.slice(0, 10))}\n`;
+      out += '\n';
+    }
+  }
+  const forecasts = forecastChecks(result);
+  if (forecasts.length > 0) {
+    out += '### Forecasts\n\n| Resource | Counter | Value | Forecast |\n| --- | --- | ---: | --- |\n';
+    for (const { resource, check } of forecasts) {
+      out += `| ${code(resource.address)} | ${code(check.rule)} | ${code(formatActual(check))} | ${markdownText(forecastText(check.forecast))} |\n`;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
 export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const budget = new Budget(Math.max(0, limit - NOTE_RESERVE));
@@ -191,6 +227,8 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   if (options.framework !== undefined) budget.add(controlTable(result, options.framework));
   // --compare: the change's impact comes before the resource details, where a reviewer looks first.
   budget.add(comparisonMarkdown(result));
+  // --history: what changed since last night comes before the full lists too.
+  budget.add(nightlyMarkdown(result));
 
   let shownResources = 0;
   for (const [title, list] of [
@@ -200,7 +238,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     if (list.length === 0) continue;
     if (!budget.add(`### ${title} (${list.length})\n\n`)) break;
     for (const r of list) {
-      if (!budget.add(resourceBlock(r))) break;
+      if (!budget.add(resourceBlock(r, result.as_of))) break;
       shownResources++;
     }
   }
@@ -212,7 +250,7 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
     if (list.length === 0) continue;
     if (!budget.add(`<details>\n<summary>${title} (${list.length})</summary>\n\n`, close.length)) break;
     for (const r of list) {
-      if (!budget.add(item(r), close.length)) break;
+      if (!budget.add(item(r, result.as_of), close.length)) break;
       shownResources++;
     }
     budget.close(close);

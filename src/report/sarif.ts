@@ -32,7 +32,7 @@ const RULE_ABSENT = 'driftwatch/resource-absent';
 const RULE_UNVERIFIED = 'driftwatch/resource-unverified';
 const RULE_WEAKENED = 'driftwatch/control-weakened';
 
-type Level = 'error' | 'warning' | 'note';
+type Level = 'error' | 'warning' | 'note' | 'none';
 
 const SEVERITY_LEVEL: Readonly<Record<Severity, Level>> = { critical: 'error', high: 'error', medium: 'warning', low: 'note' };
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { low: 0, medium: 1, high: 2, critical: 3 };
@@ -81,6 +81,8 @@ interface SarifResult {
   readonly locations: readonly SarifLocation[];
   readonly partialFingerprints: Readonly<Record<string, string>>;
   readonly suppressions?: readonly object[];
+  readonly kind?: 'pass';
+  readonly baselineState?: BaselineState;
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
@@ -207,6 +209,39 @@ interface Pending {
   readonly address: string;
   readonly suppression?: object;
   readonly properties: Readonly<Record<string, unknown>>;
+  /** With history: `new`, `unchanged` (persisting) or `absent` (resolved since the previous run). */
+  readonly baselineState?: BaselineState;
+  /** `pass` for a resolved finding (reported so code scanning can close it). */
+  readonly kind?: 'pass';
+}
+
+type BaselineState = 'new' | 'unchanged' | 'absent';
+
+function baselineOf(check: CheckResult): BaselineState | undefined {
+  return check.change === 'new' ? 'new' : check.change === 'persisting' ? 'unchanged' : undefined;
+}
+
+/** The history fields of a check as SARIF result properties. */
+function historyProperties(check: CheckResult): Record<string, unknown> {
+  return {
+    ...(check.first_seen !== undefined ? { first_seen: check.first_seen } : {}),
+    ...(check.last_seen !== undefined ? { last_seen: check.last_seen } : {}),
+    ...(check.forecast !== undefined ? { forecast: check.forecast } : {}),
+  };
+}
+
+/** A finding of the previous run that passes now: a `pass` result with baselineState `absent`. */
+function pendingForResolved(resource: ResourceResult, check: CheckResult, first_seen: string): Pending {
+  return {
+    ruleId: sarifRuleId(resource.type, check),
+    level: 'none',
+    kind: 'pass',
+    baselineState: 'absent',
+    text: `${resource.address}: ${check.title ? `${check.title}: ` : ''}resolved since the previous run — ${check.message}`,
+    location: check.source === 'policy' ? resource.location : check.location,
+    address: resource.address,
+    properties: { address: resource.address, status: check.status, severity: check.severity, first_seen, ...historyProperties(check) },
+  };
 }
 
 function checkMessage(resource: ResourceResult, check: CheckResult): string {
@@ -240,12 +275,14 @@ function pendingForCheck(resource: ResourceResult, check: CheckResult): Pending 
     location: loc,
     address: resource.address,
     ...(suppression ? { suppression } : {}),
+    ...(baselineOf(check) !== undefined ? { baselineState: baselineOf(check) } : {}),
     properties: {
       address: resource.address,
       status: check.status,
       severity: check.severity,
       expected: formatExpected(check),
       actual: formatActual(check),
+      ...historyProperties(check),
     },
   };
 }
@@ -253,6 +290,7 @@ function pendingForCheck(resource: ResourceResult, check: CheckResult): Pending 
 export function renderSarifLog(result: RunResult): object {
   const drafts = new Map<string, RuleDraft>();
   const pending: Pending[] = [];
+  const resolved = new Map((result.resolved ?? []).map((f) => [f.fingerprint, f]));
   for (const resource of sortedResources(result.resources)) {
     if (resource.checks.length === 0) {
       const outcome = resourceOutcome(resource);
@@ -274,7 +312,9 @@ export function renderSarifLog(result: RunResult): object {
       // Passing checks still declare their rule, so the rule catalogue does not depend on what failed.
       mergeDraft(drafts, draftForCheck(resource, check));
       const p = pendingForCheck(resource, check);
-      if (p !== undefined) pending.push(p);
+      const gone = check.fingerprint === undefined ? undefined : resolved.get(check.fingerprint);
+      if (p !== undefined) pending.push(gone !== undefined ? { ...p, baselineState: 'absent' } : p);
+      else if (gone !== undefined) pending.push(pendingForResolved(resource, check, gone.first_seen));
     }
   }
   for (const f of weakeningFindings(result)) {
@@ -287,11 +327,13 @@ export function renderSarifLog(result: RunResult): object {
   const results: SarifResult[] = pending.map((p) => ({
     ruleId: p.ruleId,
     ruleIndex: index.get(p.ruleId) ?? 0,
+    ...(p.kind !== undefined ? { kind: p.kind } : {}),
     level: p.level,
     message: { text: p.text },
     locations: [location(p.location, p.address)],
     partialFingerprints: { [FINGERPRINT_KEY]: sarifFingerprint(p.address, p.ruleId) },
     ...(p.suppression ? { suppressions: [p.suppression] } : {}),
+    ...(p.baselineState !== undefined ? { baselineState: p.baselineState } : {}),
     properties: p.properties,
   }));
   return {
@@ -310,7 +352,12 @@ export function renderSarifLog(result: RunResult): object {
         // Columns come from JavaScript strings (the YAML parser counts UTF-16 code units).
         columnKind: 'utf16CodeUnits',
         results,
-        properties: { as_of: result.as_of, summary: result.summary, ...(result.snapshot ? { snapshot: result.snapshot } : {}) },
+        properties: {
+          as_of: result.as_of,
+          summary: result.summary,
+          ...(result.snapshot ? { snapshot: result.snapshot } : {}),
+          ...(result.history ? { history: result.history } : {}),
+        },
       },
     ],
   };

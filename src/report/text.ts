@@ -10,7 +10,8 @@ import { asInstant, formatInZone } from '../model/time-zone.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
 import type { ControlCoverage } from './controls.js';
 import { comparisonText } from './comparison.js';
-import { OPERATOR_DEFINITIONS } from '../operators/index.js';
+import { OPERATOR_DEFINITIONS, forecastText } from '../operators/index.js';
+import { changeNote, checkForecastText, forecastChecks, historyLine, instantNote, resolvedFindings, resolvedText } from './history.js';
 import type { OperandShow } from '../operators/index.js';
 
 /**
@@ -47,6 +48,13 @@ interface Render {
   readonly colors: Colors;
   readonly used: Set<SymbolName>;
   readonly timeZone: string | undefined;
+  readonly asOf: string;
+}
+
+/** ` (expires in 12 days)` after an observed instant, from the run's as-of time. */
+function instantSuffix(c: CheckResult, r: Render): string {
+  const note = instantNote(c, r.asOf);
+  return note === undefined ? '' : ` (${note})`;
 }
 
 function sym(r: Render, name: SymbolName, paint: (s: string) => string): string {
@@ -108,7 +116,10 @@ function structuredDiff(c: CheckResult, indent: string, colors: Colors): string[
 }
 
 function meta(c: CheckResult, colors: Colors): string {
-  return colors.dim(`# ${c.severity}, ${formatLocation(c.location)}`);
+  const change = changeNote(c);
+  const base = colors.dim(`# ${c.severity}, ${formatLocation(c.location)}`);
+  if (change === undefined) return base;
+  return c.change === 'new' ? `${base}${colors.dim(',')} ${colors.bold(change)}` : `${base}${colors.dim(`, ${change}`)}`;
 }
 
 function descriptionLine(c: CheckResult, colors: Colors): string[] {
@@ -126,8 +137,10 @@ function driftLines(checks: readonly CheckResult[], r: Render): string[] {
       out.push(...structuredDiff(c, '      ', colors));
     } else {
       const expected = expectedText(c) + (typeof c.expected === 'string' && OPERATOR_DEFINITIONS[c.operator].operand !== 'duration' ? inZone(c.expected, r) : '');
-      out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${colors.green(expected)} -> ${colors.red(literal(c.actual) + inZone(c.actual, r))}  ${meta(c, colors)}`);
+      out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${colors.green(expected)} -> ${colors.red(literal(c.actual) + inZone(c.actual, r) + instantSuffix(c, r))}  ${meta(c, colors)}`);
     }
+    const forecast = checkForecastText(c);
+    if (forecast !== undefined && c.operator !== 'runs_out_within') out.push(colors.dim(`      forecast: ${clean(forecast)}`));
     out.push(...descriptionLine(c, colors));
     // An equality's `~` line says everything; other operators read better with the sentence.
     if (c.operator !== 'equals') out.push(colors.dim(`      ${clean(c.message)}`));
@@ -240,11 +253,35 @@ function waiverWarning(w: WaiverReport): string | undefined {
   }
 }
 
+/** Forecasts of every counter that has one, what was resolved since the previous run, and the notifications sent. */
+function nightlySections(result: RunResult, colors: Colors): string[] {
+  const out: string[] = [];
+  const forecasts = forecastChecks(result);
+  if (forecasts.length > 0) {
+    out.push('', 'Forecasts:');
+    for (const { resource, check } of forecasts) {
+      out.push(`  ${resource.address} ${check.rule} = ${literal(check.actual)}: ${clean(forecastText(check.forecast))}`);
+    }
+  }
+  const resolved = resolvedFindings(result);
+  if (resolved.length > 0) {
+    out.push('', `Resolved since the last run (${resolved.length}):`);
+    for (const f of resolved) out.push(`  ${colors.green('✓')} ${clean(resolvedText(f))}`);
+  }
+  const notifications = result.notifications ?? [];
+  if (notifications.length > 0) {
+    const parts = notifications.map((n) => `${n.type} ${n.status}${n.status === 'failed' && n.message !== undefined ? ` (${clean(n.message)})` : ''}`);
+    out.push('', `Notifications: ${parts.join(', ')}.`);
+  }
+  return out;
+}
+
 function verdict(result: RunResult, colors: Colors): string {
   const { drifted, unknown, resources } = result.summary;
   const unverified = unknown > 0 ? ` ${plural(unknown, 'resource')} could not be verified.` : '';
   if (drifted > 0) {
-    const below = result.summary.exit_code !== 2 ? ` (none at or above ${result.fail_on ?? 'low'} severity)` : '';
+    const newOnly = result.history?.fail_on_new === true ? ' new since the last run' : '';
+    const below = result.summary.exit_code !== 2 ? ` (none${newOnly} at or above ${result.fail_on ?? 'low'} severity)` : '';
     return colors.red(`Drift found in ${plural(drifted, 'resource')}${below}.`) + colors.yellow(unverified);
   }
   if (unknown > 0) return colors.yellow(`${plural(unknown, 'resource')} could not be verified; their state is unknown, not compliant.`);
@@ -268,10 +305,12 @@ function controlSection(coverage: ControlCoverage, colors: Colors): string[] {
 
 export function renderText(result: RunResult, options: ReportOptions): string {
   const colors = createColors(options.color);
-  const render: Render = { colors, used: new Set(), timeZone: options.timeZone };
+  const render: Render = { colors, used: new Set(), timeZone: options.timeZone, asOf: result.as_of };
   const failOn = result.fail_on !== undefined && result.fail_on !== 'low' ? `, failing on ${result.fail_on} and above` : '';
   const out: string[] = [colors.bold(`driftwatch ${result.tool.version}: ${plural(result.summary.resources, 'resource')} checked as of ${result.as_of}${inZone(result.as_of, render)}${failOn}`)];
   if (result.snapshot) out.push(`Snapshot: ${snapshotLine(result.snapshot)}.`);
+  const history = historyLine(result);
+  if (history !== undefined) out.push(history);
   const body: string[] = [];
   for (const r of result.resources) {
     const lines = resourceBlock(r, options, render);
@@ -279,6 +318,8 @@ export function renderText(result: RunResult, options: ReportOptions): string {
   }
   const waivers = waiverSection(result, render);
   if (waivers.length > 0) body.push('', ...waivers);
+  const nightly = nightlySections(result, colors);
+  if (nightly.length > 0) body.push(...nightly);
   const coverage = options.framework !== undefined ? controlCoverage(result, options.framework) : undefined;
   if (coverage !== undefined) body.push('', ...controlSection(coverage, colors));
   // Legend once, under the header, naming only the symbols this report uses.

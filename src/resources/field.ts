@@ -79,11 +79,13 @@ export interface AttributeHead {
   /** Known values for enumerated strings; a value outside them is unknown, never a pass. */
   readonly values?: readonly string[];
   readonly unit?: string;
+  /** A counter that is used up over time (forecast with --history). */
+  readonly consumed?: true;
 }
 
 function specOf(head: AttributeHead): AttributeSpec {
-  const { name, kind, description, values } = head;
-  return values ? { name, kind, description, values } : { name, kind, description };
+  const { name, kind, description, values, consumed } = head;
+  return { name, kind, description, ...(values ? { values } : {}), ...(consumed ? { consumed } : {}) };
 }
 
 /**

@@ -28,7 +28,7 @@ export const ATTRIBUTES = [
   a.from('CertIssuedCount', { name: 'certificates_issued', kind: 'integer', unit: 'count', description: 'Certificates issued (CertIssuedCount).' }, counter),
   a.derived(
     ['CertTotalCount', 'CertIssuedCount'],
-    { name: 'certificates_remaining', kind: 'integer', unit: 'count', description: 'certificates_total - certificates_issued.' },
+    { name: 'certificates_remaining', kind: 'integer', unit: 'count', consumed: true, description: 'certificates_total - certificates_issued.' },
     (b) => remaining(b.CertTotalCount, b.CertIssuedCount),
   ),
   // Present only for USED/REVOKE; for BUY/REFUND they are absent and so stay unknown.

@@ -48,7 +48,7 @@ export const ATTRIBUTES = [
   a.from('ProResourceId', { name: 'pro_resource_id', kind: 'string', description: 'Ultimate edition purchase record (ProResourceId).' }, same),
   a.from('CmkUserCount', { name: 'cmk_count', kind: 'integer', unit: 'count', description: 'User CMKs in use (CmkUserCount).' }, counter),
   a.from('CmkLimit', { name: 'cmk_limit', kind: 'integer', unit: 'count', description: 'User CMK quota (CmkLimit).' }, counter),
-  a.derived(['CmkLimit', 'CmkUserCount'], { name: 'cmk_remaining', kind: 'integer', unit: 'count', description: 'cmk_limit - cmk_count.' }, (b) =>
+  a.derived(['CmkLimit', 'CmkUserCount'], { name: 'cmk_remaining', kind: 'integer', unit: 'count', consumed: true, description: 'cmk_limit - cmk_count.' }, (b) =>
     remaining(b.CmkLimit, b.CmkUserCount),
   ),
   a.from('ExclusiveHSMEnabled', { name: 'exclusive_hsm_enabled', kind: 'boolean', description: 'Exclusive (HSM) edition enabled (ExclusiveHSMEnabled).' }, same),

@@ -1,0 +1,81 @@
+import type { CheckResult, HistoryInfo, ResolvedFinding, ResourceResult, RunResult } from '../model/run-result.js';
+import { SEVERITY_RANK } from '../engine/evaluate.js';
+import { fingerprintOf, recordOf } from './record.js';
+import type { RecordedFinding } from './record.js';
+
+/**
+ * What changed since the previous run. A finding is a check that failed or could not be verified,
+ * known by its fingerprint and status: the same fingerprint with the same status as in the previous
+ * run is `persisting` (keeping its first-seen time), anything else is `new` — a check that failed
+ * last night and is unknown tonight is a new unknown, not a persisting drift. A previous finding
+ * whose check now passes or is waived is `resolved`; one whose check was not evaluated at all (the
+ * resource was removed or not targeted) is neither, since nothing shows it was fixed.
+ */
+
+export interface AnnotateOptions {
+  /** `--fail-on-new`: only new drift at or above `fail_on` makes the exit code 2. */
+  readonly failOnNew?: boolean;
+  /** Readable records in the ledger (for the run result's `history.records`). */
+  readonly records: number;
+  readonly previousAsOf: string | undefined;
+}
+
+const isFinding = (c: CheckResult): c is CheckResult & { status: 'fail' | 'unknown' } => c.status === 'fail' || c.status === 'unknown';
+
+export function annotateChanges(result: RunResult, previous: readonly RecordedFinding[], options: AnnotateOptions): RunResult {
+  const before = new Map(previous.map((f) => [f.fingerprint, f]));
+  const asOf = result.as_of;
+  let fresh = 0;
+  let persisting = 0;
+  const now = new Map<string, CheckResult>();
+  const resources: ResourceResult[] = result.resources.map((r) => ({
+    ...r,
+    checks: r.checks.map((c) => {
+      const fingerprint = fingerprintOf(r.address, c);
+      now.set(fingerprint, c);
+      if (!isFinding(c)) return c.fingerprint === undefined ? { ...c, fingerprint } : c;
+      const prior = before.get(fingerprint);
+      const kept = prior !== undefined && prior.status === c.status;
+      if (kept) persisting++;
+      else fresh++;
+      return { ...c, fingerprint, first_seen: kept ? prior.first_seen : asOf, last_seen: asOf, change: kept ? 'persisting' : 'new' };
+    }),
+  }));
+  const resolved: ResolvedFinding[] = [];
+  for (const f of previous) {
+    const current = now.get(f.fingerprint);
+    if (current === undefined || isFinding(current)) continue;
+    resolved.push({ fingerprint: f.fingerprint, address: f.address, rule: f.rule, source: f.source, severity: f.severity, previous_status: f.status, first_seen: f.first_seen, resolved_at: asOf });
+  }
+  const history: HistoryInfo = {
+    previous_as_of: options.previousAsOf ?? null,
+    records: options.records,
+    new: fresh,
+    persisting,
+    resolved: resolved.length,
+    ...(options.failOnNew === true ? { fail_on_new: true } : {}),
+  };
+  const annotated: RunResult = { ...result, resources, resolved, history };
+  return options.failOnNew === true ? { ...annotated, summary: { ...annotated.summary, exit_code: exitOnNew(annotated) } } : annotated;
+}
+
+/** `--fail-on-new`: 2 only for new drift at or above `fail_on`; otherwise 3 for anything unknown, else 0. */
+function exitOnNew(result: RunResult): 0 | 2 | 3 {
+  const rank = SEVERITY_RANK[result.fail_on ?? 'low'];
+  let unknown = result.summary.unknown > 0;
+  for (const r of result.resources) {
+    for (const c of r.checks) {
+      if (c.status === 'fail' && c.change === 'new' && SEVERITY_RANK[c.severity] >= rank) return 2;
+      if (c.status === 'unknown') unknown = true;
+    }
+  }
+  return unknown ? 3 : 0;
+}
+
+/**
+ * `driftwatch diff OLD.json NEW.json`: the new result annotated as if OLD were the previous run of
+ * a history — the same `change`, `first_seen` and `resolved` a ledger would give.
+ */
+export function diffResults(older: RunResult, newer: RunResult): RunResult {
+  return annotateChanges(newer, recordOf(older, '').findings, { records: 1, previousAsOf: older.as_of });
+}
