@@ -20,6 +20,7 @@ import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
 import { attributeSpec } from '../resources/registry.js';
 import type { Collected, ResourceEntry } from './collect.js';
+import { childPositions, keyIndex } from '../util/load-yaml.js';
 import { parseCredentials } from './credentials.js';
 import { parseExpectation } from './expectations.js';
 import { resolvePolicyRef } from './policy-ref.js';
@@ -64,28 +65,37 @@ function readFanOut(node: JsonObject): FanOut | undefined {
 function buildExpectations(entry: ResourceEntry, flagged: ReadonlySet<string>, diagnostics: Diagnostic[]): Expectation[] {
   const expect = entry.node.expect;
   if (!isJsonObject(expect)) return [];
+  // Each expectation's position is read by its index in the walk: no search per expectation.
+  const positions = childPositions(entry.source, entry.positions, keyIndex(entry.node, 'expect'), [...entry.path, 'expect'], expect);
   const out: Expectation[] = [];
-  for (const [name, value] of Object.entries(expect)) {
+  const names = Object.keys(expect);
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index] as string;
+    const value = expect[name] ?? null;
     const attribute = attributeSpec(entry.spec, name);
     // Unknown names were reported by the schema phase (with a did-you-mean).
     if (!attribute && !RAW.test(name)) continue;
-    const base = [...entry.path, 'expect', name];
-    const location = entry.source.locate(base, 'key');
+    const location = positions.key(index);
     const result = parseExpectation(value, attribute, name);
     for (const p of result.problems) {
       diagnostics.push({
-        location: p.path.length === 0 && p.part === 'key' ? location : entry.source.locate([...base, ...p.path], p.part),
+        location: p.path.length === 0 && p.part === 'key' ? location : entry.source.locate([...entry.path, 'expect', name, ...p.path], p.part),
         message: `${entry.address}: ${p.message}`,
         rule: p.rule,
         severity: 'error',
       });
     }
-    if (result.problems.length === 0 && flagged.has(`${entry.address}/${name}`)) {
+    if (result.problems.length === 0 && flagged.size > 0 && flagged.has(`${entry.address}/${name}`)) {
       // The schema and this checker disagree: fail closed with a located message.
       diagnostics.push({ location, message: `${entry.address}: invalid expectation for '${name}'`, rule: 'schema', severity: 'error' });
       continue;
     }
-    if (result.expectation) out.push({ attribute: name, ...result.expectation, location });
+    const parsed = result.expectation;
+    if (parsed) {
+      // Literals of two fixed shapes, not a spread: this runs once per expectation.
+      const { operator, expected, severity, description } = parsed;
+      out.push(description === undefined ? { attribute: name, operator, expected, severity, location } : { attribute: name, operator, expected, severity, description, location });
+    }
   }
   return out;
 }
@@ -132,7 +142,7 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
       ...(endpoint !== undefined ? { endpoint } : {}),
       rateLimits,
       ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-      location: entry.source.locate(entry.path, 'key'),
+      location: entry.keyLocation,
       ...(fanOut ? { fanOut } : {}),
     });
   }
@@ -160,7 +170,7 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
       ...(instanceId !== undefined ? { instanceId } : {}),
       labels,
       expect,
-      location: entry.source.locate(entry.path, 'key'),
+      location: entry.keyLocation,
     });
   }
 

@@ -3,7 +3,9 @@ import { isJsonObject } from '../model/json.js';
 import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import type { Cloud, ResourceTypeSpec } from '../model/resource-types.js';
-import type { PathSegment, YamlSource } from '../util/load-yaml.js';
+import type { SourceLocation } from '../model/location.js';
+import { childPositions, keyIndex } from '../util/load-yaml.js';
+import type { EntryPositions, PathSegment, YamlSource } from '../util/load-yaml.js';
 import { CLOUDS } from './schema.js';
 
 /** One file after parsing and interpolation. */
@@ -18,13 +20,21 @@ export interface Entry<T> {
   readonly node: T;
 }
 
-export interface ProviderEntry extends Entry<JsonObject> {
+/** A named block (a provider or a resource), located as it was collected. */
+export interface NamedEntry extends Entry<JsonObject> {
+  /** Where its name is written. */
+  readonly keyLocation: SourceLocation;
+  /** The positions of its own entries, in Object.keys order. */
+  readonly positions: EntryPositions;
+}
+
+export interface ProviderEntry extends NamedEntry {
   readonly cloud: Cloud;
   readonly alias: string;
   readonly ref: string;
 }
 
-export interface ResourceEntry extends Entry<JsonObject> {
+export interface ResourceEntry extends NamedEntry {
   readonly spec: ResourceTypeSpec;
   readonly name: string;
   readonly address: string;
@@ -64,27 +74,36 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
     const { source, value } = file;
     if (!isJsonObject(value)) continue;
     if ('version' in value) versions.push({ source, path: ['version'], node: value.version ?? null });
+    // Blocks are walked in Object.keys order, reading each one's position by its index.
     const providerBlock = value.providers;
     if (isJsonObject(providerBlock)) {
+      const inBlock = childPositions(source, source.positions, keyIndex(value, 'providers'), ['providers'], providerBlock);
       for (const cloud of CLOUDS) {
         const aliases = providerBlock[cloud];
         if (!isJsonObject(aliases)) continue;
-        for (const [alias, node] of Object.entries(aliases)) {
-          if (!isJsonObject(node)) continue;
-          providers.push({ source, path: ['providers', cloud, alias], node, cloud, alias, ref: `${cloud}.${alias}` });
-        }
+        const inCloud = childPositions(source, inBlock, keyIndex(providerBlock, cloud), ['providers', cloud], aliases);
+        Object.entries(aliases).forEach(([alias, node], i) => {
+          if (!isJsonObject(node)) return;
+          const path = ['providers', cloud, alias];
+          const positions = childPositions(source, inCloud, i, path, node);
+          providers.push({ source, path, node, keyLocation: inCloud.key(i), positions, cloud, alias, ref: `${cloud}.${alias}` });
+        });
       }
     }
     const resourceBlock = value.resources;
     if (isJsonObject(resourceBlock)) {
-      for (const [typeName, byName] of Object.entries(resourceBlock)) {
+      const inBlock = childPositions(source, source.positions, keyIndex(value, 'resources'), ['resources'], resourceBlock);
+      Object.entries(resourceBlock).forEach(([typeName, byName], t) => {
         const spec = types.resourceType(typeName);
-        if (!spec || !isJsonObject(byName)) continue;
-        for (const [name, node] of Object.entries(byName)) {
-          if (!isJsonObject(node)) continue;
-          resources.push({ source, path: ['resources', typeName, name], node, spec, name, address: `${typeName}.${name}` });
-        }
-      }
+        if (!spec || !isJsonObject(byName)) return;
+        const inType = childPositions(source, inBlock, t, ['resources', typeName], byName);
+        Object.entries(byName).forEach(([name, node], i) => {
+          if (!isJsonObject(node)) return;
+          const path = ['resources', typeName, name];
+          const positions = childPositions(source, inType, i, path, node);
+          resources.push({ source, path, node, keyLocation: inType.key(i), positions, spec, name, address: `${typeName}.${name}` });
+        });
+      });
     }
     if (Array.isArray(value.waivers)) {
       value.waivers.forEach((node, i) => {

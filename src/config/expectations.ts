@@ -97,7 +97,6 @@ export function parseExpectation(
   name: string,
   registry: OperatorRegistry = OPERATOR_DEFINITIONS,
 ): ExpectationResult {
-  const names = Object.keys(registry);
   const problems: ExpectationProblem[] = [];
   if (value === null) {
     problems.push({ path: [], part: 'key', rule: 'schema', message: `expectation for '${name}' is empty; write a value (equals) or { OPERATOR: VALUE }` });
@@ -116,6 +115,7 @@ export function parseExpectation(
     // A test may register an operator of its own; the built-in registry holds exactly `Operator`.
     if (Object.hasOwn(registry, key)) operators.push(key as Operator);
     else if (key !== 'severity' && key !== 'description') {
+      const names = Object.keys(registry);
       problems.push({
         path: [key],
         part: 'key',
@@ -125,7 +125,7 @@ export function parseExpectation(
     }
   }
   if (operators.length === 0 && problems.length === 0) {
-    problems.push({ path: [], part: 'key', rule: 'schema', message: `expectation for '${name}' needs one operator: ${names.join(', ')}` });
+    problems.push({ path: [], part: 'key', rule: 'schema', message: `expectation for '${name}' needs one operator: ${Object.keys(registry).join(', ')}` });
   }
   if (operators.length > 1) {
     problems.push({ path: [], part: 'key', rule: 'schema', message: `expectation for '${name}' has ${operators.length} operators (${operators.join(', ')}); use exactly one` });

@@ -74,28 +74,59 @@ export interface InterpolatedTree {
   readonly substitutions: Substitution[];
 }
 
-/** Interpolates every string value (never keys) of a parsed file; problems are located. */
+/**
+ * Interpolates every string value (never keys) of a parsed file; problems are located. Only the
+ * maps and lists on the way to a changed string are copied, and a file whose strings cannot hold
+ * `${` is not walked at all: it comes back as it was read.
+ */
 export function interpolateTree(source: YamlSource, env: Readonly<Record<string, string | undefined>>, refuse: RefuseVariable = () => false): InterpolatedTree {
   const diagnostics: Diagnostic[] = [];
   const substitutions: Substitution[] = [];
-  const walk = (value: JsonValue, path: PathSegment[]): JsonValue => {
+  // The path to the node being visited, copied only when a problem is located.
+  const path: PathSegment[] = [];
+  const walk = (value: JsonValue): JsonValue => {
     if (typeof value === 'string') {
+      if (!value.includes('${')) return value;
+      // `path` changes as the walk goes on: a refuser reads it during the call only.
       const result = interpolateString(value, env, (name) => refuse(name, path));
       if (result.substitutions) substitutions.push(...result.substitutions);
       for (const message of result.problems) {
-        diagnostics.push({ location: source.locate(path), message, rule: 'interpolation', severity: 'error' });
+        diagnostics.push({ location: source.locate([...path]), message, rule: 'interpolation', severity: 'error' });
       }
       return result.value;
     }
-    if (Array.isArray(value)) return value.map((v, i) => walk(v, [...path, i]));
-    if (value !== null && typeof value === 'object') {
-      const out: JsonObject = {};
-      for (const [k, v] of Object.entries(value)) {
-        Object.defineProperty(out, k, { value: walk(v, [...path, k]), enumerable: true, writable: true, configurable: true });
+    if (Array.isArray(value)) {
+      let out: JsonValue[] | undefined;
+      for (let i = 0; i < value.length; i++) {
+        const item = value[i] as JsonValue;
+        path.push(i);
+        const done = walk(item);
+        path.pop();
+        if (done !== item) (out ??= [...value])[i] = done;
       }
-      return out;
+      return out ?? value;
+    }
+    if (value !== null && typeof value === 'object') {
+      let out: JsonObject | undefined;
+      for (const k of Object.keys(value)) {
+        const child = value[k] as JsonValue;
+        path.push(k);
+        const done = walk(child);
+        path.pop();
+        if (done === child) continue;
+        out ??= copyOwn(value);
+        Object.defineProperty(out, k, { value: done, enumerable: true, writable: true, configurable: true });
+      }
+      return out ?? value;
     }
     return value;
   };
-  return { value: walk(source.value, []), diagnostics, substitutions };
+  return { value: source.mayHaveDollarBrace ? walk(source.value) : source.value, diagnostics, substitutions };
+}
+
+/** A shallow copy keeping every key as data (a key named `__proto__` included) in the same order. */
+function copyOwn(value: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const k of Object.keys(value)) Object.defineProperty(out, k, { value: value[k], enumerable: true, writable: true, configurable: true });
+  return out;
 }

@@ -188,6 +188,11 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
     expected: ["c.yaml:4:21: environment variable 'NO_SUCH_REGION' is not set (used as ${env.NO_SUCH_REGION})"],
   },
   {
+    name: 'interpolation spelled with an escape sequence',
+    yaml: `version: 1\nproviders:\n  tencentcloud:\n    prod: { region: "\\x24{env.NO_SUCH_REGION}" }\n`,
+    expected: ["c.yaml:4:21: environment variable 'NO_SUCH_REGION' is not set (used as ${env.NO_SUCH_REGION})"],
+  },
+  {
     name: 'unsupported interpolation',
     yaml: `version: 1\nproviders:\n  tencentcloud:\n    prod: { region: "\${TEAM_REGION}" }\n`,
     expected: ["c.yaml:4:21: unsupported interpolation '${TEAM_REGION}'; only ${env.NAME} is supported ($${ for a literal ${)"],

@@ -45,7 +45,7 @@ const duplicateProvider: SemanticRule = {
     const first = new Map<string, SourceLocation>();
     const out: Diagnostic[] = [];
     for (const p of collected.providers) {
-      const location = p.source.locate(p.path, 'key');
+      const location = p.keyLocation;
       const earlier = first.get(p.ref);
       if (earlier) out.push(diag('duplicate-provider', location, `provider ${p.ref} is already declared at ${formatLocation(earlier)}`));
       else first.set(p.ref, location);
@@ -60,7 +60,7 @@ const duplicateAddress: SemanticRule = {
     const first = new Map<string, SourceLocation>();
     const out: Diagnostic[] = [];
     for (const r of collected.resources) {
-      const location = r.source.locate(r.path, 'key');
+      const location = r.keyLocation;
       const earlier = first.get(r.address);
       if (earlier) out.push(diag('duplicate-address', location, `resource ${r.address} is already declared at ${formatLocation(earlier)}`));
       else first.set(r.address, location);
@@ -80,12 +80,14 @@ const providerReference: SemanticRule = {
   name: 'unknown-provider',
   check({ collected, state }) {
     const refs = state.providers.map((p) => p.ref);
+    const declared = new Set(refs);
     const out: Diagnostic[] = [];
     for (const r of collected.resources) {
       const ref = r.node.provider;
       if (typeof ref !== 'string' || !PROVIDER_REF.test(ref)) continue; // the schema reported it
-      const location = r.source.locate([...r.path, 'provider']);
       const cloud = ref.slice(0, ref.indexOf('.'));
+      if (cloud === r.spec.cloud && declared.has(ref)) continue;
+      const location = r.source.locate([...r.path, 'provider']);
       if (cloud !== r.spec.cloud) {
         const sameCloud = refs.filter((x) => x.startsWith(`${r.spec.cloud}.`));
         out.push(
@@ -98,10 +100,8 @@ const providerReference: SemanticRule = {
         );
         continue;
       }
-      if (!refs.includes(ref)) {
-        const hint = suggestion(ref, refs);
-        out.push(diag('unknown-provider', location, `unknown provider '${ref}' for ${r.address}${hint || (refs.length ? `; declared: ${refs.join(', ')}` : '; no providers are declared')}`));
-      }
+      const hint = suggestion(ref, refs);
+      out.push(diag('unknown-provider', location, `unknown provider '${ref}' for ${r.address}${hint || (refs.length ? `; declared: ${refs.join(', ')}` : '; no providers are declared')}`));
     }
     return out;
   },
@@ -111,29 +111,30 @@ const missingRegion: SemanticRule = {
   name: 'missing-region',
   check({ collected, state }) {
     const out: Diagnostic[] = [];
+    const providers = new Map(state.providers.map((p) => [p.ref, p]));
     for (const r of collected.resources) {
       // The TCSS API is account-wide (its region header is optional); the others need one. A private
       // CA takes no region of its own, but its provider's region chooses the CAS host (international
       // regions have their own), so the provider must name one.
       if (r.spec.name === 'alicloud_cas_private_ca') {
-        const provider = state.providers.find((p) => p.ref === r.node.provider);
+        const provider = typeof r.node.provider === 'string' ? providers.get(r.node.provider) : undefined;
         if (!provider || provider.region !== undefined) continue;
         out.push(
           diag(
             'missing-region',
-            r.source.locate(r.path, 'key'),
+            r.keyLocation,
             `${r.address} needs a region on provider ${provider.ref}: it chooses the CAS host (cas.aliyuncs.com or cas.<region>.aliyuncs.com)`,
           ),
         );
         continue;
       }
       if (!r.spec.regional || r.spec.name === 'tencentcloud_tcss_subscription' || typeof r.node.region === 'string') continue;
-      const provider = state.providers.find((p) => p.ref === r.node.provider);
+      const provider = typeof r.node.provider === 'string' ? providers.get(r.node.provider) : undefined;
       if (!provider || provider.region !== undefined) continue;
       // Fan-out regions stand in for a region on account-level types.
       const fanOutRegions = provider.fanOut?.regions !== undefined || (provider.fanOut?.accounts ?? []).some((a) => a.regions !== undefined);
       if (fanOutRegions && r.spec.identifiers.length === 0) continue;
-      out.push(diag('missing-region', r.source.locate(r.path, 'key'), `${r.address} needs a region: set 'region' on it or on provider ${provider.ref}`));
+      out.push(diag('missing-region', r.keyLocation, `${r.address} needs a region: set 'region' on it or on provider ${provider.ref}`));
     }
     return out;
   },
@@ -198,7 +199,8 @@ const waiverTarget: SemanticRule = {
   name: 'waiver-target',
   check({ collected, state, types = BUILTIN_TYPES }) {
     const out: Diagnostic[] = [];
-    const addresses = state.resources.map((r) => r.address);
+    if (collected.waivers.length === 0) return out;
+    const byAddress = new Map(state.resources.map((r) => [r.address, r]));
     for (const w of collected.waivers) {
       const { resource, rule, expires } = w.node;
       const at = (key: string): SourceLocation => w.source.locate([...w.path, key]);
@@ -207,9 +209,9 @@ const waiverTarget: SemanticRule = {
         out.push(diag('malformed-date', at('expires'), `waiver #${n}: malformed expires '${expires}'; write an ISO date or date-time with a zone (e.g. 2027-01-31)`));
       }
       if (typeof resource !== 'string' || !ADDRESS.test(resource)) continue; // the schema reported it
-      const target = state.resources.find((r) => r.address === resource);
+      const target = byAddress.get(resource);
       if (!target) {
-        out.push(diag('waiver-target', at('resource'), `waiver #${n} points at unknown resource '${resource}'${suggestion(resource, addresses)}`));
+        out.push(diag('waiver-target', at('resource'), `waiver #${n} points at unknown resource '${resource}'${suggestion(resource, [...byAddress.keys()])}`));
         continue;
       }
       if (typeof rule !== 'string' || rule === '' || rule === '*' || /[.-]/.test(rule)) continue;

@@ -63,5 +63,7 @@ export function isResourceTypeName(name: string): name is ResourceTypeName {
 
 /** Attribute lookup in a type's catalog entry. */
 export function attributeSpec(type: ResourceTypeSpec, attribute: string): AttributeSpec | undefined {
-  return type.attributes.find((a) => a.name === attribute);
+  // A loop rather than find(): this runs once per expectation of the configuration.
+  for (const a of type.attributes) if (a.name === attribute) return a;
+  return undefined;
 }

@@ -4,7 +4,7 @@ import { Ajv } from 'ajv';
 import type { ErrorObject } from 'ajv';
 import { suggestion } from '../util/did-you-mean.js';
 import { isIsoDateOrDateTime } from '../util/iso-date.js';
-import { parseYaml, pointerToPath } from '../util/load-yaml.js';
+import { parseYaml, pathPositions, pointerToPath } from '../util/load-yaml.js';
 import type { PathSegment, YamlSource } from '../util/load-yaml.js';
 import { resolvePolicyRef } from '../config/policy-ref.js';
 import { parseInstant } from '../util/time.js';
@@ -187,12 +187,8 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): 
 
 /** A view of part of a YAML file as a file of its own, with positions still in the whole file. */
 export function subSource(source: YamlSource, prefix: readonly PathSegment[], value: JsonValue): YamlSource {
-  return {
-    file: source.file,
-    path: source.path,
-    value,
-    locate: (path, part) => source.locate([...prefix, ...path], part),
-  };
+  const locate: YamlSource['locate'] = (path, part) => source.locate([...prefix, ...path], part);
+  return { file: source.file, path: source.path, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: source.mayHaveDollarBrace };
 }
 
 interface Layer {

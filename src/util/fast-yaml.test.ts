@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import type { JsonValue } from '../model/json.js';
 import { readFastYaml, resolvePlain } from './fast-yaml.js';
 import { parseYaml, parseYamlWithLibrary } from './load-yaml.js';
-import type { PathSegment } from './load-yaml.js';
+import type { EntryPositions, PathSegment } from './load-yaml.js';
+import type { SourceLocation } from '../model/location.js';
 
 /**
  * The one-pass reader must give exactly what the `yaml` library gives wherever it answers — the
@@ -31,6 +32,17 @@ function paths(value: JsonValue, prefix: PathSegment[] = []): PathSegment[][] {
   return out;
 }
 
+/** Every entry's key and value position, read by walking `positions` in Object.keys order. */
+function walkPositions(value: JsonValue, positions: EntryPositions | undefined, prefix: PathSegment[] = []): [string, SourceLocation][] {
+  if (positions === undefined || value === null || typeof value !== 'object') return [];
+  const entries: [PathSegment, JsonValue][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  return entries.flatMap(([k, v], i) => [
+    [`${JSON.stringify([...prefix, k])} key`, positions.key(i)],
+    [`${JSON.stringify([...prefix, k])} value`, positions.value(i)],
+    ...walkPositions(v, positions.child(i), [...prefix, k]),
+  ]);
+}
+
 /** Asserts the fast reader agrees with the library on `text`; returns whether the fast path answered. */
 function agrees(text: string): boolean {
   const fast = readFastYaml(text);
@@ -47,6 +59,13 @@ function agrees(text: string): boolean {
     }
     // A path that does not exist resolves to the deepest ancestor in both.
     expect(mine.source?.locate([...path, 'nope', 3])).toEqual(full.source?.locate([...path, 'nope', 3]));
+  }
+  // Walking by position finds what locating by path finds, in both readers.
+  if (mine.source && full.source) {
+    const walked = walkPositions(mine.source.value, mine.source.positions);
+    expect(walked, text).toEqual(walkPositions(full.source.value, full.source.positions));
+    const source = mine.source;
+    expect(walked, text).toEqual(walked.map(([at]) => [at, source.locate(JSON.parse(at.slice(0, at.lastIndexOf(' '))) as PathSegment[], at.endsWith('key') ? 'key' : 'value')]));
   }
   return true;
 }

@@ -13,19 +13,28 @@ import type { JsonObject, JsonValue } from '../model/json.js';
  * Where it answers, the value is the one `yaml` (YAML 1.2 core schema) gives; a test compares them.
  */
 
-/** Per container: packed (key offset × 2^27 + value offset) per entry, in insertion order. */
+/**
+ * Where every entry of every map and sequence of `value` is, recorded as the reader goes. Each
+ * container is a record at its base in `table`: its entry count, then per entry — in the order of
+ * Object.keys (or of the list) — the line and column of its key and of its value and the base of
+ * the value's own record when the value is a map or sequence (-1 otherwise). A walk down the
+ * value reads the positions by index; numbers in one typed array cost no objects to collect.
+ */
 export interface FastYaml {
   readonly value: JsonValue;
-  readonly rootOffset: number;
-  /** Offsets of each entry of a map or sequence of `value`. */
-  readonly offsets: WeakMap<object, number[]>;
-  /** Maps whose key order differs from their property order (integer-like keys), in insertion order. */
-  readonly keyOrder: WeakMap<object, string[]>;
+  /** Line and column of the document's first content. */
+  readonly rootLine: number;
+  readonly rootColumn: number;
+  /** The record of `value` in `table`. */
+  readonly rootBase: number;
+  readonly table: Int32Array;
 }
 
-/** Offsets are packed into one double: files beyond this size take the full parser. */
+/** Slots per entry of a record: key line, key column, value line, value column, child base. */
+export const ENTRY_SLOTS = 5;
+
+/** Positions must fit the table's 32-bit slots; larger files take the full parser. */
 const OFFSET_LIMIT = 2 ** 26;
-const PACK = 2 ** 27;
 
 class Unsupported extends Error {}
 
@@ -75,36 +84,121 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 const HEX_LENGTH: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
 
-interface Line {
-  /** Blank or comment only: skipped, except inside a block scalar. */
-  readonly skip: boolean;
-  /** Column of the first content character (spaces before it). */
-  indent: number;
-  /** Offset of the first content character. */
-  start: number;
-  /** Offset just past the content (before `\r\n` / `\n`). */
-  readonly end: number;
-}
-
-class Reader {
-  readonly #text: string;
-  readonly #lines: Line[] = [];
-  #i = 0;
-  readonly offsets = new WeakMap<object, number[]>();
-  readonly keyOrder = new WeakMap<object, string[]>();
+/**
+ * The positions being recorded. A container's entries go onto a stack while it is read (its
+ * nested containers push and pop theirs above them) and move to the table, contiguous, when it
+ * closes; its base is then known to the entry that holds it.
+ */
+class Recorder {
+  table: Int32Array<ArrayBuffer>;
+  size = 0;
+  #stack: Int32Array<ArrayBuffer> = new Int32Array(256);
+  #top = 0;
+  /** Base of the container closed last. */
+  lastBase = -1;
   /** Collections open around the current one; deep nesting is the full parser's to report. */
   depth = 0;
 
-  #enter(): void {
+  /** `capacity`: a guess at the slots the text needs (growing the table costs a copy and a collection). */
+  constructor(capacity: number) {
+    this.table = new Int32Array(Math.max(1024, capacity));
+  }
+
+  /** Starts a container; returns the mark to close it with. */
+  open(): number {
     this.depth += 1;
     if (this.depth > MAX_DEPTH) unsupported();
+    return this.#top;
   }
+
+  /** Records one entry of the open container; `value` is what was read, to link a nested record. */
+  entry(keyLine: number, keyColumn: number, valueLine: number, valueColumn: number, value: JsonValue): void {
+    if (this.#top + ENTRY_SLOTS > this.#stack.length) this.#stack = grow(this.#stack, this.#top + ENTRY_SLOTS);
+    const s = this.#stack;
+    const t = this.#top;
+    s[t] = keyLine;
+    s[t + 1] = keyColumn;
+    s[t + 2] = valueLine;
+    s[t + 3] = valueColumn;
+    s[t + 4] = value !== null && typeof value === 'object' ? this.lastBase : -1;
+    this.#top = t + ENTRY_SLOTS;
+  }
+
+  /**
+   * Closes the container opened at `mark`. `fileOrder` is given for a map with integer-like keys,
+   * which JavaScript enumerates first: its entries are stored in Object.keys order, like the rest.
+   */
+  close(mark: number, out: object, fileOrder?: readonly string[]): void {
+    const count = (this.#top - mark) / ENTRY_SLOTS;
+    const need = this.size + 1 + count * ENTRY_SLOTS;
+    if (need > this.table.length) this.table = grow(this.table, need);
+    const base = this.size;
+    this.table[base] = count;
+    const table = this.table;
+    const stack = this.#stack;
+    if (fileOrder === undefined) {
+      // A loop, not set(subarray(…)): most containers hold a few entries, and a view per container costs more than the copy.
+      for (let from = mark, to = base + 1; from < this.#top; from++, to++) table[to] = stack[from] ?? 0;
+    } else {
+      const inFile = new Map(fileOrder.map((k, i) => [k, i]));
+      Object.keys(out).forEach((k, i) => {
+        const from = mark + (inFile.get(k) ?? 0) * ENTRY_SLOTS;
+        for (let j = 0; j < ENTRY_SLOTS; j++) table[base + 1 + i * ENTRY_SLOTS + j] = stack[from + j] ?? 0;
+      });
+    }
+    this.size = need;
+    this.#top = mark;
+    this.lastBase = base;
+    this.depth -= 1;
+  }
+}
+
+function grow(a: Int32Array, need: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(Math.max(need, a.length * 2));
+  bigger.set(a);
+  return bigger;
+}
+
+/**
+ * Lines as parallel arrays (a 50 MB configuration has a million of them): where each begins, where
+ * its content starts and ends, and whether it is blank or a comment.
+ */
+class Reader {
+  readonly #text: string;
+  readonly #count: number;
+  readonly #begin: Int32Array;
+  /** Offset of the first content character (after the indentation). */
+  readonly #start: Int32Array;
+  /** Offset just past the content (before `\r\n` / `\n`). */
+  readonly #end: Int32Array;
+  /** Column (0-based) of the first content character. */
+  readonly #indent: Int32Array;
+  /** Blank or comment only: skipped, except inside a block scalar. */
+  readonly #skip: Uint8Array;
+  #i = 0;
+  readonly recorder: Recorder;
+  /** The offset just after the value #inline read last. */
+  #after = 0;
+  readonly #flow: FlowReader;
 
   constructor(text: string) {
     this.#text = text;
+    let count = 1;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', nl + 1)) count += 1;
+    if (text.endsWith('\n')) count -= 1;
+    this.#count = count;
+    this.#begin = new Int32Array(count);
+    this.#start = new Int32Array(count);
+    this.#end = new Int32Array(count);
+    this.#indent = new Int32Array(count);
+    this.#skip = new Uint8Array(count);
+    // Room for an entry per 10 characters (five slots each): configuration files have about one
+    // per 18, so the table rarely grows; it is cut to size at the end.
+    this.recorder = new Recorder(text.length >> 1);
+    this.#flow = new FlowReader(text, this.recorder);
     let pos = 0;
     const n = text.length;
-    while (pos < n) {
+    for (let i = 0; pos < n; i++) {
       let nl = text.indexOf('\n', pos);
       if (nl < 0) nl = n;
       let end = nl;
@@ -114,76 +208,96 @@ class Reader {
       const c = text.charCodeAt(start);
       const skip = start === end || c === 35; /* # */
       if (!skip && start === pos && (c === 37 /* % */ || text.startsWith('---', start) || text.startsWith('...', start))) unsupported();
-      this.#lines.push({ skip, indent: start - pos, start, end });
+      this.#begin[i] = pos;
+      this.#start[i] = start;
+      this.#end[i] = end;
+      this.#indent[i] = start - pos;
+      this.#skip[i] = skip ? 1 : 0;
       pos = nl + 1;
     }
+    if (n === 0) this.#count = 0;
   }
 
-  /** The next line that is not blank or a comment (advancing past those), if any. */
-  #peek(): Line | undefined {
-    let line = this.#lines[this.#i];
-    while (line !== undefined && line.skip) line = this.#lines[++this.#i];
-    return line;
+  /** The next line that is not blank or a comment (advancing past those), or -1. */
+  #peek(): number {
+    while (this.#i < this.#count && this.#skip[this.#i] === 1) this.#i += 1;
+    return this.#i < this.#count ? this.#i : -1;
   }
 
-  document(): { value: JsonValue; rootOffset: number } {
+  /** Column (1-based) of `offset` on line `i`. */
+  #column(i: number, offset: number): number {
+    return offset - (this.#begin[i] ?? 0) + 1;
+  }
+
+  document(): Omit<FastYaml, 'table'> {
     const first = this.#peek();
-    if (first === undefined) return { value: {}, rootOffset: 0 };
-    const value = this.#block(first.indent);
-    if (this.#peek() !== undefined) unsupported();
-    return { value, rootOffset: first.start };
+    if (first < 0) {
+      const mark = this.recorder.open();
+      const value = {};
+      this.recorder.close(mark, value);
+      return { value, rootLine: 1, rootColumn: 1, rootBase: this.recorder.lastBase };
+    }
+    const value = this.#block(this.#indent[first] ?? 0);
+    if (this.#peek() >= 0) unsupported();
+    return { value, rootLine: first + 1, rootColumn: this.#column(first, this.#start[first] ?? 0), rootBase: this.recorder.lastBase };
   }
 
   /** A block map or sequence whose lines are indented exactly `indent`. */
   #block(indent: number): JsonValue {
-    const line = this.#peek() ?? unsupported();
-    if (line.indent !== indent) unsupported();
+    const line = this.#peek();
+    if (line < 0 || this.#indent[line] !== indent) unsupported();
     return this.#isSeqItem(line) ? this.#seq(indent) : this.#map(indent);
   }
 
-  #isSeqItem(line: Line): boolean {
-    if (this.#text.charCodeAt(line.start) !== 45 /* - */) return false;
-    const next = line.start + 1;
-    return next === line.end || this.#text.charCodeAt(next) === 32;
+  #isSeqItem(line: number): boolean {
+    const start = this.#start[line] ?? 0;
+    if (this.#text.charCodeAt(start) !== 45 /* - */) return false;
+    const next = start + 1;
+    return next === this.#end[line] || this.#text.charCodeAt(next) === 32;
   }
 
   #seq(indent: number): JsonValue[] {
     const out: JsonValue[] = [];
-    const entries: number[] = [];
-    this.offsets.set(out, entries);
-    this.#enter();
+    const recorder = this.recorder;
+    const mark = recorder.open();
+    const t = this.#text;
     for (;;) {
       const line = this.#peek();
       // A sequence that is a map's value at the map's own indentation ends at the map's next key.
-      if (line === undefined || line.indent < indent || (line.indent === indent && !this.#isSeqItem(line))) {
-        this.depth -= 1;
-        return out;
-      }
-      if (line.indent > indent) unsupported();
-      let pos = line.start + 1;
-      while (pos < line.end && this.#text.charCodeAt(pos) === 32) pos += 1;
-      if (pos === line.end || this.#text.charCodeAt(pos) === 35) {
+      if (line < 0) break;
+      const lineIndent = this.#indent[line] ?? 0;
+      if (lineIndent < indent || (lineIndent === indent && !this.#isSeqItem(line))) break;
+      if (lineIndent > indent) unsupported();
+      const end = this.#end[line] ?? 0;
+      let pos = (this.#start[line] ?? 0) + 1;
+      while (pos < end && t.charCodeAt(pos) === 32) pos += 1;
+      if (pos === end || t.charCodeAt(pos) === 35) {
         // `-` alone: the item is the block on the following, deeper lines.
         this.#i += 1;
         const next = this.#peek();
-        if (next === undefined || next.indent <= indent) unsupported();
-        const offset = next.start;
-        out.push(this.#block(next.indent));
-        entries.push(offset * PACK + offset);
+        if (next < 0 || (this.#indent[next] ?? 0) <= indent) unsupported();
+        const column = this.#column(next, this.#start[next] ?? 0);
+        const value = this.#block(this.#indent[next] ?? 0);
+        out.push(value);
+        recorder.entry(next + 1, column, next + 1, column, value);
         continue;
       }
-      if (this.#text.charCodeAt(pos) === 45 && (pos + 1 === line.end || this.#text.charCodeAt(pos + 1) === 32)) unsupported();
-      if (this.#startsCompactMap(pos, line.end)) {
+      if (t.charCodeAt(pos) === 45 && (pos + 1 === end || t.charCodeAt(pos + 1) === 32)) unsupported();
+      const column = this.#column(line, pos);
+      let value: JsonValue;
+      if (this.#startsCompactMap(pos, end)) {
         // `- key: value` then more keys at the column of `key`: the line continues as a map.
-        line.indent = pos - (line.start - line.indent);
-        line.start = pos;
-        out.push(this.#map(line.indent));
-        entries.push(pos * PACK + pos);
-        continue;
+        this.#indent[line] = pos - (this.#begin[line] ?? 0);
+        this.#start[line] = pos;
+        value = this.#map(this.#indent[line] ?? 0);
+      } else {
+        value = this.#lineValue(pos, line, indent);
       }
-      out.push(this.#lineValue(pos, line, indent));
-      entries.push(pos * PACK + pos);
+      out.push(value);
+      recorder.entry(line + 1, column, line + 1, column, value);
     }
+    recorder.close(mark, out);
+    return out;
   }
 
   /** Whether the text from `pos` is `key:` (a map entry) rather than a scalar or flow value. */
@@ -210,59 +324,62 @@ class Reader {
 
   #map(indent: number): JsonObject {
     const out: JsonObject = {};
-    const entries: number[] = [];
-    this.offsets.set(out, entries);
+    const recorder = this.recorder;
+    const mark = recorder.open();
     let keys: string[] | undefined;
     const t = this.#text;
-    this.#enter();
     for (;;) {
       const line = this.#peek();
-      if (line === undefined || line.indent < indent) break;
-      if (line.indent > indent || this.#isSeqItem(line)) unsupported();
-      const keyOffset = line.start;
+      if (line < 0 || (this.#indent[line] ?? 0) < indent) break;
+      if ((this.#indent[line] ?? 0) > indent || this.#isSeqItem(line)) unsupported();
+      const keyOffset = this.#start[line] ?? 0;
+      const end = this.#end[line] ?? 0;
       let key: string;
       let colon: number;
       const c = t.charCodeAt(keyOffset);
       if (c === 34 || c === 39) {
-        const close = this.#quotedEnd(keyOffset, line.end);
+        const close = this.#quotedEnd(keyOffset, end);
         key = this.#quoted(keyOffset, close);
         colon = close;
         if (t.charCodeAt(colon) !== 58) unsupported();
       } else {
-        if (!this.#plainStart(keyOffset, line.end)) unsupported();
-        colon = this.#plainKeyEnd(keyOffset, line.end);
+        if (!this.#plainStart(keyOffset, end)) unsupported();
+        colon = this.#plainKeyEnd(keyOffset, end);
         if (colon < 0) unsupported();
-        key = String(resolvePlain(t.slice(keyOffset, colon).trimEnd()));
+        let keyEnd = colon;
+        while (keyEnd > keyOffset && t.charCodeAt(keyEnd - 1) === 32) keyEnd -= 1;
+        key = String(resolvePlain(t.slice(keyOffset, keyEnd)));
       }
-      if (Object.hasOwn(out, key)) unsupported();
       if (keys === undefined && integerLike(key)) keys = Object.keys(out);
       keys?.push(key);
+      const keyLine = line + 1;
+      const keyColumn = this.#column(line, keyOffset);
       let pos = colon + 1;
-      while (pos < line.end && t.charCodeAt(pos) === 32) pos += 1;
+      while (pos < end && t.charCodeAt(pos) === 32) pos += 1;
       let value: JsonValue;
-      let valueOffset: number;
-      if (pos === line.end || t.charCodeAt(pos) === 35) {
+      let valueLine = keyLine;
+      let valueColumn = keyColumn;
+      if (pos === end || t.charCodeAt(pos) === 35) {
         this.#i += 1;
         const next = this.#peek();
-        if (next !== undefined && (next.indent > indent || (next.indent === indent && this.#isSeqItem(next)))) {
-          valueOffset = next.start;
-          value = next.indent > indent ? this.#block(next.indent) : this.#seq(indent);
+        const nextIndent = next < 0 ? -1 : (this.#indent[next] ?? 0);
+        if (next >= 0 && (nextIndent > indent || (nextIndent === indent && this.#isSeqItem(next)))) {
+          valueLine = next + 1;
+          valueColumn = this.#column(next, this.#start[next] ?? 0);
+          value = nextIndent > indent ? this.#block(nextIndent) : this.#seq(indent);
         } else {
           // `key:` with nothing under it: null, located at its key (it has no text of its own).
           value = null;
-          valueOffset = keyOffset;
         }
       } else {
-        valueOffset = pos;
+        valueColumn = this.#column(line, pos);
         value = this.#lineValue(pos, line, indent);
       }
-      // The value may have added keys to nested maps only; a duplicate of this key was refused above.
-      addOwn(out, key, value);
-      entries.push(keyOffset * PACK + valueOffset);
+      // A duplicate key is the full parser's to report (checked once, as the key is added).
+      if (!addOwn(out, key, value)) unsupported();
+      recorder.entry(keyLine, keyColumn, valueLine, valueColumn, value);
     }
-    // Keep the file's key order for positions where JavaScript's property order differs.
-    if (keys !== undefined) this.keyOrder.set(out, keys);
-    this.depth -= 1;
+    recorder.close(mark, out, keys);
     return out;
   }
 
@@ -271,14 +388,15 @@ class Reader {
    * and, for a block scalar, its content lines. After an inline value the next line must not be
    * deeper: that would be a multi-line scalar or an error.
    */
-  #lineValue(pos: number, line: Line, indent: number): JsonValue {
+  #lineValue(pos: number, line: number, indent: number): JsonValue {
     const c = this.#text.charCodeAt(pos);
-    if (c === 124 || c === 62) return this.#blockScalar(pos, line, indent);
-    const [value, after] = this.#inline(pos, line.end);
-    this.#endOfLine(after, line.end);
+    const end = this.#end[line] ?? 0;
+    if (c === 124 || c === 62) return this.#blockScalar(pos, end, indent);
+    const value = this.#inline(pos, line);
+    this.#endOfLine(this.#after, end);
     this.#i += 1;
     const next = this.#peek();
-    if (next !== undefined && next.indent > indent) unsupported();
+    if (next >= 0 && (this.#indent[next] ?? 0) > indent) unsupported();
     return value;
   }
 
@@ -287,7 +405,7 @@ class Reader {
    * lines indented deeper than `indent` (and blank lines). Explicit indentation indicators, folded
    * text with more-indented lines, and leading blank lines are left to the full parser.
    */
-  #blockScalar(pos: number, line: Line, indent: number): string {
+  #blockScalar(pos: number, end: number, indent: number): string {
     const t = this.#text;
     const literal = t.charCodeAt(pos) === 124;
     let p = pos + 1;
@@ -299,29 +417,29 @@ class Reader {
       chomp = 'keep';
       p += 1;
     }
-    if (p < line.end && t.charCodeAt(p) !== 32) unsupported();
-    this.#endOfLine(p, line.end);
+    if (p < end && t.charCodeAt(p) !== 32) unsupported();
+    this.#endOfLine(p, end);
     this.#i += 1;
     const parts: string[] = [];
     let contentIndent = -1;
-    for (;;) {
-      const raw = this.#lines[this.#i];
-      if (raw === undefined) break;
-      const blank = raw.start === raw.end;
-      if (!blank && raw.indent <= indent) break;
+    for (; this.#i < this.#count; this.#i += 1) {
+      const raw = this.#i;
+      const rawIndent = this.#indent[raw] ?? 0;
+      const rawStart = this.#start[raw] ?? 0;
+      const rawEnd = this.#end[raw] ?? 0;
+      const blank = rawStart === rawEnd;
+      if (!blank && rawIndent <= indent) break;
       if (blank) {
         // Leading blank lines, or blank lines with more spaces than the content, are the full parser's.
-        if (contentIndent < 0 || raw.indent > contentIndent) unsupported();
+        if (contentIndent < 0 || rawIndent > contentIndent) unsupported();
         parts.push('');
       } else {
-        if (contentIndent < 0) contentIndent = raw.indent;
-        if (raw.indent < contentIndent) unsupported();
-        const lineStart = raw.start - raw.indent;
-        const text = t.slice(lineStart + contentIndent, raw.end);
+        if (contentIndent < 0) contentIndent = rawIndent;
+        if (rawIndent < contentIndent) unsupported();
+        const text = t.slice((this.#begin[raw] ?? 0) + contentIndent, rawEnd);
         if (!literal && text.charCodeAt(0) === 32) unsupported();
         parts.push(text);
       }
-      this.#i += 1;
     }
     if (contentIndent < 0) unsupported();
     let trailing = 0;
@@ -369,18 +487,22 @@ class Reader {
     return pos < end;
   }
 
-  /** A value on one line: quoted, flow, or plain. Returns the value and the offset after it. */
-  #inline(pos: number, end: number): [JsonValue, number] {
+  /** A value on one line: quoted, flow, or plain; sets #after to the offset after it. */
+  #inline(pos: number, line: number): JsonValue {
     const t = this.#text;
+    const end = this.#end[line] ?? 0;
     const c = t.charCodeAt(pos);
     if (c === 34 || c === 39) {
       const close = this.#quotedEnd(pos, end);
-      return [this.#quoted(pos, close), close];
+      this.#after = close;
+      return this.#quoted(pos, close);
     }
     if (c === 123 || c === 91) {
-      const flow = new FlowReader(t, pos, end, this);
+      const flow = this.#flow;
+      flow.start(pos, end, line + 1, this.#begin[line] ?? 0);
       const value = flow.value();
-      return [value, flow.pos];
+      this.#after = flow.pos;
+      return value;
     }
     if (!this.#plainStart(pos, end)) unsupported();
     // A plain scalar runs to a comment or the end of the line; `: ` inside it would be a nested map.
@@ -392,7 +514,8 @@ class Reader {
       if (ch === 58 && (p + 1 === end || t.charCodeAt(p + 1) === 32)) unsupported();
       if (ch !== 32) last = p + 1;
     }
-    return [resolvePlain(t.slice(pos, last)), last];
+    this.#after = last;
+    return resolvePlain(t.slice(pos, last));
   }
 
   /** Offset just after the closing quote of the quoted scalar at `pos` on this line. */
@@ -455,24 +578,27 @@ function quoted(t: string, pos: number, close: number): string {
   return out;
 }
 
-interface Owner {
-  readonly offsets: WeakMap<object, number[]>;
-  readonly keyOrder: WeakMap<object, string[]>;
-  depth: number;
-}
-
-/** `{ … }` and `[ … ]` closed on the same line, nested, with scalar items. */
+/** `{ … }` and `[ … ]` closed on the same line, nested, with scalar items; one per file, reused. */
 class FlowReader {
-  pos: number;
+  pos = 0;
   readonly #t: string;
-  readonly #end: number;
-  readonly #owner: Owner;
+  #end = 0;
+  /** The line (1-based) and the offset it begins at, for the columns of the entries. */
+  #line = 0;
+  #begin = 0;
+  readonly #recorder: Recorder;
 
-  constructor(text: string, pos: number, end: number, owner: Owner) {
+  constructor(text: string, recorder: Recorder) {
     this.#t = text;
+    this.#recorder = recorder;
+  }
+
+  /** Reads the collection at `pos`, which must close before `end`, on line `line` beginning at `begin`. */
+  start(pos: number, end: number, line: number, begin: number): void {
     this.pos = pos;
     this.#end = end;
-    this.#owner = owner;
+    this.#line = line;
+    this.#begin = begin;
   }
 
   #spaces(): void {
@@ -484,13 +610,8 @@ class FlowReader {
 
   value(): JsonValue {
     const c = this.#t.charCodeAt(this.pos);
-    if (c === 123 || c === 91) {
-      this.#owner.depth += 1;
-      if (this.#owner.depth > MAX_DEPTH) unsupported();
-      const v = c === 123 ? this.#map() : this.#seq();
-      this.#owner.depth -= 1;
-      return v;
-    }
+    if (c === 123) return this.#map();
+    if (c === 91) return this.#seq();
     if (c === 34 || c === 39) {
       const close = quotedEnd(this.#t, this.pos, this.#end);
       const v = quoted(this.#t, this.pos, close);
@@ -525,9 +646,10 @@ class FlowReader {
 
   #map(): JsonObject {
     const out: JsonObject = {};
-    const entries: number[] = [];
-    this.#owner.offsets.set(out, entries);
+    const recorder = this.#recorder;
+    const mark = recorder.open();
     const t = this.#t;
+    const column = 1 - this.#begin;
     this.pos += 1;
     let keys: string[] | undefined;
     for (;;) {
@@ -551,7 +673,6 @@ class FlowReader {
       // `{ a }` and `{ a, b }` (keys without values) are the full parser's.
       if (t.charCodeAt(this.pos) !== 58) unsupported();
       this.pos += 1;
-      if (Object.hasOwn(out, key)) unsupported();
       if (keys === undefined && integerLike(key)) keys = Object.keys(out);
       keys?.push(key);
       this.#spaces();
@@ -563,8 +684,8 @@ class FlowReader {
         value = this.value();
         this.#spaces();
       }
-      addOwn(out, key, value);
-      entries.push(keyOffset * PACK + valueOffset);
+      if (!addOwn(out, key, value)) unsupported();
+      recorder.entry(this.#line, keyOffset + column, this.#line, valueOffset + column, value);
       const sep = t.charCodeAt(this.pos);
       if (sep === 44) {
         this.pos += 1;
@@ -576,15 +697,16 @@ class FlowReader {
       }
       unsupported();
     }
-    if (keys !== undefined) this.#owner.keyOrder.set(out, keys);
+    recorder.close(mark, out, keys);
     return out;
   }
 
   #seq(): JsonValue[] {
     const out: JsonValue[] = [];
-    const entries: number[] = [];
-    this.#owner.offsets.set(out, entries);
+    const recorder = this.#recorder;
+    const mark = recorder.open();
     const t = this.#t;
+    const column = 1 - this.#begin;
     this.pos += 1;
     for (;;) {
       this.#spaces();
@@ -593,8 +715,9 @@ class FlowReader {
         break;
       }
       const offset = this.pos;
-      out.push(this.value());
-      entries.push(offset * PACK + offset);
+      const value = this.value();
+      out.push(value);
+      recorder.entry(this.#line, offset + column, this.#line, offset + column, value);
       this.#spaces();
       const sep = t.charCodeAt(this.pos);
       // `[a: b]` (a single-pair map inside a sequence) is the full parser's.
@@ -609,6 +732,7 @@ class FlowReader {
       }
       unsupported();
     }
+    recorder.close(mark, out);
     return out;
   }
 }
@@ -621,18 +745,14 @@ export function readFastYaml(text: string): FastYaml | undefined {
   if (text.includes('\t') || /\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]/.test(text)) return undefined;
   try {
     const reader = new Reader(text);
-    const { value, rootOffset } = reader.document();
-    return { value, rootOffset, offsets: reader.offsets, keyOrder: reader.keyOrder };
+    const document = reader.document();
+    const { table, size } = reader.recorder;
+    // The table grows by doubling while reading; keep only what was used.
+    return { ...document, table: table.slice(0, size) };
   } catch (err) {
     if (err instanceof Unsupported) return undefined;
     // Deep nesting: the full parser reports it with a location.
     if (err instanceof RangeError) return undefined;
     throw err;
   }
-}
-
-/** Unpacks an entry recorded by the reader. */
-export function entryOffsets(packed: number): { key: number; value: number } {
-  const key = Math.floor(packed / PACK);
-  return { key, value: packed - key * PACK };
 }

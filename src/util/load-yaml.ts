@@ -3,7 +3,7 @@ import type * as YamlModule from 'yaml';
 import type { Document, Node, Pair } from 'yaml';
 import type { JsonObject, JsonValue } from '../model/json.js';
 import type { Diagnostic, SourceLocation } from '../model/location.js';
-import { entryOffsets, readFastYaml } from './fast-yaml.js';
+import { ENTRY_SLOTS, readFastYaml } from './fast-yaml.js';
 import type { FastYaml } from './fast-yaml.js';
 
 type YamlLibrary = typeof YamlModule;
@@ -55,6 +55,37 @@ export interface YamlSource {
    * entry. A path that does not exist resolves to the deepest existing ancestor.
    */
   locate(path: readonly PathSegment[], part?: 'key' | 'value'): SourceLocation;
+  /**
+   * The positions of the entries of `value` by index, for walking it: a reader that goes through
+   * a map in Object.keys order (or a list in order) locates every entry without a search.
+   */
+  readonly positions: EntryPositions;
+  /**
+   * False only when no string value can contain `${` (so there is nothing to interpolate): the
+   * one-pass reader knows it from the text — no `${` and no escape sequence that could spell one.
+   */
+  readonly mayHaveDollarBrace: boolean;
+}
+
+/**
+ * Where the entries of one map or list are, by their index in Object.keys order (or the list's).
+ * An index past the end gives the container's own position.
+ */
+export interface EntryPositions {
+  key(index: number): SourceLocation;
+  value(index: number): SourceLocation;
+  /** The positions inside the entry's value, when that is a map or a list. */
+  child(index: number): EntryPositions | undefined;
+}
+
+/** The index of `key` among the keys of `map` (a scan: for a few lookups, not for walks). */
+export function keyIndex(map: object, key: string): number {
+  let i = 0;
+  for (const k in map) {
+    if (k === key) return i;
+    i += 1;
+  }
+  return -1;
 }
 
 export interface ParsedYaml {
@@ -167,79 +198,117 @@ function findPair(yaml: YamlLibrary, index: WeakMap<object, Map<string, Pair>>, 
   return pairs.get(key);
 }
 
-/** Line starts of `text`, computed on the first location asked for (valid files rarely need one). */
-function lineLocator(text: string, file: string): (offset: number) => SourceLocation {
-  let pending: string | undefined = text;
-  let starts: number[] = [];
-  return (offset) => {
-    if (pending !== undefined) {
-      starts = [0];
-      for (let i = pending.indexOf('\n'); i >= 0; i = pending.indexOf('\n', i + 1)) starts.push(i + 1);
-      // The text is not needed once its lines are known.
-      pending = undefined;
-    }
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { file, line: lo + 1, column: offset - (starts[lo] ?? 0) + 1 };
-  };
-}
-
 /** Maps with more entries than this get a key index on their first lookup instead of a scan. */
 const SCAN_LIMIT = 16;
 
+/** EntryPositions over the table the one-pass reader recorded: every answer is a read at an index. */
+class TablePositions implements EntryPositions {
+  readonly #fast: FastYaml;
+  readonly #file: string;
+  readonly #base: number;
+  /** The slot of the entry holding this container (-1 for the root), for an index past its end. */
+  readonly #parentSlot: number;
+
+  constructor(fast: FastYaml, file: string, base: number, parentSlot: number) {
+    this.#fast = fast;
+    this.#file = file;
+    this.#base = base;
+    this.#parentSlot = parentSlot;
+  }
+
+  #slot(index: number): number {
+    const count = this.#fast.table[this.#base] ?? 0;
+    return index >= 0 && index < count ? this.#base + 1 + index * ENTRY_SLOTS : -1;
+  }
+
+  /** The key (`offset` 0) or value (2) position of the entry at `slot`; the container's own when there is none. */
+  #at(slot: number, offset: number): SourceLocation {
+    if (slot < 0) return this.#parentSlot < 0 ? { file: this.#file, line: this.#fast.rootLine, column: this.#fast.rootColumn } : this.#at(this.#parentSlot, 2);
+    const table = this.#fast.table;
+    return { file: this.#file, line: table[slot + offset] ?? 0, column: table[slot + offset + 1] ?? 0 };
+  }
+
+  key(index: number): SourceLocation {
+    return this.#at(this.#slot(index), 0);
+  }
+
+  value(index: number): SourceLocation {
+    return this.#at(this.#slot(index), 2);
+  }
+
+  child(index: number): EntryPositions | undefined {
+    const slot = this.#slot(index);
+    const base = slot < 0 ? -1 : (this.#fast.table[slot + 4] ?? -1);
+    return base < 0 ? undefined : new TablePositions(this.#fast, this.#file, base, slot);
+  }
+}
+
 /** `locate` over the positions the one-pass reader recorded: one lookup per path step. */
-function fastLocate(fast: FastYaml, at: (offset: number) => SourceLocation): YamlSource['locate'] {
+function fastLocate(fast: FastYaml, root: EntryPositions, rootLocation: SourceLocation): YamlSource['locate'] {
   const keyIndexes = new WeakMap<object, Map<string, number>>();
-  const indexOfKey = (map: object, key: string, size: number): number => {
-    const order = fast.keyOrder.get(map);
-    if (size > SCAN_LIMIT) {
-      let index = keyIndexes.get(map);
-      if (index === undefined) {
-        index = new Map((order ?? Object.keys(map)).map((k, i) => [k, i]));
-        keyIndexes.set(map, index);
-      }
-      return index.get(key) ?? -1;
+  const indexOfKey = (map: object, key: string): number => {
+    let index = keyIndexes.get(map);
+    if (index === undefined) {
+      const keys = Object.keys(map);
+      if (keys.length <= SCAN_LIMIT) return keys.indexOf(key);
+      index = new Map(keys.map((k, i) => [k, i]));
+      keyIndexes.set(map, index);
     }
-    if (order !== undefined) return order.indexOf(key);
-    let i = 0;
-    for (const k in map) {
-      if (k === key) return i;
-      i += 1;
-    }
-    return -1;
+    return index.get(key) ?? -1;
   };
   return (path, part = 'value') => {
     let node: unknown = fast.value;
-    let offset = fast.rootOffset;
-    for (let i = 0; i < path.length; i++) {
+    let positions: EntryPositions | undefined = root;
+    let location = rootLocation;
+    for (let i = 0; i < path.length && positions !== undefined; i++) {
       const segment = path[i]!;
       if (node === null || typeof node !== 'object') break;
-      const entries = fast.offsets.get(node);
-      if (entries === undefined) break;
       let index: number;
       if (Array.isArray(node)) {
-        if (typeof segment !== 'number') break;
+        if (typeof segment !== 'number' || segment < 0 || segment >= node.length) break;
         index = segment;
       } else {
-        index = indexOfKey(node, String(segment), entries.length);
+        index = indexOfKey(node, String(segment));
+        if (index < 0) break;
       }
-      const packed = entries[index];
-      if (packed === undefined) break;
-      const { key, value } = entryOffsets(packed);
-      if (i === path.length - 1 && part === 'key' && !Array.isArray(node)) {
-        offset = key;
-        break;
-      }
-      offset = value;
+      if (i === path.length - 1 && part === 'key' && !Array.isArray(node)) return positions.key(index);
+      location = positions.value(index);
+      positions = positions.child(index);
       node = Array.isArray(node) ? (node[index] as unknown) : (node as Record<string, unknown>)[String(segment)];
     }
-    return at(offset);
+    return location;
   };
+}
+
+/** EntryPositions through `locate` by path (files the `yaml` library read, views of part of a file). */
+export function pathPositions(source: Pick<YamlSource, 'locate'>, path: readonly PathSegment[], node: unknown): EntryPositions {
+  let keys: readonly PathSegment[] | undefined;
+  const segment = (index: number): PathSegment | undefined => {
+    keys ??= Array.isArray(node) ? node.map((_, i) => i) : node !== null && typeof node === 'object' ? Object.keys(node) : [];
+    return keys[index];
+  };
+  const at = (index: number, part: 'key' | 'value'): SourceLocation => {
+    const s = segment(index);
+    return source.locate(s === undefined ? path : [...path, s], part);
+  };
+  return {
+    key: (index) => at(index, 'key'),
+    value: (index) => at(index, 'value'),
+    child: (index) => {
+      const s = segment(index);
+      if (s === undefined) return undefined;
+      const value = (node as Record<PathSegment, unknown>)[s];
+      return value !== null && typeof value === 'object' ? pathPositions(source, [...path, s], value) : undefined;
+    },
+  };
+}
+
+/**
+ * The positions inside entry `index` of `positions`, whose value `node` is at `path`; by path if
+ * the reader recorded none (it records every map and list it reads: this keeps the answer total).
+ */
+export function childPositions(source: YamlSource, positions: EntryPositions, index: number, path: readonly PathSegment[], node: unknown): EntryPositions {
+  return positions.child(index) ?? pathPositions(source, path, node);
 }
 
 /**
@@ -250,7 +319,10 @@ function fastLocate(fast: FastYaml, at: (offset: number) => SourceLocation): Yam
 export function parseYaml(text: string, file: string, absolutePath: string = file): ParsedYaml {
   const fast = readFastYaml(text);
   if (fast !== undefined) {
-    return { source: { file, path: absolutePath, value: fast.value, locate: fastLocate(fast, lineLocator(text, file)) }, diagnostics: [] };
+    const rootLocation = { file, line: fast.rootLine, column: fast.rootColumn };
+    const positions = new TablePositions(fast, file, fast.rootBase, -1);
+    const mayHaveDollarBrace = text.includes('${') || text.includes('\\');
+    return { source: { file, path: absolutePath, value: fast.value, locate: fastLocate(fast, positions, rootLocation), positions, mayHaveDollarBrace }, diagnostics: [] };
   }
   return parseYamlWithLibrary(text, file, absolutePath);
 }
@@ -303,5 +375,5 @@ export function parseYamlWithLibrary(text: string, file: string, absolutePath: s
     }
     return at(offset);
   };
-  return { source: { file, path: absolutePath, value, locate }, diagnostics };
+  return { source: { file, path: absolutePath, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: true }, diagnostics };
 }
