@@ -22,7 +22,7 @@ export interface Machine {
   readonly kernel: string;
 }
 
-export function machine(): Machine {
+function machine(): Machine {
   let kernel = '';
   try {
     kernel = execFileSync('uname', ['-sr'], { encoding: 'utf8' }).trim();

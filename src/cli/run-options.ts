@@ -19,7 +19,7 @@ import type { FrameworkName } from '../report/controls.js';
 import { parseCompareOptions } from './compare-options.js';
 import { parseHistoryOptions } from './history-options.js';
 
-export function parseTimeoutFlag(value: string | undefined, flag: string): number | undefined {
+function parseTimeoutFlag(value: string | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseTimeout(value);
   if (ms === undefined) throw new UsageError(`${flag}: expected a duration such as 500ms, 10s, 2m or 1h, got '${value}'`);

@@ -30,7 +30,7 @@ export interface CheckSpec {
 }
 
 /** The set of values a check accepts, at the evaluation's `now` (for `not_within`): the operator's own `accepts`. */
-export function accepted(check: CheckSpec, attribute: AttributeSpec | undefined, now: Date): Accepted {
+function accepted(check: CheckSpec, attribute: AttributeSpec | undefined, now: Date): Accepted {
   return OPERATOR_DEFINITIONS[check.operator].accepts(check.expected, attribute, now);
 }
 
@@ -64,7 +64,7 @@ function matchesPattern(value: JsonValue, source: string): boolean {
 }
 
 /** Whether every value `a` accepts is accepted by `b` — false whenever it cannot be proven. */
-export function isSubset(a: Accepted, b: Accepted, attribute: AttributeSpec | undefined): boolean {
+function isSubset(a: Accepted, b: Accepted, attribute: AttributeSpec | undefined): boolean {
   const timestamp = isTimestamp(attribute);
   if (a.kind === 'set' && a.keys.size === 0) return true;
   if (a.kind === 'invalid' || b.kind === 'invalid') return a.kind === 'invalid' && b.kind === 'invalid';

@@ -17,7 +17,7 @@ export interface MappedSchemaErrors {
 }
 
 /** Human name of the thing at `path`, for "unknown key 'x' in …" messages. */
-export function describePath(path: readonly PathSegment[]): string {
+function describePath(path: readonly PathSegment[]): string {
   const [a, b, c, d] = path;
   if (path.length === 0) return 'the configuration';
   if (a === 'providers') {

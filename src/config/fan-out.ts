@@ -11,7 +11,7 @@ import type { TypeRegistry } from '../resources/registry.js';
  * every expansion. Pure: the same configuration always expands to the same, sorted, result.
  */
 
-export const ACCOUNT_PLACEHOLDER = '{account}';
+const ACCOUNT_PLACEHOLDER = '{account}';
 
 export interface Expanded {
   readonly state: DesiredState;

@@ -210,7 +210,7 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
 }
 
 /** The variable names of every `credentials: { env: { id, secret, token } }` in a parsed file. */
-export function credentialEnvNames(value: JsonValue): string[] {
+function credentialEnvNames(value: JsonValue): string[] {
   const names: string[] = [];
   const providers = isJsonObject(value) ? value.providers : undefined;
   if (!isJsonObject(providers)) return names;

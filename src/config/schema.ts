@@ -18,15 +18,15 @@ export const CLOUDS: readonly Cloud[] = CLOUD_NAMES;
  * that the precompiled validator needs no ajv runtime helpers.
  */
 export const NON_BLANK = '\\S';
-export const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+const NAME_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
 export const ENV_VAR_PATTERN = '^[A-Z_][A-Z0-9_]*$';
 export const RAW_ATTRIBUTE_PATTERN = '^raw\\.[A-Za-z][A-Za-z0-9_.]*$';
-export const API_ACTION_PATTERN = '^[A-Z][A-Za-z0-9]*$';
-export const REGION_PATTERN = '^[a-z]{2,}(-[a-z0-9]+)+$';
+const API_ACTION_PATTERN = '^[A-Z][A-Za-z0-9]*$';
+const REGION_PATTERN = '^[a-z]{2,}(-[a-z0-9]+)+$';
 export const PROVIDER_REF_PATTERN = `^(${CLOUDS.join('|')})\\.[A-Za-z0-9][A-Za-z0-9_-]*$`;
 export const RESOURCE_ADDRESS_PATTERN = '^[a-z][a-z0-9_]*\\.[A-Za-z0-9][A-Za-z0-9_-]*$';
 /** An account id of a fan-out list: Alibaba uid, Tencent uin (digits), or a label for it. */
-export const ACCOUNT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
+const ACCOUNT_PATTERN = '^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$';
 
 function valueSchema(attribute: AttributeSpec | undefined): JsonObject {
   if (attribute === undefined) return { type: ['string', 'number', 'boolean'] };

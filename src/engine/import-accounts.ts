@@ -117,12 +117,12 @@ export async function readForImport(providers: readonly ProviderConfig[], type: 
 }
 
 /** `org[123]` is not a YAML name: an account of a fanned-out provider written as a provider of its own is `org-123`. */
-export function writtenAlias(provider: ProviderConfig): string {
+function writtenAlias(provider: ProviderConfig): string {
   return provider.account !== undefined ? provider.alias.replace(/\[(.*)\]$/, '-$1') : provider.alias;
 }
 
 /** A provider as written into a file of its own: a fanned-out provider's account becomes a provider with its own alias. */
-export function writtenProvider(provider: ProviderConfig): ProviderConfig {
+function writtenProvider(provider: ProviderConfig): ProviderConfig {
   const alias = writtenAlias(provider);
   const { account: _account, group: _group, ...rest } = provider;
   return { ...rest, alias, ref: `${provider.cloud}.${alias}` };

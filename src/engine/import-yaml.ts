@@ -53,7 +53,7 @@ export interface ImportYamlInput {
 export const DEFAULT_SCHEMA_REF = './node_modules/driftwatch/schemas/driftwatch.schema.json';
 
 /** The window written for every expiry: renewals are usually due a month ahead. */
-export const EXPIRY_WINDOW = '30d';
+const EXPIRY_WINDOW = '30d';
 const EXPIRY_WINDOW_MS = 30 * 86_400_000;
 
 /**

@@ -144,7 +144,7 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
 }
 
 /** Position of the value at a JSON pointer (`/observations/3/status`), if the text has it. */
-export function locatePointer(text: string, pointer: string): { line: number; column: number } | undefined {
+function locatePointer(text: string, pointer: string): { line: number; column: number } | undefined {
   try {
     scanJson(text, (p) => p === pointer);
   } catch (e) {
@@ -155,7 +155,7 @@ export function locatePointer(text: string, pointer: string): { line: number; co
 
 /** Parses JSON; on a syntax error throws an InputError located at `file:line:column`. */
 /** Deeper nesting than any driftwatch file has; beyond it, later recursive steps would overflow the stack. */
-export const MAX_JSON_DEPTH = 64;
+const MAX_JSON_DEPTH = 64;
 
 /** Nesting depth of a parsed JSON value, measured without recursion. */
 function depthExceeds(value: unknown, limit: number): boolean {

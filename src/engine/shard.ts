@@ -17,7 +17,7 @@ export interface ShardSpec {
   readonly count: number;
 }
 
-export const MAX_SHARDS = 1000;
+const MAX_SHARDS = 1000;
 
 /** `I/N` → spec, or a message saying what is wrong. */
 export function parseShard(text: string): ShardSpec | string {

@@ -11,7 +11,7 @@ import { compareStrings } from '../model/order.js';
  * byte-identical files (evidence bundles digest them) and diffs between runs stay readable.
  */
 
-export const OBSERVATIONS_SCHEMA_FILE = 'observations.schema.json';
+const OBSERVATIONS_SCHEMA_FILE = 'observations.schema.json';
 
 function sortDeep(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortDeep);

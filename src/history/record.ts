@@ -14,7 +14,7 @@ import { parseInstant } from '../util/time.js';
  * of each resource (for forecasts). Passing checks are not listed: a fingerprint missing from the
  * previous record passed then (or was not checked).
  */
-export const RECORD_MARKER = 'driftwatch_history';
+const RECORD_MARKER = 'driftwatch_history';
 export const RECORD_VERSION = 1;
 
 export interface RecordedFinding {

@@ -5,7 +5,7 @@
  */
 
 /** Characters of a value kept in a message. */
-export const MAX_ECHOED_VALUE = 200;
+const MAX_ECHOED_VALUE = 200;
 /** Characters of a whole message kept (the last line of defence for values quoted without clipText). */
 export const MAX_MESSAGE = 2000;
 

@@ -14,7 +14,7 @@ export const REDACTED = '[REDACTED]';
 /** Shortest registered value; shorter ones would blank out ordinary words. */
 const MIN_SECRET = 4;
 /** Any substring this long of a secret (or of one of its spellings) is redacted. */
-export const MIN_FRAGMENT = 16;
+const MIN_FRAGMENT = 16;
 
 /** RFC 3986 unreserved characters stay; everything else is %XX (Alibaba's percentEncode). */
 function percentEncodeStrict(text: string): string {
@@ -36,7 +36,7 @@ function base64Spellings(secret: string): string[] {
 }
 
 /** Every spelling of a secret the redactor looks for, lower-cased. */
-export function secretSpellings(secret: string): string[] {
+function secretSpellings(secret: string): string[] {
   const once = percentEncodeStrict(secret);
   const all = [secret, encodeURIComponent(secret), once, percentEncodeStrict(once), Buffer.from(secret, 'utf8').toString('hex')];
   for (const b64 of base64Spellings(secret)) all.push(b64, b64.replace(/\+/g, '-').replace(/\//g, '_'));

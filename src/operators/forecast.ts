@@ -13,7 +13,7 @@ import { formatInstant } from '../util/time.js';
  * guess. A counter that did not go down (or went up: a CA was topped up) is not being used up.
  */
 
-export const FORECAST_WINDOW_DAYS = 30;
+const FORECAST_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export function consumptionForecast(past: readonly SeriesPoint[], current: number, now: Date): ConsumptionForecast {

@@ -7,4 +7,4 @@ export { evaluateOperator } from './evaluate.js';
 export type { OperatorInput } from './evaluate.js';
 export { OPERATORS, OPERATOR_DEFINITIONS, isOperator, operatorsFor } from './registry.js';
 export type { OperatorRegistry } from './registry.js';
-export { FORECAST_WINDOW_DAYS, consumptionForecast, daysUntilText, forecastFor, forecastText } from './forecast.js';
+export {   daysUntilText, forecastFor, forecastText } from './forecast.js';

@@ -29,7 +29,7 @@ async function loadPacks(state: DesiredState, cwd: string): Promise<PolicyPack[]
 }
 
 /** `--compare PATH`: a base configuration on disk (a directory or a file), read like head. */
-export async function loadBaseFromPath(path: string, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<BaseSource> {
+async function loadBaseFromPath(path: string, cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<BaseSource> {
   const loaded = await loadConfig([path], { cwd, env });
   if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(loaded.diagnostics, 'base configuration (--compare)');
   const state = loaded.state;
@@ -68,7 +68,7 @@ async function showInto(ref: string, root: string, file: string, mirror: string)
  * holding the working directory. Policy files the base names by relative path are read from
  * REF too; built-in packs are the installed ones (they belong to the tool, not the change).
  */
-export async function loadBaseFromRef(
+async function loadBaseFromRef(
   ref: string,
   headPaths: readonly string[],
   cwd: string,

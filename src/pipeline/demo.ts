@@ -9,7 +9,7 @@ import { cloudAdapter } from '../providers/clouds.js';
 const packagePath = (relative: string): string => fileURLToPath(new URL(`../../${relative}`, import.meta.url));
 
 /** The demo evaluates as of a fixed day so its story (one item expiring within 30 days) never goes stale. */
-export const DEMO_AS_OF = new Date('2026-11-29T00:00:00Z');
+const DEMO_AS_OF = new Date('2026-11-29T00:00:00Z');
 
 /** Variables the vendors' credential chains read, so the demo never picks up a real account's keys. */
 const CLOUD_ENV = /^(TENCENTCLOUD_|ALIBABA_CLOUD_|ALIBABACLOUD_|ALICLOUD_|TCCLI_)|^(ACCESS_KEY_ID|ACCESS_KEY_SECRET|SECURITY_TOKEN)$/;

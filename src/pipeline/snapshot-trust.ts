@@ -21,7 +21,7 @@ import type { SigningKey, VerificationKeys } from '../report/evidence/signing.js
  */
 
 /** Environment variables for the verification key (the flag and the config key are the others). */
-export const OBSERVED_KEY_ENV = { keyFile: 'DRIFTWATCH_OBSERVED_KEY_FILE', hmac: 'DRIFTWATCH_OBSERVED_HMAC_KEY' } as const;
+const OBSERVED_KEY_ENV = { keyFile: 'DRIFTWATCH_OBSERVED_KEY_FILE', hmac: 'DRIFTWATCH_OBSERVED_HMAC_KEY' } as const;
 
 /** Clock difference tolerated before a snapshot counts as observed in the future. */
 const FUTURE_TOLERANCE_MS = 5 * 60_000;

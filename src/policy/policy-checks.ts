@@ -160,11 +160,6 @@ export function createPolicyChecks(packs: readonly PolicyPack[], options: Policy
   };
 }
 
-/** The rules of the packs that apply to a resource by type and selector (for `validate` and docs). */
-export function rulesFor(packs: readonly PolicyPack[], resource: ResourceConfig): PolicyRule[] {
-  return packs.flatMap((p) => p.rules).filter((r) => r.resourceType === resource.type && compileSelector(r.where)(resource));
-}
-
 /**
  * The one call `plan`/`check` need: loads the policy files the configuration names (throwing a
  * ConfigError with every located problem) and returns the `policyChecks` for `evaluate`, or

@@ -6,7 +6,7 @@ import { policyValidatorSchema } from './policy-schema.js';
 /** Where the precompiled policy validator is committed, next to this module. */
 export const GENERATED_POLICY_VALIDATOR_URL = new URL('./policy-validator.generated.ts', import.meta.url);
 
-export const POLICY_AJV_OPTIONS: Options = {
+const POLICY_AJV_OPTIONS: Options = {
   allErrors: true,
   // The error mapping reads `parentSchema` (allowed keys for a did-you-mean) and `data` (the rejected value).
   verbose: true,

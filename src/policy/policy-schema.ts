@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { SEVERITIES } from '../model/desired-state.js';
 import { OPERATORS } from '../operators/index.js';
 import type { JsonObject } from '../model/json.js';
@@ -13,7 +12,7 @@ export const POLICY_SCHEMA_URL = new URL('../../schemas/policy.schema.json', imp
  * Rule ids: lowercase words joined by `.`, `-` or `_`, with at least one `.` or `-` — waivers
  * name either an attribute (snake_case) or a rule id, and this is how they are told apart.
  */
-export const RULE_ID_PATTERN = '^[a-z0-9]+(?:_[a-z0-9]+)*(?:[.-][a-z0-9]+(?:_[a-z0-9]+)*)+$';
+const RULE_ID_PATTERN = '^[a-z0-9]+(?:_[a-z0-9]+)*(?:[.-][a-z0-9]+(?:_[a-z0-9]+)*)+$';
 
 // A pattern rather than minLength so that the precompiled validator needs no ajv runtime helpers.
 const NON_BLANK = '\\S';
@@ -118,10 +117,6 @@ export function buildPolicySchema(): JsonObject {
 /** The schema text as committed (2-space JSON plus a newline). */
 export function policySchemaText(): string {
   return JSON.stringify(buildPolicySchema(), null, 2) + '\n';
-}
-
-export function readCommittedPolicySchema(): JsonObject {
-  return JSON.parse(readFileSync(POLICY_SCHEMA_URL, 'utf8')) as JsonObject;
 }
 
 /**

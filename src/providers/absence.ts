@@ -22,7 +22,7 @@ export interface AbsenceRule {
   readonly proofs: readonly AbsenceProof[];
 }
 
-export function absenceTable(registry: TypeRegistry): readonly AbsenceRule[] {
+function absenceTable(registry: TypeRegistry): readonly AbsenceRule[] {
   return registry.types.map(({ declaration: d }) => ({ type: d.name, cloud: d.cloud, action: d.api.action, proofs: d.absence }));
 }
 

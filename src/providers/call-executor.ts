@@ -102,7 +102,7 @@ export interface CallExecutor {
   stats(): CallStats;
 }
 
-export const DEFAULT_CALL_DEADLINE_MS = 120_000;
+const DEFAULT_CALL_DEADLINE_MS = 120_000;
 
 /**
  * Secrets travel in other spellings too: percent-encoded once in RPC queries, twice inside the

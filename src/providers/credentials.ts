@@ -120,7 +120,7 @@ export interface IniFile {
   readonly lineOf: (section: string, key: string) => number | undefined;
 }
 
-export function parseIniFile(text: string): IniFile {
+function parseIniFile(text: string): IniFile {
   const sections = new Map<string, Record<string, string>>();
   const lines = new Map<string, Map<string, number>>();
   let current: Record<string, string> = {};
@@ -181,11 +181,6 @@ export function parseJsonCredentialFile(text: string, shownPath: string): JsonCr
   };
 }
 
-/** Parses a JSON credential file; the error names the file and never quotes its content. */
-export function parseJsonFile(text: string, shownPath: string): unknown {
-  return parseJsonCredentialFile(text, shownPath).data;
-}
-
 /**
  * A value read from a credential file that driftwatch cannot use. The message names the file,
  * the line and the key, and quotes the value only when it is one of the vendor's own spellings
@@ -222,7 +217,7 @@ export function credentialsFrom(
 }
 
 /** The error for a chain that found nothing: every variable and file it looked at, no values. */
-export function nothingFound(cloud: string, tried: readonly string[], hint: string): CredentialsError {
+function nothingFound(cloud: string, tried: readonly string[], hint: string): CredentialsError {
   return new CredentialsError(`no ${cloud} credentials found; tried ${tried.join(', ')}`, hint);
 }
 

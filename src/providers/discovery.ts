@@ -11,7 +11,7 @@ import { createResponseValidator, invalidResponse } from './response-schema.js';
  */
 
 /** 1,000 pages is far beyond any real account; a server still paging then is broken. */
-export const MAX_PAGES = 1000;
+const MAX_PAGES = 1000;
 
 export interface DiscoveryOptions {
   readonly signal?: AbortSignal;

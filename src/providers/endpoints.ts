@@ -13,11 +13,11 @@ import { cloudAdapter, cloudAdapters } from './clouds.js';
  * the vendors' host forms are the cloud adapters' (providers/<cloud>/adapter.ts); the rules are here.
  */
 export type { ProductEndpointTable };
-export { TENCENT_FINANCIAL_REGIONS } from './tencentcloud/adapter.js';
+;
 export { ALIBABA_CAS_CENTRAL_REGIONS, ALIBABA_CAS_REGIONAL_REGIONS } from './alicloud/adapter.js';
 
 /** Every product table of every cloud. */
-export function endpointTables(): readonly ProductEndpointTable[] {
+function endpointTables(): readonly ProductEndpointTable[] {
   return cloudAdapters().flatMap((a) => a.endpoints.tables);
 }
 
@@ -27,7 +27,7 @@ export function endpointTables(): readonly ProductEndpointTable[] {
  */
 export const ENDPOINT_TABLES: readonly ProductEndpointTable[] = Object.freeze(endpointTables());
 
-export function endpointTable(cloud: Cloud, product: Product): ProductEndpointTable | undefined {
+function endpointTable(cloud: Cloud, product: Product): ProductEndpointTable | undefined {
   return cloudAdapter(cloud).endpoints.tables.find((t) => t.product === product);
 }
 

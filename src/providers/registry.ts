@@ -61,14 +61,14 @@ export function definitionFor(type: string): ResourceTypeDefinition | undefined 
 }
 
 /** APIs called outside the resource types' own calls (discovery for `import`), with their default rate. */
-export function discoveryApis(registry: TypeRegistry = BUILTIN_TYPES): readonly { readonly product: Product; readonly action: string; readonly version: string; readonly defaultQps: number }[] {
+function discoveryApis(registry: TypeRegistry = BUILTIN_TYPES): readonly { readonly product: Product; readonly action: string; readonly version: string; readonly defaultQps: number }[] {
   return registry.types.flatMap((t) => {
     const discovery = t.declaration.import.discovery;
     return discovery.kind === 'listed' && discovery.list.api.action !== t.declaration.api.action ? [discovery.list.api] : [];
   });
 }
 
-export const DISCOVERY_APIS = Object.freeze(discoveryApis());
+const DISCOVERY_APIS = Object.freeze(discoveryApis());
 
 /**
  * The documented requests-per-second of an API, to seed its token bucket; undefined for an API

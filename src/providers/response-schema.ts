@@ -12,7 +12,7 @@ import { ApiError } from './types.js';
  * what a mistyped value meant could turn into a false pass.
  */
 
-export const INVALID_RESPONSE_CODE = 'DW_INVALID_RESPONSE';
+const INVALID_RESPONSE_CODE = 'DW_INVALID_RESPONSE';
 
 /** A response that does not match what the normalizer needs; never retried (the same body would come back). */
 export function invalidResponse(action: string, message: string, requestId: string | null): ApiError {
@@ -28,8 +28,6 @@ export function invalidResponse(action: string, message: string, requestId: stri
 
 /** Schema fragments. Leaf fields are nullable: the doc generations disagree on which may be null (pitfall 8). */
 export const nullableInteger = { type: ['integer', 'null'] } as const;
-export const nullableString = { type: ['string', 'null'] } as const;
-export const nullableBoolean = { type: ['boolean', 'null'] } as const;
 
 /** `a/0/b` (JSON pointer from ajv) → `a[0].b`, the way a user finds it in the vendor doc. */
 function fieldName(instancePath: string, extra?: string): string {

@@ -95,7 +95,7 @@ interface CacheEntry {
 }
 
 /** The plan of an `assume_role` source: the role, and the plan of the credentials that assume it. */
-export function planAssumeRole(cloud: Cloud, source: AssumeRoleSource, ctx: CredentialContext, where: string): AssumeRolePlan {
+function planAssumeRole(cloud: Cloud, source: AssumeRoleSource, ctx: CredentialContext, where: string): AssumeRolePlan {
   return {
     kind: 'assume_role',
     cloud,
@@ -109,7 +109,7 @@ export function planAssumeRole(cloud: Cloud, source: AssumeRoleSource, ctx: Cred
 }
 
 /** Plans any credential source of a provider (synchronous, local reads only). */
-export function planSource(cloud: Cloud, source: CredentialSource, ctx: CredentialContext, where: string): CredentialPlan {
+function planSource(cloud: Cloud, source: CredentialSource, ctx: CredentialContext, where: string): CredentialPlan {
   if (source.kind === 'assume_role') return planAssumeRole(cloud, source, ctx, where);
   return cloudAdapter(cloud).credentials.plan(source, ctx);
 }

@@ -25,7 +25,7 @@ function summaryLine(s: RunSummary): string {
 }
 
 /** Where a change is shown: its line in head, or in base when head no longer has it. */
-export function changeLocation(c: ControlChange): SourceLocation | undefined {
+function changeLocation(c: ControlChange): SourceLocation | undefined {
   return c.location ?? c.base_location;
 }
 

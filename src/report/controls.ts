@@ -150,7 +150,7 @@ export function controlCoverage(result: RunResult, name: FrameworkName): Control
 }
 
 /** The distinct control ids of `framework` that a check names. */
-export function controlsOfCheck(check: CheckResult, framework: Framework): string[] {
+function controlsOfCheck(check: CheckResult, framework: Framework): string[] {
   const out = new Set<string>();
   for (const reference of check.controls ?? []) {
     const id = controlIdOf(reference, framework);

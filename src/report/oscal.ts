@@ -30,9 +30,9 @@ import { URL_NAMESPACE, uuidV5 } from './uuid.js';
  * - Every UUID is name-based (v5) from the run's content, so the same run gives the same bytes.
  */
 
-export const OSCAL_VERSION = '1.2.1';
+const OSCAL_VERSION = '1.2.1';
 /** Namespace of driftwatch's OSCAL props; an identifier, not a page to fetch. */
-export const OSCAL_NS = 'https://driftwatch.dev/ns/oscal';
+const OSCAL_NS = 'https://driftwatch.dev/ns/oscal';
 const NAMESPACE = uuidV5(URL_NAMESPACE, OSCAL_NS);
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined };
@@ -64,7 +64,7 @@ const STATUS_REMARKS: Readonly<Record<ControlStatus, string>> = {
 };
 
 /** OSCAL control ids are tokens (no leading digit, no `/`): the framework prefix plus the lower-cased id. */
-export function oscalControlId(framework: Framework, id: string): string {
+function oscalControlId(framework: Framework, id: string): string {
   return `${framework.oscalPrefix}${id.toLowerCase().replace(/[^a-z0-9._-]/g, '-')}`;
 }
 

@@ -25,7 +25,7 @@ import { weakeningFindings } from './comparison.js';
  *   identity across runs while messages, values and times change.
  */
 
-export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 const FINGERPRINT_KEY = 'driftwatch/v1';
 
 const RULE_ABSENT = 'driftwatch/resource-absent';
@@ -86,7 +86,7 @@ interface SarifResult {
   readonly properties: Readonly<Record<string, unknown>>;
 }
 
-export function sarifRuleId(resourceType: string, check: Pick<CheckResult, 'rule' | 'source'>): string {
+function sarifRuleId(resourceType: string, check: Pick<CheckResult, 'rule' | 'source'>): string {
   return check.source === 'policy' ? `policy/${check.rule}` : `${resourceType}/${check.rule}`;
 }
 

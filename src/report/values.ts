@@ -5,7 +5,7 @@ import type { CheckResult, ResourceResult } from '../model/run-result.js';
 import { compareStrings } from '../model/order.js';
 
 /** How a value reads in a report: strings bare, everything else as compact JSON. */
-export function formatValue(value: JsonValue): string {
+function formatValue(value: JsonValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 

@@ -24,7 +24,7 @@ function fromEpochMillis(ms: number): string | undefined {
  * 50,000, seconds read as milliseconds in January 1970 — and would otherwise pass `not_within` as a
  * far-future expiry (or fail as a long-past one). Outside the window the unit is wrong: unknown.
  */
-export const PLAUSIBLE_EPOCH_MS: readonly [number, number] = [Date.UTC(1990, 0, 1), Date.UTC(3000, 0, 1)];
+const PLAUSIBLE_EPOCH_MS: readonly [number, number] = [Date.UTC(1990, 0, 1), Date.UTC(3000, 0, 1)];
 
 function plausible(ms: number): string | undefined {
   // 0 still means "no date" (handled by fromEpochMillis), not an implausible unit.

@@ -47,8 +47,6 @@ export function apiNames(types: TypeRegistry): readonly ApiName[] {
   return [...new Set(apisOf(types).map((a) => a.name))];
 }
 
-export const API_NAMES: readonly ApiName[] = apiNames(BUILTIN_TYPES);
-
 /** Called without a signature: the web identity token is the proof. */
 export const ANONYMOUS_APIS: ReadonlySet<ApiName> = new Set(['AssumeRoleWithOIDC', 'AssumeRoleWithWebIdentity']);
 

@@ -11,8 +11,6 @@
  */
 export type RateLimitWindow = 'fixed' | 'token_bucket';
 
-export const RATE_LIMIT_WINDOWS: readonly RateLimitWindow[] = ['token_bucket', 'fixed'];
-
 interface Bucket {
   tokens: number;
   updatedMs: number;

@@ -16,7 +16,7 @@ import type { VendorError } from './vendor-errors.js';
 import { alibabaError } from './vendor-errors.js';
 import type { AlibabaAccount } from './world.js';
 
-export const ALIBABA_MAX_SKEW_SECONDS = 15 * 60;
+const ALIBABA_MAX_SKEW_SECONDS = 15 * 60;
 
 export type AlibabaVerification =
   | { readonly ok: true; readonly account: AlibabaAccount }
@@ -33,7 +33,7 @@ const fail = (code: string, message?: string): AlibabaVerification => ({ ok: fal
 const ISO_SECONDS = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d{1,3})?Z$/;
 
 /** `yyyy-MM-ddTHH:mm:ssZ` → epoch ms; undefined for anything else (including impossible dates). */
-export function parseAlibabaTimestamp(value: string): number | undefined {
+function parseAlibabaTimestamp(value: string): number | undefined {
   const m = ISO_SECONDS.exec(value);
   if (!m) return undefined;
   const [y, mo, d, h, mi, s] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];

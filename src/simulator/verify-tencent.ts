@@ -12,7 +12,7 @@ import type { VendorError } from './vendor-errors.js';
 import { tencentError } from './vendor-errors.js';
 import type { TencentAccount } from './world.js';
 
-export const TENCENT_MAX_SKEW_SECONDS = 300;
+const TENCENT_MAX_SKEW_SECONDS = 300;
 
 export type TencentVerification =
   | { readonly ok: true; readonly account: TencentAccount; readonly service: string }

@@ -46,7 +46,7 @@ export interface AlibabaKmsInstance extends VendorResource {
 }
 
 /** Where a private CA lives when the world does not say: a mainland region, served at cas.aliyuncs.com. */
-export const DEFAULT_CA_REGION = 'cn-hangzhou';
+const DEFAULT_CA_REGION = 'cn-hangzhou';
 
 export interface AlibabaCaInstance extends VendorResource {
   readonly instanceId: string;
@@ -170,7 +170,7 @@ export interface World {
   readonly credentialServices: { readonly credentialsUri: ReadonlyMap<string, CredentialsUriService>; readonly cloudSso?: CloudSsoService };
 }
 
-export const DEFAULT_FAULTS: Faults = {
+const DEFAULT_FAULTS: Faults = {
   seed: 1,
   latencyMs: [0, 0],
   errorRate: 0,

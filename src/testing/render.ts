@@ -20,7 +20,7 @@ function block(rows: readonly OutcomeRow[], pick: (r: OutcomeRow) => string): st
 }
 
 /** A line diff of the expected against the actual outcomes, each line prefixed `- `, `+ ` or `  `. */
-export function outcomeDiff(rows: readonly OutcomeRow[], color: boolean): string[] {
+function outcomeDiff(rows: readonly OutcomeRow[], color: boolean): string[] {
   const lines: string[] = [];
   for (const part of diffLines(block(rows, (r) => r.expected), block(rows, (r) => r.actual))) {
     const prefix = part.added ? '+ ' : part.removed ? '- ' : '  ';

@@ -23,7 +23,7 @@ import { RESOURCE_TYPES, attributeSpec, resourceType } from '../resources/regist
  * be checked without loading the configuration; the runner checks the rest (addresses, rules).
  */
 
-export const TEST_SCHEMA_URL = new URL('../../schemas/policy-test.schema.json', import.meta.url);
+const TEST_SCHEMA_URL = new URL('../../schemas/policy-test.schema.json', import.meta.url);
 
 export type ResourceOutcome = 'compliant' | 'drifted' | 'unknown' | 'waived';
 export type CheckOutcome = 'pass' | 'fail' | 'unknown' | 'waived' | 'not_applicable';
@@ -186,7 +186,7 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): 
 }
 
 /** A view of part of a YAML file as a file of its own, with positions still in the whole file. */
-export function subSource(source: YamlSource, prefix: readonly PathSegment[], value: JsonValue): YamlSource {
+function subSource(source: YamlSource, prefix: readonly PathSegment[], value: JsonValue): YamlSource {
   const locate: YamlSource['locate'] = (path, part) => source.locate([...prefix, ...path], part);
   return { file: source.file, path: source.path, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: source.mayHaveDollarBrace };
 }

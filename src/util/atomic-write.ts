@@ -15,7 +15,7 @@ import { IoError } from '../model/errors.js';
 /** Registry of this process's temporaries in flight; main.ts removes what is left on exit. */
 export type TempFiles = Set<string>;
 
-export function tempNameFor(target: string, suffix = 'tmp'): string {
+function tempNameFor(target: string, suffix = 'tmp'): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.${suffix}`);
 }
 

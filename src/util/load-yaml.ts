@@ -99,7 +99,7 @@ export interface ParsedYaml {
  * aliases: 1,000 aliases of a 10,000-item list are 10 million nodes (a 2.6 MB file once took
  * 47 s and 3.3 GB), while 100,000 is far more than any real configuration reuses.
  */
-export const MAX_ALIAS_EXPANDED_NODES = 100_000;
+const MAX_ALIAS_EXPANDED_NODES = 100_000;
 
 interface ConvertContext {
   readonly yaml: YamlLibrary;

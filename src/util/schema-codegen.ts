@@ -26,7 +26,7 @@ export interface ValidatorModuleSpec {
   readonly header: readonly string[];
 }
 
-export const CONFIG_VALIDATOR_MODULE: ValidatorModuleSpec = {
+const CONFIG_VALIDATOR_MODULE: ValidatorModuleSpec = {
   options: AJV_OPTIONS,
   exportName: 'validateConfigSchema',
   header: [

@@ -1,5 +1,3 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { stringify } from 'yaml';
 
 /**
@@ -115,10 +113,3 @@ export function orgConfig(members: number, endpoint?: string): string {
   });
 }
 
-export async function writeOrg(dir: string, options: OrgOptions): Promise<{ world: string; config: string }> {
-  const world = join(dir, 'world.yaml');
-  const config = join(dir, 'org.yaml');
-  await writeFile(world, stringify(orgWorld(options)));
-  await writeFile(config, orgConfig(options.members));
-  return { world, config };
-}

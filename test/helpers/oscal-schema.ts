@@ -5,7 +5,7 @@ import type { ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 
 /** test/fixtures/schemas/README.md: the vendored NIST OSCAL 1.2.1 assessment-results schema and its digest. */
-export const OSCAL_SCHEMA_SHA256 = '4f9e277a177adbcca9527612ce450a33dc6096773fa229d413d801d196c61985';
+const OSCAL_SCHEMA_SHA256 = '4f9e277a177adbcca9527612ce450a33dc6096773fa229d413d801d196c61985';
 const SCHEMA_URL = new URL('../fixtures/schemas/oscal_assessment-results_schema-1.2.1.json', import.meta.url);
 
 /** The schema compiled as published (ajv strict mode, formats checked). Throws if the vendored copy was edited. */

@@ -25,7 +25,7 @@ function header(what: string): string {
 }
 
 /** providers.yaml: one account per cloud, credentials from the vendor's standard chain (never in YAML). */
-export function providersTemplate(clouds: readonly Cloud[], region: string | undefined): string {
+function providersTemplate(clouds: readonly Cloud[], region: string | undefined): string {
   const blocks = clouds.flatMap((cloud) => {
     const init = cloudAdapter(cloud).init;
     return init.providerLines(region ?? init.defaultRegion);
@@ -41,7 +41,7 @@ export function providersTemplate(clouds: readonly Cloud[], region: string | und
 }
 
 /** resources.yaml: what the services must look like; instance-bound types stay commented until their ids are known. */
-export function resourcesTemplate(clouds: readonly Cloud[]): string {
+function resourcesTemplate(clouds: readonly Cloud[]): string {
   const lines: string[] = ['resources:', ...clouds.flatMap((cloud) => cloudAdapter(cloud).init.resourceLines)];
   if (!clouds.some((cloud) => cloudAdapter(cloud).init.resourcesLive)) lines[0] = 'resources: {}   # uncomment and fill in the resources below';
   return (

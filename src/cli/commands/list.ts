@@ -14,7 +14,7 @@ import { compareStrings } from '../../model/order.js';
 const WHATS = ['types', 'attributes', 'rules'] as const;
 
 /** The unit a value is in, so `at_least: 100` or `not_within: 30d` can be written without guessing. */
-export function attributeUnit(attribute: AttributeSpec): string {
+function attributeUnit(attribute: AttributeSpec): string {
   switch (attribute.kind) {
     case 'timestamp':
       return 'instant (ISO-8601 UTC; not_within/before/after)';

@@ -11,7 +11,7 @@ import { cloudAdapter } from '../../providers/clouds.js';
 const DEFAULT_WORLD = fileURLToPath(new URL('../../../examples/simulator/world.yaml', import.meta.url));
 
 /** A fixed default so that a user can leave the simulator running and point configurations at it. */
-export const DEFAULT_PORT = 8931;
+const DEFAULT_PORT = 8931;
 
 function parsePort(value: string | undefined): number {
   if (value === undefined) return DEFAULT_PORT;

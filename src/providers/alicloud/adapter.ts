@@ -88,7 +88,7 @@ const REGION = /^[a-z]{2,}(-[a-z0-9]+)+$/;
  * Alibaba's regional STS endpoints, as @alicloud/credentials picks them: `sts.<region>.aliyuncs.com`
  * when ALIBABA_CLOUD_STS_REGION is set (`sts-vpc.<region>…` with ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED=true).
  */
-export function alibabaStsHost(env: Readonly<Record<string, string | undefined>>): string | undefined {
+function alibabaStsHost(env: Readonly<Record<string, string | undefined>>): string | undefined {
   const region = nonBlank(env.ALIBABA_CLOUD_STS_REGION);
   if (region === undefined) return undefined;
   if (!REGION.test(region)) {

@@ -34,7 +34,7 @@ export function alibabaTimestamp(ms: number): string {
  * Exactly the action's own parameters, as the official clients send them: no `RegionId` for
  * GetKmsInstance, ListKmsInstances or GetCAInstanceStatus — the region is in the host.
  */
-export function alibabaParams(input: Pick<AttemptInput, 'call'>): Record<string, string> {
+function alibabaParams(input: Pick<AttemptInput, 'call'>): Record<string, string> {
   return { ...(input.call.params ?? {}) };
 }
 
@@ -135,7 +135,7 @@ const SUCCESS_CODES = new Set(['200', 'ok', 'success']);
  * The error a 200 body carries, if any: a `Code` that is not a success value, or `Success: false`
  * (boolean or the string "false"). Undefined for an ordinary success body.
  */
-export function embeddedFailure(body: JsonObject): { code: string; message: string } | undefined {
+function embeddedFailure(body: JsonObject): { code: string; message: string } | undefined {
   const code = body.Code;
   const success = body.Success;
   const message = typeof body.Message === 'string' ? body.Message : '';

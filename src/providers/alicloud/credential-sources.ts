@@ -29,7 +29,7 @@ import { parseVendorJson } from '../vendor-json.js';
  */
 
 /** The aliyun CLI's switch for both (`1` or `true`): no external command is run and no credentials URI fetched. */
-export const ENV_DISABLE_EXTERNAL = 'ALIBABA_CLOUD_DISABLE_EXTERNAL_PROCESS';
+const ENV_DISABLE_EXTERNAL = 'ALIBABA_CLOUD_DISABLE_EXTERNAL_PROCESS';
 export const ENV_CREDENTIALS_URI = 'ALIBABA_CLOUD_CREDENTIALS_URI';
 
 function externalDisabled(env: Readonly<Record<string, string | undefined>>): boolean {

@@ -105,7 +105,7 @@ function durationFrom(value: unknown, where: string): number {
 }
 
 /** AssumeRoleWithOIDC from the variables ACK RRSA and the SDKs use (undefined when none is set). */
-export function alibabaOidcFromEnv(env: CredentialContext['env'], required: boolean): OidcPlan | undefined {
+function alibabaOidcFromEnv(env: CredentialContext['env'], required: boolean): OidcPlan | undefined {
   const roleArn = nonBlank(env[ENV_ROLE_ARN]);
   const providerArn = nonBlank(env[ENV_OIDC_PROVIDER]);
   const tokenFile = nonBlank(env[ENV_OIDC_TOKEN_FILE]);

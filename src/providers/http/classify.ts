@@ -156,7 +156,7 @@ function label(ctx: CallContext): string {
 }
 
 /** The hint for one vendor code: the code's own, else why a not-found-looking code is not proof, else the kind's. */
-export function codeHint(code: string, cls: CodeClass, ctx: CallContext): string {
+function codeHint(code: string, cls: CodeClass, ctx: CallContext): string {
   const own = CODE_HINTS[code];
   if (own !== undefined) return own;
   if (!cls.notFound && NOT_FOUND_LOOK.test(code) && cls.kind === 'invalid_request') {

@@ -41,7 +41,7 @@ export interface HttpClientOptions {
   readonly maxResponseBytes?: number;
 }
 
-export const DEFAULT_HTTP_OPTIONS: Required<HttpClientOptions> = {
+const DEFAULT_HTTP_OPTIONS: Required<HttpClientOptions> = {
   connections: 16,
   keepAliveTimeoutMs: 4_000,
   connectTimeoutMs: 10_000,

@@ -31,7 +31,7 @@ export interface BucketKey {
   readonly region: string;
 }
 
-export function bucketKeyString(key: BucketKey): string {
+function bucketKeyString(key: BucketKey): string {
   return [key.cloud, key.account, key.product, key.action, key.region].join('|');
 }
 

@@ -32,7 +32,7 @@ import type { Clock } from './clock.js';
 /** Share of the documented limit a full window may carry per second of wall time; see above. */
 export const PACING_MARGIN = 0.98;
 /** Multiplicative decrease on a throttled answer. */
-export const THROTTLE_DECREASE = 0.5;
+const THROTTLE_DECREASE = 0.5;
 /** Additive recovery: share of the documented limit regained per window's worth of clean answers. */
 export const RECOVERY_STEP = 0.05;
 /** The allowance never falls below this share of the documented limit. */

@@ -5,7 +5,7 @@ import { callTencent } from './client.js';
 import { planTencentCredentials } from './credentials.js';
 
 /** Regions whose products live at their own hosts rather than behind the nearest-region domain. */
-export const TENCENT_FINANCIAL_REGIONS: readonly string[] = ['ap-shanghai-fsi', 'ap-shenzhen-fsi'];
+const TENCENT_FINANCIAL_REGIONS: readonly string[] = ['ap-shanghai-fsi', 'ap-shenzhen-fsi'];
 
 /**
  * Tencent Cloud: TC3-HMAC-SHA256 over a JSON POST (cloud-apis.md §1), nearest-region domains per

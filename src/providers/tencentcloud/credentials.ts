@@ -36,7 +36,7 @@ const CLOUD = 'Tencent Cloud';
 const TCCLI_TYPES = ['assume-role', 'assume_role', 'cvm-role', 'cvm_role', 'oidc-role-arn', 'oidc_role_arn', 'sso'];
 
 /** AssumeRoleWithWebIdentity from the TKE_* variables, as the Node SDK's OIDCRoleArnCredential reads them. */
-export function tencentOidcFromEnv(env: CredentialContext['env'], required: boolean): OidcPlan | undefined {
+function tencentOidcFromEnv(env: CredentialContext['env'], required: boolean): OidcPlan | undefined {
   const [region, providerId, tokenFile, roleArn] = TKE_VARS.map((name) => nonBlank(env[name]));
   if (region === undefined && providerId === undefined && tokenFile === undefined && roleArn === undefined) {
     if (!required) return undefined;

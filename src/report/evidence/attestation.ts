@@ -57,7 +57,7 @@ export interface Statement {
 }
 
 /** DSSE v1 pre-authentication encoding: what is actually signed. */
-export function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
+function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
   const head = `DSSEv1 ${Buffer.byteLength(payloadType)} ${payloadType} ${payload.byteLength} `;
   return Buffer.concat([Buffer.from(head, 'utf8'), payload]);
 }

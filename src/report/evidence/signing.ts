@@ -35,7 +35,7 @@ export const SIGNATURE_FORMAT = 'driftwatch-evidence-signature';
 export type SignatureAlgorithm = 'ed25519' | 'hmac-sha256';
 
 /** Shortest HMAC secret accepted: 32 characters (e.g. `openssl rand -hex 32` gives 64). */
-export const HMAC_MIN_LENGTH = 32;
+const HMAC_MIN_LENGTH = 32;
 
 export type SigningKey =
   | { readonly algorithm: 'ed25519'; readonly privateKey: KeyObject }
@@ -66,11 +66,11 @@ export function publicKeyId(publicKey: KeyObject): string {
   return fingerprint(publicKey.export({ type: 'spki', format: 'der' }));
 }
 
-export function hmacKeyId(secret: string): string {
+function hmacKeyId(secret: string): string {
   return `SHA256:${createHmac('sha256', secret).update('driftwatch evidence key id').digest('base64').replace(/=+$/, '')}`;
 }
 
-export function keyIdOf(key: SigningKey): string {
+function keyIdOf(key: SigningKey): string {
   return key.algorithm === 'ed25519' ? publicKeyId(createPublicKey(key.privateKey)) : hmacKeyId(key.secret);
 }
 
@@ -174,7 +174,7 @@ export function serializeSignature(sig: SignatureFile): string {
  * whitespace, no line breaks, no stray characters): Node's decoder skips what it does not
  * understand, so a signature split in two or followed by garbage would otherwise still "verify".
  */
-export function isCanonicalBase64(text: string): boolean {
+function isCanonicalBase64(text: string): boolean {
   return /^[A-Za-z0-9+/]*={0,2}$/.test(text) && text.length % 4 === 0 && Buffer.from(text, 'base64').toString('base64') === text;
 }
 
