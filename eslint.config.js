@@ -21,7 +21,9 @@ const LAYERS = [
 
 const layerRules = LAYERS.flatMap((layer, index) =>
   layer.map((folder) => {
-    const forbidden = LAYERS.slice(index).flat().filter((other) => other !== folder);
+    const forbidden = LAYERS.slice(index)
+      .flat()
+      .filter((other) => other !== folder);
     const upwards = `^(\\.\\./)+(${forbidden.join('|')})/`;
     const message = `src/${folder} sits below these folders (eslint.config.js LAYERS): import downwards only.`;
     return {
@@ -35,10 +37,7 @@ const layerRules = LAYERS.flatMap((layer, index) =>
           },
         ],
         // A lazy `await import()` is an import too (esquery regexes cannot hold a bare slash).
-        'no-restricted-syntax': [
-          'error',
-          { selector: `ImportExpression[source.value=/${upwards.replaceAll('/', '\\x2F')}/]`, message },
-        ],
+        'no-restricted-syntax': ['error', { selector: `ImportExpression[source.value=/${upwards.replaceAll('/', '\\x2F')}/]`, message }],
       },
     };
   }),

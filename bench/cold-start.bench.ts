@@ -42,10 +42,21 @@ function withHyperfine(hyperfine: string): Measured[] {
   const exported = `${RESULTS_DIR}cold-start-hyperfine.json`;
   execFileSync(
     hyperfine,
-    ['-N', '--warmup', '5', '--runs', String(RUNS), '--export-json', exported, ...COMMANDS.flatMap((c) => ['-n', c.name, c.argv.map(quote).join(' ')])],
+    [
+      '-N',
+      '--warmup',
+      '5',
+      '--runs',
+      String(RUNS),
+      '--export-json',
+      exported,
+      ...COMMANDS.flatMap((c) => ['-n', c.name, c.argv.map(quote).join(' ')]),
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] },
   );
-  const data = JSON.parse(readFileSync(exported, 'utf8')) as { results: { command: string; mean: number; stddev: number; median: number; min: number; times: number[] }[] };
+  const data = JSON.parse(readFileSync(exported, 'utf8')) as {
+    results: { command: string; mean: number; stddev: number; median: number; min: number; times: number[] }[];
+  };
   return data.results.map((r) => ({
     command: r.command,
     medianMs: round(r.median * 1000, 1),
@@ -72,7 +83,14 @@ function withSpawns(): Measured[] {
     const t = times[j] ?? [];
     const mean = t.reduce((a, b) => a + b, 0) / t.length;
     const sd = Math.sqrt(t.reduce((a, b) => a + (b - mean) ** 2, 0) / t.length);
-    return { command: c.name, medianMs: round(median(t), 1), meanMs: round(mean, 1), stddevMs: round(sd, 1), minMs: round(Math.min(...t), 1), runs: t.length };
+    return {
+      command: c.name,
+      medianMs: round(median(t), 1),
+      meanMs: round(mean, 1),
+      stddevMs: round(sd, 1),
+      minMs: round(Math.min(...t), 1),
+      runs: t.length,
+    };
   });
 }
 
@@ -85,7 +103,9 @@ describe('cold start', () => {
     if (!node || !version || !validate) throw new Error('missing measurements');
     const ratio = (m: Measured, field: 'medianMs' | 'meanMs'): number => round(m[field] / node[field], 2);
     record('cold-start', {
-      tool: hyperfine ? `hyperfine (${execFileSync(hyperfine, ['--version'], { encoding: 'utf8' }).trim()})` : 'spawnSync, interleaved, median',
+      tool: hyperfine
+        ? `hyperfine (${execFileSync(hyperfine, ['--version'], { encoding: 'utf8' }).trim()})`
+        : 'spawnSync, interleaved, median',
       results,
       ratios: {
         versionOverNode: { median: ratio(version, 'medianMs'), mean: ratio(version, 'meanMs') },

@@ -51,7 +51,14 @@ function generate(resources: number): { dir: string; mib: number } {
   const dir = join(WORK, String(resources));
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const head = ['version: 1', 'providers:', '  tencentcloud:', '    prod: { region: ap-guangzhou, credentials: { profile: prod } }', '  alicloud:', '    prod: { region: cn-hangzhou, credentials: { profile: prod } }'];
+  const head = [
+    'version: 1',
+    'providers:',
+    '  tencentcloud:',
+    '    prod: { region: ap-guangzhou, credentials: { profile: prod } }',
+    '  alicloud:',
+    '    prod: { region: cn-hangzhou, credentials: { profile: prod } }',
+  ];
   writeFileSync(join(dir, 'main.yaml'), `${head.join('\n')}\n`);
   let bytes = statSync(join(dir, 'main.yaml')).size;
   let files = 0;
@@ -64,7 +71,8 @@ function generate(resources: number): { dir: string; mib: number } {
     body = [];
   };
   for (const spec of RESOURCE_TYPES) {
-    const count = Math.floor(resources / RESOURCE_TYPES.length) + (RESOURCE_TYPES.indexOf(spec) < resources % RESOURCE_TYPES.length ? 1 : 0);
+    const count =
+      Math.floor(resources / RESOURCE_TYPES.length) + (RESOURCE_TYPES.indexOf(spec) < resources % RESOURCE_TYPES.length ? 1 : 0);
     const expectCount = Math.min(EXPECTATIONS, spec.attributes.length);
     for (let i = 0; i < count; i++) {
       if (i % PER_FILE === 0) flush(spec.name);
@@ -90,10 +98,18 @@ interface Run {
 }
 
 function timeValidate(cli: string, dir: string): Run {
-  const run = spawnSync('/usr/bin/time', ['-f', 'DWTIME %e %U %S %M', process.execPath, cli, 'validate', dir], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync('/usr/bin/time', ['-f', 'DWTIME %e %U %S %M', process.execPath, cli, 'validate', dir], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   const m = /DWTIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(run.stderr);
   if (!m) throw new Error(`no timing from /usr/bin/time: ${run.stderr.slice(0, 2000)}`);
-  return { wallSeconds: Number(m[1]), cpuSeconds: round(Number(m[2]) + Number(m[3]), 2), maxRssMiB: mib(Number(m[4]) * 1024), exitCode: run.status ?? -1 };
+  return {
+    wallSeconds: Number(m[1]),
+    cpuSeconds: round(Number(m[2]) + Number(m[3]), 2),
+    maxRssMiB: mib(Number(m[4]) * 1024),
+    exitCode: run.status ?? -1,
+  };
 }
 
 /** Medians of wall and CPU time over the runs, the fastest wall time, and the largest peak RSS. */
@@ -151,7 +167,15 @@ describe('configuration loading at scale', () => {
       ...(BASELINE ? { baseline: BASELINE, baselineUpTo: BASELINE_MAX } : {}),
       rows,
       targets: {
-        ...(at100k ? { validate100kWithin3s: { target: TARGET_100K_SECONDS, wallSeconds: at100k.wallSeconds, met: at100k.wallSeconds <= TARGET_100K_SECONDS } } : {}),
+        ...(at100k
+          ? {
+              validate100kWithin3s: {
+                target: TARGET_100K_SECONDS,
+                wallSeconds: at100k.wallSeconds,
+                met: at100k.wallSeconds <= TARGET_100K_SECONDS,
+              },
+            }
+          : {}),
         ...(at10k && at100k
           ? {
               linear: {

@@ -69,11 +69,24 @@ function generate(resources: number): { configDir: string; snapshot: string; sna
   // A map cannot name an attribute twice: up to 10 expectations, the rest of the 20 from policy rules.
   const expectCount = (spec: ResourceTypeSpec): number => Math.min(CHECKS_PER_RESOURCE / 2, spec.attributes.length);
 
-  const policy: string[] = ['version: 1', 'name: eval-scale', 'description: Shared rules, with the expectations 20 checks per resource.', 'rules:'];
+  const policy: string[] = [
+    'version: 1',
+    'name: eval-scale',
+    'description: Shared rules, with the expectations 20 checks per resource.',
+    'rules:',
+  ];
   for (const spec of RESOURCE_TYPES) {
     for (let n = 0; n < CHECKS_PER_RESOURCE - expectCount(spec); n++) {
       const a = spec.attributes[(n + expectCount(spec)) % spec.attributes.length] as AttributeSpec;
-      policy.push(`  - id: ${spec.name}.rule-${n}`, `    title: Rule ${n} for ${spec.name}`, '    severity: medium', `    resource_type: ${spec.name}`, '    assert:', `      ${a.name}: ${assertion(a, n + 1).replace(/, severity: [a-z]+/, '')}`, '    remediation: Fix it in the console.');
+      policy.push(
+        `  - id: ${spec.name}.rule-${n}`,
+        `    title: Rule ${n} for ${spec.name}`,
+        '    severity: medium',
+        `    resource_type: ${spec.name}`,
+        '    assert:',
+        `      ${a.name}: ${assertion(a, n + 1).replace(/, severity: [a-z]+/, '')}`,
+        '    remediation: Fix it in the console.',
+      );
     }
   }
   writeFileSync(join(dir, 'team-policy.yaml'), `${policy.join('\n')}\n`);
@@ -101,7 +114,8 @@ function generate(resources: number): { configDir: string; snapshot: string; sna
   };
   const observations: Observation[] = [];
   for (const spec of RESOURCE_TYPES) {
-    const count = Math.floor(resources / RESOURCE_TYPES.length) + (RESOURCE_TYPES.indexOf(spec) < resources % RESOURCE_TYPES.length ? 1 : 0);
+    const count =
+      Math.floor(resources / RESOURCE_TYPES.length) + (RESOURCE_TYPES.indexOf(spec) < resources % RESOURCE_TYPES.length ? 1 : 0);
     const attributes: JsonObject = Object.fromEntries(spec.attributes.map((a) => [a.name, sampleValue(a)]));
     for (let i = 0; i < count; i++) {
       if (i % 1000 === 0) flush(spec.name);
@@ -118,7 +132,10 @@ function generate(resources: number): { configDir: string; snapshot: string; sna
       let observed = attributes;
       if (i % 50 === 7) {
         const first = spec.attributes[0] as AttributeSpec;
-        observed = { ...attributes, [first.name]: first.kind === 'boolean' ? false : first.kind === 'integer' ? 0 : (first.values?.[1] ?? 'drifted-value') };
+        observed = {
+          ...attributes,
+          [first.name]: first.kind === 'boolean' ? false : first.kind === 'integer' ? 0 : (first.values?.[1] ?? 'drifted-value'),
+        };
       }
       const failed = i % 100 === 13;
       observations.push({
@@ -129,7 +146,9 @@ function generate(resources: number): { configDir: string; snapshot: string; sna
         raw: failed ? null : { RequestId: `req-${i}` },
         request_ids: [`req-${spec.name}-${i}`],
         observed_at: AS_OF,
-        error: failed ? { kind: 'transient', code: 'InternalError', message: 'An internal error occurred.', request_id: `req-${i}`, retryable: true } : null,
+        error: failed
+          ? { kind: 'transient', code: 'InternalError', message: 'An internal error occurred.', request_id: `req-${i}`, retryable: true }
+          : null,
       });
     }
     flush(spec.name);
@@ -185,24 +204,54 @@ interface EngineMeasure {
 }
 
 function runEngine(configDir: string, snapshot: string, out: string): EngineMeasure {
-  const stdout = execFileSync(process.execPath, ['--input-type=module', '-e', ENGINE_DRIVER, join(REPO_ROOT, 'dist/'), configDir, snapshot, out, AS_OF], {
-    encoding: 'utf8',
-    maxBuffer: 16 * 1024 * 1024,
-  });
+  const stdout = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', ENGINE_DRIVER, join(REPO_ROOT, 'dist/'), configDir, snapshot, out, AS_OF],
+    {
+      encoding: 'utf8',
+      maxBuffer: 16 * 1024 * 1024,
+    },
+  );
   return JSON.parse(stdout) as EngineMeasure;
 }
 
-function runCli(configDir: string, snapshot: string, out: string): { wallSeconds: number; maxRssMiB: number; exitCode: number | null; outputMiB: number } {
+function runCli(
+  configDir: string,
+  snapshot: string,
+  out: string,
+): { wallSeconds: number; maxRssMiB: number; exitCode: number | null; outputMiB: number } {
   // GNU time: elapsed seconds and peak RSS (KiB) on its own line of stderr.
   const run = spawnSync(
     '/usr/bin/time',
-    ['-f', 'DWTIME %e %M', 'sh', '-c', `exec "$0" "$@" > ${JSON.stringify(out)}`, process.execPath, CLI, 'check', configDir, '--observed', snapshot, '--format', 'json', '--as-of', AS_OF, '--no-progress'],
+    [
+      '-f',
+      'DWTIME %e %M',
+      'sh',
+      '-c',
+      `exec "$0" "$@" > ${JSON.stringify(out)}`,
+      process.execPath,
+      CLI,
+      'check',
+      configDir,
+      '--observed',
+      snapshot,
+      '--format',
+      'json',
+      '--as-of',
+      AS_OF,
+      '--no-progress',
+    ],
     { cwd: configDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   const m = /DWTIME ([\d.]+) (\d+)/.exec(run.stderr);
   if (!m) throw new Error(`no timing from /usr/bin/time: ${run.stderr.slice(0, 2000)}`);
   const exitCode = /Command exited with non-zero status (\d+)/.exec(run.stderr)?.[1];
-  return { wallSeconds: Number(m[1]), maxRssMiB: mib(Number(m[2]) * 1024), exitCode: exitCode === undefined ? 0 : Number(exitCode), outputMiB: mib(statSync(out).size) };
+  return {
+    wallSeconds: Number(m[1]),
+    maxRssMiB: mib(Number(m[2]) * 1024),
+    exitCode: exitCode === undefined ? 0 : Number(exitCode),
+    outputMiB: mib(statSync(out).size),
+  };
 }
 
 describe('evaluation at scale from a saved snapshot', () => {
@@ -236,7 +285,8 @@ describe('evaluation at scale from a saved snapshot', () => {
       });
       if (process.env.BENCH_KEEP !== '1') rmSync(join(WORK, String(resources)), { recursive: true, force: true });
     }
-    const at100k = rows.find((r) => r.resources === 100_000) as { engine: { budgetedSeconds: number; maxRssMiB: number }; cli: { wallSeconds: number; maxRssMiB: number } } | undefined;
+    const at100k = rows.find((r) => r.resources === 100_000) as
+      { engine: { budgetedSeconds: number; maxRssMiB: number }; cli: { wallSeconds: number; maxRssMiB: number } } | undefined;
     record('eval-scale', {
       checksPerResource: CHECKS_PER_RESOURCE,
       rows,

@@ -84,5 +84,8 @@ export function round(value: number, digits = 3): number {
 export function selected(name: string): boolean {
   const pick = process.env.BENCH;
   if (pick === undefined || pick.trim() === '' || pick === 'all') return true;
-  return pick.split(',').map((s) => s.trim()).includes(name);
+  return pick
+    .split(',')
+    .map((s) => s.trim())
+    .includes(name);
 }

@@ -57,7 +57,9 @@ interface ServerMode {
 }
 
 function serverWorld(workload: Workload, mode: ServerMode): World {
-  const limits = Object.fromEntries(Object.entries(workload.world.limits).map(([api, qps]) => [api, qps * mode.quotaShare])) as World['limits'];
+  const limits = Object.fromEntries(
+    Object.entries(workload.world.limits).map(([api, qps]) => [api, qps * mode.quotaShare]),
+  ) as World['limits'];
   return { ...workload.world, limits, rateLimitWindow: mode.window };
 }
 
@@ -88,7 +90,11 @@ function densestSecond(sim: RunningSimulator, limitOf: (api: string) => number):
   return worst;
 }
 
-async function withSimulator<T>(workload: Workload, body: (sim: RunningSimulator) => Promise<T>, world: World = workload.world): Promise<T> {
+async function withSimulator<T>(
+  workload: Workload,
+  body: (sim: RunningSimulator) => Promise<T>,
+  world: World = workload.world,
+): Promise<T> {
   const sim = await startSimulator({ world, logLimit: 30_000 });
   try {
     return await body(sim);
@@ -105,99 +111,107 @@ async function withSimulator<T>(workload: Workload, body: (sim: RunningSimulator
  */
 type Schedule = 'default' | 'split';
 
-async function runEngine(workload: Workload, schedule: Schedule = 'default', mode: ServerMode = { window: 'token_bucket', quotaShare: 1 }): Promise<EngineRun> {
-  return withSimulator(workload, async (sim) => {
-    const executor = createRunExecutor({
-      resolveCredentials: (provider) => {
-        const creds = workload.credentials.get(provider.ref);
-        if (!creds) throw new Error(`no credentials for ${provider.ref}`);
-        return creds;
-      },
-      endpoint: sim.url,
-      redactor: new Redactor(),
-    });
-    const rssBefore = process.memoryUsage.rss();
-    const rss = rssSampler();
-    try {
-      const t0 = performance.now();
-      const plan = planCalls(workload.state, definitionFor);
-      const t1 = performance.now();
-      const options = { execute: executor.execute, definitionFor, now: () => new Date() };
-      let observations;
-      if (schedule === 'split') {
-        const slow = (c: (typeof plan.calls)[number]): boolean => {
-          const qps = defaultQpsFor(c.call.product, c.call.action, c.call.cloud);
-          return qps !== undefined && qps <= 10;
-        };
-        const parts = await Promise.all([
-          observe({ calls: plan.calls.filter(slow), unplannable: new Map() }, options),
-          observe({ calls: plan.calls.filter((c) => !slow(c)), unplannable: plan.unplannable }, options),
-        ]);
-        observations = parts.flat();
-      } else {
-        observations = await observe(plan, options);
-      }
-      const t2 = performance.now();
-      const result = evaluate({ state: workload.state, observations, now: AS_OF, toolVersion: 'bench' });
-      const t3 = performance.now();
-      const peak = rss.stop();
-      const stats = executor.stats();
-      const server = sim.stats().total;
-      const statuses: Record<string, number> = {};
-      for (const r of result.resources) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
-      const throttlingInResults = result.resources.filter((r) => r.error !== null && r.error.kind === 'throttled').length;
-      const wallSeconds = (t2 - t1) / 1000;
-      // Where the time went in the floor-setting buckets: their request arrivals at the simulator.
-      const startMs = performance.timeOrigin + t1;
-      const slow = new Map<string, number[]>();
-      for (const e of sim.requestLog()) {
-        if (e.api !== 'GetKmsInstance' && e.api !== 'GetCAInstanceStatus') continue;
-        const key = `${e.api} ${e.account}`;
-        const list = slow.get(key) ?? [];
-        list.push(Date.parse(e.time) - startMs);
-        slow.set(key, list);
-      }
-      // The first sixth of the floor (10 s of 60, 1.3 s of 8): where a slow start would show.
-      const windowMs = (workload.floorSeconds * 1000) / 6;
-      const perBucket = [...slow.values()].map((times) => {
-        const first = Math.min(...times);
-        const last = Math.max(...times);
-        const after = times.filter((t) => t >= windowMs).length;
-        return { first, last, inWindow: times.length - after, steadyRate: after / ((last - windowMs) / 1000) };
+async function runEngine(
+  workload: Workload,
+  schedule: Schedule = 'default',
+  mode: ServerMode = { window: 'token_bucket', quotaShare: 1 },
+): Promise<EngineRun> {
+  return withSimulator(
+    workload,
+    async (sim) => {
+      const executor = createRunExecutor({
+        resolveCredentials: (provider) => {
+          const creds = workload.credentials.get(provider.ref);
+          if (!creds) throw new Error(`no credentials for ${provider.ref}`);
+          return creds;
+        },
+        endpoint: sim.url,
+        redactor: new Redactor(),
       });
-      const slowBuckets = {
-        buckets: perBucket.length,
-        firstRequestMsMax: round(Math.max(...perBucket.map((b) => b.first)), 0),
-        lastRequestSecondsMax: round(Math.max(...perBucket.map((b) => b.last)) / 1000, 2),
-        windowSeconds: round(windowMs / 1000, 2),
-        sentInWindowMin: Math.min(...perBucket.map((b) => b.inWindow)),
-        sentInWindowMax: Math.max(...perBucket.map((b) => b.inWindow)),
-        ratePerSecondAfterWindowMin: round(Math.min(...perBucket.map((b) => b.steadyRate)), 2),
-      };
-      return {
-        densestSecond: densestSecond(sim, (api) => (DOCUMENTED_LIMITS as Record<string, number>)[api] ?? 10),
-        slowBuckets,
-        wallSeconds: round(wallSeconds),
-        floorSeconds: workload.floorSeconds,
-        percentOfFloor: round((100 * workload.floorSeconds) / wallSeconds, 1),
-        logicalCalls: stats.logicalCalls,
-        requestsSent: stats.requests,
-        requestsPerCall: round(stats.requests / stats.logicalCalls, 4),
-        serverRequests: server.requests,
-        serverThrottled: server.throttled,
-        clientRetries: stats.retries,
-        statuses,
-        throttlingInResults,
-        peakRssMiB: peak,
-        rssBeforeMiB: mib(rssBefore),
-        planMs: round(t1 - t0, 1),
-        evaluateMs: round(t3 - t2, 1),
-      };
-    } finally {
-      rss.stop();
-      await executor.close();
-    }
-  }, serverWorld(workload, mode));
+      const rssBefore = process.memoryUsage.rss();
+      const rss = rssSampler();
+      try {
+        const t0 = performance.now();
+        const plan = planCalls(workload.state, definitionFor);
+        const t1 = performance.now();
+        const options = { execute: executor.execute, definitionFor, now: () => new Date() };
+        let observations;
+        if (schedule === 'split') {
+          const slow = (c: (typeof plan.calls)[number]): boolean => {
+            const qps = defaultQpsFor(c.call.product, c.call.action, c.call.cloud);
+            return qps !== undefined && qps <= 10;
+          };
+          const parts = await Promise.all([
+            observe({ calls: plan.calls.filter(slow), unplannable: new Map() }, options),
+            observe({ calls: plan.calls.filter((c) => !slow(c)), unplannable: plan.unplannable }, options),
+          ]);
+          observations = parts.flat();
+        } else {
+          observations = await observe(plan, options);
+        }
+        const t2 = performance.now();
+        const result = evaluate({ state: workload.state, observations, now: AS_OF, toolVersion: 'bench' });
+        const t3 = performance.now();
+        const peak = rss.stop();
+        const stats = executor.stats();
+        const server = sim.stats().total;
+        const statuses: Record<string, number> = {};
+        for (const r of result.resources) statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        const throttlingInResults = result.resources.filter((r) => r.error !== null && r.error.kind === 'throttled').length;
+        const wallSeconds = (t2 - t1) / 1000;
+        // Where the time went in the floor-setting buckets: their request arrivals at the simulator.
+        const startMs = performance.timeOrigin + t1;
+        const slow = new Map<string, number[]>();
+        for (const e of sim.requestLog()) {
+          if (e.api !== 'GetKmsInstance' && e.api !== 'GetCAInstanceStatus') continue;
+          const key = `${e.api} ${e.account}`;
+          const list = slow.get(key) ?? [];
+          list.push(Date.parse(e.time) - startMs);
+          slow.set(key, list);
+        }
+        // The first sixth of the floor (10 s of 60, 1.3 s of 8): where a slow start would show.
+        const windowMs = (workload.floorSeconds * 1000) / 6;
+        const perBucket = [...slow.values()].map((times) => {
+          const first = Math.min(...times);
+          const last = Math.max(...times);
+          const after = times.filter((t) => t >= windowMs).length;
+          return { first, last, inWindow: times.length - after, steadyRate: after / ((last - windowMs) / 1000) };
+        });
+        const slowBuckets = {
+          buckets: perBucket.length,
+          firstRequestMsMax: round(Math.max(...perBucket.map((b) => b.first)), 0),
+          lastRequestSecondsMax: round(Math.max(...perBucket.map((b) => b.last)) / 1000, 2),
+          windowSeconds: round(windowMs / 1000, 2),
+          sentInWindowMin: Math.min(...perBucket.map((b) => b.inWindow)),
+          sentInWindowMax: Math.max(...perBucket.map((b) => b.inWindow)),
+          ratePerSecondAfterWindowMin: round(Math.min(...perBucket.map((b) => b.steadyRate)), 2),
+        };
+        return {
+          densestSecond: densestSecond(sim, (api) => (DOCUMENTED_LIMITS as Record<string, number>)[api] ?? 10),
+          slowBuckets,
+          wallSeconds: round(wallSeconds),
+          floorSeconds: workload.floorSeconds,
+          percentOfFloor: round((100 * workload.floorSeconds) / wallSeconds, 1),
+          logicalCalls: stats.logicalCalls,
+          requestsSent: stats.requests,
+          requestsPerCall: round(stats.requests / stats.logicalCalls, 4),
+          serverRequests: server.requests,
+          serverThrottled: server.throttled,
+          clientRetries: stats.retries,
+          statuses,
+          throttlingInResults,
+          peakRssMiB: peak,
+          rssBeforeMiB: mib(rssBefore),
+          planMs: round(t1 - t0, 1),
+          evaluateMs: round(t3 - t2, 1),
+        };
+      } finally {
+        rss.stop();
+        await executor.close();
+      }
+    },
+    serverWorld(workload, mode),
+  );
 }
 
 type OpenApiClient = {
@@ -239,7 +253,17 @@ async function runSdkLoop(workload: Workload): Promise<SdkRun> {
     const tcssClients = new Map<string, InstanceType<typeof tcss.v20201101.Client>>();
     const aliClients = new Map<string, OpenApiClient>();
     const aliParams = (action: string, version: string): unknown =>
-      new OpenApiModule.Params({ action, version, protocol: 'HTTP', pathname: '/', method: 'POST', authType: 'AK', style: 'RPC', reqBodyType: 'formData', bodyType: 'json' });
+      new OpenApiModule.Params({
+        action,
+        version,
+        protocol: 'HTTP',
+        pathname: '/',
+        method: 'POST',
+        authType: 'AK',
+        style: 'RPC',
+        reqBodyType: 'formData',
+        bodyType: 'json',
+      });
 
     const once = (call: MixCall): Promise<unknown> => {
       const credential = { secretId: call.credentials.id, secretKey: call.credentials.secret };
@@ -263,13 +287,19 @@ async function runSdkLoop(workload: Workload): Promise<SdkRun> {
       let client = aliClients.get(call.credentials.id);
       if (!client) {
         client = new OpenApiClient(
-          new OpenApiModule.Config({ accessKeyId: call.credentials.id, accessKeySecret: call.credentials.secret, endpoint, protocol: 'HTTP' }),
+          new OpenApiModule.Config({
+            accessKeyId: call.credentials.id,
+            accessKeySecret: call.credentials.secret,
+            endpoint,
+            protocol: 'HTTP',
+          }),
         );
         aliClients.set(call.credentials.id, client);
       }
       const query =
         call.api === 'GetKmsInstance' ? { KmsInstanceId: call.instanceId, RegionId: call.region ?? '' } : { InstanceId: call.instanceId };
-      const params = call.api === 'GetKmsInstance' ? aliParams('GetKmsInstance', '2016-01-20') : aliParams('GetCAInstanceStatus', '2020-06-30');
+      const params =
+        call.api === 'GetKmsInstance' ? aliParams('GetKmsInstance', '2016-01-20') : aliParams('GetCAInstanceStatus', '2020-06-30');
       return client.callApi(params, new OpenApiModule.OpenApiRequest({ query }), {});
     };
 
@@ -321,7 +351,10 @@ function bucketSummary(workload: Workload): Record<string, string> {
     byApi.set(b.api, s);
   }
   return Object.fromEntries(
-    [...byApi.entries()].map(([api, s]) => [api, `${s.calls} calls in ${s.buckets} buckets at ${s.limit}/s (largest ${s.max} → ${round(s.max / s.limit, 2)} s)`]),
+    [...byApi.entries()].map(([api, s]) => [
+      api,
+      `${s.calls} calls in ${s.buckets} buckets at ${s.limit}/s (largest ${s.max} → ${round(s.max / s.limit, 2)} s)`,
+    ]),
   );
 }
 
@@ -367,7 +400,17 @@ async function bench(spec: MixSpec, withSdk: boolean): Promise<void> {
     floorSeconds: workload.floorSeconds,
     driftwatch: byMode,
     targets,
-    ...(split ? { diagnosticSplitSchedule: { wallSeconds: split.wallSeconds, percentOfFloor: split.percentOfFloor, serverThrottled: split.serverThrottled, requestsPerCall: split.requestsPerCall, statuses: split.statuses } } : {}),
+    ...(split
+      ? {
+          diagnosticSplitSchedule: {
+            wallSeconds: split.wallSeconds,
+            percentOfFloor: split.percentOfFloor,
+            serverThrottled: split.serverThrottled,
+            requestsPerCall: split.requestsPerCall,
+            statuses: split.statuses,
+          },
+        }
+      : {}),
     ...(sdk ? { sdkSequentialLoop: sdk, sdkOverDriftwatchWallRatio: round(sdk.wallSeconds / engine.wallSeconds, 2) } : {}),
   });
 }

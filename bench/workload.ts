@@ -59,9 +59,26 @@ export const MIX_10K: MixSpec = {
 
 /** Twenty real Tencent region ids, so the KMS calls look like a real fleet. */
 const TENCENT_REGIONS = [
-  'ap-guangzhou', 'ap-shanghai', 'ap-beijing', 'ap-chengdu', 'ap-chongqing', 'ap-nanjing', 'ap-hongkong', 'ap-singapore',
-  'ap-bangkok', 'ap-jakarta', 'ap-seoul', 'ap-tokyo', 'ap-mumbai', 'na-siliconvalley', 'na-ashburn', 'eu-frankfurt',
-  'sa-saopaulo', 'ap-shanghai-fsi', 'ap-shenzhen-fsi', 'ap-beijing-fsi',
+  'ap-guangzhou',
+  'ap-shanghai',
+  'ap-beijing',
+  'ap-chengdu',
+  'ap-chongqing',
+  'ap-nanjing',
+  'ap-hongkong',
+  'ap-singapore',
+  'ap-bangkok',
+  'ap-jakarta',
+  'ap-seoul',
+  'ap-tokyo',
+  'ap-mumbai',
+  'na-siliconvalley',
+  'na-ashburn',
+  'eu-frankfurt',
+  'sa-saopaulo',
+  'ap-shanghai-fsi',
+  'ap-shenzhen-fsi',
+  'ap-beijing-fsi',
 ];
 const ALIBABA_REGIONS = ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen'];
 
@@ -125,7 +142,15 @@ export function buildWorkload(spec: MixSpec): Workload {
     const regions = TENCENT_REGIONS.slice(0, spec.tencentRegions);
     const kms: Record<string, unknown> = {};
     for (const region of regions) {
-      kms[region] = { ServiceEnabled: true, InvalidType: 1, UserLevel: 1, ProExpireTime: 1893456000, ProRenewFlag: 1, CmkUserCount: 5, CmkLimit: 200 };
+      kms[region] = {
+        ServiceEnabled: true,
+        InvalidType: 1,
+        UserLevel: 1,
+        ProExpireTime: 1893456000,
+        ProRenewFlag: 1,
+        CmkUserCount: 5,
+        CmkLimit: 200,
+      };
     }
     const hasTcss = a < spec.tcssAccounts;
     accounts.push({
@@ -134,10 +159,29 @@ export function buildWorkload(spec: MixSpec): Workload {
       secret_id: id,
       secret_key: creds.secret,
       kms,
-      ...(hasTcss ? { tcss: { State: 3, SubState: 'NORMAL', AutomaticRenewal: 1, BeginTime: '2026-01-01 00:00:00', ExpirationTime: '2027-06-30 00:00:00' } } : {}),
+      ...(hasTcss
+        ? {
+            tcss: {
+              State: 3,
+              SubState: 'NORMAL',
+              AutomaticRenewal: 1,
+              BeginTime: '2026-01-01 00:00:00',
+              ExpirationTime: '2027-06-30 00:00:00',
+            },
+          }
+        : {}),
     });
     const ref = `tencentcloud.tc${pad(a)}`;
-    providers.push({ cloud: 'tencentcloud', alias: `tc${pad(a)}`, ref, region: 'ap-guangzhou', site: 'china', credentials: { kind: 'chain' }, rateLimits: {}, location: LOCATION });
+    providers.push({
+      cloud: 'tencentcloud',
+      alias: `tc${pad(a)}`,
+      ref,
+      region: 'ap-guangzhou',
+      site: 'china',
+      credentials: { kind: 'chain' },
+      rateLimits: {},
+      location: LOCATION,
+    });
     credentials.set(ref, creds);
     for (const region of regions) {
       resources.push({
@@ -173,13 +217,30 @@ export function buildWorkload(spec: MixSpec): Workload {
     const creds: Credentials = { id, secret: `bench-alibaba-secret-${pad(a)}`, source: 'bench' };
     const region = ALIBABA_REGIONS[a % ALIBABA_REGIONS.length] ?? 'cn-hangzhou';
     const ref = `alicloud.ali${pad(a)}`;
-    providers.push({ cloud: 'alicloud', alias: `ali${pad(a)}`, ref, region, site: 'china', credentials: { kind: 'chain' }, rateLimits: {}, location: LOCATION });
+    providers.push({
+      cloud: 'alicloud',
+      alias: `ali${pad(a)}`,
+      ref,
+      region,
+      site: 'china',
+      credentials: { kind: 'chain' },
+      rateLimits: {},
+      location: LOCATION,
+    });
     credentials.set(ref, creds);
     const kmsInstances: unknown[] = [];
     const caInstances: unknown[] = [];
     for (let i = 0; i < spec.kmsInstancesPerAccount; i++) {
       const instanceId = `kst-b${pad(a)}${pad(i, 5)}`;
-      kmsInstances.push({ region, InstanceId: instanceId, Status: 'Connected', ChargeType: 'PREPAY', EndDate: '2027-06-30T16:00:00Z', KeyNum: 1000, SecretNum: '100' });
+      kmsInstances.push({
+        region,
+        InstanceId: instanceId,
+        Status: 'Connected',
+        ChargeType: 'PREPAY',
+        EndDate: '2027-06-30T16:00:00Z',
+        KeyNum: 1000,
+        SecretNum: '100',
+      });
       resources.push({
         address: `alicloud_kms_instance.ali${pad(a)}-${instanceId}`,
         type: 'alicloud_kms_instance',
@@ -195,7 +256,15 @@ export function buildWorkload(spec: MixSpec): Workload {
     }
     for (let i = 0; i < spec.caInstancesPerAccount; i++) {
       const instanceId = `cas-b${pad(a)}${pad(i, 5)}`;
-      caInstances.push({ InstanceId: instanceId, Type: 'ROOT', Status: 'USED', CertTotalCount: 500, CertIssuedCount: 20, AfterTime: 2082672000000, BeforeTime: 1735689600000 });
+      caInstances.push({
+        InstanceId: instanceId,
+        Type: 'ROOT',
+        Status: 'USED',
+        CertTotalCount: 500,
+        CertIssuedCount: 20,
+        AfterTime: 2082672000000,
+        BeforeTime: 1735689600000,
+      });
       resources.push({
         address: `alicloud_cas_private_ca.ali${pad(a)}-${instanceId}`,
         type: 'alicloud_cas_private_ca',
@@ -209,7 +278,14 @@ export function buildWorkload(spec: MixSpec): Workload {
       calls.push({ cloud: 'alicloud', api: 'GetCAInstanceStatus', credentials: creds, instanceId });
       count(id, 'GetCAInstanceStatus');
     }
-    accounts.push({ cloud: 'alicloud', name: `ali-${pad(a)}`, access_key_id: id, access_key_secret: creds.secret, kms_instances: kmsInstances, ca_instances: caInstances });
+    accounts.push({
+      cloud: 'alicloud',
+      name: `ali-${pad(a)}`,
+      access_key_id: id,
+      access_key_secret: creds.secret,
+      kms_instances: kmsInstances,
+      ca_instances: caInstances,
+    });
   }
 
   const world = worldFromObject({ accounts, limits: DOCUMENTED_LIMITS, faults: { seed: 1, latency_ms: [0, 0] } }, `<${spec.name}>`);

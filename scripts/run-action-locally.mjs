@@ -191,7 +191,12 @@ function annotationsOf(text) {
   for (const line of text.split('\n')) {
     const m = ANNOTATION.exec(line);
     if (!m) continue;
-    const props = Object.fromEntries((m[2] ?? '').split(',').filter(Boolean).map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]));
+    const props = Object.fromEntries(
+      (m[2] ?? '')
+        .split(',')
+        .filter(Boolean)
+        .map((p) => [p.slice(0, p.indexOf('=')), p.slice(p.indexOf('=') + 1)]),
+    );
     found.push({ level: m[1], ...props, message: m[3] });
   }
   return found;
@@ -214,7 +219,14 @@ function main() {
   }
   for (const name of Object.keys(options.inputs)) if (!(name in inputs)) throw new Error(`the action has no input ${name}`);
 
-  const env = { ...process.env, CI: 'true', GITHUB_ACTIONS: 'true', GITHUB_WORKSPACE: options.workspace, RUNNER_TEMP: runnerTemp, GITHUB_ACTION_PATH: dirname(options.action) };
+  const env = {
+    ...process.env,
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_WORKSPACE: options.workspace,
+    RUNNER_TEMP: runnerTemp,
+    GITHUB_ACTION_PATH: dirname(options.action),
+  };
   const summary = join(temp, 'step-summary.md');
   writeFileSync(summary, '');
   const steps = {};
@@ -249,12 +261,21 @@ function main() {
     if (step.shell !== 'bash') throw new Error(`step ${label}: only shell: bash is supported, got ${String(step.shell)}`);
     const script = join(temp, `step-${index}.sh`);
     writeFileSync(script, interpolate(step.run, ctx()));
-    const files = { GITHUB_OUTPUT: join(temp, `output-${index}`), GITHUB_ENV: join(temp, `env-${index}`), GITHUB_PATH: join(temp, `path-${index}`) };
+    const files = {
+      GITHUB_OUTPUT: join(temp, `output-${index}`),
+      GITHUB_ENV: join(temp, `env-${index}`),
+      GITHUB_PATH: join(temp, `path-${index}`),
+    };
     for (const file of Object.values(files)) writeFileSync(file, '');
     const stepEnv = { ...env, ...files, GITHUB_STEP_SUMMARY: summary };
     for (const [k, v] of Object.entries(step.env ?? {})) stepEnv[k] = interpolate(String(v), ctx());
     process.stdout.write(`-- run: ${label}\n`);
-    const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], { cwd: options.workspace, env: stepEnv, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const run = spawnSync('bash', ['--noprofile', '--norc', '-eo', 'pipefail', script], {
+      cwd: options.workspace,
+      env: stepEnv,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
     process.stdout.write(run.stdout);
     process.stderr.write(run.stderr);
     report.annotations.push(...annotationsOf(run.stdout));
@@ -269,7 +290,9 @@ function main() {
   }
   for (const [name, spec] of Object.entries(action.outputs ?? {})) report.outputs[name] = interpolate(String(spec?.value ?? ''), ctx());
   report.summary = readFileSync(summary, 'utf8');
-  process.stdout.write(`-- ${report.success ? 'job succeeded' : 'job failed'}; ${report.annotations.length} annotation(s); outputs ${JSON.stringify(report.outputs)}\n`);
+  process.stdout.write(
+    `-- ${report.success ? 'job succeeded' : 'job failed'}; ${report.annotations.length} annotation(s); outputs ${JSON.stringify(report.outputs)}\n`,
+  );
   if (options.report) writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
   rmSync(temp, { recursive: true, force: true });
   return report.success ? 0 : 1;

@@ -31,7 +31,10 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function runAction(name: string, inputs: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string; report: () => Promise<ActionReport> }> {
+function runAction(
+  name: string,
+  inputs: Record<string, string>,
+): Promise<{ code: number; stdout: string; stderr: string; report: () => Promise<ActionReport> }> {
   const report = join(work, `${name}.json`);
   const args = [RUNNER, '--workspace', REPO_ROOT, '--runner-temp', join(work, `${name}-temp`), '--report', report];
   for (const [k, v] of Object.entries(inputs)) args.push('--input', `${k}=${v}`);
@@ -121,14 +124,16 @@ describe('example workflows (examples/ci)', () => {
     expect(step).toBeDefined();
     const given = Object.keys(step?.with ?? {});
     for (const name of given) expect(Object.keys(action.inputs)).toContain(name);
-    for (const [name, spec] of Object.entries(action.inputs)) if (spec.required && spec.default === undefined) expect(given).toContain(name);
+    for (const [name, spec] of Object.entries(action.inputs))
+      if (spec.required && spec.default === undefined) expect(given).toContain(name);
   });
 
   it('the nightly workflow runs check with JUnit, evidence and a snapshot, and uploads them', async () => {
     const workflow = parse(await readFile(join(REPO_ROOT, 'examples/ci/nightly.yml'), 'utf8')) as Workflow;
     const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
     const check = steps.find((s) => s.run?.includes('driftwatch check'))?.run ?? '';
-    for (const flag of ['--out junit=driftwatch.xml', '--save-observed observed.json', '--evidence', '--timeout']) expect(check).toContain(flag);
+    for (const flag of ['--out junit=driftwatch.xml', '--save-observed observed.json', '--evidence', '--timeout'])
+      expect(check).toContain(flag);
     const uploaded = steps.filter((s) => s.uses?.startsWith('actions/upload-artifact')).map((s) => (s.with as { name: string }).name);
     expect(uploaded).toEqual(['driftwatch-junit', 'driftwatch-evidence', 'driftwatch-snapshot']);
     const pr = await readFile(join(REPO_ROOT, 'examples/ci/pull-request.yml'), 'utf8');

@@ -7,7 +7,13 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { buildEvidenceBundle, writeEvidenceBundle } from '../src/report/evidence/bundle.js';
-import { ATTESTATION_FILE, DSSE_PAYLOAD_TYPE, PREDICATE_TYPE, SIGSTORE_BUNDLE_MEDIA_TYPE, STATEMENT_TYPE } from '../src/report/evidence/attestation.js';
+import {
+  ATTESTATION_FILE,
+  DSSE_PAYLOAD_TYPE,
+  PREDICATE_TYPE,
+  SIGSTORE_BUNDLE_MEDIA_TYPE,
+  STATEMENT_TYPE,
+} from '../src/report/evidence/attestation.js';
 import { hmacSigningKey, publicKeyId } from '../src/report/evidence/signing.js';
 import { verifyEvidenceBundle } from '../src/report/evidence/verify.js';
 import { OTHER_PUBLIC_PEM, SIGNING_PUBLIC_PEM, sampleEvidenceInput } from './fixtures/evidence/sample-input.js';
@@ -43,10 +49,19 @@ async function writeSample(): Promise<string> {
 /** @sigstore/verify with only the public key trusted; throws when the signature does not verify. */
 function sigstoreVerify(bundleText: string, publicPem: string): Statement {
   const key = createPublicKey(publicPem);
-  const trust = toTrustMaterial({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] }, () => ({
-    publicKey: key,
-    validFor: () => true,
-  }));
+  const trust = toTrustMaterial(
+    {
+      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+      tlogs: [],
+      certificateAuthorities: [],
+      ctlogs: [],
+      timestampAuthorities: [],
+    },
+    () => ({
+      publicKey: key,
+      validFor: () => true,
+    }),
+  );
   const json = JSON.parse(bundleText) as { dsseEnvelope: { payload: string } };
   new Verifier(trust, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(toSignedEntity(bundleFromJSON(json)));
   return JSON.parse(Buffer.from(json.dsseEnvelope.payload, 'base64').toString('utf8')) as Statement;
@@ -57,7 +72,13 @@ async function filesOf(dir: string): Promise<Map<string, string>> {
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile()) continue;
     const path = relative(dir, join(entry.parentPath, entry.name)).split('\\').join('/');
-    if (path !== ATTESTATION_FILE) out.set(path, createHash('sha256').update(await readFile(join(dir, path))).digest('hex'));
+    if (path !== ATTESTATION_FILE)
+      out.set(
+        path,
+        createHash('sha256')
+          .update(await readFile(join(dir, path)))
+          .digest('hex'),
+      );
   }
   return out;
 }
@@ -76,7 +97,11 @@ describe('the in-toto attestation, verified by @sigstore/verify', () => {
   it('is a Sigstore bundle v0.3 with a public-key hint and a DSSE in-toto statement over every file', async () => {
     const dir = await writeSample();
     const text = await readFile(join(dir, ATTESTATION_FILE), 'utf8');
-    const bundle = JSON.parse(text) as { mediaType: string; verificationMaterial: { publicKey: { hint: string }; tlogEntries: unknown[] }; dsseEnvelope: { payloadType: string } };
+    const bundle = JSON.parse(text) as {
+      mediaType: string;
+      verificationMaterial: { publicKey: { hint: string }; tlogEntries: unknown[] };
+      dsseEnvelope: { payloadType: string };
+    };
     expect(bundle.mediaType).toBe(SIGSTORE_BUNDLE_MEDIA_TYPE);
     expect(bundle.verificationMaterial).toEqual({ publicKey: { hint: publicKeyId(createPublicKey(SIGNING_PUBLIC_PEM)) }, tlogEntries: [] });
     expect(bundle.dsseEnvelope.payloadType).toBe(DSSE_PAYLOAD_TYPE);
@@ -88,13 +113,23 @@ describe('the in-toto attestation, verified by @sigstore/verify', () => {
     expect(statement.subject.map((s) => s.name)).toContain('manifest.json');
     expect(statement.subject.map((s) => s.name)).toContain('manifest.sig');
 
-    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as { config_digest: string; summary: unknown; as_of: string };
+    const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as {
+      config_digest: string;
+      summary: unknown;
+      as_of: string;
+    };
     expect(statement.predicate).toMatchObject({
       tool: { name: 'driftwatch' },
       as_of: manifest.as_of,
       summary: manifest.summary,
       configuration: { digest: { sha256: manifest.config_digest.replace('sha256:', '') } },
-      policy_packs: [{ name: 'policies/baseline.yaml', uri: 'policies/policies/baseline.yaml', digest: { sha256: statement.subject.find((s) => s.name === 'policies/policies/baseline.yaml')?.digest.sha256 } }],
+      policy_packs: [
+        {
+          name: 'policies/baseline.yaml',
+          uri: 'policies/policies/baseline.yaml',
+          digest: { sha256: statement.subject.find((s) => s.name === 'policies/policies/baseline.yaml')?.digest.sha256 },
+        },
+      ],
       manifest: { name: 'manifest.json' },
     });
     expect((await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM })).attestation).toEqual({ verified: true });
@@ -134,7 +169,9 @@ describe('the attestation rejects each tamper case', () => {
 
   it('a file removed', async () => {
     await unlink(join(dir, 'raw/alicloud_kms_instance.main.json'));
-    expect(await subjectMismatches(dir, sigstoreVerify(text, SIGNING_PUBLIC_PEM))).toEqual(['raw/alicloud_kms_instance.main.json: missing']);
+    expect(await subjectMismatches(dir, sigstoreVerify(text, SIGNING_PUBLIC_PEM))).toEqual([
+      'raw/alicloud_kms_instance.main.json: missing',
+    ]);
     expect((await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM })).ok).toBe(false);
   });
 
@@ -156,12 +193,16 @@ describe('the attestation rejects each tamper case', () => {
     const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as Statement;
     const subject = statement.subject.find((s) => s.name === 'result.json');
     if (!subject) throw new Error('fixture changed');
-    subject.digest.sha256 = createHash('sha256').update(await readFile(join(dir, 'result.json'))).digest('hex');
+    subject.digest.sha256 = createHash('sha256')
+      .update(await readFile(join(dir, 'result.json')))
+      .digest('hex');
     bundle.dsseEnvelope.payload = Buffer.from(JSON.stringify(statement)).toString('base64');
     const forged = JSON.stringify(bundle);
     await writeFile(join(dir, ATTESTATION_FILE), forged);
     expect(() => sigstoreVerify(forged, SIGNING_PUBLIC_PEM)).toThrow(/signature verification failed/);
-    expect((await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM })).problems).toContain('attestation.sigstore.json: signature does not verify with the given key');
+    expect((await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM })).problems).toContain(
+      'attestation.sigstore.json: signature does not verify with the given key',
+    );
   });
 
   it('a manifest rewritten to match a changed file: the attestation still names the original manifest', async () => {
@@ -183,7 +224,10 @@ describe('the attestation rejects each tamper case', () => {
     const cases: [string, RegExp][] = [
       ['not json', /^attestation\.sigstore\.json: not valid JSON$/],
       ['{"mediaType":"application/vnd.dev.sigstore.bundle+json;version=0.1"}', /^attestation\.sigstore\.json: not a Sigstore bundle v0\.3/],
-      [`{"mediaType":"${SIGSTORE_BUNDLE_MEDIA_TYPE}","dsseEnvelope":{"payload":"","payloadType":"x","signatures":[]}}`, /^attestation\.sigstore\.json: not a valid Sigstore bundle \(/],
+      [
+        `{"mediaType":"${SIGSTORE_BUNDLE_MEDIA_TYPE}","dsseEnvelope":{"payload":"","payloadType":"x","signatures":[]}}`,
+        /^attestation\.sigstore\.json: not a valid Sigstore bundle \(/,
+      ],
       ['[]', /^attestation\.sigstore\.json: not a Sigstore bundle v0\.3/],
     ];
     for (const [content, expected] of cases) {

@@ -10,7 +10,15 @@ import { REPO_ROOT, runCli } from './helpers/run-cli.js';
  * test/fixtures/audit (builtin baseline + strict, two waivers) at a pinned time.
  */
 
-const AUDIT = ['plan', 'test/fixtures/audit', '--observed', 'test/fixtures/audit/snapshot.json', '--as-of', '2026-11-29T00:00:00Z', '--no-progress'];
+const AUDIT = [
+  'plan',
+  'test/fixtures/audit',
+  '--observed',
+  'test/fixtures/audit/snapshot.json',
+  '--as-of',
+  '2026-11-29T00:00:00Z',
+  '--no-progress',
+];
 
 interface Finding {
   title: string;
@@ -22,7 +30,9 @@ interface Risk {
   uuid: string;
   status: string;
   deadline?: string;
-  'risk-log'?: { entries: { 'status-change': string; 'logged-by': { 'party-uuid': string }[]; props: { name: string; value: string }[] }[] };
+  'risk-log'?: {
+    entries: { 'status-change': string; 'logged-by': { 'party-uuid': string }[]; props: { name: string; value: string }[] }[];
+  };
 }
 interface Doc {
   'assessment-results': {
@@ -53,7 +63,10 @@ function findingStates(doc: Doc): Record<string, string> {
 describe('OSCAL assessment results from the CLI', () => {
   it('a compliant run: the controls its checks map to are satisfied, the others not assessed', async () => {
     const doc = await oscal(['--target', 'tencentcloud_kms_service.prod-gz']);
-    expect(findingStates(doc)).toMatchObject({ 'gbt22239-8.1.4.8': 'satisfied/pass/satisfied', 'gbt22239-8.1.2.2': 'not-satisfied/other/not_assessed' });
+    expect(findingStates(doc)).toMatchObject({
+      'gbt22239-8.1.4.8': 'satisfied/pass/satisfied',
+      'gbt22239-8.1.2.2': 'not-satisfied/other/not_assessed',
+    });
     expect(doc['assessment-results'].results[0]?.risks).toBeUndefined();
   });
 
@@ -127,7 +140,7 @@ describe('--framework mlps golden reports', () => {
 });
 
 describe('the evidence bundle of an audit run', () => {
-  it('holds the HTML and OSCAL reports with the run\'s framework, and verifies (manifest and attestation) from the CLI', async () => {
+  it("holds the HTML and OSCAL reports with the run's framework, and verifies (manifest and attestation) from the CLI", async () => {
     const work = await mkdtemp(join(tmpdir(), 'dw-audit-evidence-'));
     try {
       const bundle = join(work, 'bundle');
@@ -137,10 +150,14 @@ describe('the evidence bundle of an audit run', () => {
       const oscalText = await readFile(join(bundle, 'reports/report.oscal.json'), 'utf8');
       expect(oscalText).toBe(await readFile(join(REPO_ROOT, 'test/fixtures/audit/golden/mlps.oscal.json'), 'utf8'));
       expect(validate(JSON.parse(oscalText))).toBe(true);
-      expect(await readFile(join(bundle, 'reports/report.html'), 'utf8')).toBe(await readFile(join(REPO_ROOT, 'test/fixtures/audit/golden/mlps.html'), 'utf8'));
+      expect(await readFile(join(bundle, 'reports/report.html'), 'utf8')).toBe(
+        await readFile(join(REPO_ROOT, 'test/fixtures/audit/golden/mlps.html'), 'utf8'),
+      );
       const verify = await runCli(['evidence', 'verify', bundle, '--public-key', 'test/fixtures/evidence/signing-key.pub.pem']);
       expect(verify.stderr).toBe('');
-      expect(verify.stdout).toMatch(/^Verified \d+ files; signature OK \(ed25519, key SHA256:\S+\); in-toto attestation OK \(Sigstore bundle\)\n$/);
+      expect(verify.stdout).toMatch(
+        /^Verified \d+ files; signature OK \(ed25519, key SHA256:\S+\); in-toto attestation OK \(Sigstore bundle\)\n$/,
+      );
       expect(verify.code).toBe(0);
     } finally {
       await rm(work, { recursive: true, force: true });

@@ -8,7 +8,11 @@ import { REPO_ROOT, runCli } from './helpers/run-cli.js';
 import type { RunResult } from '../src/model/run-result.js';
 
 /** The three workflows of design.md §1 through the built CLI: PR review, nightly run, audit evidence. */
-const CONFIG = [join(E2E_FIXTURES, 'providers.yaml'), join(E2E_FIXTURES, 'drifted', 'main.yaml'), join(E2E_FIXTURES, 'unknown', 'main.yaml')];
+const CONFIG = [
+  join(E2E_FIXTURES, 'providers.yaml'),
+  join(E2E_FIXTURES, 'drifted', 'main.yaml'),
+  join(E2E_FIXTURES, 'unknown', 'main.yaml'),
+];
 
 const e2e = useE2eSession('driftwatch-workflows-');
 
@@ -16,15 +20,31 @@ describe('audit evidence through the CLI', () => {
   it('writes a signed bundle that evidence verify accepts, and rejects after tampering', async () => {
     const bundle = join(e2e.work, 'bundle');
     const key = join(REPO_ROOT, 'test/fixtures/evidence/signing-key.pem');
-    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--evidence', bundle, '--format', 'json'], {
-      env: { ...E2E_ENV, DRIFTWATCH_EVIDENCE_KEY_FILE: key },
-    });
+    const run = await runCli(
+      [
+        'check',
+        ...CONFIG,
+        '--endpoint',
+        e2e.simulator.url,
+        '--as-of',
+        E2E_AS_OF,
+        '--no-progress',
+        '--evidence',
+        bundle,
+        '--format',
+        'json',
+      ],
+      {
+        env: { ...E2E_ENV, DRIFTWATCH_EVIDENCE_KEY_FILE: key },
+      },
+    );
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/Evidence bundle: .*signed ed25519/);
     const files = await readdir(bundle, { recursive: true });
     expect(files).toEqual(expect.arrayContaining(['manifest.json', 'manifest.sig', 'result.json']));
     const everything = (await Promise.all(files.map((f) => readFile(join(bundle, f)).catch(() => Buffer.alloc(0))))).map(String).join('\n');
-    for (const secret of [E2E_ENV.E2E_TC_MAIN_KEY, E2E_ENV.E2E_ALI_MAIN_KEY, E2E_ENV.E2E_TC_DENIED_KEY]) expect(everything).not.toContain(secret);
+    for (const secret of [E2E_ENV.E2E_TC_MAIN_KEY, E2E_ENV.E2E_ALI_MAIN_KEY, E2E_ENV.E2E_TC_DENIED_KEY])
+      expect(everything).not.toContain(secret);
     expect(everything).toContain('AuthFailure.UnauthorizedOperation');
 
     const pub = join(REPO_ROOT, 'test/fixtures/evidence/signing-key.pub.pem');
@@ -32,7 +52,13 @@ describe('audit evidence through the CLI', () => {
     expect(ok.stdout).toMatch(/^Verified \d+ files; signature OK \(ed25519/);
     expect(ok.code).toBe(0);
 
-    const wrongKey = await runCli(['evidence', 'verify', bundle, '--public-key', join(REPO_ROOT, 'test/fixtures/evidence/other-key.pub.pem')]);
+    const wrongKey = await runCli([
+      'evidence',
+      'verify',
+      bundle,
+      '--public-key',
+      join(REPO_ROOT, 'test/fixtures/evidence/other-key.pub.pem'),
+    ]);
     expect(wrongKey.code).toBe(1);
 
     const result = join(bundle, 'result.json');
@@ -44,7 +70,10 @@ describe('audit evidence through the CLI', () => {
 
   it('refuses --evidence without a signing key before making any request', async () => {
     const before = e2e.simulator.stats().total.requests;
-    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--no-progress', '--evidence', join(e2e.work, 'unsigned')], { env: E2E_ENV });
+    const run = await runCli(
+      ['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--no-progress', '--evidence', join(e2e.work, 'unsigned')],
+      { env: E2E_ENV },
+    );
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/DRIFTWATCH_EVIDENCE_KEY/);
     expect(e2e.simulator.stats().total.requests).toBe(before);
@@ -54,7 +83,22 @@ describe('audit evidence through the CLI', () => {
 describe('pull-request review and nightly formats', () => {
   it('re-renders a saved result in every format; SARIF validates against the 2.1.0 schema', async () => {
     const saved = join(e2e.work, 'result.json');
-    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--out', `json=${saved}`, '--format', 'junit'], { env: E2E_ENV });
+    const run = await runCli(
+      [
+        'check',
+        ...CONFIG,
+        '--endpoint',
+        e2e.simulator.url,
+        '--as-of',
+        E2E_AS_OF,
+        '--no-progress',
+        '--out',
+        `json=${saved}`,
+        '--format',
+        'junit',
+      ],
+      { env: E2E_ENV },
+    );
     expect(run.code).toBe(2);
     expect(run.stdout).toMatch(/^<\?xml/);
 
@@ -94,7 +138,20 @@ describe('import', () => {
   it('writes a configuration of what is live that validate accepts', async () => {
     const out = join(e2e.work, 'imported.yaml');
     const run = await runCli(
-      ['import', join(E2E_FIXTURES, 'providers.yaml'), '--provider', 'alicloud.main', '--type', 'alicloud_kms_instance', '--region', 'cn-hangzhou', '--endpoint', e2e.simulator.url, '--output', out],
+      [
+        'import',
+        join(E2E_FIXTURES, 'providers.yaml'),
+        '--provider',
+        'alicloud.main',
+        '--type',
+        'alicloud_kms_instance',
+        '--region',
+        'cn-hangzhou',
+        '--endpoint',
+        e2e.simulator.url,
+        '--output',
+        out,
+      ],
       { env: E2E_ENV },
     );
     expect(run.stderr).toMatch(/warning: alicloud_kms_instance\.kst-denied left out: Forbidden\.RAM/);
@@ -136,7 +193,10 @@ describe('adopting builtin:baseline with a waiver (examples/)', () => {
   const demo = useSimulator(join(REPO_ROOT, 'examples/simulator/world.yaml'));
 
   async function issuing(asOf: string): Promise<RunResult['resources'][number] | undefined> {
-    const run = await runCli(['check', 'examples', '--endpoint', demo.simulator.url, '--as-of', asOf, '--no-progress', '--format', 'json'], { env: DEMO_ENV });
+    const run = await runCli(
+      ['check', 'examples', '--endpoint', demo.simulator.url, '--as-of', asOf, '--no-progress', '--format', 'json'],
+      { env: DEMO_ENV },
+    );
     expect(run.code).toBe(2);
     return (JSON.parse(run.stdout) as RunResult).resources.find((r) => r.address === 'alicloud_cas_private_ca.issuing');
   }
@@ -144,18 +204,31 @@ describe('adopting builtin:baseline with a waiver (examples/)', () => {
   it('waives the finding while the waiver is active and reports it again once it has expired', async () => {
     const active = await issuing('2027-03-31T23:59:59Z');
     expect(active?.status).toBe('waived');
-    expect(active?.checks.find((c) => c.rule === 'certificates_remaining')).toMatchObject({ status: 'waived', waiver: { owner: 'pki-team@example.com' } });
+    expect(active?.checks.find((c) => c.rule === 'certificates_remaining')).toMatchObject({
+      status: 'waived',
+      waiver: { owner: 'pki-team@example.com' },
+    });
 
     const expired = await issuing('2027-04-01T00:00:00Z');
     expect(expired?.status).toBe('drifted');
-    expect(expired?.checks.find((c) => c.rule === 'certificates_remaining')).toMatchObject({ status: 'fail', waiver: { state: 'expired' } });
+    expect(expired?.checks.find((c) => c.rule === 'certificates_remaining')).toMatchObject({
+      status: 'fail',
+      waiver: { state: 'expired' },
+    });
   });
 
   it('carries the baseline policy findings with rule id, severity, remediation and controls', async () => {
-    const run = await runCli(['check', 'examples', '--endpoint', demo.simulator.url, '--as-of', '2026-11-29', '--no-progress', '--format', 'json'], { env: DEMO_ENV });
+    const run = await runCli(
+      ['check', 'examples', '--endpoint', demo.simulator.url, '--as-of', '2026-11-29', '--no-progress', '--format', 'json'],
+      { env: DEMO_ENV },
+    );
     const result = JSON.parse(run.stdout) as RunResult;
     const finding = result.resources.flatMap((r) => r.checks).find((c) => c.source === 'policy' && c.status === 'fail');
-    expect(finding).toMatchObject({ rule: expect.stringMatching(/[.-]/) as unknown, severity: expect.any(String) as unknown, remediation: expect.any(String) as unknown });
+    expect(finding).toMatchObject({
+      rule: expect.stringMatching(/[.-]/) as unknown,
+      severity: expect.any(String) as unknown,
+      remediation: expect.any(String) as unknown,
+    });
     expect(finding?.controls?.length).toBeGreaterThan(0);
   });
 });

@@ -43,7 +43,15 @@ rules:
     remediation: Reconnect the instance.
 `;
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com', GIT_CONFIG_NOSYSTEM: '1', HOME: tmpdir() };
+const GIT_ENV = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+  GIT_CONFIG_NOSYSTEM: '1',
+  HOME: tmpdir(),
+};
 
 let repo: string;
 
@@ -58,18 +66,27 @@ beforeAll(async () => {
   await writeFile(join(repo, 'config', 'main.yaml'), MAIN);
   await writeFile(join(repo, 'policies', 'team.yaml'), TEAM);
   // Snapshots record the scope each observation was read in (--observed refuses one without).
-  const scoped = (o: Observation, instance: string): Observation => ({ ...o, scope: { provider: 'alicloud.prod', region: 'cn-hangzhou', instance_id: instance } });
+  const scoped = (o: Observation, instance: string): Observation => ({
+    ...o,
+    scope: { provider: 'alicloud.prod', region: 'cn-hangzhou', instance_id: instance },
+  });
   const observations = [
     scoped(ok('alicloud_cas_private_ca.root', { status: 'USED', certificates_remaining: 50 }), 'cas-1'),
     scoped(ok('alicloud_kms_instance.main', { status: 'Connected' }), 'kst-1'),
   ];
-  await writeFile(join(repo, 'snapshot.json'), serializeSnapshot(createSnapshot(observations, { toolVersion: '0.0.0-test', observedAt: AS_OF })));
+  await writeFile(
+    join(repo, 'snapshot.json'),
+    serializeSnapshot(createSnapshot(observations, { toolVersion: '0.0.0-test', observedAt: AS_OF })),
+  );
   git('init', '-q', '-b', 'main');
   git('add', '.');
   git('commit', '-q', '-m', 'base');
   // The pull request: the CA threshold relaxed below what is observed, and the team pack dropped
   // (its file deleted from the work tree, so the base can only get it from git).
-  await writeFile(join(repo, 'config', 'main.yaml'), MAIN.replace('at_least: 100', 'at_least: 10').replace('policies: [../policies/team.yaml]\n', ''));
+  await writeFile(
+    join(repo, 'config', 'main.yaml'),
+    MAIN.replace('at_least: 100', 'at_least: 10').replace('policies: [../policies/team.yaml]\n', ''),
+  );
   await rm(join(repo, 'policies', 'team.yaml'));
 });
 
@@ -107,12 +124,19 @@ describe('plan --compare-ref (a git revision as base)', () => {
   it('--fail-on-weakening exits 2; GitHub annotations point at the changed line', async () => {
     const run = await plan('--compare-ref', 'main', '--fail-on-weakening', '--format', 'github');
     expect(run.code).toBe(2);
-    expect(run.stdout).toContain('::error file=config/main.yaml,line=12,col=9,title=weakens a control%3A expectation changed alicloud_cas_private_ca.root certificates_remaining::');
-    expect(run.stdout).toContain('::error file=config/main.yaml,line=2,col=12,title=weakens a control%3A policy pack removed::policy pack ../policies/team.yaml was dropped');
+    expect(run.stdout).toContain(
+      '::error file=config/main.yaml,line=12,col=9,title=weakens a control%3A expectation changed alicloud_cas_private_ca.root certificates_remaining::',
+    );
+    expect(run.stdout).toContain(
+      '::error file=config/main.yaml,line=2,col=12,title=weakens a control%3A policy pack removed::policy pack ../policies/team.yaml was dropped',
+    );
   });
 
   it('check keeps the head verdict as its exit code without --fail-on-weakening', async () => {
-    const run = await runCli(['check', 'config', '--observed', 'snapshot.json', '--as-of', AS_OF, '--compare-ref', 'main', '--format', 'markdown'], { cwd: repo });
+    const run = await runCli(
+      ['check', 'config', '--observed', 'snapshot.json', '--as-of', AS_OF, '--compare-ref', 'main', '--format', 'markdown'],
+      { cwd: repo },
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('#### This change weakens 2 controls');
   });
@@ -121,7 +145,10 @@ describe('plan --compare-ref (a git revision as base)', () => {
     // plan exits 0 whatever it finds, except for a weakening under --fail-on-weakening.
     const run = await plan('--compare-ref', 'HEAD', '--fail-on-weakening');
     expect(run.code).toBe(2);
-    const same = await runCli(['check', 'config', '--observed', 'snapshot.json', '--as-of', AS_OF, '--compare', 'config', '--fail-on-weakening'], { cwd: repo });
+    const same = await runCli(
+      ['check', 'config', '--observed', 'snapshot.json', '--as-of', AS_OF, '--compare', 'config', '--fail-on-weakening'],
+      { cwd: repo },
+    );
     expect(same.code).toBe(0);
     expect(same.stdout).toContain('This change weakens no control.');
   });
@@ -144,7 +171,10 @@ describe('plan --compare PATH', () => {
   it('compares with a directory and reports its locations as given', async () => {
     const base = join(repo, 'base');
     await mkdir(base, { recursive: true });
-    await writeFile(join(base, 'main.yaml'), MAIN.replace('policies: [../policies/team.yaml]\n', '').replace('status: Connected', 'status: { in: [Connected] }'));
+    await writeFile(
+      join(base, 'main.yaml'),
+      MAIN.replace('policies: [../policies/team.yaml]\n', '').replace('status: Connected', 'status: { in: [Connected] }'),
+    );
     const run = await plan('--compare', 'base', '--format', 'json');
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as RunResult;

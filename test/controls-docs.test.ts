@@ -31,7 +31,10 @@ describe('docs/controls.md keeps step with the built-in packs', () => {
           if (!reference.startsWith(FRAMEWORKS[name].reference)) continue;
           const id = controlIdOf(reference, FRAMEWORKS[name]);
           expect(id, `${rule.id}: ${reference}`).toBeDefined();
-          expect(FRAMEWORKS[name].controls.map((c) => c.id), `${rule.id}: ${reference}`).toContain(id);
+          expect(
+            FRAMEWORKS[name].controls.map((c) => c.id),
+            `${rule.id}: ${reference}`,
+          ).toContain(id);
           const line = row(id as string);
           expect(line, `docs/controls.md has no row for ${reference}`).toBeDefined();
           const mentioned = line?.includes(`\`${rule.id}\``) || (id === 'A.8.24' && !line?.includes(`\`${rule.id}\` (`));
@@ -50,6 +53,8 @@ describe('docs/controls.md keeps step with the built-in packs', () => {
   });
 
   it('no built-in rule cites MLPS without a clause any more', async () => {
-    for (const rule of await builtinRules()) for (const c of rule.controls) if (c.startsWith('GB/T 22239')) expect(controlIdOf(c, FRAMEWORKS.mlps), `${rule.id}: ${c}`).toBeDefined();
+    for (const rule of await builtinRules())
+      for (const c of rule.controls)
+        if (c.startsWith('GB/T 22239')) expect(controlIdOf(c, FRAMEWORKS.mlps), `${rule.id}: ${c}`).toBeDefined();
   });
 });

@@ -64,10 +64,25 @@ beforeEach(() => {
   nowMs = START;
 });
 
-const ALI_CAS: ApiCall = { cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', params: { InstanceId: 'cas-member' } };
+const ALI_CAS: ApiCall = {
+  cloud: 'alicloud',
+  product: 'cas',
+  action: 'GetCAInstanceStatus',
+  version: '2020-06-30',
+  params: { InstanceId: 'cas-member' },
+};
 
 function provider(credentials: CredentialSource, ref = 'alicloud.p'): ProviderConfig {
-  return { cloud: 'alicloud', alias: ref.split('.')[1] ?? 'p', ref, site: 'china', credentials, endpoint: simulator.url, rateLimits: {}, location: { file: 'x.yaml', line: 1, column: 1 } };
+  return {
+    cloud: 'alicloud',
+    alias: ref.split('.')[1] ?? 'p',
+    ref,
+    site: 'china',
+    credentials,
+    endpoint: simulator.url,
+    rateLimits: {},
+    location: { file: 'x.yaml', line: 1, column: 1 },
+  };
 }
 
 const profile = (name: string): CredentialSource => ({ kind: 'profile', profile: name });
@@ -98,7 +113,13 @@ function cliConfig(): string {
       { name: 'ext-fail', mode: 'External', process_command: command('fail') },
       { name: 'ext-garbage', mode: 'External', process_command: command('garbage') },
       { name: 'ext-missing', mode: 'External', process_command: '/nonexistent/credential-helper --json' },
-      { name: 'ext-chained', mode: 'ChainableRamRoleArn', source_profile: 'ext-security', ram_role_arn: `acs:ram::${ALI_MEMBER_UID}:role/driftwatch-audit`, external_id: 'org-ext-1' },
+      {
+        name: 'ext-chained',
+        mode: 'ChainableRamRoleArn',
+        source_profile: 'ext-security',
+        ram_role_arn: `acs:ram::${ALI_MEMBER_UID}:role/driftwatch-audit`,
+        external_id: 'org-ext-1',
+      },
       sso('sso', SSO_TOKEN, START / 1000 + 7200),
       sso('sso-wrong', 'not-the-sign-in-token', START / 1000 + 7200),
       sso('sso-expired', SSO_TOKEN, START / 1000 - 60),
@@ -126,11 +147,15 @@ function executor(env: Record<string, string> = {}, files: Record<string, string
   };
 }
 
-const served = (path: string): number => simulator.requestLog().filter((e) => e.api.startsWith('credentials ') && e.api.endsWith(path)).length;
+const served = (path: string): number =>
+  simulator.requestLog().filter((e) => e.api.startsWith('credentials ') && e.api.endsWith(path)).length;
 
 describe('credentials URI', () => {
   it('ALIBABA_CLOUD_CREDENTIALS_URI ends the chain: one GET serves concurrent calls, refreshed 15 minutes before expiry', async () => {
-    const { executor: ex, redactor } = executor({ ALIBABA_CLOUD_CREDENTIALS_URI: `${simulator.url}/credentials-uri/ci`, ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true' });
+    const { executor: ex, redactor } = executor({
+      ALIBABA_CLOUD_CREDENTIALS_URI: `${simulator.url}/credentials-uri/ci`,
+      ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'true',
+    });
     const before = served('/credentials-uri/ci');
     const chain: CredentialSource = { kind: 'chain' };
     const [a, b] = await Promise.all([ex.execute(ALI_CAS, provider(chain)), ex.execute(ALI_CAS, provider(chain))]);
@@ -150,7 +175,9 @@ describe('credentials URI', () => {
   });
 
   it('profile mode CredentialsURI, its fallback to the environment, and INI type credentials_uri', async () => {
-    const ini = { [join(HOME, '.alibabacloud', 'credentials')]: `[ci]\ntype = credentials_uri\ncredentials_uri = ${simulator.url}/credentials-uri/ci\n` };
+    const ini = {
+      [join(HOME, '.alibabacloud', 'credentials')]: `[ci]\ntype = credentials_uri\ncredentials_uri = ${simulator.url}/credentials-uri/ci\n`,
+    };
     const { executor: ex } = executor({ ALIBABA_CLOUD_CREDENTIALS_URI: `${simulator.url}/credentials-uri/ci` }, ini);
     for (const name of ['uri', 'uri-env', 'ci']) {
       const ok = await ex.execute(ALI_CAS, provider(profile(name), `alicloud.${name.replace('-', '_')}`));
@@ -163,7 +190,9 @@ describe('credentials URI', () => {
     const { executor: ex, redactor } = executor();
     const error = await apiFailureOf(ex.execute(ALI_CAS, provider(profile('uri-missing'))));
     expect(error).toMatchObject({ code: 'DW_ROLE_CREDENTIALS', kind: 'invalid_response', retryable: false });
-    expect(error.message).toContain(`reading credentials from the credentials URI ${simulator.url} (~/.aliyun/config.json profile uri-missing) failed: HTTP 404`);
+    expect(error.message).toContain(
+      `reading credentials from the credentials URI ${simulator.url} (~/.aliyun/config.json profile uri-missing) failed: HTTP 404`,
+    );
     expect(error.message).not.toMatch(/nobody|uri-query-secret/);
     expect(redactor.redact('token=uri-query-secret')).toBe('[REDACTED]');
     await ex.close();
@@ -209,7 +238,9 @@ describe('External (process_command)', () => {
     const { executor: ex } = executor();
     const failed = await apiFailureOf(ex.execute(ALI_CAS, provider(profile('ext-fail'))));
     expect(failed).toMatchObject({ code: 'DW_ROLE_CREDENTIALS', kind: 'transient' });
-    expect(failed.message).toContain(`running the credential process ${process.execPath} (~/.aliyun/config.json profile ext-fail) failed: the command exited with code 3`);
+    expect(failed.message).toContain(
+      `running the credential process ${process.execPath} (~/.aliyun/config.json profile ext-fail) failed: the command exited with code 3`,
+    );
     const garbage = await apiFailureOf(ex.execute(ALI_CAS, provider(profile('ext-garbage'), 'alicloud.garbage')));
     expect(garbage.message).toContain('the answer is not usable: it is not JSON');
     for (const e of [failed, garbage]) expect(`${e.message} ${e.hint ?? ''}`).not.toContain(MEMBER_KEYS.secret);
@@ -254,7 +285,9 @@ describe('CloudSSO', () => {
     const { executor: ex } = executor();
     const wrong = await apiFailureOf(ex.execute(ALI_CAS, provider(profile('sso-wrong'))));
     expect(wrong).toMatchObject({ code: 'DW_ROLE_CREDENTIALS', kind: 'permission' });
-    expect(wrong.message).toContain(`reading credentials from CloudSSO ${simulator.url} (~/.aliyun/config.json profile sso-wrong) failed: HTTP 401`);
+    expect(wrong.message).toContain(
+      `reading credentials from CloudSSO ${simulator.url} (~/.aliyun/config.json profile sso-wrong) failed: HTTP 401`,
+    );
     expect(wrong.hint).toContain('aliyun configure --profile sso-wrong --mode CloudSSO');
     const expired = await apiFailureOf(ex.execute(ALI_CAS, provider(profile('sso-expired'), 'alicloud.expired')));
     expect(expired.code).toBe('DW_CREDENTIALS');

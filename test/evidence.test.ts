@@ -90,7 +90,12 @@ describe('evidence bundle: writing', () => {
   it('records the manifest as documented: sorted entries, sizes, digests, config digest', async () => {
     const dir = await writeSample();
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
-    expect(manifest).toMatchObject({ format: 'driftwatch-evidence', format_version: '1', tool: { name: 'driftwatch', version: '0.1.0' }, as_of: '2026-11-22T03:00:00Z' });
+    expect(manifest).toMatchObject({
+      format: 'driftwatch-evidence',
+      format_version: '1',
+      tool: { name: 'driftwatch', version: '0.1.0' },
+      as_of: '2026-11-22T03:00:00Z',
+    });
     const paths = manifest.files.map((f) => f.path);
     expect(paths).toEqual([...paths].sort());
     for (const f of manifest.files) {
@@ -106,7 +111,11 @@ describe('evidence bundle: writing', () => {
     expect(manifest.config_digest).toBe(`sha256:${createHash('sha256').update(listing).digest('hex')}`);
     const sig = JSON.parse(await readFile(join(dir, 'manifest.sig'), 'utf8')) as Record<string, string>;
     expect(sig.algorithm).toBe('ed25519');
-    expect(sig.manifest_sha256).toBe(createHash('sha256').update(await readFile(join(dir, 'manifest.json'))).digest('hex'));
+    expect(sig.manifest_sha256).toBe(
+      createHash('sha256')
+        .update(await readFile(join(dir, 'manifest.json')))
+        .digest('hex'),
+    );
   });
 
   it('keeps reports in agreement with the run result and includes the ones passed in', async () => {
@@ -137,7 +146,11 @@ describe('evidence bundle: writing', () => {
     for (const f of files) expect((await readFile(join(b, f))).equals(await readFile(join(a, f))), f).toBe(true);
     // Input order does not matter either.
     const input = sampleEvidenceInput();
-    const shuffled = { ...input, observations: [...input.observations].reverse(), result: { ...input.result, resources: [...input.result.resources] } };
+    const shuffled = {
+      ...input,
+      observations: [...input.observations].reverse(),
+      result: { ...input.result, resources: [...input.result.resources] },
+    };
     const one = buildEvidenceBundle(input);
     const two = buildEvidenceBundle(shuffled);
     expect([...two.files.keys()].sort()).toEqual([...one.files.keys()].sort());
@@ -158,7 +171,15 @@ describe('evidence bundle: writing', () => {
 
   it('refuses case-insensitive name clashes instead of losing a file', () => {
     const input = sampleEvidenceInput();
-    expect(() => buildEvidenceBundle({ ...input, configFiles: [{ path: 'Main.yaml', content: 'a' }, { path: 'main.yaml', content: 'b' }] })).toThrow(/clashes with/);
+    expect(() =>
+      buildEvidenceBundle({
+        ...input,
+        configFiles: [
+          { path: 'Main.yaml', content: 'a' },
+          { path: 'main.yaml', content: 'b' },
+        ],
+      }),
+    ).toThrow(/clashes with/);
   });
 });
 
@@ -166,7 +187,9 @@ describe('evidence bundle: atomic replacement rules', () => {
   // Issue 18: a previous bundle is replaced only with force, and only when it verifies with the key.
   it('replaces a previous bundle with force, and leaves no temporary directory behind', async () => {
     const dir = await writeSample();
-    await expect(writeEvidenceBundle(dir, { ...sampleEvidenceInput(), asOf: '2026-11-23T00:00:00Z' })).rejects.toThrow(/not empty.*|--force/);
+    await expect(writeEvidenceBundle(dir, { ...sampleEvidenceInput(), asOf: '2026-11-23T00:00:00Z' })).rejects.toThrow(
+      /not empty.*|--force/,
+    );
     await writeEvidenceBundle(dir, { ...sampleEvidenceInput(), asOf: '2026-11-23T00:00:00Z' }, { force: true });
     const manifest = JSON.parse(await readFile(join(dir, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.as_of).toBe('2026-11-23T00:00:00Z');
@@ -245,7 +268,9 @@ describe('evidence verify: tampering is detected', () => {
     // Issue 16: the attestation is checked with the same key, and fails with it too.
     expect(result.problems).toEqual([
       expect.stringMatching(/^signature does not verify with the given key \(signed with SHA256:\S+, given SHA256:\S+\)$/),
-      expect.stringMatching(/^attestation\.sigstore\.json: signature does not verify with the given key \(signed with SHA256:\S+, given SHA256:\S+\)$/),
+      expect.stringMatching(
+        /^attestation\.sigstore\.json: signature does not verify with the given key \(signed with SHA256:\S+, given SHA256:\S+\)$/,
+      ),
     ]);
   });
 
@@ -291,7 +316,10 @@ describe('evidence verify: tampering is detected', () => {
     await writeFile(sigPath, canonicalJson(sig));
     const result = await verifyEvidenceBundle(dir, { publicKey: SIGNING_PUBLIC_PEM });
     // Issue 16: manifest.sig is a subject of the attestation, which sees the replacement too.
-    expect(result.problems).toEqual(['signature does not verify with the given key', "attestation.sigstore.json: subject manifest.sig has a different digest than the bundle's"]);
+    expect(result.problems).toEqual([
+      'signature does not verify with the given key',
+      "attestation.sigstore.json: subject manifest.sig has a different digest than the bundle's",
+    ]);
   });
 
   it('symbolic links in place of files or added', async () => {
@@ -377,10 +405,16 @@ describe('driftwatch evidence verify (command module)', () => {
   it('fails with a usage error for an unset variable or an unreadable key file', async () => {
     await writeSample();
     const { ctx } = fakeContext();
-    await expect(evidenceVerifyCommand.run(ctx, { flags: { 'hmac-key-env': 'NOPE' }, positionals: ['bundle'] })).rejects.toMatchObject({ code: 'DW_USAGE' });
-    await expect(evidenceVerifyCommand.run(ctx, { flags: { 'public-key': 'missing.pem' }, positionals: ['bundle'] })).rejects.toMatchObject({ code: 'DW_USAGE' });
+    await expect(evidenceVerifyCommand.run(ctx, { flags: { 'hmac-key-env': 'NOPE' }, positionals: ['bundle'] })).rejects.toMatchObject({
+      code: 'DW_USAGE',
+    });
+    await expect(evidenceVerifyCommand.run(ctx, { flags: { 'public-key': 'missing.pem' }, positionals: ['bundle'] })).rejects.toMatchObject(
+      { code: 'DW_USAGE' },
+    );
     await writeFile(join(work, 'bad.pem'), 'not a key');
-    await expect(evidenceVerifyCommand.run(ctx, { flags: { 'public-key': 'bad.pem' }, positionals: ['bundle'] })).rejects.toThrow(/not a PEM public key/);
+    await expect(evidenceVerifyCommand.run(ctx, { flags: { 'public-key': 'bad.pem' }, positionals: ['bundle'] })).rejects.toThrow(
+      /not a PEM public key/,
+    );
   });
 });
 
@@ -395,7 +429,9 @@ describe('signing keys from the environment', () => {
 
   it('refuses to run without a key, with two keys, with a short secret or a non-Ed25519 key, never quoting the key', async () => {
     await expect(loadSigningKey({})).rejects.toThrow(/needs a signing key/);
-    await expect(loadSigningKey({ DRIFTWATCH_EVIDENCE_KEY: SIGNING_KEY_PEM, DRIFTWATCH_EVIDENCE_HMAC_KEY: HMAC_SECRET })).rejects.toThrow(/more than one/);
+    await expect(loadSigningKey({ DRIFTWATCH_EVIDENCE_KEY: SIGNING_KEY_PEM, DRIFTWATCH_EVIDENCE_HMAC_KEY: HMAC_SECRET })).rejects.toThrow(
+      /more than one/,
+    );
     await expect(loadSigningKey({ DRIFTWATCH_EVIDENCE_HMAC_KEY: 'short' })).rejects.toThrow(/too short/);
     const notAKey = 'please-do-not-echo-this-value';
     const error = await loadSigningKey({ DRIFTWATCH_EVIDENCE_KEY: notAKey }).catch((e: unknown) => e);

@@ -41,7 +41,10 @@ describe('help', () => {
   });
 
   it('evidence --help and help evidence list the evidence commands', async () => {
-    for (const args of [['evidence', '--help'], ['help', 'evidence']]) {
+    for (const args of [
+      ['evidence', '--help'],
+      ['help', 'evidence'],
+    ]) {
       const run = await runCli(args);
       expect(run.code).toBe(0);
       expect(run.stdout).toContain('Usage: driftwatch evidence <command>');
@@ -105,9 +108,13 @@ describe('list', () => {
     expect(types.code).toBe(0);
     expect(types.stdout).toMatch(/tencentcloud_kms_service\s+tencentcloud\s+kms GetServiceStatus \(2019-01-18\)/);
     const attrs = await runCli(['list', 'attributes', 'tencentcloud_tcss_subscription']);
-    expect(attrs.stdout).toMatch(/state\s+string\s+one of the known values\s+trial_available \| purchase_only \| trial_active \| pro_active \| pro_expired/);
+    expect(attrs.stdout).toMatch(
+      /state\s+string\s+one of the known values\s+trial_available \| purchase_only \| trial_active \| pro_active \| pro_expired/,
+    );
     expect(attrs.stdout).toMatch(/expires_at\s+timestamp\s+instant/);
-    const json = JSON.parse((await runCli(['list', 'attributes', 'alicloud_kms_instance', '--format', 'json'])).stdout) as { attributes: { name: string; unit: string }[] };
+    const json = JSON.parse((await runCli(['list', 'attributes', 'alicloud_kms_instance', '--format', 'json'])).stdout) as {
+      attributes: { name: string; unit: string }[];
+    };
     expect(json.attributes.find((a) => a.name === 'log_storage_gb')?.unit).toBe('GB');
     const rules = await runCli(['list', 'rules', 'builtin:baseline']);
     expect(rules.code).toBe(0);
@@ -132,7 +139,17 @@ describe('completion', () => {
     const script = join(work, 'driftwatch.bash');
     await writeFile(script, run.stdout);
     const complete = (words: string[]): string[] => {
-      const r = spawnSync('bash', ['--norc', '-c', `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _driftwatch; printf '%s\\n' "\${COMPREPLY[@]}"`, 'x', script], { encoding: 'utf8', cwd: work });
+      const r = spawnSync(
+        'bash',
+        [
+          '--norc',
+          '-c',
+          `source "$1"; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _driftwatch; printf '%s\\n' "\${COMPREPLY[@]}"`,
+          'x',
+          script,
+        ],
+        { encoding: 'utf8', cwd: work },
+      );
       expect(r.stderr).toBe('');
       return r.stdout.split('\n').filter(Boolean);
     };
@@ -145,16 +162,19 @@ describe('completion', () => {
     expect(complete(['driftwatch', 'evidence', 'verify', '--pub'])).toEqual(['--public-key']);
   });
 
-  it.each(['zsh', 'fish'] as const)('%s prints a script naming every command (syntax-checked when the shell is installed)', async (shell) => {
-    const run = await runCli(['completion', shell]);
-    expect(run.code).toBe(0);
-    for (const command of COMMANDS) expect(run.stdout).toContain(command.name.split(' ').at(-1) as string);
-    if (spawnSync(shell, ['-c', 'true']).status === 0) {
-      const file = join(work, `driftwatch.${shell}`);
-      await writeFile(file, run.stdout);
-      expect(spawnSync(shell, ['-n', file], { encoding: 'utf8' }).status).toBe(0);
-    }
-  });
+  it.each(['zsh', 'fish'] as const)(
+    '%s prints a script naming every command (syntax-checked when the shell is installed)',
+    async (shell) => {
+      const run = await runCli(['completion', shell]);
+      expect(run.code).toBe(0);
+      for (const command of COMMANDS) expect(run.stdout).toContain(command.name.split(' ').at(-1) as string);
+      if (spawnSync(shell, ['-c', 'true']).status === 0) {
+        const file = join(work, `driftwatch.${shell}`);
+        await writeFile(file, run.stdout);
+        expect(spawnSync(shell, ['-n', file], { encoding: 'utf8' }).status).toBe(0);
+      }
+    },
+  );
 
   it('an unknown shell is exit 1', async () => {
     const run = await runCli(['completion', 'powershell']);
@@ -167,7 +187,10 @@ describe('validate', () => {
   it('--format json gives every diagnostic with file, line, column and code', async () => {
     const run = await runCli(['validate', 'test/fixtures/config/broken', '--format', 'json']);
     expect(run.code).toBe(1);
-    const out = JSON.parse(run.stdout) as { valid: boolean; diagnostics: { file: string; line: number; column: number; code: string; severity: string; message: string }[] };
+    const out = JSON.parse(run.stdout) as {
+      valid: boolean;
+      diagnostics: { file: string; line: number; column: number; code: string; severity: string; message: string }[];
+    };
     expect(out.valid).toBe(false);
     expect(out.diagnostics.length).toBeGreaterThan(0);
     for (const d of out.diagnostics) {
@@ -176,7 +199,10 @@ describe('validate', () => {
       expect(d.column).toBeGreaterThan(0);
       expect(d.code).toMatch(/^[a-z-]+$/);
     }
-    const ok = JSON.parse((await runCli(['validate', 'examples', '--format', 'json'])).stdout) as { valid: boolean; summary: { resources: number } };
+    const ok = JSON.parse((await runCli(['validate', 'examples', '--format', 'json'])).stdout) as {
+      valid: boolean;
+      summary: { resources: number };
+    };
     expect(ok).toMatchObject({ valid: true, summary: { resources: 7 } });
   });
 
@@ -202,7 +228,9 @@ describe('validate', () => {
     const run = await runCli(['validate', dir]);
     expect(run.code).toBe(0);
     expect(run.stderr).toMatch(/main\.yaml:7:5: warning: waiver for tencentcloud_kms_service\.gz edition \(owner a@example\.com\) expired/);
-    expect(run.stderr).toMatch(/main\.yaml:8:5: warning: waiver for tencentcloud_kms_service\.gz auto_renew \(owner b@example\.com\) expires .* \(in [56] days, within 14 days\)/);
+    expect(run.stderr).toMatch(
+      /main\.yaml:8:5: warning: waiver for tencentcloud_kms_service\.gz auto_renew \(owner b@example\.com\) expires .* \(in [56] days, within 14 days\)/,
+    );
     expect(run.stderr).not.toContain('c@example.com');
     const json = JSON.parse((await runCli(['validate', dir, '--format', 'json'])).stdout) as { diagnostics: { code: string }[] };
     expect(json.diagnostics.map((d) => d.code)).toEqual(['waiver-expired', 'waiver-expiring']);
@@ -235,7 +263,20 @@ describe('import --output into an existing configuration directory', () => {
     await cp(join(E2E_FIXTURES, 'compliant/main.yaml'), join(dir, 'main.yaml'));
     const out = join(dir, 'imported.yaml');
     const run = await runCli(
-      ['import', dir, '--provider', 'alicloud.main', '--type', 'alicloud_kms_instance', '--region', 'cn-hangzhou', '--endpoint', e2e.simulator.url, '--output', out],
+      [
+        'import',
+        dir,
+        '--provider',
+        'alicloud.main',
+        '--type',
+        'alicloud_kms_instance',
+        '--region',
+        'cn-hangzhou',
+        '--endpoint',
+        e2e.simulator.url,
+        '--output',
+        out,
+      ],
       { env: E2E_ENV },
     );
     expect(run.stderr).toMatch(/skipped alicloud_kms_instance kst-ok: already declared as alicloud_kms_instance\.ok \(.*main\.yaml:\d+\)/);
@@ -254,7 +295,11 @@ describe('simulator', () => {
   // `| true` closes the pipe before the simulator prints anything, so every stdout write fails with
   // EPIPE — the worst case of `| head -1` (where only the lines after the first are lost).
   it('keeps serving when the reader of its output goes away, and prints a loopback URL when bound to 0.0.0.0', async () => {
-    const child = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" simulator --port 0 --host 0.0.0.0 | true`], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    const child = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" simulator --port 0 --host 0.0.0.0 | true`], {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    });
     let stderr = '';
     try {
       const url = await new Promise<string>((resolve) => {

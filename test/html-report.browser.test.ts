@@ -20,7 +20,15 @@ import { REPO_ROOT } from './helpers/run-cli.js';
 const EXECUTABLE = process.env.DRIFTWATCH_CHROMIUM ?? '/usr/bin/chromium';
 const REPORT = join(REPO_ROOT, 'test/fixtures/audit/golden/mlps.html');
 const ARTIFACTS = join(REPO_ROOT, 'test-artifacts');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 let profile: string;
 let context: BrowserContext;
@@ -29,10 +37,18 @@ const requests: string[] = [];
 const consoleErrors: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(EXECUTABLE)) throw new Error(`${EXECUTABLE} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set DRIFTWATCH_CHROMIUM`);
+  if (!existsSync(EXECUTABLE))
+    throw new Error(
+      `${EXECUTABLE} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does) or set DRIFTWATCH_CHROMIUM`,
+    );
   profile = await mkdtemp(join(tmpdir(), 'dw-chromium-'));
   // A persistent context on a fresh directory: the profile is new for every run and removed after.
-  context = await chromium.launchPersistentContext(profile, { executablePath: EXECUTABLE, headless: true, args: FLAGS, viewport: { width: 1280, height: 900 } });
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: EXECUTABLE,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 900 },
+  });
   context.on('request', (request) => requests.push(request.url()));
   page = context.pages()[0] ?? (await context.newPage());
   page.on('console', (message) => {
@@ -54,7 +70,9 @@ async function texts(selector: string): Promise<string[]> {
 }
 
 async function cellTexts(rowSelector: string): Promise<string[][]> {
-  return page.evaluate<string[][]>(`[...document.querySelectorAll(${JSON.stringify(rowSelector)})].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))`);
+  return page.evaluate<string[][]>(
+    `[...document.querySelectorAll(${JSON.stringify(rowSelector)})].map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent))`,
+  );
 }
 
 async function visibleAddresses(): Promise<string[]> {
@@ -155,7 +173,12 @@ describe('the HTML report in headless Chromium', () => {
 describe('the HTML report without JavaScript', () => {
   it('shows every resource and hides the filters that would not work', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dw-chromium-nojs-'));
-    const noJs = await chromium.launchPersistentContext(dir, { executablePath: EXECUTABLE, headless: true, args: FLAGS, javaScriptEnabled: false });
+    const noJs = await chromium.launchPersistentContext(dir, {
+      executablePath: EXECUTABLE,
+      headless: true,
+      args: FLAGS,
+      javaScriptEnabled: false,
+    });
     try {
       const urls: string[] = [];
       noJs.on('request', (request) => urls.push(request.url()));

@@ -74,7 +74,13 @@ const tcProvider = provider('tencentcloud', 'tc', 'ap-guangzhou');
 const aliProvider = provider('alicloud', 'ali', 'cn-hangzhou');
 const stsProvider = provider('alicloud', 'sts', 'cn-shanghai');
 
-const QPS: Record<string, number> = { GetServiceStatus: 100, DescribePurchaseStateInfo: 20, GetKmsInstance: 10, ListKmsInstances: 10, GetCAInstanceStatus: 10 };
+const QPS: Record<string, number> = {
+  GetServiceStatus: 100,
+  DescribePurchaseStateInfo: 20,
+  GetKmsInstance: 10,
+  ListKmsInstances: 10,
+  GetCAInstanceStatus: 10,
+};
 
 function executor(over: Partial<CallExecutorOptions> = {}): CallExecutor {
   const byRef: Record<string, Credentials> = { 'tencentcloud.tc': TC, 'alicloud.ali': ALI, 'alicloud.sts': ALI_STS };
@@ -90,7 +96,13 @@ function executor(over: Partial<CallExecutorOptions> = {}): CallExecutor {
   return e;
 }
 
-const kms = (region?: string): ApiCall => ({ cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', ...(region ? { region } : {}) });
+const kms = (region?: string): ApiCall => ({
+  cloud: 'tencentcloud',
+  product: 'kms',
+  action: 'GetServiceStatus',
+  version: '2019-01-18',
+  ...(region ? { region } : {}),
+});
 const tcss: ApiCall = { cloud: 'tencentcloud', product: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01' };
 const aliKms = (id: string, region?: string): ApiCall => ({
   cloud: 'alicloud',
@@ -100,8 +112,20 @@ const aliKms = (id: string, region?: string): ApiCall => ({
   params: { KmsInstanceId: id },
   ...(region ? { region } : {}),
 });
-const listKms: ApiCall = { cloud: 'alicloud', product: 'kms', action: 'ListKmsInstances', version: '2016-01-20', params: { PageNumber: '1', PageSize: '20' } };
-const cas = (id: string): ApiCall => ({ cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', params: { InstanceId: id } });
+const listKms: ApiCall = {
+  cloud: 'alicloud',
+  product: 'kms',
+  action: 'ListKmsInstances',
+  version: '2016-01-20',
+  params: { PageNumber: '1', PageSize: '20' },
+};
+const cas = (id: string): ApiCall => ({
+  cloud: 'alicloud',
+  product: 'cas',
+  action: 'GetCAInstanceStatus',
+  version: '2020-06-30',
+  params: { InstanceId: id },
+});
 
 describe.each(['acs3', 'rpc'] as const)('the HTTP layer against the simulator (Alibaba %s)', (alibabaSignature) => {
   it('calls all four APIs and ListKmsInstances with real signatures', async () => {
@@ -136,7 +160,8 @@ describe.each(['acs3', 'rpc'] as const)('the HTTP layer against the simulator (A
 
   it('fails fast on a wrong secret (signature) and on a skewed clock', async () => {
     const wrong = createCallExecutor({
-      resolveCredentials: (p) => (p.cloud === 'tencentcloud' ? { ...TC, secret: 'wrong-secret-value' } : { ...ALI, secret: 'wrong-secret-value' }),
+      resolveCredentials: (p) =>
+        p.cloud === 'tencentcloud' ? { ...TC, secret: 'wrong-secret-value' } : { ...ALI, secret: 'wrong-secret-value' },
       endpointOverride: sim.url,
       defaultQps: () => 10,
       redactor: new Redactor(),

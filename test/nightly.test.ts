@@ -45,12 +45,35 @@ interface Night {
 }
 
 /** One nightly `check` against a simulator serving that night's world. */
-async function night(n: Night, history: string | undefined, extra: readonly string[] = [], config = join(FIXTURES, 'main.yaml')): Promise<CliRun & { result: RunResult }> {
+async function night(
+  n: Night,
+  history: string | undefined,
+  extra: readonly string[] = [],
+  config = join(FIXTURES, 'main.yaml'),
+): Promise<CliRun & { result: RunResult }> {
   const template = await readFile(join(FIXTURES, 'world.template.yaml'), 'utf8');
-  const world = parseWorld(template.replace('UserLevel: EDITION', `UserLevel: ${n.edition}`).replace('CertIssuedCount: ISSUED', `CertIssuedCount: ${n.issued}`), 'world.yaml');
+  const world = parseWorld(
+    template.replace('UserLevel: EDITION', `UserLevel: ${n.edition}`).replace('CertIssuedCount: ISSUED', `CertIssuedCount: ${n.issued}`),
+    'world.yaml',
+  );
   const simulator = await startSimulator({ world, host: '127.0.0.1', port: 0 });
   try {
-    const run = await runCli(['check', config, '--endpoint', simulator.url, '--as-of', n.asOf, ...(history !== undefined ? ['--history', history] : []), '--no-progress', '--format', 'json', ...extra], { env: robotEnv() });
+    const run = await runCli(
+      [
+        'check',
+        config,
+        '--endpoint',
+        simulator.url,
+        '--as-of',
+        n.asOf,
+        ...(history !== undefined ? ['--history', history] : []),
+        '--no-progress',
+        '--format',
+        'json',
+        ...extra,
+      ],
+      { env: robotEnv() },
+    );
     if (run.stdout === '') throw new Error(`check exited ${run.code} without a result: ${run.stderr}`);
     return { ...run, result: JSON.parse(run.stdout) as RunResult };
   } finally {
@@ -89,10 +112,22 @@ describe('nightly runs with --history and notifications', () => {
 
     // Night 2: same drift (persisting: --fail-on-new passes it); the CA issued 20 and has a rate now.
     receiver.reset();
-    const n2 = await night({ asOf: '2026-12-02T03:00:00Z', edition: 0, issued: 320 }, history, ['--fail-on-new', '--out', `sarif=${sarif(2)}`]);
+    const n2 = await night({ asOf: '2026-12-02T03:00:00Z', edition: 0, issued: 320 }, history, [
+      '--fail-on-new',
+      '--out',
+      `sarif=${sarif(2)}`,
+    ]);
     expect(n2.code).toBe(0);
-    expect(find(n2.result, KMS, 'edition')).toMatchObject({ status: 'fail', change: 'persisting', first_seen: '2026-12-01T03:00:00Z', last_seen: '2026-12-02T03:00:00Z' });
-    expect(find(n2.result, CA, 'team.ca-runway')).toMatchObject({ status: 'pass', forecast: { rate_per_day: 20, runs_out_at: '2027-01-05T03:00:00Z' } });
+    expect(find(n2.result, KMS, 'edition')).toMatchObject({
+      status: 'fail',
+      change: 'persisting',
+      first_seen: '2026-12-01T03:00:00Z',
+      last_seen: '2026-12-02T03:00:00Z',
+    });
+    expect(find(n2.result, CA, 'team.ca-runway')).toMatchObject({
+      status: 'pass',
+      forecast: { rate_per_day: 20, runs_out_at: '2027-01-05T03:00:00Z' },
+    });
     expect(find(n2.result, CA, 'certificates_remaining').forecast?.rate_per_day).toBe(20);
     const sarif2 = JSON.parse(await readFile(sarif(2), 'utf8')) as typeof sarif1;
     expect(sarif2.runs[0]?.results.find((r) => r.ruleId === 'tencentcloud_kms_service/edition')?.baselineState).toBe('unchanged');
@@ -102,12 +137,24 @@ describe('nightly runs with --history and notifications', () => {
     // Night 3: the edition was fixed (resolved); a damaged ledger file is skipped with a warning.
     receiver.reset();
     await writeFile(join(history, 'run-20261202T120000Z-damaged.json'), '{"driftwatch_history":1,"as_of":');
-    const n3 = await night({ asOf: '2026-12-03T03:00:00Z', edition: 1, issued: 340 }, history, ['--out', `sarif=${sarif(3)}`, '--out', `html=${join(e2e.work, 'night-3.html')}`]);
+    const n3 = await night({ asOf: '2026-12-03T03:00:00Z', edition: 1, issued: 340 }, history, [
+      '--out',
+      `sarif=${sarif(3)}`,
+      '--out',
+      `html=${join(e2e.work, 'night-3.html')}`,
+    ]);
     expect(n3.code).toBe(0);
     expect(n3.stderr).toContain('warning: history: skipped run-20261202T120000Z-damaged.json: corrupt record');
-    expect(n3.result.resolved?.map((f) => [f.address, f.rule, f.previous_status, f.first_seen])).toEqual([[KMS, 'edition', 'fail', '2026-12-01T03:00:00Z']]);
-    const sarif3 = JSON.parse(await readFile(sarif(3), 'utf8')) as { runs: { results: { ruleId: string; baselineState?: string; kind?: string }[] }[] };
-    expect(sarif3.runs[0]?.results.find((r) => r.ruleId === 'tencentcloud_kms_service/edition')).toMatchObject({ baselineState: 'absent', kind: 'pass' });
+    expect(n3.result.resolved?.map((f) => [f.address, f.rule, f.previous_status, f.first_seen])).toEqual([
+      [KMS, 'edition', 'fail', '2026-12-01T03:00:00Z'],
+    ]);
+    const sarif3 = JSON.parse(await readFile(sarif(3), 'utf8')) as {
+      runs: { results: { ruleId: string; baselineState?: string; kind?: string }[] }[];
+    };
+    expect(sarif3.runs[0]?.results.find((r) => r.ruleId === 'tencentcloud_kms_service/edition')).toMatchObject({
+      baselineState: 'absent',
+      kind: 'pass',
+    });
     expect(vendorsSent()).toEqual(['dingtalk', 'feishu', 'wecom', 'webhook']);
     // The HTML report draws the recorded runs as its trend.
     expect(await readFile(join(e2e.work, 'night-3.html'), 'utf8')).toContain('id="trend-h"');
@@ -126,7 +173,11 @@ describe('nightly runs with --history and notifications', () => {
     const n7 = await night({ asOf: '2026-12-07T03:00:00Z', edition: 1, issued: 420 }, history, ['--fail-on-new']);
     expect(n7.code).toBe(2);
     expect(find(n7.result, CA, 'certificates_remaining')).toMatchObject({ status: 'pass', actual: 580 });
-    expect(find(n7.result, CA, 'team.ca-runway')).toMatchObject({ status: 'fail', change: 'new', forecast: { rate_per_day: 20, runs_out_at: '2027-01-05T03:00:00Z' } });
+    expect(find(n7.result, CA, 'team.ca-runway')).toMatchObject({
+      status: 'fail',
+      change: 'new',
+      forecast: { rate_per_day: 20, runs_out_at: '2027-01-05T03:00:00Z' },
+    });
     expect(vendorsSent()).toEqual(['dingtalk', 'feishu', 'wecom', 'slack', 'webhook']);
     const hook = receiver.received[4]?.body as { new_drift: unknown; report_url: string };
     expect(hook.new_drift).toEqual([{ severity: 'high', address: CA, rule: 'team.ca-runway' }]);
@@ -136,7 +187,9 @@ describe('nightly runs with --history and notifications', () => {
     await writeFile(join(e2e.work, 'night-7.json'), n7.stdout);
     const text = await runCli(['report', '--from', join(e2e.work, 'night-7.json')]);
     expect(text.code).toBe(0);
-    expect(text.stdout).toContain('History: 1 new, 0 persisting, 0 resolved since the run of 2026-12-04T03:00:00Z; only new drift fails the run (--fail-on-new).');
+    expect(text.stdout).toContain(
+      'History: 1 new, 0 persisting, 0 resolved since the run of 2026-12-04T03:00:00Z; only new drift fails the run (--fail-on-new).',
+    );
     expect(text.stdout).toContain('# high, test/fixtures/nightly/main.yaml:17:5, new since the last run');
     expect(text.stdout).toContain(`${CA} certificates_remaining = 580: at 20/day over the last 6 days: runs out 2027-01-05`);
     expect(text.stdout).not.toContain(`${CA} team.ca-runway = 580:`);
@@ -144,7 +197,9 @@ describe('nightly runs with --history and notifications', () => {
     expect(records).toHaveLength(5);
 
     // Secrets and robot URLs appear nowhere: not in reports, not on stderr, not in the ledger.
-    const everything = [n1, n2, n3, n4, n7].flatMap((r) => [r.stdout, r.stderr]).join('\n') + (await Promise.all(records.map((f) => readFile(join(history, f), 'utf8')))).join('\n');
+    const everything =
+      [n1, n2, n3, n4, n7].flatMap((r) => [r.stdout, r.stderr]).join('\n') +
+      (await Promise.all(records.map((f) => readFile(join(history, f), 'utf8')))).join('\n');
     for (const secret of [SECRETS.dingtalk, SECRETS.feishu, 'e2e-ding-token', 'e2e-wecom-key']) expect(everything).not.toContain(secret);
 
     // `history` summarises the ledger.
@@ -159,13 +214,20 @@ describe('nightly runs with --history and notifications', () => {
   it('reports a notification that cannot be delivered, without changing the verdict', async () => {
     const dir = join(e2e.work, 'down');
     await mkdir(dir, { recursive: true });
-    const config = (await readFile(join(FIXTURES, 'main.yaml'), 'utf8')).replace(/notify:[\s\S]*$/, 'notify:\n  - { type: webhook, url: "${env.E2E_DOWN_URL}" }\n');
+    const config = (await readFile(join(FIXTURES, 'main.yaml'), 'utf8')).replace(
+      /notify:[\s\S]*$/,
+      'notify:\n  - { type: webhook, url: "${env.E2E_DOWN_URL}" }\n',
+    );
     await writeFile(join(dir, 'main.yaml'), config);
     await writeFile(join(dir, 'team.yaml'), await readFile(join(FIXTURES, 'team.yaml'), 'utf8'));
     const run = await night({ asOf: '2026-12-01T03:00:00Z', edition: 0, issued: 300 }, join(dir, 'ledger'), [], join(dir, 'main.yaml'));
     expect(run.code).toBe(2);
-    expect(run.result.notifications).toEqual([{ type: 'webhook', target: 'E2E_DOWN_URL', status: 'failed', attempts: 3, message: 'HTTP 500' }]);
-    expect(run.stderr).toContain('warning: notify webhook (${env.E2E_DOWN_URL}) failed after 3 attempt(s): HTTP 500; the verdict is unchanged');
+    expect(run.result.notifications).toEqual([
+      { type: 'webhook', target: 'E2E_DOWN_URL', status: 'failed', attempts: 3, message: 'HTTP 500' },
+    ]);
+    expect(run.stderr).toContain(
+      'warning: notify webhook (${env.E2E_DOWN_URL}) failed after 3 attempt(s): HTTP 500; the verdict is unchanged',
+    );
   });
 
   it('builtin:baseline forecasts a private CA and a KMS key quota from a recorded history', async () => {
@@ -180,7 +242,10 @@ describe('nightly runs with --history and notifications', () => {
     // The absolute floor of the same pack (at least 10 left) is far from failing.
     expect(find(run.result, CA, 'ca.certificates-remaining').status).toBe('pass');
     // One key a day with 90 left is 90 days: the key-quota forecast passes.
-    expect(find(run.result, KMS, 'tc-kms.key-quota-runway-30d')).toMatchObject({ status: 'pass', forecast: { rate_per_day: 1, runs_out_at: '2027-02-27T03:00:00Z' } });
+    expect(find(run.result, KMS, 'tc-kms.key-quota-runway-30d')).toMatchObject({
+      status: 'pass',
+      forecast: { rate_per_day: 1, runs_out_at: '2027-02-27T03:00:00Z' },
+    });
     expect(run.result.history).toMatchObject({ previous_as_of: '2026-11-28T03:00:00Z', records: 14 });
     // Without history the forecast rules do not apply at all (the rest of the pack does).
     const without = await night({ asOf: '2026-11-29T03:00:00Z', edition: 1, issued: 668 }, undefined, [], join(FIXTURES, 'baseline.yaml'));

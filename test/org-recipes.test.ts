@@ -30,7 +30,10 @@ beforeAll(async () => {
   shims = join(work, 'bin');
   await mkdir(shims);
   await writeFile(join(shims, 'driftwatch'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-  await writeFile(join(shims, 'npx'), `#!/bin/sh\n[ "$1" = --yes ] && shift\n[ "$1" = driftwatch ] && shift\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  await writeFile(
+    join(shims, 'npx'),
+    `#!/bin/sh\n[ "$1" = --yes ] && shift\n[ "$1" = driftwatch ] && shift\nexec "${process.execPath}" "${CLI}" "$@"\n`,
+  );
   await chmod(join(shims, 'driftwatch'), 0o755);
   await chmod(join(shims, 'npx'), 0o755);
 });
@@ -42,9 +45,18 @@ afterAll(async () => {
 
 function sh(script: string, cwd: string, env: Record<string, string>): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('sh', ['-c', script], { cwd, env: { PATH: `${shims}:${process.env.PATH ?? ''}`, HOME: '/nonexistent', TZ: 'UTC', NO_COLOR: '1', ...ORG_ENV, ...env }, timeout: 120_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'sh',
+      ['-c', script],
+      {
+        cwd,
+        env: { PATH: `${shims}:${process.env.PATH ?? ''}`, HOME: '/nonexistent', TZ: 'UTC', NO_COLOR: '1', ...ORG_ENV, ...env },
+        timeout: 120_000,
+      },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -92,9 +104,14 @@ describe('GitHub Actions matrix recipe', () => {
 
 describe('Kubernetes Indexed Job recipe', () => {
   it('runs one shard per completion index, then the merge Job gives the single-run verdict', async () => {
-    const docs = parseAllDocuments(await readFile(join(RECIPES, 'kubernetes-indexed-job.yaml'), 'utf8')).map((d) => d.toJS() as Record<string, unknown>);
+    const docs = parseAllDocuments(await readFile(join(RECIPES, 'kubernetes-indexed-job.yaml'), 'utf8')).map(
+      (d) => d.toJS() as Record<string, unknown>,
+    );
     type Container = { env: { name: string; value: string }[]; command: string[]; args: string[] };
-    type Job = { metadata: { name: string }; spec: { completionMode?: string; completions?: number; parallelism?: number; template: { spec: { containers: Container[] } } } };
+    type Job = {
+      metadata: { name: string };
+      spec: { completionMode?: string; completions?: number; parallelism?: number; template: { spec: { containers: Container[] } } };
+    };
     const [shardsJob, mergeJob] = docs as unknown as [Job, Job];
     const container = shardsJob.spec.template.spec.containers[0] as Container;
     const env = Object.fromEntries(container.env.map((e) => [e.name, e.value]));
@@ -107,15 +124,22 @@ describe('Kubernetes Indexed Job recipe', () => {
     await mkdir(join(root, 'config'), { recursive: true });
     await mkdir(join(root, 'results'));
     await writeFile(join(root, 'config', 'org.yaml'), orgConfig(MEMBERS, simulator.url));
-    const paths = (script: string): string => script.replaceAll('/config', join(root, 'config')).replaceAll('/results', join(root, 'results'));
+    const paths = (script: string): string =>
+      script.replaceAll('/config', join(root, 'config')).replaceAll('/results', join(root, 'results'));
     for (let index = 0; index < Number(env.SHARDS); index += 1) {
       const run = await sh(paths(container.args[0] ?? ''), root, { ...env, JOB_COMPLETION_INDEX: String(index) });
       expect(run.code, run.stderr).toBe(0);
     }
     const mergeContainer = mergeJob.spec.template.spec.containers[0] as Container;
-    const verdict = await sh(paths(mergeContainer.args[0] ?? ''), root, Object.fromEntries(mergeContainer.env.map((e) => [e.name, e.value])));
+    const verdict = await sh(
+      paths(mergeContainer.args[0] ?? ''),
+      root,
+      Object.fromEntries(mergeContainer.env.map((e) => [e.name, e.value])),
+    );
     const whole = await singleRun(join(root, 'config'), env.AS_OF ?? '');
     expect(verdict.code).toBe(whole.summary.exit_code);
-    expect(verdict.stdout).toContain(`Check: ${whole.summary.compliant} compliant, ${whole.summary.drifted} drifted, ${whole.summary.unknown} unknown, 0 waived.`);
+    expect(verdict.stdout).toContain(
+      `Check: ${whole.summary.compliant} compliant, ${whole.summary.drifted} drifted, ${whole.summary.unknown} unknown, 0 waived.`,
+    );
   });
 });

@@ -47,8 +47,12 @@ describe('50 accounts from one configuration, through assumed roles', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`Valid: 1 file, ${MEMBERS} providers, ${MEMBERS * 2} resources, 0 waivers.`);
-    expect(run.stdout).toContain(`tencentcloud.org[${memberUin(1)}] (account ${memberUin(1)}) region ap-guangzhou assumes qcs::cam::uin/${memberUin(1)}:roleName/driftwatch-audit`);
-    expect(run.stdout).toContain(`tencentcloud_kms_service.kms[${memberUin(50)}/ap-shanghai] -> tencentcloud.org[${memberUin(50)}] ap-shanghai`);
+    expect(run.stdout).toContain(
+      `tencentcloud.org[${memberUin(1)}] (account ${memberUin(1)}) region ap-guangzhou assumes qcs::cam::uin/${memberUin(1)}:roleName/driftwatch-audit`,
+    );
+    expect(run.stdout).toContain(
+      `tencentcloud_kms_service.kms[${memberUin(50)}/ap-shanghai] -> tencentcloud.org[${memberUin(50)}] ap-shanghai`,
+    );
   });
 
   it('checks every account; a role that does not trust the source makes only that account unknown', async () => {
@@ -57,7 +61,10 @@ describe('50 accounts from one configuration, through assumed roles', () => {
     whole = JSON.parse(run.stdout) as RunResult;
     expect(whole.summary).toEqual({ resources: 100, compliant: 94, drifted: 4, unknown: 2, waived: 0, exit_code: 2 });
     const unknown = whole.resources.filter((r) => r.status === 'unknown').map((r) => r.address);
-    expect(unknown).toEqual([`tencentcloud_kms_service.kms[${memberUin(7)}/ap-guangzhou]`, `tencentcloud_kms_service.kms[${memberUin(7)}/ap-shanghai]`]);
+    expect(unknown).toEqual([
+      `tencentcloud_kms_service.kms[${memberUin(7)}/ap-guangzhou]`,
+      `tencentcloud_kms_service.kms[${memberUin(7)}/ap-shanghai]`,
+    ]);
     const error = whole.resources.find((r) => r.status === 'unknown')?.error;
     expect(error?.kind).toBe('permission');
     expect(error?.code).toBe('DW_ROLE_CREDENTIALS');
@@ -103,7 +110,10 @@ describe('50 accounts from one configuration, through assumed roles', () => {
     const bundles: string[] = [];
     for (const i of [1, 2, 3]) {
       const bundle = join(work, `evidence-${i}`);
-      const run = await runCli(['check', config, '--endpoint', simulator.url, '--as-of', AS_OF, '--no-progress', '--shard', `${i}/3`, '--evidence', bundle], { env });
+      const run = await runCli(
+        ['check', config, '--endpoint', simulator.url, '--as-of', AS_OF, '--no-progress', '--shard', `${i}/3`, '--evidence', bundle],
+        { env },
+      );
       expect([0, 2, 3]).toContain(run.code);
       bundles.push(bundle);
     }

@@ -36,7 +36,11 @@ function world(limit: number, mode: RateLimitWindow) {
         cloud: 'alicloud',
         access_key_id: ALI.id,
         access_key_secret: ALI.secret,
-        kms_instances: Array.from({ length: INSTANCES }, (_, i) => ({ region: 'cn-hangzhou', InstanceId: `kst-pace${String(i).padStart(5, '0')}`, Status: 'Connected' })),
+        kms_instances: Array.from({ length: INSTANCES }, (_, i) => ({
+          region: 'cn-hangzhou',
+          InstanceId: `kst-pace${String(i).padStart(5, '0')}`,
+          Status: 'Connected',
+        })),
         ca_instances: [],
       },
     ],
@@ -121,7 +125,11 @@ async function run(serverLimit: number, mode: RateLimitWindow, calls: number) {
     if (!done && e.stats().requests <= (sim?.requestLog().length ?? 0)) clock.next();
   }
   const settled = await work;
-  const arrivals = (api: string) => sim?.requestLog().filter((r) => r.api === api).map((r) => Date.parse(r.time)) ?? [];
+  const arrivals = (api: string) =>
+    sim
+      ?.requestLog()
+      .filter((r) => r.api === api)
+      .map((r) => Date.parse(r.time)) ?? [];
   return { settled, stats: e.stats(), tencent: densest(arrivals('GetServiceStatus')), alibaba: densest(arrivals('GetKmsInstance')) };
 }
 

@@ -96,7 +96,9 @@ describe('check against the simulator', () => {
     expect(plain.code).toBe(0);
     expect(plain.stdout).toMatch(/# alicloud_kms_instance\.drift has drifted/);
     expect(plain.stdout).toMatch(/Check: 0 compliant, 6 drifted, 0 unknown, 0 waived\.\n$/);
-    const detailed = await runCli(['plan', ...paths, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--detailed-exitcode'], { env: E2E_ENV });
+    const detailed = await runCli(['plan', ...paths, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--detailed-exitcode'], {
+      env: E2E_ENV,
+    });
     expect(detailed.code).toBe(2);
   });
 
@@ -105,7 +107,11 @@ describe('check against the simulator', () => {
     const live = await check(['drifted', 'unknown'], ['--format', 'json', '--save-observed', snapshot]);
     const text = await readFile(snapshot, 'utf8');
     for (const secret of Object.values(E2E_ENV).filter((v) => v.includes('secret'))) expect(text).not.toContain(secret);
-    const paths = [join(E2E_FIXTURES, 'providers.yaml'), join(E2E_FIXTURES, 'drifted', 'main.yaml'), join(E2E_FIXTURES, 'unknown', 'main.yaml')];
+    const paths = [
+      join(E2E_FIXTURES, 'providers.yaml'),
+      join(E2E_FIXTURES, 'drifted', 'main.yaml'),
+      join(E2E_FIXTURES, 'unknown', 'main.yaml'),
+    ];
     const offline = await runCli(['check', ...paths, '--observed', snapshot, '--as-of', E2E_AS_OF, '--format', 'json']);
     expect(offline.code).toBe(live.code);
     // Issue 18: a snapshot run also says when the snapshot was observed (additive `snapshot` field).
@@ -117,7 +123,18 @@ describe('check against the simulator', () => {
     // A pull request that points a resource at another instance is not judged on the old instance's data.
     const moved = join(e2e.work, 'moved.yaml');
     await writeFile(moved, (await readFile(paths[1] as string, 'utf8')).replace('instance_id: kst-drift', 'instance_id: kst-other'));
-    const stale = await runCli(['check', paths[0] as string, moved, paths[2] as string, '--observed', snapshot, '--as-of', E2E_AS_OF, '--format', 'json']);
+    const stale = await runCli([
+      'check',
+      paths[0] as string,
+      moved,
+      paths[2] as string,
+      '--observed',
+      snapshot,
+      '--as-of',
+      E2E_AS_OF,
+      '--format',
+      'json',
+    ]);
     const drift = (JSON.parse(stale.stdout) as RunResult).resources.find((r) => r.address === 'alicloud_kms_instance.drift');
     expect(drift).toMatchObject({ status: 'unknown', error: { code: 'DW_OBSERVATION_MISMATCH' } });
   });

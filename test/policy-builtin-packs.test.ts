@@ -14,7 +14,11 @@ describe('built-in policy packs', () => {
   it('pass their own tests in policies/tests (run through the driftwatch test runner)', async () => {
     const { files } = await discoverTestFiles([join(BUILTIN_POLICY_DIR, 'tests')], BUILTIN_POLICY_DIR);
     // Issue 11 adds the vendors' example answers, run through the simulator, as a third file.
-    expect(files.map((f) => f.slice(BUILTIN_POLICY_DIR.length)).sort()).toEqual(['tests/baseline.test.yaml', 'tests/strict.test.yaml', 'tests/vendor-examples.test.yaml']);
+    expect(files.map((f) => f.slice(BUILTIN_POLICY_DIR.length)).sort()).toEqual([
+      'tests/baseline.test.yaml',
+      'tests/strict.test.yaml',
+      'tests/vendor-examples.test.yaml',
+    ]);
     const run = await runTestFiles(files, { cwd: BUILTIN_POLICY_DIR });
     expect(run.summary.cases).toBeGreaterThanOrEqual(25);
     expect(renderTestText(run, { color: false })).not.toMatch(/^(FAIL|ERROR)/m);
@@ -22,12 +26,13 @@ describe('built-in policy packs', () => {
     expect(run.exitCode).toBe(0);
   });
 
-  it('test every rule of both packs against the vendors\' own example answers', async () => {
+  it("test every rule of both packs against the vendors' own example answers", async () => {
     const examples = readFileSync(join(BUILTIN_POLICY_DIR, 'tests', 'vendor-examples.test.yaml'), 'utf8');
     const validator = createPolicyValidator();
     for (const name of ['baseline', 'strict']) {
       const { pack } = await loadPolicyFile(join(BUILTIN_POLICY_DIR, `${name}.yaml`), { cwd: BUILTIN_POLICY_DIR, validator });
-      for (const rule of pack?.rules ?? []) expect(examples, `${rule.id} has no vendor-example case`).toMatch(new RegExp(`/${rule.id.replace(/\./g, '\\.')}: `));
+      for (const rule of pack?.rules ?? [])
+        expect(examples, `${rule.id} has no vendor-example case`).toMatch(new RegExp(`/${rule.id.replace(/\./g, '\\.')}: `));
     }
   });
 

@@ -88,8 +88,12 @@ describe('driftwatch test', () => {
   it('errors on expectations naming a resource or rule that does not exist (a typo must not pass)', async () => {
     const { ctx, out } = context(FIXTURES);
     expect(await testCommand.run(ctx, input(['invalid/unknown-rule.test.yaml']))).toBe(1);
-    expect(out()).toContain("invalid/unknown-rule.test.yaml:8:7: alicloud_cas_private_ca.prod-root has no expectation or policy rule 'team.prod-ca-qouta'; did you mean 'team.prod-ca-quota'?");
-    expect(out()).toContain("invalid/unknown-rule.test.yaml:9:7: no resource alicloud_cas_private_ca.prod-rot in the configuration; did you mean 'alicloud_cas_private_ca.prod-root'?");
+    expect(out()).toContain(
+      "invalid/unknown-rule.test.yaml:8:7: alicloud_cas_private_ca.prod-root has no expectation or policy rule 'team.prod-ca-qouta'; did you mean 'team.prod-ca-quota'?",
+    );
+    expect(out()).toContain(
+      "invalid/unknown-rule.test.yaml:9:7: no resource alicloud_cas_private_ca.prod-rot in the configuration; did you mean 'alicloud_cas_private_ca.prod-root'?",
+    );
   });
 
   it('discovers ./policies/tests and ./tests when no PATH is given, and says so when there are none', async () => {
@@ -97,8 +101,14 @@ describe('driftwatch test', () => {
     expect(await testCommand.run(found.ctx, input([]))).toBe(0);
     expect(found.out()).toContain('PASS policies/tests/team.test.yaml › the recorded snapshot is compliant');
     const none = context(`${FIXTURES}config`);
-    await expect(testCommand.run(none.ctx, input([]))).rejects.toMatchObject({ code: 'DW_USAGE', message: 'test: no test files (*.test.yaml, *.test.yml) found in ./policies/tests and ./tests' });
-    await expect(testCommand.run(none.ctx, input(['nope']))).rejects.toMatchObject({ code: 'DW_USAGE', message: 'test: no such file or directory: nope' });
+    await expect(testCommand.run(none.ctx, input([]))).rejects.toMatchObject({
+      code: 'DW_USAGE',
+      message: 'test: no test files (*.test.yaml, *.test.yml) found in ./policies/tests and ./tests',
+    });
+    await expect(testCommand.run(none.ctx, input(['nope']))).rejects.toMatchObject({
+      code: 'DW_USAGE',
+      message: 'test: no such file or directory: nope',
+    });
   });
 
   it('runs the built-in packs’ tests with --builtin, filters by name, and prints JSON', async () => {
@@ -120,7 +130,7 @@ describe('driftwatch test with a world file', () => {
     expect(out()).toBe(
       [
         'PASS world/team.test.yaml › the simulated CAs, observed through the simulator',
-        'PASS world/team.test.yaml › inline observations replace the world\'s for their resource',
+        "PASS world/team.test.yaml › inline observations replace the world's for their resource",
         'Tests: 2 passed, 0 failed (2 cases in 1 file).',
         '',
       ].join('\n'),

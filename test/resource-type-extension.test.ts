@@ -106,7 +106,9 @@ describe('a fifth resource type from one folder and one registry line', () => {
     expect(good.state.resources.map((r) => r.address)).toEqual([`${TYPE}.guangzhou`, `${TYPE}.shanghai`]);
 
     const typo = await load('typo.yaml', configuration('http://127.0.0.1:1', '        service_enabld: true'));
-    expect(typo.diagnostics.map((d) => d.message).join('\n')).toMatch(/unknown attribute 'service_enabld' for tencentcloud_kms_whitebox_service.*service_enabled/);
+    expect(typo.diagnostics.map((d) => d.message).join('\n')).toMatch(
+      /unknown attribute 'service_enabld' for tencentcloud_kms_whitebox_service.*service_enabled/,
+    );
 
     const builtin = await load('builtin.yaml', configuration('http://127.0.0.1:1', '        service_enabled: true'), BUILTIN_TYPES);
     expect(builtin.diagnostics.map((d) => d.message).join('\n')).toMatch(/unknown resource type 'tencentcloud_kms_whitebox_service'/);
@@ -121,7 +123,12 @@ describe('a fifth resource type from one folder and one registry line', () => {
       [`${TYPE}.shanghai`, 'ok', { service_enabled: false }],
     ]);
     // The call was signed and answered as the vendor's API, region by region.
-    expect(simulator.requestLog().filter((e) => e.api === 'DescribeWhiteBoxServiceStatus').map((e) => [e.outcome, e.status])).toEqual([
+    expect(
+      simulator
+        .requestLog()
+        .filter((e) => e.api === 'DescribeWhiteBoxServiceStatus')
+        .map((e) => [e.outcome, e.status]),
+    ).toEqual([
       ['ok', 200],
       ['ok', 200],
     ]);
@@ -141,7 +148,10 @@ describe('a fifth resource type from one folder and one registry line', () => {
     const { state } = await load('provider.yaml', configuration(simulator.url, '        service_enabled: true'));
     const provider = state.providers[0];
     if (provider === undefined) throw new Error('no provider');
-    const resources = await discoverResources(executor.execute, provider, tencentcloudKmsWhiteboxService, { regions: ['ap-guangzhou', 'ap-shanghai'], instanceIds: [] });
+    const resources = await discoverResources(executor.execute, provider, tencentcloudKmsWhiteboxService, {
+      regions: ['ap-guangzhou', 'ap-shanghai'],
+      instanceIds: [],
+    });
     const observations = await observed({ ...state, resources });
     const yaml = renderImportYaml({
       providers: [provider],

@@ -28,23 +28,51 @@ let nowMs = START;
 let simulator: RunningSimulator;
 
 beforeAll(async () => {
-  simulator = await startSimulator({ world: worldFromObject(orgWorld({ members: 3, untrusting: [2], sessionSeconds: 120 })), now: () => new Date(nowMs) });
+  simulator = await startSimulator({
+    world: worldFromObject(orgWorld({ members: 3, untrusting: [2], sessionSeconds: 120 })),
+    now: () => new Date(nowMs),
+  });
 });
 afterAll(async () => simulator.close());
 beforeEach(() => {
   nowMs = START;
 });
 
-const TC_KMS: ApiCall = { cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', region: 'ap-guangzhou' };
-const ALI_CAS: ApiCall = { cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', params: { InstanceId: 'cas-member' } };
+const TC_KMS: ApiCall = {
+  cloud: 'tencentcloud',
+  product: 'kms',
+  action: 'GetServiceStatus',
+  version: '2019-01-18',
+  region: 'ap-guangzhou',
+};
+const ALI_CAS: ApiCall = {
+  cloud: 'alicloud',
+  product: 'cas',
+  action: 'GetCAInstanceStatus',
+  version: '2020-06-30',
+  params: { InstanceId: 'cas-member' },
+};
 
 function provider(cloud: ProviderConfig['cloud'], credentials: CredentialSource, ref = `${cloud}.p`): ProviderConfig {
-  return { cloud, alias: ref.split('.')[1] ?? 'p', ref, site: 'china', credentials, endpoint: simulator.url, rateLimits: {}, location: { file: 'x.yaml', line: 1, column: 1 }, ...(cloud === 'tencentcloud' ? { region: 'ap-guangzhou' } : {}) };
+  return {
+    cloud,
+    alias: ref.split('.')[1] ?? 'p',
+    ref,
+    site: 'china',
+    credentials,
+    endpoint: simulator.url,
+    rateLimits: {},
+    location: { file: 'x.yaml', line: 1, column: 1 },
+    ...(cloud === 'tencentcloud' ? { region: 'ap-guangzhou' } : {}),
+  };
 }
 
 function executor(env: Record<string, string> = {}, files: Record<string, string> = {}): { executor: CallExecutor; redactor: Redactor } {
   const redactor = new Redactor();
-  const resolver = createRoleResolver({ ctx: { env: { ...ORG_ENV, ...env }, homeDir: '/nonexistent', readFile: (f) => files[f] }, now: () => nowMs });
+  const resolver = createRoleResolver({
+    ctx: { env: { ...ORG_ENV, ...env }, homeDir: '/nonexistent', readFile: (f) => files[f] },
+    now: () => nowMs,
+  });
   return {
     redactor,
     executor: createCallExecutor({
@@ -64,7 +92,12 @@ function executor(env: Record<string, string> = {}, files: Record<string, string
 const stsCalls = (): number => simulator.requestLog().filter((e) => e.api.startsWith('AssumeRole')).length;
 const tcSource: CredentialSource = { kind: 'env', id: 'ORG_TC_ID', secret: 'ORG_TC_KEY' };
 const aliSource: CredentialSource = { kind: 'env', id: 'ORG_ALI_ID', secret: 'ORG_ALI_KEY' };
-const tcRole = (i: number): CredentialSource => ({ kind: 'assume_role', roleArn: `qcs::cam::uin/${memberUin(i)}:roleName/driftwatch-audit`, sessionName: 'test', source: tcSource });
+const tcRole = (i: number): CredentialSource => ({
+  kind: 'assume_role',
+  roleArn: `qcs::cam::uin/${memberUin(i)}:roleName/driftwatch-audit`,
+  sessionName: 'test',
+  source: tcSource,
+});
 
 describe('assume_role', () => {
   it('Tencent: reads the member account through the role; one session serves every call', async () => {
@@ -82,7 +115,12 @@ describe('assume_role', () => {
 
   it('Alibaba: AssumeRole with the external id the trust policy demands; chained roles work', async () => {
     const { executor: ex } = executor();
-    const role: CredentialSource = { kind: 'assume_role', roleArn: `acs:ram::${ALI_MEMBER_UID}:role/driftwatch-audit`, externalId: 'org-ext-1', source: aliSource };
+    const role: CredentialSource = {
+      kind: 'assume_role',
+      roleArn: `acs:ram::${ALI_MEMBER_UID}:role/driftwatch-audit`,
+      externalId: 'org-ext-1',
+      source: aliSource,
+    };
     const ok = await ex.execute(ALI_CAS, provider('alicloud', role));
     expect(JSON.stringify(ok.body)).toContain('"Status":"USED"');
     const wrong = await apiFailureOf(ex.execute(ALI_CAS, provider('alicloud', { ...role, externalId: 'nope' }, 'alicloud.wrong')));
@@ -101,11 +139,17 @@ describe('assume_role', () => {
     const sim = await startSimulator({ world: worldFromObject(world), now: () => new Date(nowMs) });
     try {
       const { executor: ex } = executor();
-      const chained: CredentialSource = { kind: 'assume_role', roleArn: `qcs::cam::uin/${memberUin(3)}:roleName/driftwatch-audit`, source: tcRole(1) };
+      const chained: CredentialSource = {
+        kind: 'assume_role',
+        roleArn: `qcs::cam::uin/${memberUin(3)}:roleName/driftwatch-audit`,
+        source: tcRole(1),
+      };
       const ok = await ex.execute(TC_KMS, { ...provider('tencentcloud', chained), endpoint: sim.url });
       expect(ok.body.ServiceEnabled).toBe(true);
       expect(sim.requestLog().filter((e) => e.api === 'AssumeRole').length).toBe(2);
-      const direct = await apiFailureOf(ex.execute(TC_KMS, { ...provider('tencentcloud', tcRole(3), 'tencentcloud.direct'), endpoint: sim.url }));
+      const direct = await apiFailureOf(
+        ex.execute(TC_KMS, { ...provider('tencentcloud', tcRole(3), 'tencentcloud.direct'), endpoint: sim.url }),
+      );
       expect(direct.message).toContain('UnauthorizedOperation');
       await ex.close();
     } finally {
@@ -120,7 +164,9 @@ describe('assume_role', () => {
     const errors = await Promise.all([1, 2, 3].map(() => apiFailureOf(ex.execute(TC_KMS, denied))));
     for (const e of errors) {
       expect(e).toMatchObject({ kind: 'permission', code: 'DW_ROLE_CREDENTIALS', retryable: false });
-      expect(e.message).toContain(`assuming role qcs::cam::uin/${memberUin(2)}:roleName/driftwatch-audit (provider tencentcloud.denied) failed: Tencent Cloud sts AssumeRole failed: UnauthorizedOperation`);
+      expect(e.message).toContain(
+        `assuming role qcs::cam::uin/${memberUin(2)}:roleName/driftwatch-audit (provider tencentcloud.denied) failed: Tencent Cloud sts AssumeRole failed: UnauthorizedOperation`,
+      );
       expect(e.hint).toMatch(/trust policy/);
     }
     expect(stsCalls() - before).toBe(1);
@@ -170,7 +216,12 @@ describe('the simulator expires what it issues', () => {
     const answer = await ex.execute(assume, provider('tencentcloud', tcSource));
     const creds = answer.body.Credentials as { TmpSecretId: string; TmpSecretKey: string; Token: string };
     expect(answer.body.ExpiredTime).toBe(Math.floor(START / 1000) + 120);
-    const session = createCallExecutor({ resolveCredentials: () => makeCredentials(creds.TmpSecretId, creds.TmpSecretKey, creds.Token, 'session'), defaultQps: () => 100, redactor, now: () => nowMs });
+    const session = createCallExecutor({
+      resolveCredentials: () => makeCredentials(creds.TmpSecretId, creds.TmpSecretKey, creds.Token, 'session'),
+      defaultQps: () => 100,
+      redactor,
+      now: () => nowMs,
+    });
     expect((await session.execute(TC_KMS, provider('tencentcloud', tcSource))).body.ServiceEnabled).toBe(true);
     nowMs += 121_000;
     const expired = await apiFailureOf(session.execute(TC_KMS, provider('tencentcloud', tcSource, 'tencentcloud.late')));
@@ -185,8 +236,17 @@ describe('instance roles through DRIFTWATCH_METADATA_ENDPOINT', () => {
     const { executor: ex } = executor({ [METADATA_ENDPOINT_ENV]: simulator.url });
     const ok = await ex.execute(ALI_CAS, provider('alicloud', { kind: 'ecs_ram_role' }));
     expect(JSON.stringify(ok.body)).toContain('"Status":"USED"');
-    const paths = simulator.requestLog().filter((e) => e.api.startsWith('metadata')).map((e) => e.api);
-    expect(paths).toEqual(expect.arrayContaining(['metadata PUT /latest/api/token', 'metadata GET /latest/meta-data/ram/security-credentials/', 'metadata GET /latest/meta-data/ram/security-credentials/ecs-audit']));
+    const paths = simulator
+      .requestLog()
+      .filter((e) => e.api.startsWith('metadata'))
+      .map((e) => e.api);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'metadata PUT /latest/api/token',
+        'metadata GET /latest/meta-data/ram/security-credentials/',
+        'metadata GET /latest/meta-data/ram/security-credentials/ecs-audit',
+      ]),
+    );
     await ex.close();
   });
 
@@ -194,7 +254,9 @@ describe('instance roles through DRIFTWATCH_METADATA_ENDPOINT', () => {
     const { executor: ex } = executor({ [METADATA_ENDPOINT_ENV]: simulator.url });
     const ok = await ex.execute(TC_KMS, provider('tencentcloud', { kind: 'cvm_role' }));
     expect(ok.body.ServiceEnabled).toBe(true);
-    const missing = await apiFailureOf(ex.execute(TC_KMS, provider('tencentcloud', { kind: 'cvm_role', roleName: 'other' }, 'tencentcloud.other')));
+    const missing = await apiFailureOf(
+      ex.execute(TC_KMS, provider('tencentcloud', { kind: 'cvm_role', roleName: 'other' }, 'tencentcloud.other')),
+    );
     expect(missing.message).toContain('reading CVM role other from instance metadata');
     expect(missing.message).toContain('HTTP 404');
     await ex.close();
@@ -216,7 +278,14 @@ describe('oidc', () => {
       ALIBABA_CLOUD_OIDC_TOKEN_FILE: TOKEN_FILE,
     };
     const { executor: ex, redactor } = executor(env, { [TOKEN_FILE]: `${OIDC_TOKEN}\n` });
-    const call: ApiCall = { cloud: 'alicloud', product: 'kms', action: 'ListKmsInstances', version: '2016-01-20', region: 'cn-hangzhou', params: {} };
+    const call: ApiCall = {
+      cloud: 'alicloud',
+      product: 'kms',
+      action: 'ListKmsInstances',
+      version: '2016-01-20',
+      region: 'cn-hangzhou',
+      params: {},
+    };
     const ok = await ex.execute(call, { ...provider('alicloud', { kind: 'oidc' }), region: 'cn-hangzhou' });
     expect(ok.requestId).toBeTruthy();
     expect(redactor.redact(OIDC_TOKEN)).toBe('[REDACTED]');
@@ -228,7 +297,12 @@ describe('oidc', () => {
   });
 
   it('Tencent AssumeRoleWithWebIdentity from the TKE_* variables', async () => {
-    const env = { TKE_REGION: 'ap-guangzhou', TKE_PROVIDER_ID: 'github', TKE_WEB_IDENTITY_TOKEN_FILE: TOKEN_FILE, TKE_ROLE_ARN: `qcs::cam::uin/${TC_SECURITY_UIN}:roleName/ci` };
+    const env = {
+      TKE_REGION: 'ap-guangzhou',
+      TKE_PROVIDER_ID: 'github',
+      TKE_WEB_IDENTITY_TOKEN_FILE: TOKEN_FILE,
+      TKE_ROLE_ARN: `qcs::cam::uin/${TC_SECURITY_UIN}:roleName/ci`,
+    };
     const { executor: ex } = executor(env, { [TOKEN_FILE]: OIDC_TOKEN });
     const call: ApiCall = { cloud: 'tencentcloud', product: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01' };
     const ok = await ex.execute(call, provider('tencentcloud', { kind: 'oidc' }));
@@ -272,8 +346,23 @@ describe('the STS requests as the vendors send them', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       const tencent = req.headers['x-tc-action'] !== undefined;
       const answer = tencent
-        ? { Response: { Credentials: { Token: 't0k', TmpSecretId: 'AKIDTMP', TmpSecretKey: 'tmpkey' }, ExpiredTime: Math.floor(nowMs / 1000) + 3600, Expiration: 'x', RequestId: 'r1' } }
-        : { RequestId: 'R1', Credentials: { AccessKeyId: 'STS.X', AccessKeySecret: 'tmpsecret', SecurityToken: 'tok', Expiration: new Date(nowMs + 3_600_000).toISOString() } };
+        ? {
+            Response: {
+              Credentials: { Token: 't0k', TmpSecretId: 'AKIDTMP', TmpSecretKey: 'tmpkey' },
+              ExpiredTime: Math.floor(nowMs / 1000) + 3600,
+              Expiration: 'x',
+              RequestId: 'r1',
+            },
+          }
+        : {
+            RequestId: 'R1',
+            Credentials: {
+              AccessKeyId: 'STS.X',
+              AccessKeySecret: 'tmpsecret',
+              SecurityToken: 'tok',
+              Expiration: new Date(nowMs + 3_600_000).toISOString(),
+            },
+          };
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer));
     });
@@ -285,7 +374,10 @@ describe('the STS requests as the vendors send them', () => {
 
   async function obtain(p: ProviderConfig, env: Record<string, string> = {}, files: Record<string, string> = {}): Promise<void> {
     const redactor = new Redactor();
-    const resolver = createRoleResolver({ ctx: { env: { ...ORG_ENV, ...env }, homeDir: '/nonexistent', readFile: (f) => files[f] }, now: () => nowMs });
+    const resolver = createRoleResolver({
+      ctx: { env: { ...ORG_ENV, ...env }, homeDir: '/nonexistent', readFile: (f) => files[f] },
+      now: () => nowMs,
+    });
     const ex = createCallExecutor({ resolveCredentials: resolver, defaultQps: () => 100, redactor, now: () => nowMs });
     try {
       await ex.execute(TC_KMS, { ...p, endpoint: loopback.url.href });
@@ -296,7 +388,16 @@ describe('the STS requests as the vendors send them', () => {
   }
 
   it('Alibaba AssumeRole: 2015-04-01, RoleArn, RoleSessionName, DurationSeconds, ExternalId; signed', async () => {
-    await obtain(provider('alicloud', { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', sessionName: 'nightly', externalId: 'ext-1', durationSeconds: 900, source: aliSource }));
+    await obtain(
+      provider('alicloud', {
+        kind: 'assume_role',
+        roleArn: 'acs:ram::1234:role/audit',
+        sessionName: 'nightly',
+        externalId: 'ext-1',
+        durationSeconds: 900,
+        source: aliSource,
+      }),
+    );
     const sts = seen[0];
     expect(sts?.method).toBe('POST');
     expect(sts?.headers['x-acs-action']).toBe('AssumeRole');
@@ -305,11 +406,18 @@ describe('the STS requests as the vendors send them', () => {
     expect(sts?.headers.host).toBe('sts.aliyuncs.com');
     expect(sts?.headers.authorization).toMatch(/^ACS3-HMAC-SHA256 Credential=LTAIORGSECURITY0001,/);
     const query = new URL(sts?.url ?? '', 'http://x').searchParams;
-    expect(Object.fromEntries(query)).toEqual({ DurationSeconds: '900', ExternalId: 'ext-1', RoleArn: 'acs:ram::1234:role/audit', RoleSessionName: 'nightly' });
+    expect(Object.fromEntries(query)).toEqual({
+      DurationSeconds: '900',
+      ExternalId: 'ext-1',
+      RoleArn: 'acs:ram::1234:role/audit',
+      RoleSessionName: 'nightly',
+    });
   });
 
   it('Alibaba: ALIBABA_CLOUD_STS_REGION picks the regional STS host, as @alicloud/credentials does', async () => {
-    await obtain(provider('alicloud', { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', source: aliSource }), { ALIBABA_CLOUD_STS_REGION: 'cn-shanghai' });
+    await obtain(provider('alicloud', { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', source: aliSource }), {
+      ALIBABA_CLOUD_STS_REGION: 'cn-shanghai',
+    });
     expect(seen[0]?.headers.host).toBe('sts.cn-shanghai.aliyuncs.com');
     seen.length = 0;
     await obtain(provider('alicloud', { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', source: aliSource }), {
@@ -320,11 +428,15 @@ describe('the STS requests as the vendors send them', () => {
   });
 
   it('Alibaba AssumeRoleWithOIDC: unsigned, the token in the form body, never in the URL', async () => {
-    await obtain(provider('alicloud', { kind: 'oidc' }), {
-      ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1234:role/ci',
-      ALIBABA_CLOUD_OIDC_PROVIDER_ARN: 'acs:ram::1234:oidc-provider/gh',
-      ALIBABA_CLOUD_OIDC_TOKEN_FILE: TOKEN_FILE,
-    }, { [TOKEN_FILE]: OIDC_TOKEN });
+    await obtain(
+      provider('alicloud', { kind: 'oidc' }),
+      {
+        ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1234:role/ci',
+        ALIBABA_CLOUD_OIDC_PROVIDER_ARN: 'acs:ram::1234:oidc-provider/gh',
+        ALIBABA_CLOUD_OIDC_TOKEN_FILE: TOKEN_FILE,
+      },
+      { [TOKEN_FILE]: OIDC_TOKEN },
+    );
     const sts = seen[0];
     const query = Object.fromEntries(new URL(sts?.url ?? '', 'http://x').searchParams);
     expect(query).toMatchObject({ Action: 'AssumeRoleWithOIDC', Version: '2015-04-01', Format: 'JSON' });
@@ -342,21 +454,57 @@ describe('the STS requests as the vendors send them', () => {
   });
 
   it('Tencent AssumeRole: sts 2018-08-13, region ap-guangzhou, TC3-signed JSON body', async () => {
-    await obtain(provider('tencentcloud', { kind: 'assume_role', roleArn: 'qcs::cam::uin/1:roleName/audit', sessionName: 'nightly', source: tcSource }));
+    await obtain(
+      provider('tencentcloud', {
+        kind: 'assume_role',
+        roleArn: 'qcs::cam::uin/1:roleName/audit',
+        sessionName: 'nightly',
+        source: tcSource,
+      }),
+    );
     const sts = seen[0];
-    expect(sts?.headers).toMatchObject({ 'x-tc-action': 'AssumeRole', 'x-tc-version': '2018-08-13', 'x-tc-region': 'ap-guangzhou', 'content-type': 'application/json' });
+    expect(sts?.headers).toMatchObject({
+      'x-tc-action': 'AssumeRole',
+      'x-tc-version': '2018-08-13',
+      'x-tc-region': 'ap-guangzhou',
+      'content-type': 'application/json',
+    });
     expect(sts?.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDORGSECURITY0001\/\d{4}-\d{2}-\d{2}\/sts\/tc3_request/);
     expect(sts?.headers.host).toBe('sts.tencentcloudapi.com');
-    expect(JSON.parse(sts?.body ?? '')).toEqual({ RoleArn: 'qcs::cam::uin/1:roleName/audit', RoleSessionName: 'nightly', DurationSeconds: 3600 });
+    expect(JSON.parse(sts?.body ?? '')).toEqual({
+      RoleArn: 'qcs::cam::uin/1:roleName/audit',
+      RoleSessionName: 'nightly',
+      DurationSeconds: 3600,
+    });
   });
 
   it('Tencent AssumeRoleWithWebIdentity: Authorization SKIP, as the SDK sends it', async () => {
-    await obtain(provider('tencentcloud', { kind: 'oidc' }), { TKE_REGION: 'ap-shanghai', TKE_PROVIDER_ID: 'gh', TKE_WEB_IDENTITY_TOKEN_FILE: TOKEN_FILE, TKE_ROLE_ARN: 'qcs::cam::uin/1:roleName/ci' }, {
-      [TOKEN_FILE]: OIDC_TOKEN,
-    });
+    await obtain(
+      provider('tencentcloud', { kind: 'oidc' }),
+      {
+        TKE_REGION: 'ap-shanghai',
+        TKE_PROVIDER_ID: 'gh',
+        TKE_WEB_IDENTITY_TOKEN_FILE: TOKEN_FILE,
+        TKE_ROLE_ARN: 'qcs::cam::uin/1:roleName/ci',
+      },
+      {
+        [TOKEN_FILE]: OIDC_TOKEN,
+      },
+    );
     const sts = seen[0];
-    expect(sts?.headers).toMatchObject({ 'x-tc-action': 'AssumeRoleWithWebIdentity', 'x-tc-version': '2018-08-13', 'x-tc-region': 'ap-shanghai', authorization: 'SKIP' });
+    expect(sts?.headers).toMatchObject({
+      'x-tc-action': 'AssumeRoleWithWebIdentity',
+      'x-tc-version': '2018-08-13',
+      'x-tc-region': 'ap-shanghai',
+      authorization: 'SKIP',
+    });
     expect(sts?.headers['x-tc-token']).toBeUndefined();
-    expect(JSON.parse(sts?.body ?? '')).toEqual({ ProviderId: 'gh', WebIdentityToken: OIDC_TOKEN, RoleArn: 'qcs::cam::uin/1:roleName/ci', RoleSessionName: 'driftwatch', DurationSeconds: 3600 });
+    expect(JSON.parse(sts?.body ?? '')).toEqual({
+      ProviderId: 'gh',
+      WebIdentityToken: OIDC_TOKEN,
+      RoleArn: 'qcs::cam::uin/1:roleName/ci',
+      RoleSessionName: 'driftwatch',
+      DurationSeconds: 3600,
+    });
   });
 });

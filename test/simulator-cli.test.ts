@@ -69,8 +69,12 @@ describe('driftwatch simulator', () => {
     try {
       const [url = '', tencent, alibaba] = await firstLines;
       expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-      expect(tencent).toBe('tencentcloud tencent-demo: TENCENTCLOUD_SECRET_ID=AKIDSIMULATED0001 TENCENTCLOUD_SECRET_KEY=simulated-secret-0001');
-      expect(alibaba).toBe('alicloud alibaba-demo: ALIBABA_CLOUD_ACCESS_KEY_ID=LTAISIMULATED0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=simulated-secret-0002');
+      expect(tencent).toBe(
+        'tencentcloud tencent-demo: TENCENTCLOUD_SECRET_ID=AKIDSIMULATED0001 TENCENTCLOUD_SECRET_KEY=simulated-secret-0001',
+      );
+      expect(alibaba).toBe(
+        'alicloud alibaba-demo: ALIBABA_CLOUD_ACCESS_KEY_ID=LTAISIMULATED0001 ALIBABA_CLOUD_ACCESS_KEY_SECRET=simulated-secret-0002',
+      );
 
       const signed = signTc3({
         secretId: 'AKIDSIMULATED0001',
@@ -94,13 +98,18 @@ describe('driftwatch simulator', () => {
     expect(stderr).toContain('stopped after 1 request.');
     const log = (await readFile(logFile, 'utf8')).trimEnd().split('\n');
     expect(log).toHaveLength(1);
-    expect(log[0]).toMatch(/^\d{4}-\d{2}-\d{2}T\S+Z api=GetServiceStatus account=tencent-demo outcome=ok status=200 code=- request_id=[0-9a-f-]{36} faults=latency latency_ms=\d+$/);
+    expect(log[0]).toMatch(
+      /^\d{4}-\d{2}-\d{2}T\S+Z api=GetServiceStatus account=tencent-demo outcome=ok status=200 code=- request_id=[0-9a-f-]{36} faults=latency latency_ms=\d+$/,
+    );
   });
 
   it('rejects a bad world file with a located error and exit 1', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'dw-sim-cli-'));
     const world = join(dir, 'world.yaml');
-    await writeFile(world, 'accounts:\n  - cloud: tencentcloud\n    secret_id: AKID1\n    secret_key: k\n    kms: { ap-guangzhou: { UserLevel: one } }\n');
+    await writeFile(
+      world,
+      'accounts:\n  - cloud: tencentcloud\n    secret_id: AKID1\n    secret_key: k\n    kms: { ap-guangzhou: { UserLevel: one } }\n',
+    );
     const result = await run(['simulator', '--world', world, '--port', '0']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');

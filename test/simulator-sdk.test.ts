@@ -20,7 +20,11 @@ const TC = { secretId: 'AKIDSIMULATED0001', secretKey: 'simulated-secret-0001' }
 const ALI = { accessKeyId: 'LTAISIMULATED0001', accessKeySecret: 'simulated-secret-0002' };
 
 type OpenApiClient = {
-  callApi(params: unknown, request: unknown, runtime: unknown): Promise<{ statusCode: number; body: Record<string, unknown>; headers: Record<string, string> }>;
+  callApi(
+    params: unknown,
+    request: unknown,
+    runtime: unknown,
+  ): Promise<{ statusCode: number; body: Record<string, unknown>; headers: Record<string, string> }>;
 };
 type OpenApiClientClass = new (config: unknown) => OpenApiClient;
 
@@ -176,9 +180,17 @@ describe('tencentcloud-sdk-nodejs against the simulator', () => {
   it('unknown actions and versions get InvalidAction and NoSuchVersion', async () => {
     const { CommonClient } = await import('tencentcloud-sdk-nodejs/tencentcloud/common/common_client.js');
     const endpoint = tencentProfile();
-    const wrongAction = new CommonClient('kms.tencentcloudapi.com', '2019-01-18', { credential: TC, region: 'ap-guangzhou', profile: endpoint });
+    const wrongAction = new CommonClient('kms.tencentcloudapi.com', '2019-01-18', {
+      credential: TC,
+      region: 'ap-guangzhou',
+      profile: endpoint,
+    });
     expect((await sdkError(wrongAction.request('GetServiceStatuses', {}))).code).toBe('InvalidAction');
-    const wrongVersion = new CommonClient('kms.tencentcloudapi.com', '2018-01-01', { credential: TC, region: 'ap-guangzhou', profile: endpoint });
+    const wrongVersion = new CommonClient('kms.tencentcloudapi.com', '2018-01-01', {
+      credential: TC,
+      region: 'ap-guangzhou',
+      profile: endpoint,
+    });
     expect((await sdkError(wrongVersion.request('GetServiceStatus', {}))).code).toBe('NoSuchVersion');
   });
 });
@@ -197,7 +209,9 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
   });
 
   it('GetKmsInstance in another region, or of an unknown id, is 404 Forbidden.ResourceNotFound', async () => {
-    const other = await sdkError(aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-hzz000001', RegionId: 'cn-shanghai' }));
+    const other = await sdkError(
+      aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-hzz000001', RegionId: 'cn-shanghai' }),
+    );
     expect(other.code).toBe('Forbidden.ResourceNotFound');
     expect(other.data?.statusCode).toBe(404);
     const unknown = await sdkError(aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-nope' }));
@@ -211,7 +225,9 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
       KmsInstance: [{ KmsInstanceId: 'kst-hzz000001', KmsInstanceArn: 'acs:kms:cn-hangzhou:1888800000000001:instance/kst-hzz000001' }],
     });
     const second = await aliCall(algorithm, 'ListKmsInstances', '2016-01-20', { PageNumber: '2', PageSize: '1' });
-    expect((second.KmsInstances as { KmsInstance: { KmsInstanceId: string }[] }).KmsInstance.map((i) => i.KmsInstanceId)).toEqual(['kst-shh000002']);
+    expect((second.KmsInstances as { KmsInstance: { KmsInstanceId: string }[] }).KmsInstance.map((i) => i.KmsInstanceId)).toEqual([
+      'kst-shh000002',
+    ]);
     const shanghai = await aliCall(algorithm, 'ListKmsInstances', '2016-01-20', { RegionId: 'cn-shanghai' });
     expect(shanghai).toMatchObject({ PageNumber: 1, PageSize: 20, TotalCount: 1 });
   });
@@ -219,10 +235,19 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
   it('GetCAInstanceStatus returns one CA, or every CA without InstanceId; unknown ids are 404', async () => {
     const one = await aliCall(algorithm, 'GetCAInstanceStatus', '2020-06-30', { InstanceId: 'cas-member-000002' });
     expect(one.InstanceStatusList).toEqual([
-      expect.objectContaining({ InstanceId: 'cas-member-000002', Type: 'SUB_ROOT', Status: 'USED', CertTotalCount: 1000, CertIssuedCount: 950 }),
+      expect.objectContaining({
+        InstanceId: 'cas-member-000002',
+        Type: 'SUB_ROOT',
+        Status: 'USED',
+        CertTotalCount: 1000,
+        CertIssuedCount: 950,
+      }),
     ]);
     const all = await aliCall(algorithm, 'GetCAInstanceStatus', '2020-06-30', {});
-    expect((all.InstanceStatusList as { InstanceId: string }[]).map((c) => c.InstanceId)).toEqual(['cas-member-000001', 'cas-member-000002']);
+    expect((all.InstanceStatusList as { InstanceId: string }[]).map((c) => c.InstanceId)).toEqual([
+      'cas-member-000001',
+      'cas-member-000002',
+    ]);
     const unknown = await sdkError(aliCall(algorithm, 'GetCAInstanceStatus', '2020-06-30', { InstanceId: 'cas-member-nope' }));
     expect(unknown.code).toBe('InvalidInstanceId.NotFound');
     expect(unknown.data?.statusCode).toBe(404);
@@ -230,7 +255,13 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
 
   it('a wrong secret is SignatureDoesNotMatch (echoing the string to sign, never the secret); an unknown key 404', async () => {
     const wrong = await sdkError(
-      aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-hzz000001' }, { credential: { ...ALI, accessKeySecret: 'not-the-secret' } }),
+      aliCall(
+        algorithm,
+        'GetKmsInstance',
+        '2016-01-20',
+        { KmsInstanceId: 'kst-hzz000001' },
+        { credential: { ...ALI, accessKeySecret: 'not-the-secret' } },
+      ),
     );
     expect(wrong.code).toBe('SignatureDoesNotMatch');
     expect(wrong.data?.statusCode).toBe(400);
@@ -238,7 +269,13 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
     expect(JSON.stringify(wrong.data)).not.toContain('not-the-secret');
     expect(JSON.stringify(wrong.data)).not.toContain(ALI.accessKeySecret);
     const unknown = await sdkError(
-      aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-hzz000001' }, { credential: { accessKeyId: 'LTAINOBODY', accessKeySecret: 'x' } }),
+      aliCall(
+        algorithm,
+        'GetKmsInstance',
+        '2016-01-20',
+        { KmsInstanceId: 'kst-hzz000001' },
+        { credential: { accessKeyId: 'LTAINOBODY', accessKeySecret: 'x' } },
+      ),
     );
     expect(unknown.code).toBe('InvalidAccessKeyId.NotFound');
     expect(unknown.data?.statusCode).toBe(404);
@@ -271,7 +308,9 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
     const target = limited;
     {
       const kmsCalls = await Promise.allSettled(
-        Array.from({ length: 12 }, () => aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-hzz000001' }, { target })),
+        Array.from({ length: 12 }, () =>
+          aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-hzz000001' }, { target }),
+        ),
       );
       const kmsErrors = kmsCalls.flatMap((r) => (r.status === 'rejected' ? [r.reason as SdkError] : []));
       expect(kmsCalls.filter((r) => r.status === 'fulfilled')).toHaveLength(10);
@@ -279,7 +318,9 @@ describe.each<Algorithm>(['v3', 'v2'])('@alicloud/openapi-client callApi (%s sig
         ['Rejected.Throttling', 429],
         ['Rejected.Throttling', 429],
       ]);
-      const casCalls = await Promise.allSettled(Array.from({ length: 11 }, () => aliCall(algorithm, 'GetCAInstanceStatus', '2020-06-30', {}, { target })));
+      const casCalls = await Promise.allSettled(
+        Array.from({ length: 11 }, () => aliCall(algorithm, 'GetCAInstanceStatus', '2020-06-30', {}, { target })),
+      );
       const casErrors = casCalls.flatMap((r) => (r.status === 'rejected' ? [r.reason as SdkError] : []));
       expect(casErrors.map((e) => [e.code, e.data?.statusCode])).toEqual([['Throttling.User', 400]]);
     }
@@ -334,7 +375,12 @@ describe('@alicloud/openapi-client against the vendor answers of issue 11', () =
   async function casAt(algorithm: Algorithm, host: string, instanceId: string): Promise<Record<string, unknown>> {
     const Client = openApiClientClass();
     const client = new Client(
-      new OpenApiModule.Config({ ...KEY, endpoint: `${host}:${verdicts.port}`, protocol: 'HTTP', ...(algorithm === 'v2' ? { signatureAlgorithm: 'v2' } : {}) }),
+      new OpenApiModule.Config({
+        ...KEY,
+        endpoint: `${host}:${verdicts.port}`,
+        protocol: 'HTTP',
+        ...(algorithm === 'v2' ? { signatureAlgorithm: 'v2' } : {}),
+      }),
     );
     const params = new OpenApiModule.Params({
       action: 'GetCAInstanceStatus',
@@ -351,24 +397,41 @@ describe('@alicloud/openapi-client against the vendor answers of issue 11', () =
     return response.body;
   }
 
-  it.each<Algorithm>(['v3', 'v2'])('answers a CA at its regional CAS host, and with an empty list at cas.aliyuncs.com (%s)', async (algorithm) => {
-    await withVendorHosts(async () => {
-      const regional = await casAt(algorithm, 'cas.ap-southeast-1.aliyuncs.com', 'cas-sg');
-      expect(regional.InstanceStatusList).toEqual([expect.objectContaining({ InstanceId: 'cas-sg', Status: 'USED' })]);
-      const central = await casAt(algorithm, 'cas.aliyuncs.com', 'cas-sg');
-      expect(central.InstanceStatusList).toEqual([]);
-      const root = await casAt(algorithm, 'cas.aliyuncs.com', 'cas-root');
-      expect(root.InstanceStatusList).toEqual([expect.objectContaining({ InstanceId: 'cas-root', Type: 'ROOT', CertTotalCount: 10, CertIssuedCount: 1 })]);
-    });
-  });
+  it.each<Algorithm>(['v3', 'v2'])(
+    'answers a CA at its regional CAS host, and with an empty list at cas.aliyuncs.com (%s)',
+    async (algorithm) => {
+      await withVendorHosts(async () => {
+        const regional = await casAt(algorithm, 'cas.ap-southeast-1.aliyuncs.com', 'cas-sg');
+        expect(regional.InstanceStatusList).toEqual([expect.objectContaining({ InstanceId: 'cas-sg', Status: 'USED' })]);
+        const central = await casAt(algorithm, 'cas.aliyuncs.com', 'cas-sg');
+        expect(central.InstanceStatusList).toEqual([]);
+        const root = await casAt(algorithm, 'cas.aliyuncs.com', 'cas-root');
+        expect(root.InstanceStatusList).toEqual([
+          expect.objectContaining({ InstanceId: 'cas-root', Type: 'ROOT', CertTotalCount: 10, CertIssuedCount: 1 }),
+        ]);
+      });
+    },
+  );
 
   it.each<Algorithm>(['v3', 'v2'])('answers a released KMS instance with HTTP 200 and an empty InstanceId (%s)', async (algorithm) => {
-    const body = await aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-released' }, { credential: KEY, target: verdicts });
+    const body = await aliCall(
+      algorithm,
+      'GetKmsInstance',
+      '2016-01-20',
+      { KmsInstanceId: 'kst-released' },
+      { credential: KEY, target: verdicts },
+    );
     expect(body.KmsInstance).toEqual({ InstanceId: '' });
   });
 
   it.each<Algorithm>(['v3', 'v2'])('answers a forced 200-with-Code as HTTP 200 carrying the error envelope (%s)', async (algorithm) => {
-    const body = await aliCall(algorithm, 'GetKmsInstance', '2016-01-20', { KmsInstanceId: 'kst-code200' }, { credential: KEY, target: verdicts });
+    const body = await aliCall(
+      algorithm,
+      'GetKmsInstance',
+      '2016-01-20',
+      { KmsInstanceId: 'kst-code200' },
+      { credential: KEY, target: verdicts },
+    );
     expect(body).toMatchObject({ Code: 'Forbidden.RAM', Message: 'denied in a 200', Success: false });
     expect(body.KmsInstance).toBeUndefined();
   });

@@ -69,7 +69,9 @@ describe('driftwatch validate (built CLI)', () => {
   it('locates YAML syntax errors', () => {
     const r = cli(['validate', 'test/fixtures/config/syntax-error.yaml']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^test\/fixtures\/config\/syntax-error\.yaml:5:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a \}$/m);
+    expect(r.stderr).toMatch(
+      /^test\/fixtures\/config\/syntax-error\.yaml:5:1: YAML syntax error: Flow map in block collection must be sufficiently indented and end with a \}$/m,
+    );
   });
 
   it('prints usage for --help and exits 0', () => {

@@ -26,7 +26,18 @@ const served = useSimulator(join(FIXTURES, 'world.yaml'));
 
 async function check(scenario: string): Promise<{ code: number; result: RunResult; stderr: string }> {
   const run = await runCli(
-    ['check', join(FIXTURES, 'providers.yaml'), join(FIXTURES, `${scenario}.yaml`), '--endpoint', served.simulator.url, '--as-of', AS_OF, '--no-progress', '--format', 'json'],
+    [
+      'check',
+      join(FIXTURES, 'providers.yaml'),
+      join(FIXTURES, `${scenario}.yaml`),
+      '--endpoint',
+      served.simulator.url,
+      '--as-of',
+      AS_OF,
+      '--no-progress',
+      '--format',
+      'json',
+    ],
     { env: ENV },
   );
   let result: RunResult;
@@ -51,7 +62,12 @@ describe('endpoints', () => {
     expect(resource(result, 'alicloud_cas_private_ca.sg')).toMatchObject({ status: 'compliant', error: null });
     expect(resource(result, 'alicloud_cas_private_ca.sg').observed).toMatchObject({ status: 'USED', certificates_remaining: 990 });
     expect(code).toBe(0);
-    expect(served.simulator.requestLog().slice(before).map((e) => e.api)).toEqual(['GetCAInstanceStatus']);
+    expect(
+      served.simulator
+        .requestLog()
+        .slice(before)
+        .map((e) => e.api),
+    ).toEqual(['GetCAInstanceStatus']);
   });
 
   it('shows why the host matters: the same CA asked at cas.aliyuncs.com comes back empty, as the vendor answers', async () => {
@@ -71,7 +87,10 @@ const stub = useLoopbackServer(
     const body =
       action === 'GetKmsInstance'
         ? { RequestId: 'STUB-1', KmsInstance: { InstanceId: url.searchParams.get('KmsInstanceId'), Status: 'Connected' } }
-        : { RequestId: 'STUB-2', InstanceStatusList: [{ InstanceId: url.searchParams.get('InstanceId'), Status: 'USED', Type: 'SUB_ROOT' }] };
+        : {
+            RequestId: 'STUB-2',
+            InstanceStatusList: [{ InstanceId: url.searchParams.get('InstanceId'), Status: 'USED', Type: 'SUB_ROOT' }],
+          };
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
@@ -81,10 +100,21 @@ const stub = useLoopbackServer(
 );
 
 describe('the requests a gateway sees', () => {
-  it('carry exactly the official clients\' parameters (no RegionId) and the regional Host (compliant, exit 0)', async () => {
+  it("carry exactly the official clients' parameters (no RegionId) and the regional Host (compliant, exit 0)", async () => {
     received.length = 0;
     const run = await runCli(
-      ['check', join(FIXTURES, 'providers.yaml'), join(FIXTURES, 'stub-requests.yaml'), '--endpoint', stub.url.origin, '--as-of', AS_OF, '--no-progress', '--format', 'json'],
+      [
+        'check',
+        join(FIXTURES, 'providers.yaml'),
+        join(FIXTURES, 'stub-requests.yaml'),
+        '--endpoint',
+        stub.url.origin,
+        '--as-of',
+        AS_OF,
+        '--no-progress',
+        '--format',
+        'json',
+      ],
       { env: ENV },
     );
     const result = JSON.parse(run.stdout) as RunResult;
@@ -94,8 +124,16 @@ describe('the requests a gateway sees', () => {
     ]);
     expect(run.code).toBe(0);
     const byAction = Object.fromEntries(received.map((r) => [r.action, r]));
-    expect(byAction.GetKmsInstance).toEqual({ host: 'kms.cn-hangzhou.aliyuncs.com', query: { KmsInstanceId: 'kst-ok' }, action: 'GetKmsInstance' });
-    expect(byAction.GetCAInstanceStatus).toEqual({ host: 'cas.ap-southeast-1.aliyuncs.com', query: { InstanceId: 'cas-sg' }, action: 'GetCAInstanceStatus' });
+    expect(byAction.GetKmsInstance).toEqual({
+      host: 'kms.cn-hangzhou.aliyuncs.com',
+      query: { KmsInstanceId: 'kst-ok' },
+      action: 'GetKmsInstance',
+    });
+    expect(byAction.GetCAInstanceStatus).toEqual({
+      host: 'cas.ap-southeast-1.aliyuncs.com',
+      query: { InstanceId: 'cas-sg' },
+      action: 'GetCAInstanceStatus',
+    });
   });
 });
 
@@ -148,10 +186,21 @@ describe('vendor envelopes', () => {
     ]) {
       const r = resource(result, address);
       expect(r.status, address).toBe('unknown');
-      expect(r.checks.map((c) => c.status), address).toEqual(['unknown']);
+      expect(
+        r.checks.map((c) => c.status),
+        address,
+      ).toEqual(['unknown']);
     }
-    expect(resource(result, 'alicloud_cas_private_ca.negative').observed).toMatchObject({ certificates_total: 5, certificates_issued: null, certificates_remaining: null });
-    expect(resource(result, 'alicloud_cas_private_ca.overissued').observed).toMatchObject({ certificates_total: 10, certificates_issued: 20, certificates_remaining: null });
+    expect(resource(result, 'alicloud_cas_private_ca.negative').observed).toMatchObject({
+      certificates_total: 5,
+      certificates_issued: null,
+      certificates_remaining: null,
+    });
+    expect(resource(result, 'alicloud_cas_private_ca.overissued').observed).toMatchObject({
+      certificates_total: 10,
+      certificates_issued: 20,
+      certificates_remaining: null,
+    });
     expect(code).toBe(3);
   });
 

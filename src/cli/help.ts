@@ -53,7 +53,9 @@ export function groupHelp(group: string, commands: readonly CommandSpec[]): stri
     'Commands:',
     ...commands.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
-    ...commands.flatMap((c) => (c.examples && c.examples.length > 0 ? [`Examples (${c.name}):`, ...c.examples.map((e) => `  ${e}`), ''] : [])),
+    ...commands.flatMap((c) =>
+      c.examples && c.examples.length > 0 ? [`Examples (${c.name}):`, ...c.examples.map((e) => `  ${e}`), ''] : [],
+    ),
     `Run \`driftwatch help ${commands[0]?.name ?? group}\` for the options of a command.`,
     '',
   ].join('\n');

@@ -8,8 +8,16 @@ import type { HistoryOptions } from '../pipeline/request.js';
 
 /** The run-history flags of `plan` and `check` (design.md §12). */
 export const HISTORY_FLAGS = {
-  history: { type: 'string', value: 'DIR', description: 'Record this run in the ledger at DIR and mark what is new, persisting or resolved since the previous run.' },
-  'history-keep': { type: 'string', value: 'DURATION', description: 'Remove ledger records older than this (default 400d; history.keep in the configuration).' },
+  history: {
+    type: 'string',
+    value: 'DIR',
+    description: 'Record this run in the ledger at DIR and mark what is new, persisting or resolved since the previous run.',
+  },
+  'history-keep': {
+    type: 'string',
+    value: 'DURATION',
+    description: 'Remove ledger records older than this (default 400d; history.keep in the configuration).',
+  },
   'fail-on-new': { type: 'boolean', description: 'Exit 2 only for drift that is new since the previous run (needs history).' },
 } as const satisfies Record<string, FlagSpec>;
 
@@ -19,7 +27,10 @@ export function parseHistoryOptions(input: ParsedInput, cwd: string): HistoryOpt
   const keepText = stringFlag(input, 'history-keep');
   const keepMs = keepText === undefined ? undefined : parseDuration(keepText);
   if (keepText !== undefined && keepMs === undefined) {
-    throw new UsageError(`--history-keep: malformed duration '${clipText(keepText, 40)}'`, 'Write a positive whole number and a unit m, h, d or w (e.g. 400d, 52w).');
+    throw new UsageError(
+      `--history-keep: malformed duration '${clipText(keepText, 40)}'`,
+      'Write a positive whole number and a unit m, h, d or w (e.g. 400d, 52w).',
+    );
   }
   return {
     ...(dir !== undefined ? { history: resolve(cwd, dir) } : {}),

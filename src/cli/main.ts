@@ -30,7 +30,9 @@ function findCommand(argv: readonly string[]): { command: CommandSpec; rest: str
 
 function parseUsage(error: unknown, command: CommandSpec): UsageError {
   const message = error instanceof Error ? error.message : String(error);
-  const flags = Object.keys({ ...command.flags, ...GLOBAL_FLAGS }).map((f) => `--${f}`).join(', ');
+  const flags = Object.keys({ ...command.flags, ...GLOBAL_FLAGS })
+    .map((f) => `--${f}`)
+    .join(', ');
   return new UsageError(
     `${command.name}: ${message.replace(/\. To specify a positional argument.*$/s, '')}`,
     `Expected: driftwatch ${command.usage}\n  Options: ${flags}`,
@@ -201,7 +203,10 @@ async function helpCommand(ctx: CliContext, words: readonly string[]): Promise<n
     return 0;
   }
   const { didYouMean } = await import('../util/did-you-mean.js');
-  const suggestion = didYouMean(wanted, COMMANDS.map((c) => c.name));
+  const suggestion = didYouMean(
+    wanted,
+    COMMANDS.map((c) => c.name),
+  );
   throw new UsageError(
     `help: unknown command '${wanted}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`,
     `Expected one of: ${COMMANDS.map((c) => c.name).join(', ')}.`,

@@ -42,10 +42,17 @@ export const COMMANDS: readonly CommandSpec[] = [
       'expired or expire within 14 days. --format json prints every diagnostic as data (file, line, column, code).',
     flags: {
       format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json.' },
-      expand: { type: 'boolean', description: 'Also list the providers and resources that fanned-out providers (accounts, regions) expand to.' },
+      expand: {
+        type: 'boolean',
+        description: 'Also list the providers and resources that fanned-out providers (accounts, regions) expand to.',
+      },
     },
     positionals: 'any',
-    examples: ['driftwatch validate', 'driftwatch validate config/ policies/team.yaml', 'driftwatch validate config/ --format json > diagnostics.json'],
+    examples: [
+      'driftwatch validate',
+      'driftwatch validate config/ policies/team.yaml',
+      'driftwatch validate config/ --format json > diagnostics.json',
+    ],
     load: () => import('./commands/validate.js'),
   },
   {
@@ -53,7 +60,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     summary: 'Fetch the live status and print the drift report.',
     usage: 'plan [PATH...] [options]',
     description:
-      'Reads the configuration (files or directories of *.yaml), calls each cloud\'s signed status API, evaluates\n' +
+      "Reads the configuration (files or directories of *.yaml), calls each cloud's signed status API, evaluates\n" +
       'the expectations and prints what drifted. Exits 0 whatever it finds unless --detailed-exitcode is given.',
     flags: {
       ...RUN_FLAGS,
@@ -95,9 +102,14 @@ export const COMMANDS: readonly CommandSpec[] = [
       'ListKmsInstances, CA instances by --instance-id or all of the account) and prints YAML that passes `validate`.\n' +
       'A resource that cannot be read is left out with a warning and the exit code is 3.',
     flags: {
-      provider: { type: 'string', multiple: true, value: 'P', description: 'Provider reference (repeatable), e.g. tencentcloud.prod, a fanned-out provider, or a cloud name.' },
+      provider: {
+        type: 'string',
+        multiple: true,
+        value: 'P',
+        description: 'Provider reference (repeatable), e.g. tencentcloud.prod, a fanned-out provider, or a cloud name.',
+      },
       type: { type: 'string', value: 'T', description: 'Resource type, e.g. alicloud_kms_instance.' },
-      region: { type: 'string', multiple: true, value: 'REGION', description: 'Region(s) to read (repeatable); default the provider\'s.' },
+      region: { type: 'string', multiple: true, value: 'REGION', description: "Region(s) to read (repeatable); default the provider's." },
       'instance-id': { type: 'string', multiple: true, value: 'ID', description: 'CA instance id(s) to read (repeatable); default all.' },
       site: { type: 'string', value: 'china|intl', description: 'Tencent Cloud site without a configuration (default china).' },
       shard: { type: 'string', value: 'I/N', description: 'Only the accounts of shard I of N (the partition of plan/check); needs PATH.' },
@@ -105,7 +117,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       output: {
         type: 'string',
         value: 'FILE',
-        description: 'Write the YAML to FILE (atomically) instead of stdout; in a configuration directory only resources, skipping those declared.',
+        description:
+          'Write the YAML to FILE (atomically) instead of stdout; in a configuration directory only resources, skipping those declared.',
       },
     },
     positionals: 'any',
@@ -128,7 +141,10 @@ export const COMMANDS: readonly CommandSpec[] = [
       framework: COMMON_FLAGS.framework,
     },
     positionals: 'none',
-    examples: ['driftwatch report --from result.json --format markdown > comment.md', 'driftwatch report --from result.json --out sarif=drift.sarif --tz Asia/Shanghai'],
+    examples: [
+      'driftwatch report --from result.json --format markdown > comment.md',
+      'driftwatch report --from result.json --out sarif=drift.sarif --tz Asia/Shanghai',
+    ],
     load: async () => (await import('./commands/report.js')).reportCommand,
   },
   {
@@ -145,8 +161,16 @@ export const COMMANDS: readonly CommandSpec[] = [
       format: COMMON_FLAGS.format,
       out: COMMON_FLAGS.out,
       evidence: { type: 'string', value: 'DIR', description: 'Merging evidence bundles: write the merged, signed bundle to DIR.' },
-      'public-key': { type: 'string', value: 'FILE', description: 'Merging evidence bundles: the Ed25519 public key (PEM) they must verify with.' },
-      'hmac-key-env': { type: 'string', value: 'VAR', description: 'Merging evidence bundles: environment variable with the HMAC-SHA256 secret they must verify with.' },
+      'public-key': {
+        type: 'string',
+        value: 'FILE',
+        description: 'Merging evidence bundles: the Ed25519 public key (PEM) they must verify with.',
+      },
+      'hmac-key-env': {
+        type: 'string',
+        value: 'VAR',
+        description: 'Merging evidence bundles: environment variable with the HMAC-SHA256 secret they must verify with.',
+      },
     },
     positionals: 'any',
     positionalName: 'RESULT.json',
@@ -210,7 +234,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: 'simulator [--world FILE] [--port N] [--host HOST] [--log FILE]',
     description:
       'Answers the four status APIs (and ListKmsInstances) as the clouds do: signatures, error envelopes, QPS limits and\n' +
-      'injected faults, from a world file (default: the package\'s examples/simulator/world.yaml). Prints the base URL\n' +
+      "injected faults, from a world file (default: the package's examples/simulator/world.yaml). Prints the base URL\n" +
       'as the first line of stdout, then the fake credentials of each account; stops on Ctrl+C. See docs/simulator.md.',
     flags: {
       world: { type: 'string', value: 'FILE', description: 'World file: the simulated accounts and their state (docs/simulator.md).' },
@@ -220,7 +244,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     positionals: 'none',
     server: true,
-    examples: ['driftwatch simulator', 'driftwatch simulator --world my-world.yaml --port 0 --log requests.log', 'driftwatch simulator --host 0.0.0.0 --port 8931'],
+    examples: [
+      'driftwatch simulator',
+      'driftwatch simulator --world my-world.yaml --port 0 --log requests.log',
+      'driftwatch simulator --host 0.0.0.0 --port 8931',
+    ],
     load: async () => (await import('./commands/simulator.js')).simulatorCommand,
   },
   {
@@ -268,7 +296,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     positionals: 'any',
     positionalName: 'DIR',
-    examples: ['driftwatch init config/', 'driftwatch init config/ --cloud alicloud --region cn-shanghai', 'driftwatch init config/ --import'],
+    examples: [
+      'driftwatch init config/',
+      'driftwatch init config/ --cloud alicloud --region cn-shanghai',
+      'driftwatch init config/ --import',
+    ],
     load: async () => (await import('./commands/init.js')).initCommand,
   },
   {
@@ -280,7 +312,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       'known values. rules [PACK]: the rules of the built-in packs (or of PACK: builtin:NAME or a policy file).',
     flags: { format: { type: 'string', value: 'FORMAT', description: 'Output format on stdout: text|json.' } },
     positionals: 'any',
-    examples: ['driftwatch list types', 'driftwatch list attributes tencentcloud_tcss_subscription', 'driftwatch list rules builtin:baseline', 'driftwatch list rules policies/team.yaml --format json'],
+    examples: [
+      'driftwatch list types',
+      'driftwatch list attributes tencentcloud_tcss_subscription',
+      'driftwatch list rules builtin:baseline',
+      'driftwatch list rules policies/team.yaml --format json',
+    ],
     load: async () => (await import('./commands/list.js')).listCommand,
   },
   {

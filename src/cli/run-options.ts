@@ -28,7 +28,8 @@ function parseTimeoutFlag(value: string | undefined, flag: string): number | und
 
 export function parseTimeZoneFlag(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  if (!isTimeZone(value)) throw new UsageError(`--tz: unknown time zone '${value}'`, 'Use an IANA zone name, e.g. Asia/Shanghai, Europe/Berlin or UTC.');
+  if (!isTimeZone(value))
+    throw new UsageError(`--tz: unknown time zone '${value}'`, 'Use an IANA zone name, e.g. Asia/Shanghai, Europe/Berlin or UTC.');
   return value;
 }
 
@@ -41,7 +42,10 @@ export function parseFormat(value: string, flag: string): ReportFormat {
 export function parseFramework(value: string | undefined): FrameworkName | undefined {
   if (value === undefined) return undefined;
   if (isFrameworkName(value)) return value;
-  throw new UsageError(`--framework: unknown framework '${value}'`, `Expected one of: ${FRAMEWORK_NAMES.join(', ')} (see docs/controls.md).`);
+  throw new UsageError(
+    `--framework: unknown framework '${value}'`,
+    `Expected one of: ${FRAMEWORK_NAMES.join(', ')} (see docs/controls.md).`,
+  );
 }
 
 /** `--out FORMAT=PATH` (repeatable); two reports to one path would overwrite each other, so that is an error. */
@@ -49,7 +53,10 @@ export function parseOutputs(specs: readonly string[], cwd: string): OutputTarge
   const targets = specs.map((spec) => {
     const eq = spec.indexOf('=');
     if (eq <= 0 || eq === spec.length - 1) {
-      throw new UsageError(`--out: expected FORMAT=PATH, got '${spec}'`, `e.g. --out json=result.json (formats: ${REPORT_FORMATS.join(', ')}).`);
+      throw new UsageError(
+        `--out: expected FORMAT=PATH, got '${spec}'`,
+        `e.g. --out json=result.json (formats: ${REPORT_FORMATS.join(', ')}).`,
+      );
     }
     return { format: parseFormat(spec.slice(0, eq), '--out'), path: resolve(cwd, spec.slice(eq + 1)), spec };
   });
@@ -81,7 +88,8 @@ export function parseShardFlag(input: ParsedInput): ShardSpec | undefined {
   const text = stringFlag(input, 'shard');
   if (text === undefined) return undefined;
   const parsed = parseShard(text);
-  if (typeof parsed === 'string') throw new UsageError(`--shard: ${parsed}`, 'Give the shard number and the number of shards, e.g. --shard 1/3.');
+  if (typeof parsed === 'string')
+    throw new UsageError(`--shard: ${parsed}`, 'Give the shard number and the number of shards, e.g. --shard 1/3.');
   return parsed;
 }
 
@@ -94,21 +102,35 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunRequest {
   }
   const observed = stringFlag(input, 'observed');
   const endpoint = parseEndpointFlag(stringFlag(input, 'endpoint'));
-  if (observed && endpoint) throw new UsageError('--observed and --endpoint cannot be used together', '--observed evaluates a saved snapshot and makes no requests.');
+  if (observed && endpoint)
+    throw new UsageError(
+      '--observed and --endpoint cannot be used together',
+      '--observed evaluates a saved snapshot and makes no requests.',
+    );
   const asOf = stringFlag(input, 'as-of');
   const saveObserved = stringFlag(input, 'save-observed');
   const evidence = stringFlag(input, 'evidence');
   const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
   const force = boolFlag(input, 'force');
-  if (force && !evidence) throw new UsageError('--force only applies to --evidence', 'It lets --evidence replace a previous bundle that verifies with the signing key.');
+  if (force && !evidence)
+    throw new UsageError(
+      '--force only applies to --evidence',
+      'It lets --evidence replace a previous bundle that verifies with the signing key.',
+    );
   const observedKey = stringFlag(input, 'observed-key');
   const maxAgeText = stringFlag(input, 'max-age');
   if ((observedKey !== undefined || maxAgeText !== undefined) && !observed) {
-    throw new UsageError(`${observedKey !== undefined ? '--observed-key' : '--max-age'} only applies to --observed`, 'They say how far a saved snapshot is trusted.');
+    throw new UsageError(
+      `${observedKey !== undefined ? '--observed-key' : '--max-age'} only applies to --observed`,
+      'They say how far a saved snapshot is trusted.',
+    );
   }
   const maxAgeMs = maxAgeText === undefined ? undefined : parseDuration(maxAgeText);
   if (maxAgeText !== undefined && maxAgeMs === undefined) {
-    throw new UsageError(`--max-age: malformed duration '${clipText(maxAgeText, 40)}'`, 'Write a positive whole number and a unit m, h, d or w (e.g. 90m, 24h, 7d, 2w).');
+    throw new UsageError(
+      `--max-age: malformed duration '${clipText(maxAgeText, 40)}'`,
+      'Write a positive whole number and a unit m, h, d or w (e.g. 90m, 24h, 7d, 2w).',
+    );
   }
   const attemptTimeoutMs = parseTimeoutFlag(stringFlag(input, 'timeout'), '--timeout');
   const runTimeoutMs = parseTimeoutFlag(stringFlag(input, 'run-timeout'), '--run-timeout');
@@ -117,7 +139,11 @@ export function parseRunOptions(input: ParsedInput, cwd: string): RunRequest {
   const shard = parseShardFlag(input);
   if (shard !== undefined) {
     // Shards run at different moments; `merge` needs one "now" for expiry checks to agree.
-    if (!asOf) throw new UsageError('--shard needs --as-of', 'Pass the same --as-of TIMESTAMP to every shard (e.g. the time the CI workflow started), so `driftwatch merge` can combine them.');
+    if (!asOf)
+      throw new UsageError(
+        '--shard needs --as-of',
+        'Pass the same --as-of TIMESTAMP to every shard (e.g. the time the CI workflow started), so `driftwatch merge` can combine them.',
+      );
     if (observed) throw new UsageError('--shard and --observed cannot be used together', 'Shard live runs; a snapshot is evaluated whole.');
   }
   return {

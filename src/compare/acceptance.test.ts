@@ -95,6 +95,8 @@ describe('accepted-value relation, operator by operator', () => {
   });
 
   it('an unreadable operand is never reported as the same as a readable one', () => {
-    expect(relation({ operator: 'not_within', expected: '30d' }, { operator: 'not_within', expected: 'soon' }, EXPIRES, NOW)).toBe('different');
+    expect(relation({ operator: 'not_within', expected: '30d' }, { operator: 'not_within', expected: 'soon' }, EXPIRES, NOW)).toBe(
+      'different',
+    );
   });
 });

@@ -15,7 +15,8 @@ function config(resources: string, waivers = ''): string {
   return `${PROVIDERS}resources:\n  alicloud_kms_instance:\n${resources}${waivers ? `waivers:\n${waivers}` : ''}`;
 }
 
-const WAIVE_A = '  - resource: alicloud_kms_instance.a\n    rule: status\n    reason: migration\n    owner: sec@example.com\n    expires: 2027-01-31\n';
+const WAIVE_A =
+  '  - resource: alicloud_kms_instance.a\n    rule: status\n    reason: migration\n    owner: sec@example.com\n    expires: 2027-01-31\n';
 
 const OBSERVATIONS: readonly Observation[] = [
   ok('alicloud_kms_instance.a', { status: 'Disconnected', key_quota: 1000 }),
@@ -83,7 +84,10 @@ describe('compare: verdicts before and after on the same observations', () => {
   });
 
   it('compliant → unknown when head checks what the snapshot does not report', async () => {
-    const result = await run(config(resource('c', 'status: Connected')), config(resource('c', 'status: Connected\nkey_quota: { at_least: 1 }')));
+    const result = await run(
+      config(resource('c', 'status: Connected')),
+      config(resource('c', 'status: Connected\nkey_quota: { at_least: 1 }')),
+    );
     expect(result.comparison?.transitions).toEqual([{ address: 'alicloud_kms_instance.c', before: 'compliant', after: 'unknown' }]);
     expect(result.summary.exit_code).toBe(3);
     expect(result.comparison?.summary.before.exit_code).toBe(0);

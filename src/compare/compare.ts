@@ -30,7 +30,9 @@ function evaluateSide(side: CompareSide, input: CompareInput): RunResult {
     state: side.state,
     observations: input.observations,
     now: input.now,
-    ...(side.packs.length > 0 ? { policyChecks: createPolicyChecks(side.packs, { now: input.now, ...(input.series ? { series: input.series } : {}) }) } : {}),
+    ...(side.packs.length > 0
+      ? { policyChecks: createPolicyChecks(side.packs, { now: input.now, ...(input.series ? { series: input.series } : {}) }) }
+      : {}),
     ...(input.series ? { series: input.series } : {}),
     ...(input.failOn ? { failOn: input.failOn } : {}),
     toolVersion: input.toolVersion,

@@ -71,7 +71,11 @@ function apply(text: string, edits: readonly Edit[]): string {
   return out;
 }
 
-async function changes(main: readonly Edit[], team: readonly Edit[] = [], observations: readonly Observation[] = SNAPSHOT): Promise<ControlChange[]> {
+async function changes(
+  main: readonly Edit[],
+  team: readonly Edit[] = [],
+  observations: readonly Observation[] = SNAPSHOT,
+): Promise<ControlChange[]> {
   const base = await sideFrom({ 'main.yaml': MAIN, 'policies/team.yaml': TEAM });
   const head = await sideFrom({ 'main.yaml': apply(MAIN, main), 'policies/team.yaml': apply(TEAM, team) });
   return detectChanges(base, head, observations, COMPARE_NOW);
@@ -96,7 +100,14 @@ describe('weakening detector', () => {
 
   it('a relaxed threshold (at_least 100 → 10) weakens, located at the head line', async () => {
     const c = only(await changes([['cmk_remaining: { at_least: 100 }', 'cmk_remaining: { at_least: 10 }']]));
-    expect(c).toMatchObject({ effect: 'weakens', kind: 'expectation_changed', resource: 'tencentcloud_kms_service.gz', rule: 'cmk_remaining', before: { at_least: 100 }, after: { at_least: 10 } });
+    expect(c).toMatchObject({
+      effect: 'weakens',
+      kind: 'expectation_changed',
+      resource: 'tencentcloud_kms_service.gz',
+      rule: 'cmk_remaining',
+      before: { at_least: 100 },
+      after: { at_least: 10 },
+    });
     expect(c.location).toEqual({ file: 'main.yaml', line: lineOf(MAIN, 'cmk_remaining'), column: 9 });
     expect(c.base_location?.line).toBe(lineOf(MAIN, 'cmk_remaining'));
   });
@@ -106,25 +117,40 @@ describe('weakening detector', () => {
   });
 
   it('not_within 30d → 7d weakens; 2w ↔ 14d is neutral', async () => {
-    expect(only(await changes([['not_within: 30d', 'not_within: 7d']]))).toMatchObject({ effect: 'weakens', before: { not_within: '30d' }, after: { not_within: '7d' } });
+    expect(only(await changes([['not_within: 30d', 'not_within: 7d']]))).toMatchObject({
+      effect: 'weakens',
+      before: { not_within: '30d' },
+      after: { not_within: '7d' },
+    });
     const base = await sideFrom({ 'main.yaml': apply(MAIN, [['not_within: 30d', 'not_within: 2w']]), 'policies/team.yaml': TEAM });
     const head = await sideFrom({ 'main.yaml': apply(MAIN, [['not_within: 30d', 'not_within: 14d']]), 'policies/team.yaml': TEAM });
     expect(only(detectChanges(base, head, SNAPSHOT, COMPARE_NOW))).toMatchObject({ effect: 'neutral', kind: 'expectation_changed' });
   });
 
   it('`in` gaining a value weakens', async () => {
-    expect(only(await changes([['edition: ultimate', 'edition: { in: [ultimate, basic] }']]))).toMatchObject({ effect: 'weakens', after: { in: ['ultimate', 'basic'] } });
+    expect(only(await changes([['edition: ultimate', 'edition: { in: [ultimate, basic] }']]))).toMatchObject({
+      effect: 'weakens',
+      after: { in: ['ultimate', 'basic'] },
+    });
   });
 
   it('removing an equals check weakens, at the resource in head and the check in base', async () => {
     const c = only(await changes([['        edition: ultimate\n', '']]));
-    expect(c).toMatchObject({ effect: 'weakens', kind: 'expectation_removed', rule: 'edition', before: { equals: 'ultimate' }, after: null });
+    expect(c).toMatchObject({
+      effect: 'weakens',
+      kind: 'expectation_removed',
+      rule: 'edition',
+      before: { equals: 'ultimate' },
+      after: null,
+    });
     expect(c.location?.line).toBe(lineOf(MAIN, '    gz:'));
     expect(c.base_location?.line).toBe(lineOf(MAIN, 'edition: ultimate'));
   });
 
   it('adding a check tightens', async () => {
-    expect(only(await changes([['        status: USED\n', '        status: USED\n        certificates_remaining: { at_least: 10 }\n']]))).toMatchObject({
+    expect(
+      only(await changes([['        status: USED\n', '        status: USED\n        certificates_remaining: { at_least: 10 }\n']])),
+    ).toMatchObject({
       effect: 'tightens',
       kind: 'expectation_added',
       rule: 'certificates_remaining',
@@ -132,8 +158,16 @@ describe('weakening detector', () => {
   });
 
   it('severity lowered weakens, raised tightens', async () => {
-    expect(only(await changes([['{ equals: true, severity: high }', '{ equals: true, severity: low }']]))).toMatchObject({ effect: 'weakens', kind: 'severity_changed', before: 'high', after: 'low' });
-    expect(only(await changes([['{ equals: true, severity: high }', '{ equals: true, severity: critical }']]))).toMatchObject({ effect: 'tightens', kind: 'severity_changed' });
+    expect(only(await changes([['{ equals: true, severity: high }', '{ equals: true, severity: low }']]))).toMatchObject({
+      effect: 'weakens',
+      kind: 'severity_changed',
+      before: 'high',
+      after: 'low',
+    });
+    expect(only(await changes([['{ equals: true, severity: high }', '{ equals: true, severity: critical }']]))).toMatchObject({
+      effect: 'tightens',
+      kind: 'severity_changed',
+    });
   });
 
   it('a change that is neither: a description, or a check moved to a different attribute', async () => {
@@ -145,7 +179,10 @@ describe('weakening detector', () => {
     ]);
   });
 
-  const REMOVE_CA = ['  alicloud_cas_private_ca:\n    root:\n      provider: alicloud.prod\n      instance_id: cas-1\n      expect:\n        status: USED\n', ''] as const;
+  const REMOVE_CA = [
+    '  alicloud_cas_private_ca:\n    root:\n      provider: alicloud.prod\n      instance_id: cas-1\n      expect:\n        status: USED\n',
+    '',
+  ] as const;
 
   it('removing a resource that still exists in the snapshot weakens, located in base', async () => {
     const c = only(await changes([REMOVE_CA]));
@@ -163,7 +200,14 @@ describe('weakening detector', () => {
   });
 
   it('adding a resource tightens', async () => {
-    const c = only(await changes([['waivers:\n', '  alicloud_kms_instance:\n    main:\n      provider: alicloud.prod\n      instance_id: kst-1\n      expect:\n        status: Connected\nwaivers:\n']]));
+    const c = only(
+      await changes([
+        [
+          'waivers:\n',
+          '  alicloud_kms_instance:\n    main:\n      provider: alicloud.prod\n      instance_id: kst-1\n      expect:\n        status: Connected\nwaivers:\n',
+        ],
+      ]),
+    );
     expect(c).toMatchObject({ effect: 'tightens', kind: 'resource_added', resource: 'alicloud_kms_instance.main' });
   });
 
@@ -178,7 +222,11 @@ describe('weakening detector', () => {
     const renew = TEAM.slice(TEAM.indexOf('  - id: kms.renew'));
     expect(only(await changes([], [[renew, '']]))).toMatchObject({ effect: 'weakens', kind: 'rule_removed', rule: 'kms.renew' });
     const extra = renew.replace('kms.renew', 'kms.extra');
-    expect(only(await changes([], [[renew, `${renew}${extra}`]]))).toMatchObject({ effect: 'tightens', kind: 'rule_added', rule: 'kms.extra' });
+    expect(only(await changes([], [[renew, `${renew}${extra}`]]))).toMatchObject({
+      effect: 'tightens',
+      kind: 'rule_added',
+      rule: 'kms.extra',
+    });
   });
 
   it('a narrowed where weakens and names the resource it no longer covers; a widened one tightens', async () => {
@@ -186,12 +234,21 @@ describe('weakening detector', () => {
     expect(narrowed).toMatchObject({ effect: 'weakens', kind: 'rule_where_changed', rule: 'kms.ultimate' });
     expect(narrowed.message).toContain('no longer applies to tencentcloud_kms_service.gz');
     expect(narrowed.location).toEqual({ file: 'policies/team.yaml', line: lineOf(TEAM, 'id: kms.ultimate'), column: 9 });
-    expect(only(await changes([], [['env: [prod, staging]', 'env: [prod, staging, dev]']]))).toMatchObject({ effect: 'tightens', kind: 'rule_where_changed' });
-    expect(only(await changes([], [['    where: { labels: { env: [prod, staging] } }\n', '']]))).toMatchObject({ effect: 'tightens', kind: 'rule_where_changed' });
+    expect(only(await changes([], [['env: [prod, staging]', 'env: [prod, staging, dev]']]))).toMatchObject({
+      effect: 'tightens',
+      kind: 'rule_where_changed',
+    });
+    expect(only(await changes([], [['    where: { labels: { env: [prod, staging] } }\n', '']]))).toMatchObject({
+      effect: 'tightens',
+      kind: 'rule_where_changed',
+    });
   });
 
   it('a narrowed where weakens even when no configured resource is affected yet', async () => {
-    expect(only(await changes([], [['env: [prod, staging]', 'env: [prod]']]))).toMatchObject({ effect: 'weakens', kind: 'rule_where_changed' });
+    expect(only(await changes([], [['env: [prod, staging]', 'env: [prod]']]))).toMatchObject({
+      effect: 'weakens',
+      kind: 'rule_where_changed',
+    });
   });
 
   it('a label change that takes a resource out of a rule weakens', async () => {
@@ -204,20 +261,44 @@ describe('weakening detector', () => {
   });
 
   it('policy rule: severity lowered, assertion relaxed, assertion removed, precondition added', async () => {
-    expect(only(await changes([], [['severity: high', 'severity: low']]))).toMatchObject({ effect: 'weakens', kind: 'severity_changed', rule: 'kms.ultimate' });
-    expect(only(await changes([], [['cmk_remaining: { at_least: 5 }', 'cmk_remaining: { at_least: 1 }']]))).toMatchObject({ effect: 'weakens', kind: 'assertion_changed', rule: 'kms.renew' });
-    expect(only(await changes([], [['      cmk_remaining: { at_least: 5 }\n', '']]))).toMatchObject({ effect: 'weakens', kind: 'assertion_removed', rule: 'kms.renew' });
-    const when = only(await changes([], [['    assert:\n      auto_renew', '    when:\n      edition: { equals: ultimate }\n    assert:\n      auto_renew']]));
+    expect(only(await changes([], [['severity: high', 'severity: low']]))).toMatchObject({
+      effect: 'weakens',
+      kind: 'severity_changed',
+      rule: 'kms.ultimate',
+    });
+    expect(only(await changes([], [['cmk_remaining: { at_least: 5 }', 'cmk_remaining: { at_least: 1 }']]))).toMatchObject({
+      effect: 'weakens',
+      kind: 'assertion_changed',
+      rule: 'kms.renew',
+    });
+    expect(only(await changes([], [['      cmk_remaining: { at_least: 5 }\n', '']]))).toMatchObject({
+      effect: 'weakens',
+      kind: 'assertion_removed',
+      rule: 'kms.renew',
+    });
+    const when = only(
+      await changes(
+        [],
+        [['    assert:\n      auto_renew', '    when:\n      edition: { equals: ultimate }\n    assert:\n      auto_renew']],
+      ),
+    );
     expect(when).toMatchObject({ effect: 'weakens', kind: 'precondition_added', rule: 'kms.renew' });
   });
 
   it('waivers: added or extended weakens; shortened or removed tightens; a new reason is neutral', async () => {
-    const WAIVER = '  - resource: tencentcloud_kms_service.gz\n    rule: cmk_remaining\n    reason: rollout\n    owner: pki@example.com\n    expires: 2027-01-31\n';
+    const WAIVER =
+      '  - resource: tencentcloud_kms_service.gz\n    rule: cmk_remaining\n    reason: rollout\n    owner: pki@example.com\n    expires: 2027-01-31\n';
     const extended = only(await changes([['expires: 2027-01-31', 'expires: 2027-06-30']]));
     expect(extended).toMatchObject({ effect: 'weakens', kind: 'waiver_expiry_changed', before: '2027-01-31', after: '2027-06-30' });
     expect(extended.location?.line).toBe(lineOf(MAIN, '- resource: tencentcloud_kms_service.gz'));
-    expect(only(await changes([['expires: 2027-01-31', 'expires: 2026-12-24']]))).toMatchObject({ effect: 'tightens', kind: 'waiver_expiry_changed' });
-    expect(only(await changes([['reason: rollout', 'reason: rollout (SEC-1)']]))).toMatchObject({ effect: 'neutral', kind: 'waiver_details_changed' });
+    expect(only(await changes([['expires: 2027-01-31', 'expires: 2026-12-24']]))).toMatchObject({
+      effect: 'tightens',
+      kind: 'waiver_expiry_changed',
+    });
+    expect(only(await changes([['reason: rollout', 'reason: rollout (SEC-1)']]))).toMatchObject({
+      effect: 'neutral',
+      kind: 'waiver_details_changed',
+    });
     const added = only(await changes([[WAIVER, `${WAIVER}${WAIVER.replace('cmk_remaining', 'edition')}`]]));
     expect(added).toMatchObject({ effect: 'weakens', kind: 'waiver_added', resource: 'tencentcloud_kms_service.gz', rule: 'edition' });
     expect(only(await changes([[`waivers:\n${WAIVER}`, '']]))).toMatchObject({ effect: 'tightens', kind: 'waiver_removed' });

@@ -58,7 +58,12 @@ function attributeOf(type: string, attribute: string): AttributeSpec | undefined
   return t === undefined ? undefined : attributeSpec(t, attribute);
 }
 
-const RELATION_EFFECT: Readonly<Record<Relation, ChangeEffect>> = { same: 'neutral', narrower: 'tightens', wider: 'weakens', different: 'weakens' };
+const RELATION_EFFECT: Readonly<Record<Relation, ChangeEffect>> = {
+  same: 'neutral',
+  narrower: 'tightens',
+  wider: 'weakens',
+  different: 'weakens',
+};
 
 function relationWords(r: Relation): string {
   switch (r) {
@@ -73,7 +78,13 @@ function relationWords(r: Relation): string {
   }
 }
 
-function severityChange(subject: string, before: Severity, after: Severity, where: Located, extra: { resource?: string; rule?: string }): ControlChange | undefined {
+function severityChange(
+  subject: string,
+  before: Severity,
+  after: Severity,
+  where: Located,
+  extra: { resource?: string; rule?: string },
+): ControlChange | undefined {
   if (before === after) return undefined;
   const lowered = SEVERITY_RANK[after] < SEVERITY_RANK[before];
   return change(lowered ? 'weakens' : 'tightens', 'severity_changed', {
@@ -101,9 +112,31 @@ function compareCheck(
   if (sameText) return;
   const r = relation(base, head, attribute, now);
   // A precondition decides whether the rule applies: accepting fewer values means applying less.
-  const effect = kind === 'precondition_changed' ? (r === 'same' ? 'neutral' : r === 'narrower' || r === 'different' ? 'weakens' : 'tightens') : RELATION_EFFECT[r];
-  const words = kind === 'precondition_changed' ? (effect === 'weakens' ? 'the rule now applies to fewer resources' : effect === 'tightens' ? 'the rule now applies to more resources' : 'the rule applies as before') : relationWords(r);
-  out.push(change(effect, kind, { ...extra, before: spec(base), after: spec(head), message: `${subject}: ${show(base)} → ${show(head)}: ${words}`, ...where }));
+  const effect =
+    kind === 'precondition_changed'
+      ? r === 'same'
+        ? 'neutral'
+        : r === 'narrower' || r === 'different'
+          ? 'weakens'
+          : 'tightens'
+      : RELATION_EFFECT[r];
+  const words =
+    kind === 'precondition_changed'
+      ? effect === 'weakens'
+        ? 'the rule now applies to fewer resources'
+        : effect === 'tightens'
+          ? 'the rule now applies to more resources'
+          : 'the rule applies as before'
+      : relationWords(r);
+  out.push(
+    change(effect, kind, {
+      ...extra,
+      before: spec(base),
+      after: spec(head),
+      message: `${subject}: ${show(base)} → ${show(head)}: ${words}`,
+      ...where,
+    }),
+  );
 }
 
 function byKey<T>(items: readonly T[], key: (t: T) => string): Map<string, T> {
@@ -152,7 +185,13 @@ function compareExpectations(out: ControlChange[], b: ResourceConfig, h: Resourc
   }
 }
 
-function compareResources(out: ControlChange[], base: DesiredState, head: DesiredState, observations: readonly Observation[], now: Date): void {
+function compareResources(
+  out: ControlChange[],
+  base: DesiredState,
+  head: DesiredState,
+  observations: readonly Observation[],
+  now: Date,
+): void {
   const before = byKey(base.resources, (r) => r.address);
   const after = byKey(head.resources, (r) => r.address);
   const observed = byKey(observations, (o) => o.address);
@@ -272,16 +311,18 @@ function compareWhere(out: ControlChange[], b: PolicyRule, h: PolicyRule, head: 
     effect = 'weakens';
     words = `where changed and is not provably wider, so it may stop matching resources${gains}`;
   }
-  out.push(change(effect, 'rule_where_changed', { rule: h.id, before: (b.where ?? null) as JsonValue, after: (h.where ?? null) as JsonValue, message: `policy rule ${h.id}: ${words}`, ...where }));
+  out.push(
+    change(effect, 'rule_where_changed', {
+      rule: h.id,
+      before: (b.where ?? null) as JsonValue,
+      after: (h.where ?? null) as JsonValue,
+      message: `policy rule ${h.id}: ${words}`,
+      ...where,
+    }),
+  );
 }
 
-function compareAssertions(
-  out: ControlChange[],
-  b: PolicyRule,
-  h: PolicyRule,
-  list: 'assert' | 'when',
-  now: Date,
-): void {
+function compareAssertions(out: ControlChange[], b: PolicyRule, h: PolicyRule, list: 'assert' | 'when', now: Date): void {
   const before = byKey(b[list], (a) => a.attribute);
   const after = byKey(h[list], (a) => a.attribute);
   const precondition = list === 'when';
@@ -302,7 +343,17 @@ function compareAssertions(
       );
       continue;
     }
-    compareCheck(out, subject(name), precondition ? 'precondition_changed' : 'assertion_changed', a, n, attributeOf(h.resourceType, name), now, { location: n.location, base_location: a.location }, { rule: h.id });
+    compareCheck(
+      out,
+      subject(name),
+      precondition ? 'precondition_changed' : 'assertion_changed',
+      a,
+      n,
+      attributeOf(h.resourceType, name),
+      now,
+      { location: n.location, base_location: a.location },
+      { rule: h.id },
+    );
   }
   for (const [name, n] of after) {
     if (before.has(name)) continue;
@@ -345,7 +396,14 @@ function comparePolicies(out: ControlChange[], base: CompareSide, head: CompareS
   for (const [ref, pack] of headPacks) {
     if (basePacks.has(ref)) continue;
     const at = refLocation(head.state, pack);
-    out.push(change('tightens', 'policy_pack_added', { before: null, after: ref, message: `policy pack ${ref} was added (${pack.rules.length} rule(s))`, ...(at ? { location: at } : {}) }));
+    out.push(
+      change('tightens', 'policy_pack_added', {
+        before: null,
+        after: ref,
+        message: `policy pack ${ref} was added (${pack.rules.length} rule(s))`,
+        ...(at ? { location: at } : {}),
+      }),
+    );
   }
 
   const baseRules = indexRules(base.packs);
@@ -357,7 +415,15 @@ function comparePolicies(out: ControlChange[], base: CompareSide, head: CompareS
     if (found === undefined) {
       // A rule of a dropped pack is reported with the pack.
       if (!headPacks.has(baseKey(pack))) continue;
-      out.push(change('weakens', 'rule_removed', { rule: b.id, before: b.id, after: null, message: `policy rule ${b.id} (${b.title}) was removed from ${baseKey(pack)}`, base_location: b.location }));
+      out.push(
+        change('weakens', 'rule_removed', {
+          rule: b.id,
+          before: b.id,
+          after: null,
+          message: `policy rule ${b.id} (${b.title}) was removed from ${baseKey(pack)}`,
+          base_location: b.location,
+        }),
+      );
       continue;
     }
     const h = found.rule;
@@ -370,7 +436,15 @@ function comparePolicies(out: ControlChange[], base: CompareSide, head: CompareS
   }
   for (const [key, { rule: h, pack }] of headRules) {
     if (baseRules.has(key) || !basePacks.has(headKey(pack))) continue;
-    out.push(change('tightens', 'rule_added', { rule: h.id, before: null, after: h.id, message: `policy rule ${h.id} (${h.title}) was added to ${headKey(pack)}`, location: h.location }));
+    out.push(
+      change('tightens', 'rule_added', {
+        rule: h.id,
+        before: null,
+        after: h.id,
+        message: `policy rule ${h.id} (${h.title}) was added to ${headKey(pack)}`,
+        location: h.location,
+      }),
+    );
   }
 
   // A rule whose selector did not change can still stop applying when a resource's labels,
@@ -423,7 +497,15 @@ function compareWaivers(out: ControlChange[], base: DesiredState, head: DesiredS
     const old = before.get(key);
     const extra = { resource: w.resource, rule: w.rule };
     if (old === undefined) {
-      out.push(change('weakens', 'waiver_added', { ...extra, before: null, after: w.expires, message: `${subject(w)} added until ${w.expires} (owner ${w.owner}): ${w.reason}`, location: w.location }));
+      out.push(
+        change('weakens', 'waiver_added', {
+          ...extra,
+          before: null,
+          after: w.expires,
+          message: `${subject(w)} added until ${w.expires} (owner ${w.owner}): ${w.reason}`,
+          location: w.location,
+        }),
+      );
       continue;
     }
     const where = { location: w.location, base_location: old.location };
@@ -443,12 +525,29 @@ function compareWaivers(out: ControlChange[], base: DesiredState, head: DesiredS
     }
     const details = (x: Waiver): JsonValue => ({ reason: x.reason, owner: x.owner, ticket: x.ticket ?? null });
     if (JSON.stringify(details(old)) !== JSON.stringify(details(w))) {
-      out.push(change('neutral', 'waiver_details_changed', { ...extra, before: details(old), after: details(w), message: `${subject(w)}: reason, owner or ticket changed`, ...where }));
+      out.push(
+        change('neutral', 'waiver_details_changed', {
+          ...extra,
+          before: details(old),
+          after: details(w),
+          message: `${subject(w)}: reason, owner or ticket changed`,
+          ...where,
+        }),
+      );
     }
   }
   for (const [key, w] of before) {
     if (after.has(key)) continue;
-    out.push(change('tightens', 'waiver_removed', { resource: w.resource, rule: w.rule, before: w.expires, after: null, message: `${subject(w)} removed (was until ${w.expires})`, base_location: w.location }));
+    out.push(
+      change('tightens', 'waiver_removed', {
+        resource: w.resource,
+        rule: w.rule,
+        before: w.expires,
+        after: null,
+        message: `${subject(w)} removed (was until ${w.expires})`,
+        base_location: w.location,
+      }),
+    );
   }
 }
 

@@ -71,7 +71,11 @@ function deref(root: JsonObject, node: JsonObject | undefined): JsonObject | und
   let current = node;
   for (let i = 0; i < 8 && current && typeof current.$ref === 'string'; i++) {
     let target: JsonValue | undefined = root;
-    for (const segment of current.$ref.replace(/^#\/?/, '').split('/').filter((x) => x !== '')) target = objectAt(target)?.[segment];
+    for (const segment of current.$ref
+      .replace(/^#\/?/, '')
+      .split('/')
+      .filter((x) => x !== ''))
+      target = objectAt(target)?.[segment];
     current = objectAt(target);
   }
   return current;
@@ -133,7 +137,8 @@ function unknownKeyMessage(path: readonly PathSegment[], key: string, allowed: r
 function patternMessage(path: readonly PathSegment[], value: unknown): string {
   const last = path[path.length - 1];
   const shown = typeof value === 'string' ? `'${value}'` : 'value';
-  if (last === 'provider') return `${describePath(path)} must be a provider reference <cloud>.<alias> (e.g. tencentcloud.prod), not ${shown}`;
+  if (last === 'provider')
+    return `${describePath(path)} must be a provider reference <cloud>.<alias> (e.g. tencentcloud.prod), not ${shown}`;
   if (last === 'region') return `${describePath(path)}: ${shown} is not a region name (e.g. ap-guangzhou, cn-hangzhou)`;
   if (last === 'endpoint') return `${describePath(path)} must be an http:// or https:// URL`;
   if (path[0] === 'waivers' && last === 'resource') return `${describePath(path)} must be a resource address <type>.<name>, not ${shown}`;
@@ -141,9 +146,21 @@ function patternMessage(path: readonly PathSegment[], value: unknown): string {
   return `${describePath(path)}: ${shown} has an invalid format`;
 }
 
-function mapOne(error: ErrorObject, path: PathSegment[], source: YamlSource, data: JsonValue, schema: JsonValue, types: TypeRegistry): Diagnostic | undefined {
+function mapOne(
+  error: ErrorObject,
+  path: PathSegment[],
+  source: YamlSource,
+  data: JsonValue,
+  schema: JsonValue,
+  types: TypeRegistry,
+): Diagnostic | undefined {
   const at = (p: readonly PathSegment[], part: 'key' | 'value' = 'value'): Diagnostic['location'] => source.locate(p, part);
-  const make = (location: Diagnostic['location'], message: string): Diagnostic => ({ location, message, rule: 'schema', severity: 'error' });
+  const make = (location: Diagnostic['location'], message: string): Diagnostic => ({
+    location,
+    message,
+    rule: 'schema',
+    severity: 'error',
+  });
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties': {
@@ -161,7 +178,10 @@ function mapOne(error: ErrorObject, path: PathSegment[], source: YamlSource, dat
       const allowed = (params.allowedValues as unknown[]).map(String);
       const value = valueAt(data, path);
       const shown = quoteValue(value);
-      return make(at(path), `${describePath(path)}: ${shown} is not one of ${allowed.join(', ')}${typeof value === 'string' ? suggestion(value, allowed) : ''}`);
+      return make(
+        at(path),
+        `${describePath(path)}: ${shown} is not one of ${allowed.join(', ')}${typeof value === 'string' ? suggestion(value, allowed) : ''}`,
+      );
     }
     case 'propertyNames':
       return make(

@@ -79,7 +79,8 @@ function buildExpectations(entry: ResourceEntry, flagged: ReadonlySet<string>, d
     const result = parseExpectation(value, attribute, name);
     for (const p of result.problems) {
       diagnostics.push({
-        location: p.path.length === 0 && p.part === 'key' ? location : entry.source.locate([...entry.path, 'expect', name, ...p.path], p.part),
+        location:
+          p.path.length === 0 && p.part === 'key' ? location : entry.source.locate([...entry.path, 'expect', name, ...p.path], p.part),
         message: `${entry.address}: ${p.message}`,
         rule: p.rule,
         severity: 'error',
@@ -94,7 +95,11 @@ function buildExpectations(entry: ResourceEntry, flagged: ReadonlySet<string>, d
     if (parsed) {
       // Literals of two fixed shapes, not a spread: this runs once per expectation.
       const { operator, expected, severity, description } = parsed;
-      out.push(description === undefined ? { attribute: name, operator, expected, severity, location } : { attribute: name, operator, expected, severity, description, location });
+      out.push(
+        description === undefined
+          ? { attribute: name, operator, expected, severity, location }
+          : { attribute: name, operator, expected, severity, description, location },
+      );
     }
   }
   return out;
@@ -202,7 +207,12 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
   for (const entry of collected.snapshots) {
     const location = entry.source.locate(entry.path, 'key');
     if (snapshots !== undefined) {
-      diagnostics.push({ location, message: `snapshots is already set in ${snapshots.location.file}; set it in one file`, rule: 'duplicate-snapshots', severity: 'error' });
+      diagnostics.push({
+        location,
+        message: `snapshots is already set in ${snapshots.location.file}; set it in one file`,
+        rule: 'duplicate-snapshots',
+        severity: 'error',
+      });
       continue;
     }
     const maxAge = optionalString(entry.node, 'max_age');
@@ -220,9 +230,19 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
   for (const entry of collected.reportTimeZones) {
     const location = entry.source.locate(entry.path);
     if (!isTimeZone(entry.node)) {
-      diagnostics.push({ location, message: `report.tz: unknown time zone '${entry.node}' (use an IANA name such as Asia/Shanghai or UTC)`, rule: 'report-tz', severity: 'error' });
+      diagnostics.push({
+        location,
+        message: `report.tz: unknown time zone '${entry.node}' (use an IANA name such as Asia/Shanghai or UTC)`,
+        rule: 'report-tz',
+        severity: 'error',
+      });
     } else if (reportTimeZone !== undefined && reportTimeZone !== entry.node) {
-      diagnostics.push({ location, message: `report.tz: '${entry.node}' conflicts with '${reportTimeZone}' set in another file`, rule: 'report-tz', severity: 'error' });
+      diagnostics.push({
+        location,
+        message: `report.tz: '${entry.node}' conflicts with '${reportTimeZone}' set in another file`,
+        rule: 'report-tz',
+        severity: 'error',
+      });
     } else {
       reportTimeZone = entry.node;
     }
@@ -252,7 +272,12 @@ function buildHistory(collected: Collected, diagnostics: Diagnostic[]): HistoryC
   for (const entry of collected.history) {
     const location = entry.source.locate(entry.path, 'key');
     if (history !== undefined) {
-      diagnostics.push({ location, message: `history is already set in ${history.location.file}; set it in one file`, rule: 'duplicate-history', severity: 'error' });
+      diagnostics.push({
+        location,
+        message: `history is already set in ${history.location.file}; set it in one file`,
+        rule: 'duplicate-history',
+        severity: 'error',
+      });
       continue;
     }
     const keep = optionalString(entry.node, 'keep');

@@ -117,7 +117,8 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
     }
     if (isJsonObject(value.snapshots)) snapshots.push({ source, path: ['snapshots'], node: value.snapshots });
     const reportBlock = value.report;
-    if (isJsonObject(reportBlock) && typeof reportBlock.tz === 'string') reportTimeZones.push({ source, path: ['report', 'tz'], node: reportBlock.tz });
+    if (isJsonObject(reportBlock) && typeof reportBlock.tz === 'string')
+      reportTimeZones.push({ source, path: ['report', 'tz'], node: reportBlock.tz });
     if (isJsonObject(value.history)) history.push({ source, path: ['history'], node: value.history });
     const written = isJsonObject(source.value) ? source.value.notify : undefined;
     if (Array.isArray(value.notify) && Array.isArray(written)) {

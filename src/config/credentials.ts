@@ -32,15 +32,25 @@ const ROLE_ARN = /^(acs:ram::|qcs::cam::uin\/)(\d+|\{account\})(:role\/|:roleNam
 
 /** A provider reference always names a cloud here: the schema's providers keys are the cloud list. */
 function cloudOf(ref: string): Cloud {
-  return cloudOfRef(ref) ?? CLOUDS[0] as Cloud;
+  return cloudOfRef(ref) ?? (CLOUDS[0] as Cloud);
 }
 
-function instanceRole(kind: 'ecs_ram_role' | 'cvm_role', roleName: string | undefined, ref: string, path: readonly PathSegment[]): ParsedCredentials {
+function instanceRole(
+  kind: 'ecs_ram_role' | 'cvm_role',
+  roleName: string | undefined,
+  ref: string,
+  path: readonly PathSegment[],
+): ParsedCredentials {
   const cloud = cloudOf(ref);
   const wanted = cloudOfInstanceRole(kind);
   if (cloud !== wanted) {
     const other = cloudIdentity(cloud).instanceRoleSource;
-    return { source: undefined, problems: [{ path, part: 'value', message: `${kind} is for ${wanted} providers; provider ${ref} uses ${other} for its instance role` }] };
+    return {
+      source: undefined,
+      problems: [
+        { path, part: 'value', message: `${kind} is for ${wanted} providers; provider ${ref} uses ${other} for its instance role` },
+      ],
+    };
   }
   return { source: { kind, ...(roleName !== undefined ? { roleName } : {}) }, problems: [] };
 }
@@ -63,7 +73,11 @@ function parseAssumeRole(value: JsonValue | undefined, ref: string, depth: numbe
   const problems: CredentialsProblem[] = [];
   for (const key of Object.keys(value)) {
     if (!ASSUME_KEYS.includes(key) && !isSecretLikeKey(key)) {
-      problems.push({ path: [...here, key], part: 'key', message: `unknown key '${key}' in credentials.assume_role of provider ${ref}${suggestion(key, ASSUME_KEYS)}` });
+      problems.push({
+        path: [...here, key],
+        part: 'key',
+        message: `unknown key '${key}' in credentials.assume_role of provider ${ref}${suggestion(key, ASSUME_KEYS)}`,
+      });
     }
   }
   const roleArn = value.role_arn;
@@ -71,24 +85,44 @@ function parseAssumeRole(value: JsonValue | undefined, ref: string, depth: numbe
   const arn = cloudIdentity(cloud).roleArn;
   if (typeof roleArn !== 'string' || !ROLE_ARN.test(roleArn) || !roleArn.startsWith(arn.prefix)) {
     const example = arn.example;
-    problems.push({ path: typeof roleArn === 'string' ? [...here, 'role_arn'] : here, part: 'value', message: `credentials.assume_role.role_arn of provider ${ref} must be a role ARN like ${example} ({account} for each fanned-out account)` });
+    problems.push({
+      path: typeof roleArn === 'string' ? [...here, 'role_arn'] : here,
+      part: 'value',
+      message: `credentials.assume_role.role_arn of provider ${ref} must be a role ARN like ${example} ({account} for each fanned-out account)`,
+    });
   }
   const sessionName = value.session_name;
   if (sessionName !== undefined && (typeof sessionName !== 'string' || !/^[A-Za-z0-9.@_=,-]{2,64}$/.test(sessionName))) {
-    problems.push({ path: [...here, 'session_name'], part: 'value', message: `credentials.assume_role.session_name of provider ${ref} must be 2-64 letters, digits or . @ - _` });
+    problems.push({
+      path: [...here, 'session_name'],
+      part: 'value',
+      message: `credentials.assume_role.session_name of provider ${ref} must be 2-64 letters, digits or . @ - _`,
+    });
   }
   const externalId = value.external_id;
   if (externalId !== undefined && (typeof externalId !== 'string' || !/^[A-Za-z0-9.@:/=,_-]{2,1224}$/.test(externalId))) {
-    problems.push({ path: [...here, 'external_id'], part: 'value', message: `credentials.assume_role.external_id of provider ${ref} must be 2-1224 letters, digits or . @ : / = , _ -` });
+    problems.push({
+      path: [...here, 'external_id'],
+      part: 'value',
+      message: `credentials.assume_role.external_id of provider ${ref} must be 2-1224 letters, digits or . @ : / = , _ -`,
+    });
   }
   const duration = value.duration === undefined ? undefined : durationSeconds(value.duration);
   if (value.duration !== undefined && duration === undefined) {
-    problems.push({ path: [...here, 'duration'], part: 'value', message: `credentials.assume_role.duration of provider ${ref} must be 15m to 12h (or 900 to 43200 seconds)` });
+    problems.push({
+      path: [...here, 'duration'],
+      part: 'value',
+      message: `credentials.assume_role.duration of provider ${ref} must be 15m to 12h (or 900 to 43200 seconds)`,
+    });
   }
   let source: CredentialSource = { kind: 'chain' };
   if (value.source !== undefined) {
     if (depth >= 4) {
-      problems.push({ path: [...here, 'source'], part: 'value', message: `credentials of provider ${ref} nest assume_role more than 4 deep` });
+      problems.push({
+        path: [...here, 'source'],
+        part: 'value',
+        message: `credentials of provider ${ref} nest assume_role more than 4 deep`,
+      });
     } else {
       const inner = parseCredentialsAt(value.source, ref, depth + 1);
       problems.push(...inner.problems.map((p) => ({ ...p, path: [...here, 'source', ...p.path] })));
@@ -137,24 +171,34 @@ function parseCredentialsAt(value: JsonValue | undefined, ref: string, depth: nu
   const problems: CredentialsProblem[] = [];
   for (const key of keys) {
     if (!OBJECT_KEYS.includes(key)) {
-      problems.push({ path: [key], part: 'key', message: `unknown key '${key}' in credentials of provider ${ref}${suggestion(key, OBJECT_KEYS)}` });
+      problems.push({
+        path: [key],
+        part: 'key',
+        message: `unknown key '${key}' in credentials of provider ${ref}${suggestion(key, OBJECT_KEYS)}`,
+      });
     }
   }
   const given = keys.filter((k) => OBJECT_KEYS.includes(k));
   if (given.length > 1) {
-    problems.push({ path: [], part: 'value', message: `credentials of provider ${ref} take one of ${OBJECT_KEYS.join(', ')}, not ${given.join(' and ')}` });
+    problems.push({
+      path: [],
+      part: 'value',
+      message: `credentials of provider ${ref} take one of ${OBJECT_KEYS.join(', ')}, not ${given.join(' and ')}`,
+    });
   }
   if (problems.length > 0) return { source: undefined, problems };
   if ('assume_role' in value) return parseAssumeRole(value.assume_role, ref, depth);
   for (const kind of ['ecs_ram_role', 'cvm_role'] as const) {
     if (!(kind in value)) continue;
     const role = value[kind];
-    if (typeof role !== 'string' || !ROLE_NAME.test(role)) return invalid(`credentials.${kind} of provider ${ref} must be a role name`, [kind]);
+    if (typeof role !== 'string' || !ROLE_NAME.test(role))
+      return invalid(`credentials.${kind} of provider ${ref} must be a role name`, [kind]);
     return instanceRole(kind, role, ref, [kind]);
   }
   const profile = value.profile;
   if (profile !== undefined) {
-    if (typeof profile !== 'string' || profile.trim() === '') return invalid(`credentials.profile of provider ${ref} must be a profile name`, ['profile']);
+    if (typeof profile !== 'string' || profile.trim() === '')
+      return invalid(`credentials.profile of provider ${ref} must be a profile name`, ['profile']);
     return { source: { kind: 'profile', profile }, problems: [] };
   }
   const env = value.env;
@@ -164,14 +208,23 @@ function parseCredentialsAt(value: JsonValue | undefined, ref: string, depth: nu
   for (const key of Object.keys(env)) {
     // Secret-looking keys are the credentials-literal rule's to report.
     if (key !== 'id' && key !== 'secret' && key !== 'token' && !isSecretLikeKey(key)) {
-      problems.push({ path: ['env', key], part: 'key', message: `unknown key '${key}' in credentials.env of provider ${ref}${suggestion(key, ['id', 'secret', 'token'])}` });
+      problems.push({
+        path: ['env', key],
+        part: 'key',
+        message: `unknown key '${key}' in credentials.env of provider ${ref}${suggestion(key, ['id', 'secret', 'token'])}`,
+      });
     }
   }
   const names: Partial<Record<'id' | 'secret' | 'token', string>> = {};
   for (const field of ['id', 'secret', 'token'] as const) {
     const v = env[field];
     if (v === undefined) {
-      if (field !== 'token') problems.push({ path: ['env'], part: 'value', message: `credentials.env of provider ${ref} needs '${field}': the name of an environment variable` });
+      if (field !== 'token')
+        problems.push({
+          path: ['env'],
+          part: 'value',
+          message: `credentials.env of provider ${ref} needs '${field}': the name of an environment variable`,
+        });
       continue;
     }
     if (typeof v !== 'string' || !ENV_VAR.test(v)) {

@@ -47,7 +47,10 @@ function checkValue(
 ): void {
   const problem = (rule: string, message: string): void => void problems.push({ path, part: 'value', rule, message });
   if (value === null || typeof value === 'object') {
-    problem('operator-type', `expected value for '${name}' must be a single value, not ${value === null ? 'empty' : Array.isArray(value) ? 'a list' : 'a map'}`);
+    problem(
+      'operator-type',
+      `expected value for '${name}' must be a single value, not ${value === null ? 'empty' : Array.isArray(value) ? 'a list' : 'a map'}`,
+    );
     return;
   }
   if (attribute === undefined) return;
@@ -56,11 +59,15 @@ function checkValue(
       if (typeof value !== 'boolean') problem('operator-type', `'${name}' is a boolean: expected true or false, not ${show(value)}`);
       return;
     case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value)) problem('operator-type', `'${name}' is an integer: expected a whole number, not ${show(value)}`);
+      if (typeof value !== 'number' || !Number.isInteger(value))
+        problem('operator-type', `'${name}' is an integer: expected a whole number, not ${show(value)}`);
       return;
     case 'timestamp':
       if (typeof value !== 'string' || !isIsoDateOrDateTime(value)) {
-        problem('malformed-date', `'${name}' is a timestamp: expected an ISO date or date-time with a zone (e.g. 2027-01-31 or 2027-01-31T00:00:00Z), not ${show(value)}`);
+        problem(
+          'malformed-date',
+          `'${name}' is a timestamp: expected an ISO date or date-time with a zone (e.g. 2027-01-31 or 2027-01-31T00:00:00Z), not ${show(value)}`,
+        );
       }
       return;
     case 'string':
@@ -99,11 +106,21 @@ export function parseExpectation(
 ): ExpectationResult {
   const problems: ExpectationProblem[] = [];
   if (value === null) {
-    problems.push({ path: [], part: 'key', rule: 'schema', message: `expectation for '${name}' is empty; write a value (equals) or { OPERATOR: VALUE }` });
+    problems.push({
+      path: [],
+      part: 'key',
+      rule: 'schema',
+      message: `expectation for '${name}' is empty; write a value (equals) or { OPERATOR: VALUE }`,
+    });
     return { expectation: undefined, problems };
   }
   if (Array.isArray(value)) {
-    problems.push({ path: [], part: 'value', rule: 'operator-type', message: `a list is not an expectation for '${name}'; write { in: [...] }` });
+    problems.push({
+      path: [],
+      part: 'value',
+      rule: 'operator-type',
+      message: `a list is not an expectation for '${name}'; write { in: [...] }`,
+    });
     return { expectation: undefined, problems };
   }
   if (typeof value !== 'object') {
@@ -125,10 +142,20 @@ export function parseExpectation(
     }
   }
   if (operators.length === 0 && problems.length === 0) {
-    problems.push({ path: [], part: 'key', rule: 'schema', message: `expectation for '${name}' needs one operator: ${Object.keys(registry).join(', ')}` });
+    problems.push({
+      path: [],
+      part: 'key',
+      rule: 'schema',
+      message: `expectation for '${name}' needs one operator: ${Object.keys(registry).join(', ')}`,
+    });
   }
   if (operators.length > 1) {
-    problems.push({ path: [], part: 'key', rule: 'schema', message: `expectation for '${name}' has ${operators.length} operators (${operators.join(', ')}); use exactly one` });
+    problems.push({
+      path: [],
+      part: 'key',
+      rule: 'schema',
+      message: `expectation for '${name}' has ${operators.length} operators (${operators.join(', ')}); use exactly one`,
+    });
   }
   const severity = value.severity ?? 'medium';
   if (typeof severity !== 'string' || !(SEVERITIES as readonly string[]).includes(severity)) {
@@ -141,7 +168,12 @@ export function parseExpectation(
   }
   const description = value.description;
   if (description !== undefined && typeof description !== 'string') {
-    problems.push({ path: ['description'], part: 'value', rule: 'schema', message: `description of expectation '${name}' must be a string` });
+    problems.push({
+      path: ['description'],
+      part: 'value',
+      rule: 'schema',
+      message: `description of expectation '${name}' must be a string`,
+    });
   }
   const op = operators[0];
   if (op !== undefined && operators.length === 1) {

@@ -51,10 +51,23 @@ waivers:
   - { resource: tencentcloud_kms_service.kms, rule: edition, reason: rollout, owner: a@example.com, expires: 2099-01-01 }
 `);
     expect(problems).toEqual([]);
-    expect(state.providers.map((p) => p.ref)).toEqual(['tencentcloud.org[100000000001]', 'tencentcloud.org[100000000002]', 'alicloud.org[1234567890123456]']);
+    expect(state.providers.map((p) => p.ref)).toEqual([
+      'tencentcloud.org[100000000001]',
+      'tencentcloud.org[100000000002]',
+      'alicloud.org[1234567890123456]',
+    ]);
     const tc = state.providers[0];
-    expect(tc?.credentials).toMatchObject({ kind: 'assume_role', roleArn: 'qcs::cam::uin/100000000001:roleName/audit', durationSeconds: 3600, source: { kind: 'env', id: 'SRC_ID' } });
-    expect(state.providers[2]?.credentials).toMatchObject({ roleArn: 'acs:ram::1234567890123456:role/audit', externalId: 'ext-1', source: { kind: 'ecs_ram_role' } });
+    expect(tc?.credentials).toMatchObject({
+      kind: 'assume_role',
+      roleArn: 'qcs::cam::uin/100000000001:roleName/audit',
+      durationSeconds: 3600,
+      source: { kind: 'env', id: 'SRC_ID' },
+    });
+    expect(state.providers[2]?.credentials).toMatchObject({
+      roleArn: 'acs:ram::1234567890123456:role/audit',
+      externalId: 'ext-1',
+      source: { kind: 'ecs_ram_role' },
+    });
     expect(state.resources.map((r) => [r.address, r.provider, r.region ?? null])).toEqual([
       ['tencentcloud_kms_service.kms[100000000001/ap-guangzhou]', 'tencentcloud.org[100000000001]', 'ap-guangzhou'],
       ['tencentcloud_kms_service.kms[100000000001/ap-shanghai]', 'tencentcloud.org[100000000001]', 'ap-shanghai'],
@@ -79,7 +92,7 @@ resources:
     b: { provider: alicloud.org, account: "2", instance_id: kst-2, expect: { status: Connected } }
 `);
     expect(problems).toEqual([
-      "c.yaml:5:5: provider alicloud.single: {account} in role_arn needs an `accounts` list on the provider",
+      'c.yaml:5:5: provider alicloud.single: {account} in role_arn needs an `accounts` list on the provider',
       "c.yaml:8:5: alicloud_kms_instance.a: alicloud_kms_instance names one instance, so on fanned-out provider alicloud.org it needs 'account: ID' (one of its accounts)",
       'c.yaml:9:5: alicloud_kms_instance.b: account 2 is not in the accounts of alicloud.org',
     ]);
@@ -124,7 +137,9 @@ providers:
   alicloud:
     b: { region: cn-hangzhou, credentials: { assume_role: { role_arn: "qcs::cam::uin/1:roleName/x", duration: 5m, sesion_name: x } } }
 `);
-    expect(problems.join('\n')).toContain('ecs_ram_role is for alicloud providers; provider tencentcloud.a uses cvm_role for its instance role');
+    expect(problems.join('\n')).toContain(
+      'ecs_ram_role is for alicloud providers; provider tencentcloud.a uses cvm_role for its instance role',
+    );
     expect(problems.join('\n')).toContain('credentials.assume_role.role_arn of provider alicloud.b must be a role ARN like acs:ram::');
     expect(problems.join('\n')).toContain('credentials.assume_role.duration of provider alicloud.b must be 15m to 12h');
   });

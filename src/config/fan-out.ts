@@ -1,4 +1,12 @@
-import type { AssumeRoleSource, CredentialSource, DesiredState, FanOutAccount, ProviderConfig, ResourceConfig, Waiver } from '../model/desired-state.js';
+import type {
+  AssumeRoleSource,
+  CredentialSource,
+  DesiredState,
+  FanOutAccount,
+  ProviderConfig,
+  ResourceConfig,
+  Waiver,
+} from '../model/desired-state.js';
 import type { Diagnostic } from '../model/location.js';
 import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
@@ -20,7 +28,11 @@ export interface Expanded {
 
 function withAccount(source: CredentialSource, account: string): CredentialSource {
   if (source.kind !== 'assume_role') return source;
-  const role: AssumeRoleSource = { ...source, roleArn: source.roleArn.split(ACCOUNT_PLACEHOLDER).join(account), source: withAccount(source.source, account) };
+  const role: AssumeRoleSource = {
+    ...source,
+    roleArn: source.roleArn.split(ACCOUNT_PLACEHOLDER).join(account),
+    source: withAccount(source.source, account),
+  };
   return role;
 }
 
@@ -47,7 +59,10 @@ export function expandFanOut(state: DesiredState, types: TypeRegistry = BUILTIN_
   const diagnostics: Diagnostic[] = [];
   if (!state.providers.some((p) => p.fanOut !== undefined)) {
     for (const p of state.providers) {
-      if (mentionsAccount(p.credentials)) diagnostics.push(error(p.location, `provider ${p.ref}: ${ACCOUNT_PLACEHOLDER} in role_arn needs an \`accounts\` list on the provider`));
+      if (mentionsAccount(p.credentials))
+        diagnostics.push(
+          error(p.location, `provider ${p.ref}: ${ACCOUNT_PLACEHOLDER} in role_arn needs an \`accounts\` list on the provider`),
+        );
     }
     return { state, diagnostics };
   }
@@ -57,7 +72,10 @@ export function expandFanOut(state: DesiredState, types: TypeRegistry = BUILTIN_
   for (const p of state.providers) {
     const accounts = p.fanOut?.accounts;
     if (accounts === undefined) {
-      if (mentionsAccount(p.credentials)) diagnostics.push(error(p.location, `provider ${p.ref}: ${ACCOUNT_PLACEHOLDER} in role_arn needs an \`accounts\` list on the provider`));
+      if (mentionsAccount(p.credentials))
+        diagnostics.push(
+          error(p.location, `provider ${p.ref}: ${ACCOUNT_PLACEHOLDER} in role_arn needs an \`accounts\` list on the provider`),
+        );
       providers.push(p);
       continue;
     }
@@ -98,12 +116,19 @@ export function expandFanOut(state: DesiredState, types: TypeRegistry = BUILTIN_
         : (account?.regions ?? provider?.fanOut?.regions ?? [provider?.region ?? '']);
     const emit = (providerRef: string, account: FanOutAccount | undefined, keyPrefix: string | undefined): void => {
       const regions = regionsOf(account);
-      const regionExpanded = r.region === undefined && perRegion(types, r.type) && (account?.regions ?? provider?.fanOut?.regions) !== undefined;
+      const regionExpanded =
+        r.region === undefined && perRegion(types, r.type) && (account?.regions ?? provider?.fanOut?.regions) !== undefined;
       for (const region of regions) {
         const key = [keyPrefix, regionExpanded ? region : undefined].filter((k): k is string => k !== undefined).join('/');
         const address = key === '' ? r.address : `${r.address}[${key}]`;
         add(
-          { ...r, address, provider: providerRef, ...(regionExpanded ? { region } : {}), ...(address !== r.address ? { group: r.address } : {}) },
+          {
+            ...r,
+            address,
+            provider: providerRef,
+            ...(regionExpanded ? { region } : {}),
+            ...(address !== r.address ? { group: r.address } : {}),
+          },
           address !== r.address ? r.address : undefined,
         );
       }
@@ -111,7 +136,12 @@ export function expandFanOut(state: DesiredState, types: TypeRegistry = BUILTIN_
     const group = members.get(r.provider);
     if (group === undefined) {
       if (r.account !== undefined) {
-        diagnostics.push(error(r.location, `${r.address}: 'account' is only for resources on a provider with an \`accounts\` list; ${r.provider} has none`));
+        diagnostics.push(
+          error(
+            r.location,
+            `${r.address}: 'account' is only for resources on a provider with an \`accounts\` list; ${r.provider} has none`,
+          ),
+        );
         continue;
       }
       emit(r.provider, undefined, undefined);
@@ -128,13 +158,18 @@ export function expandFanOut(state: DesiredState, types: TypeRegistry = BUILTIN_
     }
     if (!accountLevel(types, r.type)) {
       diagnostics.push(
-        error(r.location, `${r.address}: ${r.type} names one instance, so on fanned-out provider ${r.provider} it needs 'account: ID' (one of its accounts)`),
+        error(
+          r.location,
+          `${r.address}: ${r.type} names one instance, so on fanned-out provider ${r.provider} it needs 'account: ID' (one of its accounts)`,
+        ),
       );
       continue;
     }
     for (const [id, member] of group) emit(member.provider.ref, member.account, id);
   }
 
-  const waivers: Waiver[] = state.waivers.flatMap((w) => (expansions.get(w.resource) ?? [w.resource]).map((resource) => ({ ...w, resource })));
+  const waivers: Waiver[] = state.waivers.flatMap((w) =>
+    (expansions.get(w.resource) ?? [w.resource]).map((resource) => ({ ...w, resource })),
+  );
   return { state: { ...state, providers, resources, waivers }, diagnostics };
 }

@@ -20,18 +20,31 @@ describe('parseDuration', () => {
 });
 
 describe('isIsoDateOrDateTime', () => {
-  it.each(['2027-01-31', '2028-02-29', '2027-01-31T00:00:00Z', '2027-01-31T08:30:00+08:00', '2027-01-31T08:30Z', '2027-01-31T08:30:00.123Z'])(
-    'accepts %s',
-    (s) => expect(isIsoDateOrDateTime(s)).toBe(true),
-  );
-  it.each(['2027-02-29', '2027-13-01', '2027-1-31', '2027-01-31T00:00:00', '31/01/2027', '2027-01-31T24:00:00Z', '2027-01-31T00:00:00+24:00', 'tomorrow'])('rejects %s', (s) =>
-    expect(isIsoDateOrDateTime(s)).toBe(false),
-  );
+  it.each([
+    '2027-01-31',
+    '2028-02-29',
+    '2027-01-31T00:00:00Z',
+    '2027-01-31T08:30:00+08:00',
+    '2027-01-31T08:30Z',
+    '2027-01-31T08:30:00.123Z',
+  ])('accepts %s', (s) => expect(isIsoDateOrDateTime(s)).toBe(true));
+  it.each([
+    '2027-02-29',
+    '2027-13-01',
+    '2027-1-31',
+    '2027-01-31T00:00:00',
+    '31/01/2027',
+    '2027-01-31T24:00:00Z',
+    '2027-01-31T00:00:00+24:00',
+    'tomorrow',
+  ])('rejects %s', (s) => expect(isIsoDateOrDateTime(s)).toBe(false));
 });
 
 describe('isIsoDateOrDateTime spelling', () => {
   // The evaluator reads these too; the configuration keeps to one spelling of each.
-  it.each(['2027-01-31t00:00:00Z', '2027-01-31T00:00:00z', '2027-01-31T00:00:00+0800'])('rejects %s', (s) => expect(isIsoDateOrDateTime(s)).toBe(false));
+  it.each(['2027-01-31t00:00:00Z', '2027-01-31T00:00:00z', '2027-01-31T00:00:00+0800'])('rejects %s', (s) =>
+    expect(isIsoDateOrDateTime(s)).toBe(false),
+  );
 });
 
 describe('pointerToPath', () => {
@@ -70,7 +83,9 @@ describe('interpolateString', () => {
     expect(interpolateString('no interpolation $ {}', env)).toEqual({ value: 'no interpolation $ {}', problems: [] });
   });
   it('reports missing variables, other expressions and unterminated ones', () => {
-    expect(interpolateString('${env.MISSING}', env).problems).toEqual(["environment variable 'MISSING' is not set (used as ${env.MISSING})"]);
+    expect(interpolateString('${env.MISSING}', env).problems).toEqual([
+      "environment variable 'MISSING' is not set (used as ${env.MISSING})",
+    ]);
     expect(interpolateString('${REGION}', env).problems[0]).toMatch(/^unsupported interpolation '\$\{REGION\}'/);
     expect(interpolateString('${env.REGION', env).problems[0]).toMatch(/^unterminated interpolation/);
   });
@@ -87,14 +102,19 @@ describe('parseYaml', () => {
   it('caps alias expansion instead of exhausting memory', () => {
     // Issue 18 changed the limit from 1,000 aliases to 100,000 expanded nodes.
     const laughs = ['l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 7; i++) laughs.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 7; i++)
+      laughs.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
     const { source, diagnostics } = parseYaml(laughs.join('\n'), 'bomb.yaml');
     expect(source).toBeUndefined();
     expect(diagnostics.map((d) => d.message)).toEqual([expect.stringMatching(/^YAML aliases expand to more than 100000 nodes/)]);
     // A few aliases of small anchors, as real configurations use them, are fine.
     expect(parseYaml('a: &a { x: 1 }\nb: *a\nc: *a\n', 'ok.yaml').diagnostics).toEqual([]);
   });
-  it("keeps a key named __proto__ as data", () => {
+  it('keeps a key named __proto__ as data', () => {
     const { source } = parseYaml('__proto__: { polluted: true }\n', 'p.yaml');
     expect(Object.keys(source?.value ?? {})).toEqual(['__proto__']);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

@@ -23,7 +23,11 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  * Expands `${env.NAME}` in one string. `$${` is a literal `${`. Anything else inside `${…}` is
  * a problem rather than passed through, so a typo such as `${ENV.X}` cannot reach a cloud API.
  */
-export function interpolateString(s: string, env: Readonly<Record<string, string | undefined>>, refuse: RefuseVariable = () => false): InterpolatedString {
+export function interpolateString(
+  s: string,
+  env: Readonly<Record<string, string | undefined>>,
+  refuse: RefuseVariable = () => false,
+): InterpolatedString {
   if (!s.includes('${')) return { value: s, problems: [] };
   const problems: string[] = [];
   const substitutions: Substitution[] = [];
@@ -79,7 +83,11 @@ export interface InterpolatedTree {
  * maps and lists on the way to a changed string are copied, and a file whose strings cannot hold
  * `${` is not walked at all: it comes back as it was read.
  */
-export function interpolateTree(source: YamlSource, env: Readonly<Record<string, string | undefined>>, refuse: RefuseVariable = () => false): InterpolatedTree {
+export function interpolateTree(
+  source: YamlSource,
+  env: Readonly<Record<string, string | undefined>>,
+  refuse: RefuseVariable = () => false,
+): InterpolatedTree {
   const diagnostics: Diagnostic[] = [];
   const substitutions: Substitution[] = [];
   // The path to the node being visited, copied only when a problem is located.
@@ -127,6 +135,7 @@ export function interpolateTree(source: YamlSource, env: Readonly<Record<string,
 /** A shallow copy keeping every key as data (a key named `__proto__` included) in the same order. */
 function copyOwn(value: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const k of Object.keys(value)) Object.defineProperty(out, k, { value: value[k], enumerable: true, writable: true, configurable: true });
+  for (const k of Object.keys(value))
+    Object.defineProperty(out, k, { value: value[k], enumerable: true, writable: true, configurable: true });
   return out;
 }

@@ -28,9 +28,22 @@ const EXPECT = [
 ];
 
 function configuration(resources: number): string {
-  const lines = ['version: 1', 'providers:', '  tencentcloud:', '    prod: { region: ap-guangzhou, credentials: { profile: prod } }', 'resources:', '  tencentcloud_kms_service:'];
+  const lines = [
+    'version: 1',
+    'providers:',
+    '  tencentcloud:',
+    '    prod: { region: ap-guangzhou, credentials: { profile: prod } }',
+    'resources:',
+    '  tencentcloud_kms_service:',
+  ];
   for (let i = 0; i < resources; i++) {
-    lines.push(`    r${i}:`, '      provider: tencentcloud.prod', "      labels: { team: 'security' }", '      expect:', ...EXPECT.map((e) => `        ${e}`));
+    lines.push(
+      `    r${i}:`,
+      '      provider: tencentcloud.prod',
+      "      labels: { team: 'security' }",
+      '      expect:',
+      ...EXPECT.map((e) => `        ${e}`),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -80,7 +93,11 @@ function load(text: string): Counts & { resources: number; expectations: number 
   const built = buildState(collected, new Set());
   const diagnostics = [...built.diagnostics, ...SEMANTIC_RULES.flatMap((rule) => rule.check({ collected, state: built.state }))];
   expect(diagnostics).toEqual([]);
-  return { ...counts, resources: built.state.resources.length, expectations: built.state.resources.reduce((n, r) => n + r.expect.length, 0) };
+  return {
+    ...counts,
+    resources: built.state.resources.length,
+    expectations: built.state.resources.reduce((n, r) => n + r.expect.length, 0),
+  };
 }
 
 describe('configuration loading is linear', () => {

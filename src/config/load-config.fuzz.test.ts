@@ -20,10 +20,39 @@ afterAll(async () => {
 
 type Mutation = (lines: string[]) => string[];
 
-const NOISE = [':', ' ', '-', '{', '}', '[', ']', '"', "'", '#', '&', '*', '!', '|', '>', '\t', 'x', '$', '%', '@', ',', '?', '\\', '\u00e9'];
+const NOISE = [
+  ':',
+  ' ',
+  '-',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '\t',
+  'x',
+  '$',
+  '%',
+  '@',
+  ',',
+  '?',
+  '\\',
+  '\u00e9',
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
-  fc.nat().map((i): Mutation => (lines) => lines.filter((_, j) => j !== i % lines.length)),
+  fc.nat().map(
+    (i): Mutation =>
+      (lines) =>
+        lines.filter((_, j) => j !== i % lines.length),
+  ),
   fc.nat().map((i): Mutation => (lines) => {
     const k = i % lines.length;
     return [...lines.slice(0, k + 1), lines[k] ?? '', ...lines.slice(k + 1)];
@@ -42,7 +71,12 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
     return lines.map((x, j) => (j === i ? line.slice(0, k) + ch + line.slice(k + 1) : x));
   }),
   fc
-    .tuple(fc.nat(), fc.nat({ max: 8 }), fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('1', 'x', '[]', '{}', 'null', '${env.NOPE}', '-1', 'true'))
+    .tuple(
+      fc.nat(),
+      fc.nat({ max: 8 }),
+      fc.string({ minLength: 1, maxLength: 12 }),
+      fc.constantFrom('1', 'x', '[]', '{}', 'null', '${env.NOPE}', '-1', 'true'),
+    )
     .map(([l, indent, key, value]): Mutation => (lines) => {
       const i = l % (lines.length + 1);
       return [...lines.slice(0, i), `${' '.repeat(indent)}${key}: ${value}`, ...lines.slice(i)];

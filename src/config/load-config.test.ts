@@ -141,7 +141,9 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'unknown enum value',
     yaml: `${PROVIDERS}resources:\n  tencentcloud_kms_service:\n    gz:\n      provider: tencentcloud.prod\n      expect:\n        edition: { in: [basic, ultimat] }\n`,
-    expected: ["c.yaml:12:32: tencentcloud_kms_service.gz: unknown value 'ultimat' for 'edition'; expected one of: basic, ultimate; did you mean 'ultimate'?"],
+    expected: [
+      "c.yaml:12:32: tencentcloud_kms_service.gz: unknown value 'ultimat' for 'edition'; expected one of: basic, ultimate; did you mean 'ultimate'?",
+    ],
   },
   {
     name: 'scalar of the wrong type',
@@ -151,12 +153,16 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'two operators',
     yaml: `${PROVIDERS}resources:\n  tencentcloud_kms_service:\n    gz:\n      provider: tencentcloud.prod\n      expect:\n        cmk_count: { at_least: 1, at_most: 9 }\n`,
-    expected: ["c.yaml:12:9: tencentcloud_kms_service.gz: expectation for 'cmk_count' has 2 operators (at_least, at_most); use exactly one"],
+    expected: [
+      "c.yaml:12:9: tencentcloud_kms_service.gz: expectation for 'cmk_count' has 2 operators (at_least, at_most); use exactly one",
+    ],
   },
   {
     name: 'unknown operator',
     yaml: `${PROVIDERS}resources:\n  tencentcloud_kms_service:\n    gz:\n      provider: tencentcloud.prod\n      expect:\n        cmk_count: { at_lest: 1 }\n`,
-    expected: ["c.yaml:12:22: tencentcloud_kms_service.gz: unknown operator 'at_lest' in expectation for 'cmk_count'; did you mean 'at_least'?"],
+    expected: [
+      "c.yaml:12:22: tencentcloud_kms_service.gz: unknown operator 'at_lest' in expectation for 'cmk_count'; did you mean 'at_least'?",
+    ],
   },
   {
     name: 'bad severity',
@@ -180,7 +186,9 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
   {
     name: 'bad regex',
     yaml: `${PROVIDERS}resources:\n  tencentcloud_kms_service:\n    gz:\n      provider: tencentcloud.prod\n      expect:\n        subscription: { matches: "(" }\n`,
-    expected: ['c.yaml:12:34: tencentcloud_kms_service.gz: invalid regular expression for matches: missing closing ): `(` (patterns use RE2 syntax: no lookahead, lookbehind or backreferences)'],
+    expected: [
+      'c.yaml:12:34: tencentcloud_kms_service.gz: invalid regular expression for matches: missing closing ): `(` (patterns use RE2 syntax: no lookahead, lookbehind or backreferences)',
+    ],
   },
   {
     name: 'missing environment variable',
@@ -216,7 +224,7 @@ const ROWS: { name: string; yaml: string; expected: string[] }[] = [
     yaml: `version: 1\nproviders:\n  tencentcloud:\n    prod: { credentials: AKIDnotarealkey }\n`,
     expected: [
       "c.yaml:4:26: credentials of provider tencentcloud.prod must be 'env', 'chain', 'oidc', 'ecs_ram_role' (Alibaba), 'cvm_role' (Tencent), " +
-        "{ profile: NAME }, { env: { id: VAR, secret: VAR, token: VAR } }, { ecs_ram_role: ROLE }, { cvm_role: ROLE } or " +
+        '{ profile: NAME }, { env: { id: VAR, secret: VAR, token: VAR } }, { ecs_ram_role: ROLE }, { cvm_role: ROLE } or ' +
         '{ assume_role: { role_arn, session_name, external_id, duration, source } }',
     ],
   },
@@ -300,12 +308,21 @@ describe('loadConfig: valid configurations', () => {
       rateLimits: { GetServiceStatus: 5 },
       location: { file: 'a-providers.yaml', line: 6, column: 5 },
     });
-    expect(state.providers.find((p) => p.ref === 'alicloud.prod')).toMatchObject({ site: 'china', credentials: { kind: 'profile', profile: 'audit' } });
+    expect(state.providers.find((p) => p.ref === 'alicloud.prod')).toMatchObject({
+      site: 'china',
+      credentials: { kind: 'profile', profile: 'audit' },
+    });
     expect(state.providers.find((p) => p.ref === 'alicloud.backup')).toMatchObject({ credentials: { kind: 'chain' } });
     const kms = state.resources.find((r) => r.address === 'tencentcloud_kms_service.gz');
     expect(kms?.labels).toEqual({ owner: 'pki-team@example.com', literal: 'cost ${env.X}' });
     expect(kms?.expect).toEqual([
-      { attribute: 'edition', operator: 'equals', expected: 'ultimate', severity: 'medium', location: { file: 'b-resources.yml', line: 8, column: 9 } },
+      {
+        attribute: 'edition',
+        operator: 'equals',
+        expected: 'ultimate',
+        severity: 'medium',
+        location: { file: 'b-resources.yml', line: 8, column: 9 },
+      },
       {
         attribute: 'expires_at',
         operator: 'not_within',
@@ -314,7 +331,13 @@ describe('loadConfig: valid configurations', () => {
         description: 'renewal window',
         location: { file: 'b-resources.yml', line: 9, column: 9 },
       },
-      { attribute: 'raw.ProRenewFlag', operator: 'in', expected: [1], severity: 'medium', location: { file: 'b-resources.yml', line: 10, column: 9 } },
+      {
+        attribute: 'raw.ProRenewFlag',
+        operator: 'in',
+        expected: [1],
+        severity: 'medium',
+        location: { file: 'b-resources.yml', line: 10, column: 9 },
+      },
     ]);
     const ca = state.resources.find((r) => r.address === 'alicloud_cas_private_ca.root');
     expect(ca).toMatchObject({ instanceId: 'cas-member-000001', provider: 'alicloud.prod' });

@@ -114,9 +114,19 @@ async function checkPolicyFiles(state: DesiredState, cwd: string): Promise<Diagn
         packs = [];
       }
       const hint = suggestion(name, packs) || (packs.length ? `; available: ${packs.map((p) => `builtin:${p}`).join(', ')}` : '');
-      out.push({ location: policy.location, message: `unknown built-in policy pack '${name}'${hint}`, rule: 'policy-not-found', severity: 'error' });
+      out.push({
+        location: policy.location,
+        message: `unknown built-in policy pack '${name}'${hint}`,
+        rule: 'policy-not-found',
+        severity: 'error',
+      });
     } else {
-      out.push({ location: policy.location, message: `policy file not found: ${displayName(cwd, policy.path)}`, rule: 'policy-not-found', severity: 'error' });
+      out.push({
+        location: policy.location,
+        message: `policy file not found: ${displayName(cwd, policy.path)}`,
+        rule: 'policy-not-found',
+        severity: 'error',
+      });
     }
   }
   return out;
@@ -156,7 +166,8 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   const sourceNames = new Set(parsedFiles.flatMap((f) => credentialEnvNames(f.value)));
   // A robot's URL and signing secret are secrets of their own and may come from a variable named so
   // (`${env.DINGTALK_SECRET}`); the clouds' credential variables stay refused everywhere.
-  const notifySecret = (path: readonly PathSegment[] | undefined): boolean => path !== undefined && path[0] === 'notify' && (path[2] === 'url' || path[2] === 'secret');
+  const notifySecret = (path: readonly PathSegment[] | undefined): boolean =>
+    path !== undefined && path[0] === 'notify' && (path[2] === 'url' || path[2] === 'secret');
   const refuse = (name: string, path?: readonly PathSegment[]): boolean =>
     CREDENTIAL_ENV_VARS.includes(name) || sourceNames.has(name) || (isCredentialVariable(name) && !notifySecret(path));
   const substitutions: Substitution[] = [];

@@ -13,7 +13,8 @@ export type PolicyResolution = { readonly path: string } | { readonly problem: s
 export function resolvePolicyRef(ref: string, namingFile: string): PolicyResolution {
   if (ref.startsWith('builtin:')) {
     const name = ref.slice('builtin:'.length);
-    if (!/^[a-z0-9][a-z0-9_-]*$/.test(name)) return { problem: `invalid built-in policy pack name '${name}' (lowercase letters, digits, '_' and '-')` };
+    if (!/^[a-z0-9][a-z0-9_-]*$/.test(name))
+      return { problem: `invalid built-in policy pack name '${name}' (lowercase letters, digits, '_' and '-')` };
     return { path: resolve(BUILTIN_POLICY_DIR, `${name}.yaml`) };
   }
   return { path: isAbsolute(ref) ? ref : resolve(dirname(namingFile), ref) };

@@ -20,13 +20,17 @@ describe('schemas/driftwatch.schema.json', () => {
     // Regenerate with: DRIFTWATCH_UPDATE_SCHEMA=1 npx vitest run src/config/schema.test.ts
     if (process.env.DRIFTWATCH_UPDATE_SCHEMA === '1') writeFileSync(SCHEMA_URL, schemaText());
     const committed = readFileSync(SCHEMA_URL, 'utf8');
-    expect(committed, 'schema drifted from the resource-type declarations (src/resources/); regenerate it (see comment)').toBe(schemaText());
+    expect(committed, 'schema drifted from the resource-type declarations (src/resources/); regenerate it (see comment)').toBe(
+      schemaText(),
+    );
   });
 
   it('is what the committed precompiled validator was generated from', () => {
     const source = generateValidatorSource(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')) as JsonObject);
     if (process.env.DRIFTWATCH_UPDATE_SCHEMA === '1') writeFileSync(GENERATED_VALIDATOR_URL, source);
-    expect(readFileSync(GENERATED_VALIDATOR_URL, 'utf8'), 'schema-validator.generated.ts is stale; regenerate it (see comment above)').toBe(source);
+    expect(readFileSync(GENERATED_VALIDATOR_URL, 'utf8'), 'schema-validator.generated.ts is stale; regenerate it (see comment above)').toBe(
+      source,
+    );
   });
 
   it('offers every catalog attribute under expect, and nothing else besides raw.*', () => {
@@ -45,17 +49,29 @@ describe('schemas/driftwatch.schema.json', () => {
     const validate = compileSchema(buildSchema());
     const errors = validate({
       version: 1,
-      providers: { tencentcloud: { prod: { region: 'ap-guangzhou', site: 'intl', credentials: { profile: 'prod' } } }, alicloud: { prod: { region: 'cn-hangzhou' } } },
+      providers: {
+        tencentcloud: { prod: { region: 'ap-guangzhou', site: 'intl', credentials: { profile: 'prod' } } },
+        alicloud: { prod: { region: 'cn-hangzhou' } },
+      },
       policies: ['builtin:baseline', './policies/team.yaml'],
       resources: {
         tencentcloud_kms_service: {
-          'prod-gz': { provider: 'tencentcloud.prod', expect: { edition: 'ultimate', auto_renew: true, expires_at: { not_within: '30d', severity: 'high' } } },
+          'prod-gz': {
+            provider: 'tencentcloud.prod',
+            expect: { edition: 'ultimate', auto_renew: true, expires_at: { not_within: '30d', severity: 'high' } },
+          },
         },
         alicloud_cas_private_ca: {
-          root: { provider: 'alicloud.prod', instance_id: 'cas-member-0hmi1234', expect: { status: 'USED', certificates_remaining: { at_least: 100 } } },
+          root: {
+            provider: 'alicloud.prod',
+            instance_id: 'cas-member-0hmi1234',
+            expect: { status: 'USED', certificates_remaining: { at_least: 100 } },
+          },
         },
       },
-      waivers: [{ resource: 'alicloud_cas_private_ca.root', rule: 'certificates_remaining', reason: 'r', owner: 'o', expires: '2027-01-31' }],
+      waivers: [
+        { resource: 'alicloud_cas_private_ca.root', rule: 'certificates_remaining', reason: 'r', owner: 'o', expires: '2027-01-31' },
+      ],
     });
     expect(errors).toEqual([]);
   });
@@ -67,7 +83,9 @@ describe('schemas/driftwatch.schema.json', () => {
         alicloud_kms_instance: { main: { provider: 'alicloud.prod', expect: { key_quota: { at_least: 1, at_most: 5 } } } },
       },
     });
-    expect(errors.some((e) => e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'instance_id')).toBe(true);
+    expect(
+      errors.some((e) => e.keyword === 'required' && (e.params as { missingProperty?: string }).missingProperty === 'instance_id'),
+    ).toBe(true);
     expect(errors.some((e) => e.instancePath === '/resources/alicloud_kms_instance/main/expect/key_quota')).toBe(true);
   });
 });

@@ -84,13 +84,14 @@ function resourceSchema(type: ResourceTypeSpec): JsonObject {
   const properties: JsonObject = {
     provider: { type: 'string', pattern: PROVIDER_REF_PATTERN, description: `Provider reference ${type.cloud}.<alias>.` },
   };
-  if (type.regional) properties.region = { type: 'string', pattern: REGION_PATTERN, description: "Region override (default: the provider's)." };
+  if (type.regional)
+    properties.region = { type: 'string', pattern: REGION_PATTERN, description: "Region override (default: the provider's)." };
   for (const id of type.identifiers) properties[id] = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.:-]*$' };
   properties.labels = { type: 'object', additionalProperties: { type: 'string' } };
   properties.account = {
     type: 'string',
     pattern: ACCOUNT_PATTERN,
-    description: 'Fan-out: only this account of the provider\'s `accounts` (required for instance-scoped types on a fanned-out provider).',
+    description: "Fan-out: only this account of the provider's `accounts` (required for instance-scoped types on a fanned-out provider).",
   };
   properties.expect = {
     type: 'object',
@@ -159,7 +160,12 @@ export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
                 required: ['id'],
                 properties: {
                   id: { type: 'string', pattern: ACCOUNT_PATTERN },
-                  regions: { type: 'array', minItems: 1, items: { type: 'string', pattern: REGION_PATTERN }, description: 'Regions of this account (default: the provider\'s).' },
+                  regions: {
+                    type: 'array',
+                    minItems: 1,
+                    items: { type: 'string', pattern: REGION_PATTERN },
+                    description: "Regions of this account (default: the provider's).",
+                  },
                 },
               },
             ],
@@ -204,7 +210,11 @@ export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
               required: ['role_arn'],
               description: 'STS AssumeRole with the credentials of `source` (default: the standard chain).',
               properties: {
-                role_arn: { type: 'string', pattern: NON_BLANK, description: 'acs:ram::UID:role/NAME or qcs::cam::uin/UIN:roleName/NAME; {account} per fanned-out account.' },
+                role_arn: {
+                  type: 'string',
+                  pattern: NON_BLANK,
+                  description: 'acs:ram::UID:role/NAME or qcs::cam::uin/UIN:roleName/NAME; {account} per fanned-out account.',
+                },
                 session_name: { type: 'string', pattern: NON_BLANK },
                 external_id: { type: 'string', pattern: NON_BLANK },
                 duration: { type: ['string', 'integer'], description: '15m to 12h, or seconds (900 to 43200). Default 1h.' },
@@ -251,7 +261,11 @@ export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
   for (const kind of KIND_DEFINITIONS) definitions[`expectation_${kind.kind}`] = expectationSchema(kind);
   definitions.expectation_raw = { description: 'A raw vendor field (raw.<VendorField>); any operator.', ...expectationSchema(undefined) };
   for (const type of types.catalog) definitions[`resource_${type.name}`] = resourceSchema(type);
-  const providerMap = { type: 'object', propertyNames: { pattern: NAME_PATTERN }, additionalProperties: { $ref: '#/definitions/provider' } };
+  const providerMap = {
+    type: 'object',
+    propertyNames: { pattern: NAME_PATTERN },
+    additionalProperties: { $ref: '#/definitions/provider' },
+  };
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: 'driftwatch configuration',
@@ -265,7 +279,11 @@ export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
         additionalProperties: false,
         properties: Object.fromEntries(CLOUDS.map((c) => [c, providerMap])),
       },
-      policies: { type: 'array', items: { type: 'string', pattern: NON_BLANK }, description: 'builtin:NAME or paths relative to this file.' },
+      policies: {
+        type: 'array',
+        items: { type: 'string', pattern: NON_BLANK },
+        description: 'builtin:NAME or paths relative to this file.',
+      },
       resources: { type: 'object', additionalProperties: false, properties: resources },
       waivers: { type: 'array', items: { $ref: '#/definitions/waiver' } },
       snapshots: {
@@ -273,23 +291,42 @@ export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
         additionalProperties: false,
         description: 'How --observed trusts a saved snapshot (flags --max-age and --observed-key win).',
         properties: {
-          max_age: { type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A snapshot observed longer ago than this makes every check unknown (e.g. 24h, 7d).' },
-          key_file: { type: 'string', pattern: NON_BLANK, description: 'Public key (Ed25519 PEM) or HMAC secret file that must verify the snapshot signature; relative to this file.' },
+          max_age: {
+            type: 'string',
+            pattern: '^[1-9][0-9]{0,5}[mhdw]$',
+            description: 'A snapshot observed longer ago than this makes every check unknown (e.g. 24h, 7d).',
+          },
+          key_file: {
+            type: 'string',
+            pattern: NON_BLANK,
+            description: 'Public key (Ed25519 PEM) or HMAC secret file that must verify the snapshot signature; relative to this file.',
+          },
         },
       },
       report: {
         type: 'object',
         additionalProperties: false,
         description: 'How reports show this configuration; the matching command-line flags win.',
-        properties: { tz: { type: 'string', pattern: NON_BLANK, description: 'IANA time zone shown beside UTC, e.g. Asia/Shanghai (as --tz).' } },
+        properties: {
+          tz: { type: 'string', pattern: NON_BLANK, description: 'IANA time zone shown beside UTC, e.g. Asia/Shanghai (as --tz).' },
+        },
       },
       history: {
         type: 'object',
         additionalProperties: false,
-        description: 'Run history for plan/check (as --history): what is new, persisting or resolved since the previous run, and forecasts.',
+        description:
+          'Run history for plan/check (as --history): what is new, persisting or resolved since the previous run, and forecasts.',
         properties: {
-          dir: { type: 'string', pattern: NON_BLANK, description: `Ledger directory, relative to this file (default ${DEFAULT_HISTORY_DIR}); --history wins.` },
-          keep: { type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: `Records older than this are removed (default ${DEFAULT_HISTORY_KEEP}); --history-keep wins.` },
+          dir: {
+            type: 'string',
+            pattern: NON_BLANK,
+            description: `Ledger directory, relative to this file (default ${DEFAULT_HISTORY_DIR}); --history wins.`,
+          },
+          keep: {
+            type: 'string',
+            pattern: '^[1-9][0-9]{0,5}[mhdw]$',
+            description: `Records older than this are removed (default ${DEFAULT_HISTORY_KEEP}); --history-keep wins.`,
+          },
         },
       },
       notify: {
@@ -302,7 +339,11 @@ export function buildSchema(types: TypeRegistry = BUILTIN_TYPES): JsonObject {
           properties: {
             type: { enum: [...NOTIFY_TYPES], description: 'Robot or webhook kind.' },
             url: { type: 'string', pattern: NON_BLANK, description: 'Webhook URL, only as ${env.NAME} (it carries the access token).' },
-            secret: { type: 'string', pattern: NON_BLANK, description: 'Signing secret of a DingTalk or Feishu robot, only as ${env.NAME}.' },
+            secret: {
+              type: 'string',
+              pattern: NON_BLANK,
+              description: 'Signing secret of a DingTalk or Feishu robot, only as ${env.NAME}.',
+            },
             on: {
               type: 'array',
               minItems: 1,

@@ -35,7 +35,13 @@ const missingVersion: SemanticRule = {
   check({ collected }) {
     const first = collected.files[0];
     if (!first || collected.versions.length > 0) return [];
-    return [diag('missing-version', { file: first.source.file, line: 1, column: 1 }, 'no file of the configuration declares `version: 1`; add it to one file')];
+    return [
+      diag(
+        'missing-version',
+        { file: first.source.file, line: 1, column: 1 },
+        'no file of the configuration declares `version: 1`; add it to one file',
+      ),
+    ];
   },
 };
 
@@ -101,7 +107,13 @@ const providerReference: SemanticRule = {
         continue;
       }
       const hint = suggestion(ref, refs);
-      out.push(diag('unknown-provider', location, `unknown provider '${ref}' for ${r.address}${hint || (refs.length ? `; declared: ${refs.join(', ')}` : '; no providers are declared')}`));
+      out.push(
+        diag(
+          'unknown-provider',
+          location,
+          `unknown provider '${ref}' for ${r.address}${hint || (refs.length ? `; declared: ${refs.join(', ')}` : '; no providers are declared')}`,
+        ),
+      );
     }
     return out;
   },
@@ -132,7 +144,8 @@ const missingRegion: SemanticRule = {
       const provider = typeof r.node.provider === 'string' ? providers.get(r.node.provider) : undefined;
       if (!provider || provider.region !== undefined) continue;
       // Fan-out regions stand in for a region on account-level types.
-      const fanOutRegions = provider.fanOut?.regions !== undefined || (provider.fanOut?.accounts ?? []).some((a) => a.regions !== undefined);
+      const fanOutRegions =
+        provider.fanOut?.regions !== undefined || (provider.fanOut?.accounts ?? []).some((a) => a.regions !== undefined);
       if (fanOutRegions && r.spec.identifiers.length === 0) continue;
       out.push(diag('missing-region', r.keyLocation, `${r.address} needs a region: set 'region' on it or on provider ${provider.ref}`));
     }
@@ -160,7 +173,13 @@ const insecureEndpoint: SemanticRule = {
         continue;
       }
       if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-        out.push(diag('endpoint-insecure', location, `endpoint of provider ${p.ref} uses plain http:// to a non-loopback host; use https:// (http:// is allowed only for localhost)`));
+        out.push(
+          diag(
+            'endpoint-insecure',
+            location,
+            `endpoint of provider ${p.ref} uses plain http:// to a non-loopback host; use https:// (http:// is allowed only for localhost)`,
+          ),
+        );
       }
     }
     return out;
@@ -186,7 +205,13 @@ const credentialsLiteral: SemanticRule = {
       const found: PathSegment[][] = [];
       secretKeys(p.node, [...p.path], false, found);
       for (const path of found) {
-        out.push(diag('credentials-literal', p.source.locate(path, 'key'), `'${String(path[path.length - 1])}' in provider ${p.ref}: ${SECRET_LITERAL_MESSAGE}`));
+        out.push(
+          diag(
+            'credentials-literal',
+            p.source.locate(path, 'key'),
+            `'${String(path[path.length - 1])}' in provider ${p.ref}: ${SECRET_LITERAL_MESSAGE}`,
+          ),
+        );
       }
     }
     return out;
@@ -206,12 +231,24 @@ const waiverTarget: SemanticRule = {
       const at = (key: string): SourceLocation => w.source.locate([...w.path, key]);
       const n = Number(w.path[1]) + 1;
       if (typeof expires === 'string' && !isIsoDateOrDateTime(expires)) {
-        out.push(diag('malformed-date', at('expires'), `waiver #${n}: malformed expires '${expires}'; write an ISO date or date-time with a zone (e.g. 2027-01-31)`));
+        out.push(
+          diag(
+            'malformed-date',
+            at('expires'),
+            `waiver #${n}: malformed expires '${expires}'; write an ISO date or date-time with a zone (e.g. 2027-01-31)`,
+          ),
+        );
       }
       if (typeof resource !== 'string' || !ADDRESS.test(resource)) continue; // the schema reported it
       const target = byAddress.get(resource);
       if (!target) {
-        out.push(diag('waiver-target', at('resource'), `waiver #${n} points at unknown resource '${resource}'${suggestion(resource, [...byAddress.keys()])}`));
+        out.push(
+          diag(
+            'waiver-target',
+            at('resource'),
+            `waiver #${n} points at unknown resource '${resource}'${suggestion(resource, [...byAddress.keys()])}`,
+          ),
+        );
         continue;
       }
       if (typeof rule !== 'string' || rule === '' || rule === '*' || /[.-]/.test(rule)) continue;
@@ -242,7 +279,13 @@ const notifyTargets: SemanticRule = {
         const written = t.raw[key];
         if (written === undefined || typeof written !== 'string') continue;
         if (!ENV_REFERENCE.test(written)) {
-          out.push(diag('notify-secret-literal', t.source.locate([...t.path, key]), `notify #${n}: ${key} must be written as \${env.NAME} (it is a secret; set it in the environment of the run)`));
+          out.push(
+            diag(
+              'notify-secret-literal',
+              t.source.locate([...t.path, key]),
+              `notify #${n}: ${key} must be written as \${env.NAME} (it is a secret; set it in the environment of the run)`,
+            ),
+          );
         }
       }
       const url = t.node.url;
@@ -258,10 +301,22 @@ const notifyTargets: SemanticRule = {
       if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
         out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${written} is not an http(s) URL`));
       } else if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
-        out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${written} uses plain http:// to a non-loopback host; use https://`));
+        out.push(
+          diag(
+            'notify-url',
+            t.source.locate([...t.path, 'url']),
+            `notify #${n}: ${written} uses plain http:// to a non-loopback host; use https://`,
+          ),
+        );
       }
       if ((t.node.type === 'slack' || t.node.type === 'wecom' || t.node.type === 'webhook') && t.raw.secret !== undefined) {
-        out.push(diag('notify-secret', t.source.locate([...t.path, 'secret'], 'key'), `notify #${n}: ${String(t.node.type)} robots are not signed; secret applies to dingtalk and feishu only`));
+        out.push(
+          diag(
+            'notify-secret',
+            t.source.locate([...t.path, 'secret'], 'key'),
+            `notify #${n}: ${String(t.node.type)} robots are not signed; secret applies to dingtalk and feishu only`,
+          ),
+        );
       }
     }
     return out;
@@ -280,4 +335,3 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   waiverTarget,
   notifyTargets,
 ];
-

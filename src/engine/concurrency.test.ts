@@ -12,10 +12,12 @@ describe('Semaphore', () => {
       ['mid', 5],
       ['high-2', 60],
       ['low-2', 1],
-    ].map(([name, priority]) => semaphore.acquire(priority as number).then(() => {
-      order.push(name as string);
-      semaphore.release();
-    }));
+    ].map(([name, priority]) =>
+      semaphore.acquire(priority as number).then(() => {
+        order.push(name as string);
+        semaphore.release();
+      }),
+    );
     semaphore.release();
     await Promise.all(waiters);
     expect(order).toEqual(['high-1', 'high-2', 'mid', 'low-1', 'low-2']);
@@ -44,13 +46,17 @@ describe('forEachConcurrent', () => {
     const seen: number[] = [];
     let inFlight = 0;
     let peak = 0;
-    await forEachConcurrent(Array.from({ length: 25 }, (_, i) => i), 4, async (i) => {
-      inFlight += 1;
-      peak = Math.max(peak, inFlight);
-      await new Promise((r) => setImmediate(r));
-      seen.push(i);
-      inFlight -= 1;
-    });
+    await forEachConcurrent(
+      Array.from({ length: 25 }, (_, i) => i),
+      4,
+      async (i) => {
+        inFlight += 1;
+        peak = Math.max(peak, inFlight);
+        await new Promise((r) => setImmediate(r));
+        seen.push(i);
+        inFlight -= 1;
+      },
+    );
     expect(seen.sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i));
     expect(peak).toBe(4);
   });

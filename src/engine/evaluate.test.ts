@@ -38,7 +38,12 @@ describe('evaluate: the scenario', () => {
   it('sorts resources by address and keeps checks in expectation order', () => {
     const addresses = result.resources.map((r) => r.address);
     expect(addresses).toEqual([...addresses].sort());
-    expect(byAddress(result, 'tencentcloud_kms_service.prod-sh').checks.map((c) => c.rule)).toEqual(['edition', 'expires_at', 'cmk_remaining', 'raw.Echo.auto_renew']);
+    expect(byAddress(result, 'tencentcloud_kms_service.prod-sh').checks.map((c) => c.rule)).toEqual([
+      'edition',
+      'expires_at',
+      'cmk_remaining',
+      'raw.Echo.auto_renew',
+    ]);
   });
 
   it('marks a missing instance as absent drift with its own message', () => {
@@ -51,7 +56,11 @@ describe('evaluate: the scenario', () => {
   it('carries an API error into every check as unknown', () => {
     const tcss = byAddress(result, 'tencentcloud_tcss_subscription.default');
     expect(tcss.error?.code).toBe('AuthFailure.UnauthorizedOperation');
-    expect(tcss.checks.every((c) => c.status === 'unknown' && c.message.includes('AuthFailure.UnauthorizedOperation') && c.message.includes('req-tcss-0009'))).toBe(true);
+    expect(
+      tcss.checks.every(
+        (c) => c.status === 'unknown' && c.message.includes('AuthFailure.UnauthorizedOperation') && c.message.includes('req-tcss-0009'),
+      ),
+    ).toBe(true);
   });
 
   it('makes nulls and unknown enum values unknown, never compliant', () => {
@@ -66,7 +75,10 @@ describe('evaluate: the scenario', () => {
   });
 
   it('applies waivers and reports their state', () => {
-    expect(byAddress(result, 'alicloud_cas_private_ca.root').checks[1]).toMatchObject({ status: 'waived', waiver: { state: 'active', owner: 'pki-team@example.com' } });
+    expect(byAddress(result, 'alicloud_cas_private_ca.root').checks[1]).toMatchObject({
+      status: 'waived',
+      waiver: { state: 'active', owner: 'pki-team@example.com' },
+    });
     expect(byAddress(result, 'alicloud_cas_private_ca.sub').checks[0]).toMatchObject({ status: 'fail', waiver: { state: 'expired' } });
     expect(result.waivers?.map((w) => [w.resource, w.state])).toEqual([
       ['alicloud_cas_private_ca.root', 'active'],
@@ -93,7 +105,10 @@ describe('evaluate: unobserved resources, targets and the policy seam', () => {
     providers: [],
     policies: [],
     waivers: [],
-    resources: [b.resource('alicloud_kms_instance', 'a', [b.expectation('status', 'equals', 'Connected')]), b.resource('alicloud_kms_instance', 'b', [])],
+    resources: [
+      b.resource('alicloud_kms_instance', 'a', [b.expectation('status', 'equals', 'Connected')]),
+      b.resource('alicloud_kms_instance', 'b', []),
+    ],
   };
 
   it('a resource without an observation is unknown (DW_NOT_OBSERVED)', () => {
@@ -106,12 +121,20 @@ describe('evaluate: unobserved resources, targets and the policy seam', () => {
   });
 
   it('an observation of another type is unknown, not matched', () => {
-    const wrong: Observation = { ...observation('alicloud_kms_instance.a', 'ok', { status: 'Connected' }), type: 'alicloud_cas_private_ca' };
-    expect(evaluate({ state, observations: [wrong], now: SCENARIO_NOW, toolVersion: 't' }).resources[0]?.error?.code).toBe('DW_OBSERVATION_MISMATCH');
+    const wrong: Observation = {
+      ...observation('alicloud_kms_instance.a', 'ok', { status: 'Connected' }),
+      type: 'alicloud_cas_private_ca',
+    };
+    expect(evaluate({ state, observations: [wrong], now: SCENARIO_NOW, toolVersion: 't' }).resources[0]?.error?.code).toBe(
+      'DW_OBSERVATION_MISMATCH',
+    );
   });
 
   it('an absent resource without expectations is still drift (at high severity)', () => {
-    const observations = [observation('alicloud_kms_instance.a', 'ok', { status: 'Connected' }), observation('alicloud_kms_instance.b', 'absent')];
+    const observations = [
+      observation('alicloud_kms_instance.a', 'ok', { status: 'Connected' }),
+      observation('alicloud_kms_instance.b', 'absent'),
+    ];
     const result = evaluate({ state, observations, now: SCENARIO_NOW, toolVersion: 't', failOn: 'high' });
     expect(result.resources[1]).toMatchObject({ status: 'drifted', absent: true, checks: [] });
     expect(result.summary.exit_code).toBe(2);
@@ -153,7 +176,8 @@ describe('evaluate: unobserved resources, targets and the policy seam', () => {
 
 describe('evaluate: exit codes', () => {
   const b = builders();
-  const sev = (s: Severity) => b.resource('alicloud_cas_private_ca', `r-${s}`, [b.expectation('certificates_remaining', 'at_least', 100, s)]);
+  const sev = (s: Severity) =>
+    b.resource('alicloud_cas_private_ca', `r-${s}`, [b.expectation('certificates_remaining', 'at_least', 100, s)]);
   const failing = (s: Severity) => observation(`alicloud_cas_private_ca.r-${s}`, 'ok', { certificates_remaining: 1 });
 
   it.each([
@@ -174,14 +198,26 @@ describe('evaluate: exit codes', () => {
     const ok = b.resource('alicloud_kms_instance', 'ok', [b.expectation('status', 'equals', 'Connected')]);
     resources.push(ok);
     observations.push(observation(ok.address, 'ok', { status: 'Connected' }));
-    const result = evaluate({ state: { files: [], providers: [], policies: [], waivers: [], resources }, observations, now: SCENARIO_NOW, toolVersion: 't', failOn });
+    const result = evaluate({
+      state: { files: [], providers: [], policies: [], waivers: [], resources },
+      observations,
+      now: SCENARIO_NOW,
+      toolVersion: 't',
+      failOn,
+    });
     expect(result.summary.exit_code).toBe(exit);
     expect(result.fail_on).toBe(failOn);
   });
 
   it('a waived drift does not fail the run', () => {
     const r = sev('critical');
-    const state: DesiredState = { files: [], providers: [], policies: [], resources: [r], waivers: [b.waiver(r.address, '*', '2027-12-31')] };
+    const state: DesiredState = {
+      files: [],
+      providers: [],
+      policies: [],
+      resources: [r],
+      waivers: [b.waiver(r.address, '*', '2027-12-31')],
+    };
     const result = evaluate({ state, observations: [failing('critical')], now: SCENARIO_NOW, toolVersion: 't' });
     expect(result.summary).toMatchObject({ waived: 1, exit_code: 0 });
   });
@@ -202,8 +238,14 @@ describe('evaluate: determinism', () => {
           }
           return out;
         };
-        const state: DesiredState = { ...scenarioState, resources: shuffle(scenarioState.resources), waivers: shuffle(scenarioState.waivers) };
-        expect(renderJson(evaluate({ state, observations: shuffle(scenarioObservations), now: SCENARIO_NOW, toolVersion: '0.1.0' }))).toBe(reference);
+        const state: DesiredState = {
+          ...scenarioState,
+          resources: shuffle(scenarioState.resources),
+          waivers: shuffle(scenarioState.waivers),
+        };
+        expect(renderJson(evaluate({ state, observations: shuffle(scenarioObservations), now: SCENARIO_NOW, toolVersion: '0.1.0' }))).toBe(
+          reference,
+        );
       }),
       { seed: 42, numRuns: 50 },
     );
@@ -274,10 +316,22 @@ describe('evaluate: scale', () => {
         error: null,
       });
     }
-    const result = evaluate({ state: { files: [], providers: [], policies: [], waivers: [], resources }, observations, now: SCENARIO_NOW, toolVersion: 't' });
+    const result = evaluate({
+      state: { files: [], providers: [], policies: [], waivers: [], resources },
+      observations,
+      now: SCENARIO_NOW,
+      toolVersion: 't',
+    });
     const drifted = Math.ceil(n / 97);
     const unknownOnly = Math.ceil(n / 13) - Math.ceil(n / (13 * 97));
-    expect(result.summary).toEqual({ resources: n, compliant: n - drifted - unknownOnly, drifted, unknown: unknownOnly, waived: 0, exit_code: 2 });
+    expect(result.summary).toEqual({
+      resources: n,
+      compliant: n - drifted - unknownOnly,
+      drifted,
+      unknown: unknownOnly,
+      waived: 0,
+      exit_code: 2,
+    });
     let chunks = 0;
     let largest = 0;
     let total = 0;
@@ -310,7 +364,10 @@ describe('evaluate: fail closed under fuzzing', () => {
         fc.jsonValue(),
         fc.constantFrom<Observation['status']>('ok', 'absent', 'error'),
         (attributes, x, status) => {
-          const o = { ...observation(r.address, status, attributes as Observation['attributes']), raw: { X: x as Observation['attributes'][string] } };
+          const o = {
+            ...observation(r.address, status, attributes as Observation['attributes']),
+            raw: { X: x as Observation['attributes'][string] },
+          };
           const result = evaluate({ state, observations: [o], now: SCENARIO_NOW, toolVersion: 't' });
           const resource = result.resources[0];
           expect(resource).toBeDefined();

@@ -64,7 +64,14 @@ function attributesOf(ctx: EvalContext, type: string): Map<string, AttributeSpec
   return map;
 }
 
-function check(address: string, expectation: Expectation, actual: JsonValue, status: CheckResult['status'], message: string, forecast?: ConsumptionForecast): CheckResult {
+function check(
+  address: string,
+  expectation: Expectation,
+  actual: JsonValue,
+  status: CheckResult['status'],
+  message: string,
+  forecast?: ConsumptionForecast,
+): CheckResult {
   return {
     fingerprint: checkFingerprint(address, 'expect', expectation.attribute, expectation.attribute),
     rule: expectation.attribute,
@@ -135,14 +142,25 @@ function mismatch(resource: ResourceConfig, message: string): ObservationError {
  * Why an observation cannot stand for this resource as configured now (a snapshot taken before a
  * pull request changed the type, provider, region or instance id), or undefined when it can.
  */
-function scopeMismatch(resource: ResourceConfig, observation: Observation, providerRegion: string | undefined): ObservationError | undefined {
+function scopeMismatch(
+  resource: ResourceConfig,
+  observation: Observation,
+  providerRegion: string | undefined,
+): ObservationError | undefined {
   if (observation.type !== resource.type) return mismatch(resource, `is of type ${observation.type}, not ${resource.type}`);
   const scope = observation.scope;
   if (!scope || observation.status === 'error') return undefined;
-  const expected = { provider: resource.provider, region: resource.region ?? providerRegion ?? null, instance_id: resource.instanceId ?? null };
+  const expected = {
+    provider: resource.provider,
+    region: resource.region ?? providerRegion ?? null,
+    instance_id: resource.instanceId ?? null,
+  };
   for (const key of ['provider', 'region', 'instance_id'] as const) {
     if (scope[key] !== expected[key]) {
-      return mismatch(resource, `was read with ${key} ${JSON.stringify(scope[key])}, but the configuration now says ${JSON.stringify(expected[key])}`);
+      return mismatch(
+        resource,
+        `was read with ${key} ${JSON.stringify(scope[key])}, but the configuration now says ${JSON.stringify(expected[key])}`,
+      );
     }
   }
   return undefined;
@@ -193,7 +211,16 @@ function evaluateResource(
       cache: ctx.cache,
       ...(series !== undefined ? { series } : {}),
     });
-    checks.push(check(resource.address, e, actual ?? null, result.status, result.message, forecastFor(attribute, e.operator, actual, series, ctx.now)));
+    checks.push(
+      check(
+        resource.address,
+        e,
+        actual ?? null,
+        result.status,
+        result.message,
+        forecastFor(attribute, e.operator, actual, series, ctx.now),
+      ),
+    );
   }
   for (const p of policy) checks.push(p);
   return { resource, observation, error: null, absent: false, checks };
@@ -275,12 +302,32 @@ export function evaluate(input: EvaluateInput): RunResult {
       unknown++;
       anyUnknown = true;
     } else waived++;
-    const observed = e.observation !== undefined && e.observation.status === 'ok' && e.error === null ? sortedObject(e.observation.attributes) : {};
+    const observed =
+      e.observation !== undefined && e.observation.status === 'ok' && e.error === null ? sortedObject(e.observation.attributes) : {};
     const request_ids = e.observation?.request_ids ?? [];
     // Two literal shapes rather than a conditional spread: this runs once per resource.
     return e.absent
-      ? { address: e.resource.address, type: e.resource.type, status, absent: true, checks, error: e.error, request_ids, observed, location: e.resource.location }
-      : { address: e.resource.address, type: e.resource.type, status, checks, error: e.error, request_ids, observed, location: e.resource.location };
+      ? {
+          address: e.resource.address,
+          type: e.resource.type,
+          status,
+          absent: true,
+          checks,
+          error: e.error,
+          request_ids,
+          observed,
+          location: e.resource.location,
+        }
+      : {
+          address: e.resource.address,
+          type: e.resource.type,
+          status,
+          checks,
+          error: e.error,
+          request_ids,
+          observed,
+          location: e.resource.location,
+        };
   });
 
   const summary: RunSummary = {

@@ -31,7 +31,16 @@ afterAll(async () => rm(dir, { recursive: true, force: true }));
 function read(provider: ProviderConfig, region: string): ImportRead {
   return {
     provider,
-    resource: { address: `tencentcloud_kms_service.${region}`, type: 'tencentcloud_kms_service', name: region, provider: provider.ref, region, labels: {}, expect: [], location: provider.location },
+    resource: {
+      address: `tencentcloud_kms_service.${region}`,
+      type: 'tencentcloud_kms_service',
+      name: region,
+      provider: provider.ref,
+      region,
+      labels: {},
+      expect: [],
+      location: provider.location,
+    },
     attributes: { edition: 'ultimate' },
   };
 }
@@ -40,11 +49,15 @@ describe('importProviders', () => {
   it('a fanned-out provider as declared stands for every account; an account by its own reference for itself', () => {
     expect(importProviders(state, ['tencentcloud.org'], KMS).map((p) => p.account)).toEqual([1, 2, 3, 4, 5].map(memberUin));
     expect(importProviders(state, [`tencentcloud.org[${memberUin(2)}]`, 'tencentcloud.org'], KMS)).toHaveLength(MEMBERS);
-    expect(importProviders(state, [`tencentcloud.org[${memberUin(2)}]`], KMS).map((p) => p.ref)).toEqual([`tencentcloud.org[${memberUin(2)}]`]);
+    expect(importProviders(state, [`tencentcloud.org[${memberUin(2)}]`], KMS).map((p) => p.ref)).toEqual([
+      `tencentcloud.org[${memberUin(2)}]`,
+    ]);
   });
 
   it('names what is not there, and a provider of the other cloud', () => {
-    expect(() => importProviders(state, ['tencentcloud.orgs'], KMS)).toThrow(/no provider tencentcloud\.orgs in the configuration; did you mean tencentcloud\.org\?/);
+    expect(() => importProviders(state, ['tencentcloud.orgs'], KMS)).toThrow(
+      /no provider tencentcloud\.orgs in the configuration; did you mean tencentcloud\.org\?/,
+    );
     expect(() => importProviders(state, ['tencentcloud.org'], CAS)).toThrow(UsageError);
   });
 });
@@ -96,7 +109,9 @@ describe('planImportOutput', () => {
     const [a] = members();
     if (!a) throw new Error('members');
     const plan = planImportOutput([read(a, 'ap-guangzhou'), read(a, 'ap-beijing')], KMS, state, true);
-    expect(plan.skipped.map((s) => [s.what, s.declared.address])).toEqual([[`tencentcloud_kms_service ap-guangzhou`, `tencentcloud_kms_service.kms[${memberUin(1)}/ap-guangzhou]`]]);
+    expect(plan.skipped.map((s) => [s.what, s.declared.address])).toEqual([
+      [`tencentcloud_kms_service ap-guangzhou`, `tencentcloud_kms_service.kms[${memberUin(1)}/ap-guangzhou]`],
+    ]);
     expect(plan.observations.map((o) => o.region)).toEqual(['ap-beijing']);
   });
 });

@@ -78,7 +78,12 @@ export interface ImportReadOptions {
  * the same plan → observe path as `check` over all of them at once — paced per account,
  * concurrent across accounts. With one provider, a failed listing is the run's failure, as before.
  */
-export async function readForImport(providers: readonly ProviderConfig[], type: ResourceType, choice: DiscoveryChoice, options: ImportReadOptions): Promise<ImportRead[]> {
+export async function readForImport(
+  providers: readonly ProviderConfig[],
+  type: ResourceType,
+  choice: DiscoveryChoice,
+  options: ImportReadOptions,
+): Promise<ImportRead[]> {
   const failed: ImportRead[] = [];
   const listed = await Promise.all(
     providers.map(async (provider) => {
@@ -109,7 +114,12 @@ export async function readForImport(providers: readonly ProviderConfig[], type: 
     const provider = resource ? byRef.get(resource.provider) : undefined;
     if (resource === undefined || provider === undefined) continue;
     if (o.status === 'ok') reads.push({ provider, resource, attributes: o.attributes });
-    else if (o.error) reads.push({ provider, address: providers.length > 1 ? `${resource.type}.${resource.name} of ${provider.ref}` : o.address, error: o.error });
+    else if (o.error)
+      reads.push({
+        provider,
+        address: providers.length > 1 ? `${resource.type}.${resource.name} of ${provider.ref}` : o.address,
+        error: o.error,
+      });
   }
   // Listing failures sort with the account's other reads: the warnings come out in account order.
   const order = new Map(providers.map((p, i) => [p.ref, i]));
@@ -143,7 +153,12 @@ export interface ImportPlan {
  * `qualify` (more than one provider selected) prefixes each name with its account (or alias), so
  * names never depend on which other accounts were read: a shard names a resource as the whole run does.
  */
-export function planImportOutput(reads: readonly ImportRead[], type: ResourceType, existing: DesiredState | undefined, qualify: boolean): ImportPlan {
+export function planImportOutput(
+  reads: readonly ImportRead[],
+  type: ResourceType,
+  existing: DesiredState | undefined,
+  qualify: boolean,
+): ImportPlan {
   const providers = new Map<string, ProviderConfig>();
   const observations: ImportObservation[] = [];
   const skipped: { what: string; declared: ResourceConfig }[] = [];
@@ -179,7 +194,13 @@ export function planImportOutput(reads: readonly ImportRead[], type: ResourceTyp
 }
 
 /** Whether a declared resource is the same cloud instance as an imported one (same account, type and identity). */
-function sameInstance(declared: ResourceConfig, imported: ImportObservation, provider: ProviderConfig, state: DesiredState, type: ResourceType): boolean {
+function sameInstance(
+  declared: ResourceConfig,
+  imported: ImportObservation,
+  provider: ProviderConfig,
+  state: DesiredState,
+  type: ResourceType,
+): boolean {
   if (declared.type !== imported.type) return false;
   const declaredProvider = state.providers.find((p) => p.ref === declared.provider);
   // Same account: the same provider reference, or one with the same cloud, site and credentials source.

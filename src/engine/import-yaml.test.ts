@@ -67,7 +67,13 @@ const tencentObservations: ImportObservation[] = [
 ];
 
 function input(overrides: Partial<ImportYamlInput> = {}): ImportYamlInput {
-  return { providers: [tencent], observations: tencentObservations, readAt: READ_AT, endpoint: 'https://kms.intl.tencentcloudapi.com', ...overrides };
+  return {
+    providers: [tencent],
+    observations: tencentObservations,
+    readAt: READ_AT,
+    endpoint: 'https://kms.intl.tencentcloudapi.com',
+    ...overrides,
+  };
 }
 
 describe('renderImportYaml', () => {
@@ -80,7 +86,13 @@ describe('renderImportYaml', () => {
         tencentcloud_kms_service: {
           'prod-gz': {
             provider: 'tencentcloud.prod',
-            expect: { service_enabled: true, service_state: 'normal', edition: 'ultimate', auto_renew: true, expires_at: { not_within: '30d' } },
+            expect: {
+              service_enabled: true,
+              service_state: 'normal',
+              edition: 'ultimate',
+              auto_renew: true,
+              expires_at: { not_within: '30d' },
+            },
           },
           'prod-sh': {
             provider: 'tencentcloud.prod',
@@ -139,13 +151,23 @@ describe('renderImportYaml', () => {
           name: 'kst-hzz000001',
           instanceId: 'kst-hzz000001',
           region: 'cn-hangzhou',
-          attributes: { status: 'Upgrading', charge_type: 'PREPAY', log_enabled: true, expires_at: '2027-06-30T16:00:00.000Z', key_quota: 1000 },
+          attributes: {
+            status: 'Upgrading',
+            charge_type: 'PREPAY',
+            log_enabled: true,
+            expires_at: '2027-06-30T16:00:00.000Z',
+            key_quota: 1000,
+          },
         },
       ],
     });
     expect(parse(text)).toEqual({
       version: 1,
-      providers: { alicloud: { cn: { region: 'cn-hangzhou', credentials: { env: { id: 'ALI_ID', secret: 'ALI_SECRET' } }, rate_limits: { GetKmsInstance: 5 } } } },
+      providers: {
+        alicloud: {
+          cn: { region: 'cn-hangzhou', credentials: { env: { id: 'ALI_ID', secret: 'ALI_SECRET' } }, rate_limits: { GetKmsInstance: 5 } },
+        },
+      },
       resources: {
         // Catalog order, not input order; an undocumented status is not written as an expectation.
         alicloud_kms_instance: {
@@ -160,7 +182,12 @@ describe('renderImportYaml', () => {
           root: {
             provider: 'alicloud.cn',
             instance_id: 'cas-member-0hmi1234',
-            expect: { status: 'USED', ca_type: 'ROOT', certificate_expires_at: { not_within: '30d' }, instance_expires_at: { not_within: '30d' } },
+            expect: {
+              status: 'USED',
+              ca_type: 'ROOT',
+              certificate_expires_at: { not_within: '30d' },
+              instance_expires_at: { not_within: '30d' },
+            },
           },
         },
       },
@@ -185,13 +212,26 @@ describe('renderImportYaml', () => {
   });
 
   it('renders what the normalizers produce from the vendor examples', () => {
-    const kms = definitionFor('tencentcloud_kms_service').normalize(fixtureResponse('tencentcloud-kms-get-service-status'), resourceConfig('tencentcloud_kms_service'));
+    const kms = definitionFor('tencentcloud_kms_service').normalize(
+      fixtureResponse('tencentcloud-kms-get-service-status'),
+      resourceConfig('tencentcloud_kms_service'),
+    );
     if (kms.status !== 'ok') throw new Error('expected ok');
-    const text = renderImportYaml(input({ observations: [{ type: 'tencentcloud_kms_service', name: 'gz', region: 'ap-guangzhou', attributes: kms.attributes }] }));
+    const text = renderImportYaml(
+      input({ observations: [{ type: 'tencentcloud_kms_service', name: 'gz', region: 'ap-guangzhou', attributes: kms.attributes }] }),
+    );
     expect(parse(text)).toMatchObject({
       resources: {
         tencentcloud_kms_service: {
-          gz: { expect: { service_enabled: true, service_state: 'normal', edition: 'basic', auto_renew: true, expires_at: { not_within: '30d' } } },
+          gz: {
+            expect: {
+              service_enabled: true,
+              service_state: 'normal',
+              edition: 'basic',
+              auto_renew: true,
+              expires_at: { not_within: '30d' },
+            },
+          },
         },
       },
     });
@@ -208,8 +248,19 @@ describe('renderImportYaml', () => {
           readAt: READ_AT,
           endpoint: 'http://127.0.0.1:8080',
           observations: [
-            { type: 'alicloud_kms_instance', name: 'hz', instanceId: 'kst-hzz000001', region: 'cn-shanghai', attributes: { status: 'Connected', expires_at: '2027-06-30T16:00:00.000Z' } },
-            { type: 'alicloud_cas_private_ca', name: 'root', instanceId: 'cas-member-000001', attributes: { status: 'USED', ca_type: 'SUB_ROOT' } },
+            {
+              type: 'alicloud_kms_instance',
+              name: 'hz',
+              instanceId: 'kst-hzz000001',
+              region: 'cn-shanghai',
+              attributes: { status: 'Connected', expires_at: '2027-06-30T16:00:00.000Z' },
+            },
+            {
+              type: 'alicloud_cas_private_ca',
+              name: 'root',
+              instanceId: 'cas-member-000001',
+              attributes: { status: 'USED', ca_type: 'SUB_ROOT' },
+            },
           ],
         }),
       );
@@ -239,16 +290,26 @@ describe('renderImportYaml: role credentials (issue 13)', () => {
       cloud: 'alicloud',
       alias: 'member',
       region: 'cn-hangzhou',
-      credentials: { kind: 'assume_role', roleArn: 'acs:ram::1234:role/audit', externalId: 'ext-1', durationSeconds: 1800, source: { kind: 'ecs_ram_role', roleName: 'worker' } },
+      credentials: {
+        kind: 'assume_role',
+        roleArn: 'acs:ram::1234:role/audit',
+        externalId: 'ext-1',
+        durationSeconds: 1800,
+        source: { kind: 'ecs_ram_role', roleName: 'worker' },
+      },
     });
-    const yaml = parse(renderImportYaml({ providers: [role], observations: [], readAt: READ_AT, endpoint: 'https://kms.cn-hangzhou.aliyuncs.com/' })) as {
+    const yaml = parse(
+      renderImportYaml({ providers: [role], observations: [], readAt: READ_AT, endpoint: 'https://kms.cn-hangzhou.aliyuncs.com/' }),
+    ) as {
       providers: { alicloud: { member: { credentials: unknown } } };
     };
     expect(yaml.providers.alicloud.member.credentials).toEqual({
       assume_role: { role_arn: 'acs:ram::1234:role/audit', external_id: 'ext-1', duration: 1800, source: { ecs_ram_role: 'worker' } },
     });
     const oidc = providerConfig({ cloud: 'tencentcloud', alias: 'ci', region: 'ap-guangzhou', credentials: { kind: 'oidc' } });
-    const tc = parse(renderImportYaml({ providers: [oidc], observations: [], readAt: READ_AT, endpoint: 'https://kms.tencentcloudapi.com/' })) as {
+    const tc = parse(
+      renderImportYaml({ providers: [oidc], observations: [], readAt: READ_AT, endpoint: 'https://kms.tencentcloudapi.com/' }),
+    ) as {
       providers: { tencentcloud: { ci: { credentials: unknown } } };
     };
     expect(tc.providers.tencentcloud.ci.credentials).toBe('oidc');

@@ -159,7 +159,13 @@ function expectNode(doc: Document, types: TypeRegistry, observation: ImportObser
   return node;
 }
 
-function resourceNode(doc: Document, input: ImportYamlInput, types: TypeRegistry, observation: ImportObservation, readAtMs: number): YAMLMap {
+function resourceNode(
+  doc: Document,
+  input: ImportYamlInput,
+  types: TypeRegistry,
+  observation: ImportObservation,
+  readAtMs: number,
+): YAMLMap {
   const spec = types.resourceType(observation.type);
   const ref = observation.provider ?? input.providers[0]?.ref ?? '';
   const node = doc.createNode({ provider: ref }) as YAMLMap;

@@ -192,7 +192,10 @@ export function parseJsonInput(text: string, file: string, what: string): unknow
     );
   }
   if (depthExceeds(data, MAX_JSON_DEPTH)) {
-    throw new InputError(`${file}: ${what} is nested more than ${MAX_JSON_DEPTH} levels deep`, 'driftwatch never writes such a file; was it generated or edited by hand?');
+    throw new InputError(
+      `${file}: ${what} is nested more than ${MAX_JSON_DEPTH} levels deep`,
+      'driftwatch never writes such a file; was it generated or edited by hand?',
+    );
   }
   // A hand-edited snapshot or run result must not smuggle terminal escapes into the reports either.
   return stripUnsafeJson(data, text);
@@ -203,7 +206,8 @@ export function parseJsonInput(text: string, file: string, what: string): unknow
  * about versions rather than about a dozen mismatching fields.
  */
 export function checkFormatVersion(data: unknown, file: string, what: string): void {
-  const version = typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>)['format_version'] : undefined;
+  const version =
+    typeof data === 'object' && data !== null && !Array.isArray(data) ? (data as Record<string, unknown>)['format_version'] : undefined;
   if (version === '1') return;
   if (version === undefined) {
     throw new InputError(`${file} is not a driftwatch ${what}: it has no format_version`, `Pass a file written by driftwatch.`);

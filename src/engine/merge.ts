@@ -26,22 +26,31 @@ function refuse(message: string, hint: string): never {
 
 export function mergeResults(inputs: readonly NamedResult[]): RunResult {
   const [first] = inputs;
-  if (first === undefined) refuse('merge: no run results given', 'Pass the JSON result of every shard: driftwatch merge shard-1.json shard-2.json …');
+  if (first === undefined)
+    refuse('merge: no run results given', 'Pass the JSON result of every shard: driftwatch merge shard-1.json shard-2.json …');
   const hint = 'Run every shard with the same configuration, --as-of and --fail-on, then merge all N results once.';
   const seenShards = new Map<number, string>();
   for (const { file, result } of inputs) {
-    if (result.shard === undefined) refuse(`${file} is not a shard result (it has no "shard")`, 'Merge the results of runs with --shard I/N.');
-    if (result.shard.count !== first.result.shard?.count) refuse(`${file} is shard ${result.shard.index}/${result.shard.count}, but ${first.file} is of ${first.result.shard?.count ?? '?'} shards`, hint);
-    if (result.shard.config_digest !== first.result.shard?.config_digest) refuse(`${file} was run on a different configuration than ${first.file}`, hint);
+    if (result.shard === undefined)
+      refuse(`${file} is not a shard result (it has no "shard")`, 'Merge the results of runs with --shard I/N.');
+    if (result.shard.count !== first.result.shard?.count)
+      refuse(
+        `${file} is shard ${result.shard.index}/${result.shard.count}, but ${first.file} is of ${first.result.shard?.count ?? '?'} shards`,
+        hint,
+      );
+    if (result.shard.config_digest !== first.result.shard?.config_digest)
+      refuse(`${file} was run on a different configuration than ${first.file}`, hint);
     if (result.as_of !== first.result.as_of) refuse(`${file} has as_of ${result.as_of}, but ${first.file} has ${first.result.as_of}`, hint);
-    if ((result.fail_on ?? 'low') !== (first.result.fail_on ?? 'low')) refuse(`${file} was run with --fail-on ${result.fail_on ?? 'low'}, ${first.file} with ${first.result.fail_on ?? 'low'}`, hint);
+    if ((result.fail_on ?? 'low') !== (first.result.fail_on ?? 'low'))
+      refuse(`${file} was run with --fail-on ${result.fail_on ?? 'low'}, ${first.file} with ${first.result.fail_on ?? 'low'}`, hint);
     const other = seenShards.get(result.shard.index);
     if (other !== undefined) refuse(`${file} and ${other} are both shard ${result.shard.index}/${result.shard.count}`, hint);
     seenShards.set(result.shard.index, file);
   }
   const count = first.result.shard?.count ?? 0;
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !seenShards.has(i));
-  if (missing.length > 0) refuse(`merge: shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`, hint);
+  if (missing.length > 0)
+    refuse(`merge: shard${missing.length === 1 ? '' : 's'} ${missing.map((i) => `${i}/${count}`).join(', ')} missing`, hint);
 
   const owner = new Map<string, string>();
   const accounts = new Map<string, string>();
@@ -60,12 +69,21 @@ export function mergeResults(inputs: readonly NamedResult[]): RunResult {
 
   const resources = inputs.flatMap((i) => i.result.resources).sort((a, b) => compareStrings(a.address, b.address));
   const sum = (key: 'compliant' | 'drifted' | 'unknown' | 'waived'): number => inputs.reduce((n, i) => n + i.result.summary[key], 0);
-  const exit = inputs.map((i) => i.result.summary.exit_code).reduce((a, b) => (EXIT_RANK[b] > EXIT_RANK[a] ? b : a), 0 as RunSummary['exit_code']);
+  const exit = inputs
+    .map((i) => i.result.summary.exit_code)
+    .reduce((a, b) => (EXIT_RANK[b] > EXIT_RANK[a] ? b : a), 0 as RunSummary['exit_code']);
   const waivers: WaiverReport[] = inputs.flatMap((i) => i.result.waivers ?? []);
   const { shard: _shard, ...base } = first.result;
   return {
     ...base,
-    summary: { resources: resources.length, compliant: sum('compliant'), drifted: sum('drifted'), unknown: sum('unknown'), waived: sum('waived'), exit_code: exit },
+    summary: {
+      resources: resources.length,
+      compliant: sum('compliant'),
+      drifted: sum('drifted'),
+      unknown: sum('unknown'),
+      waived: sum('waived'),
+      exit_code: exit,
+    },
     resources,
     ...(first.result.waivers !== undefined ? { waivers } : {}),
   };
@@ -79,7 +97,8 @@ export function mergeSnapshots(inputs: readonly { readonly file: string; readonl
   for (const { file, snapshot } of inputs) {
     for (const o of snapshot.observations) {
       const other = owner.get(o.address);
-      if (other !== undefined) refuse(`${o.address} is observed in both ${other} and ${file}`, 'Merge the snapshots of the shards of one run, each once.');
+      if (other !== undefined)
+        refuse(`${o.address} is observed in both ${other} and ${file}`, 'Merge the snapshots of the shards of one run, each once.');
       owner.set(o.address, file);
     }
   }

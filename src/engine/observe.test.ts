@@ -8,21 +8,50 @@ import { ApiError } from '../providers/types.js';
 import type { ApiCall, ApiResponse, ExecuteCall, ResourceTypeDefinition } from '../providers/types.js';
 
 const loc = { file: 'x.yaml', line: 1, column: 1 };
-const provider: ProviderConfig = { cloud: 'alicloud', alias: 'prod', ref: 'alicloud.prod', site: 'china', credentials: { kind: 'chain' }, rateLimits: {}, location: loc };
+const provider: ProviderConfig = {
+  cloud: 'alicloud',
+  alias: 'prod',
+  ref: 'alicloud.prod',
+  site: 'china',
+  credentials: { kind: 'chain' },
+  rateLimits: {},
+  location: loc,
+};
 const now = (): Date => new Date('2026-11-29T00:00:00Z');
 
 function ca(name: string, instanceId: string): ResourceConfig {
-  return { address: `alicloud_cas_private_ca.${name}`, type: 'alicloud_cas_private_ca', name, provider: 'alicloud.prod', instanceId, labels: {}, expect: [], location: loc };
+  return {
+    address: `alicloud_cas_private_ca.${name}`,
+    type: 'alicloud_cas_private_ca',
+    name,
+    provider: 'alicloud.prod',
+    instanceId,
+    labels: {},
+    expect: [],
+    location: loc,
+  };
 }
 
 /** A definition with the real one's shape: picks the list element by instance id, absent when missing. */
 const definition: ResourceTypeDefinition = {
   spec: resourceType('alicloud_cas_private_ca')!,
   api: { product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', defaultQps: 10 },
-  call: (r): ApiCall => ({ cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', params: { InstanceId: r.instanceId ?? '' } }),
+  call: (r): ApiCall => ({
+    cloud: 'alicloud',
+    product: 'cas',
+    action: 'GetCAInstanceStatus',
+    version: '2020-06-30',
+    params: { InstanceId: r.instanceId ?? '' },
+  }),
   normalize: (response, r) => {
     const list = response.body.InstanceStatusList;
-    if (!Array.isArray(list)) throw new ApiError({ kind: 'invalid_response', code: 'DW_INVALID_RESPONSE', message: 'InstanceStatusList missing', retryable: false });
+    if (!Array.isArray(list))
+      throw new ApiError({
+        kind: 'invalid_response',
+        code: 'DW_INVALID_RESPONSE',
+        message: 'InstanceStatusList missing',
+        retryable: false,
+      });
     const item = list.find((e) => typeof e === 'object' && e !== null && !Array.isArray(e) && e.InstanceId === r.instanceId);
     if (!item || typeof item !== 'object' || Array.isArray(item)) return { status: 'absent' };
     return { status: 'ok', attributes: { status: item.Status ?? null }, raw: item };
@@ -30,7 +59,13 @@ const definition: ResourceTypeDefinition = {
 };
 
 function planFor(resources: ResourceConfig[], bucket = 'alicloud.prod|cas|GetCAInstanceStatus|-'): CallPlan {
-  const calls: PlannedCall[] = resources.map((r) => ({ key: r.address, bucket, call: definition.call(r, provider), provider, resources: [r] }));
+  const calls: PlannedCall[] = resources.map((r) => ({
+    key: r.address,
+    bucket,
+    call: definition.call(r, provider),
+    provider,
+    resources: [r],
+  }));
   return { calls, unplannable: new Map() };
 }
 
@@ -42,17 +77,33 @@ describe('observe', () => {
   it('turns a success body into ok, a missing instance into absent, and a failure into an error (never ok)', async () => {
     const execute: ExecuteCall = (call) => {
       const id = call.params?.InstanceId;
-      if (id === 'cas-ok') return Promise.resolve(response({ RequestId: 'req-1', InstanceStatusList: [{ InstanceId: 'cas-ok', Status: 'USED' }] }));
+      if (id === 'cas-ok')
+        return Promise.resolve(response({ RequestId: 'req-1', InstanceStatusList: [{ InstanceId: 'cas-ok', Status: 'USED' }] }));
       if (id === 'cas-empty') return Promise.resolve(response({ RequestId: 'req-2', InstanceStatusList: [] }));
-      if (id === 'cas-404') return Promise.reject(new ApiError({ kind: 'invalid_request', code: 'InvalidInstanceId.NotFound', message: 'gone', requestId: 'req-3', retryable: false, notFound: true }));
+      if (id === 'cas-404')
+        return Promise.reject(
+          new ApiError({
+            kind: 'invalid_request',
+            code: 'InvalidInstanceId.NotFound',
+            message: 'gone',
+            requestId: 'req-3',
+            retryable: false,
+            notFound: true,
+          }),
+        );
       if (id === 'cas-bad') return Promise.resolve(response({ RequestId: 'req-4' }));
-      return Promise.reject(new ApiError({ kind: 'permission', code: 'Forbidden.RAM', message: 'denied', requestId: 'req-5', retryable: false }));
+      return Promise.reject(
+        new ApiError({ kind: 'permission', code: 'Forbidden.RAM', message: 'denied', requestId: 'req-5', retryable: false }),
+      );
     };
-    const observations = await observe(planFor([ca('ok', 'cas-ok'), ca('empty', 'cas-empty'), ca('gone', 'cas-404'), ca('bad', 'cas-bad'), ca('denied', 'cas-denied')]), {
-      execute,
-      definitionFor: () => definition,
-      now,
-    });
+    const observations = await observe(
+      planFor([ca('ok', 'cas-ok'), ca('empty', 'cas-empty'), ca('gone', 'cas-404'), ca('bad', 'cas-bad'), ca('denied', 'cas-denied')]),
+      {
+        execute,
+        definitionFor: () => definition,
+        now,
+      },
+    );
     const byName: Record<string, Observation> = Object.fromEntries(observations.map((o) => [o.address.split('.')[1] ?? '', o]));
     expect(byName.ok).toMatchObject({ status: 'ok', attributes: { status: 'USED' }, request_ids: ['req-1'] });
     expect(byName.empty).toMatchObject({ status: 'absent', error: null });
@@ -78,16 +129,37 @@ describe('observe', () => {
     const kmsDefinition: ResourceTypeDefinition = {
       spec: resourceType('tencentcloud_kms_service')!,
       api: { product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', defaultQps: 100 },
-      call: (r): ApiCall => ({ cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', region: r.region ?? '' }),
+      call: (r): ApiCall => ({
+        cloud: 'tencentcloud',
+        product: 'kms',
+        action: 'GetServiceStatus',
+        version: '2019-01-18',
+        region: r.region ?? '',
+      }),
       normalize: () => ({ status: 'absent' }),
     };
     const execute: ExecuteCall = (call) =>
       call.region === 'ap-guangzhou'
         ? Promise.resolve(response({ RequestId: 'req-a', ServiceEnabled: false }))
-        : Promise.reject(new ApiError({ kind: 'invalid_request', code: 'ResourceNotFound', message: 'no', requestId: 'req-b', retryable: false, notFound: true }));
+        : Promise.reject(
+            new ApiError({
+              kind: 'invalid_request',
+              code: 'ResourceNotFound',
+              message: 'no',
+              requestId: 'req-b',
+              retryable: false,
+              notFound: true,
+            }),
+          );
     const resources = [kms('gz', 'ap-guangzhou'), kms('sh', 'ap-shanghai')];
     const plan: CallPlan = {
-      calls: resources.map((r) => ({ key: r.address, bucket: 'tc|kms', call: kmsDefinition.call(r, tcProvider), provider: tcProvider, resources: [r] })),
+      calls: resources.map((r) => ({
+        key: r.address,
+        bucket: 'tc|kms',
+        call: kmsDefinition.call(r, tcProvider),
+        provider: tcProvider,
+        resources: [r],
+      })),
       unplannable: new Map(),
     };
     const observations = await observe(plan, { execute, definitionFor: () => kmsDefinition, now });
@@ -117,14 +189,28 @@ describe('observe', () => {
   it('reports unplannable resources as errors', async () => {
     const plan: CallPlan = {
       calls: [],
-      unplannable: new Map([['alicloud_cas_private_ca.x', { kind: 'invalid_request', code: 'DW_PLAN', message: 'no region', request_id: null, retryable: false }]]),
+      unplannable: new Map([
+        [
+          'alicloud_cas_private_ca.x',
+          { kind: 'invalid_request', code: 'DW_PLAN', message: 'no region', request_id: null, retryable: false },
+        ],
+      ]),
     };
     const [observation] = await observe(plan, { execute: () => Promise.reject(new Error('unused')), definitionFor: () => definition, now });
-    expect(observation).toMatchObject({ address: 'alicloud_cas_private_ca.x', type: 'alicloud_cas_private_ca', status: 'error', error: { code: 'DW_PLAN' } });
+    expect(observation).toMatchObject({
+      address: 'alicloud_cas_private_ca.x',
+      type: 'alicloud_cas_private_ca',
+      status: 'error',
+      error: { code: 'DW_PLAN' },
+    });
   });
 
   it('never reports an unexpected exception as ok', async () => {
-    const [observation] = await observe(planFor([ca('boom', 'cas-x')]), { execute: () => Promise.reject(new TypeError('boom')), definitionFor: () => definition, now });
+    const [observation] = await observe(planFor([ca('boom', 'cas-x')]), {
+      execute: () => Promise.reject(new TypeError('boom')),
+      definitionFor: () => definition,
+      now,
+    });
     expect(observation?.status).toBe('error');
     expect(observation?.error?.code).toBe('DW_INTERNAL');
   });

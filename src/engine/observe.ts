@@ -36,7 +36,13 @@ function scopeOf(resource: ResourceConfig, planned: PlannedCall): ObservationSco
   return { provider: planned.provider.ref, region: planned.call.region ?? null, instance_id: resource.instanceId ?? null };
 }
 
-function errorObservation(resource: ResourceConfig, error: ObservationError, at: string, requestIds: readonly string[], scope: ObservationScope): Observation {
+function errorObservation(
+  resource: ResourceConfig,
+  error: ObservationError,
+  at: string,
+  requestIds: readonly string[],
+  scope: ObservationScope,
+): Observation {
   return {
     address: resource.address,
     type: resource.type,
@@ -75,8 +81,25 @@ function fromResponse(
   try {
     const normalized = definition.normalize(response, resource);
     if (normalized.status === 'absent') {
-      if (!canBeAbsent(resource.type)) return errorObservation(resource, neverAbsent(resource, response.requestId, 'success body'), response.receivedAt, requestIds, scope);
-      return { address: resource.address, type: resource.type, scope, status: 'absent', attributes: {}, raw: null, request_ids: requestIds, observed_at: response.receivedAt, error: null };
+      if (!canBeAbsent(resource.type))
+        return errorObservation(
+          resource,
+          neverAbsent(resource, response.requestId, 'success body'),
+          response.receivedAt,
+          requestIds,
+          scope,
+        );
+      return {
+        address: resource.address,
+        type: resource.type,
+        scope,
+        status: 'absent',
+        attributes: {},
+        raw: null,
+        request_ids: requestIds,
+        observed_at: response.receivedAt,
+        error: null,
+      };
     }
     return {
       address: resource.address,
@@ -112,7 +135,13 @@ async function observeCall(planned: PlannedCall, options: ObserveOptions): Promi
     return planned.resources.map((resource) =>
       definition
         ? fromResponse(response, resource, definition, scopeOf(resource, planned))
-        : errorObservation(resource, toObservationError(new Error(`no definition for ${resource.type}`)), response.receivedAt, [], scopeOf(resource, planned)),
+        : errorObservation(
+            resource,
+            toObservationError(new Error(`no definition for ${resource.type}`)),
+            response.receivedAt,
+            [],
+            scopeOf(resource, planned),
+          ),
     );
   } catch (error) {
     const at = options.now().toISOString();
@@ -120,7 +149,17 @@ async function observeCall(planned: PlannedCall, options: ObserveOptions): Promi
       const ids = error.requestId ? [error.requestId] : [];
       return planned.resources.map((r) =>
         canBeAbsent(r.type)
-          ? { address: r.address, type: r.type, scope: scopeOf(r, planned), status: 'absent', attributes: {}, raw: null, request_ids: ids, observed_at: at, error: null }
+          ? {
+              address: r.address,
+              type: r.type,
+              scope: scopeOf(r, planned),
+              status: 'absent',
+              attributes: {},
+              raw: null,
+              request_ids: ids,
+              observed_at: at,
+              error: null,
+            }
           : errorObservation(r, neverAbsent(r, error.requestId, error.code), at, ids, scopeOf(r, planned)),
       );
     }
@@ -149,7 +188,8 @@ export async function observe(plan: CallPlan, options: ObserveOptions): Promise<
       // The run cannot end before its slowest bucket has paced out its calls, so the buckets with
       // the most paced time left are served first; fast buckets fill the remaining slots.
       const first = calls[0] as PlannedCall;
-      const qps = first.provider.rateLimits[first.call.action] ?? options.definitionFor(first.resources[0]?.type ?? '')?.api.defaultQps ?? 10;
+      const qps =
+        first.provider.rateLimits[first.call.action] ?? options.definitionFor(first.resources[0]?.type ?? '')?.api.defaultQps ?? 10;
       let remaining = calls.length;
       return forEachConcurrent(calls, options.perBucket ?? 8, async (planned) => {
         const observations = await global.use(() => observeCall(planned, options), remaining / qps);

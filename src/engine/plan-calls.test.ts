@@ -31,7 +31,13 @@ const definitions: Record<string, ResourceTypeDefinition> = {
   alicloud_cas_private_ca: {
     spec: resourceType('alicloud_cas_private_ca')!,
     api: { product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', defaultQps: 10 },
-    call: (r): ApiCall => ({ cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', params: { InstanceId: r.instanceId ?? '' } }),
+    call: (r): ApiCall => ({
+      cloud: 'alicloud',
+      product: 'cas',
+      action: 'GetCAInstanceStatus',
+      version: '2020-06-30',
+      params: { InstanceId: r.instanceId ?? '' },
+    }),
     normalize: () => ({ status: 'absent' }),
   },
 };
@@ -76,7 +82,13 @@ describe('planCalls', () => {
 
   it('reports a resource it cannot plan as unplannable instead of dropping it', () => {
     const plan = planCalls(
-      state([resource('tencentcloud_kms_service', 'noregion', 'tencentcloud.prod'), resource('tencentcloud_kms_service', 'orphan', 'tencentcloud.nope')], [provider('tencentcloud.prod')]),
+      state(
+        [
+          resource('tencentcloud_kms_service', 'noregion', 'tencentcloud.prod'),
+          resource('tencentcloud_kms_service', 'orphan', 'tencentcloud.nope'),
+        ],
+        [provider('tencentcloud.prod')],
+      ),
       (t) => definitions[t],
     );
     expect(plan.calls).toHaveLength(0);
@@ -86,7 +98,13 @@ describe('planCalls', () => {
 
   it('plans only the targeted resources', () => {
     const plan = planCalls(
-      state([resource('alicloud_cas_private_ca', 'root', 'alicloud.prod', { instanceId: 'cas-1' }), resource('alicloud_cas_private_ca', 'sub', 'alicloud.prod', { instanceId: 'cas-2' })], [provider('alicloud.prod')]),
+      state(
+        [
+          resource('alicloud_cas_private_ca', 'root', 'alicloud.prod', { instanceId: 'cas-1' }),
+          resource('alicloud_cas_private_ca', 'sub', 'alicloud.prod', { instanceId: 'cas-2' }),
+        ],
+        [provider('alicloud.prod')],
+      ),
       (t) => definitions[t],
       new Set(['alicloud_cas_private_ca.sub']),
     );

@@ -72,8 +72,6 @@ export function planCalls(
     if (entry) entry.resources.push(resource);
     else byKey.set(key, { bucket, call, provider, resources: [resource] });
   }
-  const calls = [...byKey.entries()]
-    .sort(([a], [b]) => compareStrings(a, b))
-    .map(([key, v]) => ({ key, ...v }));
+  const calls = [...byKey.entries()].sort(([a], [b]) => compareStrings(a, b)).map(([key, v]) => ({ key, ...v }));
   return { calls, unplannable };
 }

@@ -13,7 +13,9 @@ describe('parseRunResult', () => {
   const text = readFileSync(FIXTURE, 'utf8');
 
   it('the committed scenario.json is what evaluate() gives today (regenerate it on purpose)', () => {
-    const fresh = renderJson(evaluate({ state: scenarioState, observations: scenarioObservations, now: SCENARIO_NOW, toolVersion: SCENARIO_VERSION }));
+    const fresh = renderJson(
+      evaluate({ state: scenarioState, observations: scenarioObservations, now: SCENARIO_NOW, toolVersion: SCENARIO_VERSION }),
+    );
     expect(fresh).toBe(text);
   });
 
@@ -43,7 +45,13 @@ describe('parseRunResult', () => {
   });
 
   it('refuses an observation snapshot passed as a result', () => {
-    const snapshot = JSON.stringify({ format_version: '1', kind: 'driftwatch-observations', tool: { name: 'driftwatch', version: '1' }, observed_at: '2026-01-01T00:00:00Z', observations: [] });
+    const snapshot = JSON.stringify({
+      format_version: '1',
+      kind: 'driftwatch-observations',
+      tool: { name: 'driftwatch', version: '1' },
+      observed_at: '2026-01-01T00:00:00Z',
+      observations: [],
+    });
     expect(() => parseRunResult(snapshot, 's.json')).toThrow('s.json is an observation snapshot, not a run result');
   });
 });

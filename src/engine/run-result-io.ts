@@ -12,7 +12,10 @@ const RUN_RESULT_SCHEMA_FILE = 'run-result.schema.json';
 export function parseRunResult(text: string, file: string): RunResult {
   const data = parseJsonInput(text, file, 'the run result');
   if (isJsonObject(data) && data['kind'] === 'driftwatch-observations') {
-    throw new InputError(`${file} is an observation snapshot, not a run result`, 'Evaluate it with `driftwatch plan --observed FILE`; `report --from` reads the output of `--format json`.');
+    throw new InputError(
+      `${file} is an observation snapshot, not a run result`,
+      'Evaluate it with `driftwatch plan --observed FILE`; `report --from` reads the output of `--format json`.',
+    );
   }
   checkFormatVersion(data, file, 'run result');
   assertValid(compileSchemaFile(RUN_RESULT_SCHEMA_FILE)(data), text, file, 'the run result');

@@ -86,14 +86,22 @@ export interface ShardProviders {
  * configuration are dealt, whatever a command then reads, so `plan`, `check` and `import` of one
  * configuration put each account in the same shard.
  */
-export function shardProviders(providers: readonly ProviderConfig[], spec: ShardSpec, keyIdOf: (provider: ProviderConfig) => string | undefined): ShardProviders {
+export function shardProviders(
+  providers: readonly ProviderConfig[],
+  spec: ShardSpec,
+  keyIdOf: (provider: ProviderConfig) => string | undefined,
+): ShardProviders {
   const keyOf = new Map(providers.map((p) => [p.ref, accountKey(p, keyIdOf)]));
   const keys = [...new Set(keyOf.values())].sort();
   const mine = new Set(keys.filter((_, i) => (i % spec.count) + 1 === spec.index));
   return { refs: new Set(providers.filter((p) => mine.has(keyOf.get(p.ref) ?? '')).map((p) => p.ref)), accounts: [...mine] };
 }
 
-export function selectShard(state: DesiredState, spec: ShardSpec, keyIdOf: (provider: ProviderConfig) => string | undefined): ShardSelection {
+export function selectShard(
+  state: DesiredState,
+  spec: ShardSpec,
+  keyIdOf: (provider: ProviderConfig) => string | undefined,
+): ShardSelection {
   const { refs, accounts } = shardProviders(state.providers, spec, keyIdOf);
   const addresses = new Set(state.resources.filter((r) => refs.has(r.provider)).map((r) => r.address));
   return { addresses, accounts };

@@ -24,13 +24,26 @@ describe('observation snapshots', () => {
   it('round-trips: parse(serialize(s)) evaluates exactly like the live observations', () => {
     const parsed = parseSnapshot(text, 'observed.json');
     expect(parsed).toEqual(snapshot);
-    const live = renderJson(evaluate({ state: scenarioState, observations: scenarioObservations, now: SCENARIO_NOW, toolVersion: '0.1.0' }));
-    const replayed = renderJson(evaluate({ state: scenarioState, observations: parsed.observations, now: SCENARIO_NOW, toolVersion: '0.1.0' }));
+    const live = renderJson(
+      evaluate({ state: scenarioState, observations: scenarioObservations, now: SCENARIO_NOW, toolVersion: '0.1.0' }),
+    );
+    const replayed = renderJson(
+      evaluate({ state: scenarioState, observations: parsed.observations, now: SCENARIO_NOW, toolVersion: '0.1.0' }),
+    );
     expect(replayed).toBe(live);
   });
 
   it('is stable: input order and key order do not change the bytes', () => {
-    const reordered = [...scenarioObservations].reverse().map((o) => ({ raw: o.raw, request_ids: o.request_ids, error: o.error, observed_at: o.observed_at, status: o.status, type: o.type, address: o.address, attributes: Object.fromEntries(Object.entries(o.attributes).reverse()) }));
+    const reordered = [...scenarioObservations].reverse().map((o) => ({
+      raw: o.raw,
+      request_ids: o.request_ids,
+      error: o.error,
+      observed_at: o.observed_at,
+      status: o.status,
+      type: o.type,
+      address: o.address,
+      attributes: Object.fromEntries(Object.entries(o.attributes).reverse()),
+    }));
     expect(serializeSnapshot(createSnapshot(reordered, OPTIONS))).toBe(text);
     expect(serializeSnapshot(parseSnapshot(text, 'observed.json'))).toBe(text);
     expect(text.endsWith('}\n')).toBe(true);
@@ -66,7 +79,9 @@ describe('observation snapshots', () => {
   });
 
   it('refuses a run result passed as a snapshot', () => {
-    const result = renderJson(evaluate({ state: scenarioState, observations: scenarioObservations, now: SCENARIO_NOW, toolVersion: '0.1.0' }));
+    const result = renderJson(
+      evaluate({ state: scenarioState, observations: scenarioObservations, now: SCENARIO_NOW, toolVersion: '0.1.0' }),
+    );
     expect(() => parseSnapshot(result, 'result.json')).toThrow('result.json is a run result, not an observation snapshot');
   });
 
@@ -75,7 +90,9 @@ describe('observation snapshots', () => {
   });
 
   it('refuses timestamps without a zone', () => {
-    expect(() => parseSnapshot(text.replace('"observed_at": "2026-11-22T02:59:58Z"', '"observed_at": "2026-11-22 02:59:58"'), 'o.json')).toThrow(/date-time/);
+    expect(() =>
+      parseSnapshot(text.replace('"observed_at": "2026-11-22T02:59:58Z"', '"observed_at": "2026-11-22 02:59:58"'), 'o.json'),
+    ).toThrow(/date-time/);
   });
 });
 
@@ -96,10 +113,15 @@ describe('snapshot and run-result parsers under fuzzing', () => {
     };
     fc.assert(fc.property(fc.string({ maxLength: 200 }), onlyInputErrors), { seed: 7, numRuns: 300 });
     fc.assert(
-      fc.property(fc.nat({ max: text.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (at, ch) => onlyInputErrors(text.slice(0, at) + ch + text.slice(at + 1))),
+      fc.property(fc.nat({ max: text.length - 1 }), fc.string({ minLength: 1, maxLength: 1 }), (at, ch) =>
+        onlyInputErrors(text.slice(0, at) + ch + text.slice(at + 1)),
+      ),
       { seed: 7, numRuns: 300 },
     );
-    fc.assert(fc.property(fc.json(), (json) => onlyInputErrors(json)), { seed: 7, numRuns: 300 });
+    fc.assert(
+      fc.property(fc.json(), (json) => onlyInputErrors(json)),
+      { seed: 7, numRuns: 300 },
+    );
   });
 });
 
@@ -122,7 +144,10 @@ describe('snapshot consistency (fail closed)', () => {
 
   it('refuses absurdly deep nesting with a message instead of overflowing later', () => {
     const ok = base.observations.find((o) => o.status === 'ok') as Record<string, unknown>;
-    const text = JSON.stringify({ ...base, observations: [{ ...ok, attributes: { x: 'DEEP' } }] }).replace('"DEEP"', `${'['.repeat(10_000)}1${']'.repeat(10_000)}`);
+    const text = JSON.stringify({ ...base, observations: [{ ...ok, attributes: { x: 'DEEP' } }] }).replace(
+      '"DEEP"',
+      `${'['.repeat(10_000)}1${']'.repeat(10_000)}`,
+    );
     expect(errorOf(() => parseSnapshot(text, 'deep.json')).message).toMatch(/nested more than 64 levels/);
   });
 });

@@ -37,7 +37,9 @@ function canonicalObservation(o: Observation): Observation {
   return {
     address: o.address,
     type: o.type,
-    ...(o.scope !== undefined ? { scope: o.scope === null ? null : { provider: o.scope.provider, region: o.scope.region, instance_id: o.scope.instance_id } } : {}),
+    ...(o.scope !== undefined
+      ? { scope: o.scope === null ? null : { provider: o.scope.provider, region: o.scope.region, instance_id: o.scope.instance_id } }
+      : {}),
     status: o.status,
     attributes: sortDeep(o.attributes) as JsonObject,
     raw: o.raw === null ? null : (sortDeep(o.raw) as JsonObject),
@@ -69,7 +71,17 @@ export function createSnapshot(observations: readonly Observation[], options: Sn
  */
 export function serializeSnapshot(snapshot: ObservationSnapshot): string {
   const canonical = createSnapshot(snapshot.observations, { toolVersion: snapshot.tool.version, observedAt: snapshot.observed_at });
-  const signed = snapshot.signature === undefined ? canonical : { ...canonical, signature: { algorithm: snapshot.signature.algorithm, key_id: snapshot.signature.key_id, signature: snapshot.signature.signature } };
+  const signed =
+    snapshot.signature === undefined
+      ? canonical
+      : {
+          ...canonical,
+          signature: {
+            algorithm: snapshot.signature.algorithm,
+            key_id: snapshot.signature.key_id,
+            signature: snapshot.signature.signature,
+          },
+        };
   return `${JSON.stringify(signed, null, 2)}\n`;
 }
 
@@ -92,7 +104,10 @@ export interface ParseSnapshotOptions {
 export function parseSnapshot(text: string, file: string, options: ParseSnapshotOptions = {}): ObservationSnapshot {
   const data = parseJsonInput(text, file, 'the observation snapshot');
   if (isJsonObject(data) && data['kind'] === undefined && data['summary'] !== undefined) {
-    throw new InputError(`${file} is a run result, not an observation snapshot`, 'Re-render it with `driftwatch report --from FILE`; `--observed` reads files written by `--save-observed`.');
+    throw new InputError(
+      `${file} is a run result, not an observation snapshot`,
+      'Re-render it with `driftwatch report --from FILE`; `--observed` reads files written by `--save-observed`.',
+    );
   }
   checkFormatVersion(data, file, 'observation snapshot');
   assertValid(compileSchemaFile(OBSERVATIONS_SCHEMA_FILE)(data), text, file, 'the observation snapshot');
@@ -101,7 +116,10 @@ export function parseSnapshot(text: string, file: string, options: ParseSnapshot
   for (const observation of snapshot.observations) {
     // Two answers for one resource: which one is true cannot be known, so the file is refused.
     if (seen.has(observation.address)) {
-      throw new InputError(`${file}: the observation snapshot has two observations of ${observation.address}`, 'Write it again with --save-observed.');
+      throw new InputError(
+        `${file}: the observation snapshot has two observations of ${observation.address}`,
+        'Write it again with --save-observed.',
+      );
     }
     seen.add(observation.address);
     if (options.requireScope && observation.status !== 'error' && (observation.scope === undefined || observation.scope === null)) {

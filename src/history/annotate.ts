@@ -45,7 +45,16 @@ export function annotateChanges(result: RunResult, previous: readonly RecordedFi
   for (const f of previous) {
     const current = now.get(f.fingerprint);
     if (current === undefined || isFinding(current)) continue;
-    resolved.push({ fingerprint: f.fingerprint, address: f.address, rule: f.rule, source: f.source, severity: f.severity, previous_status: f.status, first_seen: f.first_seen, resolved_at: asOf });
+    resolved.push({
+      fingerprint: f.fingerprint,
+      address: f.address,
+      rule: f.rule,
+      source: f.source,
+      severity: f.severity,
+      previous_status: f.status,
+      first_seen: f.first_seen,
+      resolved_at: asOf,
+    });
   }
   const history: HistoryInfo = {
     previous_as_of: options.previousAsOf ?? null,

@@ -5,7 +5,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CheckResult, RunResult } from '../model/run-result.js';
 import type { JsonValue } from '../model/json.js';
 import { checkFingerprint } from '../util/fingerprint.js';
-import { annotateChanges, applyRetention, diffResults, openLedger, recordFileName, recordOf, renderTrends, sparkline, trendsOf } from './index.js';
+import {
+  annotateChanges,
+  applyRetention,
+  diffResults,
+  openLedger,
+  recordFileName,
+  recordOf,
+  renderTrends,
+  sparkline,
+  trendsOf,
+} from './index.js';
 import type { Ledger } from './index.js';
 
 const LOCATION = { file: 'main.yaml', line: 3, column: 5 };
@@ -39,7 +49,14 @@ function run(asOf: string, statuses: Record<string, CheckResult['status']>, rema
     tool: { name: 'driftwatch', version: '0.0.0-test' },
     as_of: asOf,
     fail_on: 'low',
-    summary: { resources: addresses.length, compliant: 0, drifted: 0, unknown: 0, waived: 0, exit_code: checks.some(({ c }) => c.status === 'fail') ? 2 : 0 },
+    summary: {
+      resources: addresses.length,
+      compliant: 0,
+      drifted: 0,
+      unknown: 0,
+      waived: 0,
+      exit_code: checks.some(({ c }) => c.status === 'fail') ? 2 : 0,
+    },
     resources: addresses.map((address) => ({
       address,
       type: address.split('.')[0] as string,
@@ -72,7 +89,11 @@ const open = (asOf: string): Promise<Ledger> => openLedger(dir, { now: new Date(
 /** What the CLI does per run: open, annotate against the previous record, record. */
 async function nightly(result: RunResult, failOnNew = false): Promise<RunResult> {
   const ledger = await open(result.as_of);
-  const annotated = annotateChanges(result, ledger.previous?.record.findings ?? [], { failOnNew, records: ledger.entries.length, previousAsOf: ledger.previous?.record.as_of });
+  const annotated = annotateChanges(result, ledger.previous?.record.findings ?? [], {
+    failOnNew,
+    records: ledger.entries.length,
+    previousAsOf: ledger.previous?.record.as_of,
+  });
   await writeFile(join(dir, recordFileName(annotated.as_of)), JSON.stringify(recordOf(annotated, 'sha256:test')));
   return annotated;
 }
@@ -83,12 +104,20 @@ const changeOf = (r: RunResult, address: string, rule: string): CheckResult | un
 describe('the history ledger', () => {
   it('marks a finding new, then persisting with its first-seen time, then lists it resolved', async () => {
     const first = await nightly(run('2026-12-01T03:00:00Z', { [`${KMS} edition`]: 'fail', [`${KMS} auto_renew`]: 'pass' }));
-    expect(changeOf(first, KMS, 'edition')).toMatchObject({ change: 'new', first_seen: '2026-12-01T03:00:00Z', last_seen: '2026-12-01T03:00:00Z' });
+    expect(changeOf(first, KMS, 'edition')).toMatchObject({
+      change: 'new',
+      first_seen: '2026-12-01T03:00:00Z',
+      last_seen: '2026-12-01T03:00:00Z',
+    });
     expect(changeOf(first, KMS, 'auto_renew')?.change).toBeUndefined();
     expect(first.history).toEqual({ previous_as_of: null, records: 0, new: 1, persisting: 0, resolved: 0 });
 
     const second = await nightly(run('2026-12-02T03:00:00Z', { [`${KMS} edition`]: 'fail', [`${KMS} auto_renew`]: 'fail' }));
-    expect(changeOf(second, KMS, 'edition')).toMatchObject({ change: 'persisting', first_seen: '2026-12-01T03:00:00Z', last_seen: '2026-12-02T03:00:00Z' });
+    expect(changeOf(second, KMS, 'edition')).toMatchObject({
+      change: 'persisting',
+      first_seen: '2026-12-01T03:00:00Z',
+      last_seen: '2026-12-02T03:00:00Z',
+    });
     expect(changeOf(second, KMS, 'auto_renew')).toMatchObject({ change: 'new', first_seen: '2026-12-02T03:00:00Z' });
 
     const third = await nightly(run('2026-12-03T03:00:00Z', { [`${KMS} edition`]: 'pass', [`${KMS} auto_renew`]: 'unknown' }));
@@ -131,16 +160,30 @@ describe('the history ledger', () => {
     await nightly(run('2026-12-01T03:00:00Z', { [`${KMS} edition`]: 'fail' }));
     await writeFile(join(dir, 'run-20261202T030000Z-deadbeef.json'), '{"driftwatch_history":1,"as_of":"2026-12-02T03:0');
     await writeFile(join(dir, 'notes.json'), '{"hello":"world"}');
-    await writeFile(join(dir, 'run-20261202T040000Z-0badf00d.json'), JSON.stringify({ driftwatch_history: 1, as_of: '2026-12-02T04:00:00Z', tool_version: 'x', config_digest: 'y', summary: { resources: 1, compliant: 1, drifted: 0, unknown: 0, waived: 0 }, findings: [{ fingerprint: 'x' }], resolved: [], values: {} }));
+    await writeFile(
+      join(dir, 'run-20261202T040000Z-0badf00d.json'),
+      JSON.stringify({
+        driftwatch_history: 1,
+        as_of: '2026-12-02T04:00:00Z',
+        tool_version: 'x',
+        config_digest: 'y',
+        summary: { resources: 1, compliant: 1, drifted: 0, unknown: 0, waived: 0 },
+        findings: [{ fingerprint: 'x' }],
+        resolved: [],
+        values: {},
+      }),
+    );
     await writeFile(join(dir, 'README.txt'), 'not json, not even named .json');
     const ledger = await open('2026-12-03T03:00:00Z');
     expect(ledger.entries).toHaveLength(1);
     expect(ledger.previous?.record.as_of).toBe('2026-12-01T03:00:00Z');
-    expect(warnings).toEqual([
-      'history: skipped notes.json: foreign file: not a driftwatch history record',
-      'history: skipped run-20261202T030000Z-deadbeef.json: corrupt record: not valid JSON (a truncated or damaged record)',
-      'history: skipped run-20261202T040000Z-0badf00d.json: corrupt record: a finding has no address',
-    ].sort());
+    expect(warnings).toEqual(
+      [
+        'history: skipped notes.json: foreign file: not a driftwatch history record',
+        'history: skipped run-20261202T030000Z-deadbeef.json: corrupt record: not valid JSON (a truncated or damaged record)',
+        'history: skipped run-20261202T040000Z-0badf00d.json: corrupt record: a finding has no address',
+      ].sort(),
+    );
   });
 
   it('compares with the latest record at or before the as-of time (a rerun of an older date)', async () => {
@@ -151,7 +194,10 @@ describe('the history ledger', () => {
   });
 
   it('keeps the shards of one ledger apart: each compares with its own previous run', async () => {
-    const shard = (index: number, r: RunResult): RunResult => ({ ...r, shard: { index, count: 2, accounts: [], config_digest: 'sha256:x' } });
+    const shard = (index: number, r: RunResult): RunResult => ({
+      ...r,
+      shard: { index, count: 2, accounts: [], config_digest: 'sha256:x' },
+    });
     await nightly(shard(1, run('2026-12-01T03:00:00Z', { [`${KMS} edition`]: 'fail' })));
     await nightly(shard(2, run('2026-12-01T03:05:00Z', {})));
     const whole = await open('2026-12-02T03:00:00Z');
@@ -171,7 +217,7 @@ describe('the history ledger', () => {
     expect(left.some((f) => f.startsWith('run-20261101'))).toBe(false);
   });
 
-  it('keeps each resource\'s numbers and instants, not its strings, and no passing check', async () => {
+  it("keeps each resource's numbers and instants, not its strings, and no passing check", async () => {
     await nightly(run('2026-12-01T03:00:00Z', { [`${KMS} edition`]: 'fail', [`${KMS} auto_renew`]: 'pass' }, 480));
     const [file] = (await readdir(dir)).filter((f) => f.startsWith('run-'));
     const record = JSON.parse(await readFile(join(dir, file as string), 'utf8')) as { values: unknown; findings: { rule: string }[] };
@@ -210,7 +256,9 @@ describe('history trends', () => {
     await nightly(run('2026-12-11T03:00:00Z', { [`${KMS} edition`]: 'pass', [`${KMS} auto_renew`]: 'fail' }));
     const trends = trendsOf((await open('2026-12-11T03:00:00Z')).entries);
     expect(trends.runs.map((r) => r.findings)).toEqual([2, 1, 1]);
-    expect(trends.open).toEqual([{ address: KMS, rule: 'auto_renew', severity: 'high', status: 'fail', first_seen: '2026-12-01T03:00:00Z', age_days: 10 }]);
+    expect(trends.open).toEqual([
+      { address: KMS, rule: 'auto_renew', severity: 'high', status: 'fail', first_seen: '2026-12-01T03:00:00Z', age_days: 10 },
+    ]);
     expect(trends.age_bands['7-30d']).toBe(1);
     expect(trends.time_to_resolve).toEqual([{ rule: 'edition', resolved: 1, mean_days: 2 }]);
     const text = renderTrends(trends, 'hist');

@@ -64,7 +64,11 @@ async function listDir(dir: string): Promise<string[]> {
     return await readdir(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new IoError(`cannot read the history directory ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'Check that --history names a readable directory.', { cause: error });
+    throw new IoError(
+      `cannot read the history directory ${dir} (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      'Check that --history names a readable directory.',
+      { cause: error },
+    );
   }
 }
 

@@ -56,7 +56,15 @@ export function recordOf(result: RunResult, configDigest: string): HistoryRecord
   for (const r of result.resources) {
     for (const c of r.checks) {
       if (c.status !== 'fail' && c.status !== 'unknown') continue;
-      findings.push({ fingerprint: fingerprintOf(r.address, c), address: r.address, rule: c.rule, source: c.source, severity: c.severity, status: c.status, first_seen: c.first_seen ?? result.as_of });
+      findings.push({
+        fingerprint: fingerprintOf(r.address, c),
+        address: r.address,
+        rule: c.rule,
+        source: c.source,
+        severity: c.severity,
+        status: c.status,
+        first_seen: c.first_seen ?? result.as_of,
+      });
     }
     const kept: Record<string, number | string> = {};
     let any = false;
@@ -87,7 +95,8 @@ export function scopeOf(shard: { readonly index: number; readonly count: number 
   return shard ? `shard ${shard.index}/${shard.count}` : undefined;
 }
 
-export type ParsedRecord = { readonly ok: true; readonly record: HistoryRecord } | { readonly ok: false; readonly foreign: boolean; readonly reason: string };
+export type ParsedRecord =
+  { readonly ok: true; readonly record: HistoryRecord } | { readonly ok: false; readonly foreign: boolean; readonly reason: string };
 
 const isCount = (v: JsonValue | undefined): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
 const isText = (v: JsonValue | undefined): v is string => typeof v === 'string' && v !== '';
@@ -115,9 +124,16 @@ export function parseRecord(text: string): ParsedRecord {
     return { ok: false, foreign: false, reason: 'not valid JSON (a truncated or damaged record)' };
   }
   if (!isJsonObject(data) || !(RECORD_MARKER in data)) return { ok: false, foreign: true, reason: 'not a driftwatch history record' };
-  if (data[RECORD_MARKER] !== RECORD_VERSION) return { ok: false, foreign: true, reason: `history record version ${JSON.stringify(data[RECORD_MARKER])} is not one this driftwatch reads (${RECORD_VERSION})` };
-  if (!isText(data.as_of) || parseInstant(data.as_of) === undefined) return { ok: false, foreign: false, reason: 'as_of is missing or malformed' };
-  if (!isText(data.config_digest) || typeof data.tool_version !== 'string') return { ok: false, foreign: false, reason: 'config_digest or tool_version is missing' };
+  if (data[RECORD_MARKER] !== RECORD_VERSION)
+    return {
+      ok: false,
+      foreign: true,
+      reason: `history record version ${JSON.stringify(data[RECORD_MARKER])} is not one this driftwatch reads (${RECORD_VERSION})`,
+    };
+  if (!isText(data.as_of) || parseInstant(data.as_of) === undefined)
+    return { ok: false, foreign: false, reason: 'as_of is missing or malformed' };
+  if (!isText(data.config_digest) || typeof data.tool_version !== 'string')
+    return { ok: false, foreign: false, reason: 'config_digest or tool_version is missing' };
   if (data.scope !== undefined && !isText(data.scope)) return { ok: false, foreign: false, reason: 'scope is malformed' };
   const summary = data.summary;
   if (!isJsonObject(summary) || !['resources', 'compliant', 'drifted', 'unknown', 'waived'].every((k) => isCount(summary[k]))) {
@@ -128,11 +144,17 @@ export function parseRecord(text: string): ParsedRecord {
     const problem = findingProblem(f);
     if (problem !== undefined) return { ok: false, foreign: false, reason: problem };
   }
-  if (!Array.isArray(data.resolved) || !data.resolved.every((f) => isJsonObject(f) && isText(f.fingerprint) && isText(f.rule) && isText(f.first_seen))) {
+  if (
+    !Array.isArray(data.resolved) ||
+    !data.resolved.every((f) => isJsonObject(f) && isText(f.fingerprint) && isText(f.rule) && isText(f.first_seen))
+  ) {
     return { ok: false, foreign: false, reason: 'resolved is malformed' };
   }
   const values = data.values;
-  if (!isJsonObject(values) || !Object.values(values).every((v) => isJsonObject(v) && Object.values(v).every((x) => typeof x === 'number' || typeof x === 'string'))) {
+  if (
+    !isJsonObject(values) ||
+    !Object.values(values).every((v) => isJsonObject(v) && Object.values(v).every((x) => typeof x === 'number' || typeof x === 'string'))
+  ) {
     return { ok: false, foreign: false, reason: 'values is malformed' };
   }
   return { ok: true, record: data as unknown as HistoryRecord };

@@ -80,7 +80,14 @@ export function trendsOf(entries: readonly LedgerEntry[]): Trends {
 
 function openFindings(findings: readonly RecordedFinding[], at: number): OpenFinding[] {
   return findings
-    .map((f) => ({ address: f.address, rule: f.rule, severity: f.severity, status: f.status, first_seen: f.first_seen, age_days: round1(days(f.first_seen, at)) }))
+    .map((f) => ({
+      address: f.address,
+      rule: f.rule,
+      severity: f.severity,
+      status: f.status,
+      first_seen: f.first_seen,
+      age_days: round1(days(f.first_seen, at)),
+    }))
     .sort((a, b) => b.age_days - a.age_days || compareStrings(a.address, b.address) || compareStrings(a.rule, b.rule));
 }
 
@@ -102,11 +109,17 @@ export function renderTrends(trends: Trends, dir: string, limit = 20): string {
   const width = 10;
   for (const key of ['drifted', 'unknown', 'compliant', 'waived'] as const) {
     const series = runs.map((r) => r[key]);
-    out.push(`  ${key.padEnd(width)} ${sparkline(series.slice(-60))}  now ${last[key]} (min ${Math.min(...series)}, max ${Math.max(...series)})`);
+    out.push(
+      `  ${key.padEnd(width)} ${sparkline(series.slice(-60))}  now ${last[key]} (min ${Math.min(...series)}, max ${Math.max(...series)})`,
+    );
   }
   out.push('', `Open findings at ${last.as_of}: ${trends.open.length}`);
   if (trends.open.length > 0) {
-    out.push(`  by age: ${Object.entries(trends.age_bands).map(([band, n]) => `${band} ${n}`).join(', ')}`);
+    out.push(
+      `  by age: ${Object.entries(trends.age_bands)
+        .map(([band, n]) => `${band} ${n}`)
+        .join(', ')}`,
+    );
     for (const f of trends.open.slice(0, limit)) {
       out.push(`  ${f.status === 'fail' ? '~' : '?'} ${f.address} ${f.rule} (${f.severity}) open ${f.age_days}d since ${f.first_seen}`);
     }

@@ -17,7 +17,9 @@ function sources(dir: string): string[] {
 /** A cloud's own folders, where its name may decide anything; everywhere else it may only be declared. */
 function inCloudFolder(file: string): boolean {
   const rel = relative(SRC, file).split(sep).join('/');
-  return rel === 'model/clouds.ts' || CLOUDS.some((cloud) => rel.startsWith(`providers/${cloud}/`) || rel.startsWith(`simulator/${cloud}/`));
+  return (
+    rel === 'model/clouds.ts' || CLOUDS.some((cloud) => rel.startsWith(`providers/${cloud}/`) || rel.startsWith(`simulator/${cloud}/`))
+  );
 }
 
 /** The ways code decides on a cloud's name: comparisons, `case`, string tests, and a ternary that picks one. */
@@ -33,7 +35,13 @@ function branchesOnCloud(text: string): string[] {
   const found: string[] = [];
   text.split('\n').forEach((line, index) => {
     const code = line.replace(/\/\/.*$/, '');
-    if (patterns.some((p) => { p.lastIndex = 0; return p.test(code); })) found.push(`${index + 1}: ${line.trim()}`);
+    if (
+      patterns.some((p) => {
+        p.lastIndex = 0;
+        return p.test(code);
+      })
+    )
+      found.push(`${index + 1}: ${line.trim()}`);
   });
   return found;
 }
@@ -63,7 +71,7 @@ describe('the cloud list (model/clouds.ts)', () => {
   });
 });
 
-describe('nothing outside a cloud\'s folders branches on its name', () => {
+describe("nothing outside a cloud's folders branches on its name", () => {
   it('finds the patterns it looks for (the scan itself can fail)', () => {
     const [a = '', b = ''] = CLOUDS;
     expect(branchesOnCloud(`if (cloud === '${a}') x();`)).toHaveLength(1);

@@ -4,14 +4,7 @@ import type { Diagnostic } from './location.js';
  * The small set of error classes the CLI knows how to show. Each has a stable `code` (for
  * scripts and tests) and a `hint` that says how to fix the problem; none carries a secret.
  */
-export type ErrorCode =
-  | 'DW_USAGE'
-  | 'DW_CONFIG_INVALID'
-  | 'DW_INPUT_INVALID'
-  | 'DW_CREDENTIALS'
-  | 'DW_IO'
-  | 'DW_REMOTE'
-  | 'DW_INTERRUPTED';
+export type ErrorCode = 'DW_USAGE' | 'DW_CONFIG_INVALID' | 'DW_INPUT_INVALID' | 'DW_CREDENTIALS' | 'DW_IO' | 'DW_REMOTE' | 'DW_INTERRUPTED';
 
 export class DriftwatchError extends Error {
   readonly code: ErrorCode;

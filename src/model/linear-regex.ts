@@ -16,7 +16,8 @@ export interface LinearRegex {
   test(text: string): boolean;
 }
 
-export type CompiledRegex = { readonly regex: LinearRegex; readonly error?: undefined } | { readonly regex?: undefined; readonly error: string };
+export type CompiledRegex =
+  { readonly regex: LinearRegex; readonly error?: undefined } | { readonly regex?: undefined; readonly error: string };
 
 type Re2Module = { readonly RE2JS: typeof RE2JS };
 

@@ -93,7 +93,8 @@ export interface SnapshotSignature {
  * or `raw.A.B` walked through the vendor object. Undefined (unknown) when any step is missing.
  */
 export function observedValue(observation: Observation, attribute: string): JsonValue | undefined {
-  if (!attribute.startsWith('raw.')) return Object.hasOwn(observation.attributes, attribute) ? observation.attributes[attribute] : undefined;
+  if (!attribute.startsWith('raw.'))
+    return Object.hasOwn(observation.attributes, attribute) ? observation.attributes[attribute] : undefined;
   let current: JsonValue | undefined = observation.raw ?? undefined;
   for (const key of attribute.slice(4).split('.')) {
     if (!isJsonObject(current) || !Object.hasOwn(current, key)) return undefined;

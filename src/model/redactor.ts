@@ -123,7 +123,8 @@ export class Redactor {
       for (let i = 0; ; i++) {
         if ((bitmap[(h & BITMAP_MASK) >>> 3]! & (1 << (h & 7))) !== 0) {
           const candidates = this.#windows.get(h);
-          if (candidates !== undefined && candidates.includes(lowerAscii(text.slice(i, i + MIN_FRAGMENT)))) ranges.push([i, i + MIN_FRAGMENT]);
+          if (candidates !== undefined && candidates.includes(lowerAscii(text.slice(i, i + MIN_FRAGMENT))))
+            ranges.push([i, i + MIN_FRAGMENT]);
         }
         if (i >= last) break;
         const out = lowerCode(text.charCodeAt(i));

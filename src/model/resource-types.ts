@@ -28,10 +28,7 @@ export interface AttributeSpec {
 
 /** The built-in types (src/resources/registry.ts registers exactly these; its test proves it). */
 export type ResourceTypeName =
-  | 'tencentcloud_kms_service'
-  | 'tencentcloud_tcss_subscription'
-  | 'alicloud_kms_instance'
-  | 'alicloud_cas_private_ca';
+  'tencentcloud_kms_service' | 'tencentcloud_tcss_subscription' | 'alicloud_kms_instance' | 'alicloud_cas_private_ca';
 
 export interface ResourceTypeSpec {
   readonly name: ResourceTypeName;

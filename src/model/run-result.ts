@@ -179,7 +179,11 @@ export function formatAge(seconds: number): string {
   const sign = seconds < 0 ? '-' : '';
   let rest = Math.floor(Math.abs(seconds) / 60);
   const parts: string[] = [];
-  for (const [unit, size] of [['d', 1440], ['h', 60], ['m', 1]] as const) {
+  for (const [unit, size] of [
+    ['d', 1440],
+    ['h', 60],
+    ['m', 1],
+  ] as const) {
     const n = Math.floor(rest / size);
     rest -= n * size;
     if (n > 0 || (unit === 'm' && parts.length === 0)) parts.push(`${n}${unit}`);

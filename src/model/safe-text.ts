@@ -14,7 +14,8 @@ const UNSAFE_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\
  * The same characters as they can appear in JSON text: raw, or as a `\u` escape. A cheap test on
  * a whole file decides whether its parsed strings need cleaning at all.
  */
-const UNSAFE_IN_JSON_TEXT = /[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|\\u00[01][0-9a-fA-F]|\\u00[79][0-9a-fA-F]|\\u061[cC]|\\u200[eEfF]|\\u202[a-eA-E]|\\u206[6-9]|\\[bf]/;
+const UNSAFE_IN_JSON_TEXT =
+  /[\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]|\\u00[01][0-9a-fA-F]|\\u00[79][0-9a-fA-F]|\\u061[cC]|\\u200[eEfF]|\\u202[a-eA-E]|\\u206[6-9]|\\[bf]/;
 
 export function stripUnsafeText(text: string): string {
   return text.replace(UNSAFE_TEXT, '');
@@ -28,7 +29,8 @@ export function stripUnsafeJson(value: unknown, text: string): unknown {
     if (Array.isArray(v)) return v.map(walk);
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {};
-      for (const [k, child] of Object.entries(v)) Object.defineProperty(out, stripUnsafeText(k), { value: walk(child), enumerable: true, writable: true, configurable: true });
+      for (const [k, child] of Object.entries(v))
+        Object.defineProperty(out, stripUnsafeText(k), { value: walk(child), enumerable: true, writable: true, configurable: true });
       return out;
     }
     return v;

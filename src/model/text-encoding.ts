@@ -12,7 +12,7 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 function firstInvalid(bytes: Uint8Array): { offset: number; line: number; column: number } {
   let line = 1;
   let column = 1;
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const b = bytes[i] as number;
     const need = b < 0x80 ? 0 : b >= 0xc2 && b <= 0xdf ? 1 : b >= 0xe0 && b <= 0xef ? 2 : b >= 0xf0 && b <= 0xf4 ? 3 : -1;
     if (need < 0) return { offset: i, line, column };
@@ -48,6 +48,8 @@ export function decodeUtf8(bytes: Uint8Array): DecodedText {
     return { text: UTF8.decode(bytes) };
   } catch {
     const at = firstInvalid(bytes);
-    return { problem: `the file is not UTF-8 (invalid byte 0x${(bytes[at.offset] ?? 0).toString(16).padStart(2, '0')} at line ${at.line}, column ${at.column}); save it as UTF-8` };
+    return {
+      problem: `the file is not UTF-8 (invalid byte 0x${(bytes[at.offset] ?? 0).toString(16).padStart(2, '0')} at line ${at.line}, column ${at.column}); save it as UTF-8`,
+    };
   }
 }

@@ -48,7 +48,10 @@ export function triggeredEvents(message: Message, target: NotifyTarget): NotifyE
 /** The message as lines of Markdown (DingTalk, WeCom and Slack's mrkdwn read it alike; Feishu as plain text). */
 export function messageLines(message: Message, reportUrl: string | undefined, bold: (s: string) => string): string[] {
   const s = message.summary;
-  const lines = [bold(message.headline), `Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`];
+  const lines = [
+    bold(message.headline),
+    `Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`,
+  ];
   for (const event of ['new_drift', 'resolved', 'new_unknown'] as const) {
     const list = message.items[event];
     if (list.length === 0) continue;

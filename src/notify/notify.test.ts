@@ -15,7 +15,18 @@ const served = useLoopbackServer(receiver.server);
 const LOCATION = { file: 'main.yaml', line: 3, column: 5 };
 
 function check(rule: string, status: CheckResult['status'], change?: CheckResult['change']): CheckResult {
-  return { rule, source: 'expect', operator: 'equals', expected: true, actual: false, status, severity: 'high', message: `${rule} differs`, location: LOCATION, ...(change ? { change } : {}) };
+  return {
+    rule,
+    source: 'expect',
+    operator: 'equals',
+    expected: true,
+    actual: false,
+    status,
+    severity: 'high',
+    message: `${rule} differs`,
+    location: LOCATION,
+    ...(change ? { change } : {}),
+  };
 }
 
 function result(checks: CheckResult[], resolved = 0): RunResult {
@@ -24,7 +35,18 @@ function result(checks: CheckResult[], resolved = 0): RunResult {
     tool: { name: 'driftwatch', version: '0.0.0-test' },
     as_of: '2026-12-04T03:00:00Z',
     summary: { resources: 1, compliant: 0, drifted: 1, unknown: 0, waived: 0, exit_code: 2 },
-    resources: [{ address: 'tencentcloud_kms_service.gz', type: 'tencentcloud_kms_service', status: 'drifted', checks, error: null, request_ids: [], observed: {}, location: LOCATION }],
+    resources: [
+      {
+        address: 'tencentcloud_kms_service.gz',
+        type: 'tencentcloud_kms_service',
+        status: 'drifted',
+        checks,
+        error: null,
+        request_ids: [],
+        observed: {},
+        location: LOCATION,
+      },
+    ],
     resolved: Array.from({ length: resolved }, (_, i) => ({
       fingerprint: `f${i}`,
       address: 'alicloud_kms_instance.main',
@@ -40,7 +62,14 @@ function result(checks: CheckResult[], resolved = 0): RunResult {
 }
 
 function target(type: NotifyTarget['type'], path: string, extra: Partial<NotifyTarget> = {}): NotifyTarget {
-  return { type, url: new URL(path, served.url).toString(), urlVariable: `${type.toUpperCase()}_URL`, on: NOTIFY_EVENTS, location: LOCATION, ...extra };
+  return {
+    type,
+    url: new URL(path, served.url).toString(),
+    urlVariable: `${type.toUpperCase()}_URL`,
+    on: NOTIFY_EVENTS,
+    location: LOCATION,
+    ...extra,
+  };
 }
 
 const slept: number[] = [];
@@ -85,7 +114,11 @@ describe('notifications', () => {
 
   it('reports a wrong secret as the robot refusing the message, without retrying', async () => {
     receiver.reset();
-    const [outcome] = await sendNotifications([target('dingtalk', '/dingtalk', { secret: 'not-the-secret' })], result([check('edition', 'fail', 'new')]), OPTIONS);
+    const [outcome] = await sendNotifications(
+      [target('dingtalk', '/dingtalk', { secret: 'not-the-secret' })],
+      result([check('edition', 'fail', 'new')]),
+      OPTIONS,
+    );
     expect(outcome).toMatchObject({ status: 'failed', attempts: 1 });
     expect(outcome?.message).toContain('sign not match');
     expect(receiver.refused).toEqual([{ vendor: 'dingtalk', reason: 'sign not match' }]);
@@ -107,7 +140,11 @@ describe('notifications', () => {
     const persisting = result([check('edition', 'fail', 'persisting')]);
     const [quiet] = await sendNotifications([target('slack', '/slack')], persisting, OPTIONS);
     expect(quiet).toMatchObject({ status: 'skipped', attempts: 0 });
-    const [onlyResolved] = await sendNotifications([target('slack', '/slack', { on: ['resolved'] })], result([check('edition', 'fail', 'new')]), OPTIONS);
+    const [onlyResolved] = await sendNotifications(
+      [target('slack', '/slack', { on: ['resolved'] })],
+      result([check('edition', 'fail', 'new')]),
+      OPTIONS,
+    );
     expect(onlyResolved?.status).toBe('skipped');
     const { history: _history, ...withoutHistory } = result([check('edition', 'fail', 'new')]);
     const [noHistory] = await sendNotifications([target('slack', '/slack')], withoutHistory, OPTIONS);
@@ -116,7 +153,11 @@ describe('notifications', () => {
   });
 
   it('never sends over plain http to a host that is not loopback', async () => {
-    const [outcome] = await sendNotifications([{ ...target('slack', '/slack'), url: 'http://hooks.example.com/x' }], result([check('edition', 'fail', 'new')]), OPTIONS);
+    const [outcome] = await sendNotifications(
+      [{ ...target('slack', '/slack'), url: 'http://hooks.example.com/x' }],
+      result([check('edition', 'fail', 'new')]),
+      OPTIONS,
+    );
     expect(outcome).toMatchObject({ status: 'failed', attempts: 0 });
   });
 });

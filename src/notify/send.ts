@@ -68,7 +68,8 @@ function unsafeUrl(url: string): string | undefined {
 async function sendOne(target: NotifyTarget, message: Message, options: SendOptions): Promise<NotificationOutcome> {
   const base = { type: target.type, target: target.urlVariable };
   const events = triggeredEvents(message, target);
-  if (events.length === 0) return { ...base, status: 'skipped', attempts: 0, message: `nothing in on: [${target.on.join(', ')}] changed since the previous run` };
+  if (events.length === 0)
+    return { ...base, status: 'skipped', attempts: 0, message: `nothing in on: [${target.on.join(', ')}] changed since the previous run` };
   const unsafe = unsafeUrl(target.url);
   if (unsafe !== undefined) return { ...base, status: 'failed', attempts: 0, message: unsafe };
   const attempts = Math.max(1, options.attempts ?? 3);
@@ -86,9 +87,19 @@ async function sendOne(target: NotifyTarget, message: Message, options: SendOpti
 }
 
 /** One outcome per target, in configuration order. Without history nothing is sent: there is no "change" to tell. */
-export async function sendNotifications(targets: readonly NotifyTarget[], result: RunResult, options: SendOptions): Promise<NotificationOutcome[]> {
+export async function sendNotifications(
+  targets: readonly NotifyTarget[],
+  result: RunResult,
+  options: SendOptions,
+): Promise<NotificationOutcome[]> {
   if (result.history === undefined) {
-    return targets.map((t) => ({ type: t.type, target: t.urlVariable, status: 'skipped', attempts: 0, message: 'notifications need the run history (--history DIR or history: in the configuration) to know what changed' }));
+    return targets.map((t) => ({
+      type: t.type,
+      target: t.urlVariable,
+      status: 'skipped',
+      attempts: 0,
+      message: 'notifications need the run history (--history DIR or history: in the configuration) to know what changed',
+    }));
   }
   const message = messageOf(result);
   const out: NotificationOutcome[] = [];

@@ -44,7 +44,13 @@ function withQuery(url: string, params: Readonly<Record<string, string>>): strin
   return u.toString();
 }
 
-export function buildRequest(type: NotifyType, url: string, message: Message, reportUrl: string | undefined, signing: Signing): VendorRequest {
+export function buildRequest(
+  type: NotifyType,
+  url: string,
+  message: Message,
+  reportUrl: string | undefined,
+  signing: Signing,
+): VendorRequest {
   switch (type) {
     case 'slack': {
       const text = messageLines(message, reportUrl, (s) => `*${s}*`).join('\n');
@@ -52,15 +58,24 @@ export function buildRequest(type: NotifyType, url: string, message: Message, re
     }
     case 'dingtalk': {
       const text = messageLines(message, reportUrl, markdownBold).join('\n\n');
-      const signed = signing.secret === undefined ? url : withQuery(url, { timestamp: String(signing.now), sign: dingtalkSign(signing.secret, signing.now) });
+      const signed =
+        signing.secret === undefined
+          ? url
+          : withQuery(url, { timestamp: String(signing.now), sign: dingtalkSign(signing.secret, signing.now) });
       return { url: signed, body: JSON.stringify({ msgtype: 'markdown', markdown: { title: message.headline, text } }) };
     }
     case 'wecom':
-      return { url, body: JSON.stringify({ msgtype: 'markdown', markdown: { content: messageLines(message, reportUrl, markdownBold).join('\n') } }) };
+      return {
+        url,
+        body: JSON.stringify({ msgtype: 'markdown', markdown: { content: messageLines(message, reportUrl, markdownBold).join('\n') } }),
+      };
     case 'feishu': {
       const seconds = Math.floor(signing.now / 1000);
       const sign = signing.secret === undefined ? {} : { timestamp: String(seconds), sign: feishuSign(signing.secret, seconds) };
-      return { url, body: JSON.stringify({ ...sign, msg_type: 'text', content: { text: messageLines(message, reportUrl, (s) => s).join('\n') } }) };
+      return {
+        url,
+        body: JSON.stringify({ ...sign, msg_type: 'text', content: { text: messageLines(message, reportUrl, (s) => s).join('\n') } }),
+      };
     }
     case 'webhook':
       return { url, body: JSON.stringify(webhookPayload(message, reportUrl)) };
@@ -75,7 +90,11 @@ function webhookPayload(message: Message, reportUrl: string | undefined): JsonVa
     as_of: message.asOf,
     text: message.headline,
     summary: { ...message.summary },
-    counts: { new_drift: message.items.new_drift.length, resolved: message.items.resolved.length, new_unknown: message.items.new_unknown.length },
+    counts: {
+      new_drift: message.items.new_drift.length,
+      resolved: message.items.resolved.length,
+      new_unknown: message.items.new_unknown.length,
+    },
     new_drift: list('new_drift'),
     resolved: list('resolved'),
     new_unknown: list('new_unknown'),

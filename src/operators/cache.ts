@@ -74,7 +74,12 @@ export function cachedRegex(source: string, cache: OperatorCache | undefined): L
  * string "1" against the number 1 is a question the data cannot answer, so the check is
  * unknown rather than failed). Timestamps compare as instants.
  */
-export function equalsTyped(expected: JsonValue, actual: JsonValue, timestamp: boolean, cache: OperatorCache | undefined): boolean | undefined {
+export function equalsTyped(
+  expected: JsonValue,
+  actual: JsonValue,
+  timestamp: boolean,
+  cache: OperatorCache | undefined,
+): boolean | undefined {
   if (timestamp) {
     const e = cachedInstant(expected, cache);
     const a = cachedInstant(actual, cache);

@@ -20,7 +20,11 @@ function compared(ctx: EvaluationContext, negate: boolean): OperatorOutcome {
   const eq = equalsTyped(expected, ctx.actual as JsonValue, ctx.timestamp, ctx.cache);
   if (eq === undefined) return unknown(`${name} is ${shown}, which cannot be compared with ${describeValue(expected)} (different types)`);
   return negate
-    ? outcome(!eq, `${name} is ${shown}, not ${describeValue(expected)}`, `${name} is ${shown}, expected anything but ${describeValue(expected)}`)
+    ? outcome(
+        !eq,
+        `${name} is ${shown}, not ${describeValue(expected)}`,
+        `${name} is ${shown}, expected anything but ${describeValue(expected)}`,
+      )
     : outcome(eq, `${name} is ${shown}`, `${name} is ${shown}, expected ${describeValue(expected)}`);
 }
 
@@ -39,8 +43,16 @@ function member(ctx: EvaluationContext, negate: boolean): OperatorOutcome {
   }
   if (!comparable) return unknown(`${name} is ${shown}, which cannot be compared with ${describeList(expected)} (different types)`);
   return negate
-    ? outcome(!found, `${name} is ${shown}, none of ${describeList(expected)}`, `${name} is ${shown}, expected none of ${describeList(expected)}`)
-    : outcome(found, `${name} is ${shown}, one of ${describeList(expected)}`, `${name} is ${shown}, expected one of ${describeList(expected)}`);
+    ? outcome(
+        !found,
+        `${name} is ${shown}, none of ${describeList(expected)}`,
+        `${name} is ${shown}, expected none of ${describeList(expected)}`,
+      )
+    : outcome(
+        found,
+        `${name} is ${shown}, one of ${describeList(expected)}`,
+        `${name} is ${shown}, expected one of ${describeList(expected)}`,
+      );
 }
 
 function checkList(check: OperandCheck): void {

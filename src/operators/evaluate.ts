@@ -82,7 +82,20 @@ export function evaluateOperator(input: OperatorInput, registry: OperatorRegistr
   if (definition === undefined) return unknown(`unknown operator '${operator}' for ${name}`);
   const timestamp = attribute?.kind === 'timestamp';
   // One context object per check (no spreads): this runs once per check of 100,000-resource runs.
-  if (definition.judgesMissing === true) return definition.evaluate({ op: operator, expected, actual, attribute, name, now, cache, timestamp, at: undefined, shown: '', series });
+  if (definition.judgesMissing === true)
+    return definition.evaluate({
+      op: operator,
+      expected,
+      actual,
+      attribute,
+      name,
+      now,
+      cache,
+      timestamp,
+      at: undefined,
+      shown: '',
+      series,
+    });
   if (actual === undefined || actual === null) return unknown(`${name} was not reported`);
 
   // The observed instant, parsed once for typed timestamps; operators parse raw values on demand.

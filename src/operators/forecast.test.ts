@@ -23,7 +23,11 @@ describe('consumption forecast', () => {
   });
 
   it('is unknown with fewer than two observations a day apart, saying why', () => {
-    expect(consumptionForecast([], 100, NOW)).toMatchObject({ rate_per_day: null, runs_out_at: null, unknown_reason: expect.stringContaining('has only this run') as unknown });
+    expect(consumptionForecast([], 100, NOW)).toMatchObject({
+      rate_per_day: null,
+      runs_out_at: null,
+      unknown_reason: expect.stringContaining('has only this run') as unknown,
+    });
     const hourAgo = [{ at: NOW.getTime() - 3_600_000, value: 120 }];
     expect(consumptionForecast(hourAgo, 100, NOW).unknown_reason).toContain('has 2 spanning 1h');
   });
@@ -56,12 +60,21 @@ describe('consumption forecast', () => {
 
 describe('runs_out_within', () => {
   const judge = (actual: number, series: readonly SeriesPoint[] | undefined, operand = '30d'): ReturnType<typeof evaluateOperator> =>
-    evaluateOperator({ operator: 'runs_out_within', expected: operand, actual, attribute: REMAINING, now: NOW, ...(series ? { series } : {}) });
+    evaluateOperator({
+      operator: 'runs_out_within',
+      expected: operand,
+      actual,
+      attribute: REMAINING,
+      now: NOW,
+      ...(series ? { series } : {}),
+    });
 
   it('fails when the projection falls inside the window, passes when beyond it', () => {
     const past = daily([300, 290, 280, 270, 260, 250, 240, 230, 220, 210]); // 10 a day
     expect(judge(200, past).status).toBe('fail'); // 20 days left
-    expect(judge(200, past).message).toBe('certificates_remaining is 200, at 10/day over the last 10 days: runs out 2027-01-04, within 30d');
+    expect(judge(200, past).message).toBe(
+      'certificates_remaining is 200, at 10/day over the last 10 days: runs out 2027-01-04, within 30d',
+    );
     expect(judge(200, past, '2w').status).toBe('pass');
   });
 
@@ -75,7 +88,9 @@ describe('runs_out_within', () => {
   });
 
   it('is unknown for a value that is not a number, and checks its operand', () => {
-    expect(evaluateOperator({ operator: 'runs_out_within', expected: '30d', actual: 'x', attribute: undefined, now: NOW, series: [] }).status).toBe('unknown');
+    expect(
+      evaluateOperator({ operator: 'runs_out_within', expected: '30d', actual: 'x', attribute: undefined, now: NOW, series: [] }).status,
+    ).toBe('unknown');
     expect(judge(200, daily([300, 250]), 'soon').status).toBe('unknown');
   });
 });

@@ -40,7 +40,12 @@ export function consumptionForecast(past: readonly SeriesPoint[], current: numbe
   let runsOut: number | null = null;
   if (current <= 0) runsOut = nowMs;
   else if (rate > 0) runsOut = nowMs + (current / rate) * DAY_MS;
-  return { observations: points.length, window_days, rate_per_day, runs_out_at: runsOut === null ? null : formatInstant(Math.round(runsOut)) };
+  return {
+    observations: points.length,
+    window_days,
+    rate_per_day,
+    runs_out_at: runsOut === null ? null : formatInstant(Math.round(runsOut)),
+  };
 }
 
 /**

@@ -19,31 +19,40 @@ const DATE_OPERAND = { type: 'string', description: 'ISO date (2027-01-31) or da
 function checkDate(check: OperandCheck): void {
   const { op, operand } = check;
   if (typeof operand !== 'string' || !isIsoDateOrDateTime(operand)) {
-    check.problem('malformed-date', `malformed date ${quoteValue(operand)} for ${op}; write an ISO date or date-time with a zone (e.g. 2027-01-31 or 2027-01-31T00:00:00Z)`);
+    check.problem(
+      'malformed-date',
+      `malformed date ${quoteValue(operand)} for ${op}; write an ISO date or date-time with a zone (e.g. 2027-01-31 or 2027-01-31T00:00:00Z)`,
+    );
   }
 }
 
 export const notWithin: OperatorDefinition = {
-  summary: 'is **strictly later** than now + `D`: with `not_within: 30d`, an expiry exactly 30 days away fails, one millisecond later passes',
+  summary:
+    'is **strictly later** than now + `D`: with `not_within: 30d`, an expiry exactly 30 days away fails, one millisecond later passes',
   family: 'kind',
   kinds: ['timestamp'],
   operand: 'duration',
   operandSchema: () => ({ type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A duration: 90m, 12h, 30d, 2w.' }),
   checkOperand: ({ operand, problem }) => {
     if (typeof operand !== 'string' || parseDuration(operand) === undefined) {
-      problem('malformed-duration', `malformed duration ${quoteValue(operand)} for not_within; write a positive whole number and a unit m, h, d or w (e.g. 90m, 12h, 30d, 2w)`);
+      problem(
+        'malformed-duration',
+        `malformed duration ${quoteValue(operand)} for not_within; write a positive whole number and a unit m, h, d or w (e.g. 90m, 12h, 30d, 2w)`,
+      );
     }
   },
   evaluate: ({ name, expected, actual, cache, now, at: observed }) => {
     const duration = typeof expected === 'string' ? cachedDuration(expected, cache) : undefined;
-    if (duration === undefined) return unknown(`operand of not_within for ${name} must be a duration such as 30d, got ${describeValue(expected)}`);
+    if (duration === undefined)
+      return unknown(`operand of not_within for ${name} must be a duration such as 30d, got ${describeValue(expected)}`);
     const at = observed ?? cachedInstant(actual ?? null, cache);
     if (at === undefined) return unknown(`${name} is ${describeValue(actual)}, which is not a timestamp`);
     const nowMs = now.getTime();
     const when = cachedText(at, cache);
     const nowText = cachedText(nowMs, cache);
     // Strictly later: an expiry exactly D away is still "within D".
-    if (at > nowMs + duration) return { status: 'pass', message: `${name} ${when} is more than ${expected as string} after now (${nowText})` };
+    if (at > nowMs + duration)
+      return { status: 'pass', message: `${name} ${when} is more than ${expected as string} after now (${nowText})` };
     if (at <= nowMs) return { status: 'fail', message: `${name} ${when} has already passed (now ${nowText})` };
     return { status: 'fail', message: `${name} ${when} is within ${expected as string} of now (${nowText})` };
   },
@@ -65,7 +74,8 @@ function boundary(op: 'before' | 'after', summary: string): OperatorDefinition {
     checkOperand: checkDate,
     evaluate: ({ name, expected, actual, cache, at: observed }) => {
       const limitMs = cachedInstant(expected, cache);
-      if (limitMs === undefined) return unknown(`operand of ${op} for ${name} must be an ISO date or date-time with a zone, got ${describeValue(expected)}`);
+      if (limitMs === undefined)
+        return unknown(`operand of ${op} for ${name} must be an ISO date or date-time with a zone, got ${describeValue(expected)}`);
       const at = observed ?? cachedInstant(actual ?? null, cache);
       if (at === undefined) return unknown(`${name} is ${describeValue(actual)}, which is not a timestamp`);
       const when = cachedText(at, cache);

@@ -25,11 +25,16 @@ export const matches: OperatorDefinition = {
     if (compiled.error !== undefined) problem('bad-regex', `invalid regular expression for matches: ${clipText(compiled.error)}`);
   },
   evaluate: ({ name, expected, actual, cache }) => {
-    if (typeof expected !== 'string') return unknown(`operand of matches for ${name} must be a regular expression, got ${describeValue(expected)}`);
+    if (typeof expected !== 'string')
+      return unknown(`operand of matches for ${name} must be a regular expression, got ${describeValue(expected)}`);
     const re = cachedRegex(expected, cache);
     if (re === null) return unknown(`operand of matches for ${name} is not a valid regular expression: /${expected}/`);
     if (typeof actual !== 'string') return unknown(`${name} is ${describeValue(actual)}, which is not a string and cannot be matched`);
-    return outcome(re.test(actual), `${name} ${describeValue(actual)} matches /${expected}/`, `${name} is ${describeValue(actual)}, expected to match /${expected}/`);
+    return outcome(
+      re.test(actual),
+      `${name} ${describeValue(actual)} matches /${expected}/`,
+      `${name} is ${describeValue(actual)}, expected to match /${expected}/`,
+    );
   },
   short: (e, show) => (typeof e === 'string' ? `matches /${show.text(e)}/` : `matches ${show.value(e)}`),
   long: (e, show) => `matches /${show.text(e)}/`,

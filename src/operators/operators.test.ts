@@ -36,7 +36,14 @@ interface Row {
   readonly note: string;
 }
 
-const row = (note: string, operator: Operator, expected: JsonValue, actual: JsonValue | undefined, attribute: AttributeSpec | undefined, status: OperatorStatus): Row => ({
+const row = (
+  note: string,
+  operator: Operator,
+  expected: JsonValue,
+  actual: JsonValue | undefined,
+  attribute: AttributeSpec | undefined,
+  status: OperatorStatus,
+): Row => ({
   note,
   operator,
   expected,
@@ -145,7 +152,14 @@ const OPERAND: Readonly<Record<Operator, JsonValue>> = {
 
 describe('evaluateOperator', () => {
   it.each(TABLE)('$note → $status', (r) => {
-    const result = evaluateOperator({ operator: r.operator, expected: r.expected, actual: r.actual, attribute: r.attribute, now: NOW, name: 'attr' });
+    const result = evaluateOperator({
+      operator: r.operator,
+      expected: r.expected,
+      actual: r.actual,
+      attribute: r.attribute,
+      now: NOW,
+      name: 'attr',
+    });
     expect(result.status).toBe(r.status);
     expect(result.message).not.toBe('');
   });
@@ -175,7 +189,9 @@ describe('evaluateOperator', () => {
     expect(at('2026-11-19T16:00:00Z')).toBe('fail'); // exactly 30 days before: within
     expect(at('2026-11-19T15:59:59.999Z')).toBe('pass');
     expect(at('2026-11-20T00:00:00+08:00')).toBe('fail'); // the same instant written in Beijing time
-    expect(evaluateOperator({ operator: 'before', expected: '2026-12-20T00:00:00+08:00', actual, attribute: TCSS_EXPIRES, now: NOW }).status).toBe('fail');
+    expect(
+      evaluateOperator({ operator: 'before', expected: '2026-12-20T00:00:00+08:00', actual, attribute: TCSS_EXPIRES, now: NOW }).status,
+    ).toBe('fail');
     expect(evaluateOperator({ operator: 'before', expected: '2026-12-20', actual, attribute: TCSS_EXPIRES, now: NOW }).status).toBe('pass');
   });
 
@@ -183,17 +199,26 @@ describe('evaluateOperator', () => {
     // KMS ProExpireTime (s) and CAS AfterTime (ms) both normalize to ISO; the instant is what counts.
     const fromSeconds = new Date(1_893_456_000 * 1000).toISOString();
     const fromMillis = '2030-01-01T00:00:00Z';
-    expect(evaluateOperator({ operator: 'equals', expected: fromMillis, actual: fromSeconds, attribute: KMS_EXPIRES, now: NOW }).status).toBe('pass');
-    expect(evaluateOperator({ operator: 'equals', expected: fromSeconds, actual: '2030-01-01T08:00:00+08:00', attribute: CA_EXPIRES, now: NOW }).status).toBe('pass');
+    expect(
+      evaluateOperator({ operator: 'equals', expected: fromMillis, actual: fromSeconds, attribute: KMS_EXPIRES, now: NOW }).status,
+    ).toBe('pass');
+    expect(
+      evaluateOperator({ operator: 'equals', expected: fromSeconds, actual: '2030-01-01T08:00:00+08:00', attribute: CA_EXPIRES, now: NOW })
+        .status,
+    ).toBe('pass');
   });
 
   it('writes messages people can act on', () => {
-    expect(evaluateOperator({ operator: 'equals', expected: 'ultimate', actual: 'basic', attribute: EDITION, now: NOW }).message).toBe('edition is basic, expected ultimate');
+    expect(evaluateOperator({ operator: 'equals', expected: 'ultimate', actual: 'basic', attribute: EDITION, now: NOW }).message).toBe(
+      'edition is basic, expected ultimate',
+    );
     expect(
-      evaluateOperator({ operator: 'not_within', expected: '30d', actual: '2026-12-20T00:00:00.000Z', attribute: KMS_EXPIRES, now: NOW }).message,
+      evaluateOperator({ operator: 'not_within', expected: '30d', actual: '2026-12-20T00:00:00.000Z', attribute: KMS_EXPIRES, now: NOW })
+        .message,
     ).toBe('expires_at 2026-12-20T00:00:00Z is within 30d of now (2026-11-29T00:00:00Z)');
     expect(
-      evaluateOperator({ operator: 'not_within', expected: '30d', actual: '2026-11-01T00:00:00Z', attribute: KMS_EXPIRES, now: NOW }).message,
+      evaluateOperator({ operator: 'not_within', expected: '30d', actual: '2026-11-01T00:00:00Z', attribute: KMS_EXPIRES, now: NOW })
+        .message,
     ).toBe('expires_at 2026-11-01T00:00:00Z has already passed (now 2026-11-29T00:00:00Z)');
     expect(evaluateOperator({ operator: 'at_least', expected: 100, actual: 40, attribute: REMAINING, now: NOW }).message).toBe(
       'certificates_remaining is 40, expected at least 100',
@@ -205,7 +230,8 @@ describe('evaluateOperator', () => {
 
   it('reuses compiled regexes from the cache and stays stateless across values', () => {
     const cache = createOperatorCache();
-    const run = (actual: string): OperatorStatus => evaluateOperator({ operator: 'matches', expected: '^kst-', actual, attribute: undefined, now: NOW, cache }).status;
+    const run = (actual: string): OperatorStatus =>
+      evaluateOperator({ operator: 'matches', expected: '^kst-', actual, attribute: undefined, now: NOW, cache }).status;
     expect(run('kst-1')).toBe('pass');
     expect(run('kst-2')).toBe('pass');
     expect(run('cas-1')).toBe('fail');
@@ -224,9 +250,17 @@ describe('evaluateOperator under fuzzing', () => {
         fc.option(fc.jsonValue(), { nil: undefined }),
         fc.constantFrom(...attributes),
         (operator, expected, actual, attribute) => {
-          const result = evaluateOperator({ operator, expected: expected as JsonValue, actual: actual as JsonValue | undefined, attribute, now: NOW, cache: createOperatorCache() });
+          const result = evaluateOperator({
+            operator,
+            expected: expected as JsonValue,
+            actual: actual as JsonValue | undefined,
+            attribute,
+            now: NOW,
+            cache: createOperatorCache(),
+          });
           expect(['pass', 'fail', 'unknown']).toContain(result.status);
-          if ((actual === undefined || actual === null) && result.status === 'pass') expect([operator, expected]).toEqual(['present', false]);
+          if ((actual === undefined || actual === null) && result.status === 'pass')
+            expect([operator, expected]).toEqual(['present', false]);
         },
       ),
       { seed: 11, numRuns: 2000 },

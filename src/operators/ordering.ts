@@ -20,7 +20,8 @@ interface Comparison {
 function checkNumber(check: OperandCheck): void {
   const { op, operand, attribute } = check;
   const ok = typeof operand === 'number' && (attribute === undefined ? Number.isFinite(operand) : Number.isInteger(operand));
-  if (!ok) check.problem('operator-type', `'${op}' needs ${attribute === undefined ? 'a number' : 'a whole number'}, not ${quoteValue(operand)}`);
+  if (!ok)
+    check.problem('operator-type', `'${op}' needs ${attribute === undefined ? 'a number' : 'a whole number'}, not ${quoteValue(operand)}`);
 }
 
 function interval(c: Comparison, expected: JsonValue, attribute: AttributeSpec | undefined): Accepted {
@@ -46,7 +47,11 @@ function comparison(c: Comparison): OperatorDefinition {
         return unknown(`${name} is ${describeValue(actual)}, which is not a number`);
       }
       const phrase = op.replace('_', ' ');
-      return outcome(c.holds(actual, expected), `${name} is ${actual}, ${phrase} ${expected}`, `${name} is ${actual}, expected ${phrase} ${expected}`);
+      return outcome(
+        c.holds(actual, expected),
+        `${name} is ${actual}, ${phrase} ${expected}`,
+        `${name} is ${actual}, expected ${phrase} ${expected}`,
+      );
     },
     short: (e, show) => `${c.symbol} ${show.value(e)}`,
     long: (e, show) => `${c.ascii} ${show.value(e)}`,
@@ -56,5 +61,12 @@ function comparison(c: Comparison): OperatorDefinition {
 
 export const atLeast = comparison({ summary: 'is ≥ `N`', symbol: '≥', ascii: '>=', side: 'lo', inclusive: true, holds: (a, e) => a >= e });
 export const atMost = comparison({ summary: 'is ≤ `N`', symbol: '≤', ascii: '<=', side: 'hi', inclusive: true, holds: (a, e) => a <= e });
-export const greaterThan = comparison({ summary: 'is > `N`', symbol: '>', ascii: '>', side: 'lo', inclusive: false, holds: (a, e) => a > e });
+export const greaterThan = comparison({
+  summary: 'is > `N`',
+  symbol: '>',
+  ascii: '>',
+  side: 'lo',
+  inclusive: false,
+  holds: (a, e) => a > e,
+});
 export const lessThan = comparison({ summary: 'is < `N`', symbol: '<', ascii: '<', side: 'hi', inclusive: false, holds: (a, e) => a < e });

@@ -19,7 +19,8 @@ export const present: OperatorDefinition = {
     if (typeof operand !== 'boolean') problem('operator-type', `'present' needs true or false, not ${quoteValue(operand)}`);
   },
   evaluate: ({ name, expected, actual }) => {
-    if (typeof expected !== 'boolean') return unknown(`operand of present for ${name} must be true or false, got ${describeValue(expected)}`);
+    if (typeof expected !== 'boolean')
+      return unknown(`operand of present for ${name} must be true or false, got ${describeValue(expected)}`);
     if (actual === null) return unknown(`${name} was reported as null (the service could not provide it)`);
     const isPresent = actual !== undefined;
     if (expected) return outcome(isPresent, `${name} is present`, `${name} was not reported, expected it to be present`);

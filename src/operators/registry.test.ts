@@ -34,7 +34,10 @@ const SAMPLE: Readonly<Record<Operator, JsonValue>> = {
   runs_out_within: '30d',
 };
 
-const show = { value: (v: JsonValue): string => JSON.stringify(v), text: (v: JsonValue): string => (typeof v === 'string' ? v : JSON.stringify(v)) };
+const show = {
+  value: (v: JsonValue): string => JSON.stringify(v),
+  text: (v: JsonValue): string => (typeof v === 'string' ? v : JSON.stringify(v)),
+};
 
 describe('the operator registry is complete', () => {
   it('lists every operator once, in the documented order', () => {
@@ -43,22 +46,39 @@ describe('the operator registry is complete', () => {
     expect(isOperator('toString')).toBe(false);
   });
 
-  it.each(OPERATORS)('%s has a docs line, a schema fragment, a semantic check, an evaluation, report wording and an acceptance set', (op) => {
-    const definition: OperatorDefinition = OPERATOR_DEFINITIONS[op];
-    expect(definition.summary.length).toBeGreaterThan(5);
-    expect(definition.kinds.length).toBeGreaterThan(0);
-    expect(Object.keys(definition.operandSchema({ type: 'string' })).length).toBeGreaterThan(0);
-    const problems: string[] = [];
-    definition.checkOperand({ op, operand: SAMPLE[op], attribute: undefined, name: 'x', problem: (_rule, message) => problems.push(message), checkValue: () => undefined });
-    expect(problems).toEqual([]);
-    definition.checkOperand({ op, operand: { not: 'an operand' }, attribute: undefined, name: 'x', problem: (_rule, message) => problems.push(message), checkValue: (v) => problems.push(quoteValue(v)) });
-    expect(problems.length).toBeGreaterThan(0);
-    const outcome = evaluateOperator({ operator: op, expected: SAMPLE[op], actual: 'a', attribute: undefined, now: NOW });
-    expect(['pass', 'fail', 'unknown']).toContain(outcome.status);
-    expect(definition.short(SAMPLE[op], show)).not.toBe('');
-    expect(definition.long(SAMPLE[op], show)).not.toBe('');
-    expect(definition.accepts(SAMPLE[op], undefined, NOW).kind).not.toBe('invalid');
-  });
+  it.each(OPERATORS)(
+    '%s has a docs line, a schema fragment, a semantic check, an evaluation, report wording and an acceptance set',
+    (op) => {
+      const definition: OperatorDefinition = OPERATOR_DEFINITIONS[op];
+      expect(definition.summary.length).toBeGreaterThan(5);
+      expect(definition.kinds.length).toBeGreaterThan(0);
+      expect(Object.keys(definition.operandSchema({ type: 'string' })).length).toBeGreaterThan(0);
+      const problems: string[] = [];
+      definition.checkOperand({
+        op,
+        operand: SAMPLE[op],
+        attribute: undefined,
+        name: 'x',
+        problem: (_rule, message) => problems.push(message),
+        checkValue: () => undefined,
+      });
+      expect(problems).toEqual([]);
+      definition.checkOperand({
+        op,
+        operand: { not: 'an operand' },
+        attribute: undefined,
+        name: 'x',
+        problem: (_rule, message) => problems.push(message),
+        checkValue: (v) => problems.push(quoteValue(v)),
+      });
+      expect(problems.length).toBeGreaterThan(0);
+      const outcome = evaluateOperator({ operator: op, expected: SAMPLE[op], actual: 'a', attribute: undefined, now: NOW });
+      expect(['pass', 'fail', 'unknown']).toContain(outcome.status);
+      expect(definition.short(SAMPLE[op], show)).not.toBe('');
+      expect(definition.long(SAMPLE[op], show)).not.toBe('');
+      expect(definition.accepts(SAMPLE[op], undefined, NOW).kind).not.toBe('invalid');
+    },
+  );
 
   it('documents every operator in the README table with its own docs line', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -76,10 +96,13 @@ describe('the operator registry is complete', () => {
 
   it('gives each kind of the configuration schema exactly the operators that apply to it', () => {
     const definitions = buildSchema().definitions as Record<string, { anyOf: [unknown, { properties: JsonObject }] }>;
-    const operatorsIn = (name: string): string[] => Object.keys(definitions[name]?.anyOf[1].properties ?? {}).filter((k) => k !== 'severity' && k !== 'description');
+    const operatorsIn = (name: string): string[] =>
+      Object.keys(definitions[name]?.anyOf[1].properties ?? {}).filter((k) => k !== 'severity' && k !== 'description');
     expect(operatorsIn('expectation_raw')).toEqual([...OPERATORS]);
     for (const kind of KINDS) {
-      expect(operatorsIn(`expectation_${kind}`)).toEqual(OPERATORS.filter((op) => (OPERATOR_DEFINITIONS[op].kinds as readonly string[]).includes(kind)).sort(byFamily));
+      expect(operatorsIn(`expectation_${kind}`)).toEqual(
+        OPERATORS.filter((op) => (OPERATOR_DEFINITIONS[op].kinds as readonly string[]).includes(kind)).sort(byFamily),
+      );
     }
     const policy = (buildPolicySchema().definitions as Record<string, { anyOf: [unknown, { properties: JsonObject }] }>).assertion;
     expect(Object.keys(policy?.anyOf[1].properties ?? {})).toEqual([...OPERATORS]);
@@ -99,7 +122,8 @@ const divisibleBy: OperatorDefinition = {
   operand: 'number',
   operandSchema: () => ({ type: 'integer', minimum: 1 }),
   checkOperand: ({ operand, problem }) => {
-    if (typeof operand !== 'number' || !Number.isInteger(operand) || operand < 1) problem('operator-type', `'divisible_by' needs a positive whole number, not ${quoteValue(operand)}`);
+    if (typeof operand !== 'number' || !Number.isInteger(operand) || operand < 1)
+      problem('operator-type', `'divisible_by' needs a positive whole number, not ${quoteValue(operand)}`);
   },
   evaluate: ({ name, expected, actual }) =>
     typeof actual === 'number' && typeof expected === 'number'
@@ -133,19 +157,23 @@ describe('an operator registered in a test', () => {
   });
 
   it('is parsed and checked by validate (operand and attribute kind)', () => {
-    expect(parseExpectation({ divisible_by: 7, severity: 'high' }, REMAINING, 'certificates_remaining', WITH_TEST_OPERATOR).expectation).toEqual({
+    expect(
+      parseExpectation({ divisible_by: 7, severity: 'high' }, REMAINING, 'certificates_remaining', WITH_TEST_OPERATOR).expectation,
+    ).toEqual({
       operator: 'divisible_by',
       expected: 7,
       severity: 'high',
     });
-    expect(parseExpectation({ divisible_by: 0 }, REMAINING, 'certificates_remaining', WITH_TEST_OPERATOR).problems.map((p) => p.message)).toEqual([
-      "'divisible_by' needs a positive whole number, not 0",
-    ]);
+    expect(
+      parseExpectation({ divisible_by: 0 }, REMAINING, 'certificates_remaining', WITH_TEST_OPERATOR).problems.map((p) => p.message),
+    ).toEqual(["'divisible_by' needs a positive whole number, not 0"]);
     expect(parseExpectation({ divisible_by: 7 }, EDITION, 'edition', WITH_TEST_OPERATOR).problems.map((p) => p.message)).toEqual([
       "'divisible_by' needs an integer attribute; 'edition' is a string",
     ]);
     // The built-in registry does not know it: an unknown operator, with the list of known ones.
-    expect(parseExpectation({ divisible_by: 7 }, REMAINING, 'certificates_remaining').problems[0]?.message).toMatch(/^unknown operator 'divisible_by'/);
+    expect(parseExpectation({ divisible_by: 7 }, REMAINING, 'certificates_remaining').problems[0]?.message).toMatch(
+      /^unknown operator 'divisible_by'/,
+    );
   });
 
   it('is evaluated fail-closed like the built-in ones', () => {
@@ -155,7 +183,9 @@ describe('an operator registered in a test', () => {
     expect(run(22)).toBe('fail');
     expect(run(undefined)).toBe('unknown');
     expect(run('21')).toBe('unknown');
-    expect(evaluateOperator({ operator: 'divisible_by' as Operator, expected: 7, actual: 21, attribute: REMAINING, now: NOW }).status).toBe('unknown');
+    expect(evaluateOperator({ operator: 'divisible_by' as Operator, expected: 7, actual: 21, attribute: REMAINING, now: NOW }).status).toBe(
+      'unknown',
+    );
   });
 
   it('the reports word the built-in operators from their definitions', () => {

@@ -48,6 +48,9 @@ export function operatorsFor(attribute: AttributeSpec | undefined, registry: Ope
   const names = Object.keys(registry);
   if (attribute === undefined) return names;
   const applies = (name: string): boolean => (registry[name] as OperatorDefinition).kinds.includes(attribute.kind);
-  const family = (f: OperatorDefinition['family']) => (name: string): boolean => (registry[name] as OperatorDefinition).family === f;
+  const family =
+    (f: OperatorDefinition['family']) =>
+    (name: string): boolean =>
+      (registry[name] as OperatorDefinition).family === f;
   return [...names.filter(family('value')).filter(applies), ...names.filter(family('kind')).filter(applies)];
 }

@@ -13,7 +13,8 @@ import { consumptionForecast, forecastText } from './forecast.js';
  * is not going down passes: nothing is being used up.
  */
 export const runsOutWithin: OperatorDefinition = {
-  summary: 'at the rate it was used over the run history (`--history`), does **not** reach zero within `D`; unknown with fewer than two observations a day apart',
+  summary:
+    'at the rate it was used over the run history (`--history`), does **not** reach zero within `D`; unknown with fewer than two observations a day apart',
   family: 'kind',
   kinds: ['integer'],
   operand: 'duration',
@@ -21,14 +22,20 @@ export const runsOutWithin: OperatorDefinition = {
   operandSchema: () => ({ type: 'string', pattern: '^[1-9][0-9]{0,5}[mhdw]$', description: 'A duration: 30d, 2w, 12h.' }),
   checkOperand: ({ operand, problem }) => {
     if (typeof operand !== 'string' || parseDuration(operand) === undefined) {
-      problem('malformed-duration', `malformed duration ${quoteValue(operand)} for runs_out_within; write a positive whole number and a unit m, h, d or w (e.g. 30d, 2w)`);
+      problem(
+        'malformed-duration',
+        `malformed duration ${quoteValue(operand)} for runs_out_within; write a positive whole number and a unit m, h, d or w (e.g. 30d, 2w)`,
+      );
     }
   },
   evaluate: ({ name, expected, actual, cache, now, series }) => {
     const window = typeof expected === 'string' ? cachedDuration(expected, cache) : undefined;
-    if (window === undefined) return unknown(`operand of runs_out_within for ${name} must be a duration such as 30d, got ${describeValue(expected)}`);
-    if (typeof actual !== 'number' || !Number.isFinite(actual)) return unknown(`${name} is ${describeValue(actual)}, which is not a number`);
-    if (series === undefined) return unknown(`${name} is ${actual}; runs_out_within needs the run history to know the rate (run with --history DIR)`);
+    if (window === undefined)
+      return unknown(`operand of runs_out_within for ${name} must be a duration such as 30d, got ${describeValue(expected)}`);
+    if (typeof actual !== 'number' || !Number.isFinite(actual))
+      return unknown(`${name} is ${describeValue(actual)}, which is not a number`);
+    if (series === undefined)
+      return unknown(`${name} is ${actual}; runs_out_within needs the run history to know the rate (run with --history DIR)`);
     const forecast = consumptionForecast(series, actual, now);
     if (forecast.rate_per_day === null) return unknown(`${name} is ${actual}; ${forecastText(forecast)}`);
     const text = `${name} is ${actual}, ${forecastText(forecast)}`;

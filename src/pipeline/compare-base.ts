@@ -74,7 +74,8 @@ async function loadBaseFromRef(
   cwd: string,
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<BaseSource> {
-  if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref)) throw new UsageError(`--compare-ref: '${ref}' is not a git revision`, 'e.g. --compare-ref origin/main or --compare-ref HEAD~1.');
+  if (ref === '' || ref.startsWith('-') || /[\s\0]/.test(ref))
+    throw new UsageError(`--compare-ref: '${ref}' is not a git revision`, 'e.g. --compare-ref origin/main or --compare-ref HEAD~1.');
   let root: string;
   try {
     root = (await git(['rev-parse', '--show-toplevel'], cwd)).toString('utf8').trim();
@@ -88,7 +89,10 @@ async function loadBaseFromRef(
   try {
     await git(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], root);
   } catch {
-    throw new UsageError(`--compare-ref: unknown revision '${ref}'`, 'Fetch it first (CI checkouts are often shallow: `git fetch origin main --depth=1`), or name a branch, tag or commit.');
+    throw new UsageError(
+      `--compare-ref: unknown revision '${ref}'`,
+      'Fetch it first (CI checkouts are often shallow: `git fetch origin main --depth=1`), or name a branch, tag or commit.',
+    );
   }
   const mirror = await mkdtemp(join(tmpdir(), 'driftwatch-base-'));
   try {
@@ -107,10 +111,15 @@ async function loadBaseFromRef(
       try {
         kind = (await git(['cat-file', '-t', `${ref}:${gitPath}`], root)).toString('utf8').trim();
       } catch {
-        throw new UsageError(`--compare-ref: ${ref} has no ${gitPath || '.'}`, 'The configuration did not exist at that revision; compare with a revision or path that has it.');
+        throw new UsageError(
+          `--compare-ref: ${ref} has no ${gitPath || '.'}`,
+          'The configuration did not exist at that revision; compare with a revision or path that has it.',
+        );
       }
       if (kind === 'tree') {
-        const listing = (await git(['ls-tree', '--name-only', '-z', ref, '--', gitPath === '' ? '.' : `${gitPath}/`], root)).toString('utf8');
+        const listing = (await git(['ls-tree', '--name-only', '-z', ref, '--', gitPath === '' ? '.' : `${gitPath}/`], root)).toString(
+          'utf8',
+        );
         const files = listing.split('\0').filter((f) => f !== '' && YAML.has(extname(f).toLowerCase()));
         await mkdir(join(mirror, gitPath), { recursive: true });
         for (const f of files) await showInto(ref, root, f, mirror);
@@ -137,14 +146,21 @@ async function loadBaseFromRef(
     return { side: { state, packs: await loadPacks(state, baseCwd) }, label: `ref:${ref}` };
   } catch (error) {
     if (error instanceof UsageError || error instanceof ConfigError) throw error;
-    throw new IoError(`--compare-ref: cannot read ${ref}`, 'Check that the revision exists and the repository is readable.', { cause: error });
+    throw new IoError(`--compare-ref: cannot read ${ref}`, 'Check that the revision exists and the repository is readable.', {
+      cause: error,
+    });
   } finally {
     await rm(mirror, { recursive: true, force: true });
   }
 }
 
 /** The base of `--compare`/`--compare-ref`, read before any request so a bad base fails the run up front. */
-export function loadCompareBase(base: CompareBaseOption, headPaths: readonly string[], cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<BaseSource> {
+export function loadCompareBase(
+  base: CompareBaseOption,
+  headPaths: readonly string[],
+  cwd: string,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<BaseSource> {
   return base.kind === 'path' ? loadBaseFromPath(base.path, cwd, env) : loadBaseFromRef(base.ref, headPaths, cwd, env);
 }
 

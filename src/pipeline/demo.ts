@@ -15,7 +15,10 @@ const DEMO_AS_OF = new Date('2026-11-29T00:00:00Z');
 const CLOUD_ENV = /^(TENCENTCLOUD_|ALIBABA_CLOUD_|ALIBABACLOUD_|ALICLOUD_|TCCLI_)|^(ACCESS_KEY_ID|ACCESS_KEY_SECRET|SECURITY_TOKEN)$/;
 
 /** The simulator's first account per cloud, as the environment variables of the standard chains. */
-function simulatedCredentials(world: World, keysOf: (account: WorldAccount) => { readonly id: string; readonly secret: string }): Record<string, string> {
+function simulatedCredentials(
+  world: World,
+  keysOf: (account: WorldAccount) => { readonly id: string; readonly secret: string },
+): Record<string, string> {
   const env: Record<string, string> = {};
   for (const cloud of CLOUDS) {
     const account = world.accounts.find((a) => a.cloud === cloud);
@@ -39,7 +42,9 @@ export async function runDemo(ctx: RunContext, request: { readonly progress: boo
   const world = await loadWorld(packagePath('examples/simulator/world.yaml'));
   const simulator = await startSimulator({ world, host: '127.0.0.1', port: 0 });
   try {
-    ctx.stderr.write(`driftwatch demo: simulated clouds at ${simulator.url}; checking examples/ as of ${DEMO_AS_OF.toISOString().slice(0, 10)}\n\n`);
+    ctx.stderr.write(
+      `driftwatch demo: simulated clouds at ${simulator.url}; checking examples/ as of ${DEMO_AS_OF.toISOString().slice(0, 10)}\n\n`,
+    );
     const env = Object.fromEntries(Object.entries(ctx.env).filter(([name]) => !CLOUD_ENV.test(name)));
     await runCheck(
       { ...ctx, env: { ...env, ...simulatedCredentials(world, accountKeys) } },

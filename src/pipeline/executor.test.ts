@@ -21,7 +21,13 @@ const PROVIDER: ProviderConfig = {
   rateLimits: {},
   location: { file: 'test.yaml', line: 1, column: 1 },
 };
-const DOCUMENTED: ApiCall = { cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', region: 'ap-guangzhou' };
+const DOCUMENTED: ApiCall = {
+  cloud: 'tencentcloud',
+  product: 'kms',
+  action: 'GetServiceStatus',
+  version: '2019-01-18',
+  region: 'ap-guangzhou',
+};
 const UNDOCUMENTED: ApiCall = { ...DOCUMENTED, action: 'DescribeKeys' };
 
 let sim: RunningSimulator;

@@ -91,7 +91,8 @@ export interface RunExecutorOptions {
 }
 
 function timeoutOptions(timeouts: RunTimeouts): Pick<CallExecutorOptions, 'attemptTimeoutMs' | 'deadlineAt' | 'http'> {
-  const attemptTimeout = (provider: ProviderConfig): number => timeouts.attemptTimeoutMs ?? provider.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
+  const attemptTimeout = (provider: ProviderConfig): number =>
+    timeouts.attemptTimeoutMs ?? provider.timeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS;
   const longestAttempt = Math.max(DEFAULT_ATTEMPT_TIMEOUT_MS, ...timeouts.providers.map(attemptTimeout));
   return {
     attemptTimeoutMs: attemptTimeout,
@@ -144,7 +145,8 @@ export async function requireCredentials(executor: CallExecutor, providers: read
   if (failures.length > 0) {
     throw new CredentialsError(
       `no usable credentials for ${failures.length === 1 ? 'provider' : 'providers'} ${failures.join('; ')}`,
-      [...hints].join(' ') || 'Set the vendor\'s environment variables or profile file, or name a source with credentials: in the provider block.',
+      [...hints].join(' ') ||
+        "Set the vendor's environment variables or profile file, or name a source with credentials: in the provider block.",
     );
   }
 }

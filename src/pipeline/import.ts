@@ -49,7 +49,11 @@ export type ImportOutcome = {
 } & ({ readonly yaml: string } | { readonly writtenTo: string });
 
 /** The providers to read: those the request names in the configuration at PATH, or one made from the flags. */
-async function chooseProviders(ctx: RunContext, request: ImportRequest, type: ResourceType): Promise<{ providers: ProviderConfig[]; state?: DesiredState }> {
+async function chooseProviders(
+  ctx: RunContext,
+  request: ImportRequest,
+  type: ResourceType,
+): Promise<{ providers: ProviderConfig[]; state?: DesiredState }> {
   if (request.paths.length > 0) {
     const state = await loadState(ctx, request.paths);
     return { providers: importProviders(state, request.providers, type), state };
@@ -59,7 +63,10 @@ async function chooseProviders(ctx: RunContext, request: ImportRequest, type: Re
   const cloud = type.spec.cloud;
   const [refCloud, alias = 'default', ...rest] = ref.split('.');
   if (refCloud !== cloud || rest.length > 0 || !NAME.test(alias)) {
-    throw new UsageError(`import: --provider ${ref} does not fit ${type.spec.name}`, `Without a configuration PATH, use --provider ${cloud} or ${cloud}.<alias>.`);
+    throw new UsageError(
+      `import: --provider ${ref} does not fit ${type.spec.name}`,
+      `Without a configuration PATH, use --provider ${cloud} or ${cloud}.<alias>.`,
+    );
   }
   const site = request.site ?? 'china';
   if (site !== 'china' && site !== 'intl') throw new UsageError(`import: --site must be china or intl, got '${site}'`);
@@ -81,10 +88,15 @@ async function chooseProviders(ctx: RunContext, request: ImportRequest, type: Re
 }
 
 /** `--shard I/N`: this shard's accounts of the providers chosen (engine/import-accounts.ts). */
-function shardOfImport(ctx: RunContext, request: ImportRequest, chosen: { providers: ProviderConfig[]; state?: DesiredState }): ProviderConfig[] {
+function shardOfImport(
+  ctx: RunContext,
+  request: ImportRequest,
+  chosen: { providers: ProviderConfig[]; state?: DesiredState },
+): ProviderConfig[] {
   const spec = request.shard;
   if (spec === undefined) return chosen.providers;
-  if (chosen.state === undefined) throw new UsageError('import: --shard needs a configuration PATH', 'Shards partition the accounts of a configuration; pass its path.');
+  if (chosen.state === undefined)
+    throw new UsageError('import: --shard needs a configuration PATH', 'Shards partition the accounts of a configuration; pass its path.');
   const shard = importShard(chosen.state, chosen.providers, spec, staticKeyId(ctx));
   const of = chosen.providers.length;
   ctx.stderr.write(`Shard ${spec.index}/${spec.count}: ${shard.providers.length} of ${of} provider${of === 1 ? '' : 's'} to read.\n`);
@@ -109,7 +121,12 @@ export async function runImport(ctx: RunContext, request: ImportRequest): Promis
   });
   try {
     const choice = { regions: request.regions, instanceIds: request.instanceIds };
-    const reads = await readForImport(providers, type, choice, { execute: executor.execute, definitionFor, now: ctx.now, signal: ctx.signal });
+    const reads = await readForImport(providers, type, choice, {
+      execute: executor.execute,
+      definitionFor,
+      now: ctx.now,
+      signal: ctx.signal,
+    });
     let unreadable = 0;
     for (const read of reads) {
       if ('resource' in read) continue;
@@ -118,12 +135,18 @@ export async function runImport(ctx: RunContext, request: ImportRequest): Promis
       ctx.stderr.write(`warning: ${read.address} left out: ${read.error.code}: ${read.error.message}\n`);
     }
     if (reads.length > 0 && unreadable === reads.length) {
-      throw new RemoteError(`import: none of the ${reads.length} ${typeName} resources could be read`, 'Check the provider\'s credentials and permissions.');
+      throw new RemoteError(
+        `import: none of the ${reads.length} ${typeName} resources could be read`,
+        "Check the provider's credentials and permissions.",
+      );
     }
     const api = definitionFor(typeName).api;
     const endpoints = new Set(
       providers.map(
-        (provider) => endpointOverride ?? provider.endpoint ?? resolveEndpoint({ cloud: provider.cloud, product: api.product, region: provider.region, site: provider.site }).toString(),
+        (provider) =>
+          endpointOverride ??
+          provider.endpoint ??
+          resolveEndpoint({ cloud: provider.cloud, product: api.product, region: provider.region, site: provider.site }).toString(),
       ),
     );
     const output = request.output;
@@ -137,7 +160,12 @@ export async function runImport(ctx: RunContext, request: ImportRequest): Promis
     for (const r of existing?.resources ?? []) takenNames.set(r.type, new Set([...(takenNames.get(r.type) ?? []), r.name]));
     const yaml = renderImportYaml({
       providers: plan.providers,
-      readFrom: providers.length === 0 ? ['none (this shard holds none of the chosen accounts)'] : providers.length > 3 ? [`${providers.length} providers`] : providers.map((p) => p.ref),
+      readFrom:
+        providers.length === 0
+          ? ['none (this shard holds none of the chosen accounts)']
+          : providers.length > 3
+            ? [`${providers.length} providers`]
+            : providers.map((p) => p.ref),
       observations: plan.observations,
       readAt: ctx.now().toISOString(),
       endpoint: [...endpoints].join(', '),
@@ -150,7 +178,10 @@ export async function runImport(ctx: RunContext, request: ImportRequest): Promis
   } catch (error) {
     if (error instanceof ApiError) {
       const from = providers.map((p) => p.ref).join(', ');
-      throw new RemoteError(`import: reading ${typeName} from ${from} failed: ${error.code}: ${error.message}`, error.hint ?? 'Check the provider\'s credentials and region.');
+      throw new RemoteError(
+        `import: reading ${typeName} from ${from} failed: ${error.code}: ${error.message}`,
+        error.hint ?? "Check the provider's credentials and region.",
+      );
     }
     throw error;
   } finally {

@@ -21,8 +21,14 @@ export async function loadState(ctx: RunContext, paths: readonly string[]): Prom
   if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(loaded.diagnostics);
   for (const warning of loaded.diagnostics) ctx.stderr.write(`${formatDiagnostic(warning)}\n`);
   // Variables a provider names as its credential source hold secrets whatever they are called.
-  const named = loaded.state.providers.flatMap((p) => (p.credentials.kind === 'env' ? [p.credentials.id, p.credentials.secret, p.credentials.token] : []));
-  for (const value of credentialValues(ctx.env, named.filter((n): n is string => n !== undefined))) ctx.redactor.add(value);
+  const named = loaded.state.providers.flatMap((p) =>
+    p.credentials.kind === 'env' ? [p.credentials.id, p.credentials.secret, p.credentials.token] : [],
+  );
+  for (const value of credentialValues(
+    ctx.env,
+    named.filter((n): n is string => n !== undefined),
+  ))
+    ctx.redactor.add(value);
   // A robot's URL carries its access token; both it and the signing secret are secrets.
   for (const target of loaded.state.notify ?? []) for (const secret of [target.url, target.secret]) if (secret) ctx.redactor.add(secret);
   return loaded.state;

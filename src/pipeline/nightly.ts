@@ -32,10 +32,16 @@ export interface NightlyRun {
 export async function openNightly(ctx: RunContext, options: RunRequest, state: DesiredState, now: Date): Promise<NightlyRun> {
   const dir = options.history ?? state.history?.dir;
   if (dir === undefined && options.failOnNew === true) {
-    throw new UsageError('--fail-on-new needs the run history to know what is new', 'Add --history DIR (or history: { dir: DIR } in the configuration).');
+    throw new UsageError(
+      '--fail-on-new needs the run history to know what is new',
+      'Add --history DIR (or history: { dir: DIR } in the configuration).',
+    );
   }
   const scope = scopeOf(options.shard);
-  const ledger = dir === undefined ? undefined : await openLedger(dir, { now, warn: (message) => ctx.stderr.write(`warning: ${message}\n`), ...(scope ? { scope } : {}) });
+  const ledger =
+    dir === undefined
+      ? undefined
+      : await openLedger(dir, { now, warn: (message) => ctx.stderr.write(`warning: ${message}\n`), ...(scope ? { scope } : {}) });
   let failure: IoError | undefined;
   const earlier = ledger?.entries.filter((e) => e.at < now.getTime()).map((e) => ({ as_of: e.record.as_of, summary: e.record.summary }));
   return {
@@ -49,7 +55,11 @@ export async function openNightly(ctx: RunContext, options: RunRequest, state: D
           await record(ctx, options, state, ledger, annotated);
         } catch (error) {
           if (!(error instanceof IoError)) throw error;
-          failure = new IoError(`the run could not be recorded in the history at ${ledger.dir}: ${error.message}`, 'Check that the directory is writable; the reports of this run were written.', { cause: error });
+          failure = new IoError(
+            `the run could not be recorded in the history at ${ledger.dir}: ${error.message}`,
+            'Check that the directory is writable; the reports of this run were written.',
+            { cause: error },
+          );
         }
       }
       if (state.notify === undefined) return annotated;
@@ -59,7 +69,10 @@ export async function openNightly(ctx: RunContext, options: RunRequest, state: D
         redact: (text) => ctx.redactor.redact(text),
       });
       for (const n of notifications) {
-        if (n.status === 'failed') ctx.stderr.write(`warning: notify ${n.type} (\${env.${n.target}}) failed after ${n.attempts} attempt(s): ${n.message ?? ''}; the verdict is unchanged\n`);
+        if (n.status === 'failed')
+          ctx.stderr.write(
+            `warning: notify ${n.type} (\${env.${n.target}}) failed after ${n.attempts} attempt(s): ${n.message ?? ''}; the verdict is unchanged\n`,
+          );
         if (n.status === 'skipped' && annotated.history === undefined) ctx.stderr.write(`warning: notify ${n.type}: ${n.message ?? ''}\n`);
       }
       return { ...annotated, notifications };

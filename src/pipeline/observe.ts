@@ -40,7 +40,10 @@ async function observeLive(
     events: { progress: () => progress, ...(ctx.debug ? { debug: (line: string) => ctx.stderr.write(line) } : {}) },
   });
   try {
-    await requireCredentials(executor, plan.calls.map((c) => c.provider));
+    await requireCredentials(
+      executor,
+      plan.calls.map((c) => c.provider),
+    );
     progress = await startProgress(mode, totals, process.stderr);
     return await observe(plan, {
       execute: executor.execute,

@@ -26,13 +26,19 @@ export async function runPolicyTests(ctx: RunContext, request: PolicyTestRequest
   const paths = [...request.paths];
   const discovery = paths.length === 0 && builtin ? { files: [], missing: [], searched: [] } : await discoverTestFiles(paths, ctx.cwd);
   if (discovery.missing.length > 0) {
-    throw new UsageError(`test: no such file or directory: ${discovery.missing.join(', ')}`, 'Pass test files (*.test.yaml) or directories containing them.');
+    throw new UsageError(
+      `test: no such file or directory: ${discovery.missing.join(', ')}`,
+      'Pass test files (*.test.yaml) or directories containing them.',
+    );
   }
   const files = [...discovery.files];
   if (builtin) files.push(...(await discoverTestFiles([join(BUILTIN_POLICY_DIR, 'tests')], ctx.cwd)).files);
   if (files.length === 0) {
     const where = paths.length > 0 ? paths.join(', ') : DEFAULT_TEST_DIRS.map((d) => `./${d}`).join(' and ');
-    throw new UsageError(`test: no test files (*.test.yaml, *.test.yml) found in ${where}`, 'Pass a PATH, or put test files in ./policies/tests or ./tests.');
+    throw new UsageError(
+      `test: no test files (*.test.yaml, *.test.yml) found in ${where}`,
+      'Pass a PATH, or put test files in ./policies/tests or ./tests.',
+    );
   }
   return runTestFiles(files, { cwd: ctx.cwd, toolVersion: toolVersion(), ...(filter !== undefined ? { filter } : {}) });
 }

@@ -29,7 +29,9 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
   const series = nightly.series ? { series: nightly.series } : {};
   const policyChecks = await loadPolicyChecks(state, { cwd: ctx.cwd, now, ...series });
   const base = options.compare ? await loadCompareBase(options.compare, options.paths, ctx.cwd, ctx.env) : undefined;
-  const signingKey = options.evidence ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor }) : undefined;
+  const signingKey = options.evidence
+    ? await (await import('../report/evidence/signing.js')).loadSigningKey(ctx.env, { cwd: ctx.cwd, redactor: ctx.redactor })
+    : undefined;
   // --save-observed signs with the evidence key when one is configured (it is not required).
   const snapshotKey = options.saveObserved && !signingKey ? await optionalSigningKey(ctx) : signingKey;
   const trust = options.observed ? await resolveSnapshotTrust(ctx, options, state) : undefined;
@@ -59,7 +61,13 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
       });
   const result: RunResult = await nightly.finish({ ...evaluated, ...(snapshot ? { snapshot } : {}), ...(shard ? { shard } : {}) });
   if (options.evidence && signingKey) {
-    await writeEvidence(ctx, options.evidence, { state, result, observations, exchanges, signingKey, force: options.force === true }, version, options.framework);
+    await writeEvidence(
+      ctx,
+      options.evidence,
+      { state, result, observations, exchanges, signingKey, force: options.force === true },
+      version,
+      options.framework,
+    );
   }
   await writeReports(ctx, options, result, timeZone, nightly.reportOptions);
   if (refused) throw refused;

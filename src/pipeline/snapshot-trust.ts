@@ -39,7 +39,10 @@ async function readKeyFile(path: string, source: string): Promise<VerificationKe
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unreadable';
-    throw new UsageError(`${source}: cannot read ${path} (${code})`, 'Point it at the Ed25519 public key (PEM) or the HMAC secret file the snapshot was signed with.');
+    throw new UsageError(
+      `${source}: cannot read ${path} (${code})`,
+      'Point it at the Ed25519 public key (PEM) or the HMAC secret file the snapshot was signed with.',
+    );
   }
   return verificationKeysFromFile(text, `${source} (${path})`);
 }
@@ -115,17 +118,27 @@ export async function readTrustedSnapshot(ctx: RunContext, path: string, trust: 
   const snapshot = parseSnapshot(text, path, { requireScope: true });
   if (trust.keys !== undefined) {
     if (snapshot.signature === undefined) {
-      throw new InputError(`${path}: the snapshot is not signed, and ${trust.keySource ?? 'a key'} requires a signed one`, 'Save it with --save-observed while an evidence signing key (DRIFTWATCH_EVIDENCE_KEY_FILE or DRIFTWATCH_EVIDENCE_HMAC_KEY) is set.');
+      throw new InputError(
+        `${path}: the snapshot is not signed, and ${trust.keySource ?? 'a key'} requires a signed one`,
+        'Save it with --save-observed while an evidence signing key (DRIFTWATCH_EVIDENCE_KEY_FILE or DRIFTWATCH_EVIDENCE_HMAC_KEY) is set.',
+      );
     }
     const problems = verifyDetached(Buffer.from(snapshotSigningText(snapshot), 'utf8'), snapshot.signature, trust.keys);
     if (problems.length > 0) {
-      throw new InputError(`${path}: the snapshot signature does not verify: ${problems.join('; ')}`, 'The snapshot was changed after it was saved, or signed with another key: record it again with --save-observed.');
+      throw new InputError(
+        `${path}: the snapshot signature does not verify: ${problems.join('; ')}`,
+        'The snapshot was changed after it was saved, or signed with another key: record it again with --save-observed.',
+      );
     }
   } else if (snapshot.signature !== undefined) {
-    ctx.stderr.write(`warning: ${path} is signed, but no key was given to check it (--observed-key, ${OBSERVED_KEY_ENV.keyFile} or snapshots.key_file)\n`);
+    ctx.stderr.write(
+      `warning: ${path} is signed, but no key was given to check it (--observed-key, ${OBSERVED_KEY_ENV.keyFile} or snapshots.key_file)\n`,
+    );
   }
 
-  const times = [snapshot.observed_at, ...snapshot.observations.map((o) => o.observed_at)].map((t) => Date.parse(t)).filter((t) => Number.isFinite(t));
+  const times = [snapshot.observed_at, ...snapshot.observations.map((o) => o.observed_at)]
+    .map((t) => Date.parse(t))
+    .filter((t) => Number.isFinite(t));
   const oldest = Math.min(...times);
   const newest = Math.max(...times);
   const ageSeconds = Math.floor((now.getTime() - oldest) / 1000);

@@ -16,7 +16,13 @@ import type { FrameworkName } from '../report/controls.js';
 /** The write stages of a run: `--save-observed`, `--evidence`, every `--out` report and the report on stdout. */
 
 /** `--save-observed`: the observations as a snapshot, redacted, and signed when a key is configured. */
-export async function saveObserved(ctx: RunContext, path: string, observations: readonly Observation[], snapshotKey: SigningKey | undefined, version: string): Promise<void> {
+export async function saveObserved(
+  ctx: RunContext,
+  path: string,
+  observations: readonly Observation[],
+  snapshotKey: SigningKey | undefined,
+  version: string,
+): Promise<void> {
   const unsigned = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: version, observedAt: ctx.now().toISOString() });
   // Redacted before signing, so the signature covers exactly the bytes written.
   const redacted = parseSnapshot(ctx.redactor.redact(serializeSnapshot(unsigned)), path);
@@ -34,7 +40,14 @@ function* redactedChunks(ctx: RunContext, reporter: Reporter, result: RunResult,
 export async function writeEvidence(
   ctx: RunContext,
   dir: string,
-  run: { state: DesiredState; result: RunResult; observations: readonly Observation[]; exchanges: ReadonlyMap<string, RawExchange[]>; signingKey: SigningKey; force: boolean },
+  run: {
+    state: DesiredState;
+    result: RunResult;
+    observations: readonly Observation[];
+    exchanges: ReadonlyMap<string, RawExchange[]>;
+    signingKey: SigningKey;
+    force: boolean;
+  },
   version: string,
   framework: FrameworkName | undefined,
 ): Promise<void> {
@@ -44,23 +57,36 @@ export async function writeEvidence(
   const configFiles = await Promise.all(run.state.files.map((file) => readConfigFile(ctx, file, file)));
   const policyFiles = await Promise.all(
     run.state.policies.map((p) =>
-      readConfigFile(ctx, p.path, p.ref.startsWith('builtin:') ? `builtin/${p.ref.slice('builtin:'.length)}.yaml` : relative(ctx.cwd, p.path)),
+      readConfigFile(
+        ctx,
+        p.path,
+        p.ref.startsWith('builtin:') ? `builtin/${p.ref.slice('builtin:'.length)}.yaml` : relative(ctx.cwd, p.path),
+      ),
     ),
   );
-  const written = await writeEvidenceBundle(dir, {
-    result: run.result,
-    observations: run.observations,
-    exchanges: Object.fromEntries(run.exchanges),
-    configFiles,
-    policyFiles,
-    reports: { text: REPORTERS.text.render(run.result, { color: false, ...frameworkOption }), json: REPORTERS.json.render(run.result, { color: false, ...frameworkOption }) },
-    ...frameworkOption,
-    toolVersion: version,
-    asOf: run.result.as_of,
-    signingKey: run.signingKey,
-    redact: (text) => ctx.redactor.redact(text),
-  }, { force: run.force, ...(ctx.tempFiles ? { tempFiles: ctx.tempFiles } : {}) });
-  ctx.stderr.write(`Evidence bundle: ${relative(ctx.cwd, written.dir) || written.dir} (${written.files} files, signed ${written.algorithm} ${written.keyId}).\n`);
+  const written = await writeEvidenceBundle(
+    dir,
+    {
+      result: run.result,
+      observations: run.observations,
+      exchanges: Object.fromEntries(run.exchanges),
+      configFiles,
+      policyFiles,
+      reports: {
+        text: REPORTERS.text.render(run.result, { color: false, ...frameworkOption }),
+        json: REPORTERS.json.render(run.result, { color: false, ...frameworkOption }),
+      },
+      ...frameworkOption,
+      toolVersion: version,
+      asOf: run.result.as_of,
+      signingKey: run.signingKey,
+      redact: (text) => ctx.redactor.redact(text),
+    },
+    { force: run.force, ...(ctx.tempFiles ? { tempFiles: ctx.tempFiles } : {}) },
+  );
+  ctx.stderr.write(
+    `Evidence bundle: ${relative(ctx.cwd, written.dir) || written.dir} (${written.files} files, signed ${written.algorithm} ${written.keyId}).\n`,
+  );
 }
 
 /** Every `--out` report, then the `--format` report on stdout. */
@@ -71,12 +97,17 @@ export async function writeReports(
   timeZone: string | undefined,
   extra: Pick<ReportOptions, 'history'> = {},
 ): Promise<void> {
-  const shared = { ...(timeZone !== undefined ? { timeZone } : {}), ...extra, ...(options.framework ? { framework: options.framework } : {}) };
+  const shared = {
+    ...(timeZone !== undefined ? { timeZone } : {}),
+    ...extra,
+    ...(options.framework ? { framework: options.framework } : {}),
+  };
   for (const out of options.outputs) {
     const chunks = redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...shared });
     await writeFileAtomic(out.path, chunks, ctx.tempFiles);
   }
-  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...shared })) ctx.stdout.write(chunk);
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...shared }))
+    ctx.stdout.write(chunk);
   if (options.outputs.length > 0 && ctx.debug) {
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }

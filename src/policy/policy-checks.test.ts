@@ -106,7 +106,11 @@ describe('createPolicyChecks', () => {
 
   it('makes the rule unknown when a precondition is unknown (fail closed)', () => {
     const r = kms('gz');
-    for (const attributes of [{ auto_renew: false }, { edition: null, auto_renew: false }, { edition: 'platinum', auto_renew: false }] as JsonObject[]) {
+    for (const attributes of [
+      { auto_renew: false },
+      { edition: null, auto_renew: false },
+      { edition: 'platinum', auto_renew: false },
+    ] as JsonObject[]) {
       const found = checks(r, observed(r, attributes));
       expect(found.map((c) => c.status)).toEqual(['unknown', 'unknown']);
       expect(found[0]?.message).toMatch(/^\[kms\.auto-renew\] .*precondition could not be verified/);
@@ -124,7 +128,13 @@ describe('createPolicyChecks', () => {
   });
 
   it('applies rules only to their resource type', () => {
-    const ca: ResourceConfig = { ...kms('x'), address: 'alicloud_cas_private_ca.root', type: 'alicloud_cas_private_ca', name: 'root', provider: 'alicloud.prod' };
+    const ca: ResourceConfig = {
+      ...kms('x'),
+      address: 'alicloud_cas_private_ca.root',
+      type: 'alicloud_cas_private_ca',
+      name: 'root',
+      provider: 'alicloud.prod',
+    };
     const found = checks(ca, observed(ca, { status: 'BUY' }));
     expect(found.map((c) => [c.rule, c.status])).toEqual([['ca.status', 'fail']]);
   });
@@ -147,13 +157,25 @@ describe('policy findings through evaluate', () => {
     expect(result.resources[0]?.status).toBe('drifted');
     expect(result.summary.exit_code).toBe(2);
     const failing = result.resources[0]?.checks.find((c) => c.status === 'fail');
-    expect(failing).toMatchObject({ rule: 'kms.auto-renew', source: 'policy', severity: 'high', remediation: 'Turn on auto-renew.', controls: ['ISO/IEC 27001:2022 A.8.24', 'NIST SP 800-57 Part 1 Rev. 5'] });
+    expect(failing).toMatchObject({
+      rule: 'kms.auto-renew',
+      source: 'policy',
+      severity: 'high',
+      remediation: 'Turn on auto-renew.',
+      controls: ['ISO/IEC 27001:2022 A.8.24', 'NIST SP 800-57 Part 1 Rev. 5'],
+    });
   });
 
   it('never passes a policy rule on a resource that could not be observed, and fails it when absent', () => {
     const r = kms('gz');
     const run = (o: Observation) =>
-      evaluate({ state: state([r]), observations: [o], now: NOW, toolVersion: 'test', policyChecks: createPolicyChecks([PACK], { now: NOW }) }).resources[0];
+      evaluate({
+        state: state([r]),
+        observations: [o],
+        now: NOW,
+        toolVersion: 'test',
+        policyChecks: createPolicyChecks([PACK], { now: NOW }),
+      }).resources[0];
     const errored = run(observed(r, {}, 'error'));
     expect(errored?.status).toBe('unknown');
     expect(errored?.checks.map((c) => c.status)).toEqual(['unknown', 'unknown']);
@@ -179,12 +201,17 @@ describe('loadPolicyChecks', () => {
     expect(await loadPolicyChecks(base, { cwd: BUILTIN_POLICY_DIR, now: NOW })).toBeUndefined();
     const withBaseline: DesiredState = {
       ...base,
-      policies: [{ ref: 'builtin:baseline', path: `${BUILTIN_POLICY_DIR}baseline.yaml`, location: { file: 'main.yaml', line: 2, column: 12 } }],
+      policies: [
+        { ref: 'builtin:baseline', path: `${BUILTIN_POLICY_DIR}baseline.yaml`, location: { file: 'main.yaml', line: 2, column: 12 } },
+      ],
     };
     const policyChecks = await loadPolicyChecks(withBaseline, { cwd: BUILTIN_POLICY_DIR, now: NOW });
     const found = policyChecks?.(r, observed(r, { service_enabled: true, service_state: 'released', edition: 'basic' })) ?? [];
     expect(found.filter((c) => c.status === 'fail').map((c) => c.rule)).toEqual(['tc-kms.service-state-normal']);
-    const missing: DesiredState = { ...base, policies: [{ ref: 'builtin:nope', path: `${BUILTIN_POLICY_DIR}nope.yaml`, location: { file: 'main.yaml', line: 2, column: 12 } }] };
+    const missing: DesiredState = {
+      ...base,
+      policies: [{ ref: 'builtin:nope', path: `${BUILTIN_POLICY_DIR}nope.yaml`, location: { file: 'main.yaml', line: 2, column: 12 } }],
+    };
     await expect(loadPolicyChecks(missing, { cwd: BUILTIN_POLICY_DIR, now: NOW })).rejects.toMatchObject({ code: 'DW_CONFIG_INVALID' });
   });
 });

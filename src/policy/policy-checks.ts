@@ -165,7 +165,10 @@ export function createPolicyChecks(packs: readonly PolicyPack[], options: Policy
  * ConfigError with every located problem) and returns the `policyChecks` for `evaluate`, or
  * undefined when the configuration names no policies.
  */
-export async function loadPolicyChecks(state: DesiredState, options: { readonly cwd: string; readonly now: Date; readonly series?: ObservedSeries }): Promise<PolicyChecks | undefined> {
+export async function loadPolicyChecks(
+  state: DesiredState,
+  options: { readonly cwd: string; readonly now: Date; readonly series?: ObservedSeries },
+): Promise<PolicyChecks | undefined> {
   if (state.policies.length === 0) return undefined;
   // Loaded lazily: YAML and ajv cost start-up time that a run without policies should not pay.
   const { loadValidPolicyPacks } = await import('./policy-file.js');

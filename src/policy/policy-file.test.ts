@@ -48,7 +48,9 @@ describe('parsePolicyFile', () => {
       controls: ['ISO/IEC 27001:2022 A.8.24'],
       location: { file: 'team.yaml', line: 4, column: 9 },
     });
-    expect(rule?.when).toEqual([{ attribute: 'ca_type', operator: 'equals', expected: 'ROOT', location: { file: 'team.yaml', line: 10, column: 7 } }]);
+    expect(rule?.when).toEqual([
+      { attribute: 'ca_type', operator: 'equals', expected: 'ROOT', location: { file: 'team.yaml', line: 10, column: 7 } },
+    ]);
     expect(rule?.assert.map((a) => [a.attribute, a.operator, a.expected, a.location.line])).toEqual([
       ['status', 'equals', 'USED', 12],
       ['certificates_remaining', 'at_least', 100, 13],
@@ -117,7 +119,10 @@ rules:
 
   it('reports YAML syntax errors and a missing version/rules located', () => {
     expect(messages('version: 1\nrules: [\n')[0]).toMatch(/^team\.yaml:\d+:\d+: YAML syntax error/);
-    expect(messages('name: x\n')).toEqual(["team.yaml:1:1: missing required key 'version' in the policy file", "team.yaml:1:1: missing required key 'rules' in the policy file"]);
+    expect(messages('name: x\n')).toEqual([
+      "team.yaml:1:1: missing required key 'version' in the policy file",
+      "team.yaml:1:1: missing required key 'rules' in the policy file",
+    ]);
     expect(messages('version: 1\nrules: []\nrule: []\n')).toEqual(["team.yaml:3:1: unknown top-level key 'rule'; did you mean 'rules'?"]);
   });
 
@@ -156,7 +161,8 @@ describe('loading packs', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-policy-'));
     const one = join(dir, 'one.yaml');
     const two = join(dir, 'two.yaml');
-    const rule = (id: string) => `version: 1\nrules:\n  - { id: ${id}, title: t, severity: low, resource_type: alicloud_kms_instance, assert: { status: Connected }, remediation: r }\n`;
+    const rule = (id: string) =>
+      `version: 1\nrules:\n  - { id: ${id}, title: t, severity: low, resource_type: alicloud_kms_instance, assert: { status: Connected }, remediation: r }\n`;
     writeFileSync(one, rule('x.same'));
     writeFileSync(two, rule('x.same'));
     const at = (line: number) => ({ file: 'main.yaml', line, column: 13 });
@@ -174,7 +180,9 @@ describe('loading packs', () => {
       "two.yaml:3:11: rule id 'x.same' is already defined at one.yaml:3:11; rule ids must be unique across policy files",
       'main.yaml:5:13: cannot read policy file nope.yaml: no such file or directory',
     ]);
-    await expect(loadValidPolicyPacks([{ ref: './nope.yaml', path: join(dir, 'nope.yaml'), location: at(5) }], { cwd: dir })).rejects.toMatchObject({
+    await expect(
+      loadValidPolicyPacks([{ ref: './nope.yaml', path: join(dir, 'nope.yaml'), location: at(5) }], { cwd: dir }),
+    ).rejects.toMatchObject({
       code: 'DW_CONFIG_INVALID',
       message: 'policy is invalid: 1 error',
     });
@@ -191,14 +199,24 @@ describe('parsePolicyFile on arbitrary input', () => {
         severity: fc.oneof(fc.constantFrom('low', 'high'), fc.string()),
         resource_type: fc.constantFrom('alicloud_kms_instance', 'alicloud_cas_private_ca', 'nope'),
         where: fc.oneof(fc.constant(undefined), fc.jsonValue(), fc.record({ provider: fc.oneof(fc.string(), fc.array(fc.string())) })),
-        when: fc.oneof(fc.constant(undefined), fc.jsonValue(), fc.dictionary(fc.constantFrom('status', 'expires_at', 'certificates_remaining', 'raw.X'), fc.jsonValue())),
-        assert: fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom('status', 'expires_at', 'certificates_remaining', 'raw.X', 'x'), fc.jsonValue())),
+        when: fc.oneof(
+          fc.constant(undefined),
+          fc.jsonValue(),
+          fc.dictionary(fc.constantFrom('status', 'expires_at', 'certificates_remaining', 'raw.X'), fc.jsonValue()),
+        ),
+        assert: fc.oneof(
+          fc.jsonValue(),
+          fc.dictionary(fc.constantFrom('status', 'expires_at', 'certificates_remaining', 'raw.X', 'x'), fc.jsonValue()),
+        ),
         remediation: fc.oneof(fc.string(), fc.constant(undefined)),
         controls: fc.oneof(fc.array(fc.string()), fc.jsonValue()),
       },
       { requiredKeys: [] },
     );
-    const doc = fc.oneof(fc.jsonValue(), fc.record({ version: fc.oneof(fc.constant(1), fc.jsonValue()), rules: fc.oneof(fc.array(rule, { maxLength: 3 }), fc.jsonValue()) }));
+    const doc = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ version: fc.oneof(fc.constant(1), fc.jsonValue()), rules: fc.oneof(fc.array(rule, { maxLength: 3 }), fc.jsonValue()) }),
+    );
     fc.assert(
       fc.property(doc, (value) => {
         const text = JSON.stringify(value) ?? 'null';

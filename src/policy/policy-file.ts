@@ -106,14 +106,22 @@ function schemaMessage(error: ErrorObject, path: PathSegment[], data: JsonValue,
   switch (error.keyword) {
     case 'additionalProperties': {
       const key = String(params.additionalProperty);
-      const allowed = path.length === 2 ? RULE_KEYS : Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+      const allowed =
+        path.length === 2 ? RULE_KEYS : Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const where = path.length === 0 ? `unknown top-level key '${key}'` : `unknown key '${key}' in ${what}`;
       return make(at([...path, key], 'key'), `${where}${suggestion(key, allowed)}`);
     }
     case 'required':
       return make(at(path), `missing required key '${String(params.missingProperty)}' in ${what}`);
     case 'type': {
-      const names: Record<string, string> = { object: 'a map', array: 'a list', string: 'a string', integer: 'a whole number', number: 'a number', boolean: 'true or false' };
+      const names: Record<string, string> = {
+        object: 'a map',
+        array: 'a list',
+        string: 'a string',
+        integer: 'a whole number',
+        number: 'a number',
+        boolean: 'true or false',
+      };
       const types = (Array.isArray(params.type) ? params.type : [params.type]).map((t) => names[String(t)] ?? String(t));
       return make(at(path), `${what} must be ${types.join(' or ')}`);
     }
@@ -224,7 +232,14 @@ function patterns(value: JsonValue | undefined): string[] | undefined {
   return undefined;
 }
 
-function selector(source: YamlSource, base: readonly PathSegment[], node: JsonValue | undefined, spec: ResourceTypeSpec, ruleLabel: string, diagnostics: Diagnostic[]): PolicySelector | undefined {
+function selector(
+  source: YamlSource,
+  base: readonly PathSegment[],
+  node: JsonValue | undefined,
+  spec: ResourceTypeSpec,
+  ruleLabel: string,
+  diagnostics: Diagnostic[],
+): PolicySelector | undefined {
   if (!isJsonObject(node)) return undefined;
   const provider = patterns(node.provider);
   const name = patterns(node.name);
@@ -239,7 +254,9 @@ function selector(source: YamlSource, base: readonly PathSegment[], node: JsonVa
   (provider ?? []).forEach((pattern, i) => {
     const at = source.locate(typeof node.provider === 'string' ? [...base, 'provider'] : [...base, 'provider', i]);
     if (!PROVIDER_PATTERN.test(pattern)) {
-      diagnostics.push(err(at, 'selector', `${ruleLabel}: where.provider '${pattern}' is neither a provider reference <cloud>.<alias> nor an alias`));
+      diagnostics.push(
+        err(at, 'selector', `${ruleLabel}: where.provider '${pattern}' is neither a provider reference <cloud>.<alias> nor an alias`),
+      );
       return;
     }
     const dot = pattern.indexOf('.');
@@ -247,10 +264,20 @@ function selector(source: YamlSource, base: readonly PathSegment[], node: JsonVa
     const cloud = pattern.slice(0, dot);
     if (/[*?]/.test(cloud)) return;
     if (!(CLOUDS as readonly string[]).includes(cloud)) {
-      diagnostics.push(err(at, 'selector', `${ruleLabel}: unknown cloud '${cloud}' in where.provider '${pattern}'${suggestion(cloud, CLOUDS) || `; expected one of: ${CLOUDS.join(', ')}`}`));
+      diagnostics.push(
+        err(
+          at,
+          'selector',
+          `${ruleLabel}: unknown cloud '${cloud}' in where.provider '${pattern}'${suggestion(cloud, CLOUDS) || `; expected one of: ${CLOUDS.join(', ')}`}`,
+        ),
+      );
     } else if (cloud !== spec.cloud) {
       diagnostics.push(
-        err(at, 'selector', `${ruleLabel}: where.provider '${pattern}' is a ${cloud} provider but ${spec.name} resources use ${spec.cloud} providers, so the rule would never apply`),
+        err(
+          at,
+          'selector',
+          `${ruleLabel}: where.provider '${pattern}' is a ${cloud} provider but ${spec.name} resources use ${spec.cloud} providers, so the rule would never apply`,
+        ),
       );
     }
   });
@@ -292,7 +319,8 @@ function buildRules(source: YamlSource, diagnostics: Diagnostic[]): PolicyRule[]
     const title = str(node, 'title');
     const severity = str(node, 'severity');
     const remediation = str(node, 'remediation');
-    if (diagnostics.length > before || id === undefined || title === undefined || severity === undefined || remediation === undefined) return;
+    if (diagnostics.length > before || id === undefined || title === undefined || severity === undefined || remediation === undefined)
+      return;
     const controls = Array.isArray(node.controls) ? node.controls.filter((c): c is string => typeof c === 'string') : [];
     const description = str(node, 'description');
     out.push({
@@ -316,7 +344,12 @@ function buildRules(source: YamlSource, diagnostics: Diagnostic[]): PolicyRule[]
 // Entry points
 
 /** Parses and validates one policy file's text. */
-export function parsePolicyFile(text: string, file: string, absolutePath: string, validator: SchemaValidator = createPolicyValidator()): PolicyFileResult {
+export function parsePolicyFile(
+  text: string,
+  file: string,
+  absolutePath: string,
+  validator: SchemaValidator = createPolicyValidator(),
+): PolicyFileResult {
   const parsed = parseYaml(text, file, absolutePath);
   const diagnostics = [...parsed.diagnostics];
   const source = parsed.source;
@@ -337,7 +370,13 @@ export function parsePolicyFile(text: string, file: string, absolutePath: string
   const name = str(source.value, 'name');
   const description = str(source.value, 'description');
   return {
-    pack: { file, path: absolutePath, ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}), rules },
+    pack: {
+      file,
+      path: absolutePath,
+      ...(name !== undefined ? { name } : {}),
+      ...(description !== undefined ? { description } : {}),
+      rules,
+    },
     diagnostics,
   };
 }
@@ -351,7 +390,8 @@ export async function loadPolicyFile(path: string, options: PolicyLoadOptions, r
   let text: string;
   try {
     const decoded = decodeUtf8(await readFile(path));
-    if ('problem' in decoded) return { pack: undefined, diagnostics: [err({ file: shown, line: 1, column: 1 }, 'encoding', `${shown}: ${decoded.problem}`)] };
+    if ('problem' in decoded)
+      return { pack: undefined, diagnostics: [err({ file: shown, line: 1, column: 1 }, 'encoding', `${shown}: ${decoded.problem}`)] };
     text = decoded.text;
   } catch (error) {
     const location = referencedAt ?? { file: shown, line: 1, column: 1 };
@@ -386,7 +426,13 @@ export async function loadPolicyPacks(refs: readonly PolicyRef[], options: Polic
       const first = ids.get(rule.id);
       if (first) {
         clash = true;
-        diagnostics.push(err(rule.location, 'duplicate-rule-id', `rule id '${rule.id}' is already defined at ${formatLocation(first.location)}; rule ids must be unique across policy files`));
+        diagnostics.push(
+          err(
+            rule.location,
+            'duplicate-rule-id',
+            `rule id '${rule.id}' is already defined at ${formatLocation(first.location)}; rule ids must be unique across policy files`,
+          ),
+        );
       } else ids.set(rule.id, rule);
     }
     if (!clash) packs.push(result.pack);

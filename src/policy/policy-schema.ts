@@ -62,7 +62,11 @@ export function buildPolicySchema(): JsonObject {
         severity: { enum: [...SEVERITIES] },
         resource_type: { enum: RESOURCE_TYPES.map((t) => t.name) },
         where: { $ref: '#/definitions/selector' },
-        when: { type: 'object', minProperties: 1, description: 'Preconditions (same shape as assert); the rule applies only when all hold.' },
+        when: {
+          type: 'object',
+          minProperties: 1,
+          description: 'Preconditions (same shape as assert); the rule applies only when all hold.',
+        },
         assert: { type: 'object', minProperties: 1, description: 'attribute: VALUE (equals) or attribute: { OPERATOR: VALUE }.' },
         remediation: { type: 'string', pattern: NON_BLANK, description: 'What to do when the rule fails.' },
         controls: {
@@ -74,7 +78,9 @@ export function buildPolicySchema(): JsonObject {
       },
       allOf: RESOURCE_TYPES.map((t) => ({
         if: { required: ['resource_type'], properties: { resource_type: { const: t.name } } },
-        then: { properties: { assert: { $ref: `#/definitions/attributes_${t.name}` }, when: { $ref: `#/definitions/attributes_${t.name}` } } },
+        then: {
+          properties: { assert: { $ref: `#/definitions/attributes_${t.name}` }, when: { $ref: `#/definitions/attributes_${t.name}` } },
+        },
       })),
     },
     selector: {

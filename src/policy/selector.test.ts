@@ -30,7 +30,10 @@ describe('globMatcher', () => {
 
   it('agrees with the anchored regular expression it replaces (issue 18)', () => {
     const toRegExp = (glob: string): RegExp =>
-      new RegExp(`^${Array.from(glob, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}/]/g, (c) => `\\${c}`))).join('')}$`, 'su');
+      new RegExp(
+        `^${Array.from(glob, (ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[\\^$.|+()[\]{}/]/g, (c) => `\\${c}`))).join('')}$`,
+        'su',
+      );
     const chars = fc.constantFrom('a', 'b', '*', '?', '.', 'é');
     fc.assert(
       fc.property(fc.array(chars, { maxLength: 8 }), fc.array(fc.constantFrom('a', 'b', '.', 'é'), { maxLength: 10 }), (glob, value) => {

@@ -20,7 +20,14 @@ function check(rule: string, status: CheckResult['status']): CheckResult {
 }
 
 function waiver(rule: string, expires: string, line = 30, resource = 'alicloud_cas_private_ca.root'): Waiver {
-  return { resource, rule, reason: 'rolling out (SEC-4411)', owner: 'pki-team@example.com', expires, location: { file: 'main.yaml', line, column: 5 } };
+  return {
+    resource,
+    rule,
+    reason: 'rolling out (SEC-4411)',
+    owner: 'pki-team@example.com',
+    expires,
+    location: { file: 'main.yaml', line, column: 5 },
+  };
 }
 
 const ADDRESS = 'alicloud_cas_private_ca.root';
@@ -32,14 +39,22 @@ function applyOne(checks: CheckResult[], waivers: Waiver[], now: string) {
 
 describe('waiver lifecycle at the expiry boundary', () => {
   it('a date-only expiry applies through the last millisecond of that day (UTC)', () => {
-    const { checks, reports } = applyOne([check('certificates_remaining', 'fail')], [waiver('certificates_remaining', '2027-01-31')], '2027-01-31T23:59:59.999Z');
+    const { checks, reports } = applyOne(
+      [check('certificates_remaining', 'fail')],
+      [waiver('certificates_remaining', '2027-01-31')],
+      '2027-01-31T23:59:59.999Z',
+    );
     expect(checks[0]?.status).toBe('waived');
     expect(checks[0]?.waiver?.state).toBe('expiring');
     expect(reports[0]?.state).toBe('expiring');
   });
 
   it('stops applying at midnight after the date: the check fails again and names the waiver', () => {
-    const { checks, reports } = applyOne([check('certificates_remaining', 'fail')], [waiver('certificates_remaining', '2027-01-31')], '2027-02-01T00:00:00Z');
+    const { checks, reports } = applyOne(
+      [check('certificates_remaining', 'fail')],
+      [waiver('certificates_remaining', '2027-01-31')],
+      '2027-02-01T00:00:00Z',
+    );
     expect(checks[0]?.status).toBe('fail');
     expect(checks[0]?.waiver).toMatchObject({ state: 'expired', owner: 'pki-team@example.com', expires: '2027-01-31' });
     expect(reports[0]?.state).toBe('expired');
@@ -64,14 +79,22 @@ describe('waiver lifecycle at the expiry boundary', () => {
 
 describe('applyWaivers', () => {
   it('waives only failing checks; an unknown check stays unknown', () => {
-    const { checks, reports } = applyOne([check('status', 'unknown'), check('certificates_remaining', 'fail'), check('ca_type', 'pass')], [waiver('*', '2027-06-30')], '2026-11-29T00:00:00Z');
+    const { checks, reports } = applyOne(
+      [check('status', 'unknown'), check('certificates_remaining', 'fail'), check('ca_type', 'pass')],
+      [waiver('*', '2027-06-30')],
+      '2026-11-29T00:00:00Z',
+    );
     expect(checks.map((c) => c.status)).toEqual(['unknown', 'waived', 'pass']);
     expect(checks[0]?.waiver).toBeUndefined();
     expect(reports[0]?.state).toBe('active');
   });
 
   it('matches by policy rule id as well as attribute name', () => {
-    const { checks } = applyOne([{ ...check('baseline.ca-capacity', 'fail'), source: 'policy' }], [waiver('baseline.ca-capacity', '2027-06-30')], '2026-11-29T00:00:00Z');
+    const { checks } = applyOne(
+      [{ ...check('baseline.ca-capacity', 'fail'), source: 'policy' }],
+      [waiver('baseline.ca-capacity', '2027-06-30')],
+      '2026-11-29T00:00:00Z',
+    );
     expect(checks[0]?.status).toBe('waived');
   });
 
@@ -90,7 +113,12 @@ describe('applyWaivers', () => {
   it('reports orphaned waivers as unused: unknown resource, unknown rule, or nothing failing', () => {
     const result = applyWaivers(
       [{ address: ADDRESS, checks: [check('certificates_remaining', 'pass'), check('status', 'fail')] }],
-      [waiver('certificates_remaining', '2027-06-30', 30), waiver('no_such_rule', '2027-06-30', 31), waiver('*', '2027-06-30', 32, 'alicloud_cas_private_ca.gone'), waiver('status', '2027-06-30', 33)],
+      [
+        waiver('certificates_remaining', '2027-06-30', 30),
+        waiver('no_such_rule', '2027-06-30', 31),
+        waiver('*', '2027-06-30', 32, 'alicloud_cas_private_ca.gone'),
+        waiver('status', '2027-06-30', 33),
+      ],
       new Date('2026-11-29T00:00:00Z'),
     );
     expect(result.waivers.map((w) => [w.resource, w.rule, w.state])).toEqual([
@@ -107,7 +135,11 @@ describe('applyWaivers', () => {
   });
 
   it('prefers a specific, unexpired waiver whatever the declaration order', () => {
-    const ws = [waiver('*', '2027-06-30', 40), waiver('certificates_remaining', '2026-01-01', 41), waiver('certificates_remaining', '2027-03-01', 42)];
+    const ws = [
+      waiver('*', '2027-06-30', 40),
+      waiver('certificates_remaining', '2026-01-01', 41),
+      waiver('certificates_remaining', '2027-03-01', 42),
+    ];
     for (const order of [ws, [...ws].reverse(), [ws[1], ws[2], ws[0]] as Waiver[]]) {
       const { checks } = applyOne([check('certificates_remaining', 'fail')], order, '2026-11-29T00:00:00Z');
       expect(checks[0]?.status).toBe('waived');

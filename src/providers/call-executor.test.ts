@@ -29,7 +29,11 @@ let redactorProbe: () => number = () => -1;
 const server = createServer((req: IncomingMessage, res: ServerResponse) => {
   req.resume();
   req.on('end', () => {
-    recorded.push({ headers: req.headers, query: Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams), redactorSize: redactorProbe() });
+    recorded.push({
+      headers: req.headers,
+      query: Object.fromEntries(new URL(req.url ?? '/', 'http://x').searchParams),
+      redactorSize: redactorProbe(),
+    });
     const answer = script.length > 1 ? script.shift() : script[0];
     if (answer === undefined || answer === 'hang') return;
     if (answer === 'reset') {
@@ -66,19 +70,45 @@ const tencent = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({
   location: loc,
   ...over,
 });
-const alibaba = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({ ...tencent(), cloud: 'alicloud', ref: 'alicloud.prod', region: 'cn-hangzhou', ...over });
+const alibaba = (over: Partial<ProviderConfig> = {}): ProviderConfig => ({
+  ...tencent(),
+  cloud: 'alicloud',
+  ref: 'alicloud.prod',
+  region: 'cn-hangzhou',
+  ...over,
+});
 
-const kmsCall: ApiCall = { cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', region: 'ap-guangzhou' };
-const aliKms: ApiCall = { cloud: 'alicloud', product: 'kms', action: 'GetKmsInstance', version: '2016-01-20', params: { KmsInstanceId: 'kst-1' } };
+const kmsCall: ApiCall = {
+  cloud: 'tencentcloud',
+  product: 'kms',
+  action: 'GetServiceStatus',
+  version: '2019-01-18',
+  region: 'ap-guangzhou',
+};
+const aliKms: ApiCall = {
+  cloud: 'alicloud',
+  product: 'kms',
+  action: 'GetKmsInstance',
+  version: '2016-01-20',
+  params: { KmsInstanceId: 'kst-1' },
+};
 
 const SECRET = 'canary-secret-Zq8v1x';
 const TOKEN = 'canary-token+/=Kp3';
 const creds: Credentials = { id: 'AKIDEXEC', secret: SECRET, source: 'test' };
 
 const tcOk = (id = 'req-ok'): Answer => ({ status: 200, body: { Response: { ServiceEnabled: true, RequestId: id } } });
-const tcErr = (code: string, message = 'm'): Answer => ({ status: 200, body: { Response: { Error: { Code: code, Message: message }, RequestId: `req-${code}` } } });
+const tcErr = (code: string, message = 'm'): Answer => ({
+  status: 200,
+  body: { Response: { Error: { Code: code, Message: message }, RequestId: `req-${code}` } },
+});
 
-function make(over: Partial<CallExecutorOptions> = {}): { executor: CallExecutor; clock: ManualClock; redactor: Redactor; events: CallEvent[] } {
+function make(over: Partial<CallExecutorOptions> = {}): {
+  executor: CallExecutor;
+  clock: ManualClock;
+  redactor: Redactor;
+  events: CallEvent[];
+} {
   const clock = new ManualClock(Date.UTC(2026, 10, 29, 0, 0, 0));
   const redactor = new Redactor();
   const events: CallEvent[] = [];
@@ -136,7 +166,11 @@ describe('createCallExecutor', () => {
 
   it('retries Alibaba with a new nonce each attempt and honours x-acs-retry-after', async () => {
     script = [
-      { status: 429, body: { Code: 'Rejected.Throttling', Message: 'QPS Limit Exceeded', RequestId: 'r1' }, headers: { 'x-acs-retry-after': '777' } },
+      {
+        status: 429,
+        body: { Code: 'Rejected.Throttling', Message: 'QPS Limit Exceeded', RequestId: 'r1' },
+        headers: { 'x-acs-retry-after': '777' },
+      },
       { status: 503, body: { Code: 'ServiceUnavailable', Message: 'try later', RequestId: 'r2' } },
       { status: 200, body: { RequestId: 'r3', KmsInstance: {} } },
     ];
@@ -229,7 +263,9 @@ describe('createCallExecutor', () => {
         return creds;
       },
     });
-    await clock.run(Promise.all([executor.execute(kmsCall, tencent()), executor.execute(kmsCall, tencent()), executor.execute(kmsCall, tencent())]));
+    await clock.run(
+      Promise.all([executor.execute(kmsCall, tencent()), executor.execute(kmsCall, tencent()), executor.execute(kmsCall, tencent())]),
+    );
     expect(resolutions).toBe(1);
   });
 
@@ -276,7 +312,12 @@ describe('createCallExecutor', () => {
 
   it('cuts a hanging request at the deadline (real time)', async () => {
     script = ['hang'];
-    const executor = createCallExecutor({ resolveCredentials: () => creds, defaultQps: () => 100, redactor: new Redactor(), deadlineMs: 150 });
+    const executor = createCallExecutor({
+      resolveCredentials: () => creds,
+      defaultQps: () => 100,
+      redactor: new Redactor(),
+      deadlineMs: 150,
+    });
     executors.push(executor);
     const started = Date.now();
     const err = await apiFailureOf(executor.execute(kmsCall, tencent()));
@@ -339,7 +380,10 @@ describe('createCallExecutor', () => {
   it('shares one bucket across regions by default, and splits it per region on request', async () => {
     script = [tcOk()];
     const regions = ['ap-guangzhou', 'ap-shanghai', 'ap-beijing', 'ap-chengdu'];
-    const calls = regions.flatMap((region) => [{ ...kmsCall, region }, { ...kmsCall, region }]);
+    const calls = regions.flatMap((region) => [
+      { ...kmsCall, region },
+      { ...kmsCall, region },
+    ]);
     const shared = make({ defaultQps: () => 2 });
     const start = shared.clock.now();
     await shared.clock.run(Promise.all(calls.map((c) => shared.executor.execute(c, tencent()))));

@@ -32,10 +32,35 @@ import { RoleCredentialsError } from './credential-plan.js';
 
 export type CallEvent =
   | { readonly type: 'start'; readonly provider: string; readonly api: string }
-  | { readonly type: 'success'; readonly provider: string; readonly api: string; readonly attempts: number; readonly requestId: string | null }
-  | { readonly type: 'retry'; readonly provider: string; readonly api: string; readonly attempt: number; readonly delayMs: number; readonly error: ObservationError }
-  | { readonly type: 'throttled'; readonly provider: string; readonly api: string; readonly attempt: number; readonly error: ObservationError }
-  | { readonly type: 'failure'; readonly provider: string; readonly api: string; readonly attempts: number; readonly error: ObservationError };
+  | {
+      readonly type: 'success';
+      readonly provider: string;
+      readonly api: string;
+      readonly attempts: number;
+      readonly requestId: string | null;
+    }
+  | {
+      readonly type: 'retry';
+      readonly provider: string;
+      readonly api: string;
+      readonly attempt: number;
+      readonly delayMs: number;
+      readonly error: ObservationError;
+    }
+  | {
+      readonly type: 'throttled';
+      readonly provider: string;
+      readonly api: string;
+      readonly attempt: number;
+      readonly error: ObservationError;
+    }
+  | {
+      readonly type: 'failure';
+      readonly provider: string;
+      readonly api: string;
+      readonly attempts: number;
+      readonly error: ObservationError;
+    };
 
 export interface CallStats {
   /** execute() calls. */
@@ -235,7 +260,13 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
         target = stsTarget(provider, regionalHost);
       } catch (err) {
         if (!(err instanceof EndpointError)) throw err;
-        throw new ApiError({ kind: 'invalid_request', code: 'DW_ENDPOINT', message: redactor.redact(`provider ${provider.ref}: ${err.message}`), retryable: false, hint: err.hint });
+        throw new ApiError({
+          kind: 'invalid_request',
+          code: 'DW_ENDPOINT',
+          message: redactor.redact(`provider ${provider.ref}: ${err.message}`),
+          retryable: false,
+          hint: err.hint,
+        });
       }
       return send(call, provider, credentials, target, call.region, undefined);
     },
@@ -300,7 +331,10 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     const account = credentials?.account ?? credentials?.id ?? `anonymous:${typeof roleArn === 'string' ? roleArn : ''}`;
     const key = { cloud: call.cloud, account, product: call.product, action: call.action, region: bucketRegion };
     if (limit === undefined || !(limit > 0) || !Number.isFinite(limit)) {
-      const problem = limit === undefined ? `${call.action} has no documented rate limit` : `the rate limit for ${call.action} must be a positive number, got ${String(limit)}`;
+      const problem =
+        limit === undefined
+          ? `${call.action} has no documented rate limit`
+          : `the rate limit for ${call.action} must be a positive number, got ${String(limit)}`;
       throw new ApiError({
         kind: 'invalid_request',
         code: 'DW_RATE_LIMIT',
@@ -332,7 +366,9 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
           throw new ApiError({
             kind: 'timeout',
             code: 'DW_TIMEOUT',
-            message: redactor.redact(`${call.product} ${call.action}: no answer from ${endpoint.host} within ${attemptTimeoutMs} ms (attempt ${attempt})`),
+            message: redactor.redact(
+              `${call.product} ${call.action}: no answer from ${endpoint.host} within ${attemptTimeoutMs} ms (attempt ${attempt})`,
+            ),
             retryable: true,
             hint: `The endpoint did not answer within the per-attempt timeout; raise it with --timeout or the provider's timeout: if it is just slow.`,
           });
@@ -380,7 +416,9 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
           : new ApiError({
               kind: 'invalid_response',
               code: 'DW_INTERNAL',
-              message: redactor.redact(`${api} for ${provider.ref} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`),
+              message: redactor.redact(
+                `${api} for ${provider.ref} failed unexpectedly: ${err instanceof Error ? err.message : String(err)}`,
+              ),
               retryable: false,
               hint: 'This is a driftwatch bug; re-run with --debug and report it.',
             });
@@ -399,4 +437,3 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     stats: () => ({ ...counters }),
   };
 }
-

@@ -36,15 +36,23 @@ describe('the cloud registries', () => {
       for (const table of adapter.endpoints.tables) expect(table.cloud).toBe(adapter.cloud);
       const served = new Set(adapter.endpoints.tables.map((t) => t.product));
       for (const definition of RESOURCE_TYPE_DEFINITIONS.filter((d) => d.spec.cloud === adapter.cloud)) {
-        expect(served.has(definition.api.product), `${definition.spec.name}: ${adapter.cloud} has no ${definition.api.product} table`).toBe(true);
+        expect(served.has(definition.api.product), `${definition.spec.name}: ${adapter.cloud} has no ${definition.api.product} table`).toBe(
+          true,
+        );
       }
     }
   });
 
   it('give each cloud resource types and simulated APIs, STS included', () => {
     for (const cloud of CLOUDS) {
-      expect(RESOURCE_TYPES.some((t) => t.cloud === cloud), cloud).toBe(true);
-      expect(APIS.some((a) => a.cloud === cloud && a.product === 'sts'), cloud).toBe(true);
+      expect(
+        RESOURCE_TYPES.some((t) => t.cloud === cloud),
+        cloud,
+      ).toBe(true);
+      expect(
+        APIS.some((a) => a.cloud === cloud && a.product === 'sts'),
+        cloud,
+      ).toBe(true);
       const adapter = cloudAdapter(cloud);
       expect(adapter.rateLimits.stsQps).toBeGreaterThan(0);
       expect(adapter.credentials.refreshMarginMs).toBeGreaterThan(0);
@@ -64,7 +72,11 @@ describe('the cloud registries', () => {
         source: { id: 'id', secret: 'secret', source: 'test' },
         where: 'test',
       };
-      const call = cloudAdapter(cloud).credentials.assumeRoleCall(plan, { RoleArn: plan.roleArn, RoleSessionName: 'driftwatch', DurationSeconds: '3600' });
+      const call = cloudAdapter(cloud).credentials.assumeRoleCall(plan, {
+        RoleArn: plan.roleArn,
+        RoleSessionName: 'driftwatch',
+        DurationSeconds: '3600',
+      });
       expect(call.cloud).toBe(cloud);
       expect(APIS.find((a) => a.cloud === cloud && a.name === call.action)?.version).toBe(call.version);
     }

@@ -103,7 +103,10 @@ export function isRolePlan(plan: CredentialPlan): plan is RolePlan {
 /** Long-lived (or static STS) keys only: a plan that needs an STS or metadata call is an error here. */
 export function staticKeysOnly(plan: CredentialPlan): Credentials {
   if (isRolePlan(plan)) {
-    throw new CredentialsError(`the ${plan.kind} credentials of ${plan.where} need an STS or metadata call`, 'Run driftwatch plan or check, which obtain them.');
+    throw new CredentialsError(
+      `the ${plan.kind} credentials of ${plan.where} need an STS or metadata call`,
+      'Run driftwatch plan or check, which obtain them.',
+    );
   }
   return plan;
 }
@@ -123,7 +126,10 @@ export function roleAccount(cloud: Cloud, roleArn: string): string | undefined {
 export function checkRoleArn(cloud: Cloud, roleArn: string, where: string): string {
   if (roleAccount(cloud, roleArn) !== undefined) return roleArn;
   const arn = cloudIdentity(cloud).roleArn;
-  throw new CredentialsError(`${where}: role ARN ${JSON.stringify(roleArn)} is not a ${arn.service} role ARN`, `Write it like ${arn.example}.`);
+  throw new CredentialsError(
+    `${where}: role ARN ${JSON.stringify(roleArn)} is not a ${arn.service} role ARN`,
+    `Write it like ${arn.example}.`,
+  );
 }
 
 export function checkSessionName(name: string, where: string): string {
@@ -157,9 +163,9 @@ export function describePlan(plan: RolePlan): string {
     case 'oidc':
       return `assuming role ${plan.roleArn} with the OIDC token in ${plan.tokenFile} (${plan.where})`;
     case 'ecs_ram_role':
-      return `reading ECS RAM role ${plan.roleName ?? '(the instance\'s)'} from instance metadata (${plan.where})`;
+      return `reading ECS RAM role ${plan.roleName ?? "(the instance's)"} from instance metadata (${plan.where})`;
     case 'cvm_role':
-      return `reading CVM role ${plan.roleName ?? '(the instance\'s)'} from instance metadata (${plan.where})`;
+      return `reading CVM role ${plan.roleName ?? "(the instance's)"} from instance metadata (${plan.where})`;
     case 'credential_endpoint':
       return `reading credentials from ${plan.what} (${plan.where})`;
     case 'credential_process':

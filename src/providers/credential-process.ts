@@ -39,7 +39,15 @@ export async function runCredentialProcess(argv: readonly string[], options: Cre
     const child = execFile(
       program,
       args,
-      { env, shell: false, windowsHide: true, timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: MAX_OUTPUT_BYTES, encoding: 'utf8' },
+      {
+        env,
+        shell: false,
+        windowsHide: true,
+        timeout: options.timeoutMs,
+        killSignal: 'SIGKILL',
+        maxBuffer: MAX_OUTPUT_BYTES,
+        encoding: 'utf8',
+      },
       (error, stdout) => {
         if (error === null) {
           resolve(stdout);

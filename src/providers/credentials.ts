@@ -71,7 +71,13 @@ export interface CredentialExtras {
   readonly expiresAt?: number;
 }
 
-export function makeCredentials(id: string, secret: string, token: string | undefined, source: string, extra: CredentialExtras = {}): Credentials {
+export function makeCredentials(
+  id: string,
+  secret: string,
+  token: string | undefined,
+  source: string,
+  extra: CredentialExtras = {},
+): Credentials {
   return new ResolvedCredentials(id, secret, token, source, extra);
 }
 
@@ -194,7 +200,8 @@ export function unsupportedValue(
   hint: string,
 ): CredentialsError {
   const place = `${at.where}${at.line !== undefined ? `, line ${at.line}` : ''}`;
-  if (known.includes(at.value)) return new CredentialsError(`${place}: ${at.key} ${at.value} is not supported by driftwatch (expected ${expected})`, hint);
+  if (known.includes(at.value))
+    return new CredentialsError(`${place}: ${at.key} ${at.value} is not supported by driftwatch (expected ${expected})`, hint);
   return new CredentialsError(`${place}: ${at.key} is not ${expected} (the value is not shown: credential files hold secrets)`, hint);
 }
 

@@ -29,7 +29,10 @@ function fakeExecute(answer: (call: ApiCall) => JsonObject): { execute: ExecuteC
 }
 
 function ids(from: number, count: number): JsonObject[] {
-  return Array.from({ length: count }, (_, i) => ({ KmsInstanceId: `kst-${String(from + i).padStart(4, '0')}`, KmsInstanceArn: 'acs:kms:…' }));
+  return Array.from({ length: count }, (_, i) => ({
+    KmsInstanceId: `kst-${String(from + i).padStart(4, '0')}`,
+    KmsInstanceArn: 'acs:kms:…',
+  }));
 }
 
 /** ListKmsInstances over `total` instances, served in pages of the requested size. */
@@ -55,7 +58,13 @@ describe('listKmsInstances', () => {
       { PageNumber: '2', PageSize: '100' },
       { PageNumber: '3', PageSize: '100' },
     ]);
-    expect(calls[0]).toMatchObject({ cloud: 'alicloud', product: 'kms', action: 'ListKmsInstances', version: '2016-01-20', region: 'cn-shanghai' });
+    expect(calls[0]).toMatchObject({
+      cloud: 'alicloud',
+      product: 'kms',
+      action: 'ListKmsInstances',
+      version: '2016-01-20',
+      region: 'cn-shanghai',
+    });
   });
 
   it('stops after one call when everything fits, and on an exact multiple', async () => {
@@ -138,10 +147,16 @@ describe('listKmsInstances', () => {
 
 describe('listCaInstances', () => {
   it('calls GetCAInstanceStatus without InstanceId and returns the element ids', async () => {
-    const list: JsonObject[] = [{ InstanceId: 'cas-member-a', Status: 'USED' }, { InstanceId: 'cas-member-b' }, { InstanceId: 'cas-member-a' }];
+    const list: JsonObject[] = [
+      { InstanceId: 'cas-member-a', Status: 'USED' },
+      { InstanceId: 'cas-member-b' },
+      { InstanceId: 'cas-member-a' },
+    ];
     const { execute, calls } = fakeExecute(() => ({ RequestId: 'r', InstanceStatusList: list }));
     expect(await listCaInstances(execute, provider)).toEqual(['cas-member-a', 'cas-member-b']);
-    expect(calls).toEqual([{ cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', region: 'cn-hangzhou' }]);
+    expect(calls).toEqual([
+      { cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', region: 'cn-hangzhou' },
+    ]);
   });
 
   it('reads the vendor example', async () => {

@@ -64,9 +64,23 @@ export interface DiscoveryChoice {
   readonly instanceIds: readonly string[];
 }
 
-function resourceFor(type: ResourceType, name: string, provider: ProviderConfig, extra: { region?: string; instanceId?: string }): ResourceConfig {
+function resourceFor(
+  type: ResourceType,
+  name: string,
+  provider: ProviderConfig,
+  extra: { region?: string; instanceId?: string },
+): ResourceConfig {
   const typeName = type.spec.name;
-  return { address: `${typeName}.${name}`, type: typeName, name, provider: provider.ref, labels: {}, expect: [], location: provider.location, ...extra };
+  return {
+    address: `${typeName}.${name}`,
+    type: typeName,
+    name,
+    provider: provider.ref,
+    labels: {},
+    expect: [],
+    location: provider.location,
+    ...extra,
+  };
 }
 
 /**
@@ -84,7 +98,8 @@ export async function discoverResources(
   const regions = (): readonly string[] => {
     // A fanned-out account's regions, as `check` reads them, unless --region says otherwise.
     const chosen = choice.regions.length > 0 ? choice.regions : (provider.regions ?? (provider.region ? [provider.region] : []));
-    if (chosen.length === 0) throw new UsageError(`import: ${name} needs a region`, 'Pass --region (repeatable) or set region in the provider block.');
+    if (chosen.length === 0)
+      throw new UsageError(`import: ${name} needs a region`, 'Pass --region (repeatable) or set region in the provider block.');
     return chosen;
   };
   const discovery = type.declaration.import.discovery;

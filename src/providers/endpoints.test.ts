@@ -12,9 +12,13 @@ import {
 
 describe('resolveEndpoint', () => {
   it('uses the nearest-region Tencent domain per site', () => {
-    expect(resolveEndpoint({ cloud: 'tencentcloud', product: 'kms', region: 'ap-guangzhou', site: 'china' }).href).toBe('https://kms.tencentcloudapi.com/');
+    expect(resolveEndpoint({ cloud: 'tencentcloud', product: 'kms', region: 'ap-guangzhou', site: 'china' }).href).toBe(
+      'https://kms.tencentcloudapi.com/',
+    );
     expect(resolveEndpoint({ cloud: 'tencentcloud', product: 'tcss', site: 'intl' }).href).toBe('https://tcss.intl.tencentcloudapi.com/');
-    expect(resolveEndpoint({ cloud: 'tencentcloud', product: 'kms', region: 'ap-singapore', site: 'intl' }).href).toBe('https://kms.intl.tencentcloudapi.com/');
+    expect(resolveEndpoint({ cloud: 'tencentcloud', product: 'kms', region: 'ap-singapore', site: 'intl' }).href).toBe(
+      'https://kms.intl.tencentcloudapi.com/',
+    );
   });
 
   it('sends Tencent financial regions to their regional host', () => {
@@ -28,7 +32,9 @@ describe('resolveEndpoint', () => {
 
   it('uses regional Alibaba KMS hosts for every region', () => {
     for (const region of ['cn-hangzhou', 'ap-southeast-1', 'eu-central-1', 'me-east-1', 'us-west-1', 'cn-hongkong']) {
-      expect(resolveEndpoint({ cloud: 'alicloud', product: 'kms', region, site: 'china' }).href).toBe(`https://kms.${region}.aliyuncs.com/`);
+      expect(resolveEndpoint({ cloud: 'alicloud', product: 'kms', region, site: 'china' }).href).toBe(
+        `https://kms.${region}.aliyuncs.com/`,
+      );
     }
   });
 
@@ -43,14 +49,27 @@ describe('resolveEndpoint', () => {
   });
 
   it('names the central CAS regions the corrected endpoint table lists', () => {
-    for (const region of ['cn-hangzhou', 'cn-shanghai', 'cn-beijing', 'cn-shenzhen', 'cn-hongkong', 'ap-southeast-3', 'ap-southeast-5', 'us-east-1', 'us-west-1', 'eu-west-1']) {
+    for (const region of [
+      'cn-hangzhou',
+      'cn-shanghai',
+      'cn-beijing',
+      'cn-shenzhen',
+      'cn-hongkong',
+      'ap-southeast-3',
+      'ap-southeast-5',
+      'us-east-1',
+      'us-west-1',
+      'eu-west-1',
+    ]) {
       expect(ALIBABA_CAS_CENTRAL_REGIONS).toContain(region);
     }
     for (const region of ALIBABA_CAS_REGIONAL_REGIONS) expect(ALIBABA_CAS_CENTRAL_REGIONS).not.toContain(region);
   });
 
-  it('falls back to the vendor\'s regional rule for a CAS region in neither list', () => {
-    expect(resolveEndpoint({ cloud: 'alicloud', product: 'cas', region: 'ap-northeast-9', site: 'intl' }).href).toBe('https://cas.ap-northeast-9.aliyuncs.com/');
+  it("falls back to the vendor's regional rule for a CAS region in neither list", () => {
+    expect(resolveEndpoint({ cloud: 'alicloud', product: 'cas', region: 'ap-northeast-9', site: 'intl' }).href).toBe(
+      'https://cas.ap-northeast-9.aliyuncs.com/',
+    );
   });
 
   it('needs a region for CAS (the host depends on it) and never guesses the central host', () => {
@@ -88,7 +107,9 @@ describe('resolveEndpoint', () => {
   it('lets an override replace the base URL for every product', () => {
     const base = { site: 'china' as const, override: 'https://proxy.example.com:8443' };
     expect(resolveEndpoint({ ...base, cloud: 'tencentcloud', product: 'kms' }).href).toBe('https://proxy.example.com:8443/');
-    expect(resolveEndpoint({ ...base, cloud: 'alicloud', product: 'kms', region: 'cn-hangzhou' }).href).toBe('https://proxy.example.com:8443/');
+    expect(resolveEndpoint({ ...base, cloud: 'alicloud', product: 'kms', region: 'cn-hangzhou' }).href).toBe(
+      'https://proxy.example.com:8443/',
+    );
     expect(resolveEndpoint({ site: 'china', cloud: 'alicloud', product: 'cas', override: 'https://proxy.example.com/api' }).href).toBe(
       'https://proxy.example.com/api/',
     );
@@ -123,22 +144,31 @@ describe('resolveTarget (the Host header)', () => {
   });
 
   it('keeps the vendor host in front of a loopback endpoint, so the simulator sees the region like a gateway', () => {
-    const t = resolveTarget({ cloud: 'alicloud', product: 'cas', region: 'ap-southeast-1', site: 'intl', override: 'http://127.0.0.1:8931' });
+    const t = resolveTarget({
+      cloud: 'alicloud',
+      product: 'cas',
+      region: 'ap-southeast-1',
+      site: 'intl',
+      override: 'http://127.0.0.1:8931',
+    });
     expect(t.url.href).toBe('http://127.0.0.1:8931/');
     expect(t.host).toBe('cas.ap-southeast-1.aliyuncs.com');
-    expect(resolveTarget({ cloud: 'tencentcloud', product: 'kms', region: 'ap-guangzhou', site: 'intl', override: 'http://localhost:1' }).host).toBe(
-      'kms.intl.tencentcloudapi.com',
+    expect(
+      resolveTarget({ cloud: 'tencentcloud', product: 'kms', region: 'ap-guangzhou', site: 'intl', override: 'http://localhost:1' }).host,
+    ).toBe('kms.intl.tencentcloudapi.com');
+  });
+
+  it("falls back to the loopback endpoint's host when no vendor host can be chosen", () => {
+    expect(resolveTarget({ cloud: 'alicloud', product: 'kms', site: 'china', override: 'http://127.0.0.1:8931' }).host).toBe(
+      '127.0.0.1:8931',
     );
   });
 
-  it('falls back to the loopback endpoint\'s host when no vendor host can be chosen', () => {
-    expect(resolveTarget({ cloud: 'alicloud', product: 'kms', site: 'china', override: 'http://127.0.0.1:8931' }).host).toBe('127.0.0.1:8931');
-  });
-
-  it('keeps a remote override\'s own host (its TLS certificate and virtual host are the proxy\'s)', () => {
-    expect(resolveTarget({ cloud: 'alicloud', product: 'kms', region: 'cn-hangzhou', site: 'china', override: 'https://proxy.example.com:8443' }).host).toBe(
-      'proxy.example.com:8443',
-    );
+  it("keeps a remote override's own host (its TLS certificate and virtual host are the proxy's)", () => {
+    expect(
+      resolveTarget({ cloud: 'alicloud', product: 'kms', region: 'cn-hangzhou', site: 'china', override: 'https://proxy.example.com:8443' })
+        .host,
+    ).toBe('proxy.example.com:8443');
   });
 });
 

@@ -13,7 +13,6 @@ import { cloudAdapter, cloudAdapters } from './clouds.js';
  * the vendors' host forms are the cloud adapters' (providers/<cloud>/adapter.ts); the rules are here.
  */
 export type { ProductEndpointTable };
-;
 export { ALIBABA_CAS_CENTRAL_REGIONS, ALIBABA_CAS_REGIONAL_REGIONS } from './alicloud/adapter.js';
 
 /** Every product table of every cloud. */
@@ -80,14 +79,23 @@ export function parseEndpointOverride(override: string): URL {
   try {
     url = new URL(override);
   } catch {
-    throw new EndpointError(`endpoint ${JSON.stringify(override)} is not a URL`, 'Write it as https://host[:port] (or http://127.0.0.1:PORT for the simulator).');
+    throw new EndpointError(
+      `endpoint ${JSON.stringify(override)} is not a URL`,
+      'Write it as https://host[:port] (or http://127.0.0.1:PORT for the simulator).',
+    );
   }
   if (url.username !== '' || url.password !== '') {
     // Credentials in a URL would leak into messages and evidence.
-    throw new EndpointError('endpoint must not contain a user name or password', 'Remove the `user:password@` part; credentials come from the credential chain.');
+    throw new EndpointError(
+      'endpoint must not contain a user name or password',
+      'Remove the `user:password@` part; credentials come from the credential chain.',
+    );
   }
   if (url.search !== '' || url.hash !== '') {
-    throw new EndpointError(`endpoint ${url.origin} must not have a query or fragment`, 'Give only the scheme, host, port and an optional path.');
+    throw new EndpointError(
+      `endpoint ${url.origin} must not have a query or fragment`,
+      'Give only the scheme, host, port and an optional path.',
+    );
   }
   if (url.protocol === 'http:') {
     if (!isLoopbackHost(url.hostname)) {

@@ -54,7 +54,10 @@ function assertAttributeKinds(spec: ResourceTypeSpec, attributes: JsonObject): v
         expect(typeof value, `${spec.name}.${name}`).toBe('boolean');
         break;
       case 'timestamp':
-        expect(typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value), `${spec.name}.${name}=${JSON.stringify(value)}`).toBe(true);
+        expect(
+          typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/.test(value),
+          `${spec.name}.${name}=${JSON.stringify(value)}`,
+        ).toBe(true);
         expect(new Date(value as string).toISOString()).toBe(value);
         break;
     }
@@ -105,7 +108,10 @@ const mutationArb = fc.array(
   fc.record({
     at: fc.nat(),
     op: fc.constantFrom<Mutation['op']>('delete', 'null', 'replace'),
-    value: fc.oneof(fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>, fc.constantFrom<JsonValue>('', 'xx', '10', 1.5, -1, 0, 1e20, true, [], {})),
+    value: fc.oneof(
+      fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>,
+      fc.constantFrom<JsonValue>('', 'xx', '10', 1.5, -1, 0, 1e20, true, [], {}),
+    ),
   }),
   { minLength: 1, maxLength: 4 },
 );

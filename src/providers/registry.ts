@@ -61,7 +61,9 @@ export function definitionFor(type: string): ResourceTypeDefinition | undefined 
 }
 
 /** APIs called outside the resource types' own calls (discovery for `import`), with their default rate. */
-function discoveryApis(registry: TypeRegistry = BUILTIN_TYPES): readonly { readonly product: Product; readonly action: string; readonly version: string; readonly defaultQps: number }[] {
+function discoveryApis(
+  registry: TypeRegistry = BUILTIN_TYPES,
+): readonly { readonly product: Product; readonly action: string; readonly version: string; readonly defaultQps: number }[] {
   return registry.types.flatMap((t) => {
     const discovery = t.declaration.import.discovery;
     return discovery.kind === 'listed' && discovery.list.api.action !== t.declaration.api.action ? [discovery.list.api] : [];
@@ -76,7 +78,10 @@ const DISCOVERY_APIS = Object.freeze(discoveryApis());
  * Given the cloud, STS calls get the cloud adapter's STS pace.
  */
 export function defaultQpsFor(product: Product, action: string, cloud?: Cloud, registry: TypeRegistry = BUILTIN_TYPES): number | undefined {
-  const apis = registry === BUILTIN_TYPES ? [...RESOURCE_TYPE_DEFINITIONS.map((d) => d.api), ...DISCOVERY_APIS] : [...registry.types.map((t) => t.declaration.api), ...discoveryApis(registry)];
+  const apis =
+    registry === BUILTIN_TYPES
+      ? [...RESOURCE_TYPE_DEFINITIONS.map((d) => d.api), ...DISCOVERY_APIS]
+      : [...registry.types.map((t) => t.declaration.api), ...discoveryApis(registry)];
   for (const api of apis) {
     if (api.product === product && api.action === action) return api.defaultQps;
   }

@@ -42,7 +42,12 @@ describe('invalidResponse', () => {
   it('is a non-retryable ApiError with a stable code and a hint', () => {
     const error = invalidResponse('GetKmsInstance', 'field X is missing', 'r');
     expect(error).toBeInstanceOf(ApiError);
-    expect(error.toObservationError()).toMatchObject({ kind: 'invalid_response', code: 'DW_INVALID_RESPONSE', retryable: false, request_id: 'r' });
+    expect(error.toObservationError()).toMatchObject({
+      kind: 'invalid_response',
+      code: 'DW_INVALID_RESPONSE',
+      retryable: false,
+      request_id: 'r',
+    });
     expect(error.hint).toBeTruthy();
   });
 });
@@ -56,12 +61,14 @@ describe('field helpers', () => {
   });
 
   it('attributes omits absent values only', () => {
-    expect(attributes([
-      ['a', undefined],
-      ['b', null],
-      ['c', 0],
-      ['d', false],
-    ])).toEqual({ b: null, c: 0, d: false });
+    expect(
+      attributes([
+        ['a', undefined],
+        ['b', null],
+        ['c', 0],
+        ['d', false],
+      ]),
+    ).toEqual({ b: null, c: 0, d: false });
   });
 
   // Issue 11 changes this behaviour: more used than the total was "−2 remaining"; it is now unknown.

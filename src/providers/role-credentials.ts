@@ -134,7 +134,15 @@ function cacheKey(plan: CredentialPlan): string {
   if (!isRolePlan(plan)) return `keys\n${plan.id}`;
   switch (plan.kind) {
     case 'assume_role':
-      return ['assume', plan.cloud, plan.roleArn, plan.sessionName, plan.externalId ?? '', plan.durationSeconds, `(${cacheKey(plan.source)})`].join('\n');
+      return [
+        'assume',
+        plan.cloud,
+        plan.roleArn,
+        plan.sessionName,
+        plan.externalId ?? '',
+        plan.durationSeconds,
+        `(${cacheKey(plan.source)})`,
+      ].join('\n');
     case 'oidc':
       return ['oidc', plan.cloud, plan.roleArn, plan.providerArn, plan.tokenFile, plan.sessionName].join('\n');
     case 'ecs_ram_role':
@@ -173,7 +181,11 @@ function fromStsAnswer(plan: AssumeRolePlan | OidcPlan, response: ApiResponse, a
   const token = field(creds, keys.token);
   const expiresAt = expiryOf(keys.stsExpiryIn === 'credentials' ? creds : response.body, keys.expiry);
   if (id === undefined || secret === undefined || token === undefined || expiresAt === undefined) {
-    throw failedStep(plan, `the STS answer (request id ${response.requestId ?? 'none'}) has no complete Credentials`, 'Check the endpoint: it did not answer like the vendor\'s STS.');
+    throw failedStep(
+      plan,
+      `the STS answer (request id ${response.requestId ?? 'none'}) has no complete Credentials`,
+      "Check the endpoint: it did not answer like the vendor's STS.",
+    );
   }
   return makeCredentials(id, secret, token, where, { ...(account !== undefined ? { account } : {}), expiresAt });
 }
@@ -187,9 +199,13 @@ function credentialEndpointUrl(plan: EndpointPlan): URL {
   try {
     url = new URL(plan.url);
   } catch {
-    throw new CredentialsError(`${plan.where}: ${plan.what} is not a URL`, 'Write it as https://host/path (or http://127.0.0.1:PORT/path for a local credential service).');
+    throw new CredentialsError(
+      `${plan.where}: ${plan.what} is not a URL`,
+      'Write it as https://host/path (or http://127.0.0.1:PORT/path for a local credential service).',
+    );
   }
-  if (url.username !== '' || url.password !== '') throw new CredentialsError(`${plan.where}: ${plan.what} must not contain a user name or password`, 'Remove the `user:password@` part.');
+  if (url.username !== '' || url.password !== '')
+    throw new CredentialsError(`${plan.where}: ${plan.what} must not contain a user name or password`, 'Remove the `user:password@` part.');
   if (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) return url;
   throw new CredentialsError(
     `${plan.where}: ${plan.what} must be https:// (plain http:// only to a loopback host, not ${url.hostname})`,
@@ -238,7 +254,9 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
           target.current = creds;
           // Keys without an expiry (an External process's AK) serve the whole run.
           target.refreshAt =
-            creds.expiresAt === undefined ? Number.POSITIVE_INFINITY : creds.expiresAt - Math.min(cloudAdapter(provider.cloud).credentials.refreshMarginMs, Math.max(0, lifetime / 2));
+            creds.expiresAt === undefined
+              ? Number.POSITIVE_INFINITY
+              : creds.expiresAt - Math.min(cloudAdapter(provider.cloud).credentials.refreshMarginMs, Math.max(0, lifetime / 2));
           target.pending = undefined;
           return creds;
         },
@@ -274,7 +292,11 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       case 'oidc': {
         const token = ctx.readFile(plan.tokenFile)?.trim();
         if (token === undefined || token === '') {
-          throw failedStep(plan, `the OIDC token file ${plan.tokenFile} cannot be read or is empty`, 'Check that the token is mounted (ACK RRSA, TKE) or written by the CI job before driftwatch runs.');
+          throw failedStep(
+            plan,
+            `the OIDC token file ${plan.tokenFile} cannot be read or is empty`,
+            'Check that the token is mounted (ACK RRSA, TKE) or written by the CI job before driftwatch runs.',
+          );
         }
         const call: ApiCall = cloudAdapter(plan.cloud).credentials.webIdentityCall(plan, token);
         const response = await stsCall(plan, call, provider, io, undefined);
@@ -302,13 +324,28 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     const secrets = [...(bearer !== undefined ? [bearer] : []), ...(url.search.length > 1 ? [url.search.slice(1)] : [])];
     let answer: { status: number; body: string };
     try {
-      answer = await io.http({ cloud: plan.cloud, service: plan.what, url, method: plan.method, headers, ...(plan.body !== undefined ? { body: plan.body } : {}), secrets, what: 'credentials' });
+      answer = await io.http({
+        cloud: plan.cloud,
+        service: plan.what,
+        url,
+        method: plan.method,
+        headers,
+        ...(plan.body !== undefined ? { body: plan.body } : {}),
+        secrets,
+        what: 'credentials',
+      });
     } catch (error) {
       if (error instanceof ApiError) throw failedStep(plan, error.message, plan.hint, stepKind(error));
       throw error;
     }
     // The answer is never quoted: a refusal may echo what was sent, a success holds the keys.
-    if (answer.status !== 200) throw failedStep(plan, `HTTP ${answer.status}`, plan.hint, answer.status === 401 || answer.status === 403 ? 'permission' : 'invalid_response');
+    if (answer.status !== 200)
+      throw failedStep(
+        plan,
+        `HTTP ${answer.status}`,
+        plan.hint,
+        answer.status === 401 || answer.status === 403 ? 'permission' : 'invalid_response',
+      );
     return answered(plan, () => plan.read(answer.body), plan.account ?? `${plan.kind}:${plan.what}`);
   };
 
@@ -319,7 +356,8 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       stdout = await runCredentialProcess(plan.argv, { env: ctx.env, timeoutMs: plan.timeoutMs });
     } catch (error) {
       if (!(error instanceof CredentialProcessError)) throw error;
-      if (error.reason === 'not-found') throw new CredentialsError(`${describePlan(plan)}: ${error.message}`, 'Install the program or fix process_command in the profile.');
+      if (error.reason === 'not-found')
+        throw new CredentialsError(`${describePlan(plan)}: ${error.message}`, 'Install the program or fix process_command in the profile.');
       // Like a refused STS call, a failing source leaves this provider's resources unknown (exit 3);
       // only a program that cannot be run at all is a broken setup.
       throw failedStep(plan, error.message, hint, error.reason === 'timeout' ? 'timeout' : 'transient');
@@ -334,12 +372,23 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     try {
       keys = read();
     } catch (error) {
-      throw failedStep(plan, `the answer is not usable: ${error instanceof Error ? error.message : String(error)}`, 'Check what the credential source returns; driftwatch never prints it (it holds secrets).', 'invalid_response');
+      throw failedStep(
+        plan,
+        `the answer is not usable: ${error instanceof Error ? error.message : String(error)}`,
+        'Check what the credential source returns; driftwatch never prints it (it holds secrets).',
+        'invalid_response',
+      );
     }
     assertPrintable(keys.id, `the access key id from ${plan.where}`);
     assertPrintable(keys.secret, `the access key secret from ${plan.where}`);
     if (keys.token !== undefined) assertPrintable(keys.token, `the security token from ${plan.where}`);
-    if (keys.expiresAt !== undefined && keys.expiresAt <= now()) throw failedStep(plan, 'the credentials it answered have already expired', 'Check the clock of this machine and of the credential source.', 'invalid_response');
+    if (keys.expiresAt !== undefined && keys.expiresAt <= now())
+      throw failedStep(
+        plan,
+        'the credentials it answered have already expired',
+        'Check the clock of this machine and of the credential source.',
+        'invalid_response',
+      );
     const temporary = keys.token !== undefined || keys.expiresAt !== undefined;
     return makeCredentials(keys.id, keys.secret, keys.token, plan.where, {
       ...(temporary && account !== undefined ? { account } : {}),
@@ -347,7 +396,13 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     });
   };
 
-  const stsCall = async (plan: AssumeRolePlan | OidcPlan, call: ApiCall, provider: ProviderConfig, io: CredentialIo, source: Credentials | undefined): Promise<ApiResponse> => {
+  const stsCall = async (
+    plan: AssumeRolePlan | OidcPlan,
+    call: ApiCall,
+    provider: ProviderConfig,
+    io: CredentialIo,
+    source: Credentials | undefined,
+  ): Promise<ApiResponse> => {
     try {
       const host = cloudAdapter(plan.cloud).credentials.stsHostFromEnv(ctx.env);
       return await io.sts(call, provider, source, host);
@@ -364,17 +419,31 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
     }
   };
 
-  const instanceRole = async (plan: Extract<RolePlan, { kind: 'ecs_ram_role' | 'cvm_role' }>, provider: ProviderConfig, io: CredentialIo): Promise<Credentials> => {
+  const instanceRole = async (
+    plan: Extract<RolePlan, { kind: 'ecs_ram_role' | 'cvm_role' }>,
+    provider: ProviderConfig,
+    io: CredentialIo,
+  ): Promise<Credentials> => {
     const cloud: Cloud = cloudOfInstanceRole(plan.kind);
     const adapter = cloudAdapter(cloud);
     const base = metadataBase(cloud, ctx.env);
     const prefix = adapter.metadata.credentialsPath;
-    const send = async (method: 'GET' | 'PUT', path: string, headers: Record<string, string>, what: string): Promise<{ status: number; body: string }> => {
+    const send = async (
+      method: 'GET' | 'PUT',
+      path: string,
+      headers: Record<string, string>,
+      what: string,
+    ): Promise<{ status: number; body: string }> => {
       try {
         return await io.http({ cloud, service: 'metadata', url: new URL(path, base), method, headers, what });
       } catch (error) {
         if (error instanceof ApiError) {
-          throw failedStep(plan, `${what}: ${error.message}`, `Run on an ${adapter.metadata.runOn}, or choose another credential source.`, stepKind(error));
+          throw failedStep(
+            plan,
+            `${what}: ${error.message}`,
+            `Run on an ${adapter.metadata.runOn}, or choose another credential source.`,
+            stepKind(error),
+          );
         }
         throw error;
       }
@@ -390,7 +459,12 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       try {
         const answer = await send('PUT', session.path, { [session.ttlHeader]: String(session.ttlSeconds) }, 'metadata token');
         if (answer.status === 200 && answer.body.trim() !== '') token = answer.body.trim();
-        else if (imdsv1Disabled) throw failedStep(plan, `metadata token: HTTP ${answer.status}`, 'The instance must allow the hardened metadata mode (token requests).');
+        else if (imdsv1Disabled)
+          throw failedStep(
+            plan,
+            `metadata token: HTTP ${answer.status}`,
+            'The instance must allow the hardened metadata mode (token requests).',
+          );
       } catch (error) {
         if (imdsv1Disabled || !(error instanceof CredentialsError)) throw error;
       }
@@ -402,15 +476,22 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       const answer = await send('GET', prefix, headers, 'role name');
       const name = answer.body.trim().split(/\s+/)[0] ?? '';
       if (answer.status !== 200 || !/^[A-Za-z0-9.@_+=,-]{1,128}$/.test(name)) {
-        throw failedStep(plan, `role name: HTTP ${answer.status}${answer.status === 200 ? ' with no role name' : ''}`, 'Attach a role to the instance, or name it in the configuration.');
+        throw failedStep(
+          plan,
+          `role name: HTTP ${answer.status}${answer.status === 200 ? ' with no role name' : ''}`,
+          'Attach a role to the instance, or name it in the configuration.',
+        );
       }
       roleName = name;
     }
-    if (!/^[A-Za-z0-9.@_+=,-]{1,128}$/.test(roleName)) throw failedStep(plan, 'the role name has characters a role name cannot have', 'Check the role name.');
+    if (!/^[A-Za-z0-9.@_+=,-]{1,128}$/.test(roleName))
+      throw failedStep(plan, 'the role name has characters a role name cannot have', 'Check the role name.');
     const answer = await send('GET', `${prefix}${roleName}`, headers, `credentials of role ${roleName}`);
     const named = { ...plan, roleName };
-    if (answer.status === 404) throw failedStep(named, 'the instance has no role of that name (HTTP 404)', 'Attach the role to the instance, or fix its name.');
-    if (answer.status !== 200) throw failedStep(named, `HTTP ${answer.status}`, 'Re-run; if it persists, check the instance metadata service.');
+    if (answer.status === 404)
+      throw failedStep(named, 'the instance has no role of that name (HTTP 404)', 'Attach the role to the instance, or fix its name.');
+    if (answer.status !== 200)
+      throw failedStep(named, `HTTP ${answer.status}`, 'Re-run; if it persists, check the instance metadata service.');
     let body: unknown;
     try {
       body = JSON.parse(answer.body);
@@ -418,7 +499,12 @@ export function createRoleResolver(options: RoleResolverOptions): ResolveCredent
       body = undefined;
     }
     const data = isJsonObject(body) ? body : undefined;
-    if (data?.Code !== 'Success') throw failedStep(named, `the metadata answer is not a successful credential (Code ${typeof data?.Code === 'string' ? data.Code : 'missing'})`, 'Re-run; if it persists, check the instance role.');
+    if (data?.Code !== 'Success')
+      throw failedStep(
+        named,
+        `the metadata answer is not a successful credential (Code ${typeof data?.Code === 'string' ? data.Code : 'missing'})`,
+        'Re-run; if it persists, check the instance role.',
+      );
     const keys = adapter.credentials.temporaryKeys;
     const id = field(data, keys.id);
     const secret = field(data, keys.secret);

@@ -84,8 +84,7 @@ export class ApiError extends Error {
 }
 
 export type Normalized =
-  | { readonly status: 'ok'; readonly attributes: JsonObject; readonly raw: JsonObject }
-  | { readonly status: 'absent' };
+  { readonly status: 'ok'; readonly attributes: JsonObject; readonly raw: JsonObject } | { readonly status: 'absent' };
 
 /**
  * A resource type as data (Renovate-style adapter): the catalog entry, the API it wraps, how a

@@ -40,7 +40,20 @@ describe('parseVendorJson', () => {
   });
 
   it('refuses what RFC 8259 does not allow', () => {
-    for (const bad of ['', '{', '{"a":1,}', '[1,]', '{"a":1} x', "{'a':1}", '{"a":01}', '{"a":.5}', '{"a":"\u0001"}', '{"a":"\\x"}', 'NaN', '{"a":1}{"a":2}']) {
+    for (const bad of [
+      '',
+      '{',
+      '{"a":1,}',
+      '[1,]',
+      '{"a":1} x',
+      "{'a':1}",
+      '{"a":01}',
+      '{"a":.5}',
+      '{"a":"\u0001"}',
+      '{"a":"\\x"}',
+      'NaN',
+      '{"a":1}{"a":2}',
+    ]) {
       expect(() => parseVendorJson(bad), bad).toThrow(VendorJsonError);
     }
   });

@@ -249,6 +249,7 @@ export function lineAt(text: string, offset: number): number {
 
 /** Why a body was refused, for an invalid-response message: the parser's reason, never the body. */
 export function vendorJsonProblem(error: unknown, body: string): string {
-  if (error instanceof VendorJsonError) return `the body is not valid JSON: ${error.message} (at character ${error.offset} of ${body.length})`;
+  if (error instanceof VendorJsonError)
+    return `the body is not valid JSON: ${error.message} (at character ${error.offset} of ${body.length})`;
   return `the body is not valid JSON (${body.length} bytes)`;
 }

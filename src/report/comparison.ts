@@ -89,7 +89,10 @@ export function comparisonMarkdown(result: RunResult): string {
     out += '\n';
   }
   out += '| | Compliant | Drifted | Unknown | Waived | Exit |\n| --- | ---: | ---: | ---: | ---: | ---: |\n';
-  for (const [label, s] of [['Before', c.summary.before], ['After', c.summary.after]] as const) {
+  for (const [label, s] of [
+    ['Before', c.summary.before],
+    ['After', c.summary.after],
+  ] as const) {
     out += `| ${label} | ${s.compliant} | ${s.drifted} | ${s.unknown} | ${s.waived} | ${s.exit_code} |\n`;
   }
   out += '\n';
@@ -141,7 +144,14 @@ function loc(l: SourceLocation): JsonValue {
 }
 
 function summary(s: RunSummary): JsonValue {
-  return { resources: s.resources, compliant: s.compliant, drifted: s.drifted, unknown: s.unknown, waived: s.waived, exit_code: s.exit_code };
+  return {
+    resources: s.resources,
+    compliant: s.compliant,
+    drifted: s.drifted,
+    unknown: s.unknown,
+    waived: s.waived,
+    exit_code: s.exit_code,
+  };
 }
 
 /** The comparison with every object's keys in the documented order, so a saved result re-renders byte-identically. */

@@ -3,12 +3,38 @@ import type { CheckResult, CheckStatus, ResourceResult, RunResult } from '../mod
 import { controlCoverage, controlIdOf, FRAMEWORKS } from './controls.js';
 
 function check(rule: string, status: CheckStatus, controls: string[]): CheckResult {
-  return { rule, source: 'policy', operator: 'equals', expected: true, actual: status === 'unknown' ? null : true, status, severity: 'high', message: rule, location: { file: 'p.yaml', line: 1, column: 1 }, controls };
+  return {
+    rule,
+    source: 'policy',
+    operator: 'equals',
+    expected: true,
+    actual: status === 'unknown' ? null : true,
+    status,
+    severity: 'high',
+    message: rule,
+    location: { file: 'p.yaml', line: 1, column: 1 },
+    controls,
+  };
 }
 
 function run(checks: CheckResult[]): RunResult {
-  const resource: ResourceResult = { address: 'alicloud_kms_instance.a', type: 'alicloud_kms_instance', status: 'drifted', checks, error: null, request_ids: [], observed: {}, location: { file: 'm.yaml', line: 1, column: 1 } };
-  return { format_version: '1', tool: { name: 'driftwatch', version: '0' }, as_of: '2026-11-29T00:00:00Z', summary: { resources: 1, compliant: 0, drifted: 1, unknown: 0, waived: 0, exit_code: 2 }, resources: [resource] };
+  const resource: ResourceResult = {
+    address: 'alicloud_kms_instance.a',
+    type: 'alicloud_kms_instance',
+    status: 'drifted',
+    checks,
+    error: null,
+    request_ids: [],
+    observed: {},
+    location: { file: 'm.yaml', line: 1, column: 1 },
+  };
+  return {
+    format_version: '1',
+    tool: { name: 'driftwatch', version: '0' },
+    as_of: '2026-11-29T00:00:00Z',
+    summary: { resources: 1, compliant: 0, drifted: 1, unknown: 0, waived: 0, exit_code: 2 },
+    resources: [resource],
+  };
 }
 
 describe('control coverage', () => {

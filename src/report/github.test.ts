@@ -7,7 +7,8 @@ import { githubReporter, renderGithub, waiversOf, workflowCommand } from './gith
 function parseCommand(line: string): { kind: string; props: Record<string, string>; message: string } {
   const m = /^::(\w+)(?: ([^:]*))?::(.*)$/.exec(line);
   if (!m) throw new Error(`not a workflow command: ${line}`);
-  const unescape = (s: string): string => s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
+  const unescape = (s: string): string =>
+    s.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
   const props: Record<string, string> = {};
   for (const pair of (m[2] ?? '').split(',').filter(Boolean)) {
     const eq = pair.indexOf('=');
@@ -61,18 +62,26 @@ describe('github annotations reporter', () => {
     expect(unknown?.message).toBe(original);
     const raw = lines.find((l) => l.includes('unknown%3A'));
     expect(raw).toContain('100%25%0Asee https://cloud.tencent.com, ask & retry');
-    expect(workflowCommand('error', { file: 'a,b:c.yaml', title: 'x%y' }, 'm\r\n')).toBe('::error file=a%2Cb%3Ac.yaml,title=x%25y::m%0D%0A');
+    expect(workflowCommand('error', { file: 'a,b:c.yaml', title: 'x%y' }, 'm\r\n')).toBe(
+      '::error file=a%2Cb%3Ac.yaml,title=x%25y::m%0D%0A',
+    );
   });
 
   it('derives waiver warnings from the checks when the result has no waivers list', () => {
     const { waivers: _omit, ...rest } = sampleResult;
     const result: RunResult = rest;
-    expect(waiversOf(result).map((w) => w.state).sort()).toEqual(['active', 'expired', 'expiring']);
+    expect(
+      waiversOf(result)
+        .map((w) => w.state)
+        .sort(),
+    ).toEqual(['active', 'expired', 'expiring']);
     expect(renderGithub(result)).toContain('::warning file=config/main.yaml,line=50,col=5,title=waiver expiring%3A');
   });
 
   it('prints only the summary for an empty run, and is deterministic', () => {
-    expect(renderGithub(emptyResult)).toBe('::notice title=driftwatch::0 resources as of 2026-11-22T03:00:00Z: 0 compliant, 0 drifted, 0 unknown, 0 waived.\n');
+    expect(renderGithub(emptyResult)).toBe(
+      '::notice title=driftwatch::0 resources as of 2026-11-22T03:00:00Z: 0 compliant, 0 drifted, 0 unknown, 0 waived.\n',
+    );
     expect(githubReporter.render({ ...sampleResult, resources: [...sampleResult.resources].reverse() }, { color: false })).toBe(text);
   });
 });

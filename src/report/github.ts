@@ -69,7 +69,8 @@ function resourceAnnotations(resource: ResourceResult): Annotation[] {
     const sortKey = `${resource.address}\u0000${check.rule}`;
     const label = check.title ? `${check.rule} (${check.title})` : check.rule;
     if (check.status === 'fail') {
-      const expired = check.waiver?.state === 'expired' ? ` The waiver for it expired on ${check.waiver.expires} (owner ${check.waiver.owner}).` : '';
+      const expired =
+        check.waiver?.state === 'expired' ? ` The waiver for it expired on ${check.waiver.expires} (owner ${check.waiver.owner}).` : '';
       const remediation = check.remediation ? ` Remediation: ${check.remediation}` : '';
       const why = check.description ? ` Why: ${sentence(check.description)}` : '';
       out.push({
@@ -87,7 +88,9 @@ function resourceAnnotations(resource: ResourceResult): Annotation[] {
         sortKey,
         location,
         title: `unknown: ${resource.address} ${label}`,
-        message: (/could not be verified/i.test(check.message) ? check.message : `Could not be verified: ${check.message}`) + (check.description ? ` Why: ${sentence(check.description)}` : ''),
+        message:
+          (/could not be verified/i.test(check.message) ? check.message : `Could not be verified: ${check.message}`) +
+          (check.description ? ` Why: ${sentence(check.description)}` : ''),
       });
     }
   }
@@ -95,7 +98,16 @@ function resourceAnnotations(resource: ResourceResult): Annotation[] {
 }
 
 function waiverFromCheck(address: string, w: AppliedWaiver): WaiverReport {
-  return { resource: address, rule: w.rule, owner: w.owner, expires: w.expires, reason: w.reason, ...(w.ticket ? { ticket: w.ticket } : {}), state: w.state, location: w.location };
+  return {
+    resource: address,
+    rule: w.rule,
+    owner: w.owner,
+    expires: w.expires,
+    reason: w.reason,
+    ...(w.ticket ? { ticket: w.ticket } : {}),
+    state: w.state,
+    location: w.location,
+  };
 }
 
 /** The run's waivers; a result without the `waivers` list still has them on its checks. */
@@ -118,18 +130,35 @@ function waiverAnnotation(w: WaiverReport): Annotation | undefined {
   const base = { rank: WAIVER_RANK, sortKey: `${w.resource}\u0000${w.rule}`, location: w.location };
   switch (w.state) {
     case 'expiring':
-      return { ...base, kind: 'warning', title: `waiver expiring: ${w.resource} ${w.rule}`, message: `The waiver expires on ${w.expires} (${who}): ${w.reason}. Renew it or fix the drift.` };
+      return {
+        ...base,
+        kind: 'warning',
+        title: `waiver expiring: ${w.resource} ${w.rule}`,
+        message: `The waiver expires on ${w.expires} (${who}): ${w.reason}. Renew it or fix the drift.`,
+      };
     case 'expired':
-      return { ...base, kind: 'warning', title: `waiver expired: ${w.resource} ${w.rule}`, message: `The waiver expired on ${w.expires} (${who}) and no longer applies: ${w.reason}.` };
+      return {
+        ...base,
+        kind: 'warning',
+        title: `waiver expired: ${w.resource} ${w.rule}`,
+        message: `The waiver expired on ${w.expires} (${who}) and no longer applies: ${w.reason}.`,
+      };
     case 'unused':
-      return { ...base, kind: 'notice', title: `waiver unused: ${w.resource} ${w.rule}`, message: `The waiver matches no failing check (${who}); remove it if the drift is gone.` };
+      return {
+        ...base,
+        kind: 'notice',
+        title: `waiver unused: ${w.resource} ${w.rule}`,
+        message: `The waiver matches no failing check (${who}); remove it if the drift is gone.`,
+      };
     case 'active':
       return undefined;
   }
 }
 
 function compareAnnotations(a: Annotation, b: Annotation): number {
-  return KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank || compareStrings(a.sortKey, b.sortKey) || compareStrings(a.title, b.title);
+  return (
+    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.rank - b.rank || compareStrings(a.sortKey, b.sortKey) || compareStrings(a.title, b.title)
+  );
 }
 
 function render(a: Annotation): string {
@@ -147,10 +176,20 @@ function render(a: Annotation): string {
 function comparisonAnnotations(result: RunResult): string[] {
   if (result.comparison === undefined) return [];
   const lines = weakeningFindings(result).map((f) =>
-    workflowCommand('error', { ...(f.location ? { file: f.location.file, line: f.location.line, col: f.location.column } : {}), title: f.title }, f.change.message),
+    workflowCommand(
+      'error',
+      { ...(f.location ? { file: f.location.file, line: f.location.line, col: f.location.column } : {}), title: f.title },
+      f.change.message,
+    ),
   );
   const c = result.comparison;
-  lines.push(workflowCommand(c.weakenings > 0 ? 'warning' : 'notice', { title: `driftwatch: compared with ${c.base}` }, `${weakeningHeadline(c.weakenings)} ${c.transitions.length} resource(s) change verdict.`));
+  lines.push(
+    workflowCommand(
+      c.weakenings > 0 ? 'warning' : 'notice',
+      { title: `driftwatch: compared with ${c.base}` },
+      `${weakeningHeadline(c.weakenings)} ${c.transitions.length} resource(s) change verdict.`,
+    ),
+  );
   return lines;
 }
 

@@ -12,12 +12,18 @@ import { REPORTERS } from './index.js';
 function withStatus(result: RunResult, address: string, rule: string, status: CheckResult['status']): RunResult {
   return {
     ...result,
-    resources: result.resources.map((r) => (r.address !== address ? r : { ...r, checks: r.checks.map((c) => (c.rule === rule ? { ...c, status } : c)) })),
+    resources: result.resources.map((r) =>
+      r.address !== address ? r : { ...r, checks: r.checks.map((c) => (c.rule === rule ? { ...c, status } : c)) },
+    ),
   };
 }
 
-const failing = sampleResult.resources.flatMap((r) => r.checks.filter((c) => c.status === 'fail').map((c) => ({ address: r.address, rule: c.rule })));
-const passing = sampleResult.resources.flatMap((r) => r.checks.filter((c) => c.status === 'pass').map((c) => ({ address: r.address, rule: c.rule })))[0] as { address: string; rule: string };
+const failing = sampleResult.resources.flatMap((r) =>
+  r.checks.filter((c) => c.status === 'fail').map((c) => ({ address: r.address, rule: c.rule })),
+);
+const passing = sampleResult.resources.flatMap((r) =>
+  r.checks.filter((c) => c.status === 'pass').map((c) => ({ address: r.address, rule: c.rule })),
+)[0] as { address: string; rule: string };
 
 // The previous run: only `persisting` failed among today's failures, and `passing` failed then.
 let previous: RunResult = { ...sampleResult, as_of: '2026-11-21T03:00:00Z' };
@@ -49,9 +55,16 @@ describe('history in every format', () => {
   });
 
   it('SARIF sets baselineState new, unchanged and absent', () => {
-    const log = JSON.parse(render('sarif')) as { runs: { results: { baselineState?: string; kind?: string; suppressions?: unknown; properties: { status: string; severity?: string } }[] }[] };
+    const log = JSON.parse(render('sarif')) as {
+      runs: {
+        results: { baselineState?: string; kind?: string; suppressions?: unknown; properties: { status: string; severity?: string } }[];
+      }[];
+    };
     // Every unsuppressed finding of a check says whether it is new (a resource without checks has no fingerprint).
-    const findings = log.runs[0]?.results.filter((r) => r.suppressions === undefined && r.properties.severity !== undefined && r.properties.status !== 'pass') ?? [];
+    const findings =
+      log.runs[0]?.results.filter(
+        (r) => r.suppressions === undefined && r.properties.severity !== undefined && r.properties.status !== 'pass',
+      ) ?? [];
     expect(findings.length).toBeGreaterThan(2);
     for (const r of findings) expect(['new', 'unchanged']).toContain(r.baselineState);
     const states = new Set(log.runs[0]?.results.map((r) => r.baselineState).filter((s) => s !== undefined));

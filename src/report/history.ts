@@ -28,7 +28,9 @@ export function historyLine(result: RunResult): string | undefined {
 /** The resolved findings, most severe first, then by address. */
 export function resolvedFindings(result: RunResult): readonly ResolvedFinding[] {
   const rank = { critical: 0, high: 1, medium: 2, low: 3 } as const;
-  return [...(result.resolved ?? [])].sort((a, b) => rank[a.severity] - rank[b.severity] || a.address.localeCompare(b.address) || a.rule.localeCompare(b.rule));
+  return [...(result.resolved ?? [])].sort(
+    (a, b) => rank[a.severity] - rank[b.severity] || a.address.localeCompare(b.address) || a.rule.localeCompare(b.rule),
+  );
 }
 
 export function resolvedText(f: ResolvedFinding): string {
@@ -40,7 +42,9 @@ export function resolvedText(f: ResolvedFinding): string {
  * The checks that carry a forecast, with their resource — one per counter: an expectation and a
  * policy rule on the same counter of one resource carry the same forecast, shown once.
  */
-export function forecastChecks(result: RunResult): { resource: ResourceResult; check: CheckResult & { forecast: NonNullable<CheckResult['forecast']> } }[] {
+export function forecastChecks(
+  result: RunResult,
+): { resource: ResourceResult; check: CheckResult & { forecast: NonNullable<CheckResult['forecast']> } }[] {
   const out: { resource: ResourceResult; check: CheckResult & { forecast: NonNullable<CheckResult['forecast']> } }[] = [];
   for (const resource of result.resources) {
     const seen = new Set<string>();

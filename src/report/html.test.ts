@@ -32,7 +32,9 @@ describe('HTML report', () => {
     const hostile = '<img src=x onerror=alert(1)>"&';
     const result: RunResult = {
       ...sampleResult,
-      resources: sampleResult.resources.map((r, i) => (i === 0 ? { ...r, checks: r.checks.map((c) => ({ ...c, message: hostile, actual: hostile, rule: hostile })) } : r)),
+      resources: sampleResult.resources.map((r, i) =>
+        i === 0 ? { ...r, checks: r.checks.map((c) => ({ ...c, message: hostile, actual: hostile, rule: hostile })) } : r,
+      ),
     };
     const html = renderHtml(result);
     expect(html).not.toContain('<img');

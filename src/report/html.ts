@@ -140,8 +140,12 @@ function checkRow(c: CheckResult): string {
   const title = c.title !== undefined ? `<br><span class="muted">${h(c.title)}</span>` : '';
   const why = c.description !== undefined ? `<br><span class="muted">Why: ${h(c.description)}</span>` : '';
   const fix = c.remediation !== undefined && c.status !== 'pass' ? `<br><span class="muted">Fix: ${h(c.remediation)}</span>` : '';
-  const waiver = c.waiver !== undefined ? `<br><span class="muted">Waiver (${h(c.waiver.state)}) until ${h(c.waiver.expires)} by ${h(c.waiver.owner)}: ${h(c.waiver.reason)}</span>` : '';
-  const controls = c.controls !== undefined && c.controls.length > 0 ? `<br><span class="muted">Controls: ${h(c.controls.join('; '))}</span>` : '';
+  const waiver =
+    c.waiver !== undefined
+      ? `<br><span class="muted">Waiver (${h(c.waiver.state)}) until ${h(c.waiver.expires)} by ${h(c.waiver.owner)}: ${h(c.waiver.reason)}</span>`
+      : '';
+  const controls =
+    c.controls !== undefined && c.controls.length > 0 ? `<br><span class="muted">Controls: ${h(c.controls.join('; '))}</span>` : '';
   return (
     `<tr><td>${badge(c.status, CHECK_LABEL[c.status])}</td>` +
     `<td><code>${h(c.rule)}</code> <span class="muted">(${h(c.source === 'policy' ? 'policy' : 'expect')})</span>${title}${why}${fix}${waiver}${controls}</td>` +
@@ -164,7 +168,8 @@ function resourceItem(r: ResourceResult): string {
         `<tbody>${r.checks.map(checkRow).join('')}</tbody></table></div>`,
     );
   }
-  if (r.request_ids.length > 0) parts.push(`<p class="muted">Vendor request IDs: ${r.request_ids.map((id) => `<code>${h(id)}</code>`).join(', ')}</p>`);
+  if (r.request_ids.length > 0)
+    parts.push(`<p class="muted">Vendor request IDs: ${r.request_ids.map((id) => `<code>${h(id)}</code>`).join(', ')}</p>`);
   return (
     `<li data-status="${a(r.status)}" data-type="${a(r.type)}" data-severities="${a(findingSeverities(r).join(' '))}">` +
     `<details${open}><summary>${badge(r.status, STATUS_LABEL[r.status])} <code>${h(r.address)}</code> <span class="muted">${meta}</span></summary>` +
@@ -174,8 +179,12 @@ function resourceItem(r: ResourceResult): string {
 
 function severityTable(result: RunResult): string {
   const counts = new Map<string, number>();
-  for (const r of result.resources) for (const c of r.checks) counts.set(`${c.severity}/${c.status}`, (counts.get(`${c.severity}/${c.status}`) ?? 0) + 1);
-  const rows = SEVERITIES.map((s) => `<tr><th scope="row">${h(s)}</th>${(['fail', 'unknown', 'waived', 'pass'] as const).map((st) => `<td class="num">${counts.get(`${s}/${st}`) ?? 0}</td>`).join('')}</tr>`);
+  for (const r of result.resources)
+    for (const c of r.checks) counts.set(`${c.severity}/${c.status}`, (counts.get(`${c.severity}/${c.status}`) ?? 0) + 1);
+  const rows = SEVERITIES.map(
+    (s) =>
+      `<tr><th scope="row">${h(s)}</th>${(['fail', 'unknown', 'waived', 'pass'] as const).map((st) => `<td class="num">${counts.get(`${s}/${st}`) ?? 0}</td>`).join('')}</tr>`,
+  );
   return (
     '<div class="table-wrap"><table><caption class="muted">Checks by severity and outcome</caption>' +
     '<thead><tr><th scope="col">Severity</th><th scope="col">Fail</th><th scope="col">Unknown</th><th scope="col">Waived</th><th scope="col">Pass</th></tr></thead>' +
@@ -185,7 +194,8 @@ function severityTable(result: RunResult): string {
 
 function verdict(result: RunResult): string {
   const s = result.summary;
-  if (s.drifted > 0) return `Drift found in ${plural(s.drifted, 'resource')}${s.unknown > 0 ? `; ${plural(s.unknown, 'resource')} could not be verified` : ''}.`;
+  if (s.drifted > 0)
+    return `Drift found in ${plural(s.drifted, 'resource')}${s.unknown > 0 ? `; ${plural(s.unknown, 'resource')} could not be verified` : ''}.`;
   if (s.unknown > 0) return `${plural(s.unknown, 'resource')} could not be verified; their state is unknown, not compliant.`;
   if (s.resources === 0) return 'No resources were checked.';
   return `All ${plural(s.resources, 'resource')} verified${s.waived > 0 ? ` (${plural(s.waived, 'resource')} only by waiver)` : ''}.`;
@@ -229,14 +239,17 @@ function historySection(history: readonly HistoryPoint[] | undefined, result: Ru
           const v = p.summary[k];
           const hgt = (v / max) * height;
           y -= hgt;
-          return v > 0 ? `<rect x="${i * (barWidth + gap)}" y="${y.toFixed(2)}" width="${barWidth}" height="${hgt.toFixed(2)}" fill="${colour}"></rect>` : '';
+          return v > 0
+            ? `<rect x="${i * (barWidth + gap)}" y="${y.toFixed(2)}" width="${barWidth}" height="${hgt.toFixed(2)}" fill="${colour}"></rect>`
+            : '';
         })
         .join('');
     })
     .join('');
   const width = points.length * (barWidth + gap);
   const rows = points.map(
-    (p) => `<tr><td><time datetime="${a(p.as_of)}">${h(p.as_of)}</time></td>${keys.map(([k]) => `<td class="num">${p.summary[k]}</td>`).join('')}</tr>`,
+    (p) =>
+      `<tr><td><time datetime="${a(p.as_of)}">${h(p.as_of)}</time></td>${keys.map(([k]) => `<td class="num">${p.summary[k]}</td>`).join('')}</tr>`,
   );
   return (
     '<section aria-labelledby="trend-h" class="trend"><h2 id="trend-h">Trend</h2>' +

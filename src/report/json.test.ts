@@ -13,8 +13,16 @@ import { canonicalRunResult, renderJson, renderJsonChunks } from './json.js';
 const scenario = evaluate({ state: scenarioState, observations: scenarioObservations, now: SCENARIO_NOW, toolVersion: '0.1.0' });
 
 function validator() {
-  const schema = JSON.parse(readFileSync(new URL('../../schemas/run-result.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;
-  const ajv = new Ajv({ allErrors: true, strict: true, strictTypes: false, formats: { 'date-time': (s: string) => parseInstant(s) !== undefined } });
+  const schema = JSON.parse(readFileSync(new URL('../../schemas/run-result.schema.json', import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  const ajv = new Ajv({
+    allErrors: true,
+    strict: true,
+    strictTypes: false,
+    formats: { 'date-time': (s: string) => parseInstant(s) !== undefined },
+  });
   return ajv.compile(schema);
 }
 
@@ -22,7 +30,11 @@ function validator() {
 function reverseKeys(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(reverseKeys);
   if (value === null || typeof value !== 'object') return value;
-  return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .reverse()
+      .map(([k, v]) => [k, reverseKeys(v)]),
+  );
 }
 
 describe('json report', () => {
@@ -55,7 +67,20 @@ describe('json report', () => {
     const resource = (out['resources'] as Record<string, unknown>[])[1] as Record<string, unknown>;
     expect(Object.keys(resource)).toEqual(['address', 'type', 'status', 'checks', 'error', 'request_ids', 'observed', 'location']);
     const check = (resource['checks'] as Record<string, unknown>[])[3] as Record<string, unknown>;
-    expect(Object.keys(check)).toEqual(['rule', 'source', 'operator', 'expected', 'actual', 'status', 'severity', 'message', 'location', 'title', 'remediation', 'controls']);
+    expect(Object.keys(check)).toEqual([
+      'rule',
+      'source',
+      'operator',
+      'expected',
+      'actual',
+      'status',
+      'severity',
+      'message',
+      'location',
+      'title',
+      'remediation',
+      'controls',
+    ]);
     expect(Object.keys(resource['observed'] as object)).toEqual(['auto_renew', 'cmk_remaining', 'edition', 'expires_at']);
   });
 
@@ -70,7 +95,10 @@ describe('json report', () => {
   });
 
   it('escapes attribute names and values as JSON', () => {
-    const odd: RunResult = { ...emptyResult, resources: [{ ...(sampleResult.resources[0] as RunResult['resources'][number]), observed: { 'a"b\\c\n': 'x\u0001' } }] };
+    const odd: RunResult = {
+      ...emptyResult,
+      resources: [{ ...(sampleResult.resources[0] as RunResult['resources'][number]), observed: { 'a"b\\c\n': 'x\u0001' } }],
+    };
     const text = renderJson(odd);
     expect((JSON.parse(text) as RunResult).resources[0]?.observed).toEqual({ 'a"b\\c\n': 'x\u0001' });
   });

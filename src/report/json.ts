@@ -166,20 +166,26 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
   const s = result.summary;
   const head = object('', [
     ['format_version', q(result.format_version)],
-    ['tool', object('  ', [
-      ['name', q(result.tool.name)],
-      ['version', q(result.tool.version)],
-    ])],
+    [
+      'tool',
+      object('  ', [
+        ['name', q(result.tool.name)],
+        ['version', q(result.tool.version)],
+      ]),
+    ],
     ['as_of', q(result.as_of)],
     ['fail_on', opt(result.fail_on)],
-    ['summary', object('  ', [
-      ['resources', q(s.resources)],
-      ['compliant', q(s.compliant)],
-      ['drifted', q(s.drifted)],
-      ['unknown', q(s.unknown)],
-      ['waived', q(s.waived)],
-      ['exit_code', q(s.exit_code)],
-    ])],
+    [
+      'summary',
+      object('  ', [
+        ['resources', q(s.resources)],
+        ['compliant', q(s.compliant)],
+        ['drifted', q(s.drifted)],
+        ['unknown', q(s.unknown)],
+        ['waived', q(s.waived)],
+        ['exit_code', q(s.exit_code)],
+      ]),
+    ],
   ]);
   // `head` ends with "\n}"; reopen it to continue with the resources member.
   yield `${head.slice(0, -2)},\n  "resources": [`;
@@ -198,14 +204,16 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
           ['age_seconds', q(result.snapshot.age_seconds)],
         ])}`;
   // Additive (design.md §12 `--framework`): present only when a framework was asked for.
-  const coverage = framework === undefined ? '' : `,\n  "control_coverage": ${value(controlCoverage(result, framework) as unknown as JsonValue, '  ')}`;
+  const coverage =
+    framework === undefined ? '' : `,\n  "control_coverage": ${value(controlCoverage(result, framework) as unknown as JsonValue, '  ')}`;
   const comparison = result.comparison === undefined ? '' : `,\n  "comparison": ${value(canonicalComparison(result.comparison), '  ')}`;
   // Additive (issue 13): only shard runs carry it, so whole-run output is byte-for-byte unchanged.
   const shard = result.shard === undefined ? '' : `,\n  "shard": ${JSON.stringify(result.shard)}`;
   // Additive (design.md §12 `--history`, `notify:`): only runs with history or notifications carry them.
   const resolved = result.resolved === undefined ? '' : `,\n  "resolved": ${value(result.resolved as unknown as JsonValue, '  ')}`;
   const history = result.history === undefined ? '' : `,\n  "history": ${value(result.history as unknown as JsonValue, '  ')}`;
-  const notifications = result.notifications === undefined ? '' : `,\n  "notifications": ${value(result.notifications as unknown as JsonValue, '  ')}`;
+  const notifications =
+    result.notifications === undefined ? '' : `,\n  "notifications": ${value(result.notifications as unknown as JsonValue, '  ')}`;
   yield `${close}${waivers}${snapshot}${coverage}${comparison}${shard}${resolved}${history}${notifications}\n}\n`;
 }
 

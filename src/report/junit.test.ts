@@ -72,9 +72,12 @@ describe('junit reporter', () => {
 
   it('names cases by resource address and rule, and maps statuses', () => {
     const cases = parse(xml).testsuites.testsuite.flatMap((s) => s.testcase);
-    const find = (classname: string, name: string): Case | undefined => cases.find((c) => c['@_classname'] === classname && c['@_name'] === name);
+    const find = (classname: string, name: string): Case | undefined =>
+      cases.find((c) => c['@_classname'] === classname && c['@_name'] === name);
     expect(find('tencentcloud_kms_service.prod-sh', 'edition')?.failure?.['@_message']).toBe('edition is basic, expected ultimate');
-    expect(find('tencentcloud_kms_service.prod-sh', 'baseline.kms-auto-renew')?.failure?.['#text']).toContain('remediation: Turn on auto-renew');
+    expect(find('tencentcloud_kms_service.prod-sh', 'baseline.kms-auto-renew')?.failure?.['#text']).toContain(
+      'remediation: Turn on auto-renew',
+    );
     expect(find('alicloud_cas_private_ca.root', 'certificates_remaining')?.skipped?.['@_message']).toContain('waived until 2027-01-31');
     expect(find('alicloud_cas_private_ca.sub', 'certificates_remaining')?.failure?.['#text']).toContain('waiver expired 2026-11-01');
     const unknown = find('tencentcloud_tcss_subscription.default', 'state');
@@ -104,7 +107,17 @@ describe('junit reporter', () => {
     const result: RunResult = {
       ...emptyResult,
       resources: [
-        { address: 'alicloud_kms_instance.gone', type: 'alicloud_kms_instance', status: 'drifted', absent: true, checks: [], error: null, request_ids: [], observed: {}, location: { file: 'a.yaml', line: 3, column: 5 } },
+        {
+          address: 'alicloud_kms_instance.gone',
+          type: 'alicloud_kms_instance',
+          status: 'drifted',
+          absent: true,
+          checks: [],
+          error: null,
+          request_ids: [],
+          observed: {},
+          location: { file: 'a.yaml', line: 3, column: 5 },
+        },
         {
           address: 'alicloud_kms_instance.err',
           type: 'alicloud_kms_instance',

@@ -79,7 +79,11 @@ function casesOf(resource: ResourceResult): Case[] {
         line: resource.location.line,
         outcome: outcome.status,
         message: outcome.message,
-        details: [`resource: ${resource.address}`, `location: ${formatLocation(resource.location)}`, ...(resource.error?.hint ? [`hint: ${resource.error.hint}`] : [])].join('\n'),
+        details: [
+          `resource: ${resource.address}`,
+          `location: ${formatLocation(resource.location)}`,
+          ...(resource.error?.hint ? [`hint: ${resource.error.hint}`] : []),
+        ].join('\n'),
       },
     ];
   }

@@ -67,7 +67,7 @@ describe('markdown reporter', () => {
     expect(md).toContain('### Waivers (4)');
     const row = md.split('\n').find((l) => l.startsWith('| `alicloud_cas_private_ca.root` | `certificates_remaining` |'));
     expect(row).toBeDefined();
-    expect(row).toContain('New CA is being rolled out (SEC-4411) \\| don\'t panic');
+    expect(row).toContain("New CA is being rolled out (SEC-4411) \\| don't panic");
     expect(rowCells(row ?? '')).toHaveLength(6);
     expect(md).toContain('| **expired** |');
     expect(md).toContain('| **expiring** |');
@@ -84,7 +84,9 @@ describe('markdown reporter', () => {
     const big = many(2_000);
     const out = renderMarkdown(big);
     expect(out.length).toBeLessThanOrEqual(DEFAULT_MARKDOWN_MAX_LENGTH);
-    expect(out).toMatch(/\*\*Report truncated\*\* to stay within 60,000 characters: \d+ of 2000 resources and 0 of 0 waivers are not shown\./);
+    expect(out).toMatch(
+      /\*\*Report truncated\*\* to stay within 60,000 characters: \d+ of 2000 resources and 0 of 0 waivers are not shown\./,
+    );
     const shown = (out.match(/^#### /gm) ?? []).length;
     expect(shown).toBeGreaterThan(10);
     expect(out).toContain(`${2000 - shown} of 2000 resources`);

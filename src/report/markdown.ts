@@ -88,7 +88,12 @@ class Budget {
   }
 }
 
-const STATUS_WORD: Readonly<Record<CheckResult['status'], string>> = { pass: 'pass', fail: '**fail**', unknown: '**unknown**', waived: 'waived' };
+const STATUS_WORD: Readonly<Record<CheckResult['status'], string>> = {
+  pass: 'pass',
+  fail: '**fail**',
+  unknown: '**unknown**',
+  waived: 'waived',
+};
 
 function checkRow(resource: ResourceResult, check: CheckResult, asOf: string): string {
   const rule = check.source === 'policy' ? `policy ${code(check.rule)}` : code(check.rule);
@@ -99,7 +104,10 @@ function checkRow(resource: ResourceResult, check: CheckResult, asOf: string): s
   if (check.change === 'new') status += ' · new';
   const instant = instantNote(check, asOf);
   const forecast = checkForecastText(check);
-  const notes = [instant, forecast].filter((n) => n !== undefined).map((n) => ` (${markdownText(n)})`).join('');
+  const notes = [instant, forecast]
+    .filter((n) => n !== undefined)
+    .map((n) => ` (${markdownText(n)})`)
+    .join('');
   return `| ${status} | ${rule} | ${code(formatExpected(check))} | ${code(formatActual(check))}${notes} | ${check.severity} | ${code(formatLocation(where))} |\n`;
 }
 
@@ -109,7 +117,8 @@ function checkNotes(resource: ResourceResult, check: CheckResult): string {
   if (check.source === 'policy' && (check.title || check.remediation)) {
     const title = check.title ? `**${markdownText(check.title)}**` : code(check.rule);
     const remediation = check.remediation ? ` — ${markdownText(check.remediation)}` : '';
-    const controls = check.controls && check.controls.length > 0 ? ` (controls: ${check.controls.map((c) => markdownText(c)).join(', ')})` : '';
+    const controls =
+      check.controls && check.controls.length > 0 ? ` (controls: ${check.controls.map((c) => markdownText(c)).join(', ')})` : '';
     notes.push(`- ${title}${remediation}${controls}\n`);
   }
   // Expected vs actual is in the table; the message adds something only for an unknown check
@@ -117,7 +126,9 @@ function checkNotes(resource: ResourceResult, check: CheckResult): string {
   if (check.status === 'unknown' && resource.error === null) notes.push(`- ${code(check.rule)}: ${markdownText(clip(check.message))}\n`);
   if (check.description !== undefined) notes.push(`- ${code(check.rule)}: ${markdownText(check.description)}\n`);
   if (check.waiver?.state === 'expired') {
-    notes.push(`- The waiver for ${code(check.rule)} expired on ${markdownText(check.waiver.expires)} (owner ${code(check.waiver.owner)}).\n`);
+    notes.push(
+      `- The waiver for ${code(check.rule)} expired on ${markdownText(check.waiver.expires)} (owner ${code(check.waiver.owner)}).\n`,
+    );
   }
   return notes.join('');
 }
@@ -189,7 +200,8 @@ function nightlyMarkdown(result: RunResult): string {
     const resolved = resolvedFindings(result);
     if (resolved.length > 0) {
       out += `### Resolved since last run (${resolved.length})\n\n`;
-      for (const f of resolved) out += `- ${code(f.address)} ${code(f.rule)} (${f.severity}): ${f.previous_status === 'fail' ? 'drift fixed' : 'verified again'}, open since ${code(f.first_seen.slice(0, 10))}\n`;
+      for (const f of resolved)
+        out += `- ${code(f.address)} ${code(f.rule)} (${f.severity}): ${f.previous_status === 'fail' ? 'drift fixed' : 'verified again'}, open since ${code(f.first_seen.slice(0, 10))}\n`;
       out += '\n';
     }
   }
@@ -257,7 +269,12 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   }
 
   let shownWaivers = 0;
-  if (waivers.length > 0 && budget.add(`### Waivers (${waivers.length})\n\n| Resource | Rule | State | Expires | Owner | Reason |\n| --- | --- | --- | --- | --- | --- |\n`)) {
+  if (
+    waivers.length > 0 &&
+    budget.add(
+      `### Waivers (${waivers.length})\n\n| Resource | Rule | State | Expires | Owner | Reason |\n| --- | --- | --- | --- | --- | --- |\n`,
+    )
+  ) {
     for (const w of waivers) {
       if (!budget.add(waiverRow(w))) break;
       shownWaivers++;

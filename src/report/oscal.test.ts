@@ -13,7 +13,11 @@ interface Finding {
 interface Doc {
   'assessment-results': {
     uuid: string;
-    results: { observations?: { title: string; 'relevant-evidence': { href?: string; props?: { name: string; value: string }[] }[] }[]; findings?: Finding[]; risks?: { uuid: string; status: string; deadline?: string }[] }[];
+    results: {
+      observations?: { title: string; 'relevant-evidence': { href?: string; props?: { name: string; value: string }[] }[] }[];
+      findings?: Finding[];
+      risks?: { uuid: string; status: string; deadline?: string }[];
+    }[];
   };
 }
 
@@ -40,7 +44,10 @@ describe('OSCAL assessment results', () => {
     rendered(sampleResult, 'iso27001');
     rendered(emptyResult);
     // A run from a snapshot: observations collected at the snapshot's time, still schema-valid.
-    const fromSnapshot = rendered({ ...sampleResult, snapshot: { observed_at: '2026-11-20T03:00:00.000Z', age: '2d 0h', age_seconds: 172800 } }) as unknown as {
+    const fromSnapshot = rendered({
+      ...sampleResult,
+      snapshot: { observed_at: '2026-11-20T03:00:00.000Z', age: '2d 0h', age_seconds: 172800 },
+    }) as unknown as {
       'assessment-results': { results: { observations: { collected: string }[] }[] };
     };
     expect(fromSnapshot['assessment-results'].results[0]?.observations[0]?.collected).toBe('2026-11-20T03:00:00.000Z');
@@ -57,7 +64,10 @@ describe('OSCAL assessment results', () => {
     expect(result?.observations).toHaveLength(sampleResult.resources.length);
     const gz = result?.observations?.find((o) => o.title.startsWith('tencentcloud_kms_service.prod-gz'));
     expect(gz?.['relevant-evidence']).toEqual([
-      expect.objectContaining({ href: 'raw/tencentcloud_kms_service.prod-gz.json', props: [expect.objectContaining({ name: 'request-id', value: 'req-kms-gz-0001' })] }),
+      expect.objectContaining({
+        href: 'raw/tencentcloud_kms_service.prod-gz.json',
+        props: [expect.objectContaining({ name: 'request-id', value: 'req-kms-gz-0001' })],
+      }),
     ]);
   });
 });

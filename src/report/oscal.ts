@@ -58,8 +58,10 @@ function stateOf(status: ControlStatus): { state: 'satisfied' | 'not-satisfied';
 const STATUS_REMARKS: Readonly<Record<ControlStatus, string>> = {
   satisfied: 'Every check mapped to this control passed.',
   not_satisfied: 'At least one check mapped to this control failed.',
-  unknown: 'At least one check mapped to this control could not be verified (API error, missing or unrecognised value); without positive evidence the control is not satisfied.',
-  waived: 'The only failing checks mapped to this control are accepted by active waivers (see the related risks, status deviation-approved).',
+  unknown:
+    'At least one check mapped to this control could not be verified (API error, missing or unrecognised value); without positive evidence the control is not satisfied.',
+  waived:
+    'The only failing checks mapped to this control are accepted by active waivers (see the related risks, status deviation-approved).',
   not_assessed: 'No check of this run maps to this control; there is no evidence either way.',
 };
 
@@ -126,7 +128,14 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
       // Observed when the snapshot was taken, for a run evaluated from one (--observed).
       collected: result.snapshot?.observed_at ?? result.as_of,
       ...(r.checks.length > 0
-        ? { remarks: r.checks.map((c) => `- ${c.source} ${c.rule}: ${c.status} (expected ${c.operator} ${JSON.stringify(c.expected)}, actual ${JSON.stringify(c.actual)}; ${c.location.file}:${c.location.line}:${c.location.column})${c.description !== undefined ? ` — ${c.description}` : ''}`).join('\n') }
+        ? {
+            remarks: r.checks
+              .map(
+                (c) =>
+                  `- ${c.source} ${c.rule}: ${c.status} (expected ${c.operator} ${JSON.stringify(c.expected)}, actual ${JSON.stringify(c.actual)}; ${c.location.file}:${c.location.line}:${c.location.column})${c.description !== undefined ? ` — ${c.description}` : ''}`,
+              )
+              .join('\n'),
+          }
         : {}),
     };
   });
@@ -147,12 +156,26 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
         title,
         description: `${c.message === '' ? title : c.message}${c.description !== undefined ? `\n\n${c.description}` : ''}`,
         statement: `The ${c.source === 'policy' ? `policy rule ${c.rule}` : `expectation on ${c.rule}`} does not hold for ${r.address} (severity ${c.severity}).`,
-        props: [prop('severity', c.severity), prop('rule', c.rule), prop('source', c.source), ...(c.controls ?? []).map((ref) => prop('control-reference', ref))],
+        props: [
+          prop('severity', c.severity),
+          prop('rule', c.rule),
+          prop('source', c.source),
+          ...(c.controls ?? []).map((ref) => prop('control-reference', ref)),
+        ],
       };
       const related = { 'related-observations': [{ 'observation-uuid': observationUuid.get(r.address) as string }] };
       const remediation =
         c.remediation !== undefined
-          ? { remediations: [{ uuid: id('remediation', key), lifecycle: 'recommendation', title: line(`Remediate ${c.rule}`), description: c.remediation }] }
+          ? {
+              remediations: [
+                {
+                  uuid: id('remediation', key),
+                  lifecycle: 'recommendation',
+                  title: line(`Remediate ${c.rule}`),
+                  description: c.remediation,
+                },
+              ],
+            }
           : {};
       if (c.status === 'waived' && c.waiver) {
         const w = c.waiver;
@@ -171,7 +194,12 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
                 description: w.reason,
                 start: result.as_of,
                 ...(end !== undefined ? { end: formatInstant(end) } : {}),
-                props: [prop('waiver-owner', w.owner), prop('waiver-expires', w.expires), prop('waiver-state', w.state), ...(w.ticket !== undefined ? [prop('waiver-ticket', w.ticket)] : [])],
+                props: [
+                  prop('waiver-owner', w.owner),
+                  prop('waiver-expires', w.expires),
+                  prop('waiver-state', w.state),
+                  ...(w.ticket !== undefined ? [prop('waiver-ticket', w.ticket)] : []),
+                ],
                 'logged-by': [{ 'party-uuid': party }],
                 'status-change': 'deviation-approved',
                 remarks: `Declared at ${w.location.file}:${w.location.line}.`,
@@ -223,7 +251,9 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
         title: line(`${framework.reference}${control.id}`),
         status: { state, reason, remarks: STATUS_REMARKS[control.status] },
       },
-      ...(addresses.length > 0 ? { 'related-observations': addresses.map((a) => ({ 'observation-uuid': observationUuid.get(a) as string })) } : {}),
+      ...(addresses.length > 0
+        ? { 'related-observations': addresses.map((a) => ({ 'observation-uuid': observationUuid.get(a) as string })) }
+        : {}),
       ...(relatedRisks.size > 0 ? { 'related-risks': [...relatedRisks].map((uuid) => ({ 'risk-uuid': uuid })) } : {}),
     };
   }
@@ -239,11 +269,20 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
         version: result.as_of,
         'oscal-version': OSCAL_VERSION,
         props: [prop('tool', `${result.tool.name} ${result.tool.version}`), prop('run-digest', `sha256:${digest}`)],
-        roles: [{ id: 'waiver-owner', title: 'Waiver owner', description: 'Approves a deviation (waiver) from a driftwatch check until its expiry.' }],
+        roles: [
+          {
+            id: 'waiver-owner',
+            title: 'Waiver owner',
+            description: 'Approves a deviation (waiver) from a driftwatch check until its expiry.',
+          },
+        ],
         ...(parties.length > 0 ? { parties } : {}),
         ...(partyUuid.size > 0 ? { 'responsible-parties': [{ 'role-id': 'waiver-owner', 'party-uuids': [...partyUuid.values()] }] } : {}),
       },
-      'import-ap': { href: `#${planUuid}`, remarks: 'driftwatch has no separate assessment plan: the configuration and policy packs as evaluated are the plan (back-matter).' },
+      'import-ap': {
+        href: `#${planUuid}`,
+        remarks: 'driftwatch has no separate assessment plan: the configuration and policy packs as evaluated are the plan (back-matter).',
+      },
       results: [
         {
           uuid: id('result', 'run'),
@@ -259,7 +298,9 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
             prop('waived', String(s.waived)),
             prop('exit-code', String(s.exit_code)),
             ...frameworks.map((f) => prop('framework', f)),
-            ...(result.snapshot ? [prop('snapshot-observed-at', result.snapshot.observed_at), prop('snapshot-age', result.snapshot.age)] : []),
+            ...(result.snapshot
+              ? [prop('snapshot-observed-at', result.snapshot.observed_at), prop('snapshot-age', result.snapshot.age)]
+              : []),
           ],
           ...(inventoryItems.length > 0 ? { 'local-definitions': { 'inventory-items': inventoryItems } } : {}),
           'reviewed-controls': {
@@ -276,8 +317,11 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
           {
             uuid: planUuid,
             title: 'Configuration as evaluated (the assessment plan)',
-            description: 'The driftwatch configuration and policy packs of this run; in an evidence bundle they are under config/ and policies/.',
-            ...(configFiles.length > 0 ? { rlinks: configFiles.map((href) => ({ href: encodeURI(href), 'media-type': 'application/yaml' })) } : {}),
+            description:
+              'The driftwatch configuration and policy packs of this run; in an evidence bundle they are under config/ and policies/.',
+            ...(configFiles.length > 0
+              ? { rlinks: configFiles.map((href) => ({ href: encodeURI(href), 'media-type': 'application/yaml' })) }
+              : {}),
           },
         ],
       },

@@ -51,13 +51,15 @@ function result(resources: ResourceResult[]): RunResult {
 }
 
 describe('reports for readers', () => {
-  it.each(REPORT_FORMATS)('%s shows an expectation\'s description', (format) => {
+  it.each(REPORT_FORMATS)("%s shows an expectation's description", (format) => {
     const drifted = result([resource({})]);
     expect(REPORTERS[format].render(drifted, { color: false })).toContain('Renewal needs two weeks of procurement lead time');
   });
 
   it.each(REPORT_FORMATS)('%s shows the description of an unknown check too', (format) => {
-    const unknown = result([resource({ status: 'unknown', checks: [check({ status: 'unknown', actual: null, message: 'expires_at was not reported' })] })]);
+    const unknown = result([
+      resource({ status: 'unknown', checks: [check({ status: 'unknown', actual: null, message: 'expires_at was not reported' })] }),
+    ]);
     expect(REPORTERS[format].render(unknown, { color: false })).toContain('Renewal needs two weeks of procurement lead time');
   });
 

@@ -12,7 +12,9 @@ import { renderSarif, sarifFingerprint, sarifReporter } from './sarif.js';
 const repoRoot = resolve(fileURLToPath(import.meta.url), '../../..');
 
 // ajv-formats is CommonJS; under NodeNext its default import is the module object.
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+  ajv: Ajv,
+) => Ajv;
 
 function sarifValidator(): ValidateFunction {
   const schema = JSON.parse(readFileSync(path(), 'utf8')) as Record<string, unknown>;
@@ -79,7 +81,8 @@ describe('sarif reporter', () => {
     const ids = run.tool.driver.rules.map((r) => r.id);
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(ids.length);
-    const rule = (id: string): Log['runs'][number]['tool']['driver']['rules'][number] | undefined => run.tool.driver.rules.find((r) => r.id === id);
+    const rule = (id: string): Log['runs'][number]['tool']['driver']['rules'][number] | undefined =>
+      run.tool.driver.rules.find((r) => r.id === id);
     expect(rule('tencentcloud_kms_service/edition')?.defaultConfiguration.level).toBe('error');
     expect(rule('tencentcloud_kms_service/expires_at')?.defaultConfiguration.level).toBe('note');
     expect(rule('alicloud_kms_instance/log_enabled')?.defaultConfiguration.level).toBe('note');
@@ -119,7 +122,10 @@ describe('sarif reporter', () => {
     const changed: RunResult = {
       ...sampleResult,
       as_of: '2027-01-01T00:00:00Z',
-      resources: sampleResult.resources.map((r) => ({ ...r, checks: r.checks.map((c) => ({ ...c, message: `${c.message} (changed)`, actual: 'other' })) })),
+      resources: sampleResult.resources.map((r) => ({
+        ...r,
+        checks: r.checks.map((c) => ({ ...c, message: `${c.message} (changed)`, actual: 'other' })),
+      })),
     };
     const before = run.results.map((r) => r.partialFingerprints);
     const after = (log(changed).runs[0] as Log['runs'][number]).results.map((r) => r.partialFingerprints);

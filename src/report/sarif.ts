@@ -119,7 +119,8 @@ function location(loc: SourceLocation, address: string): SarifLocation {
 function draftForCheck(resource: ResourceResult, check: CheckResult): RuleDraft {
   if (check.source === 'policy') {
     const title = check.title ?? check.rule;
-    const help = check.remediation ?? `Bring ${resource.type} into line with policy rule ${check.rule}, or waive it with a reason, owner and expiry.`;
+    const help =
+      check.remediation ?? `Bring ${resource.type} into line with policy rule ${check.rule}, or waive it with a reason, owner and expiry.`;
     return {
       id: sarifRuleId(resource.type, check),
       name: check.rule,
@@ -319,8 +320,20 @@ export function renderSarifLog(result: RunResult): object {
   }
   for (const f of weakeningFindings(result)) {
     if (f.location === undefined) continue;
-    mergeDraft(drafts, { ...(SYNTHETIC[RULE_WEAKENED] as Omit<RuleDraft, 'severity'>), tags: ['security', 'policy-change'], controls: [], severity: 'high' });
-    pending.push({ ruleId: RULE_WEAKENED, level: 'error', text: f.change.message, location: f.location, address: f.key, properties: { kind: f.change.kind, before: f.change.before, after: f.change.after } });
+    mergeDraft(drafts, {
+      ...(SYNTHETIC[RULE_WEAKENED] as Omit<RuleDraft, 'severity'>),
+      tags: ['security', 'policy-change'],
+      controls: [],
+      severity: 'high',
+    });
+    pending.push({
+      ruleId: RULE_WEAKENED,
+      level: 'error',
+      text: f.change.message,
+      location: f.location,
+      address: f.key,
+      properties: { kind: f.change.kind, before: f.change.before, after: f.change.after },
+    });
   }
   const ids = [...drafts.keys()].sort(compareStrings);
   const index = new Map(ids.map((id, i) => [id, i]));

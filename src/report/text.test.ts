@@ -78,14 +78,24 @@ describe('text report', () => {
       toolVersion: '0.1.0',
     });
     expect(renderText(result, { color: false })).toContain(
-      ['  ~ raw.Echo.tags = # medium, examples/main.yaml:1:9', '        [', '          "pci",', '      -   "prod",', '      +   "staging",', '          "eu"', '        ]'].join('\n'),
+      [
+        '  ~ raw.Echo.tags = # medium, examples/main.yaml:1:9',
+        '        [',
+        '          "pci",',
+        '      -   "prod",',
+        '      +   "staging",',
+        '          "eu"',
+        '        ]',
+      ].join('\n'),
     );
   });
 
   it('keeps vendor text from repainting the terminal or breaking the layout', () => {
     const hostile: RunResult = {
       ...sampleResult,
-      resources: sampleResult.resources.map((r) => (r.error ? { ...r, error: { ...r.error, message: 'denied\u001b[2J\u001b[31m\r\nsecond line' } } : r)),
+      resources: sampleResult.resources.map((r) =>
+        r.error ? { ...r, error: { ...r.error, message: 'denied\u001b[2J\u001b[31m\r\nsecond line' } } : r,
+      ),
     };
     const text = renderText(hostile, { color: false });
     expect(text).not.toContain(ESC);
@@ -97,11 +107,26 @@ describe('text report', () => {
     const b = builders();
     const r = b.resource('alicloud_kms_instance', 'a', [b.expectation('status', 'equals', 'Connected')]);
     const only = (observations: Parameters<typeof evaluate>[0]['observations']): RunResult =>
-      evaluate({ state: { files: [], providers: [], policies: [], waivers: [], resources: [r] }, observations, now: SCENARIO_NOW, toolVersion: '0.1.0' });
+      evaluate({
+        state: { files: [], providers: [], policies: [], waivers: [], resources: [r] },
+        observations,
+        now: SCENARIO_NOW,
+        toolVersion: '0.1.0',
+      });
 
     it.each([
       ['no observation', only([])],
-      ['an API error', only([observation(r.address, 'error', {}, { kind: 'timeout', code: 'DW_TIMEOUT', message: 'timed out', request_id: null, retryable: true })])],
+      [
+        'an API error',
+        only([
+          observation(
+            r.address,
+            'error',
+            {},
+            { kind: 'timeout', code: 'DW_TIMEOUT', message: 'timed out', request_id: null, retryable: true },
+          ),
+        ]),
+      ],
       ['a null field', only([observation(r.address, 'ok', { status: null })])],
       ['an unknown enum value', only([observation(r.address, 'ok', { status: 'Frozen' })])],
       ['the scenario', scenario],

@@ -136,8 +136,12 @@ function driftLines(checks: readonly CheckResult[], r: Render): string[] {
       out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${c.operator === 'not_equals' ? 'not ' : ''}${meta(c, colors)}`);
       out.push(...structuredDiff(c, '      ', colors));
     } else {
-      const expected = expectedText(c) + (typeof c.expected === 'string' && OPERATOR_DEFINITIONS[c.operator].operand !== 'duration' ? inZone(c.expected, r) : '');
-      out.push(`  ${sym(r, 'differs', colors.yellow)} ${name} = ${colors.green(expected)} -> ${colors.red(literal(c.actual) + inZone(c.actual, r) + instantSuffix(c, r))}  ${meta(c, colors)}`);
+      const expected =
+        expectedText(c) +
+        (typeof c.expected === 'string' && OPERATOR_DEFINITIONS[c.operator].operand !== 'duration' ? inZone(c.expected, r) : '');
+      out.push(
+        `  ${sym(r, 'differs', colors.yellow)} ${name} = ${colors.green(expected)} -> ${colors.red(literal(c.actual) + inZone(c.actual, r) + instantSuffix(c, r))}  ${meta(c, colors)}`,
+      );
     }
     const forecast = checkForecastText(c);
     if (forecast !== undefined && c.operator !== 'runs_out_within') out.push(colors.dim(`      forecast: ${clean(forecast)}`));
@@ -155,7 +159,10 @@ function driftLines(checks: readonly CheckResult[], r: Render): string[] {
 }
 
 function unknownLines(checks: readonly CheckResult[], r: Render): string[] {
-  return checks.flatMap((c) => [`  ${sym(r, 'unknown', r.colors.yellow)} ${c.rule}: ${clean(c.message)}  ${meta(c, r.colors)}`, ...descriptionLine(c, r.colors)]);
+  return checks.flatMap((c) => [
+    `  ${sym(r, 'unknown', r.colors.yellow)} ${c.rule}: ${clean(c.message)}  ${meta(c, r.colors)}`,
+    ...descriptionLine(c, r.colors),
+  ]);
 }
 
 function passingLines(checks: readonly CheckResult[], verbose: boolean, colors: Colors): string[] {
@@ -193,7 +200,12 @@ function resourceBlock(r: ResourceResult, options: ReportOptions, render: Render
     return lines;
   }
   if (r.status === 'drifted') {
-    return [colors.red(colors.bold(`# ${r.address} has drifted`)), ...driftLines(fail, render), ...unknownLines(unknown, render), ...passingLines(pass, verbose, colors)];
+    return [
+      colors.red(colors.bold(`# ${r.address} has drifted`)),
+      ...driftLines(fail, render),
+      ...unknownLines(unknown, render),
+      ...passingLines(pass, verbose, colors),
+    ];
   }
   if (r.status === 'unknown') {
     const lines = [colors.yellow(colors.bold(`# ${r.address} could not be verified`))];
@@ -233,7 +245,10 @@ function waiverSection(result: RunResult, render: Render): string[] {
   const warnings: string[] = [];
   for (const w of result.waivers ?? []) {
     const text = waiverWarning(w);
-    if (text !== undefined) warnings.push(`  ${sym(render, 'error', colors.yellow)} ${colors.yellow(clean(text))}` + colors.dim(`  # ${formatLocation(w.location)}`));
+    if (text !== undefined)
+      warnings.push(
+        `  ${sym(render, 'error', colors.yellow)} ${colors.yellow(clean(text))}` + colors.dim(`  # ${formatLocation(w.location)}`),
+      );
   }
   if (lines.length === 0 && warnings.length === 0) return [];
   return ['Waivers:', ...lines, ...warnings];
@@ -270,7 +285,9 @@ function nightlySections(result: RunResult, colors: Colors): string[] {
   }
   const notifications = result.notifications ?? [];
   if (notifications.length > 0) {
-    const parts = notifications.map((n) => `${n.type} ${n.status}${n.status === 'failed' && n.message !== undefined ? ` (${clean(n.message)})` : ''}`);
+    const parts = notifications.map(
+      (n) => `${n.type} ${n.status}${n.status === 'failed' && n.message !== undefined ? ` (${clean(n.message)})` : ''}`,
+    );
     out.push('', `Notifications: ${parts.join(', ')}.`);
   }
   return out;
@@ -292,12 +309,23 @@ function verdict(result: RunResult, colors: Colors): string {
 
 /** `--framework`: one line per control, worst first in the framework's order, then the counts. */
 function controlSection(coverage: ControlCoverage, colors: Colors): string[] {
-  const mark = { satisfied: colors.green('✓'), not_satisfied: colors.red('✗'), unknown: colors.yellow('?'), waived: colors.yellow('~'), not_assessed: colors.dim('-') } as const;
+  const mark = {
+    satisfied: colors.green('✓'),
+    not_satisfied: colors.red('✗'),
+    unknown: colors.yellow('?'),
+    waived: colors.yellow('~'),
+    not_assessed: colors.dim('-'),
+  } as const;
   const width = Math.max(...coverage.controls.map((c) => c.id.length));
   const lines = [`Controls: ${coverage.title}`];
   for (const c of coverage.controls) {
     const n = c.refs.length;
-    const detail = n === 0 ? '' : colors.dim(` (${plural(n, 'check')}: ${c.checks.pass} pass, ${c.checks.fail} fail, ${c.checks.unknown} unknown, ${c.checks.waived} waived)`);
+    const detail =
+      n === 0
+        ? ''
+        : colors.dim(
+            ` (${plural(n, 'check')}: ${c.checks.pass} pass, ${c.checks.fail} fail, ${c.checks.unknown} unknown, ${c.checks.waived} waived)`,
+          );
     lines.push(`  ${mark[c.status]} ${c.id.padEnd(width)}  ${CONTROL_STATUS_LABEL[c.status].padEnd(13)} ${clean(c.title)}${detail}`);
   }
   return lines;
@@ -307,7 +335,11 @@ export function renderText(result: RunResult, options: ReportOptions): string {
   const colors = createColors(options.color);
   const render: Render = { colors, used: new Set(), timeZone: options.timeZone, asOf: result.as_of };
   const failOn = result.fail_on !== undefined && result.fail_on !== 'low' ? `, failing on ${result.fail_on} and above` : '';
-  const out: string[] = [colors.bold(`driftwatch ${result.tool.version}: ${plural(result.summary.resources, 'resource')} checked as of ${result.as_of}${inZone(result.as_of, render)}${failOn}`)];
+  const out: string[] = [
+    colors.bold(
+      `driftwatch ${result.tool.version}: ${plural(result.summary.resources, 'resource')} checked as of ${result.as_of}${inZone(result.as_of, render)}${failOn}`,
+    ),
+  ];
   if (result.snapshot) out.push(`Snapshot: ${snapshotLine(result.snapshot)}.`);
   const history = historyLine(result);
   if (history !== undefined) out.push(history);

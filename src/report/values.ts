@@ -39,7 +39,10 @@ export function resourceOutcome(resource: ResourceResult): { status: 'pass' | 'f
   }
   if (resource.error !== null) {
     const request = resource.error.request_id ? ` (request ${resource.error.request_id})` : '';
-    return { status: 'unknown', message: `${resource.address} could not be verified: ${resource.error.code}: ${resource.error.message}${request}` };
+    return {
+      status: 'unknown',
+      message: `${resource.address} could not be verified: ${resource.error.code}: ${resource.error.message}${request}`,
+    };
   }
   if (resource.status === 'unknown') return { status: 'unknown', message: `${resource.address} could not be verified` };
   return { status: 'pass', message: `${resource.address} exists and was read` };

@@ -44,7 +44,12 @@ describe('the resource-type registry', () => {
 
   it('is the catalog, and the names are the ResourceTypeName union', () => {
     expect(RESOURCE_TYPES).toBe(BUILTIN_TYPES.catalog);
-    const names: readonly ResourceTypeName[] = ['tencentcloud_kms_service', 'tencentcloud_tcss_subscription', 'alicloud_kms_instance', 'alicloud_cas_private_ca'];
+    const names: readonly ResourceTypeName[] = [
+      'tencentcloud_kms_service',
+      'tencentcloud_tcss_subscription',
+      'alicloud_kms_instance',
+      'alicloud_cas_private_ca',
+    ];
     // Each union member is registered, and nothing else is (a new type extends the union too).
     const exhaustive: Record<ResourceTypeName, true> = {
       tencentcloud_kms_service: true,

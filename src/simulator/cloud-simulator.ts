@@ -140,8 +140,7 @@ export interface Verifier<A extends WorldAccount> {
 }
 
 export type Authenticated<A extends WorldAccount> =
-  | { readonly ok: true; readonly account: A; readonly api: ApiSpec }
-  | { readonly ok: false; readonly error: VendorError };
+  { readonly ok: true; readonly account: A; readonly api: ApiSpec } | { readonly ok: false; readonly error: VendorError };
 
 /** `yyyy-MM-ddTHH:mm:ssZ`, as both clouds' STS and metadata answers write times. */
 export function isoSeconds(ms: number): string {

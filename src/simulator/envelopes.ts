@@ -38,7 +38,9 @@ function escapeXml(text: string): string {
 function xmlElement(name: string, value: JsonValue): string {
   if (Array.isArray(value)) return value.map((item) => xmlElement(name, item)).join('');
   if (isJsonObject(value)) {
-    return `<${name}>${Object.entries(value).map(([k, v]) => xmlElement(k, v)).join('')}</${name}>`;
+    return `<${name}>${Object.entries(value)
+      .map(([k, v]) => xmlElement(k, v))
+      .join('')}</${name}>`;
   }
   if (value === null) return `<${name}/>`;
   return `<${name}>${escapeXml(String(value))}</${name}>`;
@@ -56,13 +58,7 @@ export function alibabaSuccess(action: string, body: JsonObject, requestId: stri
   return { status: 200, headers: { 'content-type': type, 'x-acs-request-id': requestId }, body: text };
 }
 
-export function alibabaFailure(
-  error: VendorError,
-  requestId: string,
-  hostId: string,
-  product: string,
-  format: AlibabaFormat,
-): HttpAnswer {
+export function alibabaFailure(error: VendorError, requestId: string, hostId: string, product: string, format: AlibabaFormat): HttpAnswer {
   const envelope: JsonObject = {
     RequestId: requestId,
     HostId: hostId,

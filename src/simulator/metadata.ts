@@ -14,7 +14,6 @@ import type { Cloud } from '../model/clouds.js';
 import { cloudSimulator, cloudSimulators } from './clouds.js';
 import type { PlainAnswer } from './cloud-simulator.js';
 
-
 export function isMetadataPath(pathname: string): boolean {
   return pathname.startsWith('/latest/');
 }
@@ -25,7 +24,13 @@ export function credentialServiceCloud(pathname: string): Cloud | undefined {
 }
 
 /** A credential service's answer (the path is one: credentialServiceCloud). */
-export function answerCredentialService(cloud: Cloud, call: IncomingCall, world: World, sessions: SessionStore, nowMs: number): PlainAnswer {
+export function answerCredentialService(
+  cloud: Cloud,
+  call: IncomingCall,
+  world: World,
+  sessions: SessionStore,
+  nowMs: number,
+): PlainAnswer {
   return cloudSimulator(cloud).credentialServices?.answer(call, world, sessions, nowMs) ?? text(404, 'Not Found');
 }
 
@@ -54,7 +59,8 @@ export function answerMetadata(call: IncomingCall, world: World, sessions: Sessi
   if (cloud === undefined) return text(404, 'Not Found');
   const md = cloud.metadata;
   const instance: InstanceRole | undefined = md.instanceRole(world);
-  if (md.sessionToken !== undefined && instance?.requireToken && !sessions.isMetadataToken(header(call, md.sessionToken.header))) return text(401, 'Unauthorized');
+  if (md.sessionToken !== undefined && instance?.requireToken && !sessions.isMetadataToken(header(call, md.sessionToken.header)))
+    return text(401, 'Unauthorized');
   const rest = path.slice(md.rolesPath.length);
   if (instance === undefined) return text(404, 'Not Found');
   if (rest === '') return text(200, instance.role);

@@ -71,7 +71,13 @@ export interface SimulatorStats {
 }
 
 function emptyCounters(): Counters {
-  return { requests: 0, ok: 0, throttled: 0, errors: {}, faults: { latency: 0, reset: 0, hang: 0, error: 0, malformed: 0, null: 0, duplicate: 0 } };
+  return {
+    requests: 0,
+    ok: 0,
+    throttled: 0,
+    errors: {},
+    faults: { latency: 0, reset: 0, hang: 0, error: 0, malformed: 0, null: 0, duplicate: 0 },
+  };
 }
 
 function add(c: Counters, e: RequestLogEntry): void {

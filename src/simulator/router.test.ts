@@ -60,7 +60,13 @@ const calls: fc.Arbitrary<IncomingCall> = fc
   .record({
     method: fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),
     headers: fc.dictionary(headerNames, headerValues),
-    rawQuery: fc.oneof(fc.string(), fc.constantFrom('Action=GetKmsInstance&Version=2016-01-20&AccessKeyId=LTAI1&Signature=x&SignatureMethod=HMAC-SHA1&SignatureNonce=1&Timestamp=2026-11-29T00:00:00Z', 'SecretId=AKID1&Action=GetServiceStatus')),
+    rawQuery: fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'Action=GetKmsInstance&Version=2016-01-20&AccessKeyId=LTAI1&Signature=x&SignatureMethod=HMAC-SHA1&SignatureNonce=1&Timestamp=2026-11-29T00:00:00Z',
+        'SecretId=AKID1&Action=GetServiceStatus',
+      ),
+    ),
     body: fc.oneof(fc.string(), fc.constantFrom('{}', '{"a":1}', '[]', 'null')),
   })
   .map(({ method, headers, rawQuery, body }) => ({
@@ -92,14 +98,26 @@ describe('route', () => {
 
   it('identifies the cloud by the request, not by the path', () => {
     const base = { method: 'POST', pathname: '/', rawQuery: '', query: {}, form: {}, body: Buffer.alloc(0) };
-    expect(identify({ ...base, headers: { 'x-tc-action': 'GetServiceStatus' } })).toMatchObject({ cloud: 'tencentcloud', action: 'GetServiceStatus' });
-    expect(identify({ ...base, headers: { authorization: 'ACS3-HMAC-SHA256 Credential=LTAI1,SignedHeaders=host,Signature=x', 'x-acs-action': 'GetKmsInstance' } })).toMatchObject({
+    expect(identify({ ...base, headers: { 'x-tc-action': 'GetServiceStatus' } })).toMatchObject({
+      cloud: 'tencentcloud',
+      action: 'GetServiceStatus',
+    });
+    expect(
+      identify({
+        ...base,
+        headers: { authorization: 'ACS3-HMAC-SHA256 Credential=LTAI1,SignedHeaders=host,Signature=x', 'x-acs-action': 'GetKmsInstance' },
+      }),
+    ).toMatchObject({
       cloud: 'alicloud',
       style: 'acs3',
       keyId: 'LTAI1',
       format: 'JSON',
     });
-    expect(identify({ ...base, headers: {}, query: { Action: 'GetKmsInstance', AccessKeyId: 'LTAI1', Format: 'json' } })).toMatchObject({ cloud: 'alicloud', style: 'rpc', format: 'JSON' });
+    expect(identify({ ...base, headers: {}, query: { Action: 'GetKmsInstance', AccessKeyId: 'LTAI1', Format: 'json' } })).toMatchObject({
+      cloud: 'alicloud',
+      style: 'rpc',
+      format: 'JSON',
+    });
     expect(identify({ ...base, headers: {}, query: { Action: 'GetKmsInstance' } })).toMatchObject({ style: 'rpc', format: 'XML' });
   });
 });

@@ -92,7 +92,12 @@ export function route(call: IncomingCall, id: Identified, ctx: RouterContext, se
   const session = id.keyId === undefined ? undefined : ctx.sessions.find(id.keyId);
   if (session && serverNowMs >= session.expiresAtMs) return error(cloud.expiredSession());
 
-  const verified = cloud.authenticate(call, id, { findAccount: (keyId) => keyOf(ctx, id.cloud, keyId), apis: ctx.world.apis, nonces: ctx.nonces, serverNowMs });
+  const verified = cloud.authenticate(call, id, {
+    findAccount: (keyId) => keyOf(ctx, id.cloud, keyId),
+    apis: ctx.world.apis,
+    nonces: ctx.nonces,
+    serverNowMs,
+  });
   if (!verified.ok) return error(verified.error);
   const { account, api } = verified;
 

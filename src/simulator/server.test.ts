@@ -28,7 +28,13 @@ const WORLD = {
       },
       tcss: { State: 3, AutomaticRenewal: 1, ExpirationTime: '2027-06-30 00:00:00', CoresCnt: 8, ImageCnt: 3 },
     },
-    { cloud: 'tencentcloud', name: 'tc-denied', secret_id: 'AKIDT2', secret_key: 'tc-secret-2', errors: { GetServiceStatus: 'AuthFailure.UnauthorizedOperation' } },
+    {
+      cloud: 'tencentcloud',
+      name: 'tc-denied',
+      secret_id: 'AKIDT2',
+      secret_key: 'tc-secret-2',
+      errors: { GetServiceStatus: 'AuthFailure.UnauthorizedOperation' },
+    },
     { cloud: 'tencentcloud', name: 'tc-sts', secret_id: 'AKIDT3', secret_key: 'tc-secret-3', security_token: 'sts-token-3' },
     {
       cloud: 'alicloud',
@@ -48,7 +54,13 @@ const WORLD = {
       ],
     },
   ],
-  limits: { GetServiceStatus: 1000, DescribePurchaseStateInfo: 1000, GetKmsInstance: 1000, ListKmsInstances: 1000, GetCAInstanceStatus: 1000 },
+  limits: {
+    GetServiceStatus: 1000,
+    DescribePurchaseStateInfo: 1000,
+    GetKmsInstance: 1000,
+    ListKmsInstances: 1000,
+    GetCAInstanceStatus: 1000,
+  },
 };
 
 interface Reply {
@@ -58,17 +70,25 @@ interface Reply {
   json(): Record<string, unknown>;
 }
 
-function send(sim: RunningSimulator, init: { method?: string; path?: string; headers: Record<string, string>; body?: string }, signal?: AbortSignal): Promise<Reply> {
+function send(
+  sim: RunningSimulator,
+  init: { method?: string; path?: string; headers: Record<string, string>; body?: string },
+  signal?: AbortSignal,
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = request(`${sim.url}${init.path ?? '/'}`, { method: init.method ?? 'POST', headers: init.headers, ...(signal ? { signal } : {}) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> });
-      });
-      res.on('error', reject);
-    });
+    const req = request(
+      `${sim.url}${init.path ?? '/'}`,
+      { method: init.method ?? 'POST', headers: init.headers, ...(signal ? { signal } : {}) },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json: () => JSON.parse(text) as Record<string, unknown> });
+        });
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(init.body ?? '');
   });
@@ -133,8 +153,17 @@ function acs3(sim: RunningSimulator, o: AliOptions = {}): Promise<Reply> {
     'x-acs-date': o.date ?? ISO_NOW,
     'x-acs-signature-nonce': o.nonce ?? nextNonce(),
   };
-  const signed = signAcs3({ method: 'POST', query, headers, body: '', accessKeyId: o.accessKeyId ?? 'LTAIA1', accessKeySecret: o.secret ?? 'ali-secret-1' });
-  const qs = Object.entries(query).map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`).join('&');
+  const signed = signAcs3({
+    method: 'POST',
+    query,
+    headers,
+    body: '',
+    accessKeyId: o.accessKeyId ?? 'LTAIA1',
+    accessKeySecret: o.secret ?? 'ali-secret-1',
+  });
+  const qs = Object.entries(query)
+    .map(([k, v]) => `${percentEncode(k)}=${percentEncode(v)}`)
+    .join('&');
   return send(sim, { path: qs ? `/?${qs}` : '/', headers: { ...signed.headers, ...o.extraHeaders } });
 }
 
@@ -166,7 +195,14 @@ describe('routing, verification and answers', () => {
     const r = await tc(sim);
     expect(r.status).toBe(200);
     const { RequestId, ...rest } = r.json().Response as Record<string, unknown>;
-    expect(rest).toEqual({ ServiceEnabled: true, InvalidType: 1, UserLevel: 1, ProExpireTime: 1877529600, ProRenewFlag: 1, CmkUserCount: 1 });
+    expect(rest).toEqual({
+      ServiceEnabled: true,
+      InvalidType: 1,
+      UserLevel: 1,
+      ProExpireTime: 1877529600,
+      ProRenewFlag: 1,
+      CmkUserCount: 1,
+    });
     expect(RequestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -178,7 +214,9 @@ describe('routing, verification and answers', () => {
 
   it('takes the product from the credential scope: kms GetServiceStatus signed for tcss is InvalidAction', async () => {
     expect(tcError(await tc(sim, { service: 'tcss' }))).toBe('InvalidAction');
-    expect(tcError(await tc(sim, { service: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01', region: '' }))).toBeUndefined();
+    expect(
+      tcError(await tc(sim, { service: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01', region: '' })),
+    ).toBeUndefined();
   });
 
   it('rejects what Tencent rejects: no Authorization, no region, unknown parameters, wrong keys', async () => {
@@ -194,7 +232,7 @@ describe('routing, verification and answers', () => {
     expect(tcError(await tc(sim, { timestamp: NOW_S + 300 }))).toBeUndefined();
   });
 
-  it('answers a legacy v1 Tencent request in Tencent\'s envelope, refusing its signature', async () => {
+  it("answers a legacy v1 Tencent request in Tencent's envelope, refusing its signature", async () => {
     const body = 'Action=GetServiceStatus&Version=2019-01-18&Region=ap-guangzhou&SecretId=AKIDT1&Nonce=1&Timestamp=1&Signature=x';
     const r = await send(sim, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     expect(tcError(r)).toBe('AuthFailure.InvalidAuthorization');
@@ -207,8 +245,23 @@ describe('routing, verification and answers', () => {
   });
 
   it('answers absent Tencent resources as not purchased, and forced errors as errors', async () => {
-    expect((await tc(sim, { region: 'ap-beijing' })).json().Response).toMatchObject({ ServiceEnabled: false, InvalidType: 0, UserLevel: 0 });
-    expect((await tc(sim, { secretId: 'AKIDT3', secretKey: 'tc-secret-3', token: 'sts-token-3', service: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01' })).json().Response).toMatchObject({ State: 0 });
+    expect((await tc(sim, { region: 'ap-beijing' })).json().Response).toMatchObject({
+      ServiceEnabled: false,
+      InvalidType: 0,
+      UserLevel: 0,
+    });
+    expect(
+      (
+        await tc(sim, {
+          secretId: 'AKIDT3',
+          secretKey: 'tc-secret-3',
+          token: 'sts-token-3',
+          service: 'tcss',
+          action: 'DescribePurchaseStateInfo',
+          version: '2020-11-01',
+        })
+      ).json().Response,
+    ).toMatchObject({ State: 0 });
     expect(tcError(await tc(sim, { region: 'ap-chengdu' }))).toBe('InternalError');
     expect(tcError(await tc(sim, { secretId: 'AKIDT2', secretKey: 'tc-secret-2' }))).toBe('AuthFailure.UnauthorizedOperation');
   });
@@ -216,7 +269,10 @@ describe('routing, verification and answers', () => {
   it('answers Alibaba ACS3 with the body and the x-acs-request-id header', async () => {
     const r = await acs3(sim, { query: { KmsInstanceId: 'kst-1' } });
     expect(r.status).toBe(200);
-    expect(r.json()).toEqual({ RequestId: r.headers['x-acs-request-id'], KmsInstance: { InstanceId: 'kst-1', Status: 'Connected', SecretNum: '10' } });
+    expect(r.json()).toEqual({
+      RequestId: r.headers['x-acs-request-id'],
+      KmsInstance: { InstanceId: 'kst-1', Status: 'Connected', SecretNum: '10' },
+    });
   });
 
   it('rejects unsigned x-acs-* headers, a body that is not the hashed one, a wrong secret and unknown versions', async () => {
@@ -238,16 +294,26 @@ describe('routing, verification and answers', () => {
   });
 
   it('filters KMS instances by RegionId or by a regional Host, and forces per-instance errors', async () => {
-    expect((await acs3(sim, { query: { KmsInstanceId: 'kst-3', RegionId: 'cn-hangzhou' } })).json().Code).toBe('Forbidden.ResourceNotFound');
+    expect((await acs3(sim, { query: { KmsInstanceId: 'kst-3', RegionId: 'cn-hangzhou' } })).json().Code).toBe(
+      'Forbidden.ResourceNotFound',
+    );
     const byHost = await acs3(sim, { action: 'ListKmsInstances', host: 'kms.cn-shanghai.aliyuncs.com' });
-    expect(byHost.json()).toMatchObject({ TotalCount: 2, KmsInstances: { KmsInstance: [{ KmsInstanceId: 'kst-3' }, { KmsInstanceId: 'kst-denied' }] } });
+    expect(byHost.json()).toMatchObject({
+      TotalCount: 2,
+      KmsInstances: { KmsInstance: [{ KmsInstanceId: 'kst-3' }, { KmsInstanceId: 'kst-denied' }] },
+    });
     const denied = await acs3(sim, { query: { KmsInstanceId: 'kst-denied' } });
     expect([denied.status, denied.json().Code]).toEqual([403, 'Forbidden.RAM']);
   });
 
   it('pages ListKmsInstances and validates PageNumber, PageSize and Filters', async () => {
     const page2 = await acs3(sim, { action: 'ListKmsInstances', query: { PageNumber: '2', PageSize: '3' } });
-    expect(page2.json()).toMatchObject({ PageNumber: 2, PageSize: 3, TotalCount: 4, KmsInstances: { KmsInstance: [{ KmsInstanceId: 'kst-denied', KmsInstanceArn: 'acs:kms:cn-shanghai:100:instance/kst-denied' }] } });
+    expect(page2.json()).toMatchObject({
+      PageNumber: 2,
+      PageSize: 3,
+      TotalCount: 4,
+      KmsInstances: { KmsInstance: [{ KmsInstanceId: 'kst-denied', KmsInstanceArn: 'acs:kms:cn-shanghai:100:instance/kst-denied' }] },
+    });
     const beyond = await acs3(sim, { action: 'ListKmsInstances', query: { PageNumber: '9' } });
     expect(beyond.json()).toMatchObject({ PageNumber: 9, PageSize: 20, TotalCount: 4, KmsInstances: { KmsInstance: [] } });
     const bad: Record<string, string>[] = [{ PageSize: '0' }, { PageSize: '101' }, { PageNumber: 'x' }, { Filters: '[]' }];
@@ -267,7 +333,9 @@ describe('routing, verification and answers', () => {
   it('speaks V2 RPC: XML unless Format=JSON, Missing* for absent signature parameters, nonce reuse refused', async () => {
     const xml = await rpc(sim, { Action: 'GetCAInstanceStatus', Version: '2020-06-30', InstanceId: 'cas-1' }, { json: false });
     expect(xml.headers['content-type']).toBe('text/xml;charset=utf-8');
-    expect(xml.text).toMatch(/^<\?xml version='1\.0' encoding='UTF-8'\?><GetCAInstanceStatusResponse><RequestId>[0-9A-F-]{36}<\/RequestId><InstanceStatusList><InstanceId>cas-1<\/InstanceId>/);
+    expect(xml.text).toMatch(
+      /^<\?xml version='1\.0' encoding='UTF-8'\?><GetCAInstanceStatusResponse><RequestId>[0-9A-F-]{36}<\/RequestId><InstanceStatusList><InstanceId>cas-1<\/InstanceId>/,
+    );
     const xmlError = await rpc(sim, { Action: 'GetCAInstanceStatus', Version: '2020-06-30', InstanceId: 'cas-9' }, { json: false });
     expect(xmlError.status).toBe(404);
     expect(xmlError.text).toContain('<Code>InvalidInstanceId.NotFound</Code>');
@@ -277,7 +345,9 @@ describe('routing, verification and answers', () => {
     const reused = await rpc(sim, { Action: 'GetCAInstanceStatus', Version: '2020-06-30', SignatureNonce: 'same' });
     expect([reused.status, reused.json().Code]).toEqual([400, 'SignatureNonceUsed']);
     const wrong = await rpc(sim, { Action: 'GetCAInstanceStatus', Version: '2020-06-30' }, { secret: 'nope' });
-    expect(wrong.json().Message).toMatch(/^Specified signature is not matched with our calculation\. server string to sign is:POST&%2F&AccessKeyId%3DLTAIA1%26Action/);
+    expect(wrong.json().Message).toMatch(
+      /^Specified signature is not matched with our calculation\. server string to sign is:POST&%2F&AccessKeyId%3DLTAIA1%26Action/,
+    );
     const unknownAction = await rpc(sim, { Action: 'DescribeRegions', Version: '2016-01-20' });
     expect([unknownAction.status, unknownAction.json().Code]).toEqual([404, 'InvalidAction.NotFound']);
   });
@@ -287,7 +357,9 @@ describe('routing, verification and answers', () => {
     const gss = stats.byApiAccount.find((s) => s.api === 'GetServiceStatus' && s.account === 'tc');
     expect(gss?.ok).toBeGreaterThanOrEqual(4);
     expect(gss?.errors['AuthFailure.SignatureFailure']).toBe(1);
-    expect(stats.byApiAccount.find((s) => s.api === 'GetServiceStatus' && s.account === '(unknown)')?.errors['AuthFailure.SecretIdNotFound']).toBe(1);
+    expect(
+      stats.byApiAccount.find((s) => s.api === 'GetServiceStatus' && s.account === '(unknown)')?.errors['AuthFailure.SecretIdNotFound'],
+    ).toBe(1);
     expect(stats.total.requests).toBe(sim.requestLog().length);
   });
 });
@@ -298,7 +370,10 @@ describe('limits', () => {
 
   it('throttles each account and API separately, with x-acs-retry-after on Alibaba answers', async () => {
     let now = NOW.getTime();
-    sim = await startSimulator({ world: worldFromObject({ ...WORLD, limits: { GetKmsInstance: 2, GetServiceStatus: 1 } }), now: () => new Date(now) });
+    sim = await startSimulator({
+      world: worldFromObject({ ...WORLD, limits: { GetKmsInstance: 2, GetServiceStatus: 1 } }),
+      now: () => new Date(now),
+    });
     const answers = [];
     for (let i = 0; i < 3; i++) answers.push(await acs3(sim, { query: { KmsInstanceId: 'kst-1' } }));
     expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
@@ -350,7 +425,10 @@ describe('faults', () => {
     sim = await startSimulator({ world: worldFromObject({ ...WORLD, faults: { error_rate: 1 } }), now: () => NOW });
     expect(tcError(await tc(sim))).toBe('InternalError');
     const ali = await acs3(sim, { query: { KmsInstanceId: 'kst-1' } });
-    expect([[500, 'InternalError'], [503, 'ServiceUnavailable']]).toContainEqual([ali.status, ali.json().Code]);
+    expect([
+      [500, 'InternalError'],
+      [503, 'ServiceUnavailable'],
+    ]).toContainEqual([ali.status, ali.json().Code]);
     expect(sim.stats().total.faults.error).toBe(2);
   });
 
@@ -383,7 +461,8 @@ describe('faults', () => {
 
   it('sets documented-nullable fields to null, never the identifying ones', async () => {
     sim = await startSimulator({ world: worldFromObject({ ...WORLD, faults: { null_rate: 1, seed: 3 } }), now: () => NOW });
-    const tcss = (await tc(sim, { service: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01', region: '' })).json().Response as Record<string, unknown>;
+    const tcss = (await tc(sim, { service: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01', region: '' })).json()
+      .Response as Record<string, unknown>;
     expect(tcss.State).toBe(3);
     expect(Object.values(tcss)).toContain(null);
     const kms = (await acs3(sim, { query: { KmsInstanceId: 'kst-1' } })).json().KmsInstance as Record<string, unknown>;
@@ -413,7 +492,9 @@ describe('the request log file', () => {
     const requestId = (ok.json().Response as { RequestId: string }).RequestId;
     expect(lines).toEqual([
       `2026-11-29T00:00:00.000Z api=GetServiceStatus account=tc outcome=ok status=200 code=- request_id=${requestId}`,
-      expect.stringMatching(/^2026-11-29T00:00:00\.000Z api=GetServiceStatus account=tc outcome=error status=200 code=AuthFailure\.SignatureFailure request_id=[0-9a-f-]{36}$/),
+      expect.stringMatching(
+        /^2026-11-29T00:00:00\.000Z api=GetServiceStatus account=tc outcome=error status=200 code=AuthFailure\.SignatureFailure request_id=[0-9a-f-]{36}$/,
+      ),
     ]);
     expect(lines.join('\n')).not.toContain('tc-secret-1');
   });

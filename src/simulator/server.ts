@@ -114,7 +114,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
   const idPrng = new Prng(world.faults.seed ^ 0x5eed1d);
   const log = new RequestLog(options.logLimit);
   const sessions = new SessionStore();
-  const ctx: RouterContext = { world, ...indexKeys(world.accounts), nonces: new NonceStore(), limiter: new RateLimiter(() => now().getTime()), sessions };
+  const ctx: RouterContext = {
+    world,
+    ...indexKeys(world.accounts),
+    nonces: new NonceStore(),
+    limiter: new RateLimiter(() => now().getTime()),
+    sessions,
+  };
 
   let logStream: WriteStream | undefined;
   if (options.logFile !== undefined) {
@@ -122,7 +128,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     await new Promise<void>((resolve, reject) => {
       stream.once('open', () => resolve());
       stream.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new IoError(`cannot open the request log ${options.logFile}${error.code ? ` (${error.code})` : ''}`, 'Pass a writable path with --log.', { cause: error })),
+        reject(
+          new IoError(
+            `cannot open the request log ${options.logFile}${error.code ? ` (${error.code})` : ''}`,
+            'Pass a writable path with --log.',
+            { cause: error },
+          ),
+        ),
       );
     });
     logStream = stream;
@@ -166,7 +178,10 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     if (isMetadataPath(call.pathname) || serviceCloud !== undefined) {
       // The instance metadata and credential services: no signatures, no envelopes, no injected faults.
       const serverNow = now().getTime() + world.clock.skewSeconds * 1000;
-      const answer = serviceCloud !== undefined ? answerCredentialService(serviceCloud, call, world, sessions, serverNow) : answerMetadata(call, world, sessions, serverNow);
+      const answer =
+        serviceCloud !== undefined
+          ? answerCredentialService(serviceCloud, call, world, sessions, serverNow)
+          : answerMetadata(call, world, sessions, serverNow);
       record({
         time: arrived.toISOString(),
         cloud: serviceCloud ?? metadataCloud(call.pathname),
@@ -190,7 +205,13 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     const requestId = cloud.requestId(uuid);
     const claimed = claimedAccount(id, ctx);
     const faults = faultNames(plan);
-    const entry = (outcome: Outcome, status: number | null, code: string | null, rid: string | null, extra: FaultName[] = []): RequestLogEntry => ({
+    const entry = (
+      outcome: Outcome,
+      status: number | null,
+      code: string | null,
+      rid: string | null,
+      extra: FaultName[] = [],
+    ): RequestLogEntry => ({
       time: arrived.toISOString(),
       cloud: id.cloud,
       api: id.action ?? '(none)',

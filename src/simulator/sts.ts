@@ -91,14 +91,20 @@ type Check = { readonly ok: true; readonly value: number } | { readonly ok: fals
 function duration(raw: unknown, fail: (code: string, message: string) => VendorError): Check {
   if (raw === undefined || raw === '') return { ok: true, value: 3600 };
   const n = typeof raw === 'number' ? raw : Number(raw);
-  if (!Number.isInteger(n) || n < 900 || n > 43_200) return { ok: false, error: fail('InvalidParameter.DurationSeconds', 'DurationSeconds must be between 900 and 43200.') };
+  if (!Number.isInteger(n) || n < 900 || n > 43_200)
+    return { ok: false, error: fail('InvalidParameter.DurationSeconds', 'DurationSeconds must be between 900 and 43200.') };
   return { ok: true, value: n };
 }
 
 function alibabaAnswer(session: StsSession, roleArn: string, sessionName: string): JsonObject {
   return {
     AssumedRoleUser: { Arn: `${roleArn}/${sessionName}`, AssumedRoleId: `3${session.keyId.slice(6, 22)}:${sessionName}` },
-    Credentials: { AccessKeyId: session.keyId, AccessKeySecret: session.secret, SecurityToken: session.token, Expiration: isoSeconds(session.expiresAtMs) },
+    Credentials: {
+      AccessKeyId: session.keyId,
+      AccessKeySecret: session.secret,
+      SecurityToken: session.token,
+      Expiration: isoSeconds(session.expiresAtMs),
+    },
   };
 }
 
@@ -111,33 +117,51 @@ function tencentAnswer(session: StsSession): JsonObject {
 }
 
 /** Alibaba STS, signed (`AssumeRole`, by `caller`) or anonymous (`AssumeRoleWithOIDC`). */
-export function alibabaSts(action: 'AssumeRole' | 'AssumeRoleWithOIDC', params: Readonly<Record<string, string>>, caller: AlibabaAccount | undefined, ctx: StsContext): HandlerResult {
-  const fail = (code: string, message?: string, status?: number): HandlerResult => ({ ok: false, error: alibabaError(code, message, status) });
+export function alibabaSts(
+  action: 'AssumeRole' | 'AssumeRoleWithOIDC',
+  params: Readonly<Record<string, string>>,
+  caller: AlibabaAccount | undefined,
+  ctx: StsContext,
+): HandlerResult {
+  const fail = (code: string, message?: string, status?: number): HandlerResult => ({
+    ok: false,
+    error: alibabaError(code, message, status),
+  });
   const roleArn = params.RoleArn ?? '';
   const sessionName = params.RoleSessionName ?? '';
   if (roleArn === '') return fail('MissingRoleArn', 'RoleArn is mandatory for this action.');
   if (sessionName === '') return fail('MissingRoleSessionName', 'RoleSessionName is mandatory for this action.');
-  if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName)) return fail('InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is invalid.');
+  if (!/^[A-Za-z0-9.@_-]{2,64}$/.test(sessionName))
+    return fail('InvalidParameter.RoleSessionName', 'The parameter RoleSessionName is invalid.');
   const asked = duration(params.DurationSeconds, (code, message) => alibabaError(code, message));
   if (!asked.ok) return { ok: false, error: asked.error };
   const found = findRole(ctx.world, 'alicloud', roleArn);
   if (!found) return fail('EntityNotExist.Role', 'The specified Role not exists.', 404);
-  const denied = (why: string): HandlerResult => fail('NoPermission', `You are not authorized to do this action. You should be authorized by RAM. (${why})`, 403);
+  const denied = (why: string): HandlerResult =>
+    fail('NoPermission', `You are not authorized to do this action. You should be authorized by RAM. (${why})`, 403);
   if (action === 'AssumeRole') {
-    if (caller === undefined || !found.role.trustedAccounts.includes(caller.uid)) return denied(`the trust policy of ${roleArn} does not trust this account`);
-    if (found.role.externalId !== undefined && params.ExternalId !== found.role.externalId) return denied('the ExternalId does not match the trust policy');
+    if (caller === undefined || !found.role.trustedAccounts.includes(caller.uid))
+      return denied(`the trust policy of ${roleArn} does not trust this account`);
+    if (found.role.externalId !== undefined && params.ExternalId !== found.role.externalId)
+      return denied('the ExternalId does not match the trust policy');
   } else {
     const provider = params.OIDCProviderArn ?? '';
     if (provider === '') return fail('MissingOIDCProviderArn', 'OIDCProviderArn is mandatory for this action.');
     if ((params.OIDCToken ?? '') === '') return fail('MissingOIDCToken', 'OIDCToken is mandatory for this action.');
-    if (!found.role.oidcProviders.includes(provider)) return fail('AuthenticationFail.NoPermission', `The role ${roleArn} does not trust the OIDC provider.`, 403);
+    if (!found.role.oidcProviders.includes(provider))
+      return fail('AuthenticationFail.NoPermission', `The role ${roleArn} does not trust the OIDC provider.`, 403);
   }
   const session = ctx.sessions.issue(found.account, lifetime(asked.value, found.role), ctx.nowMs);
   return { ok: true, body: alibabaAnswer(session, roleArn, sessionName), nullable: [] };
 }
 
 /** Tencent STS, signed (`AssumeRole`) or with `Authorization: SKIP` (`AssumeRoleWithWebIdentity`). */
-export function tencentSts(action: 'AssumeRole' | 'AssumeRoleWithWebIdentity', body: JsonObject, caller: TencentAccount | undefined, ctx: StsContext): HandlerResult {
+export function tencentSts(
+  action: 'AssumeRole' | 'AssumeRoleWithWebIdentity',
+  body: JsonObject,
+  caller: TencentAccount | undefined,
+  ctx: StsContext,
+): HandlerResult {
   const fail = (code: string, message?: string): HandlerResult => ({ ok: false, error: tencentError(code, message) });
   const str = (name: string): string => (typeof body[name] === 'string' ? body[name] : '');
   const roleArn = str('RoleArn');
@@ -152,11 +176,13 @@ export function tencentSts(action: 'AssumeRole' | 'AssumeRoleWithWebIdentity', b
     if (caller === undefined || !found.role.trustedAccounts.includes(caller.uin)) {
       return fail('UnauthorizedOperation', `The trust policy of ${roleArn} does not allow this account to assume it.`);
     }
-    if (found.role.externalId !== undefined && str('ExternalId') !== found.role.externalId) return fail('UnauthorizedOperation', 'The ExternalId does not match the trust policy.');
+    if (found.role.externalId !== undefined && str('ExternalId') !== found.role.externalId)
+      return fail('UnauthorizedOperation', 'The ExternalId does not match the trust policy.');
   } else {
     const provider = str('ProviderId');
     if (provider === '' || str('WebIdentityToken') === '') return fail('MissingParameter', 'ProviderId and WebIdentityToken are required.');
-    if (!found.role.oidcProviders.includes(provider)) return fail('InvalidParameter.WebIdentityTokenError', `The role ${roleArn} does not trust identity provider ${provider}.`);
+    if (!found.role.oidcProviders.includes(provider))
+      return fail('InvalidParameter.WebIdentityTokenError', `The role ${roleArn} does not trust identity provider ${provider}.`);
   }
   const session = ctx.sessions.issue(found.account, lifetime(asked.value, found.role), ctx.nowMs);
   return { ok: true, body: tencentAnswer(session), nullable: [] };

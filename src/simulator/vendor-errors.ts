@@ -61,7 +61,10 @@ const ALIBABA: Readonly<Record<string, { status: number; message: string }>> = {
   'Forbidden.ResourceNotFound': { status: 404, message: 'The resource is not found.' },
   'InvalidInstanceId.NotFound': { status: 404, message: 'The specified InstanceId does not exist.' },
   'InvalidIdentifier.NotFound': { status: 404, message: 'The specified Identifier does not exist.' },
-  IllegalTimestamp: { status: 400, message: 'The input parameter Timestamp that is mandatory for processing this request is not supplied.' },
+  IllegalTimestamp: {
+    status: 400,
+    message: 'The input parameter Timestamp that is mandatory for processing this request is not supplied.',
+  },
   InternalError: { status: 500, message: 'The request processing has failed due to some unknown error, exception or failure.' },
   ServiceUnavailable: { status: 503, message: 'The request has failed due to a temporary failure of the server.' },
 };

@@ -19,8 +19,7 @@ import type { AlibabaAccount } from './world.js';
 const ALIBABA_MAX_SKEW_SECONDS = 15 * 60;
 
 export type AlibabaVerification =
-  | { readonly ok: true; readonly account: AlibabaAccount }
-  | { readonly ok: false; readonly error: VendorError };
+  { readonly ok: true; readonly account: AlibabaAccount } | { readonly ok: false; readonly error: VendorError };
 
 export interface AlibabaVerifier {
   readonly findAccount: (accessKeyId: string) => AlibabaAccount | undefined;
@@ -46,7 +45,11 @@ function parseAlibabaTimestamp(value: string): number | undefined {
 }
 
 function checkTimestamp(name: string, value: string | undefined, serverNowMs: number): AlibabaVerification | undefined {
-  if (value === undefined || value === '') return fail(`Missing${name.replace(/^x-acs-/, '').replace(/(^|-)([a-z])/g, (_, __: string, c: string) => c.toUpperCase())}`, `${name} is mandatory for this action.`);
+  if (value === undefined || value === '')
+    return fail(
+      `Missing${name.replace(/^x-acs-/, '').replace(/(^|-)([a-z])/g, (_, __: string, c: string) => c.toUpperCase())}`,
+      `${name} is mandatory for this action.`,
+    );
   const ms = parseAlibabaTimestamp(value);
   if (ms === undefined) return fail('InvalidTimeStamp.Format', `Specified ${name} "${value}" is not in the format yyyy-MM-ddTHH:mm:ssZ.`);
   if (Math.abs(serverNowMs - ms) > ALIBABA_MAX_SKEW_SECONDS * 1000) {
@@ -102,9 +105,15 @@ export function verifyAcs3(call: IncomingCall, v: AlibabaVerifier): AlibabaVerif
   if (!sameSignature(parsed.signature, expected.signature)) {
     const unsigned = expected.signedHeaders.filter((h) => !parsed.signedHeaders.includes(h));
     if (unsigned.length > 0) {
-      return fail('IncompleteSignature', `The request signature does not conform to Aliyun standards. Header(s) not signed: ${unsigned.join(', ')}.`);
+      return fail(
+        'IncompleteSignature',
+        `The request signature does not conform to Aliyun standards. Header(s) not signed: ${unsigned.join(', ')}.`,
+      );
     }
-    return fail('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${expected.stringToSign}`);
+    return fail(
+      'SignatureDoesNotMatch',
+      `Specified signature is not matched with our calculation. server string to sign is:${expected.stringToSign}`,
+    );
   }
   return checkNonce(v, account, header(call, 'x-acs-signature-nonce'));
 }
@@ -117,7 +126,10 @@ export function verifyRpc(call: IncomingCall, v: AlibabaVerifier): AlibabaVerifi
     if (params[name] === undefined || params[name] === '') return fail(`Missing${name}`, `${name} is mandatory for this action.`);
   }
   if (params.SignatureMethod !== 'HMAC-SHA1') {
-    return fail('InvalidParameter', `SignatureMethod ${params.SignatureMethod} is not supported; use HMAC-SHA1 (or ACS3-HMAC-SHA256 in the Authorization header).`);
+    return fail(
+      'InvalidParameter',
+      `SignatureMethod ${params.SignatureMethod} is not supported; use HMAC-SHA1 (or ACS3-HMAC-SHA256 in the Authorization header).`,
+    );
   }
   if (params.SignatureVersion !== undefined && params.SignatureVersion !== '1.0') {
     return fail('InvalidParameter', `SignatureVersion ${params.SignatureVersion} is not supported; use 1.0.`);
@@ -134,7 +146,10 @@ export function verifyRpc(call: IncomingCall, v: AlibabaVerifier): AlibabaVerifi
   if (!sameSignature(params.Signature ?? '', expected.signature)) {
     let stringToSign = expected.stringToSign;
     if (params.SecurityToken) stringToSign = stringToSign.split(percentEncode(percentEncode(params.SecurityToken))).join('***');
-    return fail('SignatureDoesNotMatch', `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`);
+    return fail(
+      'SignatureDoesNotMatch',
+      `Specified signature is not matched with our calculation. server string to sign is:${stringToSign}`,
+    );
   }
   return checkNonce(v, account, params.SignatureNonce);
 }

@@ -15,8 +15,7 @@ import type { TencentAccount } from './world.js';
 const TENCENT_MAX_SKEW_SECONDS = 300;
 
 export type TencentVerification =
-  | { readonly ok: true; readonly account: TencentAccount; readonly service: string }
-  | { readonly ok: false; readonly error: VendorError };
+  { readonly ok: true; readonly account: TencentAccount; readonly service: string } | { readonly ok: false; readonly error: VendorError };
 
 const fail = (code: string, message?: string): TencentVerification => ({ ok: false, error: tencentError(code, message) });
 

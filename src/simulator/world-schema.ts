@@ -63,7 +63,9 @@ function accountProperty(world: WorldDeclaration): Schema {
 }
 
 function typeProperties(types: TypeRegistry, cloud: Cloud): Schema {
-  return Object.fromEntries(types.types.filter((t) => t.spec.cloud === cloud).map((t) => [t.declaration.world.key, accountProperty(t.declaration.world)]));
+  return Object.fromEntries(
+    types.types.filter((t) => t.spec.cloud === cloud).map((t) => [t.declaration.world.key, accountProperty(t.declaration.world)]),
+  );
 }
 
 function accountErrors(names: readonly string[]): Schema {
@@ -81,10 +83,23 @@ const role: Schema = {
   required: ['name'],
   properties: {
     name: { type: 'string', pattern: '^[A-Za-z0-9.@_+=,-]{1,64}$' },
-    trusted_accounts: { type: 'array', items: { type: 'string', pattern: '^[0-9]+$' }, description: 'Account ids whose credentials may assume the role.' },
-    oidc_providers: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'OIDC provider ARNs / ids whose tokens the role accepts.' },
+    trusted_accounts: {
+      type: 'array',
+      items: { type: 'string', pattern: '^[0-9]+$' },
+      description: 'Account ids whose credentials may assume the role.',
+    },
+    oidc_providers: {
+      type: 'array',
+      items: { type: 'string', minLength: 1 },
+      description: 'OIDC provider ARNs / ids whose tokens the role accepts.',
+    },
     external_id: { type: 'string', minLength: 1 },
-    session_seconds: { type: 'integer', minimum: 1, maximum: 43200, description: 'Lifetime of the credentials it issues (caps the requested duration).' },
+    session_seconds: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 43200,
+      description: 'Lifetime of the credentials it issues (caps the requested duration).',
+    },
   },
 };
 
@@ -170,7 +185,8 @@ export function buildWorldSchema(types: TypeRegistry = BUILTIN_TYPES): Schema {
       },
       rate_limit_window: {
         enum: ['token_bucket', 'fixed'],
-        description: 'How limits are metered: token_bucket (capacity = limit, refilled continuously; default) or fixed (at most limit per calendar second).',
+        description:
+          'How limits are metered: token_bucket (capacity = limit, refilled continuously; default) or fixed (at most limit per calendar second).',
       },
       faults: {
         type: 'object',
@@ -208,7 +224,10 @@ export function buildWorldSchema(types: TypeRegistry = BUILTIN_TYPES): Schema {
           properties: {
             account: { type: 'string', pattern: '^[0-9]+$', description: 'uid of a world account: the credentials act in it.' },
             session_seconds: { type: 'integer', minimum: 1, maximum: 43200 },
-            answer: { enum: ['session', 'keys'], description: 'session (default): a new STS session per request; keys: the account\'s own keys and security_token.' },
+            answer: {
+              enum: ['session', 'keys'],
+              description: "session (default): a new STS session per request; keys: the account's own keys and security_token.",
+            },
           },
         },
       },
@@ -219,7 +238,11 @@ export function buildWorldSchema(types: TypeRegistry = BUILTIN_TYPES): Schema {
         description: 'Alibaba CloudSSO: POST /cloud-credentials with the sign-in access token as a bearer token.',
         properties: {
           access_token: { type: 'string', minLength: 1 },
-          access_configurations: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Access configuration ids it grants in every Alibaba account of the world.' },
+          access_configurations: {
+            type: 'array',
+            items: { type: 'string', minLength: 1 },
+            description: 'Access configuration ids it grants in every Alibaba account of the world.',
+          },
           session_seconds: { type: 'integer', minimum: 1, maximum: 43200 },
         },
       },

@@ -23,7 +23,13 @@ describe('the example world', () => {
     const [tencent, alibaba] = world.accounts;
     if (tencent?.cloud !== 'tencentcloud' || alibaba?.cloud !== 'alicloud') throw new Error('unexpected account order');
     expect(tencent).toMatchObject({ secretId: 'AKIDSIMULATED0001', secretKey: 'simulated-secret-0001' });
-    expect(tencent.kms.get('ap-guangzhou')?.fields).toMatchObject({ ServiceEnabled: true, InvalidType: 1, UserLevel: 1, ProRenewFlag: 1, ProExpireTime: 1877529600 });
+    expect(tencent.kms.get('ap-guangzhou')?.fields).toMatchObject({
+      ServiceEnabled: true,
+      InvalidType: 1,
+      UserLevel: 1,
+      ProRenewFlag: 1,
+      ProExpireTime: 1877529600,
+    });
     expect(tencent.kms.get('ap-shanghai')?.fields).toMatchObject({ UserLevel: 0 });
     expect(tencent.tcss?.fields).toMatchObject({ State: 3, AutomaticRenewal: 2, ExpirationTime: '2026-12-20 00:00:00' });
     expect(alibaba).toMatchObject({ accessKeyId: 'LTAISIMULATED0001', accessKeySecret: 'simulated-secret-0002' });
@@ -83,7 +89,11 @@ describe('parseWorld', () => {
     );
     const [tc, ali] = world.accounts;
     expect(world.clock.skewSeconds).toBe(-90);
-    expect(tc).toMatchObject({ name: 'tc', securityToken: 'tok', errors: { GetServiceStatus: { code: 'AuthFailure.UnauthorizedOperation' } } });
+    expect(tc).toMatchObject({
+      name: 'tc',
+      securityToken: 'tok',
+      errors: { GetServiceStatus: { code: 'AuthFailure.UnauthorizedOperation' } },
+    });
     if (tc?.cloud !== 'tencentcloud' || ali?.cloud !== 'alicloud') throw new Error('unexpected accounts');
     expect(tc.kms.get('ap-guangzhou')).toEqual({ fields: { UserLevel: 1 }, forceError: { code: 'InternalError', message: 'boom' } });
     expect(ali.name).toBe('LTAI1');
@@ -91,7 +101,9 @@ describe('parseWorld', () => {
   });
 
   it('locates an unknown key and suggests the right one', () => {
-    const text = ['accounts:', '  - cloud: alicloud', '    access_key_id: LTAI1', '    access_key_secret: s', '    kms_instance: []'].join('\n');
+    const text = ['accounts:', '  - cloud: alicloud', '    access_key_id: LTAI1', '    access_key_secret: s', '    kms_instance: []'].join(
+      '\n',
+    );
     expect(problems(text)).toEqual(["w.yaml:5:5: accounts[0]: unknown key 'kms_instance' (did you mean 'kms_instances'?)"]);
   });
 
@@ -99,7 +111,9 @@ describe('parseWorld', () => {
     expect(parseWorld('accounts: []\n', 'w.yaml').rateLimitWindow).toBe('token_bucket');
     expect(parseWorld('accounts: []\nrate_limit_window: fixed\n', 'w.yaml').rateLimitWindow).toBe('fixed');
     expect(parseWorld('accounts: []\nrate_limit_window: token_bucket\n', 'w.yaml').rateLimitWindow).toBe('token_bucket');
-    expect(problems('accounts: []\nrate_limit_window: sliding\n')).toEqual(['w.yaml:2:20: rate_limit_window: must be one of: token_bucket, fixed']);
+    expect(problems('accounts: []\nrate_limit_window: sliding\n')).toEqual([
+      'w.yaml:2:20: rate_limit_window: must be one of: token_bucket, fixed',
+    ]);
   });
 
   it('reports every problem at once, each at its line and column', () => {
@@ -141,7 +155,13 @@ describe('parseWorld', () => {
   });
 
   it('says once what a forced error may be', () => {
-    const text = ['accounts:', '  - cloud: alicloud', '    access_key_id: LTAI1', '    access_key_secret: s', '    errors: { GetKmsInstance: 42 }'].join('\n');
+    const text = [
+      'accounts:',
+      '  - cloud: alicloud',
+      '    access_key_id: LTAI1',
+      '    access_key_secret: s',
+      '    errors: { GetKmsInstance: 42 }',
+    ].join('\n');
     expect(problems(text)).toEqual(['w.yaml:5:31: accounts[0].errors.GetKmsInstance: must be string or object']);
   });
 
@@ -159,7 +179,13 @@ describe('parseWorld', () => {
     const yamlish = fc.oneof(
       fc.string(),
       fc.jsonValue().map((v) => JSON.stringify(v)),
-      fc.record({ accounts: fc.array(fc.dictionary(fc.constantFrom('cloud', 'secret_id', 'kms', 'access_key_id', 'kms_instances', 'x'), fc.jsonValue())) }).map((v) => JSON.stringify(v)),
+      fc
+        .record({
+          accounts: fc.array(
+            fc.dictionary(fc.constantFrom('cloud', 'secret_id', 'kms', 'access_key_id', 'kms_instances', 'x'), fc.jsonValue()),
+          ),
+        })
+        .map((v) => JSON.stringify(v)),
     );
     fc.assert(
       fc.property(yamlish, (text) => {

@@ -185,7 +185,15 @@ type Locate = (path: readonly (string | number)[], key?: boolean) => { line: num
 
 function compileValidator(schema: Record<string, unknown> = WORLD_SCHEMA): (data: unknown) => readonly ErrorObject[] {
   // Startup time: each shared definition compiled once (inlineRefs: false), no optimisation passes.
-  const ajv = new Ajv({ allErrors: true, verbose: true, strict: true, strictTypes: false, discriminator: true, inlineRefs: false, code: { optimize: false } });
+  const ajv = new Ajv({
+    allErrors: true,
+    verbose: true,
+    strict: true,
+    strictTypes: false,
+    discriminator: true,
+    inlineRefs: false,
+    code: { optimize: false },
+  });
   const validate = ajv.compile(schema);
   return (data) => (validate(data) ? [] : [...(validate.errors ?? [])]);
 }
@@ -196,7 +204,12 @@ function suggestion(word: string, candidates: readonly string[]): string {
 }
 
 function describePath(path: readonly (string | number)[]): string {
-  return path.length === 0 ? 'the world file' : path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+  return path.length === 0
+    ? 'the world file'
+    : path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${p}`))
+        .join('')
+        .replace(/^\./, '');
 }
 
 function schemaMessage(error: ErrorObject): { message: string; atKey: boolean; extra?: string } {
@@ -363,7 +376,9 @@ function buildCredentialServices(data: JsonObject): World['credentialServices'] 
   const cloudSso: CloudSsoService | undefined = isJsonObject(sso)
     ? {
         accessToken: text(sso.access_token),
-        accessConfigurations: Array.isArray(sso.access_configurations) ? sso.access_configurations.filter((c): c is string => typeof c === 'string') : [],
+        accessConfigurations: Array.isArray(sso.access_configurations)
+          ? sso.access_configurations.filter((c): c is string => typeof c === 'string')
+          : [],
         sessionSeconds: typeof sso.session_seconds === 'number' ? sso.session_seconds : 3600,
       }
     : undefined;
@@ -379,7 +394,8 @@ function typeObjects(raw: JsonObject, types: TypeRegistry): Map<string, TypeObje
     const value = raw[world.key];
     if (world.shape === 'by-region') {
       const byRegion = new Map<string, VendorResource>();
-      if (isJsonObject(value)) for (const [region, body] of Object.entries(value)) if (isJsonObject(body)) byRegion.set(region, vendorResource(body));
+      if (isJsonObject(value))
+        for (const [region, body] of Object.entries(value)) if (isJsonObject(body)) byRegion.set(region, vendorResource(body));
       out.set(spec.name, { shape: 'by-region', byRegion });
     } else if (world.shape === 'single') {
       if (isJsonObject(value)) out.set(spec.name, { shape: 'single', object: vendorResource(value) });
@@ -413,7 +429,13 @@ function buildAccount(raw: JsonObject, types: TypeRegistry): WorldAccount {
   const name = typeof raw.name === 'string' ? raw.name : undefined;
   const token = typeof raw.security_token === 'string' ? { securityToken: raw.security_token } : {};
   const roles = buildRoles(raw.roles);
-  return cloudSimulator(accountCloud(raw)).parseAccount(raw, { name, token, roles, objects: typeObjects(raw, types), errors: accountErrors(raw.errors, types) });
+  return cloudSimulator(accountCloud(raw)).parseAccount(raw, {
+    name,
+    token,
+    roles,
+    objects: typeObjects(raw, types),
+    errors: accountErrors(raw.errors, types),
+  });
 }
 
 /** A Tencent Cloud account of the world file (its simulator's parseAccount). */
@@ -481,7 +503,8 @@ function semanticDiagnostics(data: JsonObject, file: string, locate: Locate, typ
     const id = account[idKey];
     if (typeof id === 'string') {
       const other = keyIds.get(`${cloud}\n${id}`);
-      if (other !== undefined) problem(['accounts', index, idKey], `duplicate key id '${id}' (also accounts[${other}])`, 'duplicate-key-id');
+      if (other !== undefined)
+        problem(['accounts', index, idKey], `duplicate key id '${id}' (also accounts[${other}])`, 'duplicate-key-id');
       else keyIds.set(`${cloud}\n${id}`, index);
     }
     for (const listKey of types.types.filter((t) => t.declaration.world.shape === 'list').map((t) => t.declaration.world.key)) {
@@ -492,7 +515,11 @@ function semanticDiagnostics(data: JsonObject, file: string, locate: Locate, typ
         if (!isJsonObject(item) || typeof item.InstanceId !== 'string') return;
         const first = ids.get(item.InstanceId);
         if (first !== undefined) {
-          problem(['accounts', index, listKey, i, 'InstanceId'], `duplicate InstanceId '${item.InstanceId}' (also ${listKey}[${first}])`, 'duplicate-instance');
+          problem(
+            ['accounts', index, listKey, i, 'InstanceId'],
+            `duplicate InstanceId '${item.InstanceId}' (also ${listKey}[${first}])`,
+            'duplicate-instance',
+          );
         } else ids.set(item.InstanceId, i);
       });
     }
@@ -521,10 +548,7 @@ function buildWorld(data: JsonObject, types: TypeRegistry): World {
   const latency = Array.isArray(f.latency_ms) ? f.latency_ms : [];
   const faults: Faults = {
     seed: num('seed', DEFAULT_FAULTS.seed),
-    latencyMs: [
-      typeof latency[0] === 'number' ? latency[0] : 0,
-      typeof latency[1] === 'number' ? latency[1] : 0,
-    ],
+    latencyMs: [typeof latency[0] === 'number' ? latency[0] : 0, typeof latency[1] === 'number' ? latency[1] : 0],
     errorRate: num('error_rate', 0),
     resetRate: num('reset_rate', 0),
     hangRate: num('hang_rate', 0),
@@ -609,7 +633,12 @@ export function parseWorld(text: string, file: string, types: TypeRegistry = BUI
   const data = doc.toJS({ maxAliasCount: 100 }) as JsonValue;
   if (!isJsonObject(data)) {
     throw new InputError(`world file ${file} is invalid: 1 error`, 'See docs/simulator.md for the world file format.', [
-      { location: { file, line: 1, column: 1 }, message: 'the world file must be a mapping with an `accounts` list', rule: 'schema', severity: 'error' },
+      {
+        location: { file, line: 1, column: 1 },
+        message: 'the world file must be a mapping with an `accounts` list',
+        rule: 'schema',
+        severity: 'error',
+      },
     ]);
   }
   return validateAndBuild(data, file, locate, types);

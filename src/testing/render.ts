@@ -22,7 +22,10 @@ function block(rows: readonly OutcomeRow[], pick: (r: OutcomeRow) => string): st
 /** A line diff of the expected against the actual outcomes, each line prefixed `- `, `+ ` or `  `. */
 function outcomeDiff(rows: readonly OutcomeRow[], color: boolean): string[] {
   const lines: string[] = [];
-  for (const part of diffLines(block(rows, (r) => r.expected), block(rows, (r) => r.actual))) {
+  for (const part of diffLines(
+    block(rows, (r) => r.expected),
+    block(rows, (r) => r.actual),
+  )) {
     const prefix = part.added ? '+ ' : part.removed ? '- ' : '  ';
     for (const line of part.value.replace(/\n$/, '').split('\n')) {
       const text = `${prefix}${line}`;
@@ -38,7 +41,12 @@ function renderCase(file: string, c: CaseResult, color: boolean): string[] {
   if (c.status === 'error') {
     return [`${paint(color, 31, 'ERROR')} ${file} › ${c.name} (${where})`, ...c.diagnostics.map((d) => `    ${formatDiagnostic(d)}`)];
   }
-  const out = [`${paint(color, 31, 'FAIL')} ${file} › ${c.name} (${where})`, `    ${paint(color, 31, '- expected')}`, `    ${paint(color, 32, '+ actual')}`, ''];
+  const out = [
+    `${paint(color, 31, 'FAIL')} ${file} › ${c.name} (${where})`,
+    `    ${paint(color, 31, '- expected')}`,
+    `    ${paint(color, 32, '+ actual')}`,
+    '',
+  ];
   out.push(...outcomeDiff(c.rows, color).map((l) => `    ${l}`));
   const why = c.rows.filter((r) => r.expected !== r.actual && r.details.length > 0);
   if (why.length > 0) {
@@ -57,7 +65,8 @@ export function renderTestText(run: TestRun, options: RenderOptions): string {
   for (const f of run.files) {
     if (f.diagnostics.length > 0) {
       const errors = f.diagnostics.filter((d) => d.severity === 'error').length;
-      if (errors > 0) lines.push(`${paint(options.color, 31, 'ERROR')} ${f.file}: invalid test file (${errors} error${errors === 1 ? '' : 's'})`);
+      if (errors > 0)
+        lines.push(`${paint(options.color, 31, 'ERROR')} ${f.file}: invalid test file (${errors} error${errors === 1 ? '' : 's'})`);
       lines.push(...f.diagnostics.map((d) => `    ${formatDiagnostic(d)}`));
     }
     for (const c of f.cases) lines.push(...renderCase(f.file, c, options.color));

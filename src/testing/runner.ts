@@ -96,11 +96,19 @@ async function loadState(testCase: TestCase, shared: Shared): Promise<{ state: D
   if (spec.kind === 'inline') return loadInlineConfig(spec.source, testCase.env);
   const result = await loadConfig([spec.path], { cwd: shared.options.cwd, env: testCase.env });
   // A configuration path that cannot be read is reported at the test's line naming it.
-  const diagnostics = result.diagnostics.map((d) => (d.rule === 'io' ? { ...d, location: spec.location, message: `configuration ${displayName(shared.options.cwd, spec.path)}: ${d.message}` } : d));
+  const diagnostics = result.diagnostics.map((d) =>
+    d.rule === 'io'
+      ? { ...d, location: spec.location, message: `configuration ${displayName(shared.options.cwd, spec.path)}: ${d.message}` }
+      : d,
+  );
   return { state: result.state, diagnostics };
 }
 
-async function loadObservations(testCase: TestCase, state: DesiredState, shared: Shared): Promise<{ observations: Observation[]; diagnostics: Diagnostic[] }> {
+async function loadObservations(
+  testCase: TestCase,
+  state: DesiredState,
+  shared: Shared,
+): Promise<{ observations: Observation[]; diagnostics: Diagnostic[] }> {
   const byAddress = new Map<string, Observation>();
   const observedAt = formatInstant(testCase.asOf.getTime());
   if (testCase.world) {
@@ -162,7 +170,10 @@ function checkExpectations(testCase: TestCase, state: DesiredState, packs: reado
       continue;
     }
     if (e.rule === undefined) continue;
-    const rules = [...resource.expect.map((x) => x.attribute), ...policyRules.filter((r) => r.resourceType === resource.type).map((r) => r.id)];
+    const rules = [
+      ...resource.expect.map((x) => x.attribute),
+      ...policyRules.filter((r) => r.resourceType === resource.type).map((r) => r.id),
+    ];
     if (!rules.includes(e.rule)) {
       out.push(
         err(
@@ -175,7 +186,14 @@ function checkExpectations(testCase: TestCase, state: DesiredState, packs: reado
   }
   for (const [address, inline] of testCase.observations) {
     // File-level observations are defaults; a case with a configuration of its own may not use them all.
-    if (inline.scope === 'case' && !addresses.includes(address)) out.push(err(inline.location, 'test-observation', `observation for ${address}, which is not in the configuration${suggestion(address, addresses)}`));
+    if (inline.scope === 'case' && !addresses.includes(address))
+      out.push(
+        err(
+          inline.location,
+          'test-observation',
+          `observation for ${address}, which is not in the configuration${suggestion(address, addresses)}`,
+        ),
+      );
   }
   return out;
 }
@@ -185,7 +203,10 @@ function compare(expect: readonly ExpectedOutcome[], result: RunResult): Outcome
     const resource = result.resources.find((r) => r.address === e.address);
     if (e.rule === undefined) {
       const actual = resource?.status ?? 'missing';
-      const details = actual === e.outcome || !resource ? [] : resource.checks.filter((c) => c.status !== 'pass').map((c) => (c.source === 'policy' ? c.message : `${c.rule}: ${c.message}`));
+      const details =
+        actual === e.outcome || !resource
+          ? []
+          : resource.checks.filter((c) => c.status !== 'pass').map((c) => (c.source === 'policy' ? c.message : `${c.rule}: ${c.message}`));
       if (resource?.error) details.unshift(`${resource.error.code}: ${resource.error.message}`);
       return { key: e.key, expected: e.outcome, actual, details: actual === e.outcome ? [] : details };
     }
@@ -239,7 +260,13 @@ async function runFile(path: string, shared: Shared): Promise<FileResult> {
     } catch (error) {
       // A user-facing driftwatch error (e.g. an unreadable snapshot) fails this case, not the run.
       if (!(error instanceof DriftwatchError)) throw error;
-      cases.push({ name: testCase.name, location: testCase.location, status: 'error', rows: [], diagnostics: [err(testCase.location, error.code, error.message)] });
+      cases.push({
+        name: testCase.name,
+        location: testCase.location,
+        status: 'error',
+        rows: [],
+        diagnostics: [err(testCase.location, error.code, error.message)],
+      });
     }
   }
   return { file, diagnostics: parsed.diagnostics, cases };
@@ -247,7 +274,12 @@ async function runFile(path: string, shared: Shared): Promise<FileResult> {
 
 /** Runs the given test files (absolute paths) in order. */
 export async function runTestFiles(paths: readonly string[], options: RunnerOptions): Promise<TestRun> {
-  const shared: Shared = { options, testValidator: createTestFileValidator(), policyValidator: createPolicyValidator(), policyCache: new Map() };
+  const shared: Shared = {
+    options,
+    testValidator: createTestFileValidator(),
+    policyValidator: createPolicyValidator(),
+    policyCache: new Map(),
+  };
   const files: FileResult[] = [];
   for (const path of paths) files.push(await runFile(path, shared));
   const all = files.flatMap((f) => f.cases);

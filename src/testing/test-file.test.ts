@@ -39,9 +39,18 @@ describe('parseTestFile', () => {
     const c = suite?.cases[0];
     expect(c?.asOf.toISOString()).toBe('2026-11-22T00:00:00.000Z');
     expect(c?.configuration.kind).toBe('inline');
-    expect(c?.observations.get('alicloud_kms_instance.main')?.observation).toMatchObject({ status: 'ok', attributes: { status: 'Connected' }, raw: { SaleStatus: 'on_sale' } });
+    expect(c?.observations.get('alicloud_kms_instance.main')?.observation).toMatchObject({
+      status: 'ok',
+      attributes: { status: 'Connected' },
+      raw: { SaleStatus: 'on_sale' },
+    });
     expect(c?.expect).toEqual([
-      { key: 'alicloud_kms_instance.main', address: 'alicloud_kms_instance.main', outcome: 'compliant', location: { file: 'x.test.yaml', line: 18, column: 7 } },
+      {
+        key: 'alicloud_kms_instance.main',
+        address: 'alicloud_kms_instance.main',
+        outcome: 'compliant',
+        location: { file: 'x.test.yaml', line: 18, column: 7 },
+      },
     ]);
   });
 
@@ -88,12 +97,18 @@ describe('running inline configurations', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-test-'));
     writeFileSync(join(dir, 'x.test.yaml'), INLINE);
     const run = await runTestFiles([join(dir, 'x.test.yaml')], { cwd: dir });
-    expect(run.files[0]?.cases[0]).toMatchObject({ status: 'pass', rows: [{ key: 'alicloud_kms_instance.main', expected: 'compliant', actual: 'compliant' }] });
+    expect(run.files[0]?.cases[0]).toMatchObject({
+      status: 'pass',
+      rows: [{ key: 'alicloud_kms_instance.main', expected: 'compliant', actual: 'compliant' }],
+    });
   });
 
   it('reports inline configuration errors at their position in the test file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dw-test-'));
-    writeFileSync(join(dir, 'x.test.yaml'), INLINE.replace('status: Connected } }', 'stauts: Connected } }').replace('{ REGION: cn-hangzhou }', '{ OTHER: x }'));
+    writeFileSync(
+      join(dir, 'x.test.yaml'),
+      INLINE.replace('status: Connected } }', 'stauts: Connected } }').replace('{ REGION: cn-hangzhou }', '{ OTHER: x }'),
+    );
     const run = await runTestFiles([join(dir, 'x.test.yaml')], { cwd: dir });
     const c = run.files[0]?.cases[0];
     expect(c?.status).toBe('error');
@@ -115,13 +130,28 @@ describe('parseTestFile on arbitrary input', () => {
         configuration: fc.oneof(fc.constant('./c.yaml'), fc.jsonValue()),
         observations: fc.oneof(
           fc.jsonValue(),
-          fc.dictionary(fc.constantFrom('alicloud_kms_instance.a', 'nope.b', 'x'), fc.oneof(fc.jsonValue(), fc.record({ attributes: fc.jsonValue(), absent: fc.jsonValue(), error: fc.jsonValue() }, { requiredKeys: [] }))),
+          fc.dictionary(
+            fc.constantFrom('alicloud_kms_instance.a', 'nope.b', 'x'),
+            fc.oneof(
+              fc.jsonValue(),
+              fc.record({ attributes: fc.jsonValue(), absent: fc.jsonValue(), error: fc.jsonValue() }, { requiredKeys: [] }),
+            ),
+          ),
         ),
-        expect: fc.oneof(fc.jsonValue(), fc.dictionary(fc.constantFrom('alicloud_kms_instance.a', 'alicloud_kms_instance.a/r.x', 'bad key'), fc.oneof(fc.constantFrom('pass', 'drifted'), fc.jsonValue()))),
+        expect: fc.oneof(
+          fc.jsonValue(),
+          fc.dictionary(
+            fc.constantFrom('alicloud_kms_instance.a', 'alicloud_kms_instance.a/r.x', 'bad key'),
+            fc.oneof(fc.constantFrom('pass', 'drifted'), fc.jsonValue()),
+          ),
+        ),
       },
       { requiredKeys: [] },
     );
-    const doc = fc.oneof(fc.jsonValue(), fc.record({ version: fc.constant(1), tests: fc.oneof(fc.array(testCase, { maxLength: 3 }), fc.jsonValue()) }));
+    const doc = fc.oneof(
+      fc.jsonValue(),
+      fc.record({ version: fc.constant(1), tests: fc.oneof(fc.array(testCase, { maxLength: 3 }), fc.jsonValue()) }),
+    );
     fc.assert(
       fc.property(doc, (value) => {
         const result = parse(JSON.stringify(value) ?? 'null');

@@ -147,7 +147,11 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): 
         break;
       }
       case 'type':
-        d = err(source.locate(path), 'schema', `${what} must be ${String(params.type).replace('object', 'a map').replace('array', 'a list').replace('string', 'a string')}`);
+        d = err(
+          source.locate(path),
+          'schema',
+          `${what} must be ${String(params.type).replace('object', 'a map').replace('array', 'a list').replace('string', 'a string')}`,
+        );
         break;
       case 'anyOf': {
         const last = path[path.length - 1];
@@ -188,7 +192,14 @@ function schemaDiagnostics(errors: readonly ErrorObject[], source: YamlSource): 
 /** A view of part of a YAML file as a file of its own, with positions still in the whole file. */
 function subSource(source: YamlSource, prefix: readonly PathSegment[], value: JsonValue): YamlSource {
   const locate: YamlSource['locate'] = (path, part) => source.locate([...prefix, ...path], part);
-  return { file: source.file, path: source.path, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: source.mayHaveDollarBrace };
+  return {
+    file: source.file,
+    path: source.path,
+    value,
+    locate,
+    positions: pathPositions({ locate }, [], value),
+    mayHaveDollarBrace: source.mayHaveDollarBrace,
+  };
 }
 
 interface Layer {
@@ -226,17 +237,28 @@ function parseObservations(
     const typeName = address.slice(0, address.indexOf('.'));
     const spec = resourceType(typeName);
     if (!spec) {
-      const hint = suggestion(typeName, RESOURCE_TYPES.map((t) => t.name));
+      const hint = suggestion(
+        typeName,
+        RESOURCE_TYPES.map((t) => t.name),
+      );
       diagnostics.push(err(keyAt, 'unknown-resource-type', `observation for '${address}': unknown resource type '${typeName}'${hint}`));
       continue;
     }
     const forms = ['attributes', 'absent', 'error'].filter((k) => Object.hasOwn(entry, k));
     if (forms.length !== 1) {
-      diagnostics.push(err(keyAt, 'observation', `observation for '${address}' needs exactly one of attributes, absent: true, or error (has ${forms.length === 0 ? 'none' : forms.join(', ')})`));
+      diagnostics.push(
+        err(
+          keyAt,
+          'observation',
+          `observation for '${address}' needs exactly one of attributes, absent: true, or error (has ${forms.length === 0 ? 'none' : forms.join(', ')})`,
+        ),
+      );
       continue;
     }
     if (Object.hasOwn(entry, 'raw') && forms[0] !== 'attributes') {
-      diagnostics.push(err(source.locate([...path, 'raw'], 'key'), 'observation', `observation for '${address}': raw goes with attributes only`));
+      diagnostics.push(
+        err(source.locate([...path, 'raw'], 'key'), 'observation', `observation for '${address}': raw goes with attributes only`),
+      );
       continue;
     }
     const attributes = isJsonObject(entry.attributes) ? entry.attributes : {};
@@ -244,8 +266,18 @@ function parseObservations(
     for (const name of Object.keys(attributes)) {
       if (attributeSpec(spec, name)) continue;
       bad = true;
-      const hint = suggestion(name, spec.attributes.map((a) => a.name)) || '; put vendor fields under raw';
-      diagnostics.push(err(source.locate([...path, 'attributes', name], 'key'), 'unknown-attribute', `unknown attribute '${name}' for ${spec.name}${hint}`));
+      const hint =
+        suggestion(
+          name,
+          spec.attributes.map((a) => a.name),
+        ) || '; put vendor fields under raw';
+      diagnostics.push(
+        err(
+          source.locate([...path, 'attributes', name], 'key'),
+          'unknown-attribute',
+          `unknown attribute '${name}' for ${spec.name}${hint}`,
+        ),
+      );
     }
     if (bad) continue;
     const status: Observation['status'] = forms[0] === 'attributes' ? 'ok' : forms[0] === 'absent' ? 'absent' : 'error';
@@ -286,21 +318,43 @@ function buildCase(source: YamlSource, index: number, top: JsonObject, diagnosti
   const configuration = pick(layers, 'configuration');
   let config: ConfigurationSpec | undefined;
   if (configuration === undefined) {
-    diagnostics.push(err(source.locate(base), 'test-configuration', `${label} has no configuration; set 'configuration' in the test or at the top of the file`));
+    diagnostics.push(
+      err(
+        source.locate(base),
+        'test-configuration',
+        `${label} has no configuration; set 'configuration' in the test or at the top of the file`,
+      ),
+    );
   } else if (typeof configuration.value === 'string') {
     config = { kind: 'path', path: resolveRelative(source.path, configuration.value), location: source.locate(configuration.path) };
   } else if (isJsonObject(configuration.value)) {
-    config = { kind: 'inline', source: subSource(source, configuration.path, configuration.value), location: source.locate(configuration.path, 'key') };
+    config = {
+      kind: 'inline',
+      source: subSource(source, configuration.path, configuration.value),
+      location: source.locate(configuration.path, 'key'),
+    };
   }
 
   const asOf = pick(layers, 'as_of');
   let now: Date | undefined;
   if (asOf === undefined) {
-    diagnostics.push(err(source.locate(base), 'test-as-of', `${label} has no as_of; pin "now" with as_of (here or at the top of the file) so the test does not depend on the clock`));
+    diagnostics.push(
+      err(
+        source.locate(base),
+        'test-as-of',
+        `${label} has no as_of; pin "now" with as_of (here or at the top of the file) so the test does not depend on the clock`,
+      ),
+    );
   } else if (typeof asOf.value === 'string') {
     const ms = isIsoDateOrDateTime(asOf.value) ? parseInstant(asOf.value) : undefined;
     if (ms === undefined) {
-      diagnostics.push(err(source.locate(asOf.path), 'malformed-date', `malformed as_of '${asOf.value}'; write an ISO date or date-time with a zone (e.g. 2026-11-22 or 2026-11-22T03:00:00Z)`));
+      diagnostics.push(
+        err(
+          source.locate(asOf.path),
+          'malformed-date',
+          `malformed as_of '${asOf.value}'; write an ISO date or date-time with a zone (e.g. 2026-11-22 or 2026-11-22T03:00:00Z)`,
+        ),
+      );
     } else now = new Date(ms);
   }
 
@@ -324,9 +378,17 @@ function buildCase(source: YamlSource, index: number, top: JsonObject, diagnosti
 
   const worldEntry = pick(layers, 'world');
   const world =
-    worldEntry && typeof worldEntry.value === 'string' ? { path: resolveRelative(source.path, worldEntry.value), location: source.locate(worldEntry.path) } : undefined;
+    worldEntry && typeof worldEntry.value === 'string'
+      ? { path: resolveRelative(source.path, worldEntry.value), location: source.locate(worldEntry.path) }
+      : undefined;
   if (world && observed) {
-    diagnostics.push(err(world.location, 'test-observations', `${label} sets both observed and world; use one source of observations (inline observations may be added to either)`));
+    diagnostics.push(
+      err(
+        world.location,
+        'test-observations',
+        `${label} sets both observed and world; use one source of observations (inline observations may be added to either)`,
+      ),
+    );
   }
 
   // File-level inline observations first, then the case's over them.
@@ -351,10 +413,22 @@ function buildCase(source: YamlSource, index: number, top: JsonObject, diagnosti
       const allowed = rule === undefined ? RESOURCE_OUTCOMES : CHECK_OUTCOMES;
       if (!allowed.includes(value)) {
         const what = rule === undefined ? 'a resource' : 'a check';
-        diagnostics.push(err(valueAt, 'test-expect', `'${value}' is not an outcome of ${what}; expected one of: ${allowed.join(', ')}${suggestion(value, allowed)}`));
+        diagnostics.push(
+          err(
+            valueAt,
+            'test-expect',
+            `'${value}' is not an outcome of ${what}; expected one of: ${allowed.join(', ')}${suggestion(value, allowed)}`,
+          ),
+        );
         continue;
       }
-      expect.push({ key, address, ...(rule !== undefined ? { rule } : {}), outcome: value as ResourceOutcome | CheckOutcome, location: source.locate([...base, 'expect', key], 'key') });
+      expect.push({
+        key,
+        address,
+        ...(rule !== undefined ? { rule } : {}),
+        outcome: value as ResourceOutcome | CheckOutcome,
+        location: source.locate([...base, 'expect', key], 'key'),
+      });
     }
   }
 
@@ -374,7 +448,12 @@ function buildCase(source: YamlSource, index: number, top: JsonObject, diagnosti
 }
 
 /** Parses and validates a test file's text. */
-export function parseTestFile(text: string, file: string, absolutePath: string, validator: Validator = createTestFileValidator()): ParsedTestFile {
+export function parseTestFile(
+  text: string,
+  file: string,
+  absolutePath: string,
+  validator: Validator = createTestFileValidator(),
+): ParsedTestFile {
   const parsed = parseYaml(text, file, absolutePath);
   const diagnostics = [...parsed.diagnostics];
   const source = parsed.source;
@@ -395,7 +474,10 @@ export function parseTestFile(text: string, file: string, absolutePath: string, 
     const built = buildCase(source, index, top, semantic);
     if (!built) return;
     const first = names.get(built.name);
-    if (first) semantic.push(err(built.location, 'duplicate-test-name', `duplicate test name '${built.name}'; first used at ${formatLocation(first)}`));
+    if (first)
+      semantic.push(
+        err(built.location, 'duplicate-test-name', `duplicate test name '${built.name}'; first used at ${formatLocation(first)}`),
+      );
     else names.set(built.name, built.location);
     cases.push(built);
   });

@@ -26,7 +26,10 @@ export interface WorldObservationOptions {
   readonly shown: string;
 }
 
-function worldCredentials(world: World, keysOf: (account: WorldAccount) => { readonly id: string; readonly secret: string; readonly token?: string }): Map<string, Credentials> {
+function worldCredentials(
+  world: World,
+  keysOf: (account: WorldAccount) => { readonly id: string; readonly secret: string; readonly token?: string },
+): Map<string, Credentials> {
   const out = new Map<string, Credentials>();
   for (const account of world.accounts) {
     if (out.has(account.cloud)) continue;
@@ -60,7 +63,8 @@ export async function observeWorld(state: DesiredState, options: WorldObservatio
     const executor = createCallExecutor({
       resolveCredentials: (provider: ProviderConfig) => {
         const found = credentials.get(provider.cloud);
-        if (!found) throw new CredentialsError(`the world file ${options.shown} has no ${provider.cloud} account for provider ${provider.ref}`);
+        if (!found)
+          throw new CredentialsError(`the world file ${options.shown} has no ${provider.cloud} account for provider ${provider.ref}`);
         return found;
       },
       endpointOverride: simulator.url,
@@ -68,7 +72,11 @@ export async function observeWorld(state: DesiredState, options: WorldObservatio
       redactor,
     });
     try {
-      const observations = await observe(planCalls(state, definitionFor), { execute: executor.execute, definitionFor, now: () => new Date() });
+      const observations = await observe(planCalls(state, definitionFor), {
+        execute: executor.execute,
+        definitionFor,
+        now: () => new Date(),
+      });
       return redactor.redactValue(observations);
     } finally {
       await executor.close();

@@ -17,7 +17,15 @@ function capture(tty?: { columns: number }): { stream: NodeJS.WriteStream; text:
 describe('progress', () => {
   it('plain mode prints a summary line per provider when stopped (CI logs)', async () => {
     const { stream, text } = capture();
-    const progress = await startProgress('plain', new Map([['alicloud.prod', 3], ['tencentcloud.intl', 1]]), stream, 60_000);
+    const progress = await startProgress(
+      'plain',
+      new Map([
+        ['alicloud.prod', 3],
+        ['tencentcloud.intl', 1],
+      ]),
+      stream,
+      60_000,
+    );
     progress.record('alicloud.prod', 'done');
     progress.record('alicloud.prod', 'throttled');
     progress.record('alicloud.prod', 'retry');
@@ -26,7 +34,9 @@ describe('progress', () => {
     progress.record('tencentcloud.intl', 'done');
     progress.record('unknown.provider', 'done');
     await progress.stop();
-    expect(text()).toBe('progress: alicloud.prod: 3/3 calls, 1 failed, 1 throttled, 1 retried; tencentcloud.intl: 1/1 calls, 0 throttled, 0 retried\n');
+    expect(text()).toBe(
+      'progress: alicloud.prod: 3/3 calls, 1 failed, 1 throttled, 1 retried; tencentcloud.intl: 1/1 calls, 0 throttled, 0 retried\n',
+    );
   });
 
   it('off mode writes nothing', async () => {
@@ -39,12 +49,21 @@ describe('progress', () => {
 
   it('tty mode marks a provider with failed calls with a cross, never a tick', async () => {
     const { stream, text } = capture({ columns: 100 });
-    const progress = await startProgress('tty', new Map([['alicloud.prod', 2], ['tencentcloud.intl', 1]]), stream);
+    const progress = await startProgress(
+      'tty',
+      new Map([
+        ['alicloud.prod', 2],
+        ['tencentcloud.intl', 1],
+      ]),
+      stream,
+    );
     progress.record('alicloud.prod', 'done');
     progress.record('alicloud.prod', 'failed');
     progress.record('tencentcloud.intl', 'done');
     await progress.stop();
-    const lines = text().split('\n').filter((l) => l.includes('alicloud.prod'));
+    const lines = text()
+      .split('\n')
+      .filter((l) => l.includes('alicloud.prod'));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) expect(line).not.toContain('✔');
     expect(text()).toMatch(/✖.*alicloud\.prod: 2\/2 calls, 1 failed/);
@@ -64,7 +83,9 @@ describe('progress', () => {
     const progress = await startProgress('tty', new Map([['alicloud.prod', 3]]), stream);
     progress.record('alicloud.prod', 'done');
     await progress.stop();
-    const finals = text().split('\n').filter((l) => l.includes('alicloud.prod: 1/3 calls'));
+    const finals = text()
+      .split('\n')
+      .filter((l) => l.includes('alicloud.prod: 1/3 calls'));
     expect(finals).toHaveLength(1);
     expect(finals[0]).toContain('✖');
   });

@@ -25,7 +25,11 @@ function bump(c: Counts, event: ProgressEvent): void {
 }
 
 function describe(provider: string, c: Counts): string {
-  return `${provider}: ${c.done + c.failed}/${c.total} calls` + (c.failed ? `, ${c.failed} failed` : '') + `, ${c.throttled} throttled, ${c.retried} retried`;
+  return (
+    `${provider}: ${c.done + c.failed}/${c.total} calls` +
+    (c.failed ? `, ${c.failed} failed` : '') +
+    `, ${c.throttled} throttled, ${c.retried} retried`
+  );
 }
 
 /** Below this width listr2's truncation has no room for a line (0 is what some CI PTYs report). */

@@ -6,7 +6,7 @@ const SEED = 20261129;
 
 describe('percentEncode', () => {
   it('encodes the characters the vendors call out (cloud-apis.md §2.3)', () => {
-    expect(percentEncode('a b*c~d/e+f!\'()中文')).toBe('a%20b%2Ac~d%2Fe%2Bf%21%27%28%29%E4%B8%AD%E6%96%87');
+    expect(percentEncode("a b*c~d/e+f!'()中文")).toBe('a%20b%2Ac~d%2Fe%2Bf%21%27%28%29%E4%B8%AD%E6%96%87');
     expect(percentEncode('2016-02-23T12:46:24Z')).toBe('2016-02-23T12%3A46%3A24Z');
     expect(percentEncode('AZaz09-_.~')).toBe('AZaz09-_.~');
     expect(percentEncode('=&%')).toBe('%3D%26%25');
@@ -18,7 +18,7 @@ describe('percentEncode', () => {
     expect(() => percentEncode('a\uD800b')).toThrow(URIError);
   });
 
-  it('is encodeURIComponent plus !\'()*, round-trips, and uses only the unreserved alphabet and %XX', () => {
+  it("is encodeURIComponent plus !'()*, round-trips, and uses only the unreserved alphabet and %XX", () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme', maxLength: 64 }), (s) => {
         const out = percentEncode(s);

@@ -49,7 +49,10 @@ function agrees(text: string): boolean {
   if (fast === undefined) return false;
   const full = parseYamlWithLibrary(text, 'f.yaml');
   // Where the library finds an error the fast path must not have answered.
-  expect(full.diagnostics.filter((d) => d.severity === 'error'), text).toEqual([]);
+  expect(
+    full.diagnostics.filter((d) => d.severity === 'error'),
+    text,
+  ).toEqual([]);
   expect(full.source).toBeDefined();
   const mine = parseYaml(text, 'f.yaml');
   expect(mine.source?.value, text).toStrictEqual(full.source?.value);
@@ -65,7 +68,12 @@ function agrees(text: string): boolean {
     const walked = walkPositions(mine.source.value, mine.source.positions);
     expect(walked, text).toEqual(walkPositions(full.source.value, full.source.positions));
     const source = mine.source;
-    expect(walked, text).toEqual(walked.map(([at]) => [at, source.locate(JSON.parse(at.slice(0, at.lastIndexOf(' '))) as PathSegment[], at.endsWith('key') ? 'key' : 'value')]));
+    expect(walked, text).toEqual(
+      walked.map(([at]) => [
+        at,
+        source.locate(JSON.parse(at.slice(0, at.lastIndexOf(' '))) as PathSegment[], at.endsWith('key') ? 'key' : 'value'),
+      ]),
+    );
   }
   return true;
 }
@@ -81,7 +89,35 @@ describe('the one-pass YAML reader', () => {
   });
 
   it('resolves plain scalars like the YAML 1.2 core schema', () => {
-    const cases = ['~', 'null', 'Null', 'NULL', 'true', 'True', 'FALSE', '0', '-12', '+7', '007', '0o17', '0x1F', '1.5', '-.5', '1e3', '2.', '1_000', 'yes', 'no', 'on', '0b11', '1.2.3', '12:30', 'v1', '-', 'x-y'];
+    const cases = [
+      '~',
+      'null',
+      'Null',
+      'NULL',
+      'true',
+      'True',
+      'FALSE',
+      '0',
+      '-12',
+      '+7',
+      '007',
+      '0o17',
+      '0x1F',
+      '1.5',
+      '-.5',
+      '1e3',
+      '2.',
+      '1_000',
+      'yes',
+      'no',
+      'on',
+      '0b11',
+      '1.2.3',
+      '12:30',
+      'v1',
+      '-',
+      'x-y',
+    ];
     for (const c of cases) {
       const text = `k: ${c}\n`;
       const fast = readFastYaml(text);
@@ -153,19 +189,25 @@ describe('the one-pass YAML reader', () => {
   });
 
   it('agrees with the library on mutated configuration files, or hands them over', () => {
-    const bases = ['examples/tencentcloud.yaml', 'examples/organization/org.yaml', 'policies/strict.yaml'].map((f) => readFileSync(join(ROOT, f), 'utf8').split('\n'));
+    const bases = ['examples/tencentcloud.yaml', 'examples/organization/org.yaml', 'policies/strict.yaml'].map((f) =>
+      readFileSync(join(ROOT, f), 'utf8').split('\n'),
+    );
     const noise = [':', ' ', '-', '{', '}', '[', ']', '"', "'", '#', '&', '*', '!', '|', '>', ',', '?', '\\', 'é', '0', '  '];
     fc.assert(
-      fc.property(fc.constantFrom(...bases), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...noise)), { minLength: 1, maxLength: 4 }), (base, edits) => {
-        const lines = [...base];
-        for (const [l, c, ch] of edits) {
-          const i = l % lines.length;
-          const line = lines[i] ?? '';
-          const at = c % (line.length + 1);
-          lines[i] = line.slice(0, at) + ch + line.slice(at);
-        }
-        agrees(lines.join('\n'));
-      }),
+      fc.property(
+        fc.constantFrom(...bases),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.constantFrom(...noise)), { minLength: 1, maxLength: 4 }),
+        (base, edits) => {
+          const lines = [...base];
+          for (const [l, c, ch] of edits) {
+            const i = l % lines.length;
+            const line = lines[i] ?? '';
+            const at = c % (line.length + 1);
+            lines[i] = line.slice(0, at) + ch + line.slice(at);
+          }
+          agrees(lines.join('\n'));
+        },
+      ),
       { numRuns: 400, seed: 1717 },
     );
   });

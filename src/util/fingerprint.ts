@@ -32,5 +32,10 @@ export function checkFingerprint(address: string, source: 'expect' | 'policy', r
 const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 function hex32(n: number): string {
-  return (HEX_BYTE[n >>> 24] as string) + (HEX_BYTE[(n >>> 16) & 255] as string) + (HEX_BYTE[(n >>> 8) & 255] as string) + (HEX_BYTE[n & 255] as string);
+  return (
+    (HEX_BYTE[n >>> 24] as string) +
+    (HEX_BYTE[(n >>> 16) & 255] as string) +
+    (HEX_BYTE[(n >>> 8) & 255] as string) +
+    (HEX_BYTE[n & 255] as string)
+  );
 }

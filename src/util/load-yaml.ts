@@ -136,7 +136,10 @@ function convert(node: unknown, ctx: ConvertContext, depth: number, inAlias = fa
     if (ctx.expanded > MAX_ALIAS_EXPANDED_NODES) {
       ctx.exhausted = true;
       ctx.diagnostics.push(
-        error(ctx.at(aliasAt), `YAML aliases expand to more than ${MAX_ALIAS_EXPANDED_NODES} nodes; write the repeated parts out or reuse fewer (this alias is where the limit was reached)`),
+        error(
+          ctx.at(aliasAt),
+          `YAML aliases expand to more than ${MAX_ALIAS_EXPANDED_NODES} nodes; write the repeated parts out or reuse fewer (this alias is where the limit was reached)`,
+        ),
       );
       return null;
     }
@@ -223,7 +226,10 @@ class TablePositions implements EntryPositions {
 
   /** The key (`offset` 0) or value (2) position of the entry at `slot`; the container's own when there is none. */
   #at(slot: number, offset: number): SourceLocation {
-    if (slot < 0) return this.#parentSlot < 0 ? { file: this.#file, line: this.#fast.rootLine, column: this.#fast.rootColumn } : this.#at(this.#parentSlot, 2);
+    if (slot < 0)
+      return this.#parentSlot < 0
+        ? { file: this.#file, line: this.#fast.rootLine, column: this.#fast.rootColumn }
+        : this.#at(this.#parentSlot, 2);
     const table = this.#fast.table;
     return { file: this.#file, line: table[slot + offset] ?? 0, column: table[slot + offset + 1] ?? 0 };
   }
@@ -307,7 +313,13 @@ export function pathPositions(source: Pick<YamlSource, 'locate'>, path: readonly
  * The positions inside entry `index` of `positions`, whose value `node` is at `path`; by path if
  * the reader recorded none (it records every map and list it reads: this keeps the answer total).
  */
-export function childPositions(source: YamlSource, positions: EntryPositions, index: number, path: readonly PathSegment[], node: unknown): EntryPositions {
+export function childPositions(
+  source: YamlSource,
+  positions: EntryPositions,
+  index: number,
+  path: readonly PathSegment[],
+  node: unknown,
+): EntryPositions {
   return positions.child(index) ?? pathPositions(source, path, node);
 }
 
@@ -322,7 +334,17 @@ export function parseYaml(text: string, file: string, absolutePath: string = fil
     const rootLocation = { file, line: fast.rootLine, column: fast.rootColumn };
     const positions = new TablePositions(fast, file, fast.rootBase, -1);
     const mayHaveDollarBrace = text.includes('${') || text.includes('\\');
-    return { source: { file, path: absolutePath, value: fast.value, locate: fastLocate(fast, positions, rootLocation), positions, mayHaveDollarBrace }, diagnostics: [] };
+    return {
+      source: {
+        file,
+        path: absolutePath,
+        value: fast.value,
+        locate: fastLocate(fast, positions, rootLocation),
+        positions,
+        mayHaveDollarBrace,
+      },
+      diagnostics: [],
+    };
   }
   return parseYamlWithLibrary(text, file, absolutePath);
 }
@@ -375,5 +397,8 @@ export function parseYamlWithLibrary(text: string, file: string, absolutePath: s
     }
     return at(offset);
   };
-  return { source: { file, path: absolutePath, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: true }, diagnostics };
+  return {
+    source: { file, path: absolutePath, value, locate, positions: pathPositions({ locate }, [], value), mayHaveDollarBrace: true },
+    diagnostics,
+  };
 }

@@ -46,7 +46,8 @@ export function generateValidatorSource(schema: JsonObject, module: ValidatorMod
   const code = standalone.default(ajv, validate);
   const match = /export const validate = (validate\d+);export default \1;/.exec(code);
   if (!match) throw new Error('unexpected ajv standalone output: no validate export');
-  if (/\brequire\(|\bimport\b/.test(code)) throw new Error('the generated validator needs ajv runtime helpers; avoid minLength, const and formats with code');
+  if (/\brequire\(|\bimport\b/.test(code))
+    throw new Error('the generated validator needs ajv runtime helpers; avoid minLength, const and formats with code');
   const body = code.replace(/^"use strict";/, '').replace(match[0], '');
   return [
     // eslint-disable first, so that it also covers the ts-nocheck comment.

@@ -28,11 +28,29 @@ export async function sideFrom(files: Readonly<Record<string, string>>): Promise
 export const COMPARE_NOW = new Date('2026-12-01T00:00:00Z');
 
 export function ok(address: string, attributes: Observation['attributes']): Observation {
-  return { address, type: address.slice(0, address.indexOf('.')), status: 'ok', attributes, raw: {}, request_ids: ['req-1'], observed_at: '2026-12-01T00:00:00Z', error: null };
+  return {
+    address,
+    type: address.slice(0, address.indexOf('.')),
+    status: 'ok',
+    attributes,
+    raw: {},
+    request_ids: ['req-1'],
+    observed_at: '2026-12-01T00:00:00Z',
+    error: null,
+  };
 }
 
 export function absent(address: string): Observation {
-  return { address, type: address.slice(0, address.indexOf('.')), status: 'absent', attributes: {}, raw: null, request_ids: ['req-2'], observed_at: '2026-12-01T00:00:00Z', error: null };
+  return {
+    address,
+    type: address.slice(0, address.indexOf('.')),
+    status: 'absent',
+    attributes: {},
+    raw: null,
+    request_ids: ['req-2'],
+    observed_at: '2026-12-01T00:00:00Z',
+    error: null,
+  };
 }
 
 /** The providers every fixture uses. */

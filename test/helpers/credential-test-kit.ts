@@ -36,7 +36,8 @@ export function credentialTestKit(canaries: readonly string[]): CredentialTestKi
         fn();
       } catch (error) {
         if (error instanceof CredentialsError) {
-          for (const text of [error.message, error.hint ?? '', JSON.stringify(error), inspect(error), String(error.stack)]) expectNoCanary(text);
+          for (const text of [error.message, error.hint ?? '', JSON.stringify(error), inspect(error), String(error.stack)])
+            expectNoCanary(text);
           expect(error.code).toBe('DW_CREDENTIALS');
           return error;
         }

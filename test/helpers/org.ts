@@ -31,7 +31,15 @@ export interface OrgOptions {
   readonly sessionSeconds?: number;
 }
 
-const KMS_OK = { ServiceEnabled: true, InvalidType: 1, UserLevel: 1, ProExpireTime: 1893456000, ProRenewFlag: 1, CmkUserCount: 1, CmkLimit: 100 };
+const KMS_OK = {
+  ServiceEnabled: true,
+  InvalidType: 1,
+  UserLevel: 1,
+  ProExpireTime: 1893456000,
+  ProRenewFlag: 1,
+  CmkUserCount: 1,
+  CmkLimit: 100,
+};
 
 export function orgWorld(options: OrgOptions): Record<string, unknown> {
   const members = Array.from({ length: options.members }, (_, k) => {
@@ -56,7 +64,14 @@ export function orgWorld(options: OrgOptions): Record<string, unknown> {
   });
   return {
     accounts: [
-      { cloud: 'tencentcloud', name: 'tc-security', uin: TC_SECURITY_UIN, secret_id: ORG_ENV.ORG_TC_ID, secret_key: ORG_ENV.ORG_TC_KEY, roles: [{ name: 'ci', oidc_providers: ['github'] }] },
+      {
+        cloud: 'tencentcloud',
+        name: 'tc-security',
+        uin: TC_SECURITY_UIN,
+        secret_id: ORG_ENV.ORG_TC_ID,
+        secret_key: ORG_ENV.ORG_TC_KEY,
+        roles: [{ name: 'ci', oidc_providers: ['github'] }],
+      },
       ...members,
       {
         cloud: 'alicloud',
@@ -72,8 +87,27 @@ export function orgWorld(options: OrgOptions): Record<string, unknown> {
         uid: ALI_MEMBER_UID,
         access_key_id: 'LTAIMEMBER0001',
         access_key_secret: 'ali-member-secret',
-        roles: [{ name: 'driftwatch-audit', trusted_accounts: [ALI_SECURITY_UID], external_id: 'org-ext-1', ...(options.sessionSeconds !== undefined ? { session_seconds: options.sessionSeconds } : {}) }],
-        ca_instances: [{ InstanceId: 'cas-member', Type: 'ROOT', Status: 'USED', CertTotalCount: 500, CertIssuedCount: 20, AfterTime: 2082672000000, BeforeTime: 1735689600000, Identifier: 'ca-1', UseExpireTime: 1830268800000 }],
+        roles: [
+          {
+            name: 'driftwatch-audit',
+            trusted_accounts: [ALI_SECURITY_UID],
+            external_id: 'org-ext-1',
+            ...(options.sessionSeconds !== undefined ? { session_seconds: options.sessionSeconds } : {}),
+          },
+        ],
+        ca_instances: [
+          {
+            InstanceId: 'cas-member',
+            Type: 'ROOT',
+            Status: 'USED',
+            CertTotalCount: 500,
+            CertIssuedCount: 20,
+            AfterTime: 2082672000000,
+            BeforeTime: 1735689600000,
+            Identifier: 'ca-1',
+            UseExpireTime: 1830268800000,
+          },
+        ],
       },
     ],
     metadata: {
@@ -112,4 +146,3 @@ export function orgConfig(members: number, endpoint?: string): string {
     },
   });
 }
-

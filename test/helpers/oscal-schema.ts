@@ -12,10 +12,13 @@ const SCHEMA_URL = new URL('../fixtures/schemas/oscal_assessment-results_schema-
 export function oscalValidator(): ValidateFunction {
   const bytes = readFileSync(SCHEMA_URL);
   const digest = createHash('sha256').update(bytes).digest('hex');
-  if (digest !== OSCAL_SCHEMA_SHA256) throw new Error(`the vendored OSCAL schema changed (sha256 ${digest}); see test/fixtures/schemas/README.md`);
+  if (digest !== OSCAL_SCHEMA_SHA256)
+    throw new Error(`the vendored OSCAL schema changed (sha256 ${digest}); see test/fixtures/schemas/README.md`);
   const ajv = new Ajv({ allErrors: true });
   // ajv-formats is CommonJS; its default export arrives wrapped under ESM.
-  const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
+  const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (
+    ajv: Ajv,
+  ) => Ajv;
   addFormats(ajv);
   return ajv.compile(JSON.parse(bytes.toString('utf8')) as object);
 }

@@ -46,10 +46,20 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 /** Why the vendor would refuse this request, or undefined when it would take it. */
-function check(vendor: string, body: Record<string, unknown>, query: URLSearchParams, secrets: Readonly<Record<string, string>>, now: number): string | undefined {
+function check(
+  vendor: string,
+  body: Record<string, unknown>,
+  query: URLSearchParams,
+  secrets: Readonly<Record<string, string>>,
+  now: number,
+): string | undefined {
   switch (vendor) {
     case 'slack':
-      return str(body.text) && Array.isArray(body.blocks) && body.blocks.every((b) => isObject(b) && b.type === 'section' && isObject(b.text) && b.text.type === 'mrkdwn' && str(b.text.text)) ? undefined : 'invalid_payload';
+      return str(body.text) &&
+        Array.isArray(body.blocks) &&
+        body.blocks.every((b) => isObject(b) && b.type === 'section' && isObject(b.text) && b.text.type === 'mrkdwn' && str(b.text.text))
+        ? undefined
+        : 'invalid_payload';
     case 'dingtalk': {
       const secret = secrets.dingtalk;
       if (secret !== undefined) {
@@ -59,22 +69,32 @@ function check(vendor: string, body: Record<string, unknown>, query: URLSearchPa
         const expected = createHmac('sha256', secret).update(`${ts}\n${secret}`).digest('base64');
         if (!equal(sign, expected)) return 'sign not match';
       }
-      return body.msgtype === 'markdown' && isObject(body.markdown) && str(body.markdown.title) && str(body.markdown.text) ? undefined : 'param error: markdown';
+      return body.msgtype === 'markdown' && isObject(body.markdown) && str(body.markdown.title) && str(body.markdown.text)
+        ? undefined
+        : 'param error: markdown';
     }
     case 'wecom':
-      return body.msgtype === 'markdown' && isObject(body.markdown) && str(body.markdown.content) && Buffer.byteLength(body.markdown.content) <= 4096 ? undefined : 'invalid markdown';
+      return body.msgtype === 'markdown' &&
+        isObject(body.markdown) &&
+        str(body.markdown.content) &&
+        Buffer.byteLength(body.markdown.content) <= 4096
+        ? undefined
+        : 'invalid markdown';
     case 'feishu': {
       const secret = secrets.feishu;
       if (secret !== undefined) {
         const ts = body.timestamp;
-        if (!str(ts) || !/^\d{10}$/.test(ts) || Math.abs(now - Number(ts) * 1000) > HOUR_MS) return 'timestamp is not within one hour from current time';
+        if (!str(ts) || !/^\d{10}$/.test(ts) || Math.abs(now - Number(ts) * 1000) > HOUR_MS)
+          return 'timestamp is not within one hour from current time';
         const expected = createHmac('sha256', `${ts}\n${secret}`).update('').digest('base64');
         if (!str(body.sign) || !equal(body.sign, expected)) return 'sign match fail';
       }
       return body.msg_type === 'text' && isObject(body.content) && str(body.content.text) ? undefined : 'params error';
     }
     default:
-      return body.kind === 'driftwatch-notification' && str(body.as_of) && isObject(body.counts) && Array.isArray(body.new_drift) ? undefined : 'not a driftwatch notification';
+      return body.kind === 'driftwatch-notification' && str(body.as_of) && isObject(body.counts) && Array.isArray(body.new_drift)
+        ? undefined
+        : 'not a driftwatch notification';
   }
 }
 
@@ -86,7 +106,8 @@ function answer(res: ServerResponse, vendor: string, reason: string | undefined)
     res.writeHead(reason === undefined ? 200 : 400, { 'content-type': 'text/plain' }).end(reason === undefined ? 'ok' : reason);
   } else if (vendor === 'dingtalk') json(200, reason === undefined ? { errcode: 0, errmsg: 'ok' } : { errcode: 310000, errmsg: reason });
   else if (vendor === 'wecom') json(200, reason === undefined ? { errcode: 0, errmsg: 'ok' } : { errcode: 40008, errmsg: reason });
-  else if (vendor === 'feishu') json(200, reason === undefined ? { code: 0, msg: 'success', data: {} } : { code: 19021, msg: reason, data: {} });
+  else if (vendor === 'feishu')
+    json(200, reason === undefined ? { code: 0, msg: 'success', data: {} } : { code: 19021, msg: reason, data: {} });
   else json(reason === undefined ? 200 : 400, reason === undefined ? { ok: true } : { error: reason });
 }
 

@@ -15,7 +15,10 @@ export interface CliRun {
  * Runs the built CLI as a user would (a separate process), asynchronously so that a simulator
  * serving in this test process keeps answering. `npm test` builds dist/ before vitest runs.
  */
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string; timeoutMs?: number } = {},
+): Promise<CliRun> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does) before the CLI tests`);
   return new Promise((resolve) => {
     execFile(

@@ -42,7 +42,11 @@ async function checkInProcess(sim: RunningSimulator, workload: FaultWorkload): P
     deadlineMs: 10_000,
   });
   try {
-    const observations = await observe(planCalls(workload.state, definitionFor), { execute: executor.execute, definitionFor, now: () => new Date() });
+    const observations = await observe(planCalls(workload.state, definitionFor), {
+      execute: executor.execute,
+      definitionFor,
+      now: () => new Date(),
+    });
     return evaluate({ state: workload.state, observations, now: AS_OF, toolVersion: 'test' });
   } finally {
     await executor.close();

@@ -34,7 +34,12 @@ function requestsOf(log: readonly RequestLogEntry[], call: { api: string; accoun
 }
 
 /** The fail-closed invariants of one run, checked resource by resource against the simulator's log. */
-function assertFailClosed(result: RunResult, workload: FaultWorkload, log: readonly RequestLogEntry[], maxAttempts: number): { unknown: number; compliant: number } {
+function assertFailClosed(
+  result: RunResult,
+  workload: FaultWorkload,
+  log: readonly RequestLogEntry[],
+  maxAttempts: number,
+): { unknown: number; compliant: number } {
   let unknown = 0;
   let compliant = 0;
   expect(result.resources).toHaveLength(workload.state.resources.length);
@@ -55,7 +60,10 @@ function assertFailClosed(result: RunResult, workload: FaultWorkload, log: reado
     if (resource.status === 'compliant') {
       compliant += 1;
       const ids = answered.map((e) => e.requestId);
-      expect(resource.request_ids.some((id) => ids.includes(id)), `${resource.address}: compliant without a successful request`).toBe(true);
+      expect(
+        resource.request_ids.some((id) => ids.includes(id)),
+        `${resource.address}: compliant without a successful request`,
+      ).toBe(true);
       expect(resource.error).toBeNull();
       for (const check of resource.checks) expect(check.status).toBe('pass');
     } else {
@@ -65,7 +73,13 @@ function assertFailClosed(result: RunResult, workload: FaultWorkload, log: reado
       for (const check of resource.checks) expect(check.status).toBe('unknown');
     }
   }
-  expect(result.summary).toMatchObject({ resources: result.resources.length, compliant, unknown, drifted: 0, exit_code: unknown > 0 ? 3 : 0 });
+  expect(result.summary).toMatchObject({
+    resources: result.resources.length,
+    compliant,
+    unknown,
+    drifted: 0,
+    exit_code: unknown > 0 ? 3 : 0,
+  });
   return { unknown, compliant };
 }
 
@@ -148,10 +162,13 @@ describe('fault soak, through the CLI', () => {
     const { text, env } = configFor(workload);
     const config = join(work, 'soak.yaml');
     await writeFile(config, text);
-    const run = await runCli(['check', config, '--endpoint', sim.url, '--as-of', AS_OF.toISOString(), '--format', 'json', '--no-progress'], {
-      env,
-      timeoutMs: 110_000,
-    });
+    const run = await runCli(
+      ['check', config, '--endpoint', sim.url, '--as-of', AS_OF.toISOString(), '--format', 'json', '--no-progress'],
+      {
+        env,
+        timeoutMs: 110_000,
+      },
+    );
     expect(run.stderr).not.toMatch(/\n\s+at /);
     const result = JSON.parse(run.stdout) as RunResult;
     assertFailClosed(result, workload, sim.requestLog(), 5);

@@ -53,7 +53,16 @@ export function faultWorkload(tencentAccounts: number, alibabaAccounts: number, 
       tcss: { State: 3, SubState: 'NORMAL', AutomaticRenewal: 1, ExpirationTime: '2027-06-30 00:00:00' },
     });
     const ref = `tencentcloud.tc${pad(i)}`;
-    providers.push({ cloud: 'tencentcloud', alias: `tc${pad(i)}`, ref, region: 'ap-guangzhou', site: 'china', credentials: { kind: 'chain' }, rateLimits: {}, location: LOCATION });
+    providers.push({
+      cloud: 'tencentcloud',
+      alias: `tc${pad(i)}`,
+      ref,
+      region: 'ap-guangzhou',
+      site: 'china',
+      credentials: { kind: 'chain' },
+      rateLimits: {},
+      location: LOCATION,
+    });
     credentials.set(ref, creds);
     resource(
       {
@@ -86,11 +95,22 @@ export function faultWorkload(tencentAccounts: number, alibabaAccounts: number, 
       name,
       access_key_id: creds.id,
       access_key_secret: creds.secret,
-      kms_instances: [{ region: 'cn-hangzhou', InstanceId: `kst-soak${pad(i)}`, Status: 'Connected', EndDate: '2027-06-30T16:00:00Z', SecretNum: '100' }],
+      kms_instances: [
+        { region: 'cn-hangzhou', InstanceId: `kst-soak${pad(i)}`, Status: 'Connected', EndDate: '2027-06-30T16:00:00Z', SecretNum: '100' },
+      ],
       ca_instances: [{ InstanceId: `cas-soak${pad(i)}`, Type: 'ROOT', Status: 'USED', CertTotalCount: 500, CertIssuedCount: 20 }],
     });
     const ref = `alicloud.ali${pad(i)}`;
-    providers.push({ cloud: 'alicloud', alias: `ali${pad(i)}`, ref, region: 'cn-hangzhou', site: 'china', credentials: { kind: 'chain' }, rateLimits: {}, location: LOCATION });
+    providers.push({
+      cloud: 'alicloud',
+      alias: `ali${pad(i)}`,
+      ref,
+      region: 'cn-hangzhou',
+      site: 'china',
+      credentials: { kind: 'chain' },
+      rateLimits: {},
+      location: LOCATION,
+    });
     credentials.set(ref, creds);
     resource(
       {
@@ -117,7 +137,13 @@ export function faultWorkload(tencentAccounts: number, alibabaAccounts: number, 
       name,
     );
   }
-  const limits = { GetServiceStatus: limit, DescribePurchaseStateInfo: limit, GetKmsInstance: limit, GetCAInstanceStatus: limit, ListKmsInstances: limit };
+  const limits = {
+    GetServiceStatus: limit,
+    DescribePurchaseStateInfo: limit,
+    GetKmsInstance: limit,
+    GetCAInstanceStatus: limit,
+    ListKmsInstances: limit,
+  };
   return {
     world: { accounts, limits, faults: { latency_ms: [0, 0], malformed_rate: 0, ...faults } },
     state: { files: ['soak.yaml'], providers, resources, policies: [], waivers: [] },

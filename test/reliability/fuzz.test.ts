@@ -40,11 +40,50 @@ function expectLocated(diagnostics: readonly Diagnostic[], context: string): voi
 // ---- text mutations shared by the YAML and JSON inputs ----
 
 type LineMutation = (lines: string[]) => string[];
-const NOISE = [':', ' ', '-', '{', '}', '[', ']', '"', "'", '#', '&', '*', '!', '|', '>', '\t', ',', '?', '\\', '%', '\u0000', '\u00e9', '\ud83d\ude00', 'null', '~', '1e999', '-0', '0x1F'];
+const NOISE = [
+  ':',
+  ' ',
+  '-',
+  '{',
+  '}',
+  '[',
+  ']',
+  '"',
+  "'",
+  '#',
+  '&',
+  '*',
+  '!',
+  '|',
+  '>',
+  '\t',
+  ',',
+  '?',
+  '\\',
+  '%',
+  '\u0000',
+  '\u00e9',
+  '\ud83d\ude00',
+  'null',
+  '~',
+  '1e999',
+  '-0',
+  '0x1F',
+];
 
 const lineMutation: fc.Arbitrary<LineMutation> = fc.oneof(
-  fc.nat().map((i): LineMutation => (lines) => lines.filter((_, j) => j !== i % lines.length)),
-  fc.nat().map((i): LineMutation => (lines) => [...lines.slice(0, (i % lines.length) + 1), lines[i % lines.length] ?? '', ...lines.slice((i % lines.length) + 1)]),
+  fc.nat().map(
+    (i): LineMutation =>
+      (lines) =>
+        lines.filter((_, j) => j !== i % lines.length),
+  ),
+  fc
+    .nat()
+    .map((i): LineMutation => (lines) => [
+      ...lines.slice(0, (i % lines.length) + 1),
+      lines[i % lines.length] ?? '',
+      ...lines.slice((i % lines.length) + 1),
+    ]),
   fc.tuple(fc.nat(), fc.nat()).map(([a, b]): LineMutation => (lines) => {
     const out = [...lines];
     const i = a % out.length;
@@ -80,7 +119,8 @@ function mutateText(text: string, mutations: readonly LineMutation[]): string {
   return mutations.reduce((lines, m) => m(lines), text.split('\n')).join('\n');
 }
 
-const mutatedText = (text: string): fc.Arbitrary<string> => fc.array(lineMutation, { minLength: 1, maxLength: 4 }).map((ms) => mutateText(text, ms));
+const mutatedText = (text: string): fc.Arbitrary<string> =>
+  fc.array(lineMutation, { minLength: 1, maxLength: 4 }).map((ms) => mutateText(text, ms));
 
 // ---- structural mutations of JSON values ----
 
@@ -132,7 +172,8 @@ function applyEdit(root: JsonValue, e: Edit): JsonValue {
   return copy;
 }
 
-const edited = (value: JsonValue): fc.Arbitrary<JsonValue> => fc.array(edit, { minLength: 1, maxLength: 4 }).map((es) => es.reduce(applyEdit, value));
+const edited = (value: JsonValue): fc.Arbitrary<JsonValue> =>
+  fc.array(edit, { minLength: 1, maxLength: 4 }).map((es) => es.reduce(applyEdit, value));
 
 // ---- configurations ----
 
@@ -141,7 +182,11 @@ describe('configurations never crash loadConfig', () => {
   let examples: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'dw-fuzz-config-'));
-    examples = (await Promise.all(['providers.yaml', 'tencentcloud.yaml', 'alicloud.yaml'].map((f) => readFile(join(REPO_ROOT, 'examples', f), 'utf8')))).join('\n');
+    examples = (
+      await Promise.all(
+        ['providers.yaml', 'tencentcloud.yaml', 'alicloud.yaml'].map((f) => readFile(join(REPO_ROOT, 'examples', f), 'utf8')),
+      )
+    ).join('\n');
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -161,7 +206,13 @@ describe('configurations never crash loadConfig', () => {
   it('arbitrary YAML documents', async () => {
     const doc = fc.oneof(
       fc.jsonValue({ maxDepth: 4 }).map((v) => stringify(v)),
-      fc.record({ version: fc.jsonValue({ maxDepth: 1 }), providers: fc.jsonValue({ maxDepth: 3 }), resources: fc.jsonValue({ maxDepth: 4 }) }).map((v) => stringify(v)),
+      fc
+        .record({
+          version: fc.jsonValue({ maxDepth: 1 }),
+          providers: fc.jsonValue({ maxDepth: 3 }),
+          resources: fc.jsonValue({ maxDepth: 4 }),
+        })
+        .map((v) => stringify(v)),
       fc.string({ maxLength: 200 }),
     );
     await fc.assert(fc.asyncProperty(doc, check), { seed: SEED, numRuns: 120 });
@@ -195,7 +246,10 @@ describe('world files never crash parseWorld', () => {
   it('structurally edited example world', async () => {
     const { parse } = await import('yaml');
     const base = parse(worldText) as JsonValue;
-    fc.assert(fc.property(edited(base), (value) => check(stringify(value))), { seed: SEED, numRuns: 200 });
+    fc.assert(
+      fc.property(edited(base), (value) => check(stringify(value))),
+      { seed: SEED, numRuns: 200 },
+    );
   });
 });
 
@@ -224,7 +278,10 @@ describe('snapshots never crash parseSnapshot', () => {
 
   it('structurally edited snapshots', () => {
     const base = JSON.parse(snapshotText) as JsonValue;
-    fc.assert(fc.property(edited(base), (value) => check(JSON.stringify(value, null, 2))), { seed: SEED, numRuns: 300 });
+    fc.assert(
+      fc.property(edited(base), (value) => check(JSON.stringify(value, null, 2))),
+      { seed: SEED, numRuns: 300 },
+    );
   });
 
   it('a JSON syntax error is located at its line', () => {
@@ -254,7 +311,12 @@ const FIXTURES: readonly { name: FixtureName; type: Parameters<typeof resourceCo
 describe.each(FIXTURES)('mutated $name bodies through normalize', ({ name, type, attribute }) => {
   const definition = definitionFor(type);
   const original = fixtureResponse(name);
-  const instanceId = type === 'alicloud_kms_instance' ? instanceIdIn(original.body, 'KmsInstance') : type === 'alicloud_cas_private_ca' ? firstCaId(original.body) : undefined;
+  const instanceId =
+    type === 'alicloud_kms_instance'
+      ? instanceIdIn(original.body, 'KmsInstance')
+      : type === 'alicloud_cas_private_ca'
+        ? firstCaId(original.body)
+        : undefined;
   const resource = resourceConfig(type, instanceId !== undefined ? { instanceId } : {});
   const baseline = definition.normalize(original, resource);
 
@@ -281,12 +343,39 @@ describe.each(FIXTURES)('mutated $name bodies through normalize', ({ name, type,
           const normalized = definition.normalize({ ...original, body }, resource);
           observation =
             normalized.status === 'ok'
-              ? { address: resource.address, type, status: 'ok', attributes: normalized.attributes, raw: normalized.raw, request_ids: ['r'], observed_at: '2026-11-29T00:00:00Z', error: null }
-              : { address: resource.address, type, status: 'absent', attributes: {}, raw: null, request_ids: ['r'], observed_at: '2026-11-29T00:00:00Z', error: null };
+              ? {
+                  address: resource.address,
+                  type,
+                  status: 'ok',
+                  attributes: normalized.attributes,
+                  raw: normalized.raw,
+                  request_ids: ['r'],
+                  observed_at: '2026-11-29T00:00:00Z',
+                  error: null,
+                }
+              : {
+                  address: resource.address,
+                  type,
+                  status: 'absent',
+                  attributes: {},
+                  raw: null,
+                  request_ids: ['r'],
+                  observed_at: '2026-11-29T00:00:00Z',
+                  error: null,
+                };
         } catch (error) {
           expect(error, String(error)).toBeInstanceOf(ApiError);
           expect((error as ApiError).kind).toBe('invalid_response');
-          observation = { address: resource.address, type, status: 'error', attributes: {}, raw: null, request_ids: ['r'], observed_at: '2026-11-29T00:00:00Z', error: (error as ApiError).toObservationError() };
+          observation = {
+            address: resource.address,
+            type,
+            status: 'error',
+            attributes: {},
+            raw: null,
+            request_ids: ['r'],
+            observed_at: '2026-11-29T00:00:00Z',
+            error: (error as ApiError).toObservationError(),
+          };
         }
         const result = evaluate({ state, observations: [observation], now: new Date('2026-11-29T00:00:00Z'), toolVersion: 'fuzz' });
         const r = result.resources[0];
@@ -326,7 +415,13 @@ describe('the CLI turns bad input into exit 1 and a message, never a stack trace
   });
 
   it('garbage snapshots given to check --observed', async () => {
-    const inputs = fc.sample(fc.oneof(fc.string({ maxLength: 80 }), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v))), { seed: SEED, numRuns: 4 });
+    const inputs = fc.sample(
+      fc.oneof(
+        fc.string({ maxLength: 80 }),
+        fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      ),
+      { seed: SEED, numRuns: 4 },
+    );
     for (const [i, text] of inputs.entries()) {
       const snapshot = join(dir, `snap-${i}.json`);
       await writeFile(snapshot, text);

@@ -24,7 +24,9 @@ describe('goldens and snapshots', () => {
   });
 
   it('every test file that matches a snapshot has its snapshot file committed', () => {
-    const users = [...testFiles(join(REPO_ROOT, 'src')), ...testFiles(join(REPO_ROOT, 'test'))].filter((f) => /\.toMatchSnapshot\(/.test(readFileSync(f, 'utf8')));
+    const users = [...testFiles(join(REPO_ROOT, 'src')), ...testFiles(join(REPO_ROOT, 'test'))].filter((f) =>
+      /\.toMatchSnapshot\(/.test(readFileSync(f, 'utf8')),
+    );
     expect(users.length).toBeGreaterThan(0);
     for (const file of users) expect(existsSync(join(dirname(file), '__snapshots__', `${basename(file)}.snap`)), file).toBe(true);
   });

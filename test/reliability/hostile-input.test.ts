@@ -32,9 +32,12 @@ function noStack(text: string): void {
 /** A snapshot of the compliant scenario, saved live (signed when `sign`). */
 async function saveSnapshot(name: string, sign: boolean): Promise<string> {
   const path = join(e2e.work, name);
-  const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--save-observed', path], {
-    env: { ...E2E_ENV, ...(sign ? { DRIFTWATCH_EVIDENCE_HMAC_KEY: HMAC } : {}) },
-  });
+  const run = await runCli(
+    ['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--save-observed', path],
+    {
+      env: { ...E2E_ENV, ...(sign ? { DRIFTWATCH_EVIDENCE_HMAC_KEY: HMAC } : {}) },
+    },
+  );
   expect(run.code, run.stderr).toBe(0);
   return path;
 }
@@ -75,7 +78,9 @@ describe('snapshots a pull request could carry', () => {
     const result = JSON.parse(run.stdout) as RunResult;
     expect(run.code).toBe(3);
     expect(result.summary.compliant).toBe(0);
-    for (const r of result.resources) for (const c of r.checks) expect(c.message).toMatch(/was observed \d+d( \d+h)? ago \(2001-01-01T00:00:00.000Z\), more than --max-age 7d/);
+    for (const r of result.resources)
+      for (const c of r.checks)
+        expect(c.message).toMatch(/was observed \d+d( \d+h)? ago \(2001-01-01T00:00:00.000Z\), more than --max-age 7d/);
     expect(result.snapshot).toMatchObject({ observed_at: '2001-01-01T00:00:00.000Z' });
     const text = await runCli(['check', ...CONFIG, '--observed', old, '--as-of', E2E_AS_OF, '--max-age', '7d']);
     expect(text.stdout).toMatch(/Snapshot: evaluated from a snapshot observed 2001-01-01T00:00:00.000Z, \d+d( \d+h)? old\./);
@@ -125,11 +130,21 @@ describe('evidence directories and signature files', () => {
     const dir = join(e2e.work, 'user-files');
     await mkdir(dir);
     await writeFile(join(dir, 'thesis.txt'), 'precious');
-    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ format: 'driftwatch-evidence-manifest', format_version: '1', files: [{ path: 'thesis.txt', size: 8, sha256: '0'.repeat(64) }] }));
+    await writeFile(
+      join(dir, 'manifest.json'),
+      JSON.stringify({
+        format: 'driftwatch-evidence-manifest',
+        format_version: '1',
+        files: [{ path: 'thesis.txt', size: 8, sha256: '0'.repeat(64) }],
+      }),
+    );
     for (const extra of [[], ['--force']]) {
-      const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--evidence', dir, ...extra], {
-        env: { ...E2E_ENV, DRIFTWATCH_EVIDENCE_HMAC_KEY: HMAC },
-      });
+      const run = await runCli(
+        ['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--evidence', dir, ...extra],
+        {
+          env: { ...E2E_ENV, DRIFTWATCH_EVIDENCE_HMAC_KEY: HMAC },
+        },
+      );
       expect(run.code, extra.join(' ')).toBe(1);
       expect(run.stderr).toMatch(/refusing/);
       expect((await readdir(dir)).sort()).toEqual(['manifest.json', 'thesis.txt']);
@@ -144,7 +159,8 @@ describe('evidence directories and signature files', () => {
     expect((await runCli(args, { env })).code).toBe(0);
     expect((await runCli(args, { env })).code).toBe(1);
     expect((await runCli([...args, '--force'], { env })).code).toBe(0);
-    const verify = (): ReturnType<typeof runCli> => runCli(['evidence', 'verify', dir, '--hmac-key-env', 'DRIFTWATCH_EVIDENCE_HMAC_KEY'], { env });
+    const verify = (): ReturnType<typeof runCli> =>
+      runCli(['evidence', 'verify', dir, '--hmac-key-env', 'DRIFTWATCH_EVIDENCE_HMAC_KEY'], { env });
     expect((await verify()).code).toBe(0);
     const sigPath = join(dir, 'manifest.sig');
     const original = await readFile(sigPath, 'utf8');
@@ -164,7 +180,10 @@ describe('evidence directories and signature files', () => {
     const out = join(e2e.work, 'private.json');
     await writeFile(out, '{}');
     await chmod(out, 0o600);
-    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--out', `json=${out}`], { env: E2E_ENV });
+    const run = await runCli(
+      ['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--out', `json=${out}`],
+      { env: E2E_ENV },
+    );
     expect(run.code).toBe(0);
     expect((await stat(out)).mode & 0o777).toBe(0o600);
     expect((await readdir(e2e.work)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -175,7 +194,10 @@ describe('evidence directories and signature files', () => {
     // A pid that cannot be running (above the Linux maximum).
     const stale = join(e2e.work, `.report.txt.99999999.0123456789ab.tmp`);
     await writeFile(stale, 'half');
-    const run = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--out', `text=${out}`], { env: E2E_ENV });
+    const run = await runCli(
+      ['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--no-progress', '--out', `text=${out}`],
+      { env: E2E_ENV },
+    );
     expect(run.code).toBe(0);
     expect((await readdir(e2e.work)).filter((f) => f.startsWith('.report.txt.'))).toEqual([]);
   });
@@ -184,7 +206,12 @@ describe('evidence directories and signature files', () => {
 describe('denial of service', () => {
   it('a YAML alias bomb is refused quickly with a located error', async () => {
     const laughs = ['version: 1', 'l0: &l0 [x, x, x, x, x, x, x, x, x, x]'];
-    for (let i = 1; i < 9; i++) laughs.push(`l${i}: &l${i} [${Array(10).fill(`*l${i - 1}`).join(', ')}]`);
+    for (let i = 1; i < 9; i++)
+      laughs.push(
+        `l${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      );
     const file = join(e2e.work, 'bomb.yaml');
     await writeFile(file, `${laughs.join('\n')}\n`);
     const run = await runCli(['validate', file], { timeoutMs: 20_000 });
@@ -193,13 +220,28 @@ describe('denial of service', () => {
   }, 30_000);
 
   it('a catastrophic matches: pattern finishes (linear-time engine)', () => {
-    const outcome = evaluateOperator({ operator: 'matches', expected: '^(a+)+$', actual: `${'a'.repeat(5_000)}!`, attribute: undefined, now: new Date(0), name: 'x' });
+    const outcome = evaluateOperator({
+      operator: 'matches',
+      expected: '^(a+)+$',
+      actual: `${'a'.repeat(5_000)}!`,
+      attribute: undefined,
+      now: new Date(0),
+      name: 'x',
+    });
     expect(outcome.status).toBe('fail');
   }, 20_000);
 
   it('a catastrophic where.name glob finishes', () => {
     const match = compileSelector({ name: ['*a*a*a*a*a*a*a*a*b'] });
-    const resource = { address: 't.x', type: 't', name: 'a'.repeat(5_000), provider: 'alicloud.p', labels: {}, expect: [], location: { file: 'f', line: 1, column: 1 } } as unknown as ResourceConfig;
+    const resource = {
+      address: 't.x',
+      type: 't',
+      name: 'a'.repeat(5_000),
+      provider: 'alicloud.p',
+      labels: {},
+      expect: [],
+      location: { file: 'f', line: 1, column: 1 },
+    } as unknown as ResourceConfig;
     expect(match(resource)).toBe(false);
   }, 20_000);
 
@@ -210,7 +252,10 @@ describe('denial of service', () => {
 
   it('a 10 MB configuration value is not echoed whole', async () => {
     const file = join(e2e.work, 'huge.yaml');
-    await writeFile(file, `version: 1\nproviders:\n  tencentcloud:\n    p: { region: ap-guangzhou, site: "${'x'.repeat(10 * 1024 * 1024)}" }\n`);
+    await writeFile(
+      file,
+      `version: 1\nproviders:\n  tencentcloud:\n    p: { region: ap-guangzhou, site: "${'x'.repeat(10 * 1024 * 1024)}" }\n`,
+    );
     const run = await runCli(['validate', file]);
     expect(run.code).toBe(1);
     expect(run.stderr.length).toBeLessThan(4_000);
@@ -235,19 +280,30 @@ describe('secrets in the configuration', () => {
       ].join('\n'),
     );
     const secretish = 'interpolated-value-that-must-not-print';
-    const run = await runCli(['validate', file], { env: { TENCENTCLOUD_SECRET_KEY: 'tc-secret-interp-0001', MY_API_TOKEN: 'token-interp-0002', ...E2E_ENV, SITE_VALUE: secretish } });
+    const run = await runCli(['validate', file], {
+      env: { TENCENTCLOUD_SECRET_KEY: 'tc-secret-interp-0001', MY_API_TOKEN: 'token-interp-0002', ...E2E_ENV, SITE_VALUE: secretish },
+    });
     expect(run.code).toBe(1);
-    for (const name of ['TENCENTCLOUD_SECRET_KEY', 'MY_API_TOKEN', 'E2E_TC_MAIN_KEY']) expect(run.stderr).toMatch(new RegExp(`\\$\\{env\\.${name}\\} names a credential variable`));
+    for (const name of ['TENCENTCLOUD_SECRET_KEY', 'MY_API_TOKEN', 'E2E_TC_MAIN_KEY'])
+      expect(run.stderr).toMatch(new RegExp(`\\$\\{env\\.${name}\\} names a credential variable`));
     expect(run.stderr).toContain('${env.SITE_VALUE}');
-    for (const value of ['tc-secret-interp-0001', 'token-interp-0002', E2E_ENV.E2E_TC_MAIN_KEY, secretish]) expect(run.stderr).not.toContain(value);
+    for (const value of ['tc-secret-interp-0001', 'token-interp-0002', E2E_ENV.E2E_TC_MAIN_KEY, secretish])
+      expect(run.stderr).not.toContain(value);
   });
 
   it('credential variables are redacted in offline runs (report --from)', async () => {
     const result = join(e2e.work, 'leaky-result.json');
-    const live = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--format', 'json'], { env: E2E_ENV });
+    const live = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--format', 'json'], {
+      env: E2E_ENV,
+    });
     const data = JSON.parse(live.stdout) as RunResult;
     const canary = 'offline-canary-secret-value-42';
-    const leaky = { ...data, resources: data.resources.map((r, i) => (i === 0 ? { ...r, checks: r.checks.map((c) => ({ ...c, message: `${c.message} ${canary}` })) } : r)) };
+    const leaky = {
+      ...data,
+      resources: data.resources.map((r, i) =>
+        i === 0 ? { ...r, checks: r.checks.map((c) => ({ ...c, message: `${c.message} ${canary}` })) } : r,
+      ),
+    };
     await writeFile(result, JSON.stringify(leaky));
     const run = await runCli(['report', '--from', result, '--format', 'text'], { env: { ALIBABA_CLOUD_ACCESS_KEY_SECRET: canary } });
     expect(run.code).toBe(0);
@@ -262,7 +318,9 @@ describe('vendor strings in every output', () => {
     const accounts = (workload.world.accounts as Record<string, unknown>[]).map((a) => ({ ...a }));
     const evil = 'Denied\u001b[2J\u001b]0;pwned\u0007 \u202eelif\u202c \u0085end';
     const tc = accounts[0] as Record<string, unknown>;
-    tc.kms = { 'ap-guangzhou': { ServiceEnabled: true, InvalidType: 1, UserLevel: 1, force_error: { code: `AuthFailure\u001b[31m`, message: evil } } };
+    tc.kms = {
+      'ap-guangzhou': { ServiceEnabled: true, InvalidType: 1, UserLevel: 1, force_error: { code: `AuthFailure\u001b[31m`, message: evil } },
+    };
     const ali = accounts[1] as Record<string, unknown>;
     ali.ca_instances = [{ InstanceId: 'cas-soak000', Type: 'ROOT', Status: `USED\u202e`, CertTotalCount: 500, CertIssuedCount: 20 }];
     const sim = await startSimulator({ world: worldFromObject({ ...workload.world, accounts }) });
@@ -273,7 +331,10 @@ describe('vendor strings in every output', () => {
       const outputs: string[] = [];
       for (const format of ['text', 'json', 'markdown', 'github', 'sarif', 'junit']) {
         const out = join(e2e.work, `vendor.${format}`);
-        const run = await runCli(['check', config, '--debug', '--endpoint', sim.url, '--as-of', E2E_AS_OF, '--format', format, '--out', `${format}=${out}`], { env });
+        const run = await runCli(
+          ['check', config, '--debug', '--endpoint', sim.url, '--as-of', E2E_AS_OF, '--format', format, '--out', `${format}=${out}`],
+          { env },
+        );
         expect(run.code, run.stderr).not.toBe(1);
         expect(run.stderr).toMatch(/^debug: /m);
         outputs.push(run.stdout, run.stderr, await readFile(out, 'utf8'));
@@ -290,16 +351,26 @@ describe('vendor strings in every output', () => {
 
 describe('hand-edited machine inputs in every output', () => {
   it('report --from strips control characters and bidi overrides a run result was edited to carry', async () => {
-    const live = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--format', 'json'], { env: E2E_ENV });
+    const live = await runCli(['check', ...CONFIG, '--endpoint', e2e.simulator.url, '--as-of', E2E_AS_OF, '--format', 'json'], {
+      env: E2E_ENV,
+    });
     const data = JSON.parse(live.stdout) as RunResult;
-    const edited = { ...data, resources: data.resources.map((r) => ({ ...r, checks: r.checks.map((c) => ({ ...c, message: `${c.message}\u001b]0;owned\u0007\u202e` })) })) };
+    const edited = {
+      ...data,
+      resources: data.resources.map((r) => ({
+        ...r,
+        checks: r.checks.map((c) => ({ ...c, message: `${c.message}\u001b]0;owned\u0007\u202e` })),
+      })),
+    };
     const file = join(e2e.work, 'escapes.json');
     await writeFile(file, JSON.stringify(edited));
     for (const format of ['text', 'markdown', 'json']) {
       const run = await runCli(['report', '--from', file, '--format', format]);
       expect(run.code, run.stderr).toBe(0);
-      // eslint-disable-next-line no-control-regex
-      expect(run.stdout, format).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\\u001b|\\u202e/);
+      expect(run.stdout, format).not.toMatch(
+        // eslint-disable-next-line no-control-regex
+        /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|\\u001b|\\u202e/,
+      );
     }
   });
 });

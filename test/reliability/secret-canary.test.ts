@@ -42,7 +42,16 @@ const CANARY = {
 function spellings(secret: string): string[] {
   const once = percentEncode(secret);
   const b64 = Buffer.from(secret).toString('base64');
-  const all = [secret, encodeURIComponent(secret), once, percentEncode(once), b64, b64.replace(/=+$/, ''), Buffer.from(secret).toString('base64url'), Buffer.from(secret).toString('hex')];
+  const all = [
+    secret,
+    encodeURIComponent(secret),
+    once,
+    percentEncode(once),
+    b64,
+    b64.replace(/=+$/, ''),
+    Buffer.from(secret).toString('base64url'),
+    Buffer.from(secret).toString('hex'),
+  ];
   all.push(Buffer.from(secret).toString('hex').toUpperCase(), secret.toUpperCase(), secret.toLowerCase());
   for (let i = 0; i + 16 <= secret.length; i++) all.push(secret.slice(i, i + 16));
   return [...new Set(all)];
@@ -69,15 +78,41 @@ function canaryWorkload(): { workload: FaultWorkload; world: Record<string, unkn
   const echo = (s: string): string => `The signature was calculated with ${echoAll(s)}.`;
   tc.secret_key = CANARY.tencentSecret;
   tc.security_token = CANARY.tencentToken;
-  tc.kms = { 'ap-guangzhou': { ServiceEnabled: true, InvalidType: 1, UserLevel: 1, force_error: { code: 'AuthFailure.SignatureFailure', message: `${echo(CANARY.tencentSecret)} ${echo(CANARY.tencentToken)}` } } };
-  credentials.set('tencentcloud.tc000', { id: tc.secret_id as string, secret: CANARY.tencentSecret, token: CANARY.tencentToken, source: 'test' });
+  tc.kms = {
+    'ap-guangzhou': {
+      ServiceEnabled: true,
+      InvalidType: 1,
+      UserLevel: 1,
+      force_error: { code: 'AuthFailure.SignatureFailure', message: `${echo(CANARY.tencentSecret)} ${echo(CANARY.tencentToken)}` },
+    },
+  };
+  credentials.set('tencentcloud.tc000', {
+    id: tc.secret_id as string,
+    secret: CANARY.tencentSecret,
+    token: CANARY.tencentToken,
+    source: 'test',
+  });
 
   ali.access_key_secret = CANARY.alibabaSecret;
   ali.security_token = CANARY.alibabaToken;
   ali.ca_instances = [
-    { InstanceId: 'cas-soak000', Type: 'ROOT', Status: 'USED', force_error: { code: 'SignatureDoesNotMatch', message: `${echo(CANARY.alibabaSecret)} ${echo(CANARY.alibabaToken)}`, http_status: 400 } },
+    {
+      InstanceId: 'cas-soak000',
+      Type: 'ROOT',
+      Status: 'USED',
+      force_error: {
+        code: 'SignatureDoesNotMatch',
+        message: `${echo(CANARY.alibabaSecret)} ${echo(CANARY.alibabaToken)}`,
+        http_status: 400,
+      },
+    },
   ];
-  credentials.set('alicloud.ali000', { id: ali.access_key_id as string, secret: CANARY.alibabaSecret, token: CANARY.alibabaToken, source: 'test' });
+  credentials.set('alicloud.ali000', {
+    id: ali.access_key_id as string,
+    secret: CANARY.alibabaSecret,
+    token: CANARY.alibabaToken,
+    source: 'test',
+  });
 
   // The world knows another secret: every request of this account fails its signature check.
   credentials.set('alicloud.ali001', { id: wrong.access_key_id as string, secret: CANARY.alibabaWrongSecret, source: 'test' });
@@ -128,7 +163,14 @@ describe('secret canary: the whole CLI with --debug and faults', () => {
 
   it('the run is set up with every canary, and check offers at least text and json', () => {
     const all = Object.values(env).join('\n');
-    for (const secret of [CANARY.tencentSecret, CANARY.tencentToken, CANARY.alibabaSecret, CANARY.alibabaToken, CANARY.alibabaWrongSecret, CANARY.evidenceKey]) {
+    for (const secret of [
+      CANARY.tencentSecret,
+      CANARY.tencentToken,
+      CANARY.alibabaSecret,
+      CANARY.alibabaToken,
+      CANARY.alibabaWrongSecret,
+      CANARY.evidenceKey,
+    ]) {
       expect(all).toContain(secret);
     }
     expect(formats).toEqual(expect.arrayContaining(['text', 'json']));
@@ -158,13 +200,20 @@ describe('secret canary: the whole CLI with --debug and faults', () => {
       // Faults and per-call auth errors make resources unknown (2/3). The account signing with the
       // wrong secret has every call refused: since issue 12 that is exit 1 (unusable credentials),
       // with the reports still written. Any other 1 means the run itself broke.
-      const refusedOnly = run.code === 1 && /refused the credentials of alicloud\.ali001 \(SignatureDoesNotMatch/.test(run.stderr) && !/driftwatch failed unexpectedly/.test(run.stderr);
+      const refusedOnly =
+        run.code === 1 &&
+        /refused the credentials of alicloud\.ali001 \(SignatureDoesNotMatch/.test(run.stderr) &&
+        !/driftwatch failed unexpectedly/.test(run.stderr);
       expect(refusedOnly || [2, 3].includes(run.code), `${format}: exit ${run.code}\n${run.stderr}`).toBe(true);
       found.push(...leaks(`${format} stdout`, run.stdout), ...leaks(`${format} stderr`, run.stderr));
       const files = await filesUnder(out);
       expect(files.length).toBeGreaterThanOrEqual(formats.length + 1);
       // What is scanned was really produced: the evidence bundle and the --debug call log.
-      if (evidence) expect(files.some((f) => f.endsWith(join('evidence', 'manifest.json'))), format).toBe(true);
+      if (evidence)
+        expect(
+          files.some((f) => f.endsWith(join('evidence', 'manifest.json'))),
+          format,
+        ).toBe(true);
       expect(run.stderr, format).toMatch(/^debug: .* (failure|retry|success)/m);
       for (const file of files) found.push(...leaks(file, await readFile(file, 'latin1')));
     }
@@ -184,7 +233,10 @@ describe('secret canary: the whole CLI with --debug and faults', () => {
     expect(plan.stderr).toMatch(/^debug: /m);
     found.push(...leaks('plan stdout', plan.stdout), ...leaks('plan stderr', plan.stderr));
     for (const format of formats) {
-      const report = await runCli(['report', '--from', result, '--format', format, '--debug', '--out', `${format}=${join(out, `re.${format}`)}`], { env });
+      const report = await runCli(
+        ['report', '--from', result, '--format', format, '--debug', '--out', `${format}=${join(out, `re.${format}`)}`],
+        { env },
+      );
       expect(report.code, report.stderr).toBe(0);
       expect(report.stdout.length).toBeGreaterThan(0);
       found.push(...leaks(`report ${format} stdout`, report.stdout), ...leaks(`report ${format} stderr`, report.stderr));
@@ -195,7 +247,10 @@ describe('secret canary: the whole CLI with --debug and faults', () => {
       ['tencentcloud.tc000', 'tencentcloud_kms_service'],
     ] as const) {
       const imported = join(out, `import-${type}.yaml`);
-      const run = await runCli(['import', config, '--provider', provider, '--type', type, '--debug', '--endpoint', sim.url, '--out', imported], { env });
+      const run = await runCli(
+        ['import', config, '--provider', provider, '--type', type, '--debug', '--endpoint', sim.url, '--out', imported],
+        { env },
+      );
       expect(run.stdout.length + run.stderr.length, `${provider} ${type}`).toBeGreaterThan(0);
       found.push(...leaks(`import ${type} stdout`, run.stdout), ...leaks(`import ${type} stderr`, run.stderr));
     }
@@ -253,7 +308,9 @@ describe('secret canary: malformed credential files of all three formats', () =>
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'dw-canary-files-'));
-    sim = await startSimulator({ world: worldFromObject(faultWorkload(1, 1, { seed: 5, error_rate: 0, reset_rate: 0, hang_rate: 0 }).world) });
+    sim = await startSimulator({
+      world: worldFromObject(faultWorkload(1, 1, { seed: 5, error_rate: 0, reset_rate: 0, hang_rate: 0 }).world),
+    });
   });
   afterAll(async () => {
     await sim.close();
@@ -262,11 +319,22 @@ describe('secret canary: malformed credential files of all three formats', () =>
 
   // One line each where a missing line break glued the secret onto the type or mode.
   const HOMES: Record<string, Record<string, string>> = {
-    'alibaba credentials INI': { '.alibabacloud/credentials': `[default]\ntype = access_keyaccess_key_secret = ${SECRET}\naccess_key_id = LTAIFILE0001\n` },
-    'aliyun config.json': {
-      '.aliyun/config.json': JSON.stringify({ current: 'default', profiles: [{ name: 'default', mode: `AKaccess_key_secret ${SECRET}`, access_key_id: 'LTAIFILE0002', access_key_secret: SECRET }] }, null, 2),
+    'alibaba credentials INI': {
+      '.alibabacloud/credentials': `[default]\ntype = access_keyaccess_key_secret = ${SECRET}\naccess_key_id = LTAIFILE0001\n`,
     },
-    'tccli profile JSON': { '.tccli/default.credential': JSON.stringify({ type: `secretKey ${SECRET}`, secretId: 'AKIDFILE0003', secretKey: SECRET }, null, 2) },
+    'aliyun config.json': {
+      '.aliyun/config.json': JSON.stringify(
+        {
+          current: 'default',
+          profiles: [{ name: 'default', mode: `AKaccess_key_secret ${SECRET}`, access_key_id: 'LTAIFILE0002', access_key_secret: SECRET }],
+        },
+        null,
+        2,
+      ),
+    },
+    'tccli profile JSON': {
+      '.tccli/default.credential': JSON.stringify({ type: `secretKey ${SECRET}`, secretId: 'AKIDFILE0003', secretKey: SECRET }, null, 2),
+    },
   };
 
   for (const [name, files] of Object.entries(HOMES)) {
@@ -293,7 +361,23 @@ describe('secret canary: malformed credential files of all three formats', () =>
       const out = join(home, 'out');
       await mkdir(out, { recursive: true });
       const run = await runCli(
-        ['check', config, '--debug', '--endpoint', sim.url, '--as-of', AS_OF, '--format', 'sarif', '--save-observed', join(out, 'observed.json'), '--out', `text=${join(out, 'report.txt')}`, '--evidence', join(out, 'evidence')],
+        [
+          'check',
+          config,
+          '--debug',
+          '--endpoint',
+          sim.url,
+          '--as-of',
+          AS_OF,
+          '--format',
+          'sarif',
+          '--save-observed',
+          join(out, 'observed.json'),
+          '--out',
+          `text=${join(out, 'report.txt')}`,
+          '--evidence',
+          join(out, 'evidence'),
+        ],
         { env: { HOME: home, DRIFTWATCH_EVIDENCE_HMAC_KEY: CANARY.evidenceKey } },
       );
       // Unusable credentials stop the run before the first request (exit 1, issue 12): nothing
@@ -314,16 +398,37 @@ describe('secret canary: credentials URI, External process and CloudSSO (issue 1
   let work: string;
   let sim: RunningSimulator;
 
-  const ca = (id: string): Record<string, unknown> => ({ InstanceId: id, Type: 'ROOT', Status: 'USED', CertTotalCount: 10, CertIssuedCount: 1 });
+  const ca = (id: string): Record<string, unknown> => ({
+    InstanceId: id,
+    Type: 'ROOT',
+    Status: 'USED',
+    CertTotalCount: 10,
+    CertIssuedCount: 1,
+  });
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'dw-canary-sources-'));
     const world = {
       accounts: [
         // Reached through the credentials URI, which answers with this account's own keys and token.
-        { cloud: 'alicloud', name: 'uri', uid: URI_UID, access_key_id: 'LTAICNRYURI0001', access_key_secret: CANARY.uriSecret, security_token: CANARY.uriToken, ca_instances: [ca('cas-uri')] },
+        {
+          cloud: 'alicloud',
+          name: 'uri',
+          uid: URI_UID,
+          access_key_id: 'LTAICNRYURI0001',
+          access_key_secret: CANARY.uriSecret,
+          security_token: CANARY.uriToken,
+          ca_instances: [ca('cas-uri')],
+        },
         // Reached through the External process, which prints this key.
-        { cloud: 'alicloud', name: 'proc', uid: PROC_UID, access_key_id: 'LTAICNRYPROC0001', access_key_secret: CANARY.processSecret, ca_instances: [ca('cas-proc')] },
+        {
+          cloud: 'alicloud',
+          name: 'proc',
+          uid: PROC_UID,
+          access_key_id: 'LTAICNRYPROC0001',
+          access_key_secret: CANARY.processSecret,
+          ca_instances: [ca('cas-proc')],
+        },
       ],
       credentials_uri: { canary: { account: URI_UID, answer: 'keys' } },
       cloud_sso: { access_token: CANARY.ssoToken, access_configurations: ['ac-canary'] },
@@ -387,14 +492,33 @@ describe('secret canary: credentials URI, External process and CloudSSO (issue 1
         ...providers.map((p) => `    ${alias(p)}: { region: cn-hangzhou, credentials: { profile: ${p} } }`),
         'resources:',
         '  alicloud_cas_private_ca:',
-        ...providers.map((p) => `    ${alias(p)}: { provider: alicloud.${alias(p)}, instance_id: ${p.startsWith('proc') ? 'cas-proc' : 'cas-uri'}, expect: { status: USED } }`),
+        ...providers.map(
+          (p) =>
+            `    ${alias(p)}: { provider: alicloud.${alias(p)}, instance_id: ${p.startsWith('proc') ? 'cas-proc' : 'cas-uri'}, expect: { status: USED } }`,
+        ),
         '',
       ].join('\n'),
     );
     const files = join(work, 'out');
     await mkdir(files, { recursive: true });
     const run = await runCli(
-      ['check', config, '--debug', '--endpoint', sim.url, '--as-of', AS_OF, '--format', 'json', '--save-observed', join(files, 'observed.json'), '--out', `text=${join(files, 'report.txt')}`, '--evidence', join(files, 'evidence')],
+      [
+        'check',
+        config,
+        '--debug',
+        '--endpoint',
+        sim.url,
+        '--as-of',
+        AS_OF,
+        '--format',
+        'json',
+        '--save-observed',
+        join(files, 'observed.json'),
+        '--out',
+        `text=${join(files, 'report.txt')}`,
+        '--evidence',
+        join(files, 'evidence'),
+      ],
       { env: { HOME: home, DRIFTWATCH_EVIDENCE_HMAC_KEY: CANARY.evidenceKey } },
     );
     // The failing helpers and the revoked sign-in leave their providers unknown; the others verify.
@@ -415,7 +539,12 @@ describe('secret canary: credentials URI, External process and CloudSSO (issue 1
     // The canaries were really used: the sources were asked and the keys signed requests.
     const log = sim.requestLog();
     expect(log.some((e) => e.api === 'credentials GET /credentials-uri/canary')).toBe(true);
-    expect(log.filter((e) => e.api === 'credentials POST /cloud-credentials').map((e) => e.status).sort()).toEqual([200, 401]);
+    expect(
+      log
+        .filter((e) => e.api === 'credentials POST /cloud-credentials')
+        .map((e) => e.status)
+        .sort(),
+    ).toEqual([200, 401]);
     expect(log.some((e) => e.account === 'proc' && e.api === 'GetCAInstanceStatus' && e.outcome === 'ok')).toBe(true);
   }, 120_000);
 });

@@ -9,7 +9,10 @@ import { REPORT_FORMATS, REPORTERS } from '../../src/report/index.js';
 import { sampleResult } from '../fixtures/results/sample-result.js';
 
 describe('snapshot header', () => {
-  const result: RunResult = { ...sampleResult, snapshot: { observed_at: '2026-11-20T03:00:00.000Z', age: formatAge(2 * 86400 + 5 * 3600), age_seconds: 2 * 86400 + 5 * 3600 } };
+  const result: RunResult = {
+    ...sampleResult,
+    snapshot: { observed_at: '2026-11-20T03:00:00.000Z', age: formatAge(2 * 86400 + 5 * 3600), age_seconds: 2 * 86400 + 5 * 3600 },
+  };
 
   it.each(REPORT_FORMATS)('%s shows the observed time and the age', (format) => {
     const out = REPORTERS[format].render(result, { color: false });

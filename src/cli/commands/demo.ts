@@ -9,7 +9,7 @@ export const demoCommand: CommandModule = {
     await runDemo(ctx, { progress: !boolFlag(input, 'no-progress') });
     ctx.stderr.write(
       '\nThis was a simulated account. Next: `driftwatch validate examples/`, then point `driftwatch plan` at your own\n' +
-        'configuration (credentials come from the vendors\' standard environment variables and profile files).\n',
+        "configuration (credentials come from the vendors' standard environment variables and profile files).\n",
     );
     return 0;
   },

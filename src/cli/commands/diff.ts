@@ -19,14 +19,18 @@ export const diffCommand: CommandModule = {
   async run(ctx: CliContext, input: ParsedInput): Promise<number> {
     const [older, newer, ...rest] = input.positionals;
     if (older === undefined || newer === undefined || rest.length > 0) {
-      throw new UsageError('diff: expected two run results, OLD.json and NEW.json', 'e.g. driftwatch diff yesterday.json today.json (written by --out json=FILE).');
+      throw new UsageError(
+        'diff: expected two run results, OLD.json and NEW.json',
+        'e.g. driftwatch diff yesterday.json today.json (written by --out json=FILE).',
+      );
     }
     const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
     const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
     const zone = timeZone !== undefined ? { timeZone } : {};
     const result = diffResults(await readRunResultFile(ctx, older), await readRunResultFile(ctx, newer));
-    for (const out of outputs) await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false, ...zone }), ctx.tempFiles);
+    for (const out of outputs)
+      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false, ...zone }), ctx.tempFiles);
     ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text', ...zone }));
     return hasNewDrift(result) ? 2 : 0;
   },

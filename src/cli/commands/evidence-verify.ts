@@ -19,7 +19,10 @@ export async function verificationKeys(ctx: CliContext, input: ParsedInput): Pro
       pem = await readFile(resolve(ctx.cwd, keyFile), 'utf8');
     } catch (error) {
       const code = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : 'unreadable';
-      throw new UsageError(`--public-key: cannot read ${keyFile} (${code})`, 'Give the PEM file of the Ed25519 public key the bundle was signed for.');
+      throw new UsageError(
+        `--public-key: cannot read ${keyFile} (${code})`,
+        'Give the PEM file of the Ed25519 public key the bundle was signed for.',
+      );
     }
     if (pem.includes('PRIVATE KEY')) ctx.redactor.add(pem);
     keys.publicKey = ed25519PublicKey(pem, `--public-key ${keyFile}`);
@@ -29,7 +32,10 @@ export async function verificationKeys(ctx: CliContext, input: ParsedInput): Pro
   if (hmacVar !== undefined) {
     const secret = ctx.env[hmacVar];
     if (secret === undefined || secret === '') {
-      throw new UsageError(`--hmac-key-env: the environment variable ${hmacVar} is not set`, 'Export the shared HMAC secret in that variable (its value is never printed).');
+      throw new UsageError(
+        `--hmac-key-env: the environment variable ${hmacVar} is not set`,
+        'Export the shared HMAC secret in that variable (its value is never printed).',
+      );
     }
     ctx.redactor.add(secret);
     keys.hmacKey = secret;
@@ -45,14 +51,17 @@ export async function verificationKeys(ctx: CliContext, input: ParsedInput): Pro
 export const evidenceVerifyCommand: CommandModule = {
   async run(ctx: CliContext, input: ParsedInput): Promise<number> {
     const dirArg = input.positionals[0];
-    if (dirArg === undefined) throw new UsageError('evidence verify: expected a BUNDLE_DIR', 'Expected: driftwatch evidence verify BUNDLE_DIR [--public-key FILE]');
+    if (dirArg === undefined)
+      throw new UsageError('evidence verify: expected a BUNDLE_DIR', 'Expected: driftwatch evidence verify BUNDLE_DIR [--public-key FILE]');
     const keys = await verificationKeys(ctx, input);
     const dir = resolve(ctx.cwd, dirArg);
     const result = await verifyEvidenceBundle(dir, keys);
     if (result.ok && result.signature) {
       const n = result.files;
       const attested = result.attestation?.verified ? '; in-toto attestation OK (Sigstore bundle)' : '';
-      ctx.stdout.write(`Verified ${n} file${n === 1 ? '' : 's'}; signature OK (${result.signature.algorithm}, key ${result.signature.keyId})${attested}\n`);
+      ctx.stdout.write(
+        `Verified ${n} file${n === 1 ? '' : 's'}; signature OK (${result.signature.algorithm}, key ${result.signature.keyId})${attested}\n`,
+      );
       return 0;
     }
     const count = result.problems.length;

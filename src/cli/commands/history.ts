@@ -14,7 +14,10 @@ export const historyCommand: CommandModule = {
     const format = stringFlag(input, 'format') ?? 'text';
     if (format !== 'text' && format !== 'json') throw new UsageError(`history: --format must be text or json, got '${format}'`);
     const shown = given ?? DEFAULT_HISTORY_DIR;
-    const ledger = await openLedger(resolve(ctx.cwd, shown), { now: ctx.now(), warn: (message) => ctx.stderr.write(`warning: ${message}\n`) });
+    const ledger = await openLedger(resolve(ctx.cwd, shown), {
+      now: ctx.now(),
+      warn: (message) => ctx.stderr.write(`warning: ${message}\n`),
+    });
     const trends = trendsOf(ledger.entries);
     ctx.stdout.write(format === 'json' ? `${JSON.stringify(trends, null, 2)}\n` : renderTrends(trends, shown));
     return 0;

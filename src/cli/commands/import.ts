@@ -15,12 +15,18 @@ export const importCommand: CommandModule = {
     if (!typeName || !isResourceTypeName(typeName)) {
       const suggestion = typeName ? didYouMean(typeName, names) : undefined;
       throw new UsageError(
-        typeName ? `import: unknown resource type '${typeName}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` : 'import: --type is required',
+        typeName
+          ? `import: unknown resource type '${typeName}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`
+          : 'import: --type is required',
         `Expected one of: ${names.join(', ')}.`,
       );
     }
     const providers = listFlag(input, 'provider');
-    if (providers.length === 0) throw new UsageError('import: --provider is required', 'e.g. --provider alicloud.prod (from the configuration at PATH) or --provider alicloud --region cn-hangzhou.');
+    if (providers.length === 0)
+      throw new UsageError(
+        'import: --provider is required',
+        'e.g. --provider alicloud.prod (from the configuration at PATH) or --provider alicloud --region cn-hangzhou.',
+      );
     const shard = parseShardFlag(input);
     const outcome = await runImport(ctx, {
       type: typeName,
@@ -37,7 +43,9 @@ export const importCommand: CommandModule = {
       ctx.stdout.write(outcome.yaml);
     } else {
       const into = outcome.into ? ' (resources only: the directory is a configuration)' : '';
-      ctx.stderr.write(`Imported ${outcome.imported} ${typeName} resource${outcome.imported === 1 ? '' : 's'} into ${outcome.writtenTo}${into}.\n`);
+      ctx.stderr.write(
+        `Imported ${outcome.imported} ${typeName} resource${outcome.imported === 1 ? '' : 's'} into ${outcome.writtenTo}${into}.\n`,
+      );
     }
     return outcome.unreadable > 0 ? 3 : 0;
   },

@@ -43,7 +43,8 @@ function providersTemplate(clouds: readonly Cloud[], region: string | undefined)
 /** resources.yaml: what the services must look like; instance-bound types stay commented until their ids are known. */
 function resourcesTemplate(clouds: readonly Cloud[]): string {
   const lines: string[] = ['resources:', ...clouds.flatMap((cloud) => cloudAdapter(cloud).init.resourceLines)];
-  if (!clouds.some((cloud) => cloudAdapter(cloud).init.resourcesLive)) lines[0] = 'resources: {}   # uncomment and fill in the resources below';
+  if (!clouds.some((cloud) => cloudAdapter(cloud).init.resourcesLive))
+    lines[0] = 'resources: {}   # uncomment and fill in the resources below';
   return (
     header('What the security services must look like. Each `expect` key is an attribute; a scalar means equals.') +
     `${lines.join('\n')}\n\n` +
@@ -81,7 +82,11 @@ export const initCommand: CommandModule = {
     if (!boolFlag(input, 'force')) {
       const taken = [];
       for (const [name] of files) if (await exists(join(dir, name))) taken.push(join(shown, name));
-      if (taken.length > 0) throw new IoError(`init: ${taken.join(' and ')} already exist${taken.length === 1 ? 's' : ''}; nothing was written`, 'Pass --force to overwrite, or choose another DIR.');
+      if (taken.length > 0)
+        throw new IoError(
+          `init: ${taken.join(' and ')} already exist${taken.length === 1 ? 's' : ''}; nothing was written`,
+          'Pass --force to overwrite, or choose another DIR.',
+        );
     }
     for (const [name, text] of files) await writeFileAtomic(join(dir, name), text);
     ctx.stderr.write(`Wrote ${files.map(([n]) => join(shown, n)).join(' and ')}.\n`);
@@ -117,7 +122,7 @@ async function importLive(ctx: CliContext, input: ParsedInput, dir: string, show
     throw new DriftwatchError(
       'DW_CREDENTIALS',
       `init --import: nothing could be read from the live accounts; ${join(shown, 'providers.yaml')} was written`,
-      'Check the credentials (the vendors\' environment variables or profile files), or run `driftwatch init` without --import for the template.',
+      "Check the credentials (the vendors' environment variables or profile files), or run `driftwatch init` without --import for the template.",
     );
   }
   return code;

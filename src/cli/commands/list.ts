@@ -29,24 +29,51 @@ function attributeUnit(attribute: AttributeSpec): string {
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
-  return rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  ').trimEnd()).join('\n') + '\n';
+  return (
+    rows
+      .map((r) =>
+        r
+          .map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
+          .join('  ')
+          .trimEnd(),
+      )
+      .join('\n') + '\n'
+  );
 }
 
 function typesOutput(json: boolean): string {
   const rows = RESOURCE_TYPES.map((t) => {
     const api = definitionFor(t.name).api;
-    return { type: t.name, cloud: t.cloud, api: `${api.product} ${api.action} (${api.version})`, identifiers: t.identifiers, description: t.description };
+    return {
+      type: t.name,
+      cloud: t.cloud,
+      api: `${api.product} ${api.action} (${api.version})`,
+      identifiers: t.identifiers,
+      description: t.description,
+    };
   });
   if (json) return `${JSON.stringify(rows, null, 2)}\n`;
-  return table([['TYPE', 'CLOUD', 'API', 'IDENTIFIED BY'], ...rows.map((r) => [r.type, r.cloud, r.api, r.identifiers.join(', ') || '(account/region)'])]);
+  return table([
+    ['TYPE', 'CLOUD', 'API', 'IDENTIFIED BY'],
+    ...rows.map((r) => [r.type, r.cloud, r.api, r.identifiers.join(', ') || '(account/region)']),
+  ]);
 }
 
 function attributesOutput(type: ResourceTypeSpec, json: boolean): string {
-  const rows = type.attributes.map((a) => ({ name: a.name, kind: a.kind, unit: attributeUnit(a), values: a.values ?? [], description: a.description }));
+  const rows = type.attributes.map((a) => ({
+    name: a.name,
+    kind: a.kind,
+    unit: attributeUnit(a),
+    values: a.values ?? [],
+    description: a.description,
+  }));
   if (json) return `${JSON.stringify({ type: type.name, attributes: rows }, null, 2)}\n`;
   return (
     `${type.name}: ${type.description}\n\n` +
-    table([['ATTRIBUTE', 'KIND', 'UNIT', 'KNOWN VALUES', 'DESCRIPTION'], ...rows.map((r) => [r.name, r.kind, r.unit, r.values.join(' | ') || '-', r.description])]) +
+    table([
+      ['ATTRIBUTE', 'KIND', 'UNIT', 'KNOWN VALUES', 'DESCRIPTION'],
+      ...rows.map((r) => [r.name, r.kind, r.unit, r.values.join(' | ') || '-', r.description]),
+    ]) +
     '\nAny vendor field can also be checked as raw.<VendorField>. A value outside KNOWN VALUES is unknown, never a pass.\n'
   );
 }
@@ -54,7 +81,10 @@ function attributesOutput(type: ResourceTypeSpec, json: boolean): string {
 async function rulesOutput(ctx: CliContext, pack: string | undefined, json: boolean): Promise<string> {
   const refs =
     pack === undefined
-      ? (await readdir(BUILTIN_POLICY_DIR)).filter((f) => f.endsWith('.yaml')).sort(compareStrings).map((f) => `builtin:${f.slice(0, -'.yaml'.length)}`)
+      ? (await readdir(BUILTIN_POLICY_DIR))
+          .filter((f) => f.endsWith('.yaml'))
+          .sort(compareStrings)
+          .map((f) => `builtin:${f.slice(0, -'.yaml'.length)}`)
       : [pack];
   const policyRefs = refs.map((ref) => {
     const resolved = resolvePolicyRef(ref, join(ctx.cwd, 'command-line'));
@@ -65,10 +95,20 @@ async function rulesOutput(ctx: CliContext, pack: string | undefined, json: bool
   const loaded = await loadPolicyPacks(policyRefs, { cwd: ctx.cwd });
   if (loaded.diagnostics.some((d) => d.severity === 'error')) throw new ConfigError(loaded.diagnostics, 'policy pack');
   const rows = loaded.packs.flatMap((p, i) =>
-    p.rules.map((r) => ({ pack: policyRefs[i]?.ref ?? p.file, id: r.id, severity: r.severity, resource_type: r.resourceType, title: r.title, controls: r.controls })),
+    p.rules.map((r) => ({
+      pack: policyRefs[i]?.ref ?? p.file,
+      id: r.id,
+      severity: r.severity,
+      resource_type: r.resourceType,
+      title: r.title,
+      controls: r.controls,
+    })),
   );
   if (json) return `${JSON.stringify(rows, null, 2)}\n`;
-  return table([['RULE', 'SEVERITY', 'RESOURCE TYPE', 'PACK', 'TITLE'], ...rows.map((r) => [r.id, r.severity, r.resource_type, r.pack, r.title])]);
+  return table([
+    ['RULE', 'SEVERITY', 'RESOURCE TYPE', 'PACK', 'TITLE'],
+    ...rows.map((r) => [r.id, r.severity, r.resource_type, r.pack, r.title]),
+  ]);
 }
 
 /** `list types | attributes TYPE | rules [PACK]`: what can be checked, from the catalog and the packs. */
@@ -81,9 +121,13 @@ export const listCommand: CommandModule = {
     const usage = 'Expected: driftwatch list types | list attributes TYPE | list rules [PACK]';
     if (what === undefined || !(WHATS as readonly string[]).includes(what)) {
       const suggestion = what ? didYouMean(what, WHATS) : undefined;
-      throw new UsageError(what ? `list: unknown list '${what}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` : 'list: what to list is missing', usage);
+      throw new UsageError(
+        what ? `list: unknown list '${what}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` : 'list: what to list is missing',
+        usage,
+      );
     }
-    if (extra.length > 0 || (what === 'types' && arg !== undefined)) throw new UsageError(`list ${what}: unexpected argument '${extra[0] ?? arg}'`, usage);
+    if (extra.length > 0 || (what === 'types' && arg !== undefined))
+      throw new UsageError(`list ${what}: unexpected argument '${extra[0] ?? arg}'`, usage);
     if (what === 'types') {
       ctx.stdout.write(typesOutput(json));
     } else if (what === 'attributes') {
@@ -91,7 +135,9 @@ export const listCommand: CommandModule = {
       if (arg === undefined || !isResourceTypeName(arg)) {
         const suggestion = arg ? didYouMean(arg, names) : undefined;
         throw new UsageError(
-          arg ? `list attributes: unknown resource type '${arg}'${suggestion ? `; did you mean '${suggestion}'?` : ''}` : 'list attributes: TYPE is missing',
+          arg
+            ? `list attributes: unknown resource type '${arg}'${suggestion ? `; did you mean '${suggestion}'?` : ''}`
+            : 'list attributes: TYPE is missing',
           `Expected one of: ${names.join(', ')}.`,
         );
       }

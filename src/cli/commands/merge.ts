@@ -23,13 +23,26 @@ import { REPORTERS } from '../../report/index.js';
  * `--save-observed` merge the same way (the merged snapshot goes to stdout).
  */
 /** Evidence bundles of the shards: each verified with the given key, then one bundle, signed anew. */
-async function mergeBundles(ctx: CliContext, input: ParsedInput, dirs: readonly string[], format: ReportFormat, outputs: readonly OutputTarget[]): Promise<number> {
+async function mergeBundles(
+  ctx: CliContext,
+  input: ParsedInput,
+  dirs: readonly string[],
+  format: ReportFormat,
+  outputs: readonly OutputTarget[],
+): Promise<number> {
   const target = stringFlag(input, 'evidence');
-  if (target === undefined) throw new UsageError('merge: merging evidence bundles needs --evidence DIR for the merged bundle', 'e.g. driftwatch merge shard-1/ shard-2/ --evidence merged/ --public-key evidence-key.pub.pem');
+  if (target === undefined)
+    throw new UsageError(
+      'merge: merging evidence bundles needs --evidence DIR for the merged bundle',
+      'e.g. driftwatch merge shard-1/ shard-2/ --evidence merged/ --public-key evidence-key.pub.pem',
+    );
   const keys = await verificationKeys(ctx, input);
   if (keys.publicKey === undefined && keys.hmacKey === undefined) {
     // Re-signing unverified bundles would launder any change made to them.
-    throw new UsageError('merge: evidence bundles are verified before they are merged; pass --public-key FILE or --hmac-key-env VAR', 'Use the key the shards signed with.');
+    throw new UsageError(
+      'merge: evidence bundles are verified before they are merged; pass --public-key FILE or --hmac-key-env VAR',
+      'Use the key the shards signed with.',
+    );
   }
   const { writeEvidenceBundle } = await import('../../report/evidence/bundle.js');
   const { loadSigningKey } = await import('../../report/evidence/signing.js');
@@ -40,15 +53,24 @@ async function mergeBundles(ctx: CliContext, input: ParsedInput, dirs: readonly 
   for (const dir of dirs) {
     const path = resolve(ctx.cwd, dir);
     const verified = await verifyEvidenceBundle(path, keys);
-    if (!verified.ok) throw new InputError(`merge: evidence bundle ${dir} failed verification: ${verified.problems.slice(0, 3).join('; ')}`, 'Run `driftwatch evidence verify` on it; merge only intact bundles.');
+    if (!verified.ok)
+      throw new InputError(
+        `merge: evidence bundle ${dir} failed verification: ${verified.problems.slice(0, 3).join('; ')}`,
+        'Run `driftwatch evidence verify` on it; merge only intact bundles.',
+      );
     bundles.push(await readBundle(path, dir));
   }
-  const merged = mergeResults(bundles.map((b, i) => ({ file: dirs[i] ?? b.dir, result: parseRunResult(b.resultText, `${dirs[i] ?? b.dir}/result.json`) })));
+  const merged = mergeResults(
+    bundles.map((b, i) => ({ file: dirs[i] ?? b.dir, result: parseRunResult(b.resultText, `${dirs[i] ?? b.dir}/result.json`) })),
+  );
   const [first] = bundles;
   if (first === undefined) throw new UsageError('merge: no bundles given');
   for (const [i, b] of bundles.entries()) {
     if (!sameFiles(b.configFiles, first.configFiles) || !sameFiles(b.policyFiles, first.policyFiles)) {
-      throw new InputError(`merge: ${dirs[i] ?? b.dir} holds other configuration or policy files than ${dirs[0] ?? first.dir}`, 'Merge the bundles of the shards of one run.');
+      throw new InputError(
+        `merge: ${dirs[i] ?? b.dir} holds other configuration or policy files than ${dirs[0] ?? first.dir}`,
+        'Merge the bundles of the shards of one run.',
+      );
     }
   }
   const written = await writeEvidenceBundle(resolve(ctx.cwd, target), {
@@ -72,13 +94,23 @@ async function mergeBundles(ctx: CliContext, input: ParsedInput, dirs: readonly 
 export const mergeCommand: CommandModule = {
   async run(ctx: CliContext, input: ParsedInput): Promise<number> {
     const files = input.positionals;
-    if (files.length === 0) throw new UsageError('merge: give the JSON result of every shard', 'e.g. driftwatch merge shard-1.json shard-2.json shard-3.json --format text');
+    if (files.length === 0)
+      throw new UsageError(
+        'merge: give the JSON result of every shard',
+        'e.g. driftwatch merge shard-1.json shard-2.json shard-3.json --format text',
+      );
     const formatFlag = stringFlag(input, 'format');
     const format = parseFormat(formatFlag ?? 'text', '--format');
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
-    const kinds = await Promise.all(files.map(async (file) => (await stat(resolve(ctx.cwd, file)).catch(() => undefined))?.isDirectory() === true));
+    const kinds = await Promise.all(
+      files.map(async (file) => (await stat(resolve(ctx.cwd, file)).catch(() => undefined))?.isDirectory() === true),
+    );
     if (kinds.some((d) => d)) {
-      if (!kinds.every((d) => d)) throw new UsageError('merge: give only evidence bundles (directories) or only JSON files, not both', 'Merge results and bundles separately.');
+      if (!kinds.every((d) => d))
+        throw new UsageError(
+          'merge: give only evidence bundles (directories) or only JSON files, not both',
+          'Merge results and bundles separately.',
+        );
       return mergeBundles(ctx, input, files, format, outputs);
     }
     const texts = await Promise.all(
@@ -86,7 +118,9 @@ export const mergeCommand: CommandModule = {
         try {
           return { file, text: await readFile(resolve(ctx.cwd, file), 'utf8') };
         } catch (error) {
-          throw new IoError(`cannot read ${file}`, 'Pass the files written by --out json=FILE (or --save-observed) of each shard.', { cause: error });
+          throw new IoError(`cannot read ${file}`, 'Pass the files written by --out json=FILE (or --save-observed) of each shard.', {
+            cause: error,
+          });
         }
       }),
     );
@@ -95,7 +129,11 @@ export const mergeCommand: CommandModule = {
       return isJsonObject(data) && data.kind === 'driftwatch-observations';
     });
     if (isSnapshot.some((s) => s)) {
-      if (!isSnapshot.every((s) => s)) throw new UsageError('merge: give only run results or only snapshots, not both', 'Merge the results and the snapshots of the shards separately.');
+      if (!isSnapshot.every((s) => s))
+        throw new UsageError(
+          'merge: give only run results or only snapshots, not both',
+          'Merge the results and the snapshots of the shards separately.',
+        );
       if (outputs.length > 0 || (formatFlag !== undefined && formatFlag !== 'json')) {
         throw new UsageError('merge: snapshots merge into a snapshot on stdout', 'Drop --format/--out and redirect stdout to a file.');
       }

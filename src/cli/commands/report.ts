@@ -11,7 +11,11 @@ import { REPORTERS } from '../../report/index.js';
 export const reportCommand: CommandModule = {
   async run(ctx: CliContext, input: ParsedInput): Promise<number> {
     const from = stringFlag(input, 'from');
-    if (!from) throw new UsageError('report: --from RESULT.json is required', 'Save a run with `driftwatch check --out json=RESULT.json`, then re-render it.');
+    if (!from)
+      throw new UsageError(
+        'report: --from RESULT.json is required',
+        'Save a run with `driftwatch check --out json=RESULT.json`, then re-render it.',
+      );
     // Every flag is checked before anything is written.
     const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);

@@ -51,8 +51,11 @@ export const simulatorCommand: CommandModule = {
     try {
       ctx.stdout.write(`${simulator.url}\n`);
       for (const account of world.accounts) ctx.stdout.write(`${credentialLine(account, accountKeys(account))}\n`);
-      const bound = host === '0.0.0.0' || host === '::' ? ` (bound to ${host}: all interfaces; other machines use this host's address)` : '';
-      ctx.stderr.write(`driftwatch simulator: listening on ${simulator.url}${bound} (${world.accounts.length} accounts); Ctrl+C to stop.\n`);
+      const bound =
+        host === '0.0.0.0' || host === '::' ? ` (bound to ${host}: all interfaces; other machines use this host's address)` : '';
+      ctx.stderr.write(
+        `driftwatch simulator: listening on ${simulator.url}${bound} (${world.accounts.length} accounts); Ctrl+C to stop.\n`,
+      );
       if (!ctx.signal.aborted) {
         await new Promise<void>((resolveStop) => ctx.signal.addEventListener('abort', () => resolveStop(), { once: true }));
       }

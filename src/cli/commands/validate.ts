@@ -25,7 +25,12 @@ export function waiverDiagnostics(state: DesiredState, nowMs: number): Diagnosti
     const what = `waiver for ${w.resource} ${w.rule} (owner ${w.owner})`;
     const timeState = waiverTimeState(w, nowMs);
     if (timeState === 'expired') {
-      out.push({ location: w.location, message: `${what} expired ${w.expires}; it no longer applies and the check fails again`, rule: 'waiver-expired', severity: 'warning' });
+      out.push({
+        location: w.location,
+        message: `${what} expired ${w.expires}; it no longer applies and the check fails again`,
+        rule: 'waiver-expired',
+        severity: 'warning',
+      });
     } else if (timeState === 'expiring') {
       const days = Math.max(0, Math.ceil(((expiryEnd(w.expires) ?? nowMs) - nowMs) / DAY_MS));
       out.push({
@@ -116,7 +121,9 @@ function roleOf(credentials: DesiredState['providers'][number]['credentials']): 
 function expansion(state: DesiredState): string {
   const lines: string[] = ['Providers:'];
   for (const p of state.providers) {
-    lines.push(`  ${p.ref}${p.account !== undefined ? ` (account ${p.account})` : ''}${p.region !== undefined ? ` region ${p.region}` : ''}${roleOf(p.credentials)}`);
+    lines.push(
+      `  ${p.ref}${p.account !== undefined ? ` (account ${p.account})` : ''}${p.region !== undefined ? ` region ${p.region}` : ''}${roleOf(p.credentials)}`,
+    );
   }
   lines.push('Resources:');
   for (const r of state.resources) {

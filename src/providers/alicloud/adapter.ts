@@ -92,7 +92,10 @@ function alibabaStsHost(env: Readonly<Record<string, string | undefined>>): stri
   const region = nonBlank(env.ALIBABA_CLOUD_STS_REGION);
   if (region === undefined) return undefined;
   if (!REGION.test(region)) {
-    throw new CredentialsError('ALIBABA_CLOUD_STS_REGION is not a region id', 'Set it to a region such as cn-hangzhou, or unset it for sts.aliyuncs.com.');
+    throw new CredentialsError(
+      'ALIBABA_CLOUD_STS_REGION is not a region id',
+      'Set it to a region such as cn-hangzhou, or unset it for sts.aliyuncs.com.',
+    );
   }
   const vpc = nonBlank(env.ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED)?.toLowerCase() === 'true';
   return `${vpc ? 'sts-vpc' : 'sts'}.${region}.aliyuncs.com`;
@@ -106,7 +109,8 @@ function alibabaStsHost(env: Readonly<Record<string, string | undefined>>): stri
 export const alicloudAdapter: CloudAdapter = {
   cloud: 'alicloud',
   identity: CLOUD_IDENTITIES.alicloud,
-  send: (input, options) => callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) }),
+  send: (input, options) =>
+    callAlibaba({ ...input, ...(options.alibabaSignature !== undefined ? { signature: options.alibabaSignature } : {}) }),
   endpoints: {
     tables: [
       // kms-20160120: no map, rule `regional` — every region has its own host.
@@ -114,7 +118,10 @@ export const alicloudAdapter: CloudAdapter = {
       {
         cloud: 'alicloud',
         product: 'cas',
-        map: { ...mapOf(ALIBABA_CAS_CENTRAL_REGIONS, 'cas.aliyuncs.com'), ...Object.fromEntries(ALIBABA_CAS_REGIONAL_REGIONS.map((r) => [r, `cas.${r}.aliyuncs.com`])) },
+        map: {
+          ...mapOf(ALIBABA_CAS_CENTRAL_REGIONS, 'cas.aliyuncs.com'),
+          ...Object.fromEntries(ALIBABA_CAS_REGIONAL_REGIONS.map((r) => [r, `cas.${r}.aliyuncs.com`])),
+        },
         fallback: 'regional',
         regionRequired: true,
       },
@@ -140,10 +147,22 @@ export const alicloudAdapter: CloudAdapter = {
       product: 'sts',
       action: 'AssumeRoleWithOIDC',
       version: '2015-04-01',
-      params: { RoleArn: plan.roleArn, OIDCProviderArn: plan.providerArn, OIDCToken: token, RoleSessionName: plan.sessionName, DurationSeconds: String(plan.durationSeconds) },
+      params: {
+        RoleArn: plan.roleArn,
+        OIDCProviderArn: plan.providerArn,
+        OIDCToken: token,
+        RoleSessionName: plan.sessionName,
+        DurationSeconds: String(plan.durationSeconds),
+      },
     }),
     keyEnv: { id: 'ALIBABA_CLOUD_ACCESS_KEY_ID', secret: 'ALIBABA_CLOUD_ACCESS_KEY_SECRET' },
-    temporaryKeys: { id: 'AccessKeyId', secret: 'AccessKeySecret', token: 'SecurityToken', stsExpiryIn: 'credentials', expiry: ['Expiration'] },
+    temporaryKeys: {
+      id: 'AccessKeyId',
+      secret: 'AccessKeySecret',
+      token: 'SecurityToken',
+      stsExpiryIn: 'credentials',
+      expiry: ['Expiration'],
+    },
     // @alicloud/credentials' stale time.
     refreshMarginMs: 15 * 60_000,
   },
@@ -151,7 +170,12 @@ export const alicloudAdapter: CloudAdapter = {
     baseUrl: 'http://100.100.100.200/',
     credentialsPath: 'latest/meta-data/ram/security-credentials/',
     // @alicloud/credentials asks for a 6-hour metadata token.
-    sessionToken: { path: 'latest/api/token', ttlHeader: 'x-aliyun-ecs-metadata-token-ttl-seconds', ttlSeconds: 21_600, header: 'x-aliyun-ecs-metadata-token' },
+    sessionToken: {
+      path: 'latest/api/token',
+      ttlHeader: 'x-aliyun-ecs-metadata-token-ttl-seconds',
+      ttlSeconds: 21_600,
+      header: 'x-aliyun-ecs-metadata-token',
+    },
     runOn: 'ECS instance with a RAM role attached',
     expiry: ['Expiration'],
   },

@@ -34,7 +34,15 @@ function verify(method: string, query: Record<string, string>, headers: Incoming
     for (const name of signedNames) signedHeaders[name] = String(headers[name]);
     // Every x-acs-* header that arrived must have been signed.
     if (Object.keys(headers).some((h) => h.startsWith('x-acs-') && !signedNames.includes(h))) return false;
-    const expected = signAcs3({ method, pathname: '/', query, headers: signedHeaders, body, accessKeyId: id, accessKeySecret: SECRETS[id] ?? '?' });
+    const expected = signAcs3({
+      method,
+      pathname: '/',
+      query,
+      headers: signedHeaders,
+      body,
+      accessKeyId: id,
+      accessKeySecret: SECRETS[id] ?? '?',
+    });
     return expected.authorization === auth;
   }
   const { Signature, ...params } = query;
@@ -49,7 +57,13 @@ const server = createServer((req, res) => {
     const body = Buffer.concat(chunks).toString('utf8');
     const url = new URL(req.url ?? '/', 'http://x');
     const query = Object.fromEntries(url.searchParams);
-    seen.push({ method: req.method ?? '', query, headers: req.headers, body, signatureOk: verify(req.method ?? '', query, req.headers, body) });
+    seen.push({
+      method: req.method ?? '',
+      query,
+      headers: req.headers,
+      body,
+      signatureOk: verify(req.method ?? '', query, req.headers, body),
+    });
     reply(req, res);
   });
 });
@@ -68,17 +82,35 @@ const kmsCall: ApiCall = {
   region: 'cn-hangzhou',
   params: { KmsInstanceId: 'kst-hzz000001' },
 };
-const casCall: ApiCall = { cloud: 'alicloud', product: 'cas', action: 'GetCAInstanceStatus', version: '2020-06-30', params: { InstanceId: 'cas-member-1' } };
+const casCall: ApiCall = {
+  cloud: 'alicloud',
+  product: 'cas',
+  action: 'GetCAInstanceStatus',
+  version: '2020-06-30',
+  params: { InstanceId: 'cas-member-1' },
+};
 const NOW = Date.UTC(2026, 10, 29, 1, 2, 3, 456);
 
 function input(over: Partial<AlibabaAttemptInput> = {}): AlibabaAttemptInput {
-  return { http, call: kmsCall, credentials: creds, endpoint: loopback.url, region: 'cn-hangzhou', now: () => NOW, redactor: new Redactor(), attempt: 1, ...over };
+  return {
+    http,
+    call: kmsCall,
+    credentials: creds,
+    endpoint: loopback.url,
+    region: 'cn-hangzhou',
+    now: () => NOW,
+    redactor: new Redactor(),
+    attempt: 1,
+    ...over,
+  };
 }
 
-const json = (status: number, value: unknown, headers: Record<string, string> = {}): Reply => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(typeof value === 'string' ? value : JSON.stringify(value));
-};
+const json =
+  (status: number, value: unknown, headers: Record<string, string> = {}): Reply =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(typeof value === 'string' ? value : JSON.stringify(value));
+  };
 
 function failure(over: Partial<AlibabaAttemptInput> = {}): Promise<ApiError> {
   return apiFailureOf(callAlibaba(input(over)));
@@ -92,7 +124,7 @@ describe('alibabaTimestamp', () => {
 
 describe('callAlibaba, ACS3 (default)', () => {
   // Issue 11: exactly the parameters the official clients send — no RegionId (the region is in the host).
-  it('sends a signed RPC-style POST with only the action\'s params in the query', async () => {
+  it("sends a signed RPC-style POST with only the action's params in the query", async () => {
     seen.length = 0;
     reply = json(200, { RequestId: 'req-1', KmsInstance: { InstanceId: 'kst-hzz000001' } });
     const res = await callAlibaba(input());
@@ -196,7 +228,12 @@ describe('callAlibaba errors', () => {
     expect(await failure()).toMatchObject({ kind: 'invalid_response', code: 'HTTP_204' });
     reply = json(201, { RequestId: 'r-201', KmsInstance: { InstanceId: 'kst-hzz000001', Status: 'Connected' } });
     expect(await failure()).toMatchObject({ code: 'HTTP_201', requestId: 'r-201' });
-    reply = json(200, { RequestId: 'r-code', Code: 'Forbidden.RAM', Message: 'denied', KmsInstance: { InstanceId: 'kst-hzz000001', Status: 'Connected' } });
+    reply = json(200, {
+      RequestId: 'r-code',
+      Code: 'Forbidden.RAM',
+      Message: 'denied',
+      KmsInstance: { InstanceId: 'kst-hzz000001', Status: 'Connected' },
+    });
     expect(await failure()).toMatchObject({ kind: 'permission', code: 'Forbidden.RAM', requestId: 'r-code', httpStatus: 200 });
     reply = json(200, { RequestId: 'r-sf', Success: false, Message: 'system busy' });
     expect(await failure()).toMatchObject({ code: 'DW_ALIBABA_ERROR_BODY', requestId: 'r-sf', retryable: false });
@@ -215,7 +252,11 @@ describe('callAlibaba errors', () => {
   });
 
   it('reads x-acs-retry-after on throttling', async () => {
-    reply = json(429, { HttpStatus: 429, Code: 'Rejected.Throttling', Message: 'QPS Limit Exceeded', RequestId: 'r-429' }, { 'x-acs-retry-after': '1500' });
+    reply = json(
+      429,
+      { HttpStatus: 429, Code: 'Rejected.Throttling', Message: 'QPS Limit Exceeded', RequestId: 'r-429' },
+      { 'x-acs-retry-after': '1500' },
+    );
     expect(await failure()).toMatchObject({ kind: 'throttled', retryable: true, retryAfterMs: 1500, httpStatus: 429, requestId: 'r-429' });
     reply = json(429, 'slow down', { 'x-acs-retry-after': '20' });
     expect(await failure()).toMatchObject({ kind: 'throttled', code: 'HTTP_429', retryAfterMs: 20 });
@@ -238,7 +279,11 @@ describe('callAlibaba errors', () => {
   it('never puts the query (signature, token) into messages', async () => {
     const redactor = new Redactor();
     redactor.add(sts.token);
-    reply = json(400, { RequestId: 'r', Code: 'SignatureDoesNotMatch', Message: `string to sign ... SecurityToken%3D${encodeURIComponent(sts.token ?? '')}` });
+    reply = json(400, {
+      RequestId: 'r',
+      Code: 'SignatureDoesNotMatch',
+      Message: `string to sign ... SecurityToken%3D${encodeURIComponent(sts.token ?? '')}`,
+    });
     const err = await failure({ signature: 'rpc', credentials: sts, redactor });
     expect(err.message).not.toContain('CAIS');
     expect(err.message).not.toContain('Signature=');

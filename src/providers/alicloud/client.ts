@@ -70,7 +70,13 @@ function prepareAnonymous(input: AlibabaAttemptInput, params: Record<string, str
   };
 }
 
-function prepareAcs3(input: AlibabaAttemptInput, credentials: Credentials, params: Record<string, string>, nonce: string, date: string): Prepared {
+function prepareAcs3(
+  input: AlibabaAttemptInput,
+  credentials: Credentials,
+  params: Record<string, string>,
+  nonce: string,
+  date: string,
+): Prepared {
   const { call, endpoint } = input;
   const headers: Record<string, string> = {
     host: hostOf(input),
@@ -101,7 +107,13 @@ function prepareAcs3(input: AlibabaAttemptInput, credentials: Credentials, param
   return { url: withQuery(endpoint, query), headers: signed.headers };
 }
 
-function prepareRpc(input: AlibabaAttemptInput, credentials: Credentials, params: Record<string, string>, nonce: string, date: string): Prepared {
+function prepareRpc(
+  input: AlibabaAttemptInput,
+  credentials: Credentials,
+  params: Record<string, string>,
+  nonce: string,
+  date: string,
+): Prepared {
   const { call, endpoint } = input;
   const all: Record<string, string> = {
     ...params,
@@ -139,7 +151,10 @@ function embeddedFailure(body: JsonObject): { code: string; message: string } | 
   const code = body.Code;
   const success = body.Success;
   const message = typeof body.Message === 'string' ? body.Message : '';
-  const codeFails = code !== undefined && code !== null && !(typeof code === 'string' || typeof code === 'number' ? SUCCESS_CODES.has(String(code).toLowerCase()) : false);
+  const codeFails =
+    code !== undefined &&
+    code !== null &&
+    !(typeof code === 'string' || typeof code === 'number' ? SUCCESS_CODES.has(String(code).toLowerCase()) : false);
   const successFails = success === false || (typeof success === 'string' && success.toLowerCase() === 'false');
   if (!codeFails && !successFails) return undefined;
   if (codeFails && (typeof code === 'string' || typeof code === 'number') && String(code) !== '') return { code: String(code), message };
@@ -163,7 +178,13 @@ export async function callAlibaba(input: AlibabaAttemptInput): Promise<ApiRespon
 
   let response: HttpResponse;
   try {
-    response = await input.http.send({ url: prepared.url, method: 'POST', headers: prepared.headers, body: prepared.body ?? '', signal: input.signal });
+    response = await input.http.send({
+      url: prepared.url,
+      method: 'POST',
+      headers: prepared.headers,
+      body: prepared.body ?? '',
+      signal: input.signal,
+    });
   } catch (err) {
     throw transportError(err, ctx, redactor);
   }

@@ -40,7 +40,10 @@ function externalDisabled(env: Readonly<Record<string, string | undefined>>): bo
 /** Refuses a source the CLI's switch turns off, saying which switch. */
 export function checkExternalAllowed(env: Readonly<Record<string, string | undefined>>, what: string, where: string): void {
   if (externalDisabled(env)) {
-    throw new CredentialsError(`${where}: ${what} is disabled by ${ENV_DISABLE_EXTERNAL}`, `Unset ${ENV_DISABLE_EXTERNAL}, or choose another credential source.`);
+    throw new CredentialsError(
+      `${where}: ${what} is disabled by ${ENV_DISABLE_EXTERNAL}`,
+      `Unset ${ENV_DISABLE_EXTERNAL}, or choose another credential source.`,
+    );
   }
 }
 
@@ -72,7 +75,11 @@ function stsKeys(data: JsonObject, where: string): AnsweredKeys {
   const id = text(data, 'AccessKeyId');
   const secret = text(data, 'AccessKeySecret');
   const token = text(data, 'SecurityToken');
-  const missing = [id === undefined ? 'AccessKeyId' : '', secret === undefined ? 'AccessKeySecret' : '', token === undefined ? 'SecurityToken' : ''].filter((n) => n !== '');
+  const missing = [
+    id === undefined ? 'AccessKeyId' : '',
+    secret === undefined ? 'AccessKeySecret' : '',
+    token === undefined ? 'SecurityToken' : '',
+  ].filter((n) => n !== '');
   if (id === undefined || secret === undefined || token === undefined) throw new Error(`${where}${missing.join(', ')} missing`);
   return { id, secret, token, expiresAt: expiration(text(data, 'Expiration'), 'Expiration') };
 }
@@ -114,7 +121,12 @@ export function readExternalOutput(stdout: string): AnsweredKeys {
   const token = mode === 'AK' ? undefined : text(data, 'sts_token');
   if (mode === 'StsToken' && token === undefined) throw new Error('mode StsToken without sts_token');
   const expires = text(data, 'expiration');
-  return { id, secret, ...(token !== undefined ? { token } : {}), ...(expires !== undefined ? { expiresAt: expiration(expires, 'expiration') } : {}) };
+  return {
+    id,
+    secret,
+    ...(token !== undefined ? { token } : {}),
+    ...(expires !== undefined ? { expiresAt: expiration(expires, 'expiration') } : {}),
+  };
 }
 
 /** The origin only: a credentials URI's path or query may hold a token. */
@@ -155,10 +167,14 @@ export function cloudSsoPlan(profile: CloudSsoProfile, where: string): EndpointP
   const relogin = `Sign in again with \`aliyun configure --profile ${profile.name} --mode CloudSSO\`.`;
   const { signInUrl, accountId, accessConfig, accessToken } = profile;
   if (signInUrl === undefined || accountId === undefined || accessConfig === undefined) {
-    throw new CredentialsError(`${where} (mode CloudSSO) needs cloud_sso_sign_in_url, cloud_sso_account_id and cloud_sso_access_config`, relogin);
+    throw new CredentialsError(
+      `${where} (mode CloudSSO) needs cloud_sso_sign_in_url, cloud_sso_account_id and cloud_sso_access_config`,
+      relogin,
+    );
   }
   const expire = typeof profile.accessTokenExpire === 'number' ? profile.accessTokenExpire : Number.NaN;
-  if (accessToken === undefined || !(expire > 0)) throw new CredentialsError(`${where} (mode CloudSSO) holds no sign-in (access_token)`, relogin);
+  if (accessToken === undefined || !(expire > 0))
+    throw new CredentialsError(`${where} (mode CloudSSO) holds no sign-in (access_token)`, relogin);
   let url: URL;
   try {
     url = new URL(signInUrl);
@@ -184,12 +200,16 @@ export function cloudSsoPlan(profile: CloudSsoProfile, where: string): EndpointP
 }
 
 export function externalPlan(command: string | undefined, where: string): ProcessPlan {
-  if (command === undefined) throw new CredentialsError(`${where} (mode External) has no process_command`, 'Set it with `aliyun configure --mode External`.');
+  if (command === undefined)
+    throw new CredentialsError(`${where} (mode External) has no process_command`, 'Set it with `aliyun configure --mode External`.');
   let argv: string[];
   try {
     argv = splitProcessCommand(command, platform() === 'win32');
   } catch (error) {
-    throw new CredentialsError(`${where}: process_command ${error instanceof Error ? error.message : 'cannot be split'}`, 'Fix the quoting of process_command.');
+    throw new CredentialsError(
+      `${where}: process_command ${error instanceof Error ? error.message : 'cannot be split'}`,
+      'Fix the quoting of process_command.',
+    );
   }
   return { kind: 'credential_process', cloud: 'alicloud', argv, timeoutMs: CREDENTIAL_PROCESS_TIMEOUT_MS, read: readExternalOutput, where };
 }
@@ -222,7 +242,11 @@ export function splitProcessCommand(command: string, windows: boolean): string[]
       else current += c;
     } else if (inDouble) {
       if (c === '"') inDouble = false;
-      else if (c === '\\' && i + 1 < input.length && (windows ? next === '"' : next === '\n' || next === '"' || next === '\\' || next === '$' || next === '`')) {
+      else if (
+        c === '\\' &&
+        i + 1 < input.length &&
+        (windows ? next === '"' : next === '\n' || next === '"' || next === '\\' || next === '$' || next === '`')
+      ) {
         if (next !== '\n') current += next;
         i++;
       } else current += c;
@@ -274,12 +298,13 @@ export const CLI_MODE_NAMES = [
  */
 export const REFUSED_CLI_MODES: Readonly<Record<string, { readonly why: string; readonly instead: string }>> = {
   RsaKeyPair: {
-    why: 'it trades an RSA key pair for session keys through an STS API of the Japan site only, which the vendor\'s current SDKs no longer offer',
+    why: "it trades an RSA key pair for session keys through an STS API of the Japan site only, which the vendor's current SDKs no longer offer",
     instead: 'Use an AK, RamRoleArn or OIDC profile.',
   },
   OAuth: {
     why: 'it needs an interactive browser sign-in and rewrites ~/.aliyun/config.json with refreshed tokens, which an unattended checker must not do',
-    instead: 'For unattended runs use RamRoleArn, OIDC, EcsRamRole or a credentials URI; for a person at a terminal, CloudSSO after `aliyun configure --mode CloudSSO`.',
+    instead:
+      'For unattended runs use RamRoleArn, OIDC, EcsRamRole or a credentials URI; for a person at a terminal, CloudSSO after `aliyun configure --mode CloudSSO`.',
   },
   BearerToken: {
     why: 'a bearer token is not an access key: the KMS and CAS APIs driftwatch calls accept only signed requests',

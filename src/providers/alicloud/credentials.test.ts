@@ -33,7 +33,10 @@ describe('resolveAlibabaCredentials: environment', () => {
   });
 
   it('accepts the aliyun CLI spellings ALIBABACLOUD_* and ALICLOUD_*, first set wins', () => {
-    const creds = resolveAlibabaCredentials(CHAIN, ctx({ ALICLOUD_ACCESS_KEY_ID: 'LTAIALI', ALIBABACLOUD_ACCESS_KEY_SECRET: SECRET, ALICLOUD_ACCESS_KEY_SECRET: 'x' }));
+    const creds = resolveAlibabaCredentials(
+      CHAIN,
+      ctx({ ALICLOUD_ACCESS_KEY_ID: 'LTAIALI', ALIBABACLOUD_ACCESS_KEY_SECRET: SECRET, ALICLOUD_ACCESS_KEY_SECRET: 'x' }),
+    );
     expect(creds).toMatchObject({ id: 'LTAIALI', source: 'env ALICLOUD_ACCESS_KEY_ID' });
     expect(creds.secret).toBe(SECRET);
     expect(creds.token).toBeUndefined();
@@ -42,7 +45,10 @@ describe('resolveAlibabaCredentials: environment', () => {
   it('wins over the profile files', () => {
     const creds = resolveAlibabaCredentials(
       CHAIN,
-      ctx({ ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIENV', ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]) }),
+      ctx(
+        { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIENV', ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET },
+        { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]) },
+      ),
     );
     expect(creds.id).toBe('LTAIENV');
   });
@@ -68,14 +74,20 @@ describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
   });
 
   it('uses ALIBABA_CLOUD_PROFILE over current, and reads StsToken profiles with their token', () => {
-    const creds = resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_PROFILE: 'sts' }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE, STS_PROFILE]) }));
+    const creds = resolveAlibabaCredentials(
+      CHAIN,
+      ctx({ ALIBABA_CLOUD_PROFILE: 'sts' }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE, STS_PROFILE]) }),
+    );
     expect(creds).toMatchObject({ id: 'STS.CLI', source: '~/.aliyun/config.json profile sts' });
     expect(creds.token).toBe(TOKEN);
     expectHidden(creds);
   });
 
   it('ignores an sts_token left in an AK profile', () => {
-    const creds = resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, sts_token: TOKEN }]) }));
+    const creds = resolveAlibabaCredentials(
+      CHAIN,
+      ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, sts_token: TOKEN }]) }),
+    );
     expect(creds.token).toBeUndefined();
   });
 
@@ -87,18 +99,37 @@ describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
         { ...AK_PROFILE, mode: 'RamRoleArn', ...role },
         { name: 'chained', mode: 'ChainableRamRoleArn', source_profile: 'default', ram_role_arn: 'acs:ram::2222222222222222:role/inner' },
         { name: 'ecs', mode: 'EcsRamRole', ram_role_name: 'worker' },
-        { name: 'oidc', mode: 'OIDC', ram_role_arn: 'acs:ram::1234567890123456:role/ci', oidc_provider_arn: 'acs:ram::1234567890123456:oidc-provider/gh', oidc_token_file: '/var/run/token' },
+        {
+          name: 'oidc',
+          mode: 'OIDC',
+          ram_role_arn: 'acs:ram::1234567890123456:role/ci',
+          oidc_provider_arn: 'acs:ram::1234567890123456:oidc-provider/gh',
+          oidc_token_file: '/var/run/token',
+        },
       ]),
     };
     const ram = planAlibabaCredentials(CHAIN, ctx({}, files));
-    expect(ram).toMatchObject({ kind: 'assume_role', roleArn: role.ram_role_arn, sessionName: 'nightly', durationSeconds: 1800, source: { id: 'LTAICLI' } });
+    expect(ram).toMatchObject({
+      kind: 'assume_role',
+      roleArn: role.ram_role_arn,
+      sessionName: 'nightly',
+      durationSeconds: 1800,
+      source: { id: 'LTAICLI' },
+    });
     expect(planAlibabaCredentials({ kind: 'profile', profile: 'chained' }, ctx({}, files))).toMatchObject({
       kind: 'assume_role',
       roleArn: 'acs:ram::2222222222222222:role/inner',
       source: { kind: 'assume_role', roleArn: role.ram_role_arn, source: { id: 'LTAICLI' } },
     });
-    expect(planAlibabaCredentials({ kind: 'profile', profile: 'ecs' }, ctx({}, files))).toMatchObject({ kind: 'ecs_ram_role', roleName: 'worker', imdsv1Disabled: false });
-    expect(planAlibabaCredentials({ kind: 'profile', profile: 'oidc' }, ctx({}, files))).toMatchObject({ kind: 'oidc', tokenFile: '/var/run/token' });
+    expect(planAlibabaCredentials({ kind: 'profile', profile: 'ecs' }, ctx({}, files))).toMatchObject({
+      kind: 'ecs_ram_role',
+      roleName: 'worker',
+      imdsv1Disabled: false,
+    });
+    expect(planAlibabaCredentials({ kind: 'profile', profile: 'oidc' }, ctx({}, files))).toMatchObject({
+      kind: 'oidc',
+      tokenFile: '/var/run/token',
+    });
     expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, files))).message).toMatch(/need an STS or metadata call/);
   });
 
@@ -107,7 +138,9 @@ describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
       { name: 'a', mode: 'ChainableRamRoleArn', source_profile: 'b', ram_role_arn: 'acs:ram::1:role/x' },
       { name: 'b', mode: 'ChainableRamRoleArn', source_profile: 'a', ram_role_arn: 'acs:ram::1:role/x' },
     ]);
-    expect(failure(() => planAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': loop }))).message).toMatch(/source_profile chain is longer than 8/);
+    expect(failure(() => planAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': loop }))).message).toMatch(
+      /source_profile chain is longer than 8/,
+    );
     const missing = cliConfig('a', [{ name: 'a', mode: 'ChainableRamRoleArn', source_profile: 'nope', ram_role_arn: 'acs:ram::1:role/x' }]);
     expect(failure(() => planAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': missing }))).message).toBe(
       '~/.aliyun/config.json profile a: source_profile nope is not in ~/.aliyun/config.json',
@@ -121,35 +154,47 @@ describe('resolveAlibabaCredentials: ~/.aliyun/config.json', () => {
       ['BearerToken', /not an access key/],
       ['Anonymous', /unsigned requests/],
     ] as const) {
-      const error = failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, mode }]) })));
+      const error = failure(() =>
+        resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, mode }]) })),
+      );
       expect(error.message).toMatch(new RegExp(`^~/\\.aliyun/config\\.json profile default, line \\d+: mode ${mode} is not supported: `));
       expect(error.message).toMatch(why);
       expect(error.hint).toMatch(/^(Use|For unattended runs use) /);
     }
     // A mode the CLI does not know is named only by what was expected: it might be a glued secret.
-    const unknown = failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, mode: 'Kerberos' }]) })));
+    const unknown = failure(() =>
+      resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, mode: 'Kerberos' }]) })),
+    );
     expect(unknown.message).toMatch(/line \d+: mode is not AK, StsToken, .*External or CloudSSO \(the value is not shown/);
   });
 
   it('rejects half-set profiles and StsToken profiles without a token', () => {
     expect(
-      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, access_key_id: '' }]) })))
-        .message,
+      failure(() =>
+        resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('default', [{ ...AK_PROFILE, access_key_id: '' }]) })),
+      ).message,
     ).toBe('~/.aliyun/config.json profile default has access_key_secret but no access_key_id');
     expect(
-      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('sts', [{ ...STS_PROFILE, sts_token: '' }]) }))).message,
+      failure(() =>
+        resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': cliConfig('sts', [{ ...STS_PROFILE, sts_token: '' }]) })),
+      ).message,
     ).toBe('~/.aliyun/config.json profile sts (mode StsToken) has no sts_token');
   });
 
   it('reports broken JSON without quoting the file', () => {
-    const error = failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': `{"profiles":[{"access_key_secret":"${SECRET}"` })));
+    const error = failure(() =>
+      resolveAlibabaCredentials(CHAIN, ctx({}, { '.aliyun/config.json': `{"profiles":[{"access_key_secret":"${SECRET}"` })),
+    );
     expect(error.message).toMatch(/^~\/\.aliyun\/config\.json is not valid JSON \(line \d+\)$/);
   });
 
   it('can be skipped with ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true', () => {
     const creds = resolveAlibabaCredentials(
       CHAIN,
-      ctx({ ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'TRUE' }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]), '.alibabacloud/credentials': INI }),
+      ctx(
+        { ALIBABA_CLOUD_CLI_PROFILE_DISABLED: 'TRUE' },
+        { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]), '.alibabacloud/credentials': INI },
+      ),
     );
     expect(creds.id).toBe('LTAIINI');
   });
@@ -165,7 +210,10 @@ describe('resolveAlibabaCredentials: ~/.alibabacloud/credentials', () => {
   it('falls through from a config.json without the profile', () => {
     const creds = resolveAlibabaCredentials(
       CHAIN,
-      ctx({ ALIBABA_CLOUD_PROFILE: 'prod' }, { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]), '.alibabacloud/credentials': INI }),
+      ctx(
+        { ALIBABA_CLOUD_PROFILE: 'prod' },
+        { '.aliyun/config.json': cliConfig('default', [AK_PROFILE]), '.alibabacloud/credentials': INI },
+      ),
     );
     expect(creds).toMatchObject({ id: 'LTAIPROD', source: '~/.alibabacloud/credentials [prod]' });
   });
@@ -174,30 +222,48 @@ describe('resolveAlibabaCredentials: ~/.alibabacloud/credentials', () => {
     const file = path.join(TEST_HOME, 'ali.ini');
     const creds = resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_CREDENTIALS_FILE: file }, { 'ali.ini': INI }));
     expect(creds).toMatchObject({ id: 'LTAIINI', source: `${file} [default]` });
-    expect(failure(() => resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_CREDENTIALS_FILE: '/nope' }, { '.alibabacloud/credentials': INI }))).message).toBe(
-      'ALIBABA_CLOUD_CREDENTIALS_FILE names /nope, which cannot be read',
-    );
+    expect(
+      failure(() =>
+        resolveAlibabaCredentials(CHAIN, ctx({ ALIBABA_CLOUD_CREDENTIALS_FILE: '/nope' }, { '.alibabacloud/credentials': INI })),
+      ).message,
+    ).toBe('ALIBABA_CLOUD_CREDENTIALS_FILE names /nope, which cannot be read');
   });
 
   it('reports unsupported types, a missing type and half-set sections', () => {
     expect(
       failure(() =>
-        resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': '[default]\ntype = rsa_key_pair\naccess_key_id = a\naccess_key_secret = b\n' })),
+        resolveAlibabaCredentials(
+          CHAIN,
+          ctx({}, { '.alibabacloud/credentials': '[default]\ntype = rsa_key_pair\naccess_key_id = a\naccess_key_secret = b\n' }),
+        ),
       ).message,
     ).toMatch(/^~\/\.alibabacloud\/credentials \[default\], line 2: type rsa_key_pair is not supported: .*Japan site/);
     expect(
       planAlibabaCredentials(
         CHAIN,
-        ctx({}, { '.alibabacloud/credentials': `[default]\ntype = ram_role_arn\naccess_key_id = a\naccess_key_secret = ${SECRET}\nrole_arn = acs:ram::1234:role/r\n` }),
+        ctx(
+          {},
+          {
+            '.alibabacloud/credentials': `[default]\ntype = ram_role_arn\naccess_key_id = a\naccess_key_secret = ${SECRET}\nrole_arn = acs:ram::1234:role/r\n`,
+          },
+        ),
       ),
     ).toMatchObject({ kind: 'assume_role', roleArn: 'acs:ram::1234:role/r', source: { id: 'a' } });
     expect(
-      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': `[default]\naccess_key_id = a\naccess_key_secret = ${SECRET}\n` })))
-        .message,
+      failure(() =>
+        resolveAlibabaCredentials(
+          CHAIN,
+          ctx({}, { '.alibabacloud/credentials': `[default]\naccess_key_id = a\naccess_key_secret = ${SECRET}\n` }),
+        ),
+      ).message,
     ).toBe('~/.alibabacloud/credentials [default] has no type');
     expect(
-      failure(() => resolveAlibabaCredentials(CHAIN, ctx({}, { '.alibabacloud/credentials': `[default]\ntype = access_key\naccess_key_secret = ${SECRET}\n` })))
-        .message,
+      failure(() =>
+        resolveAlibabaCredentials(
+          CHAIN,
+          ctx({}, { '.alibabacloud/credentials': `[default]\ntype = access_key\naccess_key_secret = ${SECRET}\n` }),
+        ),
+      ).message,
     ).toBe('~/.alibabacloud/credentials [default] has access_key_secret but no access_key_id');
   });
 });
@@ -219,14 +285,19 @@ describe('resolveAlibabaCredentials: named sources', () => {
 
   it('{ env } with names reads exactly those variables', () => {
     const source: CredentialSource = { kind: 'env', id: 'MY_AK', secret: 'MY_SK' };
-    const creds = resolveAlibabaCredentials(source, ctx({ ...env, MY_AK: 'LTAIMINE', MY_SK: SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN }, files));
+    const creds = resolveAlibabaCredentials(
+      source,
+      ctx({ ...env, MY_AK: 'LTAIMINE', MY_SK: SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN }, files),
+    );
     expect(creds).toMatchObject({ id: 'LTAIMINE', source: 'env MY_AK' });
     expect(creds.token).toBeUndefined();
     expect(failure(() => resolveAlibabaCredentials(source, ctx(env, files))).message).toBe(
       'no Alibaba Cloud credentials found; tried environment variables MY_AK, MY_SK',
     );
     const withToken: CredentialSource = { kind: 'env', id: 'MY_AK', secret: 'MY_SK', token: 'MY_TOKEN' };
-    expect(failure(() => resolveAlibabaCredentials(withToken, ctx({ MY_AK: 'a', MY_SK: SECRET }))).message).toBe('environment variable MY_TOKEN is not set');
+    expect(failure(() => resolveAlibabaCredentials(withToken, ctx({ MY_AK: 'a', MY_SK: SECRET }))).message).toBe(
+      'environment variable MY_TOKEN is not set',
+    );
     expect(resolveAlibabaCredentials(withToken, ctx({ MY_AK: 'a', MY_SK: SECRET, MY_TOKEN: TOKEN })).token).toBe(TOKEN);
   });
 

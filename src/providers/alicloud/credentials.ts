@@ -70,10 +70,10 @@ const HINT =
   'Set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (plus ALIBABA_CLOUD_SECURITY_TOKEN for STS), ' +
   'or run `aliyun configure` with mode AK or StsToken, or add a type = access_key section to ~/.alibabacloud/credentials; ' +
   'or name the source in the provider block (credentials: { profile: NAME } or { env: { id: VAR, secret: VAR } }).';
-const SUPPORTED_MODES = 'AK, StsToken, RamRoleArn, ChainableRamRoleArn, RamRoleArnWithRoleName, EcsRamRole, OIDC, CredentialsURI, External or CloudSSO';
+const SUPPORTED_MODES =
+  'AK, StsToken, RamRoleArn, ChainableRamRoleArn, RamRoleArnWithRoleName, EcsRamRole, OIDC, CredentialsURI, External or CloudSSO';
 const SUPPORTED_TYPES = 'access_key, sts, ram_role_arn, ecs_ram_role, oidc_role_arn or credentials_uri';
-const UNSUPPORTED_HINT =
-  `Use an ${SUPPORTED_MODES} profile (aliyun CLI), a type = ${SUPPORTED_TYPES} section, environment variables, or name the source in the provider block.`;
+const UNSUPPORTED_HINT = `Use an ${SUPPORTED_MODES} profile (aliyun CLI), a type = ${SUPPORTED_TYPES} section, environment variables, or name the source in the provider block.`;
 
 /** A mode as the aliyun CLI reads it: its own spelling whatever the case (config/profile.go NormalizeMode). */
 function normalizeMode(mode: string): string {
@@ -89,7 +89,11 @@ function refused(mode: string, place: string, named = `mode ${mode}`): Credentia
 /** The credentials URI of a profile, else of the environment (as the CLI falls back to it). */
 function credentialsUriFrom(ctx: CredentialContext, uri: string | undefined, where: string, key: string): CredentialPlan {
   const chosen = uri ?? nonBlank(ctx.env[ENV_CREDENTIALS_URI]);
-  if (chosen === undefined) throw new CredentialsError(`${where} has no ${key} and ${ENV_CREDENTIALS_URI} is not set`, `Set ${key} in the profile or ${ENV_CREDENTIALS_URI}.`);
+  if (chosen === undefined)
+    throw new CredentialsError(
+      `${where} has no ${key} and ${ENV_CREDENTIALS_URI} is not set`,
+      `Set ${key} in the profile or ${ENV_CREDENTIALS_URI}.`,
+    );
   checkExternalAllowed(ctx.env, 'the credentials URI', where);
   return credentialsUriPlan(chosen, uri !== undefined ? where : `env ${ENV_CREDENTIALS_URI}`);
 }
@@ -112,7 +116,10 @@ function alibabaOidcFromEnv(env: CredentialContext['env'], required: boolean): O
   const names = [ENV_ROLE_ARN, ENV_OIDC_PROVIDER, ENV_OIDC_TOKEN_FILE];
   if (roleArn === undefined && providerArn === undefined && tokenFile === undefined) {
     if (!required) return undefined;
-    throw new CredentialsError(`credentials: oidc needs ${names.join(', ')}`, 'Set them as ACK RRSA does (or your CI\'s OIDC setup), or choose another credential source.');
+    throw new CredentialsError(
+      `credentials: oidc needs ${names.join(', ')}`,
+      "Set them as ACK RRSA does (or your CI's OIDC setup), or choose another credential source.",
+    );
   }
   if (roleArn === undefined || providerArn === undefined || tokenFile === undefined) {
     const missing = names.filter((n) => nonBlank(env[n]) === undefined);
@@ -185,7 +192,8 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth 
     const id = nonBlank(profile.access_key_id);
     const secret = nonBlank(profile.access_key_secret);
     const token = mode === 'StsToken' ? nonBlank(profile.sts_token) : undefined;
-    if (id === undefined && secret === undefined) throw new CredentialsError(`${where} (mode ${mode}) has no access_key_id or access_key_secret`, HINT);
+    if (id === undefined && secret === undefined)
+      throw new CredentialsError(`${where} (mode ${mode}) has no access_key_id or access_key_secret`, HINT);
     if (id === undefined) throw new CredentialsError(`${where} has access_key_secret but no access_key_id`, HINT);
     if (secret === undefined) throw new CredentialsError(`${where} has access_key_id but no access_key_secret`, HINT);
     if (mode === 'StsToken' && token === undefined) throw new CredentialsError(`${where} (mode StsToken) has no sts_token`, HINT);
@@ -219,16 +227,31 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth 
     case 'ChainableRamRoleArn': {
       const sourceName = nonBlank(profile.source_profile);
       if (sourceName === undefined) throw new CredentialsError(`${where} (mode ChainableRamRoleArn) has no source_profile`, HINT);
-      if (depth >= MAX_PROFILE_DEPTH) throw new CredentialsError(`${where}: source_profile chain is longer than ${MAX_PROFILE_DEPTH} (a loop?)`, HINT);
+      if (depth >= MAX_PROFILE_DEPTH)
+        throw new CredentialsError(`${where}: source_profile chain is longer than ${MAX_PROFILE_DEPTH} (a loop?)`, HINT);
       const source = fromCliConfig(ctx, sourceName, depth + 1);
       if (!source.found) throw new CredentialsError(`${where}: source_profile ${sourceName} is not in ${shown}`, HINT);
       return { found: role(source.found) };
     }
     case 'EcsRamRole':
-      return { found: { kind: 'ecs_ram_role', roleName: nonBlank(profile.ram_role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where } };
+      return {
+        found: {
+          kind: 'ecs_ram_role',
+          roleName: nonBlank(profile.ram_role_name),
+          imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]),
+          where,
+        },
+      };
     case 'RamRoleArnWithRoleName':
       // The CLI's ECS role used as the source of an assumed role.
-      return { found: role({ kind: 'ecs_ram_role', roleName: nonBlank(profile.ram_role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where }) };
+      return {
+        found: role({
+          kind: 'ecs_ram_role',
+          roleName: nonBlank(profile.ram_role_name),
+          imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]),
+          where,
+        }),
+      };
     case 'CredentialsURI':
       return { found: credentialsUriFrom(ctx, nonBlank(profile.credentials_uri), where, 'credentials_uri') };
     case 'External':
@@ -255,18 +278,37 @@ function fromCliConfig(ctx: CredentialContext, named: string | undefined, depth 
       if (roleArn === undefined || providerArn === undefined || tokenFile === undefined) {
         throw new CredentialsError(`${where} (mode OIDC) needs ram_role_arn, oidc_provider_arn and oidc_token_file`, HINT);
       }
-      return { found: oidcFromFile(roleArn, providerArn, tokenFile, nonBlank(profile.ram_session_name), durationFrom(profile.expired_seconds, where), where) };
+      return {
+        found: oidcFromFile(
+          roleArn,
+          providerArn,
+          tokenFile,
+          nonBlank(profile.ram_session_name),
+          durationFrom(profile.expired_seconds, where),
+          where,
+        ),
+      };
     }
     default: {
       const line = lineOf(['profiles', index, 'mode']);
       // The mode is read from the file: only the vendor's own spellings are ever quoted (unsupportedValue).
-      throw refused(mode, `${where}${line !== undefined ? `, line ${line}` : ''}`) ?? unsupportedValue({ where, line, key: 'mode', value: mode }, CLI_MODE_NAMES, SUPPORTED_MODES, UNSUPPORTED_HINT);
+      throw (
+        refused(mode, `${where}${line !== undefined ? `, line ${line}` : ''}`) ??
+        unsupportedValue({ where, line, key: 'mode', value: mode }, CLI_MODE_NAMES, SUPPORTED_MODES, UNSUPPORTED_HINT)
+      );
     }
   }
 }
 
 /** An OIDC role read from a credential file (aliyun CLI `OIDC` mode or INI `oidc_role_arn`): same plan, different keys. */
-function oidcFromFile(roleArn: string, providerArn: string, tokenFile: string, sessionName: string | undefined, durationSeconds: number, where: string): OidcPlan {
+function oidcFromFile(
+  roleArn: string,
+  providerArn: string,
+  tokenFile: string,
+  sessionName: string | undefined,
+  durationSeconds: number,
+  where: string,
+): OidcPlan {
   return {
     kind: 'oidc',
     cloud: 'alicloud',
@@ -294,7 +336,11 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
     if (id === undefined && secret === undefined) throw new CredentialsError(`${where} has no access_key_id or access_key_secret`, HINT);
     if (id === undefined) throw new CredentialsError(`${where} has access_key_secret but no access_key_id`, HINT);
     if (secret === undefined) throw new CredentialsError(`${where} has access_key_id but no access_key_secret`, HINT);
-    return credentialsFrom({ id, secret, token: undefined }, { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: '' }, where);
+    return credentialsFrom(
+      { id, secret, token: undefined },
+      { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: '' },
+      where,
+    );
   };
   switch (type) {
     case 'access_key':
@@ -303,7 +349,13 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
       const token = nonBlank(values.security_token);
       if (token === undefined) throw new CredentialsError(`${where} (type sts) has no security_token`, HINT);
       const { id, secret } = keys();
-      return { found: credentialsFrom({ id, secret, token }, { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: `${where} security_token` }, where) };
+      return {
+        found: credentialsFrom(
+          { id, secret, token },
+          { id: `${where} access_key_id`, secret: `${where} access_key_secret`, token: `${where} security_token` },
+          where,
+        ),
+      };
     }
     case 'credentials_uri':
       // No vendor SDK reads this type from the file (it is a type of their Config object); the key is the CLI profile's.
@@ -312,7 +364,11 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
       const roleArn = nonBlank(values.role_arn);
       if (roleArn === undefined) throw new CredentialsError(`${where} (type ram_role_arn) has no role_arn`, HINT);
       // A session policy narrows what the role may do; ignoring it would act with more rights than asked.
-      if (nonBlank(values.policy) !== undefined) throw new CredentialsError(`${where}: a session policy is not supported`, 'Remove `policy` and grant the role only the read permissions driftwatch needs.');
+      if (nonBlank(values.policy) !== undefined)
+        throw new CredentialsError(
+          `${where}: a session policy is not supported`,
+          'Remove `policy` and grant the role only the read permissions driftwatch needs.',
+        );
       return {
         found: {
           kind: 'assume_role',
@@ -327,7 +383,9 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
       };
     }
     case 'ecs_ram_role':
-      return { found: { kind: 'ecs_ram_role', roleName: nonBlank(values.role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where } };
+      return {
+        found: { kind: 'ecs_ram_role', roleName: nonBlank(values.role_name), imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where },
+      };
     case 'oidc_role_arn': {
       const roleArn = nonBlank(values.role_arn);
       const providerArn = nonBlank(values.oidc_provider_arn);
@@ -340,7 +398,8 @@ function fromIni(ctx: CredentialContext, section: string): ChainStep {
     default: {
       const line = lineOf(section, 'type');
       const mode = REFUSED_INI_TYPES[type];
-      const refusal = mode !== undefined ? refused(mode, `${where}${line !== undefined ? `, line ${line}` : ''}`, `type ${type}`) : undefined;
+      const refusal =
+        mode !== undefined ? refused(mode, `${where}${line !== undefined ? `, line ${line}` : ''}`, `type ${type}`) : undefined;
       throw refusal ?? unsupportedValue({ where, line, key: 'type', value: type }, INI_TYPES, SUPPORTED_TYPES, UNSUPPORTED_HINT);
     }
   }
@@ -363,13 +422,23 @@ export function planAlibabaCredentials(source: CredentialSource, ctx: Credential
           const oidc = alibabaOidcFromEnv(ctx.env, false);
           return oidc ? { found: oidc } : { found: undefined, tried: `${ENV_ROLE_ARN} (OIDC)` };
         },
-        () => (cliDisabled ? { found: undefined, tried: `~/.aliyun/config.json (skipped: ${ENV_CLI_DISABLED}=true)` } : fromCliConfig(ctx, profile)),
+        () =>
+          cliDisabled
+            ? { found: undefined, tried: `~/.aliyun/config.json (skipped: ${ENV_CLI_DISABLED}=true)` }
+            : fromCliConfig(ctx, profile),
         () => fromIni(ctx, profile ?? 'default'),
         // The SDK probes the metadata service even off ECS; a checker on a laptop or CI runner must not
         // wait on a link-local address, so the chain uses the instance role only when its name is given.
         () =>
           ecsRole !== undefined && !isTrue(ctx.env[ENV_ECS_DISABLED])
-            ? { found: { kind: 'ecs_ram_role', roleName: ecsRole, imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]), where: `env ${ENV_ECS_ROLE}` } }
+            ? {
+                found: {
+                  kind: 'ecs_ram_role',
+                  roleName: ecsRole,
+                  imdsv1Disabled: isTrue(ctx.env[ENV_IMDSV1_DISABLED]),
+                  where: `env ${ENV_ECS_ROLE}`,
+                },
+              }
             : { found: undefined, tried: `${ENV_ECS_ROLE} (ECS RAM role)` },
         // Last, as in the SDKs' default chain.
         () => {
@@ -408,7 +477,10 @@ export function planAlibabaCredentials(source: CredentialSource, ctx: Credential
     case 'oidc':
       return alibabaOidcFromEnv(ctx.env, true) as OidcPlan;
     case 'cvm_role':
-      throw new CredentialsError('credentials: cvm_role is a Tencent Cloud source', 'Use ecs_ram_role for the Alibaba Cloud instance role.');
+      throw new CredentialsError(
+        'credentials: cvm_role is a Tencent Cloud source',
+        'Use ecs_ram_role for the Alibaba Cloud instance role.',
+      );
     case 'assume_role':
       throw new CredentialsError('credentials: assume_role is planned by the role resolver', 'This is a driftwatch bug; report it.');
   }

@@ -136,7 +136,10 @@ describe('signAcs3 equals @alicloud/openapi-util getAuthorization on random requ
       { maxKeys: 8 },
     ),
     acsHeaders: fc.dictionary(
-      fc.stringMatching(/^[a-z][a-z0-9-]{0,15}$/).map((n) => `x-acs-${n}`).filter((n) => n !== 'x-acs-content-sha256'),
+      fc
+        .stringMatching(/^[a-z][a-z0-9-]{0,15}$/)
+        .map((n) => `x-acs-${n}`)
+        .filter((n) => n !== 'x-acs-content-sha256'),
       headerValue,
       { maxKeys: 6 },
     ),

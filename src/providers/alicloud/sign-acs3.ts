@@ -74,14 +74,7 @@ export function signAcs3(input: Acs3Input): Acs3Signed {
     .map((name) => `${percentEncode(name)}=${percentEncode(input.query[name] ?? '')}`)
     .join('&');
 
-  const canonicalRequest = [
-    input.method,
-    pathname,
-    canonicalQuery,
-    canonicalHeaders,
-    signedHeaders.join(';'),
-    hashedPayload,
-  ].join('\n');
+  const canonicalRequest = [input.method, pathname, canonicalQuery, canonicalHeaders, signedHeaders.join(';'), hashedPayload].join('\n');
   const stringToSign = `${ALGORITHM}\n${sha256Hex(canonicalRequest)}`;
   // The bare secret is the key: no "&" suffix (V2) and no derived date/service chain (TC3).
   const signature = hmacSha256(input.accessKeySecret, stringToSign).toString('hex');
@@ -91,13 +84,10 @@ export function signAcs3(input: Acs3Input): Acs3Signed {
   return { hashedPayload, canonicalQuery, canonicalRequest, stringToSign, signedHeaders, signature, authorization, headers };
 }
 
-const AUTHORIZATION_PATTERN =
-  /^ACS3-HMAC-SHA256 Credential=([^,\s]+),SignedHeaders=([a-z0-9-]+(?:;[a-z0-9-]+)*),Signature=([0-9a-f]{64})$/;
+const AUTHORIZATION_PATTERN = /^ACS3-HMAC-SHA256 Credential=([^,\s]+),SignedHeaders=([a-z0-9-]+(?:;[a-z0-9-]+)*),Signature=([0-9a-f]{64})$/;
 
 /** Splits an ACS3 Authorization header (for the simulator's verifier); undefined when malformed. */
-export function parseAcs3Authorization(
-  header: string,
-): { accessKeyId: string; signedHeaders: string[]; signature: string } | undefined {
+export function parseAcs3Authorization(header: string): { accessKeyId: string; signedHeaders: string[]; signature: string } | undefined {
   const m = AUTHORIZATION_PATTERN.exec(header.trim());
   if (!m) return undefined;
   const [, accessKeyId, signed, signature] = m;

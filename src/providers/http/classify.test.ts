@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { Redactor } from '../../model/redactor.js';
 import type { CallContext } from './classify.js';
-import { classifyCode, deadlineError, httpStatusError, invalidResponse, parseRetryAfterMs, transportError, vendorError } from './classify.js';
+import {
+  classifyCode,
+  deadlineError,
+  httpStatusError,
+  invalidResponse,
+  parseRetryAfterMs,
+  transportError,
+  vendorError,
+} from './classify.js';
 
 const tc: CallContext = { cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', host: 'kms.tencentcloudapi.com' };
 const ali: CallContext = { cloud: 'alicloud', product: 'kms', action: 'GetKmsInstance', host: 'kms.cn-hangzhou.aliyuncs.com' };
@@ -100,7 +108,14 @@ describe('vendorError', () => {
       ali,
       redactor,
     );
-    expect(err).toMatchObject({ kind: 'throttled', code: 'Throttling.User', requestId: 'req-1', httpStatus: 400, retryAfterMs: 250, retryable: true });
+    expect(err).toMatchObject({
+      kind: 'throttled',
+      code: 'Throttling.User',
+      requestId: 'req-1',
+      httpStatus: 400,
+      retryAfterMs: 250,
+      retryable: true,
+    });
     expect(err.message).toBe('Alibaba Cloud kms GetKmsInstance failed: Throttling.User: denied for [REDACTED]');
     expect(err.hint).toMatch(/rateLimits\.GetKmsInstance/);
   });
@@ -110,11 +125,17 @@ describe('vendorError', () => {
     expect(vendorError({ code: 'AuthFailure.SignatureExpire', message: '', requestId: null }, tc, r).hint).toMatch(
       /check your clock.*more than 5 \(Tencent\) minutes/i,
     );
-    expect(vendorError({ code: 'InvalidTimeStamp.Expired', message: '', requestId: null }, ali, r).hint).toMatch(/more than 15 \(Alibaba\) minutes/);
+    expect(vendorError({ code: 'InvalidTimeStamp.Expired', message: '', requestId: null }, ali, r).hint).toMatch(
+      /more than 15 \(Alibaba\) minutes/,
+    );
   });
 
   it('says "does not exist" for not-found codes and marks them', () => {
-    const err = vendorError({ code: 'Forbidden.ResourceNotFound', message: 'The resource is not found.', requestId: 'r' }, ali, new Redactor());
+    const err = vendorError(
+      { code: 'Forbidden.ResourceNotFound', message: 'The resource is not found.', requestId: 'r' },
+      ali,
+      new Redactor(),
+    );
     expect(err.notFound).toBe(true);
     expect(err.message).toMatch(/the instance does not exist/);
   });
@@ -133,7 +154,15 @@ describe('vendorError', () => {
   });
 
   it('gives IllegalTimestamp its own hint, not the clock-skew one', () => {
-    const err = vendorError({ code: 'IllegalTimestamp', message: 'The input parameter Timestamp that is mandatory for processing this request is not supplied.', requestId: 'r' }, ali, new Redactor());
+    const err = vendorError(
+      {
+        code: 'IllegalTimestamp',
+        message: 'The input parameter Timestamp that is mandatory for processing this request is not supplied.',
+        requestId: 'r',
+      },
+      ali,
+      new Redactor(),
+    );
     expect(err.kind).toBe('invalid_request');
     expect(err.hint).toMatch(/missing or malformed \(IllegalTimestamp\) — this is not clock skew/);
     expect(err.hint).not.toMatch(/check your clock/i);
@@ -141,7 +170,15 @@ describe('vendorError', () => {
 
   it('has a hint for every kind', () => {
     const r = new Redactor();
-    for (const code of ['AuthFailure.SecretIdNotFound', 'Forbidden.RAM', 'SignatureDoesNotMatch', 'IllegalTimestamp', 'Throttling', 'InternalError', 'InvalidParameter']) {
+    for (const code of [
+      'AuthFailure.SecretIdNotFound',
+      'Forbidden.RAM',
+      'SignatureDoesNotMatch',
+      'IllegalTimestamp',
+      'Throttling',
+      'InternalError',
+      'InvalidParameter',
+    ]) {
       expect(vendorError({ code, message: 'm', requestId: null }, ali, r).hint?.length ?? 0).toBeGreaterThan(40);
     }
   });
@@ -156,12 +193,18 @@ describe('transport and envelope errors', () => {
       retryable: true,
     });
     expect(transportError(Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }), tc, r).retryable).toBe(true);
-    expect(transportError(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }), tc, r).retryable).toBe(true);
+    expect(
+      transportError(new Error('fetch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }), tc, r).retryable,
+    ).toBe(true);
   });
 
   it('maps undici timeouts to retryable timeouts', () => {
     for (const code of ['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']) {
-      expect(transportError(Object.assign(new Error('t'), { code }), tc, r)).toMatchObject({ kind: 'timeout', code: 'DW_TIMEOUT', retryable: true });
+      expect(transportError(Object.assign(new Error('t'), { code }), tc, r)).toMatchObject({
+        kind: 'timeout',
+        code: 'DW_TIMEOUT',
+        retryable: true,
+      });
     }
   });
 
@@ -202,13 +245,27 @@ describe('echoed strings to sign', () => {
   it('keeps the ACS3 digest but drops an RPC query (it carries the STS token) before clipping', () => {
     const r = new Redactor();
     const rpc = vendorError(
-      { code: 'SignatureDoesNotMatch', message: `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&${'A'.repeat(380)}SecurityToken%3DCAIS%252Btoken`, requestId: null, httpStatus: 400 },
+      {
+        code: 'SignatureDoesNotMatch',
+        message: `Specified signature is not matched with our calculation. server string to sign is:POST&%2F&${'A'.repeat(380)}SecurityToken%3DCAIS%252Btoken`,
+        requestId: null,
+        httpStatus: 400,
+      },
       ali,
       r,
     );
     expect(rpc.message).not.toMatch(/SecurityToken|CAIS|AAAA/);
     expect(rpc.message).toMatch(/server string to sign omitted/);
-    const acs3 = vendorError({ code: 'SignatureDoesNotMatch', message: 'Specified signature is not matched with our calculation. server string to sign is:ACS3-HMAC-SHA256 abc123', requestId: null, httpStatus: 400 }, ali, r);
+    const acs3 = vendorError(
+      {
+        code: 'SignatureDoesNotMatch',
+        message: 'Specified signature is not matched with our calculation. server string to sign is:ACS3-HMAC-SHA256 abc123',
+        requestId: null,
+        httpStatus: 400,
+      },
+      ali,
+      r,
+    );
     expect(acs3.message).toMatch(/ACS3-HMAC-SHA256 abc123/);
   });
 });

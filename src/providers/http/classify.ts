@@ -35,9 +35,9 @@ export interface CallContext {
  */
 const CODE_HINTS: Readonly<Record<string, string>> = {
   IllegalTimestamp:
-    'The API says the request\'s timestamp is missing or malformed (IllegalTimestamp) — this is not clock skew. Something between driftwatch and the API (a proxy, a gateway rewriting headers or the query) may have dropped or changed x-acs-date / Timestamp; send the requests directly, or re-run with --debug and report a bug.',
+    "The API says the request's timestamp is missing or malformed (IllegalTimestamp) — this is not clock skew. Something between driftwatch and the API (a proxy, a gateway rewriting headers or the query) may have dropped or changed x-acs-date / Timestamp; send the requests directly, or re-run with --debug and report a bug.",
   'InvalidTimeStamp.Format':
-    'The API could not parse the request\'s timestamp (InvalidTimeStamp.Format) — this is not clock skew. Something between driftwatch and the API may have rewritten x-acs-date / Timestamp; send the requests directly, or re-run with --debug and report a bug.',
+    "The API could not parse the request's timestamp (InvalidTimeStamp.Format) — this is not clock skew. Something between driftwatch and the API may have rewritten x-acs-date / Timestamp; send the requests directly, or re-run with --debug and report a bug.",
 };
 
 const AUTH_CODES = new Set([
@@ -56,7 +56,12 @@ const SIGNATURE_CODES = new Set([
   'InvalidSignatureVersion',
 ]);
 const CLOCK_CODES = new Set(['AuthFailure.SignatureExpire', 'InvalidTimeStamp.Expired']);
-const PERMISSION_CODES = new Set(['AuthFailure.UnauthorizedOperation', 'InternalError.ErrRoleNotExist', 'IpInBlacklist', 'IpNotInWhitelist']);
+const PERMISSION_CODES = new Set([
+  'AuthFailure.UnauthorizedOperation',
+  'InternalError.ErrRoleNotExist',
+  'IpInBlacklist',
+  'IpNotInWhitelist',
+]);
 
 /** Looks like "not found" — but only the absence table can make it proof; otherwise the hint says why not. */
 const NOT_FOUND_LOOK = /NotFound|NotExist/;
@@ -82,7 +87,12 @@ export function classifyCode(cloud: Cloud, code: string, httpStatus?: number, ac
   // A code whose meaning is the cloud's own (Alibaba's InvalidAction at 403: the key may not call it).
   const own = cloudAdapter(cloud).errors.classify(code, httpStatus);
   if (own !== undefined) return c(own.kind, own.retryable);
-  if (code.startsWith('InternalError') || code.startsWith('ServiceUnavailable') || code === 'InternalServerError' || code === 'ServiceTimeout') {
+  if (
+    code.startsWith('InternalError') ||
+    code.startsWith('ServiceUnavailable') ||
+    code === 'InternalServerError' ||
+    code === 'ServiceTimeout'
+  ) {
     return c('transient', true);
   }
   if (
@@ -197,7 +207,13 @@ export function vendorError(
 }
 
 /** A non-success HTTP status without a usable vendor error body. */
-export function httpStatusError(status: number, ctx: CallContext, redactor: Redactor, requestId: string | null = null, retryAfterMs?: number): ApiError {
+export function httpStatusError(
+  status: number,
+  ctx: CallContext,
+  redactor: Redactor,
+  requestId: string | null = null,
+  retryAfterMs?: number,
+): ApiError {
   const kind: ErrorKind = status === 429 ? 'throttled' : status >= 500 ? 'transient' : 'invalid_response';
   return new ApiError({
     kind,
@@ -212,7 +228,13 @@ export function httpStatusError(status: number, ctx: CallContext, redactor: Reda
 }
 
 /** The body is not the envelope the API documents (unparsable, non-JSON, missing RequestId …). */
-export function invalidResponse(detail: string, ctx: CallContext, redactor: Redactor, requestId: string | null = null, httpStatus?: number): ApiError {
+export function invalidResponse(
+  detail: string,
+  ctx: CallContext,
+  redactor: Redactor,
+  requestId: string | null = null,
+  httpStatus?: number,
+): ApiError {
   return new ApiError({
     kind: 'invalid_response',
     code: 'DW_INVALID_RESPONSE',
@@ -224,7 +246,13 @@ export function invalidResponse(detail: string, ctx: CallContext, redactor: Reda
   });
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+const TIMEOUT_CODES = new Set([
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+]);
 /** Worth another attempt: the connection broke or the peer went away mid-request. */
 const RETRYABLE_NETWORK_CODES = new Set([
   'ECONNRESET',
@@ -275,7 +303,9 @@ export function transportError(err: unknown, ctx: CallContext, redactor: Redacto
   return new ApiError({
     kind: 'network',
     code: 'DW_NETWORK',
-    message: redactor.redact(`${label(ctx)}: request to ${ctx.host} failed: ${code}${detail && !detail.includes(code) ? ` (${clip(detail)})` : ''}`),
+    message: redactor.redact(
+      `${label(ctx)}: request to ${ctx.host} failed: ${code}${detail && !detail.includes(code) ? ` (${clip(detail)})` : ''}`,
+    ),
     retryable,
     hint: redactor.redact(
       code === 'ECONNREFUSED'

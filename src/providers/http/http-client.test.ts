@@ -44,10 +44,16 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()?.();
 });
 
-async function setup(handler: Parameters<typeof startServer>[0], options: Parameters<typeof createHttpClient>[0] = {}): Promise<{ server: Loopback; client: HttpClient }> {
+async function setup(
+  handler: Parameters<typeof startServer>[0],
+  options: Parameters<typeof createHttpClient>[0] = {},
+): Promise<{ server: Loopback; client: HttpClient }> {
   const server = await startServer(handler);
   const client = createHttpClient(options);
-  cleanups.push(() => server.close(), () => client.close());
+  cleanups.push(
+    () => server.close(),
+    () => client.close(),
+  );
   return { server, client };
 }
 
@@ -58,7 +64,12 @@ describe('createHttpClient', () => {
       res.end('{"ok":true}');
     });
     const url = new URL('/?Action=X&A=%20b', server.url);
-    const res = await client.send({ url, method: 'POST', headers: { 'Content-Type': 'application/json', 'X-TC-Action': 'Get', host: url.host }, body: '{}' });
+    const res = await client.send({
+      url,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-TC-Action': 'Get', host: url.host },
+      body: '{}',
+    });
     expect(res).toMatchObject({ status: 201, body: '{"ok":true}' });
     expect(res.headers['x-acs-retry-after']).toBe('250');
     expect(server.requests[0]).toMatchObject({ method: 'POST', url: '/?Action=X&A=%20b', body: '{}' });
@@ -111,7 +122,9 @@ describe('createHttpClient', () => {
 
   it('times out a server that never answers', async () => {
     const { server, client } = await setup(() => undefined, { headersTimeoutMs: 100 });
-    await expect(client.send({ url: server.url, method: 'POST', headers: {}, body: '' })).rejects.toMatchObject({ code: 'UND_ERR_HEADERS_TIMEOUT' });
+    await expect(client.send({ url: server.url, method: 'POST', headers: {}, body: '' })).rejects.toMatchObject({
+      code: 'UND_ERR_HEADERS_TIMEOUT',
+    });
   });
 
   it('times out a body that stalls', async () => {
@@ -122,7 +135,9 @@ describe('createHttpClient', () => {
       },
       { bodyTimeoutMs: 100 },
     );
-    await expect(client.send({ url: server.url, method: 'POST', headers: {}, body: '' })).rejects.toMatchObject({ code: 'UND_ERR_BODY_TIMEOUT' });
+    await expect(client.send({ url: server.url, method: 'POST', headers: {}, body: '' })).rejects.toMatchObject({
+      code: 'UND_ERR_BODY_TIMEOUT',
+    });
   });
 
   it('aborts on the signal', async () => {
@@ -135,7 +150,9 @@ describe('createHttpClient', () => {
 
   it('refuses oversized answers', async () => {
     const { server, client } = await setup((_req, res) => res.end('x'.repeat(5000)), { maxResponseBytes: 1000 });
-    await expect(client.send({ url: server.url, method: 'POST', headers: {}, body: '' })).rejects.toMatchObject({ code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE' });
+    await expect(client.send({ url: server.url, method: 'POST', headers: {}, body: '' })).rejects.toMatchObject({
+      code: 'UND_ERR_RES_EXCEEDED_MAX_SIZE',
+    });
   });
 
   it('refuses connections after close()', async () => {

@@ -87,7 +87,12 @@ describe('RateLimiter pacing', () => {
     // The old pacing (a 10% burst, then 98% of the rate) put 108 requests into one fixed second at 100/s.
     const old = [...Array.from({ length: 10 }, () => 0), ...Array.from({ length: 98 }, (_, i) => ((i + 1) * 1000) / 98 - 1)];
     expect(fixedWindowRejections(old, 100, 0)).toBe(8);
-    expect(serverRejections(Array.from({ length: 50 }, () => 0), 10)).toBe(40);
+    expect(
+      serverRejections(
+        Array.from({ length: 50 }, () => 0),
+        10,
+      ),
+    ).toBe(40);
   });
 
   it('keeps separate buckets per account, action and region', async () => {

@@ -21,7 +21,13 @@ function seeded(seed: number): () => number {
 }
 
 const throttled = (retryAfterMs?: number): ApiError =>
-  new ApiError({ kind: 'throttled', code: 'Throttling.User', message: 'slow down', retryable: true, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+  new ApiError({
+    kind: 'throttled',
+    code: 'Throttling.User',
+    message: 'slow down',
+    retryable: true,
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
 const auth = (): ApiError => new ApiError({ kind: 'auth', code: 'InvalidAccessKeyId.NotFound', message: 'no such key', retryable: false });
 
 /** Lifts a synchronous attempt body into a promise (a throw becomes a rejection). */
@@ -68,11 +74,14 @@ describe('withRetries', () => {
     const clock = new ManualClock();
     let calls = 0;
     const result = await clock.run(
-      withRetries(lift(() => {
-        calls += 1;
-        if (calls < 3) throw throttled();
-        return 'ok';
-      }), options(clock)),
+      withRetries(
+        lift(() => {
+          calls += 1;
+          if (calls < 3) throw throttled();
+          return 'ok';
+        }),
+        options(clock),
+      ),
     );
     expect(result).toEqual({ value: 'ok', attempts: 3 });
     expect(clock.sleeps).toHaveLength(2);
@@ -83,10 +92,13 @@ describe('withRetries', () => {
   it('fails fast on a non-retryable error', async () => {
     const clock = new ManualClock();
     let calls = 0;
-    const run = withRetries(lift(() => {
-      calls += 1;
-      throw auth();
-    }), options(clock));
+    const run = withRetries(
+      lift(() => {
+        calls += 1;
+        throw auth();
+      }),
+      options(clock),
+    );
     await expect(clock.run(run)).rejects.toMatchObject({ kind: 'auth' });
     expect(calls).toBe(1);
     expect(clock.sleeps).toEqual([]);
@@ -95,10 +107,13 @@ describe('withRetries', () => {
   it('gives up after maxAttempts with the last error', async () => {
     const clock = new ManualClock();
     let calls = 0;
-    const run = withRetries(lift(() => {
-      calls += 1;
-      throw throttled();
-    }), options(clock, { policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 4 } }));
+    const run = withRetries(
+      lift(() => {
+        calls += 1;
+        throw throttled();
+      }),
+      options(clock, { policy: { ...DEFAULT_RETRY_POLICY, maxAttempts: 4 } }),
+    );
     await expect(clock.run(run)).rejects.toMatchObject({ code: 'Throttling.User' });
     expect(calls).toBe(4);
     expect(clock.sleeps).toHaveLength(3);
@@ -108,11 +123,14 @@ describe('withRetries', () => {
     const clock = new ManualClock();
     let calls = 0;
     await clock.run(
-      withRetries(lift(() => {
-        calls += 1;
-        if (calls === 1) throw throttled(3_210);
-        return 1;
-      }), options(clock)),
+      withRetries(
+        lift(() => {
+          calls += 1;
+          if (calls === 1) throw throttled(3_210);
+          return 1;
+        }),
+        options(clock),
+      ),
     );
     expect(clock.sleeps).toEqual([3_210]);
     expect(clock.now()).toBe(3_210);
@@ -143,10 +161,13 @@ describe('withRetries', () => {
   it('never sleeps past the deadline and returns the real error', async () => {
     const clock = new ManualClock();
     let calls = 0;
-    const run = withRetries(lift(() => {
-      calls += 1;
-      throw throttled();
-    }), options(clock, { deadlineAt: 2_500, random: () => 0.99 }));
+    const run = withRetries(
+      lift(() => {
+        calls += 1;
+        throw throttled();
+      }),
+      options(clock, { deadlineAt: 2_500, random: () => 0.99 }),
+    );
     // Delays would be 990, 1980, …: the second would end at 2970 > 2500, so it stops after two attempts.
     await expect(clock.run(run)).rejects.toMatchObject({ code: 'Throttling.User' });
     expect(calls).toBe(2);
@@ -183,15 +204,18 @@ describe('withRetries', () => {
     const clock = new ManualClock();
     const controller = new AbortController();
     let calls = 0;
-    const run = withRetries(lift(() => {
-      calls += 1;
-      throw throttled(5_000);
-    }), options(clock, { signal: controller.signal }));
+    const run = withRetries(
+      lift(() => {
+        calls += 1;
+        throw throttled(5_000);
+      }),
+      options(clock, { signal: controller.signal }),
+    );
     // Let the first attempt fail and the backoff start, then abort instead of advancing the clock.
     await new Promise((resolve) => setImmediate(resolve));
     expect(clock.pending).toBe(1);
     controller.abort(new Error('cancelled'));
-    await expect(run).rejects.toMatchObject({ kind: 'timeout', code: 'DW_ABORTED', });
+    await expect(run).rejects.toMatchObject({ kind: 'timeout', code: 'DW_ABORTED' });
     await expect(run).rejects.toThrow(/last error: Throttling.User/);
     expect(calls).toBe(1);
   });

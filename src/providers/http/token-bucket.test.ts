@@ -53,7 +53,11 @@ describe('TokenBucket pacing', () => {
   it('lets a small burst through, then spaces requests evenly just below the limit', async () => {
     const clock = new ManualClock();
     const bucket = new TokenBucket({ limitQps: 10, clock });
-    const times = await schedule(bucket, clock, Array.from({ length: 30 }, () => 0));
+    const times = await schedule(
+      bucket,
+      clock,
+      Array.from({ length: 30 }, () => 0),
+    );
     expect(times.slice(0, burstFor(10))).toEqual([0, 0]);
     const interval = 1000 / (10 * PACING_MARGIN);
     expect(times[2]).toBeCloseTo(interval, 6);
@@ -67,7 +71,12 @@ describe('TokenBucket pacing', () => {
     const clock = new ManualClock();
     const bucket = new TokenBucket({ limitQps: 5, clock });
     const order: number[] = [];
-    await schedule(bucket, clock, Array.from({ length: 12 }, () => 0), (i) => order.push(i));
+    await schedule(
+      bucket,
+      clock,
+      Array.from({ length: 12 }, () => 0),
+      (i) => order.push(i),
+    );
     expect(order).toEqual(Array.from({ length: 12 }, (_, i) => i));
   });
 
@@ -123,7 +132,11 @@ describe('TokenBucket pacing', () => {
   it('costs at most the margin against the floor on a long backlog', async () => {
     const clock = new ManualClock();
     const bucket = new TokenBucket({ limitQps: 10, clock });
-    const times = await schedule(bucket, clock, Array.from({ length: 600 }, () => 0));
+    const times = await schedule(
+      bucket,
+      clock,
+      Array.from({ length: 600 }, () => 0),
+    );
     // The floor for 600 calls at 10/s is 60 s; the window log lets the pace reach 98% of it.
     expect(60 / ((times.at(-1) ?? 0) / 1000)).toBeGreaterThanOrEqual(0.98);
   });
@@ -131,7 +144,11 @@ describe('TokenBucket pacing', () => {
   it('does not lose slots when a sleeper wakes late by less than its burst', async () => {
     const clock = new ManualClock();
     const bucket = new TokenBucket({ limitQps: 10, clock: lateClock(clock, [5]) });
-    const times = await schedule(bucket, clock, Array.from({ length: 200 }, () => 0));
+    const times = await schedule(
+      bucket,
+      clock,
+      Array.from({ length: 200 }, () => 0),
+    );
     // 5 ms late on every wake-up (5% of the interval), yet the pace keeps to the schedule within one interval.
     const onTime = ((200 - 1) * 1000) / (10 * PACING_MARGIN);
     expect(times.at(-1) ?? 0).toBeLessThan(onTime + 1000 / (10 * PACING_MARGIN));
@@ -219,10 +236,15 @@ describe('TokenBucket when throttled anyway (AIMD)', () => {
     const clock = new ManualClock();
     const bucket = new TokenBucket({ limitQps: 10, clock });
     const times: number[] = [];
-    const all = schedule(bucket, clock, Array.from({ length: 40 }, () => 0), (i) => {
-      times.push(clock.now());
-      if (i === 5) bucket.throttled();
-    });
+    const all = schedule(
+      bucket,
+      clock,
+      Array.from({ length: 40 }, () => 0),
+      (i) => {
+        times.push(clock.now());
+        if (i === 5) bucket.throttled();
+      },
+    );
     await all;
     // After the throttle, at most 5 per window instead of 10.
     const late = times.filter((t) => t > (times[5] ?? 0));

@@ -46,17 +46,35 @@ const http = createHttpClient();
 afterAll(() => http.close());
 
 const creds: Credentials = { id: 'AKIDTEST', secret: 'tencent-secret-key-1', source: 'test' };
-const kmsCall: ApiCall = { cloud: 'tencentcloud', product: 'kms', action: 'GetServiceStatus', version: '2019-01-18', region: 'ap-guangzhou' };
+const kmsCall: ApiCall = {
+  cloud: 'tencentcloud',
+  product: 'kms',
+  action: 'GetServiceStatus',
+  version: '2019-01-18',
+  region: 'ap-guangzhou',
+};
 const NOW = Date.UTC(2026, 10, 29, 1, 2, 3);
 
 function input(over: Partial<AttemptInput> = {}): AttemptInput {
-  return { http, call: kmsCall, credentials: creds, endpoint: loopback.url, region: 'ap-guangzhou', now: () => NOW, redactor: new Redactor(), attempt: 1, ...over };
+  return {
+    http,
+    call: kmsCall,
+    credentials: creds,
+    endpoint: loopback.url,
+    region: 'ap-guangzhou',
+    now: () => NOW,
+    redactor: new Redactor(),
+    attempt: 1,
+    ...over,
+  };
 }
 
-const json = (status: number, value: unknown): Reply => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'application/json' });
-  res.end(typeof value === 'string' ? value : JSON.stringify(value));
-};
+const json =
+  (status: number, value: unknown): Reply =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(typeof value === 'string' ? value : JSON.stringify(value));
+  };
 
 function failure(over: Partial<AttemptInput> = {}): Promise<ApiError> {
   return apiFailureOf(callTencent(input(over)));
@@ -83,13 +101,21 @@ describe('callTencent', () => {
     expect(req?.headers['x-tc-region']).toBe('ap-guangzhou');
     expect(req?.headers['x-tc-timestamp']).toBe(String(Math.floor(NOW / 1000)));
     expect(req?.headers['x-tc-token']).toBeUndefined();
-    expect(req?.headers.authorization).toMatch(/^TC3-HMAC-SHA256 Credential=AKIDTEST\/2026-11-29\/kms\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/);
+    expect(req?.headers.authorization).toMatch(
+      /^TC3-HMAC-SHA256 Credential=AKIDTEST\/2026-11-29\/kms\/tc3_request, SignedHeaders=content-type;host, Signature=[0-9a-f]{64}$/,
+    );
   });
 
   it('omits the region header when the call has none, sends the token, and sends call.body', async () => {
     seen.length = 0;
     reply = json(200, { Response: { State: 3, RequestId: 'req-tcss' } });
-    const call: ApiCall = { cloud: 'tencentcloud', product: 'tcss', action: 'DescribePurchaseStateInfo', version: '2020-11-01', body: { Foo: 'bar' } };
+    const call: ApiCall = {
+      cloud: 'tencentcloud',
+      product: 'tcss',
+      action: 'DescribePurchaseStateInfo',
+      version: '2020-11-01',
+      body: { Foo: 'bar' },
+    };
     const res = await callTencent(input({ call, credentials: { ...creds, token: 'sts-token-abc' } }));
     expect(res.requestId).toBe('req-tcss');
     expect(seen[0]?.signatureOk).toBe(true);
@@ -125,8 +151,16 @@ describe('callTencent', () => {
 
   // Issue 11: a non-200 whose body is the API's error envelope keeps the vendor's code and message.
   it('keeps the code and message of a non-200 answer that carries Response.Error', async () => {
-    reply = json(403, { Response: { Error: { Code: 'AuthFailure.SecretIdNotFound', Message: 'The SecretId is not found.' }, RequestId: 'r-403' } });
-    expect(await failure()).toMatchObject({ kind: 'auth', code: 'AuthFailure.SecretIdNotFound', requestId: 'r-403', httpStatus: 403, retryable: false });
+    reply = json(403, {
+      Response: { Error: { Code: 'AuthFailure.SecretIdNotFound', Message: 'The SecretId is not found.' }, RequestId: 'r-403' },
+    });
+    expect(await failure()).toMatchObject({
+      kind: 'auth',
+      code: 'AuthFailure.SecretIdNotFound',
+      requestId: 'r-403',
+      httpStatus: 403,
+      retryable: false,
+    });
     expect((await failure()).message).toMatch(/AuthFailure\.SecretIdNotFound: The SecretId is not found\./);
     reply = json(503, { Response: { Error: { Code: 'ServiceUnavailable', Message: 'busy' }, RequestId: 'r-503' } });
     expect(await failure()).toMatchObject({ kind: 'transient', code: 'ServiceUnavailable', retryable: true, httpStatus: 503 });

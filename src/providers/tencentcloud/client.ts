@@ -97,7 +97,8 @@ function parseTencentResponse(input: AttemptInput, response: HttpResponse): ApiR
     }
     throw httpStatusError(response.status, ctx, redactor);
   }
-  if (parsed === undefined) throw invalidResponse(problem ?? `the body is not JSON (${response.body.length} bytes)`, ctx, redactor, null, response.status);
+  if (parsed === undefined)
+    throw invalidResponse(problem ?? `the body is not JSON (${response.body.length} bytes)`, ctx, redactor, null, response.status);
   if (!isJsonObject(envelope)) throw invalidResponse('the body has no "Response" object', ctx, redactor, null, response.status);
   const requestId = typeof envelope.RequestId === 'string' && envelope.RequestId !== '' ? envelope.RequestId : null;
 

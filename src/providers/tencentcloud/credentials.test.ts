@@ -27,27 +27,40 @@ describe('resolveTencentCredentials: environment', () => {
   it('takes the token from TENCENTCLOUD_SESSION_TOKEN (SDKs) or TENCENTCLOUD_TOKEN (tccli), SDK spelling first', () => {
     const base = { TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET };
     expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_TOKEN: TOKEN })).token).toBe(TOKEN);
-    expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_SESSION_TOKEN: TOKEN, TENCENTCLOUD_TOKEN: 'other' })).token).toBe(TOKEN);
-    expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_SESSION_TOKEN: '  ', TENCENTCLOUD_TOKEN: TOKEN })).token).toBe(TOKEN);
+    expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_SESSION_TOKEN: TOKEN, TENCENTCLOUD_TOKEN: 'other' })).token).toBe(
+      TOKEN,
+    );
+    expect(resolveTencentCredentials(CHAIN, ctx({ ...base, TENCENTCLOUD_SESSION_TOKEN: '  ', TENCENTCLOUD_TOKEN: TOKEN })).token).toBe(
+      TOKEN,
+    );
   });
 
   it('wins over the profile files', () => {
-    const creds = resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET }, { '.tencentcloud/credentials': INI }));
+    const creds = resolveTencentCredentials(
+      CHAIN,
+      ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET }, { '.tencentcloud/credentials': INI }),
+    );
     expect(creds.id).toBe('AKIDENV');
   });
 
   it('rejects half-set variables, naming the missing one', () => {
-    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV' }, { '.tencentcloud/credentials': INI }))).message).toBe(
-      'TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not',
-    );
+    expect(
+      failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV' }, { '.tencentcloud/credentials': INI })))
+        .message,
+    ).toBe('TENCENTCLOUD_SECRET_ID is set but TENCENTCLOUD_SECRET_KEY is not');
     expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_KEY: SECRET }))).message).toBe(
       'TENCENTCLOUD_SECRET_KEY is set but TENCENTCLOUD_SECRET_ID is not',
     );
-    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_TOKEN: TOKEN }))).message).toMatch(/TENCENTCLOUD_TOKEN is set but/);
+    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_TOKEN: TOKEN }))).message).toMatch(
+      /TENCENTCLOUD_TOKEN is set but/,
+    );
   });
 
   it('treats blank variables as unset', () => {
-    const creds = resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_SECRET_ID: ' ', TENCENTCLOUD_SECRET_KEY: '' }, { '.tencentcloud/credentials': INI }));
+    const creds = resolveTencentCredentials(
+      CHAIN,
+      ctx({ TENCENTCLOUD_SECRET_ID: ' ', TENCENTCLOUD_SECRET_KEY: '' }, { '.tencentcloud/credentials': INI }),
+    );
     expect(creds.id).toBe('AKIDINI');
   });
 
@@ -69,23 +82,36 @@ describe('resolveTencentCredentials: ~/.tencentcloud/credentials', () => {
 
   it('honours TENCENTCLOUD_CREDENTIALS_FILE, and fails when it points nowhere', () => {
     const env = { TENCENTCLOUD_CREDENTIALS_FILE: path.join(TEST_HOME, 'elsewhere.ini') };
-    const creds = resolveTencentCredentials(CHAIN, ctx(env, { 'elsewhere.ini': INI, '.tencentcloud/credentials': '[default]\nsecret_id=WRONG\nsecret_key=x' }));
+    const creds = resolveTencentCredentials(
+      CHAIN,
+      ctx(env, { 'elsewhere.ini': INI, '.tencentcloud/credentials': '[default]\nsecret_id=WRONG\nsecret_key=x' }),
+    );
     expect(creds.id).toBe('AKIDINI');
     expect(creds.source).toBe(`${path.join(TEST_HOME, 'elsewhere.ini')} [default]`);
-    expect(failure(() => resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_CREDENTIALS_FILE: '/nope/creds' }, { '.tencentcloud/credentials': INI }))).message).toBe(
-      'TENCENTCLOUD_CREDENTIALS_FILE names /nope/creds, which cannot be read',
-    );
+    expect(
+      failure(() =>
+        resolveTencentCredentials(CHAIN, ctx({ TENCENTCLOUD_CREDENTIALS_FILE: '/nope/creds' }, { '.tencentcloud/credentials': INI })),
+      ).message,
+    ).toBe('TENCENTCLOUD_CREDENTIALS_FILE names /nope/creds, which cannot be read');
   });
 
   it('rejects a half-set section, naming file and section', () => {
-    const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tencentcloud/credentials': `[default]\nsecret_key = ${SECRET}\n` })));
+    const error = failure(() =>
+      resolveTencentCredentials(CHAIN, ctx({}, { '.tencentcloud/credentials': `[default]\nsecret_key = ${SECRET}\n` })),
+    );
     expect(error.message).toBe('~/.tencentcloud/credentials [default] has secret_key but no secret_id');
   });
 
   it('falls through to tccli when the section is missing', () => {
     const creds = resolveTencentCredentials(
       CHAIN,
-      ctx({}, { '.tencentcloud/credentials': '[other]\nsecret_id=a\nsecret_key=b\n', '.tccli/default.credential': JSON.stringify({ secretId: 'AKIDTCCLI', secretKey: SECRET }) }),
+      ctx(
+        {},
+        {
+          '.tencentcloud/credentials': '[other]\nsecret_id=a\nsecret_key=b\n',
+          '.tccli/default.credential': JSON.stringify({ secretId: 'AKIDTCCLI', secretKey: SECRET }),
+        },
+      ),
     );
     expect(creds).toMatchObject({ id: 'AKIDTCCLI', source: '~/.tccli/default.credential' });
   });
@@ -105,33 +131,63 @@ describe('resolveTencentCredentials: ~/.tccli/<profile>.credential', () => {
   // Issue 13 changes this: role profiles are planned (STS / metadata), never used with their stored keys directly.
   it('plans role-arn and cvm-role profiles instead of using their stored keys', () => {
     const arn = 'qcs::cam::uin/100000000001:roleName/audit';
-    const roleFile = { '.tccli/default.credential': JSON.stringify({ secretId: 'AKID', secretKey: SECRET, 'role-arn': arn, 'role-session-name': 'nightly' }) };
-    expect(planTencentCredentials(CHAIN, ctx({}, roleFile))).toMatchObject({ kind: 'assume_role', roleArn: arn, sessionName: 'nightly', source: { id: 'AKID' } });
-    expect(planTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ type: 'cvm-role' }) }))).toMatchObject({ kind: 'cvm_role' });
+    const roleFile = {
+      '.tccli/default.credential': JSON.stringify({ secretId: 'AKID', secretKey: SECRET, 'role-arn': arn, 'role-session-name': 'nightly' }),
+    };
+    expect(planTencentCredentials(CHAIN, ctx({}, roleFile))).toMatchObject({
+      kind: 'assume_role',
+      roleArn: arn,
+      sessionName: 'nightly',
+      source: { id: 'AKID' },
+    });
+    expect(planTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ type: 'cvm-role' }) }))).toMatchObject({
+      kind: 'cvm_role',
+    });
     expect(failure(() => resolveTencentCredentials(CHAIN, ctx({}, roleFile))).message).toMatch(/need an STS or metadata call/);
-    expect(failure(() => planTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ type: 'sso' }) }))).message).toMatch(
-      /^~\/\.tccli\/default\.credential, line \d+: type sso is not supported by driftwatch/,
-    );
+    expect(
+      failure(() => planTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ type: 'sso' }) }))).message,
+    ).toMatch(/^~\/\.tccli\/default\.credential, line \d+: type sso is not supported by driftwatch/);
   });
 
   it('assumes TENCENTCLOUD_ROLE_ARN with the environment keys, as tccli does', () => {
-    const env = { TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: SECRET, TENCENTCLOUD_ROLE_ARN: 'qcs::cam::uin/1:roleName/audit', TENCENTCLOUD_ROLE_SESSION_NAME: 'ci-run' };
-    expect(planTencentCredentials(CHAIN, ctx(env))).toMatchObject({ kind: 'assume_role', roleArn: 'qcs::cam::uin/1:roleName/audit', sessionName: 'ci-run', source: { id: 'AKIDENV' } });
+    const env = {
+      TENCENTCLOUD_SECRET_ID: 'AKIDENV',
+      TENCENTCLOUD_SECRET_KEY: SECRET,
+      TENCENTCLOUD_ROLE_ARN: 'qcs::cam::uin/1:roleName/audit',
+      TENCENTCLOUD_ROLE_SESSION_NAME: 'ci-run',
+    };
+    expect(planTencentCredentials(CHAIN, ctx(env))).toMatchObject({
+      kind: 'assume_role',
+      roleArn: 'qcs::cam::uin/1:roleName/audit',
+      sessionName: 'ci-run',
+      source: { id: 'AKIDENV' },
+    });
   });
 
   it('plans TKE OIDC from the TKE_* variables, and names the missing ones', () => {
-    const tke = { TKE_REGION: 'ap-guangzhou', TKE_PROVIDER_ID: 'gh', TKE_WEB_IDENTITY_TOKEN_FILE: '/var/run/t', TKE_ROLE_ARN: 'qcs::cam::uin/1:roleName/ci' };
+    const tke = {
+      TKE_REGION: 'ap-guangzhou',
+      TKE_PROVIDER_ID: 'gh',
+      TKE_WEB_IDENTITY_TOKEN_FILE: '/var/run/t',
+      TKE_ROLE_ARN: 'qcs::cam::uin/1:roleName/ci',
+    };
     expect(planTencentCredentials(CHAIN, ctx(tke))).toMatchObject({ kind: 'oidc', providerArn: 'gh', region: 'ap-guangzhou' });
-    expect(failure(() => planTencentCredentials({ kind: 'oidc' }, ctx({ ...tke, TKE_PROVIDER_ID: undefined }))).message).toBe('OIDC credentials need TKE_PROVIDER_ID as well');
+    expect(failure(() => planTencentCredentials({ kind: 'oidc' }, ctx({ ...tke, TKE_PROVIDER_ID: undefined }))).message).toBe(
+      'OIDC credentials need TKE_PROVIDER_ID as well',
+    );
   });
 
   it('reports broken JSON without quoting the file', () => {
-    const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': `{"secretId":"AKID","secretKey":"${SECRET}",` })));
+    const error = failure(() =>
+      resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': `{"secretId":"AKID","secretKey":"${SECRET}",` })),
+    );
     expect(error.message).toMatch(/^~\/\.tccli\/default\.credential is not valid JSON \(line \d+\)$/);
   });
 
   it('rejects a half-set file', () => {
-    const error = failure(() => resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ secretId: 'AKID' }) })));
+    const error = failure(() =>
+      resolveTencentCredentials(CHAIN, ctx({}, { '.tccli/default.credential': JSON.stringify({ secretId: 'AKID' }) })),
+    );
     expect(error.message).toBe('~/.tccli/default.credential has secretId but no secretKey');
   });
 });
@@ -144,32 +200,54 @@ describe('resolveTencentCredentials: named sources', () => {
     expect(creds.token).toBe(TOKEN);
     const fromTccli = resolveTencentCredentials(
       { kind: 'profile', profile: 'stage' },
-      ctx(env, { '.tencentcloud/credentials': INI, '.tccli/stage.credential': JSON.stringify({ secretId: 'AKIDSTAGE', secretKey: SECRET }) }),
+      ctx(env, {
+        '.tencentcloud/credentials': INI,
+        '.tccli/stage.credential': JSON.stringify({ secretId: 'AKIDSTAGE', secretKey: SECRET }),
+      }),
     );
     expect(fromTccli.id).toBe('AKIDSTAGE');
-    const error = failure(() => resolveTencentCredentials({ kind: 'profile', profile: 'missing' }, ctx(env, { '.tencentcloud/credentials': INI })));
-    expect(error.message).toBe('no Tencent Cloud credentials found; tried ~/.tencentcloud/credentials [missing], ~/.tccli/missing.credential');
+    const error = failure(() =>
+      resolveTencentCredentials({ kind: 'profile', profile: 'missing' }, ctx(env, { '.tencentcloud/credentials': INI })),
+    );
+    expect(error.message).toBe(
+      'no Tencent Cloud credentials found; tried ~/.tencentcloud/credentials [missing], ~/.tccli/missing.credential',
+    );
   });
 
   it('{ profile } refuses names that would leave ~/.tccli', () => {
-    expect(failure(() => resolveTencentCredentials({ kind: 'profile', profile: '../x' }, ctx({}))).message).toMatch(/not a valid tccli profile name/);
+    expect(failure(() => resolveTencentCredentials({ kind: 'profile', profile: '../x' }, ctx({}))).message).toMatch(
+      /not a valid tccli profile name/,
+    );
   });
 
   it('{ env } with names reads exactly those variables', () => {
     const source: CredentialSource = { kind: 'env', id: 'MY_ID', secret: 'MY_KEY' };
-    const env = { MY_ID: 'AKIDMINE', MY_KEY: SECRET, TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: 'x', TENCENTCLOUD_SESSION_TOKEN: TOKEN };
+    const env = {
+      MY_ID: 'AKIDMINE',
+      MY_KEY: SECRET,
+      TENCENTCLOUD_SECRET_ID: 'AKIDENV',
+      TENCENTCLOUD_SECRET_KEY: 'x',
+      TENCENTCLOUD_SESSION_TOKEN: TOKEN,
+    };
     const creds = resolveTencentCredentials(source, ctx(env));
     expect(creds).toMatchObject({ id: 'AKIDMINE', source: 'env MY_ID' });
     expect(creds.token).toBeUndefined();
-    expect(failure(() => resolveTencentCredentials(source, ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: 'x' }, { '.tencentcloud/credentials': INI }))).message).toBe(
-      'no Tencent Cloud credentials found; tried environment variables MY_ID, MY_KEY',
-    );
+    expect(
+      failure(() =>
+        resolveTencentCredentials(
+          source,
+          ctx({ TENCENTCLOUD_SECRET_ID: 'AKIDENV', TENCENTCLOUD_SECRET_KEY: 'x' }, { '.tencentcloud/credentials': INI }),
+        ),
+      ).message,
+    ).toBe('no Tencent Cloud credentials found; tried environment variables MY_ID, MY_KEY');
   });
 
   it('{ env } with a named token requires it', () => {
     const source: CredentialSource = { kind: 'env', id: 'MY_ID', secret: 'MY_KEY', token: 'MY_TOKEN' };
     expect(resolveTencentCredentials(source, ctx({ MY_ID: 'AKID', MY_KEY: SECRET, MY_TOKEN: TOKEN })).token).toBe(TOKEN);
-    expect(failure(() => resolveTencentCredentials(source, ctx({ MY_ID: 'AKID', MY_KEY: SECRET }))).message).toBe('environment variable MY_TOKEN is not set');
+    expect(failure(() => resolveTencentCredentials(source, ctx({ MY_ID: 'AKID', MY_KEY: SECRET }))).message).toBe(
+      'environment variable MY_TOKEN is not set',
+    );
   });
 
   it('{ env } without names reads the standard variables and never the files', () => {
@@ -202,11 +280,16 @@ describe('resolveTencentCredentials with real files', () => {
     dirs.push(home);
     mkdirSync(path.join(home, '.tencentcloud'));
     writeFileSync(path.join(home, '.tencentcloud', 'credentials'), INI, { mode: 0o600 });
-    const creds = resolveTencentCredentials({ kind: 'profile', profile: 'prod' }, { env: {}, homeDir: home, readFile: readFileOrUndefined });
+    const creds = resolveTencentCredentials(
+      { kind: 'profile', profile: 'prod' },
+      { env: {}, homeDir: home, readFile: readFileOrUndefined },
+    );
     expect(creds).toMatchObject({ id: 'AKIDPROD', source: '~/.tencentcloud/credentials [prod]' });
     expect(creds.secret).toBe(SECRET);
-    expect(failure(() => resolveTencentCredentials({ kind: 'profile', profile: 'nope' }, { env: {}, homeDir: home, readFile: readFileOrUndefined })).message).toMatch(
-      /^no Tencent Cloud credentials found/,
-    );
+    expect(
+      failure(() =>
+        resolveTencentCredentials({ kind: 'profile', profile: 'nope' }, { env: {}, homeDir: home, readFile: readFileOrUndefined }),
+      ).message,
+    ).toMatch(/^no Tencent Cloud credentials found/);
   });
 });

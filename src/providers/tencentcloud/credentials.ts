@@ -4,7 +4,14 @@ import { CredentialsError } from '../../model/errors.js';
 import { isJsonObject } from '../../model/json.js';
 import type { Credentials } from '../types.js';
 import type { CredentialPlan, OidcPlan } from '../credential-plan.js';
-import { DEFAULT_DURATION_SECONDS, DEFAULT_SESSION_NAME, checkRoleArn, checkSessionName, isRolePlan, staticKeysOnly } from '../credential-plan.js';
+import {
+  DEFAULT_DURATION_SECONDS,
+  DEFAULT_SESSION_NAME,
+  checkRoleArn,
+  checkSessionName,
+  isRolePlan,
+  staticKeysOnly,
+} from '../credential-plan.js';
 import {
   credentialsFrom,
   displayPath,
@@ -40,7 +47,10 @@ function tencentOidcFromEnv(env: CredentialContext['env'], required: boolean): O
   const [region, providerId, tokenFile, roleArn] = TKE_VARS.map((name) => nonBlank(env[name]));
   if (region === undefined && providerId === undefined && tokenFile === undefined && roleArn === undefined) {
     if (!required) return undefined;
-    throw new CredentialsError(`credentials: oidc needs ${TKE_VARS.join(', ')}`, 'Set them as TKE does for pods with a web identity, or choose another credential source.');
+    throw new CredentialsError(
+      `credentials: oidc needs ${TKE_VARS.join(', ')}`,
+      'Set them as TKE does for pods with a web identity, or choose another credential source.',
+    );
   }
   if (region === undefined || providerId === undefined || tokenFile === undefined || roleArn === undefined) {
     const missing = TKE_VARS.filter((n) => nonBlank(env[n]) === undefined);
@@ -99,7 +109,13 @@ function fromIni(ctx: CredentialContext, profile: string): ChainStep {
   const secret = nonBlank(section?.secret_key);
   const token = nonBlank(section?.token);
   if (id !== undefined && secret !== undefined) {
-    return { found: credentialsFrom({ id, secret, token }, { id: `${where} secret_id`, secret: `${where} secret_key`, token: `${where} token` }, where) };
+    return {
+      found: credentialsFrom(
+        { id, secret, token },
+        { id: `${where} secret_id`, secret: `${where} secret_key`, token: `${where} token` },
+        where,
+      ),
+    };
   }
   if (id !== undefined) throw new CredentialsError(`${where} has secret_id but no secret_key`, HINT);
   if (secret !== undefined) throw new CredentialsError(`${where} has secret_key but no secret_id`, HINT);
@@ -123,14 +139,23 @@ function fromTccli(ctx: CredentialContext, profile: string): ChainStep {
   }
   if (type !== undefined) {
     // The type is read from the file: only tccli's own spellings are ever quoted (unsupportedValue).
-    throw unsupportedValue({ where: shown, line: lineOf(['type']), key: 'type', value: type }, TCCLI_TYPES, 'absent (secretId/secretKey, with role-arn to assume a role) or cvm-role', 'Use a profile with secretId/secretKey (and token), role-arn, or type cvm-role.');
+    throw unsupportedValue(
+      { where: shown, line: lineOf(['type']), key: 'type', value: type },
+      TCCLI_TYPES,
+      'absent (secretId/secretKey, with role-arn to assume a role) or cvm-role',
+      'Use a profile with secretId/secretKey (and token), role-arn, or type cvm-role.',
+    );
   }
   const id = nonBlank(data.secretId);
   const secret = nonBlank(data.secretKey);
   const token = nonBlank(data.token);
   const roleArn = nonBlank(data['role-arn']);
   if (id !== undefined && secret !== undefined) {
-    const keys = credentialsFrom({ id, secret, token }, { id: `${shown} secretId`, secret: `${shown} secretKey`, token: `${shown} token` }, shown);
+    const keys = credentialsFrom(
+      { id, secret, token },
+      { id: `${shown} secretId`, secret: `${shown} secretKey`, token: `${shown} token` },
+      shown,
+    );
     if (roleArn === undefined) return { found: keys };
     // tccli assumes the role with the profile's keys before calling anything.
     return {
@@ -204,7 +229,10 @@ export function planTencentCredentials(source: CredentialSource, ctx: Credential
     case 'oidc':
       return tencentOidcFromEnv(ctx.env, true) as OidcPlan;
     case 'ecs_ram_role':
-      throw new CredentialsError('credentials: ecs_ram_role is an Alibaba Cloud source', 'Use cvm_role for the Tencent Cloud instance role.');
+      throw new CredentialsError(
+        'credentials: ecs_ram_role is an Alibaba Cloud source',
+        'Use cvm_role for the Tencent Cloud instance role.',
+      );
     case 'assume_role':
       throw new CredentialsError('credentials: assume_role is planned by the role resolver', 'This is a driftwatch bug; report it.');
   }

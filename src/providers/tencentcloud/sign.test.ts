@@ -219,7 +219,12 @@ describe('signTc3 equals tencentcloud-sdk-nodejs sign3 on random requests', () =
     token: fc.option(fc.string({ minLength: 1, maxLength: 40 }), { nil: null }),
     action: fc.stringMatching(/^[A-Z][A-Za-z]{2,30}$/),
     version: fc.constantFrom('2019-01-18', '2020-11-01', '2017-03-12'),
-    hostSuffix: fc.constantFrom('tencentcloudapi.com', 'intl.tencentcloudapi.com', 'ap-shanghai.tencentcloudapi.com', 'ap-guangzhou.tencentcloudapi.com'),
+    hostSuffix: fc.constantFrom(
+      'tencentcloudapi.com',
+      'intl.tencentcloudapi.com',
+      'ap-shanghai.tencentcloudapi.com',
+      'ap-guangzhou.tencentcloudapi.com',
+    ),
     port: fc.option(fc.integer({ min: 1, max: 65535 }), { nil: undefined }),
     timestamp: fc.integer({ min: 0, max: 4_102_444_800 }),
     contentType: fc.constantFrom('application/json', 'application/json; charset=utf-8'),

@@ -86,7 +86,9 @@ export function buildStatement(files: ReadonlyMap<string, Uint8Array>, manifest:
         digest: { sha256: manifest.config_digest.replace(/^sha256:/, '') },
         files: subject.filter((s) => s.name.startsWith('config/')),
       },
-      policy_packs: subject.filter((s) => s.name.startsWith('policies/')).map((s) => ({ name: packName(s.name), uri: s.name, digest: s.digest })),
+      policy_packs: subject
+        .filter((s) => s.name.startsWith('policies/'))
+        .map((s) => ({ name: packName(s.name), uri: s.name, digest: s.digest })),
       ...(manifest.summary ? { summary: manifest.summary } : {}),
       manifest: manifestSubject,
     },
@@ -119,7 +121,11 @@ function message(error: unknown): string {
  * public key, no transparency log, no timestamp authority), then checks that its subjects are
  * exactly `expected` (path → SHA-256). Problems as data; none means verified.
  */
-export async function verifyAttestation(text: string, publicKey: KeyObject, expected: ReadonlyMap<string, string>): Promise<AttestationCheck> {
+export async function verifyAttestation(
+  text: string,
+  publicKey: KeyObject,
+  expected: ReadonlyMap<string, string>,
+): Promise<AttestationCheck> {
   const where = ATTESTATION_FILE;
   let json: unknown;
   try {
@@ -127,10 +133,14 @@ export async function verifyAttestation(text: string, publicKey: KeyObject, expe
   } catch {
     return { problems: [`${where}: not valid JSON`] };
   }
-  if (!isJsonObject(json) || json.mediaType !== SIGSTORE_BUNDLE_MEDIA_TYPE) return { problems: [`${where}: not a Sigstore bundle v0.3 (${SIGSTORE_BUNDLE_MEDIA_TYPE})`] };
+  if (!isJsonObject(json) || json.mediaType !== SIGSTORE_BUNDLE_MEDIA_TYPE)
+    return { problems: [`${where}: not a Sigstore bundle v0.3 (${SIGSTORE_BUNDLE_MEDIA_TYPE})`] };
 
   // Loaded here: only `evidence verify` needs the verifier, and it is not small.
-  const [{ bundleFromJSON }, { Verifier, toSignedEntity, toTrustMaterial }] = await Promise.all([import('@sigstore/bundle'), import('@sigstore/verify')]);
+  const [{ bundleFromJSON }, { Verifier, toSignedEntity, toTrustMaterial }] = await Promise.all([
+    import('@sigstore/bundle'),
+    import('@sigstore/verify'),
+  ]);
   let entity;
   try {
     entity = toSignedEntity(bundleFromJSON(json));
@@ -138,21 +148,35 @@ export async function verifyAttestation(text: string, publicKey: KeyObject, expe
     return { problems: [`${where}: not a valid Sigstore bundle (${message(error)})`] };
   }
   const keyId = publicKeyId(publicKey);
-  const trust = toTrustMaterial({ mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1', tlogs: [], certificateAuthorities: [], ctlogs: [], timestampAuthorities: [] }, () => ({
-    publicKey,
-    validFor: () => true,
-  }));
+  const trust = toTrustMaterial(
+    {
+      mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+      tlogs: [],
+      certificateAuthorities: [],
+      ctlogs: [],
+      timestampAuthorities: [],
+    },
+    () => ({
+      publicKey,
+      validFor: () => true,
+    }),
+  );
   try {
     new Verifier(trust, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(entity);
   } catch (error) {
     const hint = entity.key.$case === 'public-key' ? entity.key.hint : '';
     // A wrong key or a changed envelope is a signature error; name anything else the verifier reports.
     const detail = error instanceof Error && 'code' in error && error.code === 'SIGNATURE_ERROR' ? '' : ` (${message(error)})`;
-    return { problems: [`${where}: signature does not verify with the given key${hint && hint !== keyId ? ` (signed with ${hint}, given ${keyId})` : ''}${detail}`] };
+    return {
+      problems: [
+        `${where}: signature does not verify with the given key${hint && hint !== keyId ? ` (signed with ${hint}, given ${keyId})` : ''}${detail}`,
+      ],
+    };
   }
 
   const envelope = (json as { dsseEnvelope?: { payload?: unknown; payloadType?: unknown } }).dsseEnvelope;
-  if (envelope?.payloadType !== DSSE_PAYLOAD_TYPE || typeof envelope.payload !== 'string') return { problems: [`${where}: the envelope is not an in-toto statement`] };
+  if (envelope?.payloadType !== DSSE_PAYLOAD_TYPE || typeof envelope.payload !== 'string')
+    return { problems: [`${where}: the envelope is not an in-toto statement`] };
   let statement: unknown;
   try {
     statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
@@ -160,7 +184,8 @@ export async function verifyAttestation(text: string, publicKey: KeyObject, expe
     return { problems: [`${where}: the signed statement is not valid JSON`] };
   }
   if (!isJsonObject(statement) || statement._type !== STATEMENT_TYPE) return { problems: [`${where}: not an in-toto Statement v1`] };
-  if (statement.predicateType !== PREDICATE_TYPE) return { problems: [`${where}: unexpected predicate type ${JSON.stringify(statement.predicateType)}`] };
+  if (statement.predicateType !== PREDICATE_TYPE)
+    return { problems: [`${where}: unexpected predicate type ${JSON.stringify(statement.predicateType)}`] };
   if (!Array.isArray(statement.subject)) return { problems: [`${where}: the statement has no subjects`] };
 
   const problems: string[] = [];
@@ -177,6 +202,7 @@ export async function verifyAttestation(text: string, publicKey: KeyObject, expe
     if (actual === undefined) problems.push(`${where}: subject ${name} is not a file of the bundle`);
     else if (actual !== digest) problems.push(`${where}: subject ${name} has a different digest than the bundle's`);
   }
-  for (const name of [...expected.keys()].sort(compareBundlePaths)) if (!seen.has(name)) problems.push(`${where}: ${name} is not a subject of the attestation`);
+  for (const name of [...expected.keys()].sort(compareBundlePaths))
+    if (!seen.has(name)) problems.push(`${where}: ${name} is not a subject of the attestation`);
   return { problems, keyId };
 }

@@ -146,7 +146,10 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
     const folded = path.toLowerCase();
     const clash = lower.get(folded);
     if (clash !== undefined) {
-      throw new InputError(`evidence: ${what} maps to ${path}, which clashes with ${clash}`, 'Give the files or resources names that differ by more than letter case.');
+      throw new InputError(
+        `evidence: ${what} maps to ${path}, which clashes with ${clash}`,
+        'Give the files or resources names that differ by more than letter case.',
+      );
     }
     lower.set(folded, path);
     texts.set(path, input.redact(text));
@@ -156,7 +159,8 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   put('result.json', canonicalJson(input.result), 'the run result');
   const observations = [...input.observations].sort((a, b) => compareStrings(a.address, b.address));
   put('observations.json', canonicalJson(observations), 'the observations');
-  for (const o of observations) put(`raw/${safeSegment(o.address)}.json`, canonicalJson(rawDocument(o, input.exchanges?.[o.address])), `observation ${o.address}`);
+  for (const o of observations)
+    put(`raw/${safeSegment(o.address)}.json`, canonicalJson(rawDocument(o, input.exchanges?.[o.address])), `observation ${o.address}`);
   for (const f of input.configFiles) put(f.bundlePath ?? bundlePathFor('config', f.path), f.content, `configuration file ${f.path}`);
   for (const f of input.policyFiles ?? []) put(f.bundlePath ?? bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
 
@@ -206,9 +210,17 @@ async function targetState(target: string, key: SigningKey, force: boolean): Pro
     stats = await lstat(target);
   } catch (error) {
     if (errnoCode(error) === 'ENOENT') return 'missing';
-    throw new IoError(`cannot write the evidence bundle to ${target} (${errnoCode(error)})`, 'Check that the parent directory is readable.', { cause: error });
+    throw new IoError(
+      `cannot write the evidence bundle to ${target} (${errnoCode(error)})`,
+      'Check that the parent directory is readable.',
+      { cause: error },
+    );
   }
-  if (!stats.isDirectory()) throw new IoError(`cannot write the evidence bundle to ${target}: it exists and is not a directory`, 'Choose a new directory for --evidence.');
+  if (!stats.isDirectory())
+    throw new IoError(
+      `cannot write the evidence bundle to ${target}: it exists and is not a directory`,
+      'Choose a new directory for --evidence.',
+    );
   if ((await readdir(target)).length === 0) return 'empty';
   if (!force) {
     throw new IoError(
@@ -272,7 +284,11 @@ export async function writeEvidenceBundle(
     }
   } catch (error) {
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
-    throw new IoError(`cannot write the evidence bundle to ${target} (${errnoCode(error)})`, 'Check that the directory is writable and has free space.', { cause: error });
+    throw new IoError(
+      `cannot write the evidence bundle to ${target} (${errnoCode(error)})`,
+      'Check that the directory is writable and has free space.',
+      { cause: error },
+    );
   }
   options.tempFiles?.delete(temp);
   if (state === 'bundle') await rm(old, { recursive: true, force: true }).catch(() => undefined);

@@ -102,11 +102,13 @@ export function parseManifest(text: string): { manifest?: Manifest; problems: st
   const where = MANIFEST_FILE;
   if (!isJsonObject(value)) return { problems: [`${where}: not a JSON object`] };
   if (value.format !== MANIFEST_FORMAT) problems.push(`${where}: format is not '${MANIFEST_FORMAT}'`);
-  if (value.format_version !== '1') problems.push(`${where}: unsupported format_version ${JSON.stringify(value.format_version)} (this driftwatch reads '1')`);
+  if (value.format_version !== '1')
+    problems.push(`${where}: unsupported format_version ${JSON.stringify(value.format_version)} (this driftwatch reads '1')`);
   if (!isJsonObject(value.tool) || typeof value.tool.version !== 'string') problems.push(`${where}: tool.version is missing`);
   if (typeof value.as_of !== 'string') problems.push(`${where}: as_of is missing`);
   for (const key of ['config_digest', 'policies_digest'] as const) {
-    if (typeof value[key] !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(value[key])) problems.push(`${where}: ${key} is missing or malformed`);
+    if (typeof value[key] !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(value[key]))
+      problems.push(`${where}: ${key} is missing or malformed`);
   }
   if (!Array.isArray(value.files)) {
     problems.push(`${where}: files is not a list`);

@@ -47,19 +47,33 @@ export async function readBundle(dir: string, shown: string): Promise<BundleCont
   const read = (rel: string): Promise<string> => readFile(join(dir, ...rel.split('/')), 'utf8');
   const resultText = await read('result.json');
   const observations = parse(await read('observations.json'), `${shown}/observations.json`);
-  if (!Array.isArray(observations)) throw new InputError(`${shown}/observations.json is not a list`, 'Merge bundles written by driftwatch --evidence.');
+  if (!Array.isArray(observations))
+    throw new InputError(`${shown}/observations.json is not a list`, 'Merge bundles written by driftwatch --evidence.');
   const exchanges: Record<string, readonly RawExchange[]> = {};
   for (const rel of await filesUnder(dir, 'raw')) {
     const doc = parse(await read(rel), `${shown}/${rel}`);
-    if (isJsonObject(doc) && typeof doc.address === 'string' && Array.isArray(doc.exchanges)) exchanges[doc.address] = doc.exchanges as unknown as RawExchange[];
+    if (isJsonObject(doc) && typeof doc.address === 'string' && Array.isArray(doc.exchanges))
+      exchanges[doc.address] = doc.exchanges as unknown as RawExchange[];
   }
   const files = async (prefix: string): Promise<EvidenceFileInput[]> =>
-    Promise.all((await filesUnder(dir, prefix)).map(async (rel) => ({ path: rel.slice(prefix.length + 1), bundlePath: rel, content: await read(rel) })));
-  return { dir, resultText, observations: observations as Observation[], exchanges, configFiles: await files('config'), policyFiles: await files('policies') };
+    Promise.all(
+      (await filesUnder(dir, prefix)).map(async (rel) => ({
+        path: rel.slice(prefix.length + 1),
+        bundlePath: rel,
+        content: await read(rel),
+      })),
+    );
+  return {
+    dir,
+    resultText,
+    observations: observations as Observation[],
+    exchanges,
+    configFiles: await files('config'),
+    policyFiles: await files('policies'),
+  };
 }
 
 /** The shards' bundles must hold the same configuration; the merged bundle keeps one copy. */
 export function sameFiles(a: readonly EvidenceFileInput[], b: readonly EvidenceFileInput[]): boolean {
   return a.length === b.length && a.every((f, i) => f.bundlePath === b[i]?.bundlePath && f.content === b[i]?.content);
 }
-

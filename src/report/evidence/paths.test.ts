@@ -38,7 +38,8 @@ describe('bundle paths', () => {
   });
 
   it('rejects unsafe manifest paths', () => {
-    for (const bad of ['', '/etc/passwd', '../x', 'a/../b', 'a//b', './a', 'a\\b', 'C:/x', 'a/\u0000']) expect(isSafeBundlePath(bad)).toBe(false);
+    for (const bad of ['', '/etc/passwd', '../x', 'a/../b', 'a//b', './a', 'a\\b', 'C:/x', 'a/\u0000'])
+      expect(isSafeBundlePath(bad)).toBe(false);
     expect(isSafeBundlePath('raw/a.json')).toBe(true);
   });
 

@@ -38,8 +38,7 @@ export type SignatureAlgorithm = 'ed25519' | 'hmac-sha256';
 const HMAC_MIN_LENGTH = 32;
 
 export type SigningKey =
-  | { readonly algorithm: 'ed25519'; readonly privateKey: KeyObject }
-  | { readonly algorithm: 'hmac-sha256'; readonly secret: string };
+  { readonly algorithm: 'ed25519'; readonly privateKey: KeyObject } | { readonly algorithm: 'hmac-sha256'; readonly secret: string };
 
 export interface SignatureFile {
   readonly format: typeof SIGNATURE_FORMAT;
@@ -80,10 +79,16 @@ export function ed25519SigningKey(privateKey: KeyObject | string, source = 'the 
   try {
     key = typeof privateKey === 'string' ? createPrivateKey({ key: privateKey, format: 'pem' }) : privateKey;
   } catch {
-    throw new UsageError(`${source} is not a PEM private key`, 'Create one with `openssl genpkey -algorithm ed25519 -out evidence-key.pem`.');
+    throw new UsageError(
+      `${source} is not a PEM private key`,
+      'Create one with `openssl genpkey -algorithm ed25519 -out evidence-key.pem`.',
+    );
   }
   if (key.type !== 'private' || key.asymmetricKeyType !== 'ed25519') {
-    throw new UsageError(`${source} is not an Ed25519 private key`, 'Create one with `openssl genpkey -algorithm ed25519 -out evidence-key.pem`.');
+    throw new UsageError(
+      `${source} is not an Ed25519 private key`,
+      'Create one with `openssl genpkey -algorithm ed25519 -out evidence-key.pem`.',
+    );
   }
   return { algorithm: 'ed25519', privateKey: key };
 }
@@ -101,7 +106,10 @@ export function ed25519PublicKey(key: KeyObject | string, source = 'the public k
   try {
     pub = typeof key === 'string' ? createPublicKey({ key, format: 'pem' }) : key.type === 'private' ? createPublicKey(key) : key;
   } catch {
-    throw new UsageError(`${source} is not a PEM public key`, 'Export it with `openssl pkey -in evidence-key.pem -pubout -out evidence-key.pub.pem`.');
+    throw new UsageError(
+      `${source} is not a PEM public key`,
+      'Export it with `openssl pkey -in evidence-key.pem -pubout -out evidence-key.pub.pem`.',
+    );
   }
   if (pub.asymmetricKeyType !== 'ed25519') throw new UsageError(`${source} is not an Ed25519 key`);
   return pub;
@@ -120,11 +128,17 @@ export interface LoadSigningKeyOptions {
  * `DRIFTWATCH_EVIDENCE_HMAC_KEY` (a shared secret). Exactly one must be set: a bundle is never
  * written unsigned.
  */
-export async function loadSigningKey(env: Readonly<Record<string, string | undefined>>, options: LoadSigningKeyOptions = {}): Promise<SigningKey> {
+export async function loadSigningKey(
+  env: Readonly<Record<string, string | undefined>>,
+  options: LoadSigningKeyOptions = {},
+): Promise<SigningKey> {
   const set = Object.values(SIGNING_KEY_ENV).filter((name) => (env[name] ?? '') !== '');
   const all = Object.values(SIGNING_KEY_ENV).join(', ');
   if (set.length === 0) {
-    throw new UsageError(`--evidence needs a signing key: set one of ${all}`, 'Create an Ed25519 key with `openssl genpkey -algorithm ed25519 -out evidence-key.pem` and set DRIFTWATCH_EVIDENCE_KEY_FILE=evidence-key.pem.');
+    throw new UsageError(
+      `--evidence needs a signing key: set one of ${all}`,
+      'Create an Ed25519 key with `openssl genpkey -algorithm ed25519 -out evidence-key.pem` and set DRIFTWATCH_EVIDENCE_KEY_FILE=evidence-key.pem.',
+    );
   }
   if (set.length > 1) throw new UsageError(`more than one evidence signing key is set (${set.join(', ')})`, 'Set only one of them.');
   const hmac = env[SIGNING_KEY_ENV.hmac];
@@ -191,7 +205,8 @@ export function parseSignature(text: string): { signature?: SignatureFile; probl
   }
   if (!isJsonObject(value) || value.format !== SIGNATURE_FORMAT) return { problem: `manifest.sig: not a ${SIGNATURE_FORMAT} file` };
   if (value.format_version !== '1') return { problem: `manifest.sig: unsupported format_version ${JSON.stringify(value.format_version)}` };
-  if (value.algorithm !== 'ed25519' && value.algorithm !== 'hmac-sha256') return { problem: `manifest.sig: unknown algorithm ${JSON.stringify(value.algorithm)}` };
+  if (value.algorithm !== 'ed25519' && value.algorithm !== 'hmac-sha256')
+    return { problem: `manifest.sig: unknown algorithm ${JSON.stringify(value.algorithm)}` };
   for (const key of ['key_id', 'manifest_sha256', 'signature'] as const) {
     if (typeof value[key] !== 'string' || value[key] === '') return { problem: `manifest.sig: ${key} is missing` };
   }
@@ -215,7 +230,9 @@ export function verifySignature(manifestBytes: Uint8Array, sig: SignatureFile, k
   const given = Buffer.from(sig.signature, 'base64');
   if (sig.algorithm === 'ed25519') {
     if (keys.publicKey === undefined) {
-      problems.push(`signature not checked: no public key given (the bundle is signed with ed25519 key ${sig.key_id}; use --public-key FILE)`);
+      problems.push(
+        `signature not checked: no public key given (the bundle is signed with ed25519 key ${sig.key_id}; use --public-key FILE)`,
+      );
       return problems;
     }
     let pub: KeyObject;
@@ -233,7 +250,9 @@ export function verifySignature(manifestBytes: Uint8Array, sig: SignatureFile, k
     return problems;
   }
   if (keys.hmacKey === undefined) {
-    problems.push(`signature not checked: no HMAC key given (the bundle is signed with hmac-sha256 key ${sig.key_id}; use --hmac-key-env VAR)`);
+    problems.push(
+      `signature not checked: no HMAC key given (the bundle is signed with hmac-sha256 key ${sig.key_id}; use --hmac-key-env VAR)`,
+    );
     return problems;
   }
   const expected = createHmac('sha256', keys.hmacKey).update(manifestBytes).digest();
@@ -265,7 +284,10 @@ export function verificationKeysFromFile(text: string, source: string): Verifica
   if (text.includes('-----BEGIN')) return { publicKey: ed25519PublicKey(text, source) };
   const secret = text.split(/\r?\n/)[0]?.trim() ?? '';
   if (secret.length < HMAC_MIN_LENGTH) {
-    throw new UsageError(`${source} is neither a PEM key nor an HMAC secret of at least ${HMAC_MIN_LENGTH} characters`, 'Give the Ed25519 public key (PEM) the snapshot was signed with, or a file holding the HMAC secret.');
+    throw new UsageError(
+      `${source} is neither a PEM key nor an HMAC secret of at least ${HMAC_MIN_LENGTH} characters`,
+      'Give the Ed25519 public key (PEM) the snapshot was signed with, or a file holding the HMAC secret.',
+    );
   }
   return { hmacKey: secret };
 }
@@ -273,6 +295,15 @@ export function verificationKeysFromFile(text: string, source: string): Verifica
 /** Problems with a detached signature over `bytes` (empty when it verifies with `keys`). */
 export function verifyDetached(bytes: Uint8Array, sig: DetachedSignature, keys: VerificationKeys): string[] {
   if (!isCanonicalBase64(sig.signature)) return ['the signature is not canonical base64'];
-  const file: SignatureFile = { format: SIGNATURE_FORMAT, format_version: '1', algorithm: sig.algorithm, key_id: sig.key_id, manifest_sha256: sha256Hex(bytes), signature: sig.signature };
-  return verifySignature(bytes, file, keys).map((p) => p.replace(/ \(the bundle is signed/, ' (signed').replace(/; use --public-key FILE\)|; use --hmac-key-env VAR\)/, ')'));
+  const file: SignatureFile = {
+    format: SIGNATURE_FORMAT,
+    format_version: '1',
+    algorithm: sig.algorithm,
+    key_id: sig.key_id,
+    manifest_sha256: sha256Hex(bytes),
+    signature: sig.signature,
+  };
+  return verifySignature(bytes, file, keys).map((p) =>
+    p.replace(/ \(the bundle is signed/, ' (signed').replace(/; use --public-key FILE\)|; use --hmac-key-env VAR\)/, ')'),
+  );
 }

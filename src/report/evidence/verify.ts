@@ -51,7 +51,9 @@ async function checkEntry(dir: string, entry: ManifestEntry): Promise<string | u
     const stats = await lstat(file);
     if (!stats.isFile()) return `${entry.path}: not a regular file`;
   } catch (error) {
-    return errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR' ? `${entry.path}: missing` : `${entry.path}: unreadable (${errnoCode(error)})`;
+    return errnoCode(error) === 'ENOENT' || errnoCode(error) === 'ENOTDIR'
+      ? `${entry.path}: missing`
+      : `${entry.path}: unreadable (${errnoCode(error)})`;
   }
   let bytes: Buffer;
   try {
@@ -69,14 +71,22 @@ export async function verifyEvidenceBundle(dir: string, keys: VerificationKeys =
     const stats = await lstat(dir);
     if (!stats.isDirectory()) return { ok: false, files: 0, problems: [`${dir}: not a directory`] };
   } catch (error) {
-    return { ok: false, files: 0, problems: [`${dir}: ${errnoCode(error) === 'ENOENT' ? 'not found' : `unreadable (${errnoCode(error)})`}`] };
+    return {
+      ok: false,
+      files: 0,
+      problems: [`${dir}: ${errnoCode(error) === 'ENOENT' ? 'not found' : `unreadable (${errnoCode(error)})`}`],
+    };
   }
 
   let manifestBytes: Buffer;
   try {
     manifestBytes = await readFile(join(dir, MANIFEST_FILE));
   } catch (error) {
-    return { ok: false, files: 0, problems: [`${MANIFEST_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing' : `unreadable (${errnoCode(error)})`}`] };
+    return {
+      ok: false,
+      files: 0,
+      problems: [`${MANIFEST_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing' : `unreadable (${errnoCode(error)})`}`],
+    };
   }
   const parsed = parseManifest(manifestBytes.toString('utf8'));
   const problems: string[] = [...parsed.problems];
@@ -89,20 +99,28 @@ export async function verifyEvidenceBundle(dir: string, keys: VerificationKeys =
   }
 
   if (manifest) {
-    if (directoryDigest(entries, 'config') !== manifest.config_digest) problems.push(`${MANIFEST_FILE}: config_digest does not match the config/ files listed`);
-    if (directoryDigest(entries, 'policies') !== manifest.policies_digest) problems.push(`${MANIFEST_FILE}: policies_digest does not match the policies/ files listed`);
+    if (directoryDigest(entries, 'config') !== manifest.config_digest)
+      problems.push(`${MANIFEST_FILE}: config_digest does not match the config/ files listed`);
+    if (directoryDigest(entries, 'policies') !== manifest.policies_digest)
+      problems.push(`${MANIFEST_FILE}: policies_digest does not match the policies/ files listed`);
   }
 
   const found = { files: [] as string[], odd: [] as string[] };
   await walk(dir, '', found);
   // The attestation belongs to Ed25519 bundles; in an HMAC bundle it is an extra file like any other.
   const sigAlgorithm = await peekAlgorithm(dir);
-  const listed = new Set([MANIFEST_FILE, SIGNATURE_FILE, ...(sigAlgorithm === 'hmac-sha256' ? [] : [ATTESTATION_FILE]), ...entries.map((e) => e.path)]);
+  const listed = new Set([
+    MANIFEST_FILE,
+    SIGNATURE_FILE,
+    ...(sigAlgorithm === 'hmac-sha256' ? [] : [ATTESTATION_FILE]),
+    ...entries.map((e) => e.path),
+  ]);
   // With an unreadable manifest every file would look extra; that adds noise, not information.
   if (manifest) {
     for (const f of found.files.sort(compareBundlePaths)) if (!listed.has(f)) problems.push(`extra file not in manifest: ${f}`);
   }
-  for (const f of found.odd.sort(compareBundlePaths)) if (!listed.has(f)) problems.push(`extra file not in manifest: ${f} (not a regular file)`);
+  for (const f of found.odd.sort(compareBundlePaths))
+    if (!listed.has(f)) problems.push(`extra file not in manifest: ${f} (not a regular file)`);
 
   let signatureInfo: VerifyResult['signature'];
   let sigText: string | undefined;
@@ -147,14 +165,22 @@ async function peekAlgorithm(dir: string): Promise<SignatureAlgorithm | undefine
   }
 }
 
-async function checkAttestation(dir: string, publicKey: NonNullable<VerificationKeys['publicKey']>, manifestBytes: Buffer, sigBytes: Buffer, entries: readonly ManifestEntry[]): Promise<string[]> {
+async function checkAttestation(
+  dir: string,
+  publicKey: NonNullable<VerificationKeys['publicKey']>,
+  manifestBytes: Buffer,
+  sigBytes: Buffer,
+  entries: readonly ManifestEntry[],
+): Promise<string[]> {
   let text: string;
   try {
     const stats = await lstat(join(dir, ATTESTATION_FILE));
     if (!stats.isFile()) return [`${ATTESTATION_FILE}: not a regular file`];
     text = await readFile(join(dir, ATTESTATION_FILE), 'utf8');
   } catch (error) {
-    return [`${ATTESTATION_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing (an Ed25519-signed bundle carries an in-toto attestation)' : `unreadable (${errnoCode(error)})`}`];
+    return [
+      `${ATTESTATION_FILE}: ${errnoCode(error) === 'ENOENT' ? 'missing (an Ed25519-signed bundle carries an in-toto attestation)' : `unreadable (${errnoCode(error)})`}`,
+    ];
   }
   let key;
   try {

@@ -22,30 +22,67 @@ export const FIELDS = {
 const a = attributesOf(FIELDS);
 
 export const ATTRIBUTES = [
-  a.from('Status', { name: 'status', kind: 'string', description: 'Instance status (Status).', values: ['BUY', 'USED', 'REFUND', 'REVOKE'] }, same),
+  a.from(
+    'Status',
+    { name: 'status', kind: 'string', description: 'Instance status (Status).', values: ['BUY', 'USED', 'REFUND', 'REVOKE'] },
+    same,
+  ),
   a.from('Type', { name: 'ca_type', kind: 'string', description: 'CA type (Type).', values: ['ROOT', 'SUB_ROOT'] }, same),
-  a.from('CertTotalCount', { name: 'certificates_total', kind: 'integer', unit: 'count', description: 'Certificates the CA may issue (CertTotalCount).' }, counter),
-  a.from('CertIssuedCount', { name: 'certificates_issued', kind: 'integer', unit: 'count', description: 'Certificates issued (CertIssuedCount).' }, counter),
+  a.from(
+    'CertTotalCount',
+    { name: 'certificates_total', kind: 'integer', unit: 'count', description: 'Certificates the CA may issue (CertTotalCount).' },
+    counter,
+  ),
+  a.from(
+    'CertIssuedCount',
+    { name: 'certificates_issued', kind: 'integer', unit: 'count', description: 'Certificates issued (CertIssuedCount).' },
+    counter,
+  ),
   a.derived(
     ['CertTotalCount', 'CertIssuedCount'],
-    { name: 'certificates_remaining', kind: 'integer', unit: 'count', consumed: true, description: 'certificates_total - certificates_issued.' },
+    {
+      name: 'certificates_remaining',
+      kind: 'integer',
+      unit: 'count',
+      consumed: true,
+      description: 'certificates_total - certificates_issued.',
+    },
     (b) => remaining(b.CertTotalCount, b.CertIssuedCount),
   ),
   // Present only for USED/REVOKE; for BUY/REFUND they are absent and so stay unknown.
   a.from(
     'AfterTime',
-    { name: 'certificate_expires_at', kind: 'timestamp', unit: 'unix-ms', description: 'CA certificate not-after (AfterTime, Unix ms; USED/REVOKE only).' },
+    {
+      name: 'certificate_expires_at',
+      kind: 'timestamp',
+      unit: 'unix-ms',
+      description: 'CA certificate not-after (AfterTime, Unix ms; USED/REVOKE only).',
+    },
     fromUnixMillis,
   ),
   a.from(
     'BeforeTime',
-    { name: 'certificate_not_before', kind: 'timestamp', unit: 'unix-ms', description: 'CA certificate not-before (BeforeTime, Unix ms; USED/REVOKE only).' },
+    {
+      name: 'certificate_not_before',
+      kind: 'timestamp',
+      unit: 'unix-ms',
+      description: 'CA certificate not-before (BeforeTime, Unix ms; USED/REVOKE only).',
+    },
     fromUnixMillis,
   ),
-  a.from('Identifier', { name: 'identifier', kind: 'string', description: 'CA certificate identifier (Identifier; USED/REVOKE only).' }, same),
+  a.from(
+    'Identifier',
+    { name: 'identifier', kind: 'string', description: 'CA certificate identifier (Identifier; USED/REVOKE only).' },
+    same,
+  ),
   a.from(
     'UseExpireTime',
-    { name: 'instance_expires_at', kind: 'timestamp', unit: 'unix-ms', description: 'Instance subscription expiry (UseExpireTime, Unix ms).' },
+    {
+      name: 'instance_expires_at',
+      kind: 'timestamp',
+      unit: 'unix-ms',
+      description: 'Instance subscription expiry (UseExpireTime, Unix ms).',
+    },
     fromUnixMillis,
   ),
 ];

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../model/json.js';
 import { createDefinition } from '../../providers/registry.js';
 import { alicloudCasPrivateCa } from './index.js';
-import { apiResponse, fixtureResponse, loadFixture, providerConfig, resourceConfig, thrownApiError } from '../../../test/fixtures/responses/index.js';
+import {
+  apiResponse,
+  fixtureResponse,
+  loadFixture,
+  providerConfig,
+  resourceConfig,
+  thrownApiError,
+} from '../../../test/fixtures/responses/index.js';
 
 const createAlicloudCasPrivateCaDefinition = () => createDefinition(alicloudCasPrivateCa);
 
@@ -74,9 +81,17 @@ describe('alicloud_cas_private_ca normalize', () => {
   // Issue 11: counters must be non-negative and issued <= total; epochs in a wrong unit are unknown.
   it('makes a negative counter, issued > total and a seconds value in a milliseconds field unknown', () => {
     const negative = normalizeList([{ InstanceId: INSTANCE, CertTotalCount: 5, CertIssuedCount: -1000 }]);
-    expect(negative.status === 'ok' && negative.attributes).toEqual({ certificates_total: 5, certificates_issued: null, certificates_remaining: null });
+    expect(negative.status === 'ok' && negative.attributes).toEqual({
+      certificates_total: 5,
+      certificates_issued: null,
+      certificates_remaining: null,
+    });
     const over = normalizeList([{ InstanceId: INSTANCE, CertTotalCount: 10, CertIssuedCount: 20 }]);
-    expect(over.status === 'ok' && over.attributes).toEqual({ certificates_total: 10, certificates_issued: 20, certificates_remaining: null });
+    expect(over.status === 'ok' && over.attributes).toEqual({
+      certificates_total: 10,
+      certificates_issued: 20,
+      certificates_remaining: null,
+    });
     const seconds = normalizeList([{ InstanceId: INSTANCE, AfterTime: 1792944000, UseExpireTime: 1637251200 }]);
     expect(seconds.status === 'ok' && seconds.attributes).toEqual({ certificate_expires_at: null, instance_expires_at: null });
   });
@@ -95,7 +110,9 @@ describe('alicloud_cas_private_ca normalize', () => {
     expect(thrownApiError(() => normalizeList([{ InstanceId: INSTANCE, CertTotalCount: '10' }])).message).toBe(
       'GetCAInstanceStatus response: field InstanceStatusList[0].CertTotalCount must be integer or null (got string)',
     );
-    expect(thrownApiError(() => normalizeList([{ Status: 'USED' }])).message).toContain('field InstanceStatusList[0].InstanceId is missing');
+    expect(thrownApiError(() => normalizeList([{ Status: 'USED' }])).message).toContain(
+      'field InstanceStatusList[0].InstanceId is missing',
+    );
     expect(thrownApiError(() => definition.normalize(apiResponse({ InstanceStatusList: {} }), resource)).message).toContain(
       'InstanceStatusList must be array (got object)',
     );

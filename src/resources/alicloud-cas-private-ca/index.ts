@@ -13,7 +13,13 @@ const BODY: BodyShape = { kind: 'list', key: 'InstanceStatusList', id: 'Instance
  * resource-level region is not allowed: a CA belongs to the account its provider names.
  */
 function casCall(region: string | undefined, params?: Readonly<Record<string, string>>) {
-  const base = { cloud: 'alicloud', product: API.product, action: API.action, version: API.version, ...(params ? { params } : {}) } as const;
+  const base = {
+    cloud: 'alicloud',
+    product: API.product,
+    action: API.action,
+    version: API.version,
+    ...(params ? { params } : {}),
+  } as const;
   return region === undefined || region === '' ? base : { ...base, region };
 }
 
@@ -51,7 +57,11 @@ export const alicloudCasPrivateCa = defineResourceType({
   fields: FIELDS,
   attributes: ATTRIBUTES,
   absence: [
-    { answer: 'error', code: 'InvalidInstanceId.NotFound', why: "the InstanceId is unknown to the CAS host of the provider's region (HTTP 404)." },
+    {
+      answer: 'error',
+      code: 'InvalidInstanceId.NotFound',
+      why: "the InstanceId is unknown to the CAS host of the provider's region (HTTP 404).",
+    },
     {
       answer: 'success',
       body: 'HTTP 200 whose InstanceStatusList has no element with the InstanceId',
@@ -59,12 +69,18 @@ export const alicloudCasPrivateCa = defineResourceType({
     },
   ],
   import: {
-    expect: [{ attribute: 'status' }, { attribute: 'ca_type' }, { attribute: 'certificate_expires_at', expiry: true }, { attribute: 'instance_expires_at', expiry: true }],
+    expect: [
+      { attribute: 'status' },
+      { attribute: 'ca_type' },
+      { attribute: 'certificate_expires_at', expiry: true },
+      { attribute: 'instance_expires_at', expiry: true },
+    ],
     discovery: {
       kind: 'listed',
       list: CA_LIST,
       perRegion: false,
-      needsRegion: 'Set region in the provider block: it chooses the CAS host (cas.aliyuncs.com, or cas.<region>.aliyuncs.com for international regions).',
+      needsRegion:
+        'Set region in the provider block: it chooses the CAS host (cas.aliyuncs.com, or cas.<region>.aliyuncs.com for international regions).',
       idsByHand: true,
     },
     identity: 'instance_id',
@@ -85,7 +101,11 @@ export const alicloudCasPrivateCa = defineResourceType({
       UseExpireTime: world.int,
     },
     simulatorKeys: {
-      region: { type: 'string', pattern: '^[a-z0-9-]+$', description: 'The region whose CAS host serves the CA (default cn-hangzhou, i.e. cas.aliyuncs.com).' },
+      region: {
+        type: 'string',
+        pattern: '^[a-z0-9-]+$',
+        description: 'The region whose CAS host serves the CA (default cn-hangzhou, i.e. cas.aliyuncs.com).',
+      },
     },
     required: ['InstanceId'],
     nullable: ['Type', 'Status', 'CertTotalCount', 'CertIssuedCount', 'BeforeTime', 'AfterTime', 'Identifier', 'UseExpireTime'],

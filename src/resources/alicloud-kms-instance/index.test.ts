@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../model/json.js';
 import { createDefinition } from '../../providers/registry.js';
 import { alicloudKmsInstance } from './index.js';
-import { apiResponse, fixtureResponse, loadFixture, providerConfig, resourceConfig, thrownApiError } from '../../../test/fixtures/responses/index.js';
+import {
+  apiResponse,
+  fixtureResponse,
+  loadFixture,
+  providerConfig,
+  resourceConfig,
+  thrownApiError,
+} from '../../../test/fixtures/responses/index.js';
 
 const createAlicloudKmsInstanceDefinition = () => createDefinition(alicloudKmsInstance);
 
@@ -74,13 +81,13 @@ describe('alicloud_kms_instance normalize', () => {
   it('reports an empty or missing InstanceId in a success body as absent', () => {
     expect(definition.normalize(apiResponse({ RequestId: 'r', KmsInstance: { InstanceId: '' } }), resource)).toEqual({ status: 'absent' });
     expect(definition.normalize(apiResponse({ RequestId: 'r', KmsInstance: {} }), resource)).toEqual({ status: 'absent' });
-    expect(definition.normalize(apiResponse({ RequestId: 'r', KmsInstance: { InstanceId: null } }), resource)).toEqual({ status: 'absent' });
+    expect(definition.normalize(apiResponse({ RequestId: 'r', KmsInstance: { InstanceId: null } }), resource)).toEqual({
+      status: 'absent',
+    });
   });
 
   it('refuses an answer about another instance', () => {
-    const error = thrownApiError(() =>
-      definition.normalize(apiResponse({ KmsInstance: { InstanceId: 'kst-other' } }), resource),
-    );
+    const error = thrownApiError(() => definition.normalize(apiResponse({ KmsInstance: { InstanceId: 'kst-other' } }), resource));
     expect(error.kind).toBe('invalid_response');
     expect(error.message).toContain('kst-other');
   });
@@ -99,7 +106,9 @@ describe('alicloud_kms_instance normalize', () => {
     expect(secret.kind).toBe('invalid_response');
     expect(secret.message).toContain('KmsInstance.SecretNum');
     expect(thrownApiError(() => attrs({ SecretNum: '' })).kind).toBe('invalid_response');
-    expect(thrownApiError(() => attrs({ KeyNum: '1000' })).message).toContain('field KmsInstance.KeyNum must be integer or null (got string)');
+    expect(thrownApiError(() => attrs({ KeyNum: '1000' })).message).toContain(
+      'field KmsInstance.KeyNum must be integer or null (got string)',
+    );
   });
 
   it('accepts SecretNum as a number too', () => {

@@ -75,13 +75,24 @@ export const alicloudKmsInstance = defineResourceType({
         `Set region on provider ${provider.ref} or on the resource (e.g. region: cn-hangzhou).`,
       );
     }
-    return { cloud: 'alicloud', product: API.product, action: API.action, version: API.version, region, params: { KmsInstanceId: resource.instanceId } };
+    return {
+      cloud: 'alicloud',
+      product: API.product,
+      action: API.action,
+      version: API.version,
+      region,
+      params: { KmsInstanceId: resource.instanceId },
+    };
   },
   body: { kind: 'object', key: 'KmsInstance', id: 'InstanceId' },
   fields: FIELDS,
   attributes: ATTRIBUTES,
   absence: [
-    { answer: 'error', code: 'Forbidden.ResourceNotFound', why: 'KMS 2016-01-20 answers an unknown KmsInstanceId with this code (HTTP 404).' },
+    {
+      answer: 'error',
+      code: 'Forbidden.ResourceNotFound',
+      why: 'KMS 2016-01-20 answers an unknown KmsInstanceId with this code (HTTP 404).',
+    },
     {
       answer: 'success',
       body: 'HTTP 200 whose KmsInstance.InstanceId is empty or missing',
@@ -89,7 +100,12 @@ export const alicloudKmsInstance = defineResourceType({
     },
   ],
   import: {
-    expect: [{ attribute: 'status' }, { attribute: 'charge_type' }, { attribute: 'log_enabled' }, { attribute: 'expires_at', expiry: true }],
+    expect: [
+      { attribute: 'status' },
+      { attribute: 'charge_type' },
+      { attribute: 'log_enabled' },
+      { attribute: 'expires_at', expiry: true },
+    ],
     discovery: { kind: 'listed', list: KMS_INSTANCE_LIST, perRegion: true, idsByHand: false },
     identity: 'instance_id',
   },
@@ -123,7 +139,10 @@ export const alicloudKmsInstance = defineResourceType({
     },
     simulatorKeys: {
       region: { type: 'string', pattern: '^[a-z0-9-]+$' },
-      released: { type: 'boolean', description: 'GetKmsInstance answers HTTP 200 with an empty KmsInstance.InstanceId (a released instance); not listed.' },
+      released: {
+        type: 'boolean',
+        description: 'GetKmsInstance answers HTTP 200 with an empty KmsInstance.InstanceId (a released instance); not listed.',
+      },
     },
     required: ['region', 'InstanceId'],
     // Every field but the id may come back null.

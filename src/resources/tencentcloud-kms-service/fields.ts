@@ -38,28 +38,65 @@ export const ATTRIBUTES = [
     { name: 'service_state', kind: 'string', description: 'Service availability (InvalidType 0..3).', values: enumValues(SERVICE_STATE) },
     (n) => enumName(SERVICE_STATE, n),
   ),
-  a.from('UserLevel', { name: 'edition', kind: 'string', description: 'Edition (UserLevel 0/1).', values: enumValues(EDITION) }, (n) => enumName(EDITION, n)),
-  a.from('ProRenewFlag', { name: 'auto_renew', kind: 'boolean', description: 'Ultimate edition renews automatically (ProRenewFlag).' }, flag),
+  a.from('UserLevel', { name: 'edition', kind: 'string', description: 'Edition (UserLevel 0/1).', values: enumValues(EDITION) }, (n) =>
+    enumName(EDITION, n),
+  ),
+  a.from(
+    'ProRenewFlag',
+    { name: 'auto_renew', kind: 'boolean', description: 'Ultimate edition renews automatically (ProRenewFlag).' },
+    flag,
+  ),
   a.from(
     'ProExpireTime',
-    { name: 'expires_at', kind: 'timestamp', unit: 'unix-seconds', description: 'Ultimate edition expiry (ProExpireTime, Unix seconds; 0 means none).' },
+    {
+      name: 'expires_at',
+      kind: 'timestamp',
+      unit: 'unix-seconds',
+      description: 'Ultimate edition expiry (ProExpireTime, Unix seconds; 0 means none).',
+    },
     fromUnixSeconds,
   ),
-  a.from('ProResourceId', { name: 'pro_resource_id', kind: 'string', description: 'Ultimate edition purchase record (ProResourceId).' }, same),
+  a.from(
+    'ProResourceId',
+    { name: 'pro_resource_id', kind: 'string', description: 'Ultimate edition purchase record (ProResourceId).' },
+    same,
+  ),
   a.from('CmkUserCount', { name: 'cmk_count', kind: 'integer', unit: 'count', description: 'User CMKs in use (CmkUserCount).' }, counter),
   a.from('CmkLimit', { name: 'cmk_limit', kind: 'integer', unit: 'count', description: 'User CMK quota (CmkLimit).' }, counter),
-  a.derived(['CmkLimit', 'CmkUserCount'], { name: 'cmk_remaining', kind: 'integer', unit: 'count', consumed: true, description: 'cmk_limit - cmk_count.' }, (b) =>
-    remaining(b.CmkLimit, b.CmkUserCount),
+  a.derived(
+    ['CmkLimit', 'CmkUserCount'],
+    { name: 'cmk_remaining', kind: 'integer', unit: 'count', consumed: true, description: 'cmk_limit - cmk_count.' },
+    (b) => remaining(b.CmkLimit, b.CmkUserCount),
   ),
-  a.from('ExclusiveHSMEnabled', { name: 'exclusive_hsm_enabled', kind: 'boolean', description: 'Exclusive (HSM) edition enabled (ExclusiveHSMEnabled).' }, same),
-  a.from('ExclusiveVSMEnabled', { name: 'exclusive_vsm_enabled', kind: 'boolean', description: 'Managed (VSM) edition enabled (ExclusiveVSMEnabled).' }, same),
+  a.from(
+    'ExclusiveHSMEnabled',
+    { name: 'exclusive_hsm_enabled', kind: 'boolean', description: 'Exclusive (HSM) edition enabled (ExclusiveHSMEnabled).' },
+    same,
+  ),
+  a.from(
+    'ExclusiveVSMEnabled',
+    { name: 'exclusive_vsm_enabled', kind: 'boolean', description: 'Managed (VSM) edition enabled (ExclusiveVSMEnabled).' },
+    same,
+  ),
   a.from(
     'IsAllowedDataKeyHosted',
     { name: 'data_key_hosting', kind: 'boolean', description: 'Data-key hosting supported (IsAllowedDataKeyHosted).' },
     (v) => (typeof v === 'boolean' ? v : flag(v)),
   ),
-  a.from('DataKeyLimit', { name: 'data_key_limit', kind: 'integer', unit: 'count', description: 'Purchased data-key quota (DataKeyLimit).' }, counter),
-  a.from('DataKeyUsedCount', { name: 'data_key_used', kind: 'integer', unit: 'count', description: 'Data keys in use (DataKeyUsedCount).' }, counter),
-  a.from('IsAllowedSync', { name: 'sync_allowed', kind: 'boolean', description: 'Cross-region sync tasks supported (IsAllowedSync).' }, same),
+  a.from(
+    'DataKeyLimit',
+    { name: 'data_key_limit', kind: 'integer', unit: 'count', description: 'Purchased data-key quota (DataKeyLimit).' },
+    counter,
+  ),
+  a.from(
+    'DataKeyUsedCount',
+    { name: 'data_key_used', kind: 'integer', unit: 'count', description: 'Data keys in use (DataKeyUsedCount).' },
+    counter,
+  ),
+  a.from(
+    'IsAllowedSync',
+    { name: 'sync_allowed', kind: 'boolean', description: 'Cross-region sync tasks supported (IsAllowedSync).' },
+    same,
+  ),
   a.from('SubscriptionInfo', { name: 'subscription', kind: 'string', description: 'Subscription information (SubscriptionInfo).' }, same),
 ];

@@ -120,7 +120,12 @@ describe('tencentcloud_kms_service normalize', () => {
   });
 
   it('keeps fields added after the doc (QpsLimit, RegionsQps, ResourceZone) in raw only', () => {
-    const result = normalizeBody({ ServiceEnabled: true, QpsLimit: 1000, RegionsQps: [{ Region: 'ap-guangzhou', Qps: 100 }], ResourceZone: 1 });
+    const result = normalizeBody({
+      ServiceEnabled: true,
+      QpsLimit: 1000,
+      RegionsQps: [{ Region: 'ap-guangzhou', Qps: 100 }],
+      ResourceZone: 1,
+    });
     expect(result.status === 'ok' && result.raw['QpsLimit']).toBe(1000);
     expect(result.status === 'ok' && Object.keys(result.attributes)).toEqual(['service_enabled']);
   });

@@ -30,7 +30,13 @@ export const tencentcloudKmsService = defineResourceType({
   // Account-level: even a Tencent `ResourceNotFound` on GetServiceStatus leaves it unknown.
   absence: [],
   import: {
-    expect: [{ attribute: 'service_enabled' }, { attribute: 'service_state' }, { attribute: 'edition' }, { attribute: 'auto_renew' }, { attribute: 'expires_at', expiry: true }],
+    expect: [
+      { attribute: 'service_enabled' },
+      { attribute: 'service_state' },
+      { attribute: 'edition' },
+      { attribute: 'auto_renew' },
+      { attribute: 'expires_at', expiry: true },
+    ],
     discovery: { kind: 'per-region' },
     identity: 'region',
   },

@@ -29,7 +29,13 @@ export const FIELDS = {
   DefendPolicy: vendor.nullable('string'),
 };
 
-const STATE: Readonly<Record<number, string>> = { 0: 'trial_available', 1: 'purchase_only', 2: 'trial_active', 3: 'pro_active', 4: 'pro_expired' };
+const STATE: Readonly<Record<number, string>> = {
+  0: 'trial_available',
+  1: 'purchase_only',
+  2: 'trial_active',
+  3: 'pro_active',
+  4: 'pro_expired',
+};
 
 /**
  * The edition *in force*. State 4 (Pro expired) maps to `none`: an expired subscription protects
@@ -39,7 +45,12 @@ const STATE: Readonly<Record<number, string>> = { 0: 'trial_available', 1: 'purc
 const EDITION: Readonly<Record<number, string>> = { 0: 'none', 1: 'none', 2: 'trial', 3: 'pro', 4: 'none' };
 
 /** Both spellings of "destroyed" (China doc `DESTROED` sic, intl doc `TERMINATED`) are one state. */
-const SUB_STATE: Readonly<Record<string, string>> = { NORMAL: 'normal', ISOLATE: 'isolate', DESTROED: 'terminated', TERMINATED: 'terminated' };
+const SUB_STATE: Readonly<Record<string, string>> = {
+  NORMAL: 'normal',
+  ISOLATE: 'isolate',
+  DESTROED: 'terminated',
+  TERMINATED: 'terminated',
+};
 
 const AUTO_RENEW_SETTING: Readonly<Record<number, string>> = { 0: 'unset', 1: 'enabled', 2: 'disabled' };
 
@@ -64,26 +75,49 @@ function tcssTime(s: string): string | undefined {
 
 const a = attributesOf(FIELDS);
 type IntegerField = { [K in keyof typeof FIELDS]: FieldValue<(typeof FIELDS)[K]> extends number ? K : never }[keyof typeof FIELDS];
-const count = (field: IntegerField, name: string, description: string) => a.from(field, { name, kind: 'integer', unit: 'count', description }, counter);
+const count = (field: IntegerField, name: string, description: string) =>
+  a.from(field, { name, kind: 'integer', unit: 'count', description }, counter);
 
 export const ATTRIBUTES = [
-  a.from('State', { name: 'state', kind: 'string', description: 'Purchase state (State 0..4).', values: enumValues(STATE) }, (n) => enumName(STATE, n)),
-  a.from('State', { name: 'edition', kind: 'string', description: 'Edition in force, derived from State.', values: enumValues(EDITION) }, (n) =>
-    Object.hasOwn(STATE, n) ? (EDITION[n] ?? null) : null,
+  a.from('State', { name: 'state', kind: 'string', description: 'Purchase state (State 0..4).', values: enumValues(STATE) }, (n) =>
+    enumName(STATE, n),
+  ),
+  a.from(
+    'State',
+    { name: 'edition', kind: 'string', description: 'Edition in force, derived from State.', values: enumValues(EDITION) },
+    (n) => (Object.hasOwn(STATE, n) ? (EDITION[n] ?? null) : null),
   ),
   a.from(
     'SubState',
-    { name: 'sub_state', kind: 'string', description: 'Sub-state (SubState; DESTROED/TERMINATED become terminated).', values: enumValues(SUB_STATE) },
+    {
+      name: 'sub_state',
+      kind: 'string',
+      description: 'Sub-state (SubState; DESTROED/TERMINATED become terminated).',
+      values: enumValues(SUB_STATE),
+    },
     subState,
   ),
   a.from('AutomaticRenewal', { name: 'auto_renew', kind: 'boolean', description: 'Auto-renewal on (AutomaticRenewal == 1).' }, autoRenew),
   a.from(
     'AutomaticRenewal',
-    { name: 'auto_renew_setting', kind: 'string', description: 'Auto-renewal setting (AutomaticRenewal 0/1/2).', values: enumValues(AUTO_RENEW_SETTING) },
+    {
+      name: 'auto_renew_setting',
+      kind: 'string',
+      description: 'Auto-renewal setting (AutomaticRenewal 0/1/2).',
+      values: enumValues(AUTO_RENEW_SETTING),
+    },
     (n) => enumName(AUTO_RENEW_SETTING, n),
   ),
-  a.from('BeginTime', { name: 'begins_at', kind: 'timestamp', unit: 'beijing-local', description: 'Subscription start (BeginTime, Beijing time).' }, tcssTime),
-  a.from('ExpirationTime', { name: 'expires_at', kind: 'timestamp', unit: 'beijing-local', description: 'Subscription expiry (ExpirationTime, Beijing time).' }, tcssTime),
+  a.from(
+    'BeginTime',
+    { name: 'begins_at', kind: 'timestamp', unit: 'beijing-local', description: 'Subscription start (BeginTime, Beijing time).' },
+    tcssTime,
+  ),
+  a.from(
+    'ExpirationTime',
+    { name: 'expires_at', kind: 'timestamp', unit: 'beijing-local', description: 'Subscription expiry (ExpirationTime, Beijing time).' },
+    tcssTime,
+  ),
   count('AllCoresCnt', 'cores_total', 'All cores (AllCoresCnt).'),
   count('CoresCnt', 'cores_protected', 'Protected cores (CoresCnt).'),
   count('UndefendCoresCnt', 'cores_unprotected', 'Unprotected cores (UndefendCoresCnt).'),

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../model/json.js';
 import { createDefinition } from '../../providers/registry.js';
 import { tencentcloudTcssSubscription } from './index.js';
-import { apiResponse, fixtureResponse, loadFixture, providerConfig, resourceConfig, thrownApiError } from '../../../test/fixtures/responses/index.js';
+import {
+  apiResponse,
+  fixtureResponse,
+  loadFixture,
+  providerConfig,
+  resourceConfig,
+  thrownApiError,
+} from '../../../test/fixtures/responses/index.js';
 
 const createTencentTcssSubscriptionDefinition = () => createDefinition(tencentcloudTcssSubscription);
 
@@ -135,7 +142,12 @@ describe('tencentcloud_tcss_subscription normalize', () => {
   });
 
   it('maps AutomaticRenewal 0/1/2 to the setting and auto_renew', () => {
-    expect([0, 1, 2].map((n) => [attrs({ State: 3, AutomaticRenewal: n })['auto_renew_setting'], attrs({ State: 3, AutomaticRenewal: n })['auto_renew']])).toEqual([
+    expect(
+      [0, 1, 2].map((n) => [
+        attrs({ State: 3, AutomaticRenewal: n })['auto_renew_setting'],
+        attrs({ State: 3, AutomaticRenewal: n })['auto_renew'],
+      ]),
+    ).toEqual([
       ['unset', false],
       ['enabled', true],
       ['disabled', false],
@@ -153,8 +165,12 @@ describe('tencentcloud_tcss_subscription normalize', () => {
     const error = thrownApiError(() => attrs({ State: '3' }));
     expect(error.kind).toBe('invalid_response');
     expect(error.message).toBe('DescribePurchaseStateInfo response: field State must be integer (got string)');
-    expect(thrownApiError(() => attrs({ State: 3, CoresCnt: 1.5 })).message).toContain('field CoresCnt must be integer or null (got number)');
-    expect(thrownApiError(() => attrs({ State: 3, ExpirationTime: 1735660800 })).message).toContain('field ExpirationTime must be string or null');
+    expect(thrownApiError(() => attrs({ State: 3, CoresCnt: 1.5 })).message).toContain(
+      'field CoresCnt must be integer or null (got number)',
+    );
+    expect(thrownApiError(() => attrs({ State: 3, ExpirationTime: 1735660800 })).message).toContain(
+      'field ExpirationTime must be string or null',
+    );
     expect(thrownApiError(() => attrs({ State: null })).message).toContain('field State must be integer (got null)');
     expect(thrownApiError(() => attrs({})).message).toContain('field State is missing');
   });

@@ -28,7 +28,8 @@ function productLabel(action: string | undefined): string {
 
 function alibabaApi(id: Identified, apis: readonly ApiSpec[]): ApiSpec | VendorError {
   const action = id.action ?? '';
-  if (action === '') return alibabaError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
+  if (action === '')
+    return alibabaError('MissingParameter', 'The input parameter "Action" that is mandatory for processing this request is not supplied.');
   const api = apis.find((a) => a.cloud === id.cloud && a.name === action);
   if (!api) return alibabaError('InvalidAction.NotFound', `Specified api is not found, please check your url and method. (${action})`);
   if (id.version !== api.version) return alibabaError('InvalidVersion', `Specified parameter Version "${id.version ?? ''}" is not valid.`);
@@ -109,7 +110,11 @@ export const alicloudSimulator: CloudSimulator<AlibabaAccount> = {
   staticKey: (ctx, keyId) => ctx.alibaba.get(keyId),
   parseAccount: (raw, common) => buildAlibabaAccount(raw, common),
   worldKeyField: 'access_key_id',
-  keys: (account) => ({ id: account.accessKeyId, secret: account.accessKeySecret, ...(account.securityToken !== undefined ? { token: account.securityToken } : {}) }),
+  keys: (account) => ({
+    id: account.accessKeyId,
+    secret: account.accessKeySecret,
+    ...(account.securityToken !== undefined ? { token: account.securityToken } : {}),
+  }),
   accountId: (account) => account.uid,
   authenticate(call, id, verifier) {
     const verified = id.style === 'acs3' ? verifyAcs3(call, verifier) : verifyRpc(call, verifier);
@@ -133,7 +138,8 @@ export const alicloudSimulator: CloudSimulator<AlibabaAccount> = {
   },
   regionOf: (call) => rpcParams(call).RegionId,
   instanceIdOf: (call) => rpcParams(call).InstanceId,
-  sts: (api, caller, call, ctx) => alibabaSts(api.name === 'AssumeRole' ? 'AssumeRole' : 'AssumeRoleWithOIDC', rpcParams(call), caller, ctx),
+  sts: (api, caller, call, ctx) =>
+    alibabaSts(api.name === 'AssumeRole' ? 'AssumeRole' : 'AssumeRoleWithOIDC', rpcParams(call), caller, ctx),
   error: (code, message, httpStatus) => alibabaError(code, message, httpStatus),
   throttled(api, _qps, retryAfterMs) {
     const headers = { 'x-acs-retry-after': String(retryAfterMs) };
@@ -158,7 +164,11 @@ export const alicloudSimulator: CloudSimulator<AlibabaAccount> = {
     rolesPath: '/latest/meta-data/ram/security-credentials/',
     // Every metadata path the CVM service does not claim, the token path included, is the ECS service's.
     claims: () => true,
-    sessionToken: { path: '/latest/api/token', ttlHeader: 'x-aliyun-ecs-metadata-token-ttl-seconds', header: 'x-aliyun-ecs-metadata-token' },
+    sessionToken: {
+      path: '/latest/api/token',
+      ttlHeader: 'x-aliyun-ecs-metadata-token-ttl-seconds',
+      header: 'x-aliyun-ecs-metadata-token',
+    },
     instanceRole: (world) => world.metadata.ecs,
     credentials: (session, nowMs) => ({
       AccessKeyId: session.keyId,

@@ -47,7 +47,14 @@ function credentialsUri(call: IncomingCall, world: World, sessions: SessionStore
     });
   }
   const session = sessions.issue(account, service.sessionSeconds, nowMs);
-  return json(200, { Code: 'Success', AccessKeyId: session.keyId, AccessKeySecret: session.secret, SecurityToken: session.token, Expiration: isoSeconds(session.expiresAtMs), LastUpdated: isoSeconds(nowMs) });
+  return json(200, {
+    Code: 'Success',
+    AccessKeyId: session.keyId,
+    AccessKeySecret: session.secret,
+    SecurityToken: session.token,
+    Expiration: isoSeconds(session.expiresAtMs),
+    LastUpdated: isoSeconds(nowMs),
+  });
 }
 
 function cloudSso(call: IncomingCall, world: World, sessions: SessionStore, nowMs: number): PlainAnswer {
@@ -56,7 +63,11 @@ function cloudSso(call: IncomingCall, world: World, sessions: SessionStore, nowM
   if (sso === undefined) return text(404, 'Not Found');
   const requestId = `SSO-${nowMs.toString(16).toUpperCase()}`;
   if (header(call, 'authorization') !== `Bearer ${sso.accessToken}`) {
-    return json(401, { Code: 'InvalidAccessToken', Message: 'The access token is invalid or expired. Please sign in again.', RequestId: requestId });
+    return json(401, {
+      Code: 'InvalidAccessToken',
+      Message: 'The access token is invalid or expired. Please sign in again.',
+      RequestId: requestId,
+    });
   }
   let body: unknown;
   try {
@@ -68,16 +79,26 @@ function cloudSso(call: IncomingCall, world: World, sessions: SessionStore, nowM
   const accessConfiguration = isJsonObject(body) && typeof body.AccessConfigurationId === 'string' ? body.AccessConfigurationId : '';
   const account = alibabaAccount(world, accountId);
   if (account === undefined || !sso.accessConfigurations.includes(accessConfiguration)) {
-    return json(403, { Code: 'NoPermission.AccessConfiguration', Message: 'The access configuration is not assigned to you in this account.', RequestId: requestId });
+    return json(403, {
+      Code: 'NoPermission.AccessConfiguration',
+      Message: 'The access configuration is not assigned to you in this account.',
+      RequestId: requestId,
+    });
   }
   const session = sessions.issue(account, sso.sessionSeconds, nowMs);
   return json(200, {
-    CloudCredential: { AccessKeyId: session.keyId, AccessKeySecret: session.secret, SecurityToken: session.token, Expiration: isoSeconds(session.expiresAtMs) },
+    CloudCredential: {
+      AccessKeyId: session.keyId,
+      AccessKeySecret: session.secret,
+      SecurityToken: session.token,
+      Expiration: isoSeconds(session.expiresAtMs),
+    },
     RequestId: requestId,
   });
 }
 
 export const alibabaCredentialServices: SimulatedCredentialServices = {
   claims: (pathname) => pathname.startsWith(URI_PREFIX) || pathname === SSO_PATH,
-  answer: (call, world, sessions, nowMs) => (call.pathname === SSO_PATH ? cloudSso(call, world, sessions, nowMs) : credentialsUri(call, world, sessions, nowMs)),
+  answer: (call, world, sessions, nowMs) =>
+    call.pathname === SSO_PATH ? cloudSso(call, world, sessions, nowMs) : credentialsUri(call, world, sessions, nowMs),
 };

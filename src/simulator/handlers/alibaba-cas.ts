@@ -26,7 +26,10 @@ export function getCaInstanceStatus(
   if (identifier !== undefined && identifier !== '') {
     selected = selected.filter((c) => c.fields.Identifier === identifier);
     if (selected.length === 0) {
-      return { ok: false, error: alibabaError('InvalidIdentifier.NotFound', `The specified Identifier does not exist. Identifier: ${identifier}`) };
+      return {
+        ok: false,
+        error: alibabaError('InvalidIdentifier.NotFound', `The specified Identifier does not exist. Identifier: ${identifier}`),
+      };
     }
   }
   const forced = selected.find((c) => c.forceError);
@@ -34,8 +37,15 @@ export function getCaInstanceStatus(
     const fe = forced.forceError;
     return { ok: false, error: alibabaError(fe.code, fe.message, fe.httpStatus) };
   }
-  const nullable: FieldPath[] = ['Type', 'Status', 'CertTotalCount', 'CertIssuedCount', 'BeforeTime', 'AfterTime', 'Identifier', 'UseExpireTime'].map(
-    (f) => ['InstanceStatusList', '*', f],
-  );
+  const nullable: FieldPath[] = [
+    'Type',
+    'Status',
+    'CertTotalCount',
+    'CertIssuedCount',
+    'BeforeTime',
+    'AfterTime',
+    'Identifier',
+    'UseExpireTime',
+  ].map((f) => ['InstanceStatusList', '*', f]);
   return { ok: true, body: { InstanceStatusList: selected.map((c) => ({ ...c.fields })) }, nullable };
 }

@@ -12,7 +12,11 @@ function visible(account: AlibabaAccount, region: string | undefined): readonly 
   return region === undefined ? account.kmsInstances : account.kmsInstances.filter((i) => i.region === region);
 }
 
-export function getKmsInstance(account: AlibabaAccount, params: Readonly<Record<string, string>>, region: string | undefined): HandlerResult {
+export function getKmsInstance(
+  account: AlibabaAccount,
+  params: Readonly<Record<string, string>>,
+  region: string | undefined,
+): HandlerResult {
   const id = params.KmsInstanceId;
   if (id === undefined || id === '') {
     return { ok: false, error: alibabaError('MissingKmsInstanceId', 'KmsInstanceId is mandatory for this action.') };
@@ -42,7 +46,11 @@ function pageParam(params: Readonly<Record<string, string>>, name: string, fallb
   return n >= 1 && n <= max ? n : `${name} must be an integer between 1 and ${max}.`;
 }
 
-export function listKmsInstances(account: AlibabaAccount, params: Readonly<Record<string, string>>, region: string | undefined): HandlerResult {
+export function listKmsInstances(
+  account: AlibabaAccount,
+  params: Readonly<Record<string, string>>,
+  region: string | undefined,
+): HandlerResult {
   if (params.Filters !== undefined && params.Filters !== '') {
     // The Filters syntax is undocumented (cloud-apis.md §8); silently ignoring it would return wrong pages.
     return { ok: false, error: alibabaError('InvalidParameter', 'The simulator does not support Filters; list without it.') };

@@ -22,9 +22,17 @@ function wrapped(type: ResourceType, fields: JsonObject, nullable: readonly stri
     case 'root':
       return { ok: true, body: fields, nullable: names.map((f): FieldPath => [f]) };
     case 'object':
-      return { ok: true, body: { [shape.key]: fields }, nullable: names.filter((f) => f !== shape.id).map((f): FieldPath => [shape.key, f]) };
+      return {
+        ok: true,
+        body: { [shape.key]: fields },
+        nullable: names.filter((f) => f !== shape.id).map((f): FieldPath => [shape.key, f]),
+      };
     case 'list':
-      return { ok: true, body: { [shape.key]: [fields] }, nullable: names.filter((f) => f !== shape.id).map((f): FieldPath => [shape.key, '*', f]) };
+      return {
+        ok: true,
+        body: { [shape.key]: [fields] },
+        nullable: names.filter((f) => f !== shape.id).map((f): FieldPath => [shape.key, '*', f]),
+      };
   }
 }
 
@@ -45,9 +53,17 @@ function declared(type: ResourceType, account: WorldAccount, call: IncomingCall,
     const id = cloud.instanceIdOf(call);
     resource = objects?.shape === 'list' ? objects.list.find((o) => o.instanceId === id) : undefined;
     const notFound = type.declaration.absence.find((p) => p.answer === 'error');
-    if (!resource) return { ok: false, error: cloud.error(notFound?.answer === 'error' ? notFound.code : 'ResourceNotFound', `The specified InstanceId does not exist. InstanceId: ${id ?? ''}`) };
+    if (!resource)
+      return {
+        ok: false,
+        error: cloud.error(
+          notFound?.answer === 'error' ? notFound.code : 'ResourceNotFound',
+          `The specified InstanceId does not exist. InstanceId: ${id ?? ''}`,
+        ),
+      };
   }
-  if (resource?.forceError) return { ok: false, error: cloud.error(resource.forceError.code, resource.forceError.message, resource.forceError.httpStatus) };
+  if (resource?.forceError)
+    return { ok: false, error: cloud.error(resource.forceError.code, resource.forceError.message, resource.forceError.httpStatus) };
   const fields = resource ? { ...resource.fields } : { ...(world.notPurchased ?? {}) };
   return wrapped(type, fields, world.nullable);
 }

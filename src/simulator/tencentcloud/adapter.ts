@@ -87,7 +87,15 @@ export const tencentcloudSimulator: CloudSimulator<TencentAccount> = {
     // Tencent's legacy v1 signature (parameters in the form); answered in Tencent's envelope, and
     // refused by verification because only TC3 is supported.
     if (params.SecretId === undefined || params.AccessKeyId !== undefined) return undefined;
-    return { cloud: 'tencentcloud', style: 'tc3', action: params.Action, version: params.Version, keyId: params.SecretId, format: 'JSON', product: '' };
+    return {
+      cloud: 'tencentcloud',
+      style: 'tc3',
+      action: params.Action,
+      version: params.Version,
+      keyId: params.SecretId,
+      format: 'JSON',
+      product: '',
+    };
   },
   indexKeys: (accounts): TencentKeyIndex => ({
     tencent: new Map(accounts.flatMap((a) => (a.cloud === 'tencentcloud' ? [[a.secretId, a] as const] : []))),
@@ -95,7 +103,11 @@ export const tencentcloudSimulator: CloudSimulator<TencentAccount> = {
   staticKey: (ctx, keyId) => ctx.tencent.get(keyId),
   parseAccount: (raw, common) => buildTencentAccount(raw, common),
   worldKeyField: 'secret_id',
-  keys: (account) => ({ id: account.secretId, secret: account.secretKey, ...(account.securityToken !== undefined ? { token: account.securityToken } : {}) }),
+  keys: (account) => ({
+    id: account.secretId,
+    secret: account.secretKey,
+    ...(account.securityToken !== undefined ? { token: account.securityToken } : {}),
+  }),
   accountId: (account) => account.uin,
   authenticate(call, id, verifier) {
     const verified = verifyTencent(call, verifier.findAccount, verifier.serverNowMs);
@@ -110,10 +122,14 @@ export const tencentcloudSimulator: CloudSimulator<TencentAccount> = {
   special: () => undefined,
   regionOf: (call) => header(call, 'x-tc-region'),
   instanceIdOf: () => undefined,
-  sts: (api, caller, call, ctx) => tencentSts(api.name === 'AssumeRole' ? 'AssumeRole' : 'AssumeRoleWithWebIdentity', tencentBody(call), caller, ctx),
+  sts: (api, caller, call, ctx) =>
+    tencentSts(api.name === 'AssumeRole' ? 'AssumeRole' : 'AssumeRoleWithWebIdentity', tencentBody(call), caller, ctx),
   error: (code, message, httpStatus) => tencentError(code, message, httpStatus),
   throttled: (api, qps) =>
-    tencentError('RequestLimitExceeded', `Your current request frequency exceeds the limit of ${qps} requests per second for ${api.name}. Please reduce the frequency of calls.`),
+    tencentError(
+      'RequestLimitExceeded',
+      `Your current request frequency exceeds the limit of ${qps} requests per second for ${api.name}. Please reduce the frequency of calls.`,
+    ),
   noSuchVersion: () => tencentError('NoSuchVersion'),
   expiredSession: () => tencentError('AuthFailure.TokenFailure', 'The token has expired.'),
   bodyTooLarge: () => tencentError('InvalidParameter', 'The request body is too large.'),
