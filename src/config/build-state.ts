@@ -19,7 +19,7 @@ import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
 import { attributeSpec } from '../resources/registry.js';
-import type { Collected, ResourceEntry } from './collect.js';
+import type { Collected, Entry, ResourceEntry } from './collect.js';
 import { childPositions, keyIndex } from '../util/load-yaml.js';
 import { parseCredentials } from './credentials.js';
 import { parseExpectation } from './expectations.js';
@@ -203,28 +203,8 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
     };
   });
 
-  let snapshots: SnapshotTrustConfig | undefined;
-  for (const entry of collected.snapshots) {
-    const location = entry.source.locate(entry.path, 'key');
-    if (snapshots !== undefined) {
-      diagnostics.push({
-        location,
-        message: `snapshots is already set in ${snapshots.location.file}; set it in one file`,
-        rule: 'duplicate-snapshots',
-        severity: 'error',
-      });
-      continue;
-    }
-    const maxAge = optionalString(entry.node, 'max_age');
-    const maxAgeMs = maxAge === undefined ? undefined : parseDuration(maxAge);
-    const keyFile = optionalString(entry.node, 'key_file');
-    snapshots = {
-      ...(maxAge !== undefined ? { maxAge } : {}),
-      ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
-      ...(keyFile !== undefined ? { keyFile: resolve(dirname(entry.source.path), keyFile) } : {}),
-      location,
-    };
-  }
+  const snapshotsEntry = onlyOne(collected.snapshots, 'snapshots', diagnostics);
+  const snapshots = snapshotsEntry && buildSnapshots(snapshotsEntry);
 
   let reportTimeZone: string | undefined;
   for (const entry of collected.reportTimeZones) {
@@ -267,29 +247,50 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
   };
 }
 
-function buildHistory(collected: Collected, diagnostics: Diagnostic[]): HistoryConfig | undefined {
-  let history: HistoryConfig | undefined;
-  for (const entry of collected.history) {
-    const location = entry.source.locate(entry.path, 'key');
-    if (history !== undefined) {
-      diagnostics.push({
-        location,
-        message: `history is already set in ${history.location.file}; set it in one file`,
-        rule: 'duplicate-history',
-        severity: 'error',
-      });
-      continue;
-    }
-    const keep = optionalString(entry.node, 'keep');
-    const keepMs = keep === undefined ? undefined : parseDuration(keep);
-    history = {
-      dir: resolve(dirname(entry.source.path), optionalString(entry.node, 'dir') ?? DEFAULT_HISTORY_DIR),
-      ...(keep !== undefined ? { keep } : {}),
-      ...(keepMs !== undefined ? { keepMs } : {}),
-      location,
-    };
+/**
+ * A block that may be set in one file only (`snapshots:`, `history:`): the first entry, and an
+ * error at every other one naming the file that set it first.
+ */
+function onlyOne(entries: readonly Entry<JsonObject>[], name: string, diagnostics: Diagnostic[]): Entry<JsonObject> | undefined {
+  const [first, ...others] = entries;
+  if (first === undefined) return undefined;
+  const firstFile = first.source.locate(first.path, 'key').file;
+  for (const entry of others) {
+    diagnostics.push({
+      location: entry.source.locate(entry.path, 'key'),
+      message: `${name} is already set in ${firstFile}; set it in one file`,
+      rule: `duplicate-${name}`,
+      severity: 'error',
+    });
   }
-  return history;
+  return first;
+}
+
+function buildSnapshots(entry: Entry<JsonObject>): SnapshotTrustConfig {
+  const location = entry.source.locate(entry.path, 'key');
+  const maxAge = optionalString(entry.node, 'max_age');
+  const maxAgeMs = maxAge === undefined ? undefined : parseDuration(maxAge);
+  const keyFile = optionalString(entry.node, 'key_file');
+  return {
+    ...(maxAge !== undefined ? { maxAge } : {}),
+    ...(maxAgeMs !== undefined ? { maxAgeMs } : {}),
+    ...(keyFile !== undefined ? { keyFile: resolve(dirname(entry.source.path), keyFile) } : {}),
+    location,
+  };
+}
+
+function buildHistory(collected: Collected, diagnostics: Diagnostic[]): HistoryConfig | undefined {
+  const entry = onlyOne(collected.history, 'history', diagnostics);
+  if (entry === undefined) return undefined;
+  const location = entry.source.locate(entry.path, 'key');
+  const keep = optionalString(entry.node, 'keep');
+  const keepMs = keep === undefined ? undefined : parseDuration(keep);
+  return {
+    dir: resolve(dirname(entry.source.path), optionalString(entry.node, 'dir') ?? DEFAULT_HISTORY_DIR),
+    ...(keep !== undefined ? { keep } : {}),
+    ...(keepMs !== undefined ? { keepMs } : {}),
+    location,
+  };
 }
 
 /** `${env.NAME}` as the whole value: the only way a webhook URL or secret may be written (semantic rule notify-secret-literal). */

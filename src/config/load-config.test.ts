@@ -365,6 +365,17 @@ describe('loadConfig: valid configurations', () => {
     ]);
   });
 
+  it('refuses snapshots: and history: set in two files, naming the first', async () => {
+    await writeFile(join(dir, 'first.yaml'), 'version: 1\nsnapshots: { max_age: 1d }\nhistory: { dir: h }\n');
+    await writeFile(join(dir, 'second.yaml'), 'version: 1\nhistory: { dir: other }\nsnapshots: { max_age: 2d }\n');
+    const { state, diagnostics } = await loadConfig(['first.yaml', 'second.yaml'], { cwd: dir, env: {} });
+    expect(diagnostics.map((d) => `${formatDiagnostic(d)} [${d.rule}]`)).toEqual([
+      'second.yaml:2:1: history is already set in first.yaml; set it in one file [duplicate-history]',
+      'second.yaml:3:1: snapshots is already set in first.yaml; set it in one file [duplicate-snapshots]',
+    ]);
+    expect(state?.history?.dir).toBe(join(dir, 'h'));
+  });
+
   it('names a missing path instead of throwing', async () => {
     const { diagnostics } = await loadConfig(['nope.yaml'], { cwd: dir, env: {} });
     expect(diagnostics.map(formatDiagnostic)).toEqual(['nope.yaml:1:1: cannot read configuration: no such file or directory']);
