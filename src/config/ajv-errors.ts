@@ -40,7 +40,8 @@ function describePath(path: readonly PathSegment[]): string {
   return `'${path.join('.')}'`;
 }
 
-function typeName(type: unknown): string {
+/** A JSON Schema type (or list of them) as a user reads it: `a map`, `a whole number or empty`. */
+export function typeName(type: unknown): string {
   const names: Record<string, string> = {
     object: 'a map',
     array: 'a list',

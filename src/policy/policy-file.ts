@@ -4,6 +4,7 @@ import { decodeUtf8 } from '../model/text-encoding.js';
 import type { ErrorObject } from 'ajv';
 import { suggestion } from '../util/did-you-mean.js';
 import { parseExpectation } from '../config/expectations.js';
+import { typeName } from '../config/ajv-errors.js';
 import { parseYaml, pointerToPath } from '../util/load-yaml.js';
 import type { PathSegment, YamlSource } from '../util/load-yaml.js';
 import { CLOUDS, RAW_ATTRIBUTE_PATTERN } from '../config/schema.js';
@@ -113,18 +114,8 @@ function schemaMessage(error: ErrorObject, path: PathSegment[], data: JsonValue,
     }
     case 'required':
       return make(at(path), `missing required key '${String(params.missingProperty)}' in ${what}`);
-    case 'type': {
-      const names: Record<string, string> = {
-        object: 'a map',
-        array: 'a list',
-        string: 'a string',
-        integer: 'a whole number',
-        number: 'a number',
-        boolean: 'true or false',
-      };
-      const types = (Array.isArray(params.type) ? params.type : [params.type]).map((t) => names[String(t)] ?? String(t));
-      return make(at(path), `${what} must be ${types.join(' or ')}`);
-    }
+    case 'type':
+      return make(at(path), `${what} must be ${typeName(params.type)}`);
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       const shown = quoteValue(error.data);
