@@ -124,6 +124,7 @@ rules:
       "team.yaml:1:1: missing required key 'rules' in the policy file",
     ]);
     expect(messages('version: 1\nrules: []\nrule: []\n')).toEqual(["team.yaml:3:1: unknown top-level key 'rule'; did you mean 'rules'?"]);
+    expect(messages('version: 1\nrules: {}\n')).toEqual(["team.yaml:2:8: 'rules' must be a list"]);
   });
 
   it('accepts raw.<VendorField> attributes and explains selector shapes', () => {
