@@ -8,8 +8,9 @@ import type { RecordedFinding } from './record.js';
  * known by its fingerprint and status: the same fingerprint with the same status as in the previous
  * run is `persisting` (keeping its first-seen time), anything else is `new` — a check that failed
  * last night and is unknown tonight is a new unknown, not a persisting drift. A previous finding
- * whose check now passes or is waived is `resolved`; one whose check was not evaluated at all (the
- * resource was removed or not targeted) is neither, since nothing shows it was fixed.
+ * whose check now passes is `resolved`; one whose check is now waived (the risk was accepted, not
+ * fixed) or was not evaluated at all (the resource was removed or not targeted) is not, since
+ * nothing shows it was fixed.
  */
 
 export interface AnnotateOptions {
@@ -44,7 +45,7 @@ export function annotateChanges(result: RunResult, previous: readonly RecordedFi
   const resolved: ResolvedFinding[] = [];
   for (const f of previous) {
     const current = now.get(f.fingerprint);
-    if (current === undefined || isFinding(current)) continue;
+    if (current?.status !== 'pass') continue;
     resolved.push({
       fingerprint: f.fingerprint,
       address: f.address,

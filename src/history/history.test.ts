@@ -144,6 +144,13 @@ describe('the history ledger', () => {
     expect(next.resolved).toEqual([]);
   });
 
+  it('does not call a finding resolved when its check is now waived: the risk was accepted, not fixed', async () => {
+    await nightly(run('2026-12-01T03:00:00Z', { [`${KMS} edition`]: 'fail' }));
+    const waived = await nightly(run('2026-12-02T03:00:00Z', { [`${KMS} edition`]: 'waived' }));
+    expect(waived.resolved).toEqual([]);
+    expect(waived.history).toMatchObject({ resolved: 0 });
+  });
+
   it('with --fail-on-new exits 2 only for new drift', async () => {
     const first = await nightly(run('2026-12-01T03:00:00Z', { [`${KMS} edition`]: 'fail' }), true);
     expect(first.summary.exit_code).toBe(2);

@@ -40,6 +40,14 @@ describe('consumption forecast', () => {
     expect(consumptionForecast(old, 100, NOW)).toMatchObject({ observations: 2, rate_per_day: 0 });
   });
 
+  it('a rate so slow that the counter lasts past the horizon does not run out (and never overflows a Date)', () => {
+    const f = consumptionForecast(daily([1e9 + 10, 1e9 + 5]), 1e9, NOW);
+    expect(f).toMatchObject({ rate_per_day: 5, runs_out_at: null });
+    expect(forecastText(f)).toBe('at 5/day over the last 2 days: does not run out within 100 years');
+    const crawl = consumptionForecast([{ at: NOW.getTime() - 20 * DAY, value: 1e9 }], 1e9 - 1, NOW);
+    expect(crawl.runs_out_at).toBeNull();
+  });
+
   it('a counter at zero has run out now', () => {
     expect(consumptionForecast(daily([10]), 0, NOW).runs_out_at).toBe('2026-12-15T00:00:00Z');
   });

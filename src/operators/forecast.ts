@@ -15,6 +15,12 @@ import { formatInstant } from '../util/time.js';
 
 const FORECAST_WINDOW_DAYS = 30;
 const DAY_MS = 86_400_000;
+/**
+ * A projection further out than this is "does not run out": a very slow rate would otherwise put
+ * the date past what a Date can hold (year 275760) and end the run with a RangeError.
+ */
+const HORIZON_YEARS = 100;
+const HORIZON_MS = HORIZON_YEARS * 365.25 * DAY_MS;
 
 export function consumptionForecast(past: readonly SeriesPoint[], current: number, now: Date): ConsumptionForecast {
   const nowMs = now.getTime();
@@ -39,7 +45,7 @@ export function consumptionForecast(past: readonly SeriesPoint[], current: numbe
   const rate_per_day = round(rate, 3) || 0;
   let runsOut: number | null = null;
   if (current <= 0) runsOut = nowMs;
-  else if (rate > 0) runsOut = nowMs + (current / rate) * DAY_MS;
+  else if (rate > 0 && (current / rate) * DAY_MS <= HORIZON_MS) runsOut = nowMs + (current / rate) * DAY_MS;
   return {
     observations: points.length,
     window_days,
@@ -95,6 +101,8 @@ function round(value: number, digits: number): number {
 export function forecastText(f: ConsumptionForecast): string {
   if (f.rate_per_day === null) return `no forecast: ${f.unknown_reason ?? 'rate unknown'}`;
   const over = `over the last ${formatDays(f.window_days)}`;
+  if (f.runs_out_at === null && f.rate_per_day > 0)
+    return `at ${formatRate(f.rate_per_day)}/day ${over}: does not run out within ${HORIZON_YEARS} years`;
   if (f.runs_out_at === null) return `not being used up ${over} (${formatRate(f.rate_per_day)}/day)`;
   return `at ${formatRate(f.rate_per_day)}/day ${over}: runs out ${f.runs_out_at.slice(0, 10)}`;
 }
