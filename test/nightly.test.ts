@@ -254,6 +254,24 @@ describe('nightly runs with --history and notifications', () => {
     expect(without.result.history).toBeUndefined();
   });
 
+  it('warns when the previous run in the ledger was of another configuration, and never for the same one', async () => {
+    const ledger = join(e2e.work, 'ledger-digest');
+    const dir = join(e2e.work, 'edited');
+    await mkdir(dir, { recursive: true });
+    const main = (await readFile(join(FIXTURES, 'main.yaml'), 'utf8')).replace(/notify:[\s\S]*$/, '');
+    await writeFile(join(dir, 'main.yaml'), main);
+    await writeFile(join(dir, 'team.yaml'), await readFile(join(FIXTURES, 'team.yaml'), 'utf8'));
+    await night({ asOf: '2026-12-01T03:00:00Z', edition: 0, issued: 300 }, ledger, [], join(dir, 'main.yaml'));
+    const same = await night({ asOf: '2026-12-02T03:00:00Z', edition: 0, issued: 320 }, ledger, [], join(dir, 'main.yaml'));
+    expect(same.stderr).not.toContain('another configuration');
+    await writeFile(join(dir, 'main.yaml'), main.replace('at_least: 100', 'at_least: 50'));
+    const edited = await night({ asOf: '2026-12-03T03:00:00Z', edition: 0, issued: 340 }, ledger, [], join(dir, 'main.yaml'));
+    expect(edited.stderr).toContain(
+      'warning: history: the previous run (as of 2026-12-02T03:00:00Z) was of another configuration; new and resolved are relative to it',
+    );
+    expect(find(edited.result, KMS, 'edition').change).toBe('persisting');
+  });
+
   it('diff compares two saved results without history', async () => {
     const a = join(e2e.work, 'diff-a.json');
     const b = join(e2e.work, 'diff-b.json');

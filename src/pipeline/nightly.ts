@@ -49,10 +49,18 @@ export async function openNightly(ctx: RunContext, options: RunRequest, state: D
     reportOptions: earlier !== undefined && earlier.length > 0 ? { history: earlier } : {},
     failure: () => failure,
     finish: async (result) => {
+      const digest = ledger === undefined ? undefined : await digestOf(ctx, state);
+      const previous = ledger?.previous?.record;
+      if (previous !== undefined && previous.config_digest !== digest) {
+        // Not refused (every edit of the configuration changes the digest), but never merged silently.
+        ctx.stderr.write(
+          `warning: history: the previous run (as of ${previous.as_of}) was of another configuration; new and resolved are relative to it\n`,
+        );
+      }
       const annotated = ledger === undefined ? result : annotate(options, ledger, result);
-      if (ledger !== undefined) {
+      if (ledger !== undefined && digest !== undefined) {
         try {
-          await record(ctx, options, state, ledger, annotated);
+          await record(ctx, options, state, ledger, annotated, digest);
         } catch (error) {
           if (!(error instanceof IoError)) throw error;
           failure = new IoError(
@@ -88,10 +96,20 @@ function annotate(options: RunRequest, ledger: Ledger, result: RunResult): RunRe
   });
 }
 
+async function digestOf(ctx: RunContext, state: DesiredState): Promise<string> {
+  return configDigest(await Promise.all(state.files.map((file) => readConfigFile(ctx, file, file))));
+}
+
 /** Appends the run's record and applies retention; throws an IoError when the ledger cannot be written. */
-async function record(ctx: RunContext, options: RunRequest, state: DesiredState, ledger: Ledger, annotated: RunResult): Promise<void> {
-  const files = await Promise.all(state.files.map((file) => readConfigFile(ctx, file, file)));
-  const text = `${JSON.stringify(recordOf(annotated, configDigest(files)))}\n`;
+async function record(
+  ctx: RunContext,
+  options: RunRequest,
+  state: DesiredState,
+  ledger: Ledger,
+  annotated: RunResult,
+  digest: string,
+): Promise<void> {
+  const text = `${JSON.stringify(recordOf(annotated, digest))}\n`;
   await writeFileAtomic(join(ledger.dir, recordFileName(annotated.as_of)), ctx.redactor.redact(text), ctx.tempFiles);
   const keepMs = options.historyKeep?.ms ?? state.history?.keepMs ?? parseDuration(DEFAULT_HISTORY_KEEP);
   if (keepMs === undefined) return;
