@@ -1,4 +1,5 @@
 import { ENV_REFERENCE } from './build-state.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonValue } from '../model/json.js';
@@ -153,10 +154,6 @@ const missingRegion: SemanticRule = {
   },
 };
 
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
-}
-
 const insecureEndpoint: SemanticRule = {
   name: 'endpoint-insecure',
   check({ collected }) {
@@ -172,7 +169,7 @@ const insecureEndpoint: SemanticRule = {
         out.push(diag('endpoint-insecure', location, `endpoint of provider ${p.ref} is not a valid URL`));
         continue;
       }
-      if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+      if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
         out.push(
           diag(
             'endpoint-insecure',
@@ -300,7 +297,7 @@ const notifyTargets: SemanticRule = {
       // Never echo the URL: it is the secret.
       if (parsed === undefined || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
         out.push(diag('notify-url', t.source.locate([...t.path, 'url']), `notify #${n}: ${written} is not an http(s) URL`));
-      } else if (parsed.protocol === 'http:' && !isLoopback(parsed.hostname)) {
+      } else if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
         out.push(
           diag(
             'notify-url',

@@ -1,6 +1,6 @@
 import type { NotifyTarget } from '../model/desired-state.js';
 import type { NotificationOutcome, RunResult } from '../model/run-result.js';
-import { isLoopbackHost } from '../providers/endpoints.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import { messageOf, triggeredEvents } from './message.js';
 import type { Message } from './message.js';
 import { buildRequest, vendorRefusal } from './vendors.js';

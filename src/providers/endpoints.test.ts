@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { isLoopbackHost } from '../util/loopback.js';
 import {
   ALIBABA_CAS_CENTRAL_REGIONS,
   ALIBABA_CAS_REGIONAL_REGIONS,
   ENDPOINT_TABLES,
   EndpointError,
-  isLoopbackHost,
   resolveEndpoint,
   resolveTarget,
 } from './endpoints.js';

@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { isLoopbackHost } from '../util/loopback.js';
 import type { Cloud } from '../model/resource-types.js';
 import type { Site } from '../model/desired-state.js';
 import type { Product } from './types.js';
@@ -60,17 +60,6 @@ function checkRegion(region: string | undefined, what: string): string {
     throw new EndpointError(`invalid region ${JSON.stringify(region)} for ${what}`, 'Use a region ID such as ap-guangzhou or cn-hangzhou.');
   }
   return region;
-}
-
-/** Loopback only: 127.0.0.0/8, ::1 and `localhost` — the simulator, or a local debugging proxy. */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
-  const lower = host.toLowerCase();
-  if (lower === 'localhost' || lower.endsWith('.localhost')) return true;
-  const family = isIP(lower);
-  if (family === 4) return lower.split('.')[0] === '127';
-  if (family === 6) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
-  return false;
 }
 
 /** Parses an override; plain http is refused unless the host is loopback (TLS is never turned off). */

@@ -21,7 +21,8 @@ import {
 import type { ErrorKind } from '../model/observation.js';
 import { assertPrintable, makeCredentials, nonBlank } from './credentials.js';
 import type { CredentialContext } from './credentials.js';
-import { EndpointError, isLoopbackHost, parseEndpointOverride } from './endpoints.js';
+import { EndpointError, parseEndpointOverride } from './endpoints.js';
+import { isLoopbackHost } from '../util/loopback.js';
 import { CredentialProcessError, runCredentialProcess } from './credential-process.js';
 import { ApiError } from './types.js';
 import type { ApiCall, ApiResponse, Credentials } from './types.js';

@@ -1,0 +1,12 @@
+import { isIP } from 'node:net';
+
+/** Loopback only: 127.0.0.0/8, ::1 and `localhost` — the simulator, or a local debugging proxy. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  const lower = host.toLowerCase();
+  if (lower === 'localhost' || lower.endsWith('.localhost')) return true;
+  const family = isIP(lower);
+  if (family === 4) return lower.split('.')[0] === '127';
+  if (family === 6) return lower === '::1' || lower === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(lower);
+  return false;
+}
