@@ -260,14 +260,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
       try {
         target = stsTarget(provider, regionalHost);
       } catch (err) {
-        if (!(err instanceof EndpointError)) throw err;
-        throw new ApiError({
-          kind: 'invalid_request',
-          code: 'DW_ENDPOINT',
-          message: redactor.redact(`provider ${provider.ref}: ${err.message}`),
-          retryable: false,
-          hint: err.hint,
-        });
+        throw endpointFailure(provider, err, redactor);
       }
       return send(call, provider, credentials, target, call.region, undefined);
     },
@@ -299,14 +292,7 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
         override: options.endpointOverride ?? provider.endpoint,
       }));
     } catch (err) {
-      if (!(err instanceof EndpointError)) throw err;
-      throw new ApiError({
-        kind: 'invalid_request',
-        code: 'DW_ENDPOINT',
-        message: redactor.redact(`provider ${provider.ref}: ${err.message}`),
-        retryable: false,
-        hint: err.hint,
-      });
+      throw endpointFailure(provider, err, redactor);
     }
 
     return send(call, provider, credentials, { url: endpoint, host }, region, signal, sent);
@@ -437,4 +423,16 @@ export function createCallExecutor(options: CallExecutorOptions): CallExecutor {
     close: () => http.close(),
     stats: () => ({ ...counters }),
   };
+}
+
+/** An endpoint that cannot be resolved (a bad region or override) fails the call as an invalid request; anything else is rethrown. */
+function endpointFailure(provider: ProviderConfig, err: unknown, redactor: Redactor): unknown {
+  if (!(err instanceof EndpointError)) return err;
+  return new ApiError({
+    kind: 'invalid_request',
+    code: 'DW_ENDPOINT',
+    message: redactor.redact(`provider ${provider.ref}: ${err.message}`),
+    retryable: false,
+    hint: err.hint,
+  });
 }
