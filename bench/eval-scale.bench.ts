@@ -25,6 +25,7 @@ const AS_OF = '2026-11-29T00:00:00Z';
 const CHECKS_PER_RESOURCE = 20;
 const SIZES = (process.env.BENCH_EVAL_SIZES ?? '10000,50000,100000').split(',').map(Number);
 const WORK = join(RESULTS_DIR, 'eval-scale');
+const REGIONS: Readonly<Record<string, string>> = { tencentcloud: 'ap-guangzhou', alicloud: 'cn-hangzhou' };
 
 function sampleValue(a: AttributeSpec): JsonValue {
   switch (a.kind) {
@@ -141,6 +142,8 @@ function generate(resources: number): { configDir: string; snapshot: string; sna
       observations.push({
         address: `${spec.name}.${name}`,
         type: spec.name,
+        // What --save-observed records: the provider, region and instance each observation was read for.
+        scope: { provider: `${spec.cloud}.prod`, region: REGIONS[spec.cloud] ?? null, instance_id: instanceId ?? null },
         status: failed ? 'error' : 'ok',
         attributes: failed ? {} : observed,
         raw: failed ? null : { RequestId: `req-${i}` },
