@@ -1,7 +1,7 @@
 import type { FlagSpec, ParsedInput } from './command.js';
 import { boolFlag, stringFlag } from './command.js';
 import { UsageError } from '../model/errors.js';
-import type { RunResult } from '../model/run-result.js';
+import type { RunReport } from '../model/run-result.js';
 import type { CompareBase, CompareOptions } from '../pipeline/request.js';
 
 /** The `--compare` flags of `plan` and `check` (design.md §12). */
@@ -42,6 +42,6 @@ export function parseCompareOptions(input: ParsedInput): CompareOptions {
 }
 
 /** The exit code is head's verdict; `--fail-on-weakening` turns a weakened control into 2. */
-export function withWeakening(code: number, result: RunResult, options: CompareOptions): number {
+export function withWeakening(code: number, result: RunReport, options: CompareOptions): number {
   return options.failOnWeakening === true && (result.comparison?.weakenings ?? 0) > 0 ? 2 : code;
 }

@@ -1,16 +1,16 @@
 import { createOperatorCache, evaluateOperator } from '../operators/index.js';
 import type { OperatorCache } from '../operators/index.js';
-import { applyWaivers } from '../policy/waivers.js';
-import type { ResourceChecks } from '../policy/waivers.js';
+import { createWaiverApplier } from '../policy/waivers.js';
+import type { WaiverApplier } from '../policy/waivers.js';
 import type { PolicyChecks } from '../policy/policy-checks.js';
 import type { DesiredState, Expectation, ResourceConfig, Severity } from '../model/desired-state.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import type { Observation, ObservationError } from '../model/observation.js';
+import type { Observation, ObservationError, ObservationSource } from '../model/observation.js';
 import { observedValue } from '../model/observation.js';
 import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
 import type { AttributeSpec } from '../model/resource-types.js';
-import type { CheckResult, ResourceResult, ResourceStatus, RunResult, RunSummary } from '../model/run-result.js';
+import type { CheckResult, ResourceResult, ResourceStatus, RunReport, RunResult, RunSummary } from '../model/run-result.js';
 import { formatInstant } from '../util/time.js';
 import { compareStrings } from '../model/order.js';
 import type { ObservedSeries } from '../model/series.js';
@@ -31,7 +31,8 @@ const ABSENT_DEFAULT_SEVERITY: Severity = 'high';
 
 export interface EvaluateInput {
   readonly state: DesiredState;
-  readonly observations: readonly Observation[];
+  /** A list (looked up by address) or a source streamed in address order (a large snapshot). */
+  readonly observations: readonly Observation[] | ObservationSource;
   readonly now: Date;
   /** Lowest severity of drift that makes the exit code 2; default `low` (all drift). */
   readonly failOn?: Severity;
@@ -252,99 +253,185 @@ function resourceStatus(evaluated: Evaluated, checks: readonly CheckResult[]): R
   return waived ? 'waived' : 'compliant';
 }
 
-/** Evaluates the desired state against the observations. Pure and deterministic. */
-export function evaluate(input: EvaluateInput): RunResult {
-  const failOn = input.failOn ?? 'low';
-  const failRank = SEVERITY_RANK[failOn];
-  const ctx: EvalContext = {
-    now: input.now,
-    providerRegions: new Map(input.state.providers.map((p) => [p.ref, p.region])),
-    cache: createOperatorCache(),
-    attributes: new Map(),
-    types: input.types ?? BUILTIN_TYPES,
-    series: input.series,
-  };
+/** What every pass over the resources shares: the context, the selected resources in address order, the waivers. */
+interface Prepared {
+  readonly ctx: EvalContext;
+  readonly resources: readonly ResourceConfig[];
+  readonly observations: readonly Observation[] | ObservationSource;
+  readonly byAddress: () => ReadonlyMap<string, Observation>;
+  readonly policyChecks: PolicyChecks | undefined;
+  readonly waivers: WaiverApplier;
+}
 
+function prepare(input: EvaluateInput): Prepared {
   const targets = input.targets !== undefined && input.targets.length > 0 ? new Set(input.targets) : undefined;
   const resources = input.state.resources
     .filter((r) => targets === undefined || targets.has(r.address))
     .sort((a, b) => compareStrings(a.address, b.address));
+  let byAddress: Map<string, Observation> | undefined;
+  const observations = input.observations;
+  return {
+    ctx: {
+      now: input.now,
+      providerRegions: new Map(input.state.providers.map((p) => [p.ref, p.region])),
+      cache: createOperatorCache(),
+      attributes: new Map(),
+      types: input.types ?? BUILTIN_TYPES,
+      series: input.series,
+    },
+    resources,
+    observations,
+    byAddress: () => {
+      if (byAddress === undefined && isObservationList(observations)) {
+        byAddress = new Map();
+        for (const o of observations) if (!byAddress.has(o.address)) byAddress.set(o.address, o);
+      }
+      return byAddress ?? new Map();
+    },
+    policyChecks: input.policyChecks,
+    waivers: createWaiverApplier(
+      input.state.waivers.filter((w) => targets === undefined || targets.has(w.resource)),
+      input.now,
+    ),
+  };
+}
 
-  const observations = new Map<string, Observation>();
-  for (const o of input.observations) if (!observations.has(o.address)) observations.set(o.address, o);
+function isObservationList(observations: readonly Observation[] | ObservationSource): observations is readonly Observation[] {
+  return Array.isArray(observations);
+}
 
-  const evaluated = resources.map((r) => evaluateResource(ctx, r, observations.get(r.address), input.policyChecks));
-  const waivers = input.state.waivers.filter((w) => targets === undefined || targets.has(w.resource));
-  const withWaivers = applyWaivers(
-    evaluated.map((e): ResourceChecks => ({ address: e.resource.address, checks: e.checks })),
-    waivers,
-    input.now,
-  );
-
-  let compliant = 0;
-  let drifted = 0;
-  let unknown = 0;
-  let waived = 0;
-  let driftAtThreshold = false;
-  let anyUnknown = false;
-  const results: ResourceResult[] = evaluated.map((e, i) => {
-    const checks = (withWaivers.resources[i] as ResourceChecks).checks;
-    const status = resourceStatus(e, checks);
-    for (const c of checks) {
-      if (c.status === 'fail') {
-        if (SEVERITY_RANK[c.severity] >= failRank) driftAtThreshold = true;
-      } else if (c.status === 'unknown') anyUnknown = true;
+/** Each resource's observation, in the resources' order: looked up in a list, or merged from a sorted stream. */
+function* observationsFor(prepared: Prepared): Generator<Observation | undefined, void, undefined> {
+  const { observations, resources } = prepared;
+  if (isObservationList(observations)) {
+    const byAddress = prepared.byAddress();
+    for (const r of resources) yield byAddress.get(r.address);
+    return;
+  }
+  const stream = observations.sorted()[Symbol.iterator]();
+  try {
+    let next = stream.next();
+    for (const r of resources) {
+      while (next.done !== true && compareStrings(next.value.address, r.address) < 0) next = stream.next();
+      yield next.done !== true && next.value.address === r.address ? next.value : undefined;
     }
-    if (e.absent && checks.length === 0 && SEVERITY_RANK[ABSENT_DEFAULT_SEVERITY] >= failRank) driftAtThreshold = true;
-    if (status === 'compliant') compliant++;
-    else if (status === 'drifted') drifted++;
-    else if (status === 'unknown') {
-      unknown++;
-      anyUnknown = true;
-    } else waived++;
+  } finally {
+    stream.return?.();
+  }
+}
+
+/** One pass over the resources: evaluated, waived and shaped for the run result, one at a time. */
+function* resultsOf(prepared: Prepared): Generator<ResourceResult, void, undefined> {
+  const observations = observationsFor(prepared);
+  for (const resource of prepared.resources) {
+    const e = evaluateResource(prepared.ctx, resource, observations.next().value ?? undefined, prepared.policyChecks);
+    const checks = prepared.waivers.apply({ address: resource.address, checks: e.checks }).checks;
+    const status = resourceStatus(e, checks);
     const observed =
       e.observation !== undefined && e.observation.status === 'ok' && e.error === null ? sortedObject(e.observation.attributes) : {};
     const request_ids = e.observation?.request_ids ?? [];
     // Two literal shapes rather than a conditional spread: this runs once per resource.
-    return e.absent
+    yield e.absent
       ? {
-          address: e.resource.address,
-          type: e.resource.type,
+          address: resource.address,
+          type: resource.type,
           status,
           absent: true,
           checks,
           error: e.error,
           request_ids,
           observed,
-          location: e.resource.location,
+          location: resource.location,
         }
       : {
-          address: e.resource.address,
-          type: e.resource.type,
+          address: resource.address,
+          type: resource.type,
           status,
           checks,
           error: e.error,
           request_ids,
           observed,
-          location: e.resource.location,
+          location: resource.location,
         };
-  });
+  }
+  observations.return();
+}
 
-  const summary: RunSummary = {
-    resources: results.length,
-    compliant,
-    drifted,
-    unknown,
-    waived,
-    exit_code: driftAtThreshold ? 2 : anyUnknown ? 3 : 0,
-  };
+/** The summary and exit code, counted one resource at a time. */
+class Tally {
+  private compliant = 0;
+  private drifted = 0;
+  private unknown = 0;
+  private waived = 0;
+  private driftAtThreshold = false;
+  private anyUnknown = false;
+  private resources = 0;
+
+  constructor(private readonly failRank: number) {}
+
+  add(r: ResourceResult): void {
+    this.resources++;
+    for (const c of r.checks) {
+      if (c.status === 'fail') {
+        if (SEVERITY_RANK[c.severity] >= this.failRank) this.driftAtThreshold = true;
+      } else if (c.status === 'unknown') this.anyUnknown = true;
+    }
+    if (r.absent === true && r.checks.length === 0 && SEVERITY_RANK[ABSENT_DEFAULT_SEVERITY] >= this.failRank) this.driftAtThreshold = true;
+    if (r.status === 'compliant') this.compliant++;
+    else if (r.status === 'drifted') this.drifted++;
+    else if (r.status === 'unknown') {
+      this.unknown++;
+      this.anyUnknown = true;
+    } else this.waived++;
+  }
+
+  summary(): RunSummary {
+    return {
+      resources: this.resources,
+      compliant: this.compliant,
+      drifted: this.drifted,
+      unknown: this.unknown,
+      waived: this.waived,
+      exit_code: this.driftAtThreshold ? 2 : this.anyUnknown ? 3 : 0,
+    };
+  }
+}
+
+function head(input: EvaluateInput, summary: RunSummary): Omit<RunResult, 'resources' | 'waivers'> {
   return {
     format_version: '1',
     tool: { name: 'driftwatch', version: input.toolVersion },
     as_of: formatInstant(input.now.getTime()),
-    fail_on: failOn,
+    fail_on: input.failOn ?? 'low',
     summary,
-    resources: results,
-    waivers: withWaivers.waivers,
+  };
+}
+
+/** Evaluates the desired state against the observations. Pure and deterministic. */
+export function evaluate(input: EvaluateInput): RunResult {
+  const prepared = prepare(input);
+  const tally = new Tally(SEVERITY_RANK[input.failOn ?? 'low']);
+  const resources: ResourceResult[] = [];
+  for (const r of resultsOf(prepared)) {
+    tally.add(r);
+    resources.push(r);
+  }
+  return { ...head(input, tally.summary()), resources, waivers: prepared.waivers.reports() };
+}
+
+/**
+ * The same result, streamed: one pass counts the summary (and settles which waivers were used),
+ * then each read of `resources` evaluates the resources again, one at a time, in address order.
+ * Memory holds one resource's checks at a time however large the run — the cost is one more
+ * evaluation per read, which is pure and deterministic, so every read yields the same results.
+ */
+export function evaluateStream(input: EvaluateInput): RunReport {
+  const prepared = prepare(input);
+  const tally = new Tally(SEVERITY_RANK[input.failOn ?? 'low']);
+  for (const r of resultsOf(prepared)) tally.add(r);
+  return {
+    ...head(input, tally.summary()),
+    resources: { [Symbol.iterator]: () => resultsOf(prepared) },
+    waivers: prepared.waivers.reports(),
   };
 }

@@ -1,4 +1,5 @@
-import type { CheckResult, HistoryInfo, ResolvedFinding, ResourceResult, RunResult } from '../model/run-result.js';
+import type { CheckResult, HistoryInfo, ResolvedFinding, ResourceResult, RunReport, RunResult } from '../model/run-result.js';
+import { mapResources } from '../model/run-result.js';
 import { SEVERITY_RANK } from '../engine/evaluate.js';
 import { fingerprintOf, recordOf } from './record.js';
 import type { RecordedFinding } from './record.js';
@@ -23,29 +24,45 @@ export interface AnnotateOptions {
 
 const isFinding = (c: CheckResult): c is CheckResult & { status: 'fail' | 'unknown' } => c.status === 'fail' || c.status === 'unknown';
 
-export function annotateChanges(result: RunResult, previous: readonly RecordedFinding[], options: AnnotateOptions): RunResult {
+export function annotateChanges(result: RunResult, previous: readonly RecordedFinding[], options: AnnotateOptions): RunResult;
+export function annotateChanges(result: RunReport, previous: readonly RecordedFinding[], options: AnnotateOptions): RunReport;
+export function annotateChanges(result: RunReport, previous: readonly RecordedFinding[], options: AnnotateOptions): RunReport {
   const before = new Map(previous.map((f) => [f.fingerprint, f]));
   const asOf = result.as_of;
+  const rank = SEVERITY_RANK[result.fail_on ?? 'low'];
+  // One read of the resources counts what changed (a streamed run is read again when written).
   let fresh = 0;
   let persisting = 0;
-  const now = new Map<string, CheckResult>();
-  const resources: ResourceResult[] = result.resources.map((r) => ({
+  let newDriftAtThreshold = false;
+  let unknown = result.summary.unknown > 0;
+  const statusNow = new Map<string, CheckResult['status']>();
+  for (const r of result.resources) {
+    for (const c of r.checks) {
+      const fingerprint = fingerprintOf(r.address, c);
+      if (before.has(fingerprint)) statusNow.set(fingerprint, c.status);
+      if (!isFinding(c)) continue;
+      if (c.status === 'unknown') unknown = true;
+      const prior = before.get(fingerprint);
+      if (prior !== undefined && prior.status === c.status) persisting++;
+      else {
+        fresh++;
+        if (c.status === 'fail' && SEVERITY_RANK[c.severity] >= rank) newDriftAtThreshold = true;
+      }
+    }
+  }
+  const annotate = (r: ResourceResult): ResourceResult => ({
     ...r,
     checks: r.checks.map((c) => {
       const fingerprint = fingerprintOf(r.address, c);
-      now.set(fingerprint, c);
       if (!isFinding(c)) return c.fingerprint === undefined ? { ...c, fingerprint } : c;
       const prior = before.get(fingerprint);
       const kept = prior !== undefined && prior.status === c.status;
-      if (kept) persisting++;
-      else fresh++;
       return { ...c, fingerprint, first_seen: kept ? prior.first_seen : asOf, last_seen: asOf, change: kept ? 'persisting' : 'new' };
     }),
-  }));
+  });
   const resolved: ResolvedFinding[] = [];
   for (const f of previous) {
-    const current = now.get(f.fingerprint);
-    if (current?.status !== 'pass') continue;
+    if (statusNow.get(f.fingerprint) !== 'pass') continue;
     resolved.push({
       fingerprint: f.fingerprint,
       address: f.address,
@@ -65,21 +82,10 @@ export function annotateChanges(result: RunResult, previous: readonly RecordedFi
     resolved: resolved.length,
     ...(options.failOnNew === true ? { fail_on_new: true } : {}),
   };
-  const annotated: RunResult = { ...result, resources, resolved, history };
-  return options.failOnNew === true ? { ...annotated, summary: { ...annotated.summary, exit_code: exitOnNew(annotated) } } : annotated;
-}
-
-/** `--fail-on-new`: 2 only for new drift at or above `fail_on`; otherwise 3 for anything unknown, else 0. */
-function exitOnNew(result: RunResult): 0 | 2 | 3 {
-  const rank = SEVERITY_RANK[result.fail_on ?? 'low'];
-  let unknown = result.summary.unknown > 0;
-  for (const r of result.resources) {
-    for (const c of r.checks) {
-      if (c.status === 'fail' && c.change === 'new' && SEVERITY_RANK[c.severity] >= rank) return 2;
-      if (c.status === 'unknown') unknown = true;
-    }
-  }
-  return unknown ? 3 : 0;
+  const annotated: RunReport = { ...mapResources(result, annotate), resolved, history };
+  // `--fail-on-new`: 2 only for new drift at or above `fail_on`; otherwise 3 for anything unknown, else 0.
+  const exitOnNew = newDriftAtThreshold ? 2 : unknown ? 3 : 0;
+  return options.failOnNew === true ? { ...annotated, summary: { ...annotated.summary, exit_code: exitOnNew } } : annotated;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { Severity } from '../model/desired-state.js';
 import { SEVERITIES } from '../model/desired-state.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonValue } from '../model/json.js';
-import type { CheckResult, ResolvedFinding, RunResult, RunSummary } from '../model/run-result.js';
+import type { CheckResult, ResolvedFinding, RunReport, RunSummary } from '../model/run-result.js';
 import { checkFingerprint } from '../util/fingerprint.js';
 import { parseInstant } from '../util/time.js';
 
@@ -50,7 +50,7 @@ export function fingerprintOf(address: string, c: CheckResult): string {
 const ISO_INSTANT = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 
 /** The record of an annotated run (annotate.ts gave its findings their first-seen times). */
-export function recordOf(result: RunResult, configDigest: string): HistoryRecord {
+export function recordOf(result: RunReport, configDigest: string): HistoryRecord {
   const findings: RecordedFinding[] = [];
   const values: Record<string, Record<string, number | string>> = {};
   for (const r of result.resources) {

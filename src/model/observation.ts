@@ -82,6 +82,15 @@ export interface ObservationSnapshot {
   readonly signature?: SnapshotSignature;
 }
 
+/**
+ * Observations read again on each pass rather than held: a snapshot streamed from its file. Each
+ * call of `sorted()` yields every observation afresh, in address order (compareStrings), each
+ * address once.
+ */
+export interface ObservationSource {
+  readonly sorted: () => Iterable<Observation>;
+}
+
 export interface SnapshotSignature {
   readonly algorithm: 'ed25519' | 'hmac-sha256';
   readonly key_id: string;

@@ -156,6 +156,40 @@ export interface RunResult {
   readonly notifications?: readonly NotificationOutcome[];
 }
 
+/**
+ * A run result whose resources may be streamed: each iteration yields them afresh, in address
+ * order, so a run of any size is evaluated and rendered one resource at a time instead of held
+ * (src/engine/evaluate.ts `evaluateStream`). Every RunResult is one; code that only reads the
+ * resources in order (the reporters, the history, the notifications) takes this type.
+ */
+export interface RunReport extends Omit<RunResult, 'resources'> {
+  readonly resources: Iterable<ResourceResult>;
+}
+
+/** The resources as a list: read once from a streamed result, or the result's own list. */
+export function materialize(result: RunReport): RunResult {
+  return {
+    ...result,
+    resources: Array.isArray(result.resources) ? (result.resources as readonly ResourceResult[]) : [...result.resources],
+  };
+}
+
+/** The result with each resource replaced by `f(resource)`: a list stays a list, a stream maps as it is read. */
+export function mapResources(result: RunResult, f: (r: ResourceResult) => ResourceResult): RunResult;
+export function mapResources(result: RunReport, f: (r: ResourceResult) => ResourceResult): RunReport;
+export function mapResources(result: RunReport, f: (r: ResourceResult) => ResourceResult): RunReport {
+  const source = result.resources;
+  if (Array.isArray(source)) return { ...result, resources: (source as readonly ResourceResult[]).map(f) };
+  return {
+    ...result,
+    resources: {
+      *[Symbol.iterator]() {
+        for (const r of source) yield f(r);
+      },
+    },
+  };
+}
+
 export interface ShardInfo {
   /** 1-based. */
   readonly index: number;

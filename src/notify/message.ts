@@ -1,5 +1,5 @@
 import type { NotifyEvent, NotifyTarget, Severity } from '../model/desired-state.js';
-import type { RunResult } from '../model/run-result.js';
+import type { RunReport, RunResult } from '../model/run-result.js';
 
 /**
  * What a notification says: the counts, the new drift and the resolved findings with severity and
@@ -26,7 +26,7 @@ export const MAX_ITEMS = 20;
 
 const EVENT_TITLE: Readonly<Record<NotifyEvent, string>> = { new_drift: 'New drift', resolved: 'Resolved', new_unknown: 'New unknown' };
 
-export function messageOf(result: RunResult): Message {
+export function messageOf(result: RunReport): Message {
   const items: Record<NotifyEvent, Item[]> = { new_drift: [], resolved: [], new_unknown: [] };
   for (const r of result.resources) {
     for (const c of r.checks) {

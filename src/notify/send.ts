@@ -1,5 +1,5 @@
 import type { NotifyTarget } from '../model/desired-state.js';
-import type { NotificationOutcome, RunResult } from '../model/run-result.js';
+import type { NotificationOutcome, RunReport } from '../model/run-result.js';
 import { isLoopbackHost } from '../util/loopback.js';
 import { messageOf, triggeredEvents } from './message.js';
 import type { Message } from './message.js';
@@ -89,7 +89,7 @@ async function sendOne(target: NotifyTarget, message: Message, options: SendOpti
 /** One outcome per target, in configuration order. Without history nothing is sent: there is no "change" to tell. */
 export async function sendNotifications(
   targets: readonly NotifyTarget[],
-  result: RunResult,
+  result: RunReport,
   options: SendOptions,
 ): Promise<NotificationOutcome[]> {
   if (result.history === undefined) {

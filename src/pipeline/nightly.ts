@@ -6,7 +6,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { DEFAULT_HISTORY_KEEP } from '../model/desired-state.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { IoError, UsageError } from '../model/errors.js';
-import type { RunResult } from '../model/run-result.js';
+import type { RunReport } from '../model/run-result.js';
 import type { ObservedSeries } from '../model/series.js';
 import { parseDuration } from '../util/duration.js';
 import { configDigest } from '../engine/shard.js';
@@ -24,7 +24,7 @@ export interface NightlyRun {
   readonly series: ObservedSeries | undefined;
   /** The recorded runs before this one, for the HTML trend (spread into the report options). */
   readonly reportOptions: { readonly history?: readonly HistoryPoint[] };
-  finish(result: RunResult): Promise<RunResult>;
+  finish(result: RunReport): Promise<RunReport>;
   /** Why the run could not be recorded (after `finish`): the reports are still written, then the run exits 1. */
   readonly failure: () => IoError | undefined;
 }
@@ -88,7 +88,7 @@ export async function openNightly(ctx: RunContext, options: RunRequest, state: D
   };
 }
 
-function annotate(options: RunRequest, ledger: Ledger, result: RunResult): RunResult {
+function annotate(options: RunRequest, ledger: Ledger, result: RunReport): RunReport {
   return annotateChanges(result, ledger.previous?.record.findings ?? [], {
     failOnNew: options.failOnNew === true,
     records: ledger.entries.length,
@@ -106,7 +106,7 @@ async function record(
   options: RunRequest,
   state: DesiredState,
   ledger: Ledger,
-  annotated: RunResult,
+  annotated: RunReport,
   digest: string,
 ): Promise<void> {
   const text = `${JSON.stringify(recordOf(annotated, digest))}\n`;

@@ -6,8 +6,9 @@ import { saveObserved, writeEvidence, writeReports } from './write.js';
 import { loadCompareBase, loadHeadPacks } from './compare-base.js';
 import { optionalSigningKey, resolveSnapshotTrust } from './snapshot-trust.js';
 import { toolVersion } from '../util/version.js';
-import type { RunResult } from '../model/run-result.js';
-import { evaluate } from '../engine/evaluate.js';
+import type { RunReport } from '../model/run-result.js';
+import { materialize } from '../model/run-result.js';
+import { evaluateStream } from '../engine/evaluate.js';
 import { compare } from '../compare/compare.js';
 import { loadPolicyChecks } from '../policy/policy-checks.js';
 import { openNightly } from './nightly.js';
@@ -17,7 +18,7 @@ import { openNightly } from './nightly.js';
  * `plan`, `check` and `demo`.
  * Each stage is a module of this folder; this function only orders them.
  */
-export async function runCheck(ctx: RunContext, options: RunRequest): Promise<RunResult> {
+export async function runCheck(ctx: RunContext, options: RunRequest): Promise<RunReport> {
   const version = toolVersion();
   const loaded = await loadState(ctx, options.paths);
   const timeZone = options.timeZone ?? loaded.reportTimeZone;
@@ -49,7 +50,8 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
         ...(targets ? { targets: [...targets] } : {}),
         ...series,
       })
-    : evaluate({
+    : // Streamed: the resources are evaluated again each time a report reads them, never all held.
+      evaluateStream({
         state,
         observations,
         now,
@@ -59,12 +61,13 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
         toolVersion: version,
         ...(targets ? { targets: [...targets] } : {}),
       });
-  const result: RunResult = await nightly.finish({ ...evaluated, ...(snapshot ? { snapshot } : {}), ...(shard ? { shard } : {}) });
+  const result: RunReport = await nightly.finish({ ...evaluated, ...(snapshot ? { snapshot } : {}), ...(shard ? { shard } : {}) });
   if (options.evidence && signingKey) {
     await writeEvidence(
       ctx,
       options.evidence,
-      { state, result, observations, exchanges, signingKey, force: options.force === true },
+      // The bundle is built whole (every format, the canonical result.json), so it holds the resources.
+      { state, result: materialize(result), observations, exchanges, signingKey, force: options.force === true },
       version,
       options.framework,
     );

@@ -6,7 +6,7 @@ import { signSnapshot } from './snapshot-trust.js';
 import { removeStaleTemps, writeFileAtomic } from '../util/atomic-write.js';
 import type { DesiredState } from '../model/desired-state.js';
 import type { Observation, RawExchange } from '../model/observation.js';
-import type { RunResult } from '../model/run-result.js';
+import type { RunReport, RunResult } from '../model/run-result.js';
 import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportOptions, Reporter } from '../report/index.js';
@@ -30,10 +30,9 @@ export async function saveObserved(
   await writeFileAtomic(path, serializeSnapshot(snapshot), ctx.tempFiles);
 }
 
-/** A report as redacted pieces: whole for most formats, per resource for JSON (results can exceed one string). */
-function* redactedChunks(ctx: RunContext, reporter: Reporter, result: RunResult, options: ReportOptions): Generator<string> {
-  const chunks = reporter.renderChunks ? reporter.renderChunks(result, options) : [reporter.render(result, options)];
-  for (const chunk of chunks) yield ctx.redactor.redact(chunk);
+/** A report as redacted pieces, rendered as the resources stream (a secret lies within one piece: one JSON string or line). */
+function* redactedChunks(ctx: RunContext, reporter: Reporter, result: RunReport, options: ReportOptions): Generator<string> {
+  for (const chunk of reporter.renderChunks(result, options)) yield ctx.redactor.redact(chunk);
 }
 
 /** The audit-evidence bundle: what was evaluated, what was seen, what was concluded, signed. */
@@ -93,7 +92,7 @@ export async function writeEvidence(
 export async function writeReports(
   ctx: RunContext,
   options: RunRequest,
-  result: RunResult,
+  result: RunReport,
   timeZone: string | undefined,
   extra: Pick<ReportOptions, 'history'> = {},
 ): Promise<void> {

@@ -96,8 +96,17 @@ function report(waiver: Waiver, state: WaiverReport['state']): WaiverReport {
   };
 }
 
-/** Applies waivers to the checks of each resource. Pure: the inputs are not modified. */
-export function applyWaivers(resources: readonly ResourceChecks[], waivers: readonly Waiver[], now: Date): WaiverApplication {
+/**
+ * Waivers applied one resource at a time, so a run can stream its resources: `apply` rewrites one
+ * resource's checks, `reports` gives every waiver's state once all resources went through. A
+ * resource applied twice (a streamed run reads its resources more than once) counts once.
+ */
+export interface WaiverApplier {
+  apply(resource: ResourceChecks): ResourceChecks;
+  reports(): WaiverReport[];
+}
+
+export function createWaiverApplier(waivers: readonly Waiver[], now: Date): WaiverApplier {
   const nowMs = now.getTime();
   const byResource = new Map<string, IndexedWaiver[]>();
   const indexed: IndexedWaiver[] = [];
@@ -110,24 +119,31 @@ export function applyWaivers(resources: readonly ResourceChecks[], waivers: read
   }
   for (const list of byResource.values()) list.sort(compareWaivers);
 
-  const out: ResourceChecks[] = resources.map((resource) => {
-    const candidates = byResource.get(resource.address);
-    if (candidates === undefined) return resource;
-    let changed = false;
-    const checks = resource.checks.map((check) => {
-      if (check.status !== 'fail' && check.status !== 'unknown') return check;
-      const match = candidates.find((c) => c.waiver.rule === '*' || c.waiver.rule === check.rule);
-      if (match === undefined) return check;
-      // Every waiver that covers a failing/unknown check counts as used, not only the winner.
-      for (const c of candidates) if (c.waiver.rule === '*' || c.waiver.rule === check.rule) c.used = true;
-      if (check.status === 'unknown') return check;
-      changed = true;
-      if (match.state === 'expired') return { ...check, waiver: applied(match.waiver, 'expired') };
-      return { ...check, status: 'waived' as const, waiver: applied(match.waiver, match.state) };
-    });
-    return changed ? { address: resource.address, checks } : resource;
-  });
+  return {
+    apply(resource) {
+      const candidates = byResource.get(resource.address);
+      if (candidates === undefined) return resource;
+      let changed = false;
+      const checks = resource.checks.map((check) => {
+        if (check.status !== 'fail' && check.status !== 'unknown') return check;
+        const match = candidates.find((c) => c.waiver.rule === '*' || c.waiver.rule === check.rule);
+        if (match === undefined) return check;
+        // Every waiver that covers a failing/unknown check counts as used, not only the winner.
+        for (const c of candidates) if (c.waiver.rule === '*' || c.waiver.rule === check.rule) c.used = true;
+        if (check.status === 'unknown') return check;
+        changed = true;
+        if (match.state === 'expired') return { ...check, waiver: applied(match.waiver, 'expired') };
+        return { ...check, status: 'waived' as const, waiver: applied(match.waiver, match.state) };
+      });
+      return changed ? { address: resource.address, checks } : resource;
+    },
+    reports: () => indexed.map((entry) => report(entry.waiver, entry.used ? entry.state : 'unused')).sort(compareReports),
+  };
+}
 
-  const reports = indexed.map((entry) => report(entry.waiver, entry.used ? entry.state : 'unused')).sort(compareReports);
-  return { resources: out, waivers: reports };
+/** Applies waivers to the checks of each resource. Pure: the inputs are not modified. */
+export function applyWaivers(resources: readonly ResourceChecks[], waivers: readonly Waiver[], now: Date): WaiverApplication {
+  const applier = createWaiverApplier(waivers, now);
+  const out = resources.map((resource) => applier.apply(resource));
+  return { resources: out, waivers: applier.reports() };
 }

@@ -2,7 +2,7 @@ import type { Comparison, ControlChange, VerdictTransition } from '../model/comp
 import type { JsonValue } from '../model/json.js';
 import type { SourceLocation } from '../model/location.js';
 import { formatLocation } from '../model/location.js';
-import type { RunResult, RunSummary } from '../model/run-result.js';
+import type { RunReport, RunSummary } from '../model/run-result.js';
 import type { Colors } from './colors.js';
 import { markdownCode, markdownText } from './escape.js';
 
@@ -43,7 +43,7 @@ const EFFECT_TITLE = { weakens: 'Weakens', tightens: 'Tightens', neutral: 'Neutr
 // ---------------------------------------------------------------------------------------------
 // text
 
-export function comparisonText(result: RunResult, colors: Colors): string[] {
+export function comparisonText(result: RunReport, colors: Colors): string[] {
   const c = result.comparison;
   if (c === undefined) return [];
   const out: string[] = ['', colors.bold(`Compared with ${c.base}:`)];
@@ -77,7 +77,7 @@ function changeRow(x: ControlChange): string {
 }
 
 /** The PR-comment section: the weakenings first and open, the rest folded. */
-export function comparisonMarkdown(result: RunResult): string {
+export function comparisonMarkdown(result: RunReport): string {
   const c = result.comparison;
   if (c === undefined) return '';
   let out = `### Change impact (compared with ${markdownCode(c.base, false)})\n\n`;
@@ -123,7 +123,7 @@ export interface WeakeningFinding {
   readonly key: string;
 }
 
-export function weakeningFindings(result: RunResult): WeakeningFinding[] {
+export function weakeningFindings(result: RunReport): WeakeningFinding[] {
   const c = result.comparison;
   if (c === undefined) return [];
   return c.changes

@@ -1,4 +1,4 @@
-import type { CheckResult, CheckStatus, RunResult } from '../model/run-result.js';
+import type { CheckResult, CheckStatus, RunReport } from '../model/run-result.js';
 import { compareStrings } from '../model/order.js';
 
 /**
@@ -123,7 +123,7 @@ function statusOf(counts: ControlCoverageItem['checks']): ControlStatus {
 }
 
 /** The per-control summary of a run for one framework. Pure; controls in the catalog's order, then others by id. */
-export function controlCoverage(result: RunResult, name: FrameworkName): ControlCoverage {
+export function controlCoverage(result: RunReport, name: FrameworkName): ControlCoverage {
   const framework = FRAMEWORKS[name];
   const refs = new Map<string, ControlCheckRef[]>();
   for (const control of framework.controls) refs.set(control.id, []);

@@ -1,7 +1,8 @@
 import type { Severity } from '../model/desired-state.js';
 import type { SourceLocation } from '../model/location.js';
-import type { AppliedWaiver, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import type { AppliedWaiver, ResourceResult, RunReport, WaiverReport } from '../model/run-result.js';
 import { snapshotLine } from '../model/run-result.js';
+import { streamingReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 import { workflowData, workflowProperty } from './escape.js';
 import { compareStrings } from '../model/order.js';
@@ -111,7 +112,7 @@ function waiverFromCheck(address: string, w: AppliedWaiver): WaiverReport {
 }
 
 /** The run's waivers; a result without the `waivers` list still has them on its checks. */
-export function waiversOf(result: RunResult): WaiverReport[] {
+export function waiversOf(result: RunReport): WaiverReport[] {
   if (result.waivers !== undefined) return [...result.waivers];
   const seen = new Map<string, WaiverReport>();
   for (const r of result.resources) {
@@ -173,7 +174,7 @@ function render(a: Annotation): string {
 }
 
 /** --compare: an error at the changed line for each weakened control, and a one-line verdict. */
-function comparisonAnnotations(result: RunResult): string[] {
+function comparisonAnnotations(result: RunReport): string[] {
   if (result.comparison === undefined) return [];
   const lines = weakeningFindings(result).map((f) =>
     workflowCommand(
@@ -193,7 +194,12 @@ function comparisonAnnotations(result: RunResult): string[] {
   return lines;
 }
 
-export function renderGithub(result: RunResult): string {
+/**
+ * The workflow commands, one piece each. They are sorted by kind across the whole run (errors
+ * first), so the annotations are held — only findings have one, so memory follows the drift,
+ * not the number of resources.
+ */
+export function* renderGithubChunks(result: RunReport): Generator<string, void, undefined> {
   const annotations: Annotation[] = [];
   for (const resource of sortedResources(result.resources)) annotations.push(...resourceAnnotations(resource));
   for (const w of waiversOf(result)) {
@@ -207,10 +213,13 @@ export function renderGithub(result: RunResult): string {
     { title: 'driftwatch' },
     `${s.resources} resources as of ${result.as_of}${result.snapshot ? `, ${snapshotLine(result.snapshot)}` : ''}: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`,
   );
-  return [...annotations.map(render), ...comparisonAnnotations(result), summary].join('\n') + '\n';
+  for (const a of annotations) yield `${render(a)}\n`;
+  for (const line of comparisonAnnotations(result)) yield `${line}\n`;
+  yield `${summary}\n`;
 }
 
-export const githubReporter: Reporter = {
-  name: 'github',
-  render: (result) => renderGithub(result),
-};
+export const githubReporter: Reporter = streamingReporter('github', (result) => renderGithubChunks(result));
+
+export function renderGithub(result: RunReport): string {
+  return githubReporter.render(result, { color: false });
+}

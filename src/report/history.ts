@@ -1,4 +1,4 @@
-import type { CheckResult, ResolvedFinding, ResourceResult, RunResult } from '../model/run-result.js';
+import type { CheckResult, ResolvedFinding, ResourceResult, RunReport } from '../model/run-result.js';
 import { OPERATOR_DEFINITIONS, daysUntilText, forecastText } from '../operators/index.js';
 import { parseInstant } from '../util/time.js';
 
@@ -17,7 +17,7 @@ export function changeNote(c: CheckResult): string | undefined {
 }
 
 /** `History: 2 new, 3 persisting, 1 resolved since the run of …` — or the first recorded run. */
-export function historyLine(result: RunResult): string | undefined {
+export function historyLine(result: RunReport): string | undefined {
   const h = result.history;
   if (h === undefined) return undefined;
   const fail = h.fail_on_new === true ? '; only new drift fails the run (--fail-on-new)' : '';
@@ -26,7 +26,7 @@ export function historyLine(result: RunResult): string | undefined {
 }
 
 /** The resolved findings, most severe first, then by address. */
-export function resolvedFindings(result: RunResult): readonly ResolvedFinding[] {
+export function resolvedFindings(result: RunReport): readonly ResolvedFinding[] {
   const rank = { critical: 0, high: 1, medium: 2, low: 3 } as const;
   return [...(result.resolved ?? [])].sort(
     (a, b) => rank[a.severity] - rank[b.severity] || a.address.localeCompare(b.address) || a.rule.localeCompare(b.rule),
@@ -43,18 +43,16 @@ export function resolvedText(f: ResolvedFinding): string {
  * policy rule on the same counter of one resource carry the same forecast, shown once.
  */
 export function forecastChecks(
-  result: RunResult,
+  resource: ResourceResult,
 ): { resource: ResourceResult; check: CheckResult & { forecast: NonNullable<CheckResult['forecast']> } }[] {
   const out: { resource: ResourceResult; check: CheckResult & { forecast: NonNullable<CheckResult['forecast']> } }[] = [];
-  for (const resource of result.resources) {
-    const seen = new Set<string>();
-    for (const check of resource.checks) {
-      if (check.forecast === undefined) continue;
-      const key = JSON.stringify([check.actual, check.forecast]);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      out.push({ resource, check: check as CheckResult & { forecast: NonNullable<CheckResult['forecast']> } });
-    }
+  const seen = new Set<string>();
+  for (const check of resource.checks) {
+    if (check.forecast === undefined) continue;
+    const key = JSON.stringify([check.actual, check.forecast]);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ resource, check: check as CheckResult & { forecast: NonNullable<CheckResult['forecast']> } });
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { compareStrings } from '../model/order.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { waiversOf } from './github.js';
+import { wholeReporter } from './reporter.js';
 import type { HistoryPoint, ReportOptions, Reporter } from './reporter.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
 
@@ -287,7 +288,7 @@ function filterForm(resources: readonly ResourceResult[]): string {
 
 export function renderHtml(result: RunResult, options: ReportOptions = { color: false }): string {
   const s = result.summary;
-  const resources = sortedResources(result.resources);
+  const resources = [...sortedResources(result.resources)];
   const counts = (['drifted', 'unknown', 'waived', 'compliant'] as const)
     .map((k) => `<li>${badge(k, STATUS_LABEL[k])}<strong>${s[k]}</strong></li>`)
     .join('');
@@ -316,7 +317,4 @@ export function renderHtml(result: RunResult, options: ReportOptions = { color: 
   );
 }
 
-export const htmlReporter: Reporter = {
-  name: 'html',
-  render: (result, options) => renderHtml(result, options),
-};
+export const htmlReporter: Reporter = wholeReporter('html', renderHtml);

@@ -1,7 +1,8 @@
 import type { JsonValue } from '../model/json.js';
 import type { SourceLocation } from '../model/location.js';
 import type { ObservationError } from '../model/observation.js';
-import type { AppliedWaiver, CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import type { AppliedWaiver, CheckResult, ResourceResult, RunReport, RunResult, WaiverReport } from '../model/run-result.js';
+import { streamingReporter } from './reporter.js';
 import type { ReportOptions, Reporter } from './reporter.js';
 import { controlCoverage } from './controls.js';
 import type { FrameworkName } from './controls.js';
@@ -162,7 +163,7 @@ function waiver(w: WaiverReport, indent: string): string {
  * The JSON text in pieces (header, one per resource, footer) whose concatenation is the report.
  * Each piece is small, so results far larger than one JavaScript string can be written.
  */
-export function* renderJsonChunks(result: RunResult, framework?: FrameworkName): Generator<string, void, undefined> {
+export function* renderJsonChunks(result: RunReport, framework?: FrameworkName): Generator<string, void, undefined> {
   const s = result.summary;
   const head = object('', [
     ['format_version', q(result.format_version)],
@@ -189,11 +190,12 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
   ]);
   // `head` ends with "\n}"; reopen it to continue with the resources member.
   yield `${head.slice(0, -2)},\n  "resources": [`;
-  const resources = result.resources;
-  for (let i = 0; i < resources.length; i++) {
-    yield `${i === 0 ? '' : ','}\n    ${resource(resources[i] as ResourceResult, '    ')}`;
+  let first = true;
+  for (const r of result.resources) {
+    yield `${first ? '' : ','}\n    ${resource(r, '    ')}`;
+    first = false;
   }
-  const close = resources.length === 0 ? ']' : '\n  ]';
+  const close = first ? ']' : '\n  ]';
   const waivers = result.waivers === undefined ? '' : `,\n  "waivers": ${list(result.waivers, '  ', waiver)}`;
   const snapshot =
     result.snapshot === undefined
@@ -217,7 +219,7 @@ export function* renderJsonChunks(result: RunResult, framework?: FrameworkName):
   yield `${close}${waivers}${snapshot}${coverage}${comparison}${shard}${resolved}${history}${notifications}\n}\n`;
 }
 
-export function renderJson(result: RunResult, framework?: FrameworkName): string {
+export function renderJson(result: RunReport, framework?: FrameworkName): string {
   let out = '';
   for (const chunk of renderJsonChunks(result, framework)) out += chunk;
   return out;
@@ -228,8 +230,6 @@ export function canonicalRunResult(result: RunResult): RunResult {
   return JSON.parse(renderJson(result)) as RunResult;
 }
 
-export const jsonReporter: Reporter = {
-  name: 'json',
-  render: (result, options: ReportOptions) => renderJson(result, options.framework),
-  renderChunks: (result, options: ReportOptions) => renderJsonChunks(result, options.framework),
-};
+export const jsonReporter: Reporter = streamingReporter('json', (result, options: ReportOptions) =>
+  renderJsonChunks(result, options.framework),
+);

@@ -1,6 +1,7 @@
 import { checkForecastText } from './history.js';
-import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
+import type { CheckResult, ResourceResult, RunReport } from '../model/run-result.js';
 import { formatLocation } from '../model/location.js';
+import { streamingReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { compareStrings } from '../model/order.js';
@@ -125,14 +126,13 @@ interface Counts {
   skipped: number;
 }
 
-function count(cases: readonly Case[]): Counts {
-  const counts: Counts = { tests: cases.length, failures: 0, errors: 0, skipped: 0 };
+function tally(counts: Counts, cases: readonly Case[]): void {
+  counts.tests += cases.length;
   for (const c of cases) {
     if (c.outcome === 'fail') counts.failures++;
     else if (c.outcome === 'unknown') counts.errors++;
     else if (c.outcome === 'waived') counts.skipped++;
   }
-  return counts;
 }
 
 function countAttrs(c: Counts): string {
@@ -145,38 +145,68 @@ function junitTimestamp(asOf: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString().slice(0, 19);
 }
 
-export function renderJunit(result: RunResult): string {
-  const byType = new Map<string, Case[]>();
-  for (const resource of sortedResources(result.resources)) {
-    const list = byType.get(resource.type) ?? [];
-    list.push(...casesOf(resource));
-    byType.set(resource.type, list);
+/**
+ * The XML in pieces, one per resource's test cases. The counts sit in the opening tags, so a first
+ * read of the resources counts them per type; a second writes the cases. Resources come in address
+ * order, which keeps each type together (an address is `type.name`); when they do not (a hand-made
+ * result), each suite reads the resources again for its own type.
+ */
+export function* renderJunitChunks(result: RunReport): Generator<string, void, undefined> {
+  const resources = sortedResources(result.resources);
+  const byType = new Map<string, Counts>();
+  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
+  const order: string[] = [];
+  let together = true;
+  for (const resource of resources) {
+    if (resource.type !== order[order.length - 1]) {
+      if (byType.has(resource.type)) together = false;
+      order.push(resource.type);
+    }
+    const counts = byType.get(resource.type) ?? { tests: 0, failures: 0, errors: 0, skipped: 0 };
+    const cases = casesOf(resource);
+    tally(counts, cases);
+    tally(total, cases);
+    byType.set(resource.type, counts);
   }
   const timestamp = junitTimestamp(result.as_of);
   const stamp = timestamp === undefined ? '' : ` timestamp="${timestamp}"`;
-  const suites: string[] = [];
-  const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };
-  for (const type of [...byType.keys()].sort(compareStrings)) {
-    const cases = byType.get(type) ?? [];
-    const counts = count(cases);
-    total.tests += counts.tests;
-    total.failures += counts.failures;
-    total.errors += counts.errors;
-    total.skipped += counts.skipped;
-    // A snapshot run says when the snapshot was observed, in every suite (JUnit has no run-level properties).
-    const properties = result.snapshot
-      ? `    <properties>\n      <property name="snapshot.observed_at" value="${xmlAttr(result.snapshot.observed_at)}"/>\n      <property name="snapshot.age" value="${xmlAttr(result.snapshot.age)}"/>\n    </properties>\n`
-      : '';
-    suites.push(
-      `  <testsuite name="${xmlAttr(type)}" ${countAttrs(counts)}${stamp}>\n${properties}${cases.map(renderCase).join('\n')}${cases.length > 0 ? '\n' : ''}  </testsuite>`,
-    );
+  // A snapshot run says when the snapshot was observed, in every suite (JUnit has no run-level properties).
+  const properties = result.snapshot
+    ? `    <properties>\n      <property name="snapshot.observed_at" value="${xmlAttr(result.snapshot.observed_at)}"/>\n      <property name="snapshot.age" value="${xmlAttr(result.snapshot.age)}"/>\n    </properties>\n`
+    : '';
+  const types = [...byType.keys()].sort(compareStrings);
+  if (order.some((type, i) => types[i] !== type)) together = false;
+  yield `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="driftwatch" ${countAttrs(total)}>\n`;
+  const open = (type: string): string =>
+    `  <testsuite name="${xmlAttr(type)}" ${countAttrs(byType.get(type) as Counts)}${stamp}>\n${properties}`;
+  if (together) {
+    let current: string | undefined;
+    for (const resource of resources) {
+      const cases = casesOf(resource);
+      if (resource.type !== current) {
+        if (current !== undefined) yield '  </testsuite>\n';
+        current = resource.type;
+        yield open(current);
+      }
+      if (cases.length > 0) yield `${cases.map(renderCase).join('\n')}\n`;
+    }
+    if (current !== undefined) yield '  </testsuite>\n';
+  } else {
+    for (const type of types) {
+      yield open(type);
+      for (const resource of resources) {
+        if (resource.type !== type) continue;
+        const cases = casesOf(resource);
+        if (cases.length > 0) yield `${cases.map(renderCase).join('\n')}\n`;
+      }
+      yield '  </testsuite>\n';
+    }
   }
-  const head = `<testsuites name="driftwatch" ${countAttrs(total)}>`;
-  const body = suites.length > 0 ? `${suites.join('\n')}\n` : '';
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${body}</testsuites>\n`;
+  yield '</testsuites>\n';
 }
 
-export const junitReporter: Reporter = {
-  name: 'junit',
-  render: (result) => renderJunit(result),
-};
+export const junitReporter: Reporter = streamingReporter('junit', (result) => renderJunitChunks(result));
+
+export function renderJunit(result: RunReport): string {
+  return junitReporter.render(result, { color: false });
+}

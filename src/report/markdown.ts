@@ -1,6 +1,7 @@
-import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import type { CheckResult, ResourceResult, ResourceStatus, RunReport, WaiverReport } from '../model/run-result.js';
 import { snapshotLine } from '../model/run-result.js';
 import { formatLocation } from '../model/location.js';
+import { streamingReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
 import type { FrameworkName } from './controls.js';
@@ -168,14 +169,14 @@ function waiverRow(w: WaiverReport): string {
   return `| ${code(w.resource)} | ${code(w.rule)} | ${state} | ${cell(w.expires)} | ${code(w.owner)} | ${cell(w.reason)}${ticket} |\n`;
 }
 
-function headline(result: RunResult): string {
+function headline(result: RunReport): string {
   const s = result.summary;
   if (s.drifted > 0) return `driftwatch: drift found in ${s.drifted} of ${s.resources} resource${s.resources === 1 ? '' : 's'}`;
   if (s.unknown > 0) return `driftwatch: ${s.unknown} of ${s.resources} resource${s.resources === 1 ? '' : 's'} could not be verified`;
   return `driftwatch: no drift in ${s.resources} resource${s.resources === 1 ? '' : 's'}`;
 }
 
-function controlTable(result: RunResult, framework: FrameworkName): string {
+function controlTable(result: RunReport, framework: FrameworkName): string {
   const coverage = controlCoverage(result, framework);
   let out = `### Controls: ${markdownText(coverage.title)}\n\n${markdownText(coverageSummaryLine(coverage))}\n\n| Control | Title | Status | Pass | Fail | Unknown | Waived |\n| --- | --- | --- | ---: | ---: | ---: | ---: |\n`;
   for (const c of coverage.controls) {
@@ -186,12 +187,13 @@ function controlTable(result: RunResult, framework: FrameworkName): string {
 }
 
 /** With history: the new findings and the resolved ones; with forecasts: a table of them. */
-function nightlyMarkdown(result: RunResult): string {
+function nightlyMarkdown(result: RunReport): string {
   let out = '';
   const line = historyLine(result);
   if (line !== undefined) out += `${markdownText(line)}\n\n`;
   if (result.history !== undefined) {
-    const fresh = sortedResources(result.resources).flatMap((r) => r.checks.filter((c) => c.change === 'new').map((c) => ({ r, c })));
+    const fresh: { r: ResourceResult; c: CheckResult }[] = [];
+    for (const r of sortedResources(result.resources)) for (const c of r.checks) if (c.change === 'new') fresh.push({ r, c });
     if (fresh.length > 0) {
       out += `### New since last run (${fresh.length})\n\n`;
       for (const { r, c } of fresh) out += `- ${STATUS_WORD[c.status]} ${code(r.address)} ${code(c.rule)} (${c.severity})\n`;
@@ -205,7 +207,8 @@ function nightlyMarkdown(result: RunResult): string {
       out += '\n';
     }
   }
-  const forecasts = forecastChecks(result);
+  const forecasts: ReturnType<typeof forecastChecks> = [];
+  for (const r of sortedResources(result.resources)) forecasts.push(...forecastChecks(r));
   if (forecasts.length > 0) {
     out += '### Forecasts\n\n| Resource | Counter | Value | Forecast |\n| --- | --- | ---: | --- |\n';
     for (const { resource, check } of forecasts) {
@@ -216,15 +219,16 @@ function nightlyMarkdown(result: RunResult): string {
   return out;
 }
 
-export function renderMarkdown(result: RunResult, options: MarkdownOptions = {}): string {
+export function renderMarkdown(result: RunReport, options: MarkdownOptions = {}): string {
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const budget = new Budget(Math.max(0, limit - NOTE_RESERVE));
   const s = result.summary;
+  // Each section reads the resources again for its status (a streamed run is not held); the
+  // counts come first, as the headings carry them.
   const resources = sortedResources(result.resources);
-  const drifted = resources.filter((r) => r.status === 'drifted');
-  const unknown = resources.filter((r) => r.status === 'unknown');
-  const waived = resources.filter((r) => r.status === 'waived');
-  const compliant = resources.filter((r) => r.status === 'compliant');
+  const counts: Record<ResourceStatus, number> = { drifted: 0, unknown: 0, waived: 0, compliant: 0 };
+  for (const r of resources) counts[r.status]++;
+  const total = counts.drifted + counts.unknown + counts.waived + counts.compliant;
   const waivers = waiversOf(result);
 
   budget.add(
@@ -243,25 +247,27 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
   budget.add(nightlyMarkdown(result));
 
   let shownResources = 0;
-  for (const [title, list] of [
-    ['Drifted', drifted],
-    ['Unknown — could not be verified', unknown],
+  for (const [title, status] of [
+    ['Drifted', 'drifted'],
+    ['Unknown — could not be verified', 'unknown'],
   ] as const) {
-    if (list.length === 0) continue;
-    if (!budget.add(`### ${title} (${list.length})\n\n`)) break;
-    for (const r of list) {
+    if (counts[status] === 0) continue;
+    if (!budget.add(`### ${title} (${counts[status]})\n\n`)) break;
+    for (const r of resources) {
+      if (r.status !== status) continue;
       if (!budget.add(resourceBlock(r, result.as_of))) break;
       shownResources++;
     }
   }
 
-  for (const [title, list, item, close] of [
-    ['Waived', waived, resourceBlock, '</details>\n\n'],
-    ['Compliant', compliant, compliantItem, '\n</details>\n\n'],
+  for (const [title, status, item, close] of [
+    ['Waived', 'waived', resourceBlock, '</details>\n\n'],
+    ['Compliant', 'compliant', compliantItem, '\n</details>\n\n'],
   ] as const) {
-    if (list.length === 0) continue;
-    if (!budget.add(`<details>\n<summary>${title} (${list.length})</summary>\n\n`, close.length)) break;
-    for (const r of list) {
+    if (counts[status] === 0) continue;
+    if (!budget.add(`<details>\n<summary>${title} (${counts[status]})</summary>\n\n`, close.length)) break;
+    for (const r of resources) {
+      if (r.status !== status) continue;
       if (!budget.add(item(r, result.as_of), close.length)) break;
       shownResources++;
     }
@@ -284,26 +290,25 @@ export function renderMarkdown(result: RunResult, options: MarkdownOptions = {})
 
   let text = budget.toString();
   if (budget.full) {
-    const missingResources = resources.length - shownResources;
+    const missingResources = total - shownResources;
     const missingWaivers = waivers.length - shownWaivers;
     text +=
       `\n---\n\n**Report truncated** to stay within ${String(limit).replace(/\B(?=(\d{3})+$)/g, ',')} characters: ` +
-      `${missingResources} of ${resources.length} resources and ${missingWaivers} of ${waivers.length} waivers are not shown. ` +
+      `${missingResources} of ${total} resources and ${missingWaivers} of ${waivers.length} waivers are not shown. ` +
       'The full report is in the JSON, SARIF or JUnit output of this run.\n';
   }
   return text.replace(/\n+$/, '\n');
 }
 
+/** The report is bounded by `maxLength` (a pull-request comment), so it is one piece. */
 export function createMarkdownReporter(options: MarkdownOptions = {}): Reporter {
-  return {
-    name: 'markdown',
-    render: (result, reportOptions) =>
-      renderMarkdown(result, {
-        ...options,
-        ...(reportOptions.timeZone !== undefined ? { timeZone: reportOptions.timeZone } : {}),
-        ...(reportOptions.framework !== undefined ? { framework: reportOptions.framework } : {}),
-      }),
-  };
+  return streamingReporter('markdown', (result, reportOptions) => [
+    renderMarkdown(result, {
+      ...options,
+      ...(reportOptions.timeZone !== undefined ? { timeZone: reportOptions.timeZone } : {}),
+      ...(reportOptions.framework !== undefined ? { framework: reportOptions.framework } : {}),
+    }),
+  ]);
 }
 
 export const markdownReporter: Reporter = createMarkdownReporter();

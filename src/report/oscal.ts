@@ -7,6 +7,7 @@ import { safeSegment } from './evidence/paths.js';
 import { FRAMEWORKS, FRAMEWORK_NAMES, controlCoverage } from './controls.js';
 import type { ControlCoverageItem, ControlStatus, Framework, FrameworkName } from './controls.js';
 import { renderJson } from './json.js';
+import { wholeReporter } from './reporter.js';
 import type { ReportOptions, Reporter } from './reporter.js';
 import { URL_NAMESPACE, uuidV5 } from './uuid.js';
 
@@ -330,7 +331,4 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export const oscalReporter: Reporter = {
-  name: 'oscal',
-  render: (result, options) => renderOscal(result, options),
-};
+export const oscalReporter: Reporter = wholeReporter('oscal', renderOscal);

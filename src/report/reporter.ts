@@ -1,4 +1,5 @@
-import type { RunResult, RunSummary } from '../model/run-result.js';
+import type { RunReport, RunResult, RunSummary } from '../model/run-result.js';
+import { materialize } from '../model/run-result.js';
 import type { FrameworkName } from './controls.js';
 
 /**
@@ -29,10 +30,36 @@ export interface HistoryPoint {
 export interface Reporter {
   readonly name: string;
   /** Pure: the same result and options always give the same text. Never touches `process`. */
-  render(result: RunResult, options: ReportOptions): string;
+  render(result: RunReport, options: ReportOptions): string;
   /**
-   * The same text in pieces, for outputs too large for one string (a JSON result of millions of
-   * checks exceeds V8's maximum string length). Writers prefer it when present.
+   * The same text in pieces whose concatenation is `render`'s, read from the resources as they
+   * stream (a streamed run evaluates each resource when it is read), so a report of any size is
+   * written without being held. Writers use it.
    */
-  renderChunks?(result: RunResult, options: ReportOptions): Iterable<string>;
+  renderChunks(result: RunReport, options: ReportOptions): Iterable<string>;
+}
+
+/** A format that renders resource by resource. */
+export function streamingReporter(name: string, renderChunks: Reporter['renderChunks']): Reporter {
+  return {
+    name,
+    renderChunks,
+    render: (result, options) => {
+      let out = '';
+      for (const chunk of renderChunks(result, options)) out += chunk;
+      return out;
+    },
+  };
+}
+
+/**
+ * A format that needs the whole run at once (a self-contained HTML page, an OSCAL document):
+ * a streamed run's resources are read into memory for it.
+ */
+export function wholeReporter(name: string, render: (result: RunResult, options: ReportOptions) => string): Reporter {
+  return {
+    name,
+    render: (result, options) => render(materialize(result), options),
+    renderChunks: (result, options) => [render(materialize(result), options)],
+  };
 }

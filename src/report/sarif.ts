@@ -3,7 +3,8 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Severity } from '../model/desired-state.js';
 import type { SourceLocation } from '../model/location.js';
-import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
+import type { CheckResult, ResourceResult, RunReport } from '../model/run-result.js';
+import { streamingReporter } from './reporter.js';
 import type { Reporter } from './reporter.js';
 import { compareStrings } from '../model/order.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
@@ -288,9 +289,8 @@ function pendingForCheck(resource: ResourceResult, check: CheckResult): Pending 
   };
 }
 
-export function renderSarifLog(result: RunResult): object {
-  const drafts = new Map<string, RuleDraft>();
-  const pending: Pending[] = [];
+/** The results of the run, in order, declaring each one's rule in `drafts` as they go. */
+function* pendingResults(result: RunReport, drafts: Map<string, RuleDraft>): Generator<Pending, void, undefined> {
   const resolved = new Map((result.resolved ?? []).map((f) => [f.fingerprint, f]));
   for (const resource of sortedResources(result.resources)) {
     if (resource.checks.length === 0) {
@@ -299,14 +299,14 @@ export function renderSarifLog(result: RunResult): object {
       const id = outcome.status === 'fail' ? RULE_ABSENT : RULE_UNVERIFIED;
       const base = SYNTHETIC[id] as Omit<RuleDraft, 'severity'>;
       mergeDraft(drafts, { ...base, tags: [...base.tags], controls: [], severity: outcome.status === 'fail' ? 'high' : 'medium' });
-      pending.push({
+      yield {
         ruleId: id,
         level: outcome.status === 'fail' ? 'error' : 'warning',
         text: outcome.message,
         location: resource.location,
         address: resource.address,
         properties: { address: resource.address, status: outcome.status },
-      });
+      };
       continue;
     }
     for (const check of resource.checks) {
@@ -314,8 +314,8 @@ export function renderSarifLog(result: RunResult): object {
       mergeDraft(drafts, draftForCheck(resource, check));
       const p = pendingForCheck(resource, check);
       const gone = check.fingerprint === undefined ? undefined : resolved.get(check.fingerprint);
-      if (p !== undefined) pending.push(gone !== undefined ? { ...p, baselineState: 'absent' } : p);
-      else if (gone !== undefined) pending.push(pendingForResolved(resource, check, gone.first_seen));
+      if (p !== undefined) yield gone !== undefined ? { ...p, baselineState: 'absent' } : p;
+      else if (gone !== undefined) yield pendingForResolved(resource, check, gone.first_seen);
     }
   }
   for (const f of weakeningFindings(result)) {
@@ -326,30 +326,33 @@ export function renderSarifLog(result: RunResult): object {
       controls: [],
       severity: 'high',
     });
-    pending.push({
+    yield {
       ruleId: RULE_WEAKENED,
       level: 'error',
       text: f.change.message,
       location: f.location,
       address: f.key,
       properties: { kind: f.change.kind, before: f.change.before, after: f.change.after },
-    });
+    };
   }
+}
+
+/** Stands in for the results array while the rest of the log is serialized around it. */
+const RESULTS_MARK = '\u0000results\u0000';
+/** Where the results array sits in the log: `runs[0].results`, four levels of two spaces deep. */
+const RESULTS_INDENT = ' '.repeat(8);
+
+/**
+ * The log in pieces, one per result. The rules (which come first) are declared by every check,
+ * so a first read of the resources collects them; a second writes the results one at a time. The
+ * text is what `JSON.stringify(log, null, 2)` gives for the whole log.
+ */
+export function* renderSarifChunks(result: RunReport): Generator<string, void, undefined> {
+  const drafts = new Map<string, RuleDraft>();
+  for (const _ of pendingResults(result, drafts));
   const ids = [...drafts.keys()].sort(compareStrings);
   const index = new Map(ids.map((id, i) => [id, i]));
-  const results: SarifResult[] = pending.map((p) => ({
-    ruleId: p.ruleId,
-    ruleIndex: index.get(p.ruleId) ?? 0,
-    ...(p.kind !== undefined ? { kind: p.kind } : {}),
-    level: p.level,
-    message: { text: p.text },
-    locations: [location(p.location, p.address)],
-    partialFingerprints: { [FINGERPRINT_KEY]: sarifFingerprint(p.address, p.ruleId) },
-    ...(p.suppression ? { suppressions: [p.suppression] } : {}),
-    ...(p.baselineState !== undefined ? { baselineState: p.baselineState } : {}),
-    properties: p.properties,
-  }));
-  return {
+  const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
@@ -364,7 +367,7 @@ export function renderSarifLog(result: RunResult): object {
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory driftwatch was run from (the repository root).' } } },
         // Columns come from JavaScript strings (the YAML parser counts UTF-16 code units).
         columnKind: 'utf16CodeUnits',
-        results,
+        results: RESULTS_MARK,
         properties: {
           as_of: result.as_of,
           summary: result.summary,
@@ -374,13 +377,39 @@ export function renderSarifLog(result: RunResult): object {
       },
     ],
   };
+  const whole = JSON.stringify(log, null, 2);
+  // The last one: the rules before it carry policy text, the run's properties after it do not.
+  const at = whole.lastIndexOf(`"results": ${JSON.stringify(RESULTS_MARK)}`) + '"results": '.length;
+  const before = whole.slice(0, at);
+  const after = whole.slice(at + JSON.stringify(RESULTS_MARK).length);
+  yield `${before}[`;
+  let first = true;
+  for (const p of pendingResults(result, new Map())) {
+    const sarif: SarifResult = {
+      ruleId: p.ruleId,
+      ruleIndex: index.get(p.ruleId) ?? 0,
+      ...(p.kind !== undefined ? { kind: p.kind } : {}),
+      level: p.level,
+      message: { text: p.text },
+      locations: [location(p.location, p.address)],
+      partialFingerprints: { [FINGERPRINT_KEY]: sarifFingerprint(p.address, p.ruleId) },
+      ...(p.suppression ? { suppressions: [p.suppression] } : {}),
+      ...(p.baselineState !== undefined ? { baselineState: p.baselineState } : {}),
+      properties: p.properties,
+    };
+    yield `${first ? '' : ','}\n${RESULTS_INDENT}${JSON.stringify(sarif, null, 2).replaceAll('\n', `\n${RESULTS_INDENT}`)}`;
+    first = false;
+  }
+  yield `${first ? ']' : `\n${RESULTS_INDENT.slice(2)}]`}${after}\n`;
 }
 
-export function renderSarif(result: RunResult): string {
-  return `${JSON.stringify(renderSarifLog(result), null, 2)}\n`;
+export const sarifReporter: Reporter = streamingReporter('sarif', (result) => renderSarifChunks(result));
+
+export function renderSarif(result: RunReport): string {
+  return sarifReporter.render(result, { color: false });
 }
 
-export const sarifReporter: Reporter = {
-  name: 'sarif',
-  render: (result) => renderSarif(result),
-};
+/** The log as an object. */
+export function renderSarifLog(result: RunReport): object {
+  return JSON.parse(renderSarif(result)) as object;
+}

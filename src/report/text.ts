@@ -1,10 +1,11 @@
 import { diffLines } from 'diff';
 import type { JsonValue } from '../model/json.js';
 import { formatLocation } from '../model/location.js';
-import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import type { CheckResult, ResourceResult, RunReport, WaiverReport } from '../model/run-result.js';
 import { snapshotLine } from '../model/run-result.js';
 import { createColors } from './colors.js';
 import type { Colors } from './colors.js';
+import { streamingReporter } from './reporter.js';
 import type { ReportOptions, Reporter } from './reporter.js';
 import { asInstant, formatInZone } from '../model/time-zone.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
@@ -230,18 +231,22 @@ function resourceBlock(r: ResourceResult, options: ReportOptions, render: Render
   return [];
 }
 
-function waiverSection(result: RunResult, render: Render): string[] {
+/** The lines of one waived check, for the waiver section. */
+function waivedLines(r: ResourceResult, render: Render): string[] {
   const { colors } = render;
   const lines: string[] = [];
-  for (const r of result.resources) {
-    for (const c of r.checks) {
-      if (c.status !== 'waived' || c.waiver === undefined) continue;
-      const w = c.waiver;
-      const ticket = w.ticket !== undefined ? ` [${w.ticket}]` : '';
-      lines.push(`  ${sym(render, 'differs', colors.yellow)} ${r.address} ${c.rule} = ${expectedText(c)} -> ${literal(c.actual)}`);
-      lines.push(colors.dim(`      waived until ${clean(w.expires)} by ${clean(w.owner)}: ${clean(w.reason)}${clean(ticket)}`));
-    }
+  for (const c of r.checks) {
+    if (c.status !== 'waived' || c.waiver === undefined) continue;
+    const w = c.waiver;
+    const ticket = w.ticket !== undefined ? ` [${w.ticket}]` : '';
+    lines.push(`  ${sym(render, 'differs', colors.yellow)} ${r.address} ${c.rule} = ${expectedText(c)} -> ${literal(c.actual)}`);
+    lines.push(colors.dim(`      waived until ${clean(w.expires)} by ${clean(w.owner)}: ${clean(w.reason)}${clean(ticket)}`));
   }
+  return lines;
+}
+
+function waiverSection(result: RunReport, waived: readonly string[], render: Render): string[] {
+  const { colors } = render;
   const warnings: string[] = [];
   for (const w of result.waivers ?? []) {
     const text = waiverWarning(w);
@@ -250,8 +255,8 @@ function waiverSection(result: RunResult, render: Render): string[] {
         `  ${sym(render, 'error', colors.yellow)} ${colors.yellow(clean(text))}` + colors.dim(`  # ${formatLocation(w.location)}`),
       );
   }
-  if (lines.length === 0 && warnings.length === 0) return [];
-  return ['Waivers:', ...lines, ...warnings];
+  if (waived.length === 0 && warnings.length === 0) return [];
+  return ['Waivers:', ...waived, ...warnings];
 }
 
 function waiverWarning(w: WaiverReport): string | undefined {
@@ -269,9 +274,8 @@ function waiverWarning(w: WaiverReport): string | undefined {
 }
 
 /** Forecasts of every counter that has one, what was resolved since the previous run, and the notifications sent. */
-function nightlySections(result: RunResult, colors: Colors): string[] {
+function nightlySections(result: RunReport, forecasts: ReturnType<typeof forecastChecks>, colors: Colors): string[] {
   const out: string[] = [];
-  const forecasts = forecastChecks(result);
   if (forecasts.length > 0) {
     out.push('', 'Forecasts:');
     for (const { resource, check } of forecasts) {
@@ -293,7 +297,7 @@ function nightlySections(result: RunResult, colors: Colors): string[] {
   return out;
 }
 
-function verdict(result: RunResult, colors: Colors): string {
+function verdict(result: RunReport, colors: Colors): string {
   const { drifted, unknown, resources } = result.summary;
   const unverified = unknown > 0 ? ` ${plural(unknown, 'resource')} could not be verified.` : '';
   if (drifted > 0) {
@@ -331,9 +335,21 @@ function controlSection(coverage: ControlCoverage, colors: Colors): string[] {
   return lines;
 }
 
-export function renderText(result: RunResult, options: ReportOptions): string {
+/**
+ * The report in pieces, one per resource block, so a run of any size is written without being
+ * held: a first read of the resources finds the symbols the legend names (it sits above the
+ * blocks), the waived checks and the forecasts; a second read writes the blocks.
+ */
+export function* renderTextChunks(result: RunReport, options: ReportOptions): Generator<string, void, undefined> {
   const colors = createColors(options.color);
   const render: Render = { colors, used: new Set(), timeZone: options.timeZone, asOf: result.as_of };
+  const waived: string[] = [];
+  const forecasts: ReturnType<typeof forecastChecks> = [];
+  for (const r of result.resources) {
+    resourceBlock(r, options, render);
+    waived.push(...waivedLines(r, render));
+    forecasts.push(...forecastChecks(r));
+  }
   const failOn = result.fail_on !== undefined && result.fail_on !== 'low' ? `, failing on ${result.fail_on} and above` : '';
   const out: string[] = [
     colors.bold(
@@ -343,30 +359,30 @@ export function renderText(result: RunResult, options: ReportOptions): string {
   if (result.snapshot) out.push(`Snapshot: ${snapshotLine(result.snapshot)}.`);
   const history = historyLine(result);
   if (history !== undefined) out.push(history);
-  const body: string[] = [];
-  for (const r of result.resources) {
-    const lines = resourceBlock(r, options, render);
-    if (lines.length > 0) body.push('', ...lines);
-  }
-  const waivers = waiverSection(result, render);
-  if (waivers.length > 0) body.push('', ...waivers);
-  const nightly = nightlySections(result, colors);
-  if (nightly.length > 0) body.push(...nightly);
-  const coverage = options.framework !== undefined ? controlCoverage(result, options.framework) : undefined;
-  if (coverage !== undefined) body.push('', ...controlSection(coverage, colors));
   // Legend once, under the header, naming only the symbols this report uses.
   const legend = (Object.keys(LEGEND) as SymbolName[]).filter((name) => render.used.has(name)).map((name) => LEGEND[name]);
   if (legend.length > 0) out.push(colors.dim(`Legend: ${legend.join(', ')}`));
-  out.push(...body);
-  out.push(...comparisonText(result, colors));
+  yield out.join('\n');
+  for (const r of result.resources) {
+    const lines = resourceBlock(r, options, render);
+    if (lines.length > 0) yield `\n\n${lines.join('\n')}`;
+  }
+  const tail: string[] = [];
+  const waivers = waiverSection(result, waived, render);
+  if (waivers.length > 0) tail.push('', ...waivers);
+  tail.push(...nightlySections(result, forecasts, colors));
+  const coverage = options.framework !== undefined ? controlCoverage(result, options.framework) : undefined;
+  if (coverage !== undefined) tail.push('', ...controlSection(coverage, colors));
+  tail.push(...comparisonText(result, colors));
   const s = result.summary;
-  out.push('', verdict(result, colors));
-  if (coverage !== undefined) out.push(coverageSummaryLine(coverage));
-  out.push(`Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`);
-  return `${out.join('\n')}\n`;
+  tail.push('', verdict(result, colors));
+  if (coverage !== undefined) tail.push(coverageSummaryLine(coverage));
+  tail.push(`Check: ${s.compliant} compliant, ${s.drifted} drifted, ${s.unknown} unknown, ${s.waived} waived.`);
+  yield `\n${tail.join('\n')}\n`;
 }
 
-export const textReporter: Reporter = {
-  name: 'text',
-  render: renderText,
-};
+export const textReporter: Reporter = streamingReporter('text', renderTextChunks);
+
+export function renderText(result: RunReport, options: ReportOptions): string {
+  return textReporter.render(result, options);
+}

@@ -24,8 +24,11 @@ export function formatExpected(check: Pick<CheckResult, 'operator' | 'expected'>
 }
 
 /** Resources in address order, so every format lists them the same way whatever order they came in. */
-export function sortedResources(resources: readonly ResourceResult[]): ResourceResult[] {
-  return [...resources].sort((a, b) => compareStrings(a.address, b.address));
+export function sortedResources(resources: Iterable<ResourceResult>): Iterable<ResourceResult> {
+  // A streamed run yields its resources in address order already (and is not a list to sort).
+  return Array.isArray(resources)
+    ? [...(resources as readonly ResourceResult[])].sort((a, b) => compareStrings(a.address, b.address))
+    : resources;
 }
 
 /**
