@@ -7,7 +7,6 @@ import { loadCompareBase, loadHeadPacks } from './compare-base.js';
 import { optionalSigningKey, resolveSnapshotTrust } from './snapshot-trust.js';
 import { toolVersion } from '../util/version.js';
 import type { RunReport } from '../model/run-result.js';
-import { materialize } from '../model/run-result.js';
 import { evaluateStream } from '../engine/evaluate.js';
 import { compare } from '../compare/compare.js';
 import { loadPolicyChecks } from '../policy/policy-checks.js';
@@ -66,8 +65,7 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
     await writeEvidence(
       ctx,
       options.evidence,
-      // The bundle is built whole (every format, the canonical result.json), so it holds the resources.
-      { state, result: materialize(result), observations, exchanges, signingKey, force: options.force === true },
+      { state, result, observations, exchanges, signingKey, force: options.force === true },
       version,
       options.framework,
     );

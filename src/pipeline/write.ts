@@ -6,7 +6,7 @@ import { signSnapshot } from './snapshot-trust.js';
 import { removeStaleTemps, writeFileAtomic } from '../util/atomic-write.js';
 import type { DesiredState } from '../model/desired-state.js';
 import type { Observation, RawExchange } from '../model/observation.js';
-import type { RunReport, RunResult } from '../model/run-result.js';
+import type { RunReport } from '../model/run-result.js';
 import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportOptions, Reporter } from '../report/index.js';
@@ -41,7 +41,7 @@ export async function writeEvidence(
   dir: string,
   run: {
     state: DesiredState;
-    result: RunResult;
+    result: RunReport;
     observations: readonly Observation[];
     exchanges: ReadonlyMap<string, RawExchange[]>;
     signingKey: SigningKey;
@@ -71,10 +71,6 @@ export async function writeEvidence(
       exchanges: Object.fromEntries(run.exchanges),
       configFiles,
       policyFiles,
-      reports: {
-        text: REPORTERS.text.render(run.result, { color: false, ...frameworkOption }),
-        json: REPORTERS.json.render(run.result, { color: false, ...frameworkOption }),
-      },
       ...frameworkOption,
       toolVersion: version,
       asOf: run.result.as_of,

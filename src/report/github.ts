@@ -199,7 +199,7 @@ function comparisonAnnotations(result: RunReport): string[] {
  * first), so the annotations are held — only findings have one, so memory follows the drift,
  * not the number of resources.
  */
-export function* renderGithubChunks(result: RunReport): Generator<string, void, undefined> {
+function* renderGithubChunks(result: RunReport): Generator<string, void, undefined> {
   const annotations: Annotation[] = [];
   for (const resource of sortedResources(result.resources)) annotations.push(...resourceAnnotations(resource));
   for (const w of waiversOf(result)) {

@@ -151,7 +151,7 @@ function junitTimestamp(asOf: string): string | undefined {
  * order, which keeps each type together (an address is `type.name`); when they do not (a hand-made
  * result), each suite reads the resources again for its own type.
  */
-export function* renderJunitChunks(result: RunReport): Generator<string, void, undefined> {
+function* renderJunitChunks(result: RunReport): Generator<string, void, undefined> {
   const resources = sortedResources(result.resources);
   const byType = new Map<string, Counts>();
   const total: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0 };

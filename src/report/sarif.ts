@@ -347,7 +347,7 @@ const RESULTS_INDENT = ' '.repeat(8);
  * so a first read of the resources collects them; a second writes the results one at a time. The
  * text is what `JSON.stringify(log, null, 2)` gives for the whole log.
  */
-export function* renderSarifChunks(result: RunReport): Generator<string, void, undefined> {
+function* renderSarifChunks(result: RunReport): Generator<string, void, undefined> {
   const drafts = new Map<string, RuleDraft>();
   for (const _ of pendingResults(result, drafts));
   const ids = [...drafts.keys()].sort(compareStrings);

@@ -340,7 +340,7 @@ function controlSection(coverage: ControlCoverage, colors: Colors): string[] {
  * held: a first read of the resources finds the symbols the legend names (it sits above the
  * blocks), the waived checks and the forecasts; a second read writes the blocks.
  */
-export function* renderTextChunks(result: RunReport, options: ReportOptions): Generator<string, void, undefined> {
+function* renderTextChunks(result: RunReport, options: ReportOptions): Generator<string, void, undefined> {
   const colors = createColors(options.color);
   const render: Render = { colors, used: new Set(), timeZone: options.timeZone, asOf: result.as_of };
   const waived: string[] = [];

@@ -2,7 +2,6 @@ import { createPublicKey, sign } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
 import type { RunSummary } from '../../model/run-result.js';
 import { isJsonObject } from '../../model/json.js';
-import { sha256Hex } from '../../util/encoding.js';
 import { compareBundlePaths } from './paths.js';
 import { canonicalJson } from './canonical-json.js';
 import type { Manifest } from './manifest.js';
@@ -70,9 +69,10 @@ function packName(path: string): string {
 }
 
 /** The statement over `files` (every bundle file except the attestation itself). Pure. */
-export function buildStatement(files: ReadonlyMap<string, Uint8Array>, manifest: Manifest): Statement {
-  const paths = [...files.keys()].sort(compareBundlePaths);
-  const subject = paths.map((name) => ({ name, digest: { sha256: sha256Hex(files.get(name) as Uint8Array) } }));
+/** `digests`: every file the statement covers, by bundle path, with its lowercase hex SHA-256. */
+export function buildStatement(digests: ReadonlyMap<string, string>, manifest: Manifest): Statement {
+  const paths = [...digests.keys()].sort(compareBundlePaths);
+  const subject = paths.map((name) => ({ name, digest: { sha256: digests.get(name) as string } }));
   const manifestSubject = subject.find((s) => s.name === 'manifest.json');
   if (manifestSubject === undefined) throw new Error('the attestation covers a bundle without manifest.json');
   return {

@@ -1,17 +1,19 @@
-import { createPublicKey, randomBytes } from 'node:crypto';
-import { lstat, mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { createHash, createPublicKey, randomBytes } from 'node:crypto';
+import { lstat, mkdir, open as fsOpen, readdir, rename, rm, rmdir } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, IoError } from '../../model/errors.js';
 import type { Observation, RawExchange } from '../../model/observation.js';
-import type { RunResult } from '../../model/run-result.js';
+import type { RunReport } from '../../model/run-result.js';
 import type { FrameworkName } from '../controls.js';
 import { FORMAT_SPECS, REPORT_FORMATS } from '../formats.js';
 import type { ReportFormat } from '../formats.js';
 import { REPORTERS } from '../index.js';
 import { compareStrings } from '../../model/order.js';
 import { canonicalJson } from './canonical-json.js';
-import type { Manifest } from './manifest.js';
-import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, entryFor, serializeManifest } from './manifest.js';
+import type { Manifest, ManifestEntry } from './manifest.js';
+import { sha256Hex } from '../../util/encoding.js';
+import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, serializeManifest } from './manifest.js';
 import { bundlePathFor, safeSegment } from './paths.js';
 import { ATTESTATION_FILE, PREDICATE_TYPE, attest, buildStatement } from './attestation.js';
 import type { SignatureFile, SigningKey, VerificationKeys } from './signing.js';
@@ -55,7 +57,7 @@ export interface EvidenceFileInput {
 }
 
 export interface EvidenceInput {
-  readonly result: RunResult;
+  readonly result: RunReport;
   readonly observations: readonly Observation[];
   /** Raw API exchanges keyed by resource address, when the fetch layer kept them. */
   readonly exchanges?: Readonly<Record<string, readonly RawExchange[]>>;
@@ -137,32 +139,58 @@ function rawDocument(observation: Observation, exchanges: readonly RawExchange[]
   };
 }
 
-/** Builds every file of the bundle in memory. Pure: no clock, no I/O. */
-export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
-  const texts = new Map<string, string>();
-  const lower = new Map<string, string>();
-  const put = (path: string, text: string, what: string): void => {
-    // Two names that differ only in case would overwrite each other on macOS and Windows.
-    const folded = path.toLowerCase();
-    const clash = lower.get(folded);
-    if (clash !== undefined) {
-      throw new InputError(
-        `evidence: ${what} maps to ${path}, which clashes with ${clash}`,
-        'Give the files or resources names that differ by more than letter case.',
-      );
-    }
-    lower.set(folded, path);
-    texts.set(path, input.redact(text));
-  };
+/** One file of the bundle: its path, what it is (for messages), and its text in pieces. */
+interface BundleFile {
+  readonly path: string;
+  readonly what: string;
+  readonly chunks: Iterable<string>;
+}
 
-  put('README.md', readme(input.toolVersion, input.asOf), 'the README');
-  put('result.json', canonicalJson(input.result), 'the run result');
+/** Stands in for the resources while the rest of result.json is serialized around them. */
+const RESOURCES_MARK = '\u0000resources\u0000';
+
+/**
+ * result.json in pieces: `canonicalJson(result)`, with the resources written one at a time (a
+ * streamed run's resources are evaluated as they are read, never all held).
+ */
+function* resultJsonChunks(result: RunReport): Generator<string, void, undefined> {
+  const whole = canonicalJson({ ...result, resources: RESOURCES_MARK });
+  const mark = `"resources": ${JSON.stringify(RESOURCES_MARK)}`;
+  // Keys are sorted, so "resources" sits before "snapshot", "summary", "tool" and "waivers", none of which holds it.
+  const at = whole.indexOf(mark);
+  yield `${whole.slice(0, at)}"resources": [`;
+  let first = true;
+  for (const r of result.resources) {
+    yield `${first ? '' : ','}\n    ${canonicalJson(r).slice(0, -1).replaceAll('\n', '\n    ')}`;
+    first = false;
+  }
+  yield `${first ? ']' : '\n  ]'}${whole.slice(at + mark.length)}`;
+}
+
+/** A JSON list in pieces, one element each: what `canonicalJson(list)` gives. */
+function* listJsonChunks<T>(items: Iterable<T>): Generator<string, void, undefined> {
+  let first = true;
+  for (const item of items) {
+    yield `${first ? '[' : ','}\n  ${canonicalJson(item).slice(0, -1).replaceAll('\n', '\n  ')}`;
+    first = false;
+  }
+  yield first ? '[]\n' : '\n]\n';
+}
+
+/** Every file of the bundle but the manifest, its signature and the attestation, in a fixed order. */
+function* bundleFiles(input: EvidenceInput): Generator<BundleFile, void, undefined> {
+  yield { path: 'README.md', what: 'the README', chunks: [readme(input.toolVersion, input.asOf)] };
+  yield { path: 'result.json', what: 'the run result', chunks: resultJsonChunks(input.result) };
   const observations = [...input.observations].sort((a, b) => compareStrings(a.address, b.address));
-  put('observations.json', canonicalJson(observations), 'the observations');
-  for (const o of observations)
-    put(`raw/${safeSegment(o.address)}.json`, canonicalJson(rawDocument(o, input.exchanges?.[o.address])), `observation ${o.address}`);
-  for (const f of input.configFiles) put(f.bundlePath ?? bundlePathFor('config', f.path), f.content, `configuration file ${f.path}`);
-  for (const f of input.policyFiles ?? []) put(f.bundlePath ?? bundlePathFor('policies', f.path), f.content, `policy file ${f.path}`);
+  yield { path: 'observations.json', what: 'the observations', chunks: listJsonChunks(observations) };
+  for (const o of observations) {
+    const raw = canonicalJson(rawDocument(o, input.exchanges?.[o.address]));
+    yield { path: `raw/${safeSegment(o.address)}.json`, what: `observation ${o.address}`, chunks: [raw] };
+  }
+  for (const f of input.configFiles)
+    yield { path: f.bundlePath ?? bundlePathFor('config', f.path), what: `configuration file ${f.path}`, chunks: [f.content] };
+  for (const f of input.policyFiles ?? [])
+    yield { path: f.bundlePath ?? bundlePathFor('policies', f.path), what: `policy file ${f.path}`, chunks: [f.content] };
 
   const framework = input.framework;
   const given: Readonly<Record<string, string | undefined>> = input.reports ?? {};
@@ -174,24 +202,76 @@ export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
   }
   const options = { color: false, ...(framework ? { framework } : {}) };
   for (const format of [...REPORT_FORMATS].sort(compareStrings)) {
-    const text = given[format] ?? REPORTERS[format].render(input.result, options);
-    put(REPORT_FILES[format], text, `the ${format} report`);
+    const text = given[format];
+    const chunks = text !== undefined ? [text] : REPORTERS[format].renderChunks(input.result, options);
+    yield { path: REPORT_FILES[format], what: `the ${format} report`, chunks };
   }
+}
 
-  const files = new Map<string, Buffer>();
-  for (const [path, text] of texts) files.set(path, Buffer.from(text, 'utf8'));
-  const manifest = buildManifest(
-    { toolVersion: input.toolVersion, asOf: input.asOf, summary: input.result.summary },
-    [...files].map(([path, bytes]) => entryFor(path, bytes)),
-  );
+/**
+ * The bundle's files as redacted pieces of bytes, file after file; each file's manifest entry is
+ * added to `entries` once its last piece is out. Refuses two names that differ only in case
+ * (they would overwrite each other on macOS and Windows).
+ */
+function* redactedPieces(input: EvidenceInput, entries: ManifestEntry[]): Generator<{ path: string; bytes: Buffer }, void, undefined> {
+  const lower = new Map<string, string>();
+  for (const file of bundleFiles(input)) {
+    const folded = file.path.toLowerCase();
+    const clash = lower.get(folded);
+    if (clash !== undefined) {
+      throw new InputError(
+        `evidence: ${file.what} maps to ${file.path}, which clashes with ${clash}`,
+        'Give the files or resources names that differ by more than letter case.',
+      );
+    }
+    lower.set(folded, file.path);
+    const hash = createHash('sha256');
+    let size = 0;
+    for (const chunk of file.chunks) {
+      const bytes = Buffer.from(input.redact(chunk), 'utf8');
+      hash.update(bytes);
+      size += bytes.byteLength;
+      yield { path: file.path, bytes };
+    }
+    if (size === 0) yield { path: file.path, bytes: Buffer.alloc(0) };
+    entries.push({ path: file.path, size, sha256: hash.digest('hex') });
+  }
+}
+
+/** The manifest, its signature and (Ed25519) the attestation, from the other files' entries. */
+function sealFiles(
+  input: EvidenceInput,
+  entries: readonly ManifestEntry[],
+): { files: Map<string, Buffer>; manifest: Manifest; signature: SignatureFile } {
+  const manifest = buildManifest({ toolVersion: input.toolVersion, asOf: input.asOf, summary: input.result.summary }, entries);
   const manifestBytes = Buffer.from(serializeManifest(manifest), 'utf8');
   const signature = signManifest(manifestBytes, input.signingKey);
-  files.set(MANIFEST_FILE, manifestBytes);
-  files.set(SIGNATURE_FILE, Buffer.from(serializeSignature(signature), 'utf8'));
+  const files = new Map<string, Buffer>([
+    [MANIFEST_FILE, manifestBytes],
+    [SIGNATURE_FILE, Buffer.from(serializeSignature(signature), 'utf8')],
+  ]);
   if (input.signingKey.algorithm === 'ed25519') {
-    files.set(ATTESTATION_FILE, Buffer.from(attest(buildStatement(files, manifest), input.signingKey.privateKey), 'utf8'));
+    const digests = new Map(entries.map((e) => [e.path, e.sha256]));
+    for (const [path, bytes] of files) digests.set(path, sha256Hex(bytes));
+    files.set(ATTESTATION_FILE, Buffer.from(attest(buildStatement(digests, manifest), input.signingKey.privateKey), 'utf8'));
   }
   return { files, manifest, signature };
+}
+
+/** Builds every file of the bundle in memory. Pure: no clock, no I/O. */
+export function buildEvidenceBundle(input: EvidenceInput): EvidenceBundle {
+  const pieces = new Map<string, Buffer[]>();
+  const entries: ManifestEntry[] = [];
+  for (const { path, bytes } of redactedPieces(input, entries)) {
+    const list = pieces.get(path);
+    if (list === undefined) pieces.set(path, [bytes]);
+    else list.push(bytes);
+  }
+  const sealed = sealFiles(input, entries);
+  const files = new Map<string, Buffer>();
+  for (const [path, list] of pieces) files.set(path, Buffer.concat(list));
+  for (const [path, bytes] of sealed.files) files.set(path, bytes);
+  return { files, manifest: sealed.manifest, signature: sealed.signature };
 }
 
 function errnoCode(error: unknown): string {
@@ -252,7 +332,6 @@ export async function writeEvidenceBundle(
   input: EvidenceInput,
   options: { readonly force?: boolean; readonly tempFiles?: Set<string> } = {},
 ): Promise<WrittenBundle> {
-  const bundle = buildEvidenceBundle(input);
   const target = resolve(dir);
   const parent = dirname(target);
   // Named like atomic-write.ts's temporaries (`.<name>.<pid>.<random>.tmp|old`), so a run that
@@ -267,12 +346,27 @@ export async function writeEvidenceBundle(
     throw new IoError(`cannot create ${parent} (${errnoCode(error)})`, 'Check that the path is writable.', { cause: error });
   }
   const state = await targetState(target, input.signingKey, options.force === true);
+  let sealed: ReturnType<typeof sealFiles> | undefined;
   try {
     await mkdir(temp);
-    for (const path of [...bundle.files.keys()].sort(compareStrings)) {
-      const file = join(temp, ...path.split('/'));
-      await mkdir(dirname(file), { recursive: true });
-      await writeFile(file, bundle.files.get(path) as Buffer, { flag: 'wx' });
+    // Each file is written as its pieces come (a large run's reports are never held whole).
+    let open: { path: string; handle: FileHandle } | undefined;
+    const write = async (path: string, bytes: Buffer): Promise<void> => {
+      if (open?.path !== path) {
+        await open?.handle.close();
+        const file = join(temp, ...path.split('/'));
+        await mkdir(dirname(file), { recursive: true });
+        open = { path, handle: await fsOpen(file, 'wx') };
+      }
+      await open.handle.write(bytes);
+    };
+    try {
+      const entries: ManifestEntry[] = [];
+      for (const { path, bytes } of redactedPieces(input, entries)) await write(path, bytes);
+      sealed = sealFiles(input, entries);
+      for (const [path, bytes] of sealed.files) await write(path, bytes);
+    } finally {
+      await open?.handle.close();
     }
     if (state === 'empty') await rmdir(target);
     if (state === 'bundle') await rename(target, old);
@@ -284,6 +378,8 @@ export async function writeEvidenceBundle(
     }
   } catch (error) {
     await rm(temp, { recursive: true, force: true }).catch(() => undefined);
+    // A bundle that cannot be made (a name clash) is the input's fault, not the disk's.
+    if (error instanceof InputError) throw error;
     throw new IoError(
       `cannot write the evidence bundle to ${target} (${errnoCode(error)})`,
       'Check that the directory is writable and has free space.',
@@ -292,5 +388,6 @@ export async function writeEvidenceBundle(
   }
   options.tempFiles?.delete(temp);
   if (state === 'bundle') await rm(old, { recursive: true, force: true }).catch(() => undefined);
-  return { dir: target, files: bundle.manifest.files.length, algorithm: bundle.signature.algorithm, keyId: bundle.signature.key_id };
+  const { manifest, signature } = sealed;
+  return { dir: target, files: manifest.files.length, algorithm: signature.algorithm, keyId: signature.key_id };
 }
