@@ -8,6 +8,9 @@ import { REPORTERS, REPORT_FORMATS } from '../src/report/index.js';
 import { annotateChanges } from '../src/history/index.js';
 import { evaluate, evaluateStream } from '../src/engine/evaluate.js';
 import type { EvaluateInput } from '../src/engine/evaluate.js';
+import { buildEvidenceBundle } from '../src/report/evidence/bundle.js';
+import { canonicalJson } from '../src/report/evidence/canonical-json.js';
+import { sampleEvidenceInput } from './fixtures/evidence/sample-input.js';
 
 /**
  * A streamed run (evaluateStream) is the same run as a held one (evaluate), read resource by
@@ -111,5 +114,18 @@ describe('evaluateStream', () => {
     const options = { records: 1, previousAsOf: '2026-11-21T03:00:00Z', failOnNew: true };
     const streamed: RunReport = annotateChanges(evaluateStream(input), previous, options);
     expect(materialize(streamed)).toEqual(annotateChanges(held, previous, options));
+  });
+
+  it('gives the same evidence bundle, byte for byte, as the held result', () => {
+    const { reports: _given, ...base } = sampleEvidenceInput();
+    const held = buildEvidenceBundle({ ...base, result: evaluate(input), observations: scenarioObservations });
+    const streamed = buildEvidenceBundle({ ...base, result: evaluateStream(input), observations: scenarioObservations });
+    expect([...streamed.files.keys()]).toEqual([...held.files.keys()]);
+    for (const [path, bytes] of held.files) expect(streamed.files.get(path)?.equals(bytes), path).toBe(true);
+    // result.json is the canonical JSON of the whole result, written resource by resource.
+    expect(held.files.get('result.json')?.toString('utf8')).toBe(canonicalJson(evaluate(input)));
+    expect(held.files.get('observations.json')?.toString('utf8')).toBe(
+      canonicalJson([...scenarioObservations].sort((a, b) => compareStrings(a.address, b.address))),
+    );
   });
 });
