@@ -85,7 +85,7 @@ describe('evaluateStream', () => {
 
   it('writes the first resources before it has read the last: each report reads a bounded number of passes', () => {
     // Resource pieces come out while the pass that renders them has read only the resources before them.
-    for (const format of ['json', 'junit', 'sarif', 'text'] as const) {
+    for (const format of ['json', 'junit', 'sarif', 'text', 'html'] as const) {
       const source = countingSource(scenarioObservations);
       const streamed = evaluateStream({ ...input, observations: source });
       const passesToCount = source.passes;

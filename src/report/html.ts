@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { CheckResult, ResourceResult, RunResult, WaiverReport } from '../model/run-result.js';
+import type { CheckResult, ResourceResult, RunReport, WaiverReport } from '../model/run-result.js';
 import { snapshotLine } from '../model/run-result.js';
 import type { Severity } from '../model/desired-state.js';
 import { compareStrings } from '../model/order.js';
 import { CONTROL_STATUS_LABEL, controlCoverage, coverageSummaryLine } from './controls.js';
 import { xmlAttr, xmlText } from './escape.js';
 import { waiversOf } from './github.js';
-import { wholeReporter } from './reporter.js';
+import { streamingReporter } from './reporter.js';
 import type { HistoryPoint, ReportOptions, Reporter } from './reporter.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
 
@@ -178,10 +178,7 @@ function resourceItem(r: ResourceResult): string {
   );
 }
 
-function severityTable(result: RunResult): string {
-  const counts = new Map<string, number>();
-  for (const r of result.resources)
-    for (const c of r.checks) counts.set(`${c.severity}/${c.status}`, (counts.get(`${c.severity}/${c.status}`) ?? 0) + 1);
+function severityTable(counts: ReadonlyMap<string, number>): string {
   const rows = SEVERITIES.map(
     (s) =>
       `<tr><th scope="row">${h(s)}</th>${(['fail', 'unknown', 'waived', 'pass'] as const).map((st) => `<td class="num">${counts.get(`${s}/${st}`) ?? 0}</td>`).join('')}</tr>`,
@@ -193,7 +190,7 @@ function severityTable(result: RunResult): string {
   );
 }
 
-function verdict(result: RunResult): string {
+function verdict(result: RunReport): string {
   const s = result.summary;
   if (s.drifted > 0)
     return `Drift found in ${plural(s.drifted, 'resource')}${s.unknown > 0 ? `; ${plural(s.unknown, 'resource')} could not be verified` : ''}.`;
@@ -202,7 +199,7 @@ function verdict(result: RunResult): string {
   return `All ${plural(s.resources, 'resource')} verified${s.waived > 0 ? ` (${plural(s.waived, 'resource')} only by waiver)` : ''}.`;
 }
 
-function controlsSection(result: RunResult, options: ReportOptions): string {
+function controlsSection(result: RunReport, options: ReportOptions): string {
   if (options.framework === undefined) return '';
   const coverage = controlCoverage(result, options.framework);
   const rows = coverage.controls.map(
@@ -219,7 +216,7 @@ function controlsSection(result: RunResult, options: ReportOptions): string {
 }
 
 /** A stacked-bar trend of earlier runs plus the same numbers as a table (the chart is decorative to screen readers). */
-function historySection(history: readonly HistoryPoint[] | undefined, result: RunResult): string {
+function historySection(history: readonly HistoryPoint[] | undefined, result: RunReport): string {
   if (history === undefined || history.length === 0) return '';
   const points = [...history, { as_of: result.as_of, summary: result.summary }];
   const keys = [
@@ -274,8 +271,7 @@ function waiverSection(waivers: readonly WaiverReport[]): string {
   );
 }
 
-function filterForm(resources: readonly ResourceResult[]): string {
-  const types = [...new Set(resources.map((r) => r.type))].sort(compareStrings);
+function filterForm(types: readonly string[]): string {
   const option = (value: string, label: string): string => `<option value="${a(value)}">${h(label)}</option>`;
   return (
     '<form id="filters" class="filters" hidden aria-label="Filter resources">' +
@@ -286,14 +282,26 @@ function filterForm(resources: readonly ResourceResult[]): string {
   );
 }
 
-export function renderHtml(result: RunResult, options: ReportOptions = { color: false }): string {
+/**
+ * The page in pieces, one per resource: a first read of the resources counts the checks by
+ * severity and lists the types (both shown above the resources); a second writes them.
+ */
+function* renderHtmlChunks(result: RunReport, options: ReportOptions): Generator<string, void, undefined> {
   const s = result.summary;
-  const resources = [...sortedResources(result.resources)];
+  const resources = sortedResources(result.resources);
+  const bySeverity = new Map<string, number>();
+  const types = new Set<string>();
+  let total = 0;
+  for (const r of resources) {
+    total++;
+    types.add(r.type);
+    for (const c of r.checks) bySeverity.set(`${c.severity}/${c.status}`, (bySeverity.get(`${c.severity}/${c.status}`) ?? 0) + 1);
+  }
   const counts = (['drifted', 'unknown', 'waived', 'compliant'] as const)
     .map((k) => `<li>${badge(k, STATUS_LABEL[k])}<strong>${s[k]}</strong></li>`)
     .join('');
   const failOn = result.fail_on !== undefined ? ` · failing on ${h(result.fail_on)} and above` : '';
-  return (
+  yield (
     '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     `<meta http-equiv="Content-Security-Policy" content="${CSP}">` +
@@ -305,16 +313,28 @@ export function renderHtml(result: RunResult, options: ReportOptions = { color: 
     (result.snapshot ? `<p><strong>${h(snapshotLine(result.snapshot).replace(/^evaluated/, 'Evaluated'))}.</strong></p>` : '') +
     '</header>\n<main>' +
     `<section aria-labelledby="summary-h"><h2 id="summary-h">Summary</h2><p><strong>${h(verdict(result))}</strong></p>` +
-    `<ul class="counts" aria-label="Resources by status">${counts}<li>Total<strong>${s.resources}</strong></li></ul>${severityTable(result)}</section>\n` +
+    `<ul class="counts" aria-label="Resources by status">${counts}<li>Total<strong>${s.resources}</strong></li></ul>${severityTable(bySeverity)}</section>\n` +
     controlsSection(result, options) +
     historySection(options.history, result) +
-    `<section aria-labelledby="resources-h"><h2 id="resources-h">Resources (${resources.length})</h2>${filterForm(resources)}` +
-    `<p id="shown" role="status" aria-live="polite">Showing ${resources.length} of ${resources.length} resources.</p>` +
-    `<ul id="resource-list" class="resources">\n${resources.map(resourceItem).join('\n')}\n</ul><p id="no-match" hidden>No resource matches these filters.</p></section>\n` +
+    `<section aria-labelledby="resources-h"><h2 id="resources-h">Resources (${total})</h2>${filterForm([...types].sort(compareStrings))}` +
+    `<p id="shown" role="status" aria-live="polite">Showing ${total} of ${total} resources.</p>` +
+    '<ul id="resource-list" class="resources">\n'
+  );
+  let first = true;
+  for (const r of resources) {
+    yield `${first ? '' : '\n'}${resourceItem(r)}`;
+    first = false;
+  }
+  yield (
+    '\n</ul><p id="no-match" hidden>No resource matches these filters.</p></section>\n' +
     waiverSection(waiversOf(result)) +
     `</main>\n<footer>Generated by driftwatch ${h(result.tool.version)}. This page is self-contained: it loads nothing and sends nothing.</footer>` +
     `<script>${SCRIPT}</script>\n</body></html>\n`
   );
 }
 
-export const htmlReporter: Reporter = wholeReporter('html', renderHtml);
+export const htmlReporter: Reporter = streamingReporter('html', renderHtmlChunks);
+
+export function renderHtml(result: RunReport, options: ReportOptions = { color: false }): string {
+  return htmlReporter.render(result, options);
+}

@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { CheckResult, ResourceResult, RunResult } from '../model/run-result.js';
+import type { CheckResult, ResourceResult, RunReport } from '../model/run-result.js';
 import { snapshotLine } from '../model/run-result.js';
 import { compareStrings } from '../model/order.js';
 import { expiryEnd, formatInstant } from '../util/time.js';
 import { safeSegment } from './evidence/paths.js';
 import { FRAMEWORKS, FRAMEWORK_NAMES, controlCoverage } from './controls.js';
 import type { ControlCoverageItem, ControlStatus, Framework, FrameworkName } from './controls.js';
-import { renderJson } from './json.js';
-import { wholeReporter } from './reporter.js';
+import { renderJsonChunks } from './json.js';
+import { spliceJson } from './json-splice.js';
+import { streamingReporter } from './reporter.js';
 import type { ReportOptions, Reporter } from './reporter.js';
 import { URL_NAMESPACE, uuidV5 } from './uuid.js';
 
@@ -75,37 +76,68 @@ function checkKey(r: ResourceResult, c: CheckResult): string {
   return `${r.address}\u0000${c.source}\u0000${c.rule}`;
 }
 
-export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'framework'> = {}): string {
-  const digest = createHash('sha256').update(renderJson(result)).digest('hex');
+/**
+ * The document in pieces: the inventory items and the observations (one per resource) are written
+ * one at a time, as a streamed run's resources are read. A first read digests the run (every UUID
+ * derives from it); a second collects what sits beside them — the waiver owners, the risks (one
+ * per failing or waived check), the configuration files.
+ */
+function* renderOscalChunks(result: RunReport, options: Pick<ReportOptions, 'framework'> = {}): Generator<string, void, undefined> {
+  const hash = createHash('sha256');
+  for (const chunk of renderJsonChunks(result)) hash.update(chunk);
+  const digest = hash.digest('hex');
   const frameworks: FrameworkName[] = options.framework !== undefined ? [options.framework] : [...FRAMEWORK_NAMES];
   const id = (kind: string, name: string): string => uuidV5(NAMESPACE, `${digest}\u0000${frameworks.join(',')}\u0000${kind}\u0000${name}`);
 
   const planUuid = id('plan', 'configuration');
-  const itemUuid = new Map<string, string>();
-  const observationUuid = new Map<string, string>();
-  for (const r of result.resources) {
-    itemUuid.set(r.address, id('inventory-item', r.address));
-    observationUuid.set(r.address, id('observation', r.address));
-  }
+  const itemUuid = (address: string): string => id('inventory-item', address);
+  const observationUuid = (address: string): string => id('observation', address);
+  const partyUuid = (owner: string): string => id('party', owner);
 
   // Parties: the owners of the waivers in force, so a deviation names who approved it.
   const owners = new Set<string>();
-  for (const r of result.resources) for (const c of r.checks) if (c.status === 'waived' && c.waiver) owners.add(c.waiver.owner);
-  const partyUuid = new Map([...owners].sort(compareStrings).map((o) => [o, id('party', o)] as const));
-  const parties: Json[] = [...partyUuid].map(([owner, uuid]) => ({
-    uuid,
+  // Risks for failing and waived checks, and each one's uuid by resource and rule (for the findings).
+  const riskUuid = new Map<string, string>();
+  const riskOf = new Map<string, string>();
+  const risks: Json[] = [];
+  const configFileSet = new Set<string>();
+  let resourceCount = 0;
+  for (const r of result.resources) {
+    resourceCount++;
+    configFileSet.add(r.location.file);
+    for (const c of r.checks) {
+      if (c.status === 'waived' && c.waiver) owners.add(c.waiver.owner);
+      if (c.status !== 'fail' && c.status !== 'waived') continue;
+      const key = checkKey(r, c);
+      if (riskUuid.has(key)) continue;
+      const uuid = id('risk', key);
+      riskUuid.set(key, uuid);
+      if (!riskOf.has(`${r.address}\u0000${c.rule}`)) riskOf.set(`${r.address}\u0000${c.rule}`, uuid);
+      risks.push(riskFor(r, c, uuid));
+    }
+  }
+  const parties: Json[] = [...owners].sort(compareStrings).map((owner) => ({
+    uuid: partyUuid(owner),
     type: 'person',
     name: line(owner),
     ...(EMAIL.test(owner) ? { 'email-addresses': [owner] } : {}),
   }));
 
-  const inventoryItems: Json[] = result.resources.map((r) => ({
-    uuid: itemUuid.get(r.address) as string,
-    description: `Cloud resource ${r.address} (${r.type}) as declared in ${r.location.file}:${r.location.line}.`,
-    props: [prop('address', r.address), prop('resource-type', r.type)],
-  }));
+  const inventoryItems = function* (): Generator<Json, void, undefined> {
+    for (const r of result.resources) {
+      yield {
+        uuid: itemUuid(r.address),
+        description: `Cloud resource ${r.address} (${r.type}) as declared in ${r.location.file}:${r.location.line}.`,
+        props: [prop('address', r.address), prop('resource-type', r.type)],
+      };
+    }
+  };
 
-  const observations: Json[] = result.resources.map((r) => {
+  const observations = function* (): Generator<Json, void, undefined> {
+    for (const r of result.resources) yield observationOf(r);
+  };
+
+  function observationOf(r: ResourceResult): Json {
     const evidence: Json[] =
       r.request_ids.length > 0
         ? r.request_ids.map((requestId) => ({
@@ -118,13 +150,13 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
     for (const c of r.checks) counts[c.status]++;
     const error = r.error !== null ? ` Error ${r.error.code}: ${r.error.message}` : '';
     return {
-      uuid: observationUuid.get(r.address) as string,
+      uuid: observationUuid(r.address),
       title: line(`${r.address}: ${r.status}`),
       description: `driftwatch read ${r.address} and evaluated ${r.checks.length} checks: ${counts.pass} pass, ${counts.fail} fail, ${counts.unknown} unknown, ${counts.waived} waived.${error}`,
       props: [prop('resource-status', r.status), ...(r.absent ? [prop('absent', 'true')] : [])],
       methods: ['TEST'],
       types: ['finding'],
-      subjects: [{ 'subject-uuid': itemUuid.get(r.address) as string, type: 'inventory-item', title: line(r.address) }],
+      subjects: [{ 'subject-uuid': itemUuid(r.address), type: 'inventory-item', title: line(r.address) }],
       'relevant-evidence': evidence,
       // Observed when the snapshot was taken, for a run evaluated from one (--observed).
       collected: result.snapshot?.observed_at ?? result.as_of,
@@ -139,84 +171,73 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
           }
         : {}),
     };
-  });
+  }
 
-  // Risks for failing and waived checks.
-  const riskUuid = new Map<string, string>();
-  const risks: Json[] = [];
-  for (const r of result.resources) {
-    for (const c of r.checks) {
-      if (c.status !== 'fail' && c.status !== 'waived') continue;
-      const key = checkKey(r, c);
-      if (riskUuid.has(key)) continue;
-      const uuid = id('risk', key);
-      riskUuid.set(key, uuid);
-      const title = line(`${r.address}: ${c.title ?? c.rule}`);
-      const base = {
-        uuid,
-        title,
-        description: `${c.message === '' ? title : c.message}${c.description !== undefined ? `\n\n${c.description}` : ''}`,
-        statement: `The ${c.source === 'policy' ? `policy rule ${c.rule}` : `expectation on ${c.rule}`} does not hold for ${r.address} (severity ${c.severity}).`,
-        props: [
-          prop('severity', c.severity),
-          prop('rule', c.rule),
-          prop('source', c.source),
-          ...(c.controls ?? []).map((ref) => prop('control-reference', ref)),
-        ],
-      };
-      const related = { 'related-observations': [{ 'observation-uuid': observationUuid.get(r.address) as string }] };
-      const remediation =
-        c.remediation !== undefined
-          ? {
-              remediations: [
-                {
-                  uuid: id('remediation', key),
-                  lifecycle: 'recommendation',
-                  title: line(`Remediate ${c.rule}`),
-                  description: c.remediation,
-                },
-              ],
-            }
-          : {};
-      if (c.status === 'waived' && c.waiver) {
-        const w = c.waiver;
-        const end = expiryEnd(w.expires);
-        const party = partyUuid.get(w.owner) as string;
-        risks.push({
-          ...base,
-          status: 'deviation-approved',
-          ...(end !== undefined ? { deadline: formatInstant(end) } : {}),
-          ...remediation,
-          'risk-log': {
-            entries: [
+  function riskFor(r: ResourceResult, c: CheckResult, uuid: string): Json {
+    const key = checkKey(r, c);
+    const title = line(`${r.address}: ${c.title ?? c.rule}`);
+    const base = {
+      uuid,
+      title,
+      description: `${c.message === '' ? title : c.message}${c.description !== undefined ? `\n\n${c.description}` : ''}`,
+      statement: `The ${c.source === 'policy' ? `policy rule ${c.rule}` : `expectation on ${c.rule}`} does not hold for ${r.address} (severity ${c.severity}).`,
+      props: [
+        prop('severity', c.severity),
+        prop('rule', c.rule),
+        prop('source', c.source),
+        ...(c.controls ?? []).map((ref) => prop('control-reference', ref)),
+      ],
+    };
+    const related = { 'related-observations': [{ 'observation-uuid': observationUuid(r.address) }] };
+    const remediation =
+      c.remediation !== undefined
+        ? {
+            remediations: [
               {
-                uuid: id('risk-log', key),
-                title: line(`Waiver by ${w.owner}`),
-                description: w.reason,
-                start: result.as_of,
-                ...(end !== undefined ? { end: formatInstant(end) } : {}),
-                props: [
-                  prop('waiver-owner', w.owner),
-                  prop('waiver-expires', w.expires),
-                  prop('waiver-state', w.state),
-                  ...(w.ticket !== undefined ? [prop('waiver-ticket', w.ticket)] : []),
-                ],
-                'logged-by': [{ 'party-uuid': party }],
-                'status-change': 'deviation-approved',
-                remarks: `Declared at ${w.location.file}:${w.location.line}.`,
+                uuid: id('remediation', key),
+                lifecycle: 'recommendation',
+                title: line(`Remediate ${c.rule}`),
+                description: c.remediation,
               },
             ],
-          },
-          ...related,
-        });
-      } else {
-        risks.push({ ...base, status: 'open', ...remediation, ...related });
-      }
+          }
+        : {};
+    if (c.status === 'waived' && c.waiver) {
+      const w = c.waiver;
+      const end = expiryEnd(w.expires);
+      const party = partyUuid(w.owner);
+      return {
+        ...base,
+        status: 'deviation-approved',
+        ...(end !== undefined ? { deadline: formatInstant(end) } : {}),
+        ...remediation,
+        'risk-log': {
+          entries: [
+            {
+              uuid: id('risk-log', key),
+              title: line(`Waiver by ${w.owner}`),
+              description: w.reason,
+              start: result.as_of,
+              ...(end !== undefined ? { end: formatInstant(end) } : {}),
+              props: [
+                prop('waiver-owner', w.owner),
+                prop('waiver-expires', w.expires),
+                prop('waiver-state', w.state),
+                ...(w.ticket !== undefined ? [prop('waiver-ticket', w.ticket)] : []),
+              ],
+              'logged-by': [{ 'party-uuid': party }],
+              'status-change': 'deviation-approved',
+              remarks: `Declared at ${w.location.file}:${w.location.line}.`,
+            },
+          ],
+        },
+        ...related,
+      };
     }
+    return { ...base, status: 'open', ...remediation, ...related };
   }
 
   // Findings: one per control of each framework, with the fail-closed state mapping above.
-  const byAddress = new Map(result.resources.map((r) => [r.address, r] as const));
   const findings: Json[] = [];
   const reviewed: Json[] = [];
   for (const name of frameworks) {
@@ -233,12 +254,8 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
     const addresses = [...new Set(control.refs.map((ref) => ref.address))];
     const relatedRisks = new Set<string>();
     for (const ref of control.refs) {
-      const resource = byAddress.get(ref.address);
-      const check = resource?.checks.find((c) => c.rule === ref.rule && (c.status === 'fail' || c.status === 'waived'));
-      if (resource && check) {
-        const uuid = riskUuid.get(checkKey(resource, check));
-        if (uuid !== undefined) relatedRisks.add(uuid);
-      }
+      const uuid = riskOf.get(`${ref.address}\u0000${ref.rule}`);
+      if (uuid !== undefined) relatedRisks.add(uuid);
     }
     const c = control.checks;
     return {
@@ -252,16 +269,14 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
         title: line(`${framework.reference}${control.id}`),
         status: { state, reason, remarks: STATUS_REMARKS[control.status] },
       },
-      ...(addresses.length > 0
-        ? { 'related-observations': addresses.map((a) => ({ 'observation-uuid': observationUuid.get(a) as string })) }
-        : {}),
+      ...(addresses.length > 0 ? { 'related-observations': addresses.map((a) => ({ 'observation-uuid': observationUuid(a) })) } : {}),
       ...(relatedRisks.size > 0 ? { 'related-risks': [...relatedRisks].map((uuid) => ({ 'risk-uuid': uuid })) } : {}),
     };
   }
 
   const s = result.summary;
-  const configFiles = [...new Set(result.resources.map((r) => r.location.file))].sort(compareStrings);
-  const document = {
+  const configFiles = [...configFileSet].sort(compareStrings);
+  yield* spliceJson((splice) => ({
     'assessment-results': {
       uuid: id('assessment-results', 'document'),
       metadata: {
@@ -278,7 +293,9 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
           },
         ],
         ...(parties.length > 0 ? { parties } : {}),
-        ...(partyUuid.size > 0 ? { 'responsible-parties': [{ 'role-id': 'waiver-owner', 'party-uuids': [...partyUuid.values()] }] } : {}),
+        ...(owners.size > 0
+          ? { 'responsible-parties': [{ 'role-id': 'waiver-owner', 'party-uuids': [...owners].sort(compareStrings).map(partyUuid) }] }
+          : {}),
       },
       'import-ap': {
         href: `#${planUuid}`,
@@ -303,12 +320,12 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
               ? [prop('snapshot-observed-at', result.snapshot.observed_at), prop('snapshot-age', result.snapshot.age)]
               : []),
           ],
-          ...(inventoryItems.length > 0 ? { 'local-definitions': { 'inventory-items': inventoryItems } } : {}),
+          ...(resourceCount > 0 ? { 'local-definitions': { 'inventory-items': splice(inventoryItems()) } } : {}),
           'reviewed-controls': {
             description: `Controls of ${frameworks.map((f) => FRAMEWORKS[f].title).join('; ')} that driftwatch's checks map to (docs/controls.md).`,
             'control-selections': [{ 'include-controls': reviewed }],
           },
-          ...(observations.length > 0 ? { observations } : {}),
+          ...(resourceCount > 0 ? { observations: splice(observations()) } : {}),
           ...(risks.length > 0 ? { risks } : {}),
           ...(findings.length > 0 ? { findings } : {}),
         },
@@ -327,8 +344,12 @@ export function renderOscal(result: RunResult, options: Pick<ReportOptions, 'fra
         ],
       },
     },
-  };
-  return `${JSON.stringify(document, null, 2)}\n`;
+  }));
+  yield '\n';
 }
 
-export const oscalReporter: Reporter = wholeReporter('oscal', renderOscal);
+export const oscalReporter: Reporter = streamingReporter('oscal', renderOscalChunks);
+
+export function renderOscal(result: RunReport, options: Pick<ReportOptions, 'framework'> = {}): string {
+  return oscalReporter.render(result, { color: false, ...options });
+}

@@ -1,5 +1,4 @@
-import type { RunReport, RunResult, RunSummary } from '../model/run-result.js';
-import { materialize } from '../model/run-result.js';
+import type { RunReport, RunSummary } from '../model/run-result.js';
 import type { FrameworkName } from './controls.js';
 
 /**
@@ -49,17 +48,5 @@ export function streamingReporter(name: string, renderChunks: Reporter['renderCh
       for (const chunk of renderChunks(result, options)) out += chunk;
       return out;
     },
-  };
-}
-
-/**
- * A format that needs the whole run at once (a self-contained HTML page, an OSCAL document):
- * a streamed run's resources are read into memory for it.
- */
-export function wholeReporter(name: string, render: (result: RunResult, options: ReportOptions) => string): Reporter {
-  return {
-    name,
-    render: (result, options) => render(materialize(result), options),
-    renderChunks: (result, options) => [render(materialize(result), options)],
   };
 }

@@ -9,6 +9,7 @@ import type { Reporter } from './reporter.js';
 import { compareStrings } from '../model/order.js';
 import { formatActual, formatExpected, resourceOutcome, sortedResources } from './values.js';
 import { weakeningFindings } from './comparison.js';
+import { spliceJson } from './json-splice.js';
 
 /**
  * SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, VS Code's SARIF viewer).
@@ -337,11 +338,6 @@ function* pendingResults(result: RunReport, drafts: Map<string, RuleDraft>): Gen
   }
 }
 
-/** Stands in for the results array while the rest of the log is serialized around it. */
-const RESULTS_MARK = '\u0000results\u0000';
-/** Where the results array sits in the log: `runs[0].results`, four levels of two spaces deep. */
-const RESULTS_INDENT = ' '.repeat(8);
-
 /**
  * The log in pieces, one per result. The rules (which come first) are declared by every check,
  * so a first read of the resources collects them; a second writes the results one at a time. The
@@ -352,7 +348,23 @@ function* renderSarifChunks(result: RunReport): Generator<string, void, undefine
   for (const _ of pendingResults(result, drafts));
   const ids = [...drafts.keys()].sort(compareStrings);
   const index = new Map(ids.map((id, i) => [id, i]));
-  const log = {
+  const results = function* (): Generator<SarifResult, void, undefined> {
+    for (const p of pendingResults(result, new Map())) {
+      yield {
+        ruleId: p.ruleId,
+        ruleIndex: index.get(p.ruleId) ?? 0,
+        ...(p.kind !== undefined ? { kind: p.kind } : {}),
+        level: p.level,
+        message: { text: p.text },
+        locations: [location(p.location, p.address)],
+        partialFingerprints: { [FINGERPRINT_KEY]: sarifFingerprint(p.address, p.ruleId) },
+        ...(p.suppression ? { suppressions: [p.suppression] } : {}),
+        ...(p.baselineState !== undefined ? { baselineState: p.baselineState } : {}),
+        properties: p.properties,
+      };
+    }
+  };
+  yield* spliceJson((splice) => ({
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
     runs: [
@@ -367,7 +379,7 @@ function* renderSarifChunks(result: RunReport): Generator<string, void, undefine
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The directory driftwatch was run from (the repository root).' } } },
         // Columns come from JavaScript strings (the YAML parser counts UTF-16 code units).
         columnKind: 'utf16CodeUnits',
-        results: RESULTS_MARK,
+        results: splice(results()),
         properties: {
           as_of: result.as_of,
           summary: result.summary,
@@ -376,31 +388,8 @@ function* renderSarifChunks(result: RunReport): Generator<string, void, undefine
         },
       },
     ],
-  };
-  const whole = JSON.stringify(log, null, 2);
-  // The last one: the rules before it carry policy text, the run's properties after it do not.
-  const at = whole.lastIndexOf(`"results": ${JSON.stringify(RESULTS_MARK)}`) + '"results": '.length;
-  const before = whole.slice(0, at);
-  const after = whole.slice(at + JSON.stringify(RESULTS_MARK).length);
-  yield `${before}[`;
-  let first = true;
-  for (const p of pendingResults(result, new Map())) {
-    const sarif: SarifResult = {
-      ruleId: p.ruleId,
-      ruleIndex: index.get(p.ruleId) ?? 0,
-      ...(p.kind !== undefined ? { kind: p.kind } : {}),
-      level: p.level,
-      message: { text: p.text },
-      locations: [location(p.location, p.address)],
-      partialFingerprints: { [FINGERPRINT_KEY]: sarifFingerprint(p.address, p.ruleId) },
-      ...(p.suppression ? { suppressions: [p.suppression] } : {}),
-      ...(p.baselineState !== undefined ? { baselineState: p.baselineState } : {}),
-      properties: p.properties,
-    };
-    yield `${first ? '' : ','}\n${RESULTS_INDENT}${JSON.stringify(sarif, null, 2).replaceAll('\n', `\n${RESULTS_INDENT}`)}`;
-    first = false;
-  }
-  yield `${first ? ']' : `\n${RESULTS_INDENT.slice(2)}]`}${after}\n`;
+  }));
+  yield '\n';
 }
 
 export const sarifReporter: Reporter = streamingReporter('sarif', (result) => renderSarifChunks(result));

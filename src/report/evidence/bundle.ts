@@ -11,6 +11,8 @@ import type { ReportFormat } from '../formats.js';
 import { REPORTERS } from '../index.js';
 import { compareStrings } from '../../model/order.js';
 import { canonicalJson } from './canonical-json.js';
+import { spliceJson } from '../json-splice.js';
+import type { Splice } from '../json-splice.js';
 import type { Manifest, ManifestEntry } from './manifest.js';
 import { sha256Hex } from '../../util/encoding.js';
 import { MANIFEST_FILE, SIGNATURE_FILE, buildManifest, serializeManifest } from './manifest.js';
@@ -146,43 +148,28 @@ interface BundleFile {
   readonly chunks: Iterable<string>;
 }
 
-/** Stands in for the resources while the rest of result.json is serialized around them. */
-const RESOURCES_MARK = '\u0000resources\u0000';
+/** Canonical JSON without its final newline, for the pieces of a document. */
+const canonicalPiece = (value: unknown): string => canonicalJson(value).slice(0, -1);
 
 /**
- * result.json in pieces: `canonicalJson(result)`, with the resources written one at a time (a
- * streamed run's resources are evaluated as they are read, never all held).
+ * result.json and observations.json in pieces: their canonical JSON, with the resources and the
+ * observations written one at a time (a streamed run's resources are evaluated as they are read).
  */
-function* resultJsonChunks(result: RunReport): Generator<string, void, undefined> {
-  const whole = canonicalJson({ ...result, resources: RESOURCES_MARK });
-  const mark = `"resources": ${JSON.stringify(RESOURCES_MARK)}`;
-  // Keys are sorted, so "resources" sits before "snapshot", "summary", "tool" and "waivers", none of which holds it.
-  const at = whole.indexOf(mark);
-  yield `${whole.slice(0, at)}"resources": [`;
-  let first = true;
-  for (const r of result.resources) {
-    yield `${first ? '' : ','}\n    ${canonicalJson(r).slice(0, -1).replaceAll('\n', '\n    ')}`;
-    first = false;
-  }
-  yield `${first ? ']' : '\n  ]'}${whole.slice(at + mark.length)}`;
-}
-
-/** A JSON list in pieces, one element each: what `canonicalJson(list)` gives. */
-function* listJsonChunks<T>(items: Iterable<T>): Generator<string, void, undefined> {
-  let first = true;
-  for (const item of items) {
-    yield `${first ? '[' : ','}\n  ${canonicalJson(item).slice(0, -1).replaceAll('\n', '\n  ')}`;
-    first = false;
-  }
-  yield first ? '[]\n' : '\n]\n';
+function* canonicalJsonChunks(build: (splice: Splice) => unknown): Generator<string, void, undefined> {
+  yield* spliceJson(build, canonicalPiece);
+  yield '\n';
 }
 
 /** Every file of the bundle but the manifest, its signature and the attestation, in a fixed order. */
 function* bundleFiles(input: EvidenceInput): Generator<BundleFile, void, undefined> {
   yield { path: 'README.md', what: 'the README', chunks: [readme(input.toolVersion, input.asOf)] };
-  yield { path: 'result.json', what: 'the run result', chunks: resultJsonChunks(input.result) };
+  yield {
+    path: 'result.json',
+    what: 'the run result',
+    chunks: canonicalJsonChunks((splice) => ({ ...input.result, resources: splice(input.result.resources) })),
+  };
   const observations = [...input.observations].sort((a, b) => compareStrings(a.address, b.address));
-  yield { path: 'observations.json', what: 'the observations', chunks: listJsonChunks(observations) };
+  yield { path: 'observations.json', what: 'the observations', chunks: canonicalJsonChunks((splice) => splice(observations)) };
   for (const o of observations) {
     const raw = canonicalJson(rawDocument(o, input.exchanges?.[o.address]));
     yield { path: `raw/${safeSegment(o.address)}.json`, what: `observation ${o.address}`, chunks: [raw] };
