@@ -84,10 +84,13 @@ export async function writeEvidence(
   );
 }
 
-/** Every `--out` report, then the `--format` report on stdout. */
+/**
+ * Every `--out` report, then the `--format` report on stdout, each written piece by piece as the
+ * run's resources stream (`check`, `plan`, `report --from`, `diff`, `merge`).
+ */
 export async function writeReports(
   ctx: RunContext,
-  options: RunRequest,
+  options: Pick<RunRequest, 'outputs' | 'format' | 'framework'>,
   result: RunReport,
   timeZone: string | undefined,
   extra: Pick<ReportOptions, 'history'> = {},

@@ -1,14 +1,13 @@
+import { writeReports } from '../../pipeline/write.js';
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 import { parseFormat, parseOutputs, parseTimeZoneFlag } from '../run-options.js';
 import { readRunResultFile } from '../result-file.js';
 import { UsageError } from '../../model/errors.js';
 import { SEVERITY_RANK } from '../../engine/evaluate.js';
 import type { RunResult } from '../../model/run-result.js';
 import { diffResults } from '../../history/index.js';
-import { REPORTERS } from '../../report/index.js';
 
 /**
  * `diff OLD.json NEW.json`: NEW rendered in any format with what changed since OLD — new and
@@ -27,11 +26,8 @@ export const diffCommand: CommandModule = {
     const format = parseFormat(stringFlag(input, 'format') ?? 'text', '--format');
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
     const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
-    const zone = timeZone !== undefined ? { timeZone } : {};
     const result = diffResults(await readRunResultFile(ctx, older), await readRunResultFile(ctx, newer));
-    for (const out of outputs)
-      await writeFileAtomic(out.path, REPORTERS[out.format].render(result, { color: false, ...zone }), ctx.tempFiles);
-    ctx.stdout.write(REPORTERS[format].render(result, { color: ctx.color && format === 'text', ...zone }));
+    await writeReports(ctx, { format, outputs }, result, timeZone);
     return hasNewDrift(result) ? 2 : 0;
   },
 };

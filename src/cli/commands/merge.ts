@@ -1,9 +1,9 @@
+import { writeReports } from '../../pipeline/write.js';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CliContext } from '../context.js';
 import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
-import { writeFileAtomic } from '../../util/atomic-write.js';
 import { parseFormat, parseOutputs } from '../run-options.js';
 import { InputError, IoError, UsageError } from '../../model/errors.js';
 import type { RawExchange } from '../../model/observation.js';
@@ -15,7 +15,6 @@ import { mergeResults, mergeSnapshots } from '../../engine/merge.js';
 import { parseRunResult } from '../../engine/run-result-io.js';
 import { parseSnapshot, serializeSnapshot } from '../../engine/snapshot.js';
 import { isJsonObject } from '../../model/json.js';
-import { REPORTERS } from '../../report/index.js';
 
 /**
  * `merge RESULT.json...`: the shards of one run as one run result — same report, same summary line,
@@ -79,15 +78,13 @@ async function mergeBundles(
     exchanges: Object.assign({}, ...bundles.map((b) => b.exchanges)) as Record<string, readonly RawExchange[]>,
     configFiles: first.configFiles,
     policyFiles: first.policyFiles,
-    reports: { text: REPORTERS.text.render(merged, { color: false }), json: REPORTERS.json.render(merged, { color: false }) },
     toolVersion: merged.tool.version,
     asOf: merged.as_of,
     signingKey,
     redact: (text) => ctx.redactor.redact(text),
   });
   ctx.stderr.write(`Evidence bundle: ${target} (${written.files} files, signed ${written.algorithm} ${written.keyId}).\n`);
-  for (const out of outputs) await writeFileAtomic(out.path, REPORTERS[out.format].render(merged, { color: false }));
-  ctx.stdout.write(REPORTERS[format].render(merged, { color: ctx.color && format === 'text' }));
+  await writeReports(ctx, { format, outputs }, merged, undefined);
   return merged.summary.exit_code;
 }
 
@@ -142,8 +139,7 @@ export const mergeCommand: CommandModule = {
       return 0;
     }
     const merged = mergeResults(texts.map(({ file, text }) => ({ file, result: parseRunResult(text, file) })));
-    for (const out of outputs) await writeFileAtomic(out.path, REPORTERS[out.format].render(merged, { color: false }));
-    ctx.stdout.write(REPORTERS[format].render(merged, { color: ctx.color && format === 'text' }));
+    await writeReports(ctx, { format, outputs }, merged, undefined);
     return merged.summary.exit_code;
   },
 };
