@@ -3,7 +3,7 @@ import { dirname, basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { IoError } from '../model/errors.js';
+import { DriftwatchError, IoError } from '../model/errors.js';
 
 /**
  * Temporary files of atomic writes are named `.<target>.<pid>.<random>.tmp` next to the target.
@@ -87,6 +87,8 @@ export async function writeFileAtomic(path: string, content: string | Iterable<s
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
+    // The content failed, not the disk (a streamed report's input went bad): its own error says why.
+    if (error instanceof DriftwatchError) throw error;
     const reason = error instanceof Error && 'code' in error ? String((error as NodeJS.ErrnoException).code) : String(error);
     throw new IoError(`cannot write ${path} (${reason})`, 'Check that the directory exists and is writable.', { cause: error });
   } finally {
