@@ -30,9 +30,23 @@ export async function saveObserved(
   await writeFileAtomic(path, serializeSnapshot(snapshot), ctx.tempFiles);
 }
 
-/** A report as redacted pieces, rendered as the resources stream (a secret lies within one piece: one JSON string or line). */
+/** Characters gathered before a write: fewer, larger writes than one per resource. */
+const WRITE_CHARS = 1 << 16;
+
+/**
+ * A report as redacted pieces, rendered as the resources stream (a secret lies within one piece:
+ * one JSON string or line), gathered into writes of about WRITE_CHARS.
+ */
 function* redactedChunks(ctx: RunContext, reporter: Reporter, result: RunReport, options: ReportOptions): Generator<string> {
-  for (const chunk of reporter.renderChunks(result, options)) yield ctx.redactor.redact(chunk);
+  let pending = '';
+  for (const chunk of reporter.renderChunks(result, options)) {
+    pending += ctx.redactor.redact(chunk);
+    if (pending.length >= WRITE_CHARS) {
+      yield pending;
+      pending = '';
+    }
+  }
+  if (pending !== '') yield pending;
 }
 
 /** The audit-evidence bundle: what was evaluated, what was seen, what was concluded, signed. */
