@@ -92,9 +92,15 @@ function generate(resources: number, shape: Shape): Generated {
   const configDir = join(dir, 'config');
   mkdirSync(configDir, { recursive: true });
   // A map cannot name an attribute twice: up to 10 expectations, the rest of the 20 from policy rules.
-  const expectCount = (spec: ResourceTypeSpec): number => (shape === 'policy' ? 0 : Math.min(CHECKS_PER_RESOURCE / 2, spec.attributes.length));
+  const expectCount = (spec: ResourceTypeSpec): number =>
+    shape === 'policy' ? 0 : Math.min(CHECKS_PER_RESOURCE / 2, spec.attributes.length);
 
-  const policy: string[] = ['version: 1', 'name: eval-scale', 'description: Shared rules, with the expectations 20 checks per resource.', 'rules:'];
+  const policy: string[] = [
+    'version: 1',
+    'name: eval-scale',
+    'description: Shared rules, with the expectations 20 checks per resource.',
+    'rules:',
+  ];
   for (const spec of RESOURCE_TYPES) {
     for (let n = 0; n < CHECKS_PER_RESOURCE - expectCount(spec); n++) {
       const a = spec.attributes[(n + expectCount(spec)) % spec.attributes.length] as AttributeSpec;
@@ -421,7 +427,8 @@ function tables(rows: readonly Row[]): string {
   // Flat: what the run adds above the loaded configuration does not grow with the resources.
   const junit = rows.filter((r) => r.format === 'junit' && r.shape === 'policy');
   const above = junit.map((r) => `${n(r.resources)}: ${round(r.engine.maxRssMiB - r.engine.rssAfterConfigMiB, 1)} MiB`);
-  if (above.length > 1) targets.push(`| evaluation and rendering flat (peak RSS above the loaded configuration, JUnit) | ${above.join(', ')} | |`);
+  if (above.length > 1)
+    targets.push(`| evaluation and rendering flat (peak RSS above the loaded configuration, JUnit) | ${above.join(', ')} | |`);
   return `${growth.join('\n')}\n\n${targets.join('\n')}\n`;
 }
 

@@ -19,7 +19,7 @@ import { startSimulator } from '../src/simulator/server.js';
 import type { RunningSimulator } from '../src/simulator/server.js';
 import type { RateLimitWindow } from '../src/simulator/rate-limit.js';
 import type { World } from '../src/simulator/world.js';
-import { mib, record, round, rssSampler, selected } from './report.js';
+import { mib, publish, record, round, rssSampler, selected, verdictOf } from './report.js';
 import { DOCUMENTED_LIMITS, MIX_10K, MIX_900, buildWorkload } from './workload.js';
 import type { MixCall, MixSpec, Workload } from './workload.js';
 
@@ -413,6 +413,31 @@ async function bench(spec: MixSpec, withSdk: boolean): Promise<void> {
       : {}),
     ...(sdk ? { sdkSequentialLoop: sdk, sdkOverDriftwatchWallRatio: round(sdk.wallSeconds / engine.wallSeconds, 2) } : {}),
   });
+  publish(`throughput-${spec.name}`, throughputTables(workload.floorSeconds, byMode, targets, sdk));
+}
+
+function throughputTables(
+  floorSeconds: number,
+  byMode: Readonly<Record<string, EngineRun>>,
+  targets: Readonly<Record<string, boolean>>,
+  sdk: { wallSeconds: number; serverThrottled: number; requestsPerCall: number } | undefined,
+): string {
+  const rows = Object.entries(byMode).map(
+    ([mode, r]) =>
+      `| ${mode} | ${floorSeconds} s | ${r.wallSeconds} s | ${r.percentOfFloor}% | ${r.serverThrottled} | ${r.requestsPerCall} | ${r.densestSecond.sliding} / ${r.densestSecond.limit} | ${r.statuses.compliant ?? 0} of ${r.logicalCalls} calls' resources compliant |`,
+  );
+  const sdkRow = sdk
+    ? `\nThe official SDKs in a sequential loop (token bucket, documented quota): ${sdk.wallSeconds} s, ${sdk.serverThrottled} throttled, ${sdk.requestsPerCall} requests per call.\n`
+    : '';
+  return [
+    '| server mode (@ share of the documented quota) | floor | wall | % of floor | throttled by the server | requests per call | densest second (sliding) / limit | results |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...rows,
+    sdkRow,
+    '| target | |',
+    '| --- | --- |',
+    ...Object.entries(targets).map(([target, met]) => `| ${target} | ${verdictOf(met)} |`),
+  ].join('\n');
 }
 
 describe('throughput against the simulator at the documented limits', () => {
