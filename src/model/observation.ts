@@ -82,6 +82,15 @@ export interface ObservationSnapshot {
   readonly signature?: SnapshotSignature;
 }
 
+/**
+ * Observations read again on each pass rather than held: a snapshot streamed from its file. Each
+ * call of `sorted()` yields every observation afresh, in address order (compareStrings), each
+ * address once.
+ */
+export interface ObservationSource {
+  readonly sorted: () => Iterable<Observation>;
+}
+
 export interface SnapshotSignature {
   readonly algorithm: 'ed25519' | 'hmac-sha256';
   readonly key_id: string;
@@ -101,4 +110,15 @@ export function observedValue(observation: Observation, attribute: string): Json
     current = current[key];
   }
   return current;
+}
+
+/** Observations held, or a source that reads them again on each pass. */
+export type Observations = readonly Observation[] | ObservationSource;
+
+/**
+ * The observations as one array, for the stages that still take an array (a source is read once
+ * more, and held). The order of an array is kept; a source gives address order.
+ */
+export function observationList(observations: Observations): readonly Observation[] {
+  return 'sorted' in observations ? [...observations.sorted()] : observations;
 }
