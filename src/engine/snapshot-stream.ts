@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { InputError, IoError } from '../model/errors.js';
 import type { Observation, Observations, ObservationSnapshot, SnapshotSignature } from '../model/observation.js';
@@ -30,15 +31,17 @@ import type { ParseSnapshotOptions } from './snapshot.js';
 
 /** Bytes read at a time; a later pass compares each chunk's digest with the first pass's. */
 const CHUNK_BYTES = 1 << 20;
-/** Longest head or tail (or line outside an observation) of a canonical snapshot worth trying. */
-const MAX_FRAME_CHARS = 64 * 1024;
+/** Longest head or tail of a canonical snapshot worth trying (a minified file is not gathered first). */
+const MAX_FRAME_BYTES = 64 * 1024;
 
 const OBSERVATIONS_OPEN = '  "observations": [';
-const ELEMENT_OPEN = '    {';
-const ELEMENT_CLOSE = '    }';
-const ELEMENT_CLOSE_MORE = '    },';
-const ARRAY_CLOSE = '  ]';
-const ARRAY_CLOSE_MORE = '  ],';
+const HEAD_END = Buffer.from(`\n${OBSERVATIONS_OPEN}\n`);
+const ELEMENT_START = Buffer.from('    {\n');
+const ELEMENT_END = Buffer.from('\n    }');
+const NEXT_ELEMENT = Buffer.from(',\n    {\n');
+const ARRAY_END = Buffer.from('\n  ]');
+const COMMA_NEWLINE = Buffer.from(',\n');
+const NEWLINE = Buffer.from('\n');
 
 /** The file is not (all) in the canonical layout, or something is wrong with it: read it whole. */
 class ReadWhole extends Error {}
@@ -93,47 +96,6 @@ function digestOf(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
 
-/**
- * The file's lines (split at `\n`, the last one after the final `\n` included), decoded strictly
- * as UTF-8 chunk by chunk; each chunk's bytes go to `onChunk` first. A line longer than
- * `limit.chars` (while it is finite) gives up on the layout, so a minified file is not gathered
- * into one line before it is read whole anyway.
- */
-function* fileLines(fd: number, onChunk: (bytes: Uint8Array) => void, limit: { chars: number }): Generator<string> {
-  const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let carry = '';
-  for (let position = 0; ;) {
-    let filled = 0;
-    while (filled < CHUNK_BYTES) {
-      const read = readSync(fd, buffer, filled, CHUNK_BYTES - filled, position + filled);
-      if (read === 0) break;
-      filled += read;
-    }
-    if (filled === 0) break;
-    position += filled;
-    const bytes = buffer.subarray(0, filled);
-    onChunk(bytes);
-    let text: string;
-    try {
-      text = carry + decoder.decode(bytes, { stream: true });
-    } catch {
-      throw new ReadWhole();
-    }
-    const lines = text.split('\n');
-    carry = lines.pop() as string;
-    yield* lines;
-    if (carry.length > limit.chars) throw new ReadWhole();
-    if (filled < CHUNK_BYTES) break;
-  }
-  try {
-    carry += decoder.decode();
-  } catch {
-    throw new ReadWhole();
-  }
-  yield carry;
-}
-
 /** Where the observations sit in a canonical file: the text before and after them. */
 interface Frame {
   head: string;
@@ -142,60 +104,99 @@ interface Frame {
   tail: string;
 }
 
+function holds(bytes: Buffer, at: number, marker: Buffer): boolean {
+  return at + marker.length <= bytes.length && bytes.compare(marker, 0, marker.length, at, at + marker.length) === 0;
+}
+
+/**
+ * Bytes decoded strictly as UTF-8. Every byte of the file lies in exactly one piece (head, an
+ * observation, tail) or marker (ASCII), so checking the pieces checks the file.
+ */
+function utf8(bytes: Buffer, start: number, end: number): string {
+  const piece = bytes.subarray(start, end);
+  if (!isUtf8(piece)) throw new ReadWhole();
+  return piece.toString('utf8');
+}
+
 /**
  * The text of each observation (from `    {` to `    }`), in file order; fills `frame` on the way.
- * Throws ReadWhole as soon as a line is not where the canonical layout puts it.
+ * The file is exactly `head` + `\n  "observations": [\n` + the observations joined by `,\n` +
+ * `\n  ]` + (`,` when `more`) + `\n` + `tail`, so when each observation parses on its own and head
+ * and tail are canonical, the file parses to exactly these observations. Throws ReadWhole as soon
+ * as the bytes are not in that shape. Works on bytes (markers are ASCII): no large string is built.
  */
-function* elementTexts(lines: Iterable<string>, frame: Frame, limit: { chars: number }): Generator<string> {
-  const head: string[] = [];
-  let headChars = 0;
-  let state: 'head' | 'open' | 'element' | 'after' | 'tail' = 'head';
-  let element: string[] = [];
-  const tail: string[] = [];
-  let tailChars = 0;
-  for (const line of lines) {
-    switch (state) {
-      case 'head':
-        if (line === OBSERVATIONS_OPEN) {
-          frame.head = head.join('\n');
-          state = 'open';
-        } else {
-          headChars += line.length + 1;
-          if (headChars > MAX_FRAME_CHARS) throw new ReadWhole();
-          head.push(line);
-        }
-        break;
-      case 'open':
-        if (line !== ELEMENT_OPEN) throw new ReadWhole();
-        element = [line];
-        state = 'element';
-        limit.chars = Infinity;
-        break;
-      case 'element':
-        if (line === ELEMENT_CLOSE || line === ELEMENT_CLOSE_MORE) {
-          element.push(ELEMENT_CLOSE);
-          yield element.join('\n');
-          element = [];
-          state = line === ELEMENT_CLOSE ? 'after' : 'open';
-          limit.chars = MAX_FRAME_CHARS;
-        } else {
-          element.push(line);
-        }
-        break;
-      case 'after':
-        if (line !== ARRAY_CLOSE && line !== ARRAY_CLOSE_MORE) throw new ReadWhole();
-        frame.more = line === ARRAY_CLOSE_MORE;
-        state = 'tail';
-        break;
-      case 'tail':
-        tailChars += line.length + 1;
-        if (tailChars > MAX_FRAME_CHARS) throw new ReadWhole();
-        tail.push(line);
-        break;
+function* elementTexts(fd: number, onChunk: (chunk: Buffer) => void, frame: Frame): Generator<string> {
+  // One buffer, reused: the bytes read and still needed are `bytes`, from `start` on.
+  let buffer = Buffer.allocUnsafe(2 * CHUNK_BYTES);
+  let bytes = buffer.subarray(0, 0);
+  let start = 0;
+  let position = 0;
+  let ended = false;
+  /** Reads the next chunk after what is kept (dropping what lies before `start`, which becomes 0). */
+  const more = (): boolean => {
+    if (ended) return false;
+    const kept = bytes.length - start;
+    if (buffer.length < kept + CHUNK_BYTES) {
+      const larger = Buffer.allocUnsafe(2 * (kept + CHUNK_BYTES));
+      bytes.copy(larger, 0, start);
+      buffer = larger;
+    } else {
+      buffer.copyWithin(0, start, bytes.length);
     }
+    let filled = 0;
+    while (filled < CHUNK_BYTES) {
+      const read = readSync(fd, buffer, kept + filled, CHUNK_BYTES - filled, position + filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    position += filled;
+    ended = filled < CHUNK_BYTES;
+    if (filled > 0) onChunk(buffer.subarray(kept, kept + filled));
+    bytes = buffer.subarray(0, kept + filled);
+    start = 0;
+    return filled > 0;
+  };
+  let head: number;
+  while ((head = bytes.indexOf(HEAD_END)) < 0) {
+    if (bytes.length > MAX_FRAME_BYTES || !more()) throw new ReadWhole();
   }
-  if (state !== 'tail') throw new ReadWhole();
-  frame.tail = tail.join('\n');
+  frame.head = utf8(bytes, 0, head);
+  start = head + HEAD_END.length;
+  for (;;) {
+    while (bytes.length - start < ELEMENT_START.length) if (!more()) throw new ReadWhole();
+    if (!holds(bytes, start, ELEMENT_START)) throw new ReadWhole();
+    // Offsets from `start`: the element ends at `\n    }` followed by the next element or the array's end.
+    let from = ELEMENT_START.length - 1;
+    let end = -1;
+    let last = false;
+    while (end < 0) {
+      const at = bytes.indexOf(ELEMENT_END, start + from);
+      if (at < 0) {
+        from = Math.max(from, bytes.length - start - ELEMENT_END.length + 1);
+        if (!more()) throw new ReadWhole();
+        continue;
+      }
+      const after = at - start + ELEMENT_END.length;
+      while (bytes.length - start < after + NEXT_ELEMENT.length && more());
+      if (holds(bytes, start + after, NEXT_ELEMENT)) end = after;
+      else if (holds(bytes, start + after, ARRAY_END)) [end, last] = [after, true];
+      else from = after - ELEMENT_END.length + 1;
+    }
+    yield utf8(bytes, start, start + end);
+    if (!last) {
+      start += end + 2;
+      continue;
+    }
+    start += end + ARRAY_END.length;
+    while (bytes.length - start < 2 && more());
+    if (holds(bytes, start, COMMA_NEWLINE)) [frame.more, start] = [true, start + 2];
+    else if (holds(bytes, start, NEWLINE)) start += 1;
+    else throw new ReadWhole();
+    while (bytes.length - start <= MAX_FRAME_BYTES && more());
+    if (bytes.length - start > MAX_FRAME_BYTES) throw new ReadWhole();
+    frame.tail = utf8(bytes, start, bytes.length);
+    return;
+  }
 }
 
 /** The header and signature of a canonical file: valid, and exactly as `serializeSnapshot` writes them. */
@@ -239,15 +240,13 @@ function checkCanonical<S extends SigningTextSink>(
   const { snapshot: validateSnapshot, observation: validateObservation } = schemaValidators();
   const stat = fstatSync(fd);
   const chunks: Buffer[] = [];
-  const limit = { chars: MAX_FRAME_CHARS };
   const frame: Frame = { head: '', more: false, tail: '' };
   const sink = options.signingText?.();
   const times = new TimeRange();
   let previous: string | undefined;
   let found: Observation | undefined;
   let count = 0;
-  const lines = fileLines(fd, (bytes) => chunks.push(digestOf(bytes)), limit);
-  for (const text of elementTexts(lines, frame, limit)) {
+  for (const text of elementTexts(fd, (chunk) => chunks.push(digestOf(chunk)), frame)) {
     if (count === 0) sink?.update(`${frame.head}\n${OBSERVATIONS_OPEN}`);
     let value: unknown;
     try {
@@ -309,9 +308,8 @@ function* reread(path: string, identity: FileIdentity): Generator<Observation> {
       if (expected === undefined || !expected.equals(digestOf(bytes))) throw changed(path, 'its content');
     };
     const frame: Frame = { head: '', more: false, tail: '' };
-    const limit = { chars: MAX_FRAME_CHARS };
     try {
-      for (const text of elementTexts(fileLines(fd, sameChunk, limit), frame, limit)) {
+      for (const text of elementTexts(fd, sameChunk, frame)) {
         yield stripUnsafeJson(JSON.parse(text), text) as Observation;
       }
     } catch (error) {
