@@ -190,6 +190,7 @@ describe('openSnapshotFile: any other file is read whole, with the same verdict 
       canonical.replace('"kind": "driftwatch-observations",', '"kind": "driftwatch-observations",\n  "kind": "other",'),
     ],
     ['second observations array', canonical.replace(/\n}\n$/, ',\n  "observations": []\n}\n')],
+    ['a type that is only a bidi control', canonical.replace('"type": "tencentcloud_kms_service"', '"type": "\u200e"')],
   ])('%s: same verdict as parseSnapshot', (name, text) => {
     expectSameVerdict(text, `verdict-${name}.json`);
   });

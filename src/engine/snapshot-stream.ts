@@ -239,6 +239,8 @@ function checkCanonical<S extends SigningTextSink>(
 ): { opened: Omit<OpenedSnapshot<S>, 'observations'>; identity: FileIdentity } {
   const { snapshot: validateSnapshot, observation: validateObservation } = schemaValidators();
   const stat = fstatSync(fd);
+  // A pipe (`--observed /dev/stdin`) cannot be read twice: it is read whole.
+  if (!stat.isFile()) throw new ReadWhole();
   const chunks: Buffer[] = [];
   const frame: Frame = { head: '', more: false, tail: '' };
   const sink = options.signingText?.();
@@ -254,9 +256,11 @@ function checkCanonical<S extends SigningTextSink>(
     } catch {
       throw new ReadWhole();
     }
-    // An element of the top-level `observations` array sits two levels below the file's top.
-    if (nestedTooDeep(value, 2) || validateObservation(value).length > 0) throw new ReadWhole();
+    // In parseSnapshot's order: depth (an element sits two levels below the file's top), unsafe
+    // characters stripped, then the schema.
+    if (nestedTooDeep(value, 2)) throw new ReadWhole();
     const observation = stripUnsafeJson(value, text) as Observation;
+    if (validateObservation(observation).length > 0) throw new ReadWhole();
     // Out of order is read whole (any order is accepted there); a duplicate is refused there.
     if (previous !== undefined && compareStrings(previous, observation.address) >= 0) throw new ReadWhole();
     if (options.requireScope && observation.status !== 'error' && (observation.scope === undefined || observation.scope === null)) {
