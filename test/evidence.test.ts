@@ -1,3 +1,4 @@
+import { observationList } from '../src/model/observation.js';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, mkdtemp, readdir, readFile, rm, symlink, unlink, writeFile } from 'node:fs/promises';
@@ -148,7 +149,7 @@ describe('evidence bundle: writing', () => {
     const input = sampleEvidenceInput();
     const shuffled = {
       ...input,
-      observations: [...input.observations].reverse(),
+      observations: [...observationList(input.observations)].reverse(),
       result: { ...input.result, resources: [...input.result.resources] },
     };
     const one = buildEvidenceBundle(input);

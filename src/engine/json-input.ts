@@ -153,7 +153,6 @@ function locatePointer(text: string, pointer: string): { line: number; column: n
   return undefined;
 }
 
-/** Parses JSON; on a syntax error throws an InputError located at `file:line:column`. */
 /** Deeper nesting than any driftwatch file has; beyond it, later recursive steps would overflow the stack. */
 const MAX_JSON_DEPTH = 64;
 
@@ -169,6 +168,15 @@ function depthExceeds(value: unknown, limit: number): boolean {
   return false;
 }
 
+/**
+ * Whether a value would nest too deeply for `parseJsonInput`, read as a part of a file that sits
+ * `depth` levels below the file's top (an element of a top-level array: 2).
+ */
+export function nestedTooDeep(value: unknown, depth = 0): boolean {
+  return depthExceeds(value, MAX_JSON_DEPTH - depth);
+}
+
+/** Parses JSON; on a syntax error throws an InputError located at `file:line:column`. */
 export function parseJsonInput(text: string, file: string, what: string): unknown {
   let data: unknown;
   try {
@@ -191,7 +199,7 @@ export function parseJsonInput(text: string, file: string, what: string): unknow
       [diagnostic],
     );
   }
-  if (depthExceeds(data, MAX_JSON_DEPTH)) {
+  if (nestedTooDeep(data)) {
     throw new InputError(
       `${file}: ${what} is nested more than ${MAX_JSON_DEPTH} levels deep`,
       'driftwatch never writes such a file; was it generated or edited by hand?',
@@ -220,9 +228,14 @@ export function checkFormatVersion(data: unknown, file: string, what: string): v
 
 export type JsonValidator = (data: unknown) => readonly ErrorObject[];
 
-/** Compiles one of the committed schemas in `schemas/` (same relative path from src/ and dist/). */
-export function compileSchemaFile(name: string): JsonValidator {
-  const schema = JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+/**
+ * Compiles one of the committed schemas in `schemas/` (same relative path from src/ and dist/), or
+ * one of its `definitions` (to validate the elements of a file read piece by piece).
+ */
+export function compileSchemaFile(name: string, definition?: string): JsonValidator {
+  const file = JSON.parse(readFileSync(new URL(`../../schemas/${name}`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  const schema =
+    definition === undefined ? file : { $schema: file['$schema'], definitions: file['definitions'], $ref: `#/definitions/${definition}` };
   // `date-time` is checked by the same reader the evaluation uses (a zone is required), so a
   // file that validates is a file whose timestamps evaluate.
   const ajv = new Ajv({

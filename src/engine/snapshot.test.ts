@@ -50,6 +50,18 @@ describe('observation snapshots', () => {
     expect(text).toContain('\n  "format_version": "1",\n');
   });
 
+  it('is assembled from its pieces into the bytes of one JSON.stringify (signed, unsigned, empty)', () => {
+    const signature = { algorithm: 'ed25519' as const, key_id: 'SHA256:k', signature: 'c2ln' };
+    for (const whole of [
+      snapshot,
+      { ...snapshot, signature },
+      createSnapshot([], OPTIONS),
+      { ...createSnapshot([], OPTIONS), signature },
+    ]) {
+      expect(serializeSnapshot(whole)).toBe(`${JSON.stringify(whole, null, 2)}\n`);
+    }
+  });
+
   it('names the format that wrote a snapshot of another version', () => {
     const e = errorOf(() => parseSnapshot(text.replace('"format_version": "1"', '"format_version": "2"'), 'observed.json'));
     expect(e.message).toBe('observed.json was written by format 2; this driftwatch reads format 1');

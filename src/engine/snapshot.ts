@@ -1,7 +1,7 @@
 import { InputError } from '../model/errors.js';
 import { isJsonObject } from '../model/json.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import type { Observation, ObservationError, ObservationSnapshot } from '../model/observation.js';
+import type { Observation, ObservationError, ObservationSnapshot, SnapshotSignature } from '../model/observation.js';
 import { assertValid, checkFormatVersion, compileSchemaFile, parseJsonInput } from './json-input.js';
 import { compareStrings } from '../model/order.js';
 
@@ -11,7 +11,7 @@ import { compareStrings } from '../model/order.js';
  * byte-identical files (evidence bundles digest them) and diffs between runs stay readable.
  */
 
-const OBSERVATIONS_SCHEMA_FILE = 'observations.schema.json';
+export const OBSERVATIONS_SCHEMA_FILE = 'observations.schema.json';
 
 function sortDeep(value: JsonValue): JsonValue {
   if (Array.isArray(value)) return value.map(sortDeep);
@@ -67,22 +67,43 @@ export function createSnapshot(observations: readonly Observation[], options: Sn
 
 /**
  * Stable, pretty (2-space) JSON with a trailing newline; the signature, when there is one, last.
- * Without it, this is exactly what the signature covers (`snapshotSigningText`).
+ * Without it, this is exactly what the signature covers (`snapshotSigningText`). Assembled from the
+ * same pieces `--save-observed` streams (head, one piece per observation, tail), so the streamed
+ * file and this text are the same bytes.
  */
 export function serializeSnapshot(snapshot: ObservationSnapshot): string {
-  const canonical = createSnapshot(snapshot.observations, { toolVersion: snapshot.tool.version, observedAt: snapshot.observed_at });
+  const sorted = [...snapshot.observations].sort((a, b) => compareStrings(a.address, b.address));
+  let text = snapshotHead(snapshot.tool.version, snapshot.observed_at);
+  sorted.forEach((o, index) => {
+    text += observationSeparator(index) + serializeObservation(o);
+  });
+  return text + snapshotTail(sorted.length, snapshot.signature);
+}
+
+/** Everything before the first observation, ending in `"observations": [`. */
+export function snapshotHead(toolVersion: string, observedAt: string): string {
+  const empty = createSnapshot([], { toolVersion, observedAt });
+  // `…"observations": []\n}` without its last three characters.
+  return JSON.stringify(empty, null, 2).slice(0, -3);
+}
+
+/** What comes before the observation at `index`: the line break, and the comma after the one before. */
+export function observationSeparator(index: number): string {
+  return index === 0 ? '\n' : ',\n';
+}
+
+/** One observation as it stands in a snapshot file: canonical, indented to its place, without separator. */
+export function serializeObservation(observation: Observation): string {
+  return `    ${JSON.stringify(canonicalObservation(observation), null, 2).replaceAll('\n', '\n    ')}`;
+}
+
+/** Everything after the last of `count` observations: the array's end, the signature if any. */
+export function snapshotTail(count: number, signature: SnapshotSignature | undefined): string {
   const signed =
-    snapshot.signature === undefined
-      ? canonical
-      : {
-          ...canonical,
-          signature: {
-            algorithm: snapshot.signature.algorithm,
-            key_id: snapshot.signature.key_id,
-            signature: snapshot.signature.signature,
-          },
-        };
-  return `${JSON.stringify(signed, null, 2)}\n`;
+    signature === undefined
+      ? ''
+      : `,\n  "signature": ${JSON.stringify({ algorithm: signature.algorithm, key_id: signature.key_id, signature: signature.signature }, null, 2).replaceAll('\n', '\n  ')}`;
+  return `${count === 0 ? ']' : '\n  ]'}${signed}\n}\n`;
 }
 
 /** The text a snapshot signature covers: the canonical serialization without the signature. */

@@ -111,3 +111,14 @@ export function observedValue(observation: Observation, attribute: string): Json
   }
   return current;
 }
+
+/** Observations held, or a source that reads them again on each pass. */
+export type Observations = readonly Observation[] | ObservationSource;
+
+/**
+ * The observations as one array, for the stages that still take an array (a source is read once
+ * more, and held). The order of an array is kept; a source gives address order.
+ */
+export function observationList(observations: Observations): readonly Observation[] {
+  return 'sorted' in observations ? [...observations.sorted()] : observations;
+}

@@ -5,7 +5,7 @@ import { readTrustedSnapshot } from './snapshot-trust.js';
 import type { SnapshotTrust } from './snapshot-trust.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { CredentialsError, InterruptedError } from '../model/errors.js';
-import type { Observation, RawExchange } from '../model/observation.js';
+import type { Observation, Observations, RawExchange } from '../model/observation.js';
 import type { SnapshotInfo } from '../model/run-result.js';
 import { planCalls } from '../engine/plan-calls.js';
 import { observe } from '../engine/observe.js';
@@ -94,7 +94,8 @@ function unusableCredentials(observations: readonly Observation[], state: Desire
 }
 
 export interface Observed {
-  readonly observations: Observation[];
+  /** Held for a live run; read again on each pass for a snapshot in the canonical layout. */
+  readonly observations: Observations;
   /** Each resource's raw requests and answers, for the evidence bundle (live runs only). */
   readonly exchanges: ReadonlyMap<string, RawExchange[]>;
   readonly snapshot?: SnapshotInfo;
@@ -113,17 +114,21 @@ export async function observeResources(
 ): Promise<Observed> {
   const exchanges = new Map<string, RawExchange[]>();
   let snapshotInfo: SnapshotInfo | undefined;
-  let observations: Observation[];
+  let observations: Observations;
+  let internal: Observation | undefined;
+  let refused: CredentialsError | undefined;
   if (options.observed && trust) {
-    const read = await readTrustedSnapshot(ctx, options.observed, trust, now);
+    const read = readTrustedSnapshot(ctx, options.observed, trust, now);
     observations = read.observations;
     snapshotInfo = read.info;
+    internal = read.internal;
   } else {
-    observations = await observeLive(ctx, state, options, targets, exchanges);
+    const live = await observeLive(ctx, state, options, targets, exchanges);
+    observations = live;
+    refused = unusableCredentials(live, state);
+    internal = live.find((o) => o.error?.code === 'DW_INTERNAL');
   }
   if (ctx.signal.aborted) throw new InterruptedError();
-  const refused = options.observed ? undefined : unusableCredentials(observations, state);
-  const internal = observations.find((o) => o.error?.code === 'DW_INTERNAL');
   if (internal?.error) {
     // A bug while observing must not pass as an ordinary "unknown" (exit 3): fail the run.
     throw new Error(`observing ${internal.address} failed: ${internal.error.message}`);

@@ -7,6 +7,7 @@ import { loadCompareBase, loadHeadPacks } from './compare-base.js';
 import { optionalSigningKey, resolveSnapshotTrust } from './snapshot-trust.js';
 import { toolVersion } from '../util/version.js';
 import type { RunReport } from '../model/run-result.js';
+import { observationList } from '../model/observation.js';
 import { evaluateStream } from '../engine/evaluate.js';
 import { compare } from '../compare/compare.js';
 import { loadPolicyChecks } from '../policy/policy-checks.js';
@@ -42,7 +43,7 @@ export async function runCheck(ctx: RunContext, options: RunRequest): Promise<Ru
         base: base.side,
         head: { state, packs: await loadHeadPacks(state, ctx.cwd) },
         baseLabel: base.label,
-        observations,
+        observations: observationList(observations),
         now,
         failOn: options.failOn,
         toolVersion: version,

@@ -3,13 +3,13 @@ import { resolve } from 'node:path';
 import type { RunContext } from './context.js';
 import type { RunRequest } from './request.js';
 import type { DesiredState } from '../model/desired-state.js';
-import { InputError, IoError, UsageError } from '../model/errors.js';
-import type { Observation, ObservationError, ObservationSnapshot } from '../model/observation.js';
+import { InputError, UsageError } from '../model/errors.js';
+import type { Observation, ObservationError, Observations, ObservationSnapshot } from '../model/observation.js';
 import { formatAge } from '../model/run-result.js';
 import type { SnapshotInfo } from '../model/run-result.js';
-import { parseSnapshot, snapshotSigningText } from '../engine/snapshot.js';
-import { decodeUtf8 } from '../model/text-encoding.js';
-import { signBytes, verificationKeysFromFile, verifyDetached } from '../report/evidence/signing.js';
+import { snapshotSigningText } from '../engine/snapshot.js';
+import { openSnapshotFile } from '../engine/snapshot-stream.js';
+import { PiecewiseMessage, signBytes, verificationKeysFromFile, verifyDetached } from '../report/evidence/signing.js';
 import type { SigningKey, VerificationKeys } from '../report/evidence/signing.js';
 
 /**
@@ -93,29 +93,43 @@ function unknownFor(observation: Observation, error: ObservationError): Observat
   return { ...observation, status: 'error', attributes: {}, raw: null, error };
 }
 
+/** Every observation unknown for the same reason; a streamed snapshot stays streamed. */
+function allUnknown(observations: Observations, error: ObservationError): Observations {
+  if (!('sorted' in observations)) return observations.map((o) => unknownFor(o, error));
+  return {
+    sorted: function* () {
+      for (const o of observations.sorted()) yield unknownFor(o, error);
+    },
+  };
+}
+
 export interface TrustedSnapshot {
-  readonly observations: Observation[];
+  readonly observations: Observations;
   readonly info: SnapshotInfo;
+  /** The first observation that records a driftwatch bug (DW_INTERNAL), unless the snapshot's age made all unknown. */
+  readonly internal?: Observation;
+}
+
+/** Where a snapshot's signed text goes while it is read: HMAC as it streams, or the bytes for Ed25519. */
+function signedTextFor(keys: VerificationKeys): () => PiecewiseMessage {
+  return () =>
+    new PiecewiseMessage({ ...(keys.hmacKey !== undefined ? { hmacKey: keys.hmacKey } : {}), ed25519: keys.publicKey !== undefined });
 }
 
 /**
  * Reads, checks and ages a snapshot file. Throws (exit 1) for what must stop the run — an
  * unreadable file, a missing scope, a missing or bad signature when a key is configured — and
- * turns a stale or future snapshot into unknown observations whose message says its age.
+ * turns a stale or future snapshot into unknown observations whose message says its age. The
+ * file is checked through here; a snapshot in the canonical layout is then read again, not held.
  */
-export async function readTrustedSnapshot(ctx: RunContext, path: string, trust: SnapshotTrust, now: Date): Promise<TrustedSnapshot> {
+export function readTrustedSnapshot(ctx: RunContext, path: string, trust: SnapshotTrust, now: Date): TrustedSnapshot {
   // "From the future" is judged by the wall clock: --as-of may pin the evaluation to an earlier time.
   const wall = ctx.now().getTime();
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    throw new IoError(`cannot read snapshot ${path}`, 'Pass a file written by --save-observed.', { cause: error });
-  }
-  const decoded = decodeUtf8(bytes);
-  if ('problem' in decoded) throw new InputError(`${path}: ${decoded.problem}`);
-  const text = decoded.text;
-  const snapshot = parseSnapshot(text, path, { requireScope: true });
+  const snapshot = openSnapshotFile(path, {
+    requireScope: true,
+    find: (o) => o.error?.code === 'DW_INTERNAL',
+    ...(trust.keys !== undefined ? { signingText: signedTextFor(trust.keys) } : {}),
+  });
   if (trust.keys !== undefined) {
     if (snapshot.signature === undefined) {
       throw new InputError(
@@ -123,7 +137,7 @@ export async function readTrustedSnapshot(ctx: RunContext, path: string, trust: 
         'Save it with --save-observed while an evidence signing key (DRIFTWATCH_EVIDENCE_KEY_FILE or DRIFTWATCH_EVIDENCE_HMAC_KEY) is set.',
       );
     }
-    const problems = verifyDetached(Buffer.from(snapshotSigningText(snapshot), 'utf8'), snapshot.signature, trust.keys);
+    const problems = verifyDetached(snapshot.signingText as PiecewiseMessage, snapshot.signature, trust.keys);
     if (problems.length > 0) {
       throw new InputError(
         `${path}: the snapshot signature does not verify: ${problems.join('; ')}`,
@@ -136,13 +150,9 @@ export async function readTrustedSnapshot(ctx: RunContext, path: string, trust: 
     );
   }
 
-  const times = [snapshot.observed_at, ...snapshot.observations.map((o) => o.observed_at)]
-    .map((t) => Date.parse(t))
-    .filter((t) => Number.isFinite(t));
-  const oldest = Math.min(...times);
-  const newest = Math.max(...times);
+  const { oldest, newest } = snapshot;
   const ageSeconds = Math.floor((now.getTime() - oldest) / 1000);
-  const info: SnapshotInfo = { observed_at: snapshot.observed_at, age: formatAge(ageSeconds), age_seconds: ageSeconds };
+  const info: SnapshotInfo = { observed_at: snapshot.observedAt, age: formatAge(ageSeconds), age_seconds: ageSeconds };
   let problem: ObservationError | undefined;
   if (newest > Math.max(wall, now.getTime()) + FUTURE_TOLERANCE_MS) {
     problem = {
@@ -163,6 +173,6 @@ export async function readTrustedSnapshot(ctx: RunContext, path: string, trust: 
       hint: 'Record a fresh snapshot with --save-observed.',
     };
   }
-  const observations = problem === undefined ? [...snapshot.observations] : snapshot.observations.map((o) => unknownFor(o, problem));
-  return { observations, info };
+  if (problem !== undefined) return { observations: allUnknown(snapshot.observations, problem), info };
+  return { observations: snapshot.observations, info, ...(snapshot.found ? { internal: snapshot.found } : {}) };
 }

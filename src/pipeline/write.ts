@@ -5,9 +5,23 @@ import { readConfigFile } from './load.js';
 import { signSnapshot } from './snapshot-trust.js';
 import { removeStaleTemps, writeFileAtomic } from '../util/atomic-write.js';
 import type { DesiredState } from '../model/desired-state.js';
-import type { Observation, RawExchange } from '../model/observation.js';
+import { observationList } from '../model/observation.js';
+import type { Observation, Observations, RawExchange } from '../model/observation.js';
+import { DriftwatchError, IoError } from '../model/errors.js';
+import { compareStrings } from '../model/order.js';
+import { stripUnsafeJson } from '../model/safe-text.js';
+import { nestedTooDeep } from '../engine/json-input.js';
+import { PiecewiseMessage, signBytes } from '../report/evidence/signing.js';
 import type { RunReport } from '../model/run-result.js';
-import { createSnapshot, parseSnapshot, serializeSnapshot } from '../engine/snapshot.js';
+import {
+  createSnapshot,
+  observationSeparator,
+  parseSnapshot,
+  serializeObservation,
+  serializeSnapshot,
+  snapshotHead,
+  snapshotTail,
+} from '../engine/snapshot.js';
 import { REPORTERS } from '../report/index.js';
 import type { ReportOptions, Reporter } from '../report/index.js';
 import type { SigningKey } from '../report/evidence/signing.js';
@@ -15,16 +29,89 @@ import type { FrameworkName } from '../report/controls.js';
 
 /** The write stages of a run: `--save-observed`, `--evidence`, every `--out` report and the report on stdout. */
 
-/** `--save-observed`: the observations as a snapshot, redacted, and signed when a key is configured. */
+/**
+ * A piece cannot be written on its own as the whole-text path would write it (redaction reordered
+ * or merged addresses, or broke or deepened a piece): that rare snapshot is written whole.
+ */
+class WriteWhole extends Error {}
+
+/** Pieces are gathered to about this many characters per write. */
+const WRITE_BATCH_CHARS = 64 * 1024;
+
+/**
+ * One observation as the whole-text path writes it: its values redacted, its text redacted (a
+ * secret lies inside one JSON string, so redacting each piece is redacting the whole), then parsed
+ * back (which strips unsafe characters and, after a redaction, re-sorts keys) and serialized.
+ */
+function redactedPiece(ctx: RunContext, observation: Observation): { address: string; text: string } {
+  const value = ctx.redactor.redactValue(observation);
+  const text = serializeObservation(value);
+  const redacted = ctx.redactor.redact(text);
+  let parsed: Observation = value;
+  if (redacted !== text) {
+    try {
+      parsed = JSON.parse(redacted) as Observation;
+    } catch {
+      throw new WriteWhole();
+    }
+  }
+  const stripped = stripUnsafeJson(parsed, redacted) as Observation;
+  // An observation sits two levels below the snapshot's top.
+  if (nestedTooDeep(stripped, 2)) throw new WriteWhole();
+  return { address: stripped.address, text: stripped === value ? text : serializeObservation(stripped) };
+}
+
+/** The snapshot file, piece by piece, signed as it goes (the signed text ends before the signature). */
+function* snapshotPieces(
+  ctx: RunContext,
+  observations: Observations,
+  key: SigningKey | undefined,
+  head: { version: string; observedAt: string },
+): Generator<string> {
+  const signed = key ? PiecewiseMessage.for(key) : undefined;
+  let batch = ctx.redactor.redact(snapshotHead(head.version, head.observedAt));
+  let count = 0;
+  let previous: string | undefined;
+  const ordered = 'sorted' in observations ? observations.sorted() : [...observations].sort((a, b) => compareStrings(a.address, b.address));
+  for (const observation of ordered) {
+    const piece = redactedPiece(ctx, observation);
+    if (previous !== undefined && compareStrings(previous, piece.address) >= 0) throw new WriteWhole();
+    previous = piece.address;
+    batch += observationSeparator(count) + piece.text;
+    count += 1;
+    if (batch.length >= WRITE_BATCH_CHARS) {
+      signed?.update(batch);
+      yield batch;
+      batch = '';
+    }
+  }
+  signed?.update(batch + snapshotTail(count, undefined));
+  yield batch + snapshotTail(count, key && signed ? signBytes(signed, key) : undefined);
+}
+
+/**
+ * `--save-observed`: the observations as a snapshot, redacted, and signed when a key is configured,
+ * streamed to the file (a snapshot read with `--observed` is read through once more, not held).
+ * Redacted before signing, so the signature covers exactly the bytes written.
+ */
 export async function saveObserved(
   ctx: RunContext,
   path: string,
-  observations: readonly Observation[],
+  observations: Observations,
   snapshotKey: SigningKey | undefined,
   version: string,
 ): Promise<void> {
-  const unsigned = createSnapshot(ctx.redactor.redactValue(observations), { toolVersion: version, observedAt: ctx.now().toISOString() });
-  // Redacted before signing, so the signature covers exactly the bytes written.
+  const observedAt = ctx.now().toISOString();
+  try {
+    await writeFileAtomic(path, snapshotPieces(ctx, observations, snapshotKey, { version, observedAt }), ctx.tempFiles);
+    return;
+  } catch (error) {
+    if (!(error instanceof IoError && error.cause instanceof WriteWhole)) {
+      // The source's own refusal (a snapshot that changed while it was read), not a write failure.
+      throw error instanceof IoError && error.cause instanceof DriftwatchError ? error.cause : error;
+    }
+  }
+  const unsigned = createSnapshot(ctx.redactor.redactValue(observationList(observations)), { toolVersion: version, observedAt });
   const redacted = parseSnapshot(ctx.redactor.redact(serializeSnapshot(unsigned)), path);
   const snapshot = snapshotKey ? signSnapshot(redacted, snapshotKey) : redacted;
   await writeFileAtomic(path, serializeSnapshot(snapshot), ctx.tempFiles);
@@ -56,7 +143,7 @@ export async function writeEvidence(
   run: {
     state: DesiredState;
     result: RunReport;
-    observations: readonly Observation[];
+    observations: Observations;
     exchanges: ReadonlyMap<string, RawExchange[]>;
     signingKey: SigningKey;
     force: boolean;

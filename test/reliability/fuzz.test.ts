@@ -4,6 +4,7 @@
  * (ConfigError / InputError diagnostics with line and column) or — for a response body — an
  * ApiError of kind `invalid_response` that leaves the resource unknown. Never another exception.
  */
+import { writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,12 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/load-config.js';
 import { evaluate } from '../../src/engine/evaluate.js';
 import { parseSnapshot } from '../../src/engine/snapshot.js';
+import { openSnapshotFile } from '../../src/engine/snapshot-stream.js';
 import type { Expectation } from '../../src/model/desired-state.js';
 import { InputError } from '../../src/model/errors.js';
 import type { JsonObject, JsonValue } from '../../src/model/json.js';
 import { isJsonObject } from '../../src/model/json.js';
 import type { Diagnostic } from '../../src/model/location.js';
 import type { Observation } from '../../src/model/observation.js';
+import { observationList } from '../../src/model/observation.js';
 import { definitionFor } from '../../src/providers/registry.js';
 import { ApiError } from '../../src/providers/types.js';
 import { parseWorld } from '../../src/simulator/world.js';
@@ -282,6 +285,33 @@ describe('snapshots never crash parseSnapshot', () => {
       fc.property(edited(base), (value) => check(JSON.stringify(value, null, 2))),
       { seed: SEED, numRuns: 300 },
     );
+  });
+
+  it('the streaming reader gives the whole-file verdict for edited snapshots in the canonical layout', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'dw-fuzz-snapshot-'));
+    const path = join(dir, 'snapshot.json');
+    const verdict = (read: () => readonly Observation[]): unknown => {
+      try {
+        return { observations: read() };
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        return { message: error.message, diagnostics: error.diagnostics };
+      }
+    };
+    const base = JSON.parse(snapshotText) as JsonValue;
+    try {
+      fc.assert(
+        fc.property(edited(base), (value) => {
+          const text = `${JSON.stringify(value, null, 2)}\n`;
+          writeFileSync(path, text);
+          const streamed = verdict(() => observationList(openSnapshotFile(path).observations));
+          expect(streamed).toEqual(verdict(() => parseSnapshot(text, path).observations));
+        }),
+        { seed: SEED, numRuns: 100 },
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('a JSON syntax error is located at its line', () => {

@@ -3,7 +3,7 @@ import { lstat, mkdir, open as fsOpen, readdir, rename, rm, rmdir } from 'node:f
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, IoError } from '../../model/errors.js';
-import type { Observation, RawExchange } from '../../model/observation.js';
+import type { Observation, Observations, RawExchange } from '../../model/observation.js';
 import type { RunReport } from '../../model/run-result.js';
 import type { FrameworkName } from '../controls.js';
 import { FORMAT_SPECS, REPORT_FORMATS } from '../formats.js';
@@ -60,7 +60,8 @@ export interface EvidenceFileInput {
 
 export interface EvidenceInput {
   readonly result: RunReport;
-  readonly observations: readonly Observation[];
+  /** A list, or a snapshot streamed from its file (read once for observations.json, once for raw/). */
+  readonly observations: Observations;
   /** Raw API exchanges keyed by resource address, when the fetch layer kept them. */
   readonly exchanges?: Readonly<Record<string, readonly RawExchange[]>>;
   readonly configFiles: readonly EvidenceFileInput[];
@@ -168,9 +169,10 @@ function* bundleFiles(input: EvidenceInput): Generator<BundleFile, void, undefin
     what: 'the run result',
     chunks: canonicalJsonChunks((splice) => ({ ...input.result, resources: splice(input.result.resources) })),
   };
-  const observations = [...input.observations].sort((a, b) => compareStrings(a.address, b.address));
-  yield { path: 'observations.json', what: 'the observations', chunks: canonicalJsonChunks((splice) => splice(observations)) };
-  for (const o of observations) {
+  const observed = input.observations;
+  const sorted = 'sorted' in observed ? observed.sorted : () => [...observed].sort((a, b) => compareStrings(a.address, b.address));
+  yield { path: 'observations.json', what: 'the observations', chunks: canonicalJsonChunks((splice) => splice(sorted())) };
+  for (const o of sorted()) {
     const raw = canonicalJson(rawDocument(o, input.exchanges?.[o.address]));
     yield { path: `raw/${safeSegment(o.address)}.json`, what: `observation ${o.address}`, chunks: [raw] };
   }

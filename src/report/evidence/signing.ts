@@ -1,5 +1,5 @@
 import { createHash, createHmac, createPrivateKey, createPublicKey, sign, timingSafeEqual, verify } from 'node:crypto';
-import type { KeyObject } from 'node:crypto';
+import type { Hmac, KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { UsageError } from '../../model/errors.js';
@@ -164,11 +164,69 @@ export async function loadSigningKey(
   return ed25519SigningKey(pem, `${SIGNING_KEY_ENV.keyFile} (${file})`);
 }
 
+/**
+ * A message given in pieces (a snapshot streamed from or to its file). HMAC-SHA256 runs over the
+ * pieces as they come. Ed25519 has no incremental form in node (crypto.sign and crypto.verify are
+ * one-shot, and Ed25519ph is not offered), so for it the pieces are kept until signed or verified:
+ * the one whole copy of the message, made only then and dropped with this object.
+ */
+export class PiecewiseMessage {
+  readonly #hmacKey: string | undefined;
+  readonly #hmac: Hmac | undefined;
+  readonly #pieces: Buffer[] | undefined;
+  #digest: Buffer | undefined;
+
+  constructor(keys: { readonly hmacKey?: string; readonly ed25519: boolean }) {
+    this.#hmacKey = keys.hmacKey;
+    this.#hmac = keys.hmacKey === undefined ? undefined : createHmac('sha256', keys.hmacKey);
+    this.#pieces = keys.ed25519 ? [] : undefined;
+  }
+
+  /** For a signing key: HMAC over the pieces, or the pieces kept for Ed25519. */
+  static for(key: SigningKey): PiecewiseMessage {
+    return key.algorithm === 'ed25519'
+      ? new PiecewiseMessage({ ed25519: true })
+      : new PiecewiseMessage({ hmacKey: key.secret, ed25519: false });
+  }
+
+  update(piece: string): void {
+    if (this.#digest !== undefined) throw new Error('PiecewiseMessage: updated after its HMAC was taken');
+    this.#hmac?.update(piece, 'utf8');
+    this.#pieces?.push(Buffer.from(piece, 'utf8'));
+  }
+
+  /** HMAC-SHA256 of the whole message, with the secret it was created for. */
+  hmac(secret: string): Buffer {
+    if (this.#hmac === undefined || secret !== this.#hmacKey) throw new Error('PiecewiseMessage: created without this HMAC key');
+    this.#digest ??= this.#hmac.digest();
+    return this.#digest;
+  }
+
+  /** The whole message (Ed25519 only). */
+  bytes(): Uint8Array {
+    if (this.#pieces === undefined) throw new Error('PiecewiseMessage: created without keeping its bytes');
+    return Buffer.concat(this.#pieces);
+  }
+}
+
+type Message = Uint8Array | PiecewiseMessage;
+
+function hmacOf(message: Message, secret: string): Buffer {
+  return message instanceof PiecewiseMessage ? message.hmac(secret) : createHmac('sha256', secret).update(message).digest();
+}
+
+function bytesOf(message: Message): Uint8Array {
+  return message instanceof PiecewiseMessage ? message.bytes() : message;
+}
+
+function signatureOf(message: Message, key: SigningKey): string {
+  return key.algorithm === 'ed25519'
+    ? sign(null, bytesOf(message), key.privateKey).toString('base64')
+    : hmacOf(message, key.secret).toString('base64');
+}
+
 export function signManifest(manifestBytes: Uint8Array, key: SigningKey): SignatureFile {
-  const signature =
-    key.algorithm === 'ed25519'
-      ? sign(null, manifestBytes, key.privateKey).toString('base64')
-      : createHmac('sha256', key.secret).update(manifestBytes).digest('base64');
+  const signature = signatureOf(manifestBytes, key);
   return {
     format: SIGNATURE_FORMAT,
     format_version: '1',
@@ -227,40 +285,34 @@ export function verifySignature(manifestBytes: Uint8Array, sig: SignatureFile, k
   if (sig.manifest_sha256 !== sha256Hex(manifestBytes)) {
     problems.push('manifest.sig: signed a different manifest.json (manifest digest mismatch)');
   }
+  return [...problems, ...signatureProblems(manifestBytes, sig, keys)];
+}
+
+/** Problems with the signature itself over `message` (empty when it verifies with `keys`). */
+function signatureProblems(message: Message, sig: DetachedSignature, keys: VerificationKeys): string[] {
   const given = Buffer.from(sig.signature, 'base64');
   if (sig.algorithm === 'ed25519') {
     if (keys.publicKey === undefined) {
-      problems.push(
-        `signature not checked: no public key given (the bundle is signed with ed25519 key ${sig.key_id}; use --public-key FILE)`,
-      );
-      return problems;
+      return [`signature not checked: no public key given (the bundle is signed with ed25519 key ${sig.key_id}; use --public-key FILE)`];
     }
     let pub: KeyObject;
     try {
       pub = ed25519PublicKey(keys.publicKey);
     } catch (error) {
-      problems.push(`signature not checked: ${error instanceof Error ? error.message : String(error)}`);
-      return problems;
+      return [`signature not checked: ${error instanceof Error ? error.message : String(error)}`];
     }
-    const ok = given.length === 64 && verify(null, manifestBytes, pub, given);
-    if (!ok) {
-      const id = publicKeyId(pub);
-      problems.push(`signature does not verify with the given key${id === sig.key_id ? '' : ` (signed with ${sig.key_id}, given ${id})`}`);
-    }
-    return problems;
+    const ok = given.length === 64 && verify(null, bytesOf(message), pub, given);
+    if (ok) return [];
+    const id = publicKeyId(pub);
+    return [`signature does not verify with the given key${id === sig.key_id ? '' : ` (signed with ${sig.key_id}, given ${id})`}`];
   }
   if (keys.hmacKey === undefined) {
-    problems.push(
-      `signature not checked: no HMAC key given (the bundle is signed with hmac-sha256 key ${sig.key_id}; use --hmac-key-env VAR)`,
-    );
-    return problems;
+    return [`signature not checked: no HMAC key given (the bundle is signed with hmac-sha256 key ${sig.key_id}; use --hmac-key-env VAR)`];
   }
-  const expected = createHmac('sha256', keys.hmacKey).update(manifestBytes).digest();
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
-    const id = hmacKeyId(keys.hmacKey);
-    problems.push(`signature does not verify with the given key${id === sig.key_id ? '' : ` (signed with ${sig.key_id}, given ${id})`}`);
-  }
-  return problems;
+  const expected = hmacOf(message, keys.hmacKey);
+  if (given.length === expected.length && timingSafeEqual(given, expected)) return [];
+  const id = hmacKeyId(keys.hmacKey);
+  return [`signature does not verify with the given key${id === sig.key_id ? '' : ` (signed with ${sig.key_id}, given ${id})`}`];
 }
 
 /** A signature over arbitrary bytes (an observation snapshot), with the evidence keys. */
@@ -270,9 +322,8 @@ export interface DetachedSignature {
   readonly signature: string;
 }
 
-export function signBytes(bytes: Uint8Array, key: SigningKey): DetachedSignature {
-  const signed = signManifest(bytes, key);
-  return { algorithm: signed.algorithm, key_id: signed.key_id, signature: signed.signature };
+export function signBytes(message: Uint8Array | PiecewiseMessage, key: SigningKey): DetachedSignature {
+  return { algorithm: key.algorithm, key_id: keyIdOf(key), signature: signatureOf(message, key) };
 }
 
 /**
@@ -292,18 +343,10 @@ export function verificationKeysFromFile(text: string, source: string): Verifica
   return { hmacKey: secret };
 }
 
-/** Problems with a detached signature over `bytes` (empty when it verifies with `keys`). */
-export function verifyDetached(bytes: Uint8Array, sig: DetachedSignature, keys: VerificationKeys): string[] {
+/** Problems with a detached signature over `message` (empty when it verifies with `keys`). */
+export function verifyDetached(message: Uint8Array | PiecewiseMessage, sig: DetachedSignature, keys: VerificationKeys): string[] {
   if (!isCanonicalBase64(sig.signature)) return ['the signature is not canonical base64'];
-  const file: SignatureFile = {
-    format: SIGNATURE_FORMAT,
-    format_version: '1',
-    algorithm: sig.algorithm,
-    key_id: sig.key_id,
-    manifest_sha256: sha256Hex(bytes),
-    signature: sig.signature,
-  };
-  return verifySignature(bytes, file, keys).map((p) =>
+  return signatureProblems(message, sig, keys).map((p) =>
     p.replace(/ \(the bundle is signed/, ' (signed').replace(/; use --public-key FILE\)|; use --hmac-key-env VAR\)/, ')'),
   );
 }
