@@ -1,12 +1,12 @@
-import { createHash } from 'node:crypto';
-import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { InputError, IoError } from '../model/errors.js';
 import type { Observation, Observations, ObservationSnapshot, SnapshotSignature } from '../model/observation.js';
 import { compareStrings } from '../model/order.js';
 import { stripUnsafeJson } from '../model/safe-text.js';
 import { decodeUtf8 } from '../model/text-encoding.js';
 import { compileSchemaFile, nestedTooDeep } from './json-input.js';
+import { ReadWhole, emptyFrame, fileIdentity, frameText, isFsError, itemTexts, rereadItems } from './canonical-list.js';
+import type { FileIdentity, Frame } from './canonical-list.js';
 import type { JsonValidator } from './json-input.js';
 import {
   OBSERVATIONS_SCHEMA_FILE,
@@ -19,6 +19,10 @@ import {
 } from './snapshot.js';
 import type { ParseSnapshotOptions } from './snapshot.js';
 
+/** The observations list of a snapshot file, for canonical-list.ts. */
+const LAYOUT = { key: 'observations', maxFrameBytes: 64 * 1024, use: 'evaluate observations', file: 'the snapshot' } as const;
+const OBSERVATIONS_OPEN = `  "${LAYOUT.key}": [`;
+
 /**
  * Reading an `--observed` snapshot without holding it. A file in the layout `serializeSnapshot`
  * writes (2-space JSON, each observation from a line `    {` to a line `    }` or `    },`) is read
@@ -28,23 +32,6 @@ import type { ParseSnapshotOptions } from './snapshot.js';
  * is handed to the whole-file reader (`parseSnapshot`), so the verdict and every message are the
  * ones it gives: the layout decides how much memory a snapshot takes, never what it means.
  */
-
-/** Bytes read at a time; a later pass compares each chunk's digest with the first pass's. */
-const CHUNK_BYTES = 1 << 20;
-/** Longest head or tail of a canonical snapshot worth trying (a minified file is not gathered first). */
-const MAX_FRAME_BYTES = 64 * 1024;
-
-const OBSERVATIONS_OPEN = '  "observations": [';
-const HEAD_END = Buffer.from(`\n${OBSERVATIONS_OPEN}\n`);
-const ELEMENT_START = Buffer.from('    {\n');
-const ELEMENT_END = Buffer.from('\n    }');
-const NEXT_ELEMENT = Buffer.from(',\n    {\n');
-const ARRAY_END = Buffer.from('\n  ]');
-const COMMA_NEWLINE = Buffer.from(',\n');
-const NEWLINE = Buffer.from('\n');
-
-/** The file is not (all) in the canonical layout, or something is wrong with it: read it whole. */
-class ReadWhole extends Error {}
 
 /** Receives exactly the text a snapshot signature covers (`snapshotSigningText`), in pieces. */
 export interface SigningTextSink {
@@ -88,120 +75,9 @@ function readFailure(path: string, error: unknown): IoError {
   return new IoError(`cannot read snapshot ${path}`, 'Pass a file written by --save-observed.', { cause: error });
 }
 
-function isFsError(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && 'syscall' in error;
-}
-
-function digestOf(bytes: Uint8Array): Buffer {
-  return createHash('sha256').update(bytes).digest();
-}
-
-/** Where the observations sit in a canonical file: the text before and after them. */
-interface Frame {
-  head: string;
-  /** Whether a comma follows the observations array (a signature comes next). */
-  more: boolean;
-  tail: string;
-}
-
-function holds(bytes: Buffer, at: number, marker: Buffer): boolean {
-  return at + marker.length <= bytes.length && bytes.compare(marker, 0, marker.length, at, at + marker.length) === 0;
-}
-
-/**
- * Bytes decoded strictly as UTF-8. Every byte of the file lies in exactly one piece (head, an
- * observation, tail) or marker (ASCII), so checking the pieces checks the file.
- */
-function utf8(bytes: Buffer, start: number, end: number): string {
-  const piece = bytes.subarray(start, end);
-  if (!isUtf8(piece)) throw new ReadWhole();
-  return piece.toString('utf8');
-}
-
-/**
- * The text of each observation (from `    {` to `    }`), in file order; fills `frame` on the way.
- * The file is exactly `head` + `\n  "observations": [\n` + the observations joined by `,\n` +
- * `\n  ]` + (`,` when `more`) + `\n` + `tail`, so when each observation parses on its own and head
- * and tail are canonical, the file parses to exactly these observations. Throws ReadWhole as soon
- * as the bytes are not in that shape. Works on bytes (markers are ASCII): no large string is built.
- */
-function* elementTexts(fd: number, onChunk: (chunk: Buffer) => void, frame: Frame): Generator<string> {
-  // One buffer, reused: the bytes read and still needed are `bytes`, from `start` on.
-  let buffer = Buffer.allocUnsafe(2 * CHUNK_BYTES);
-  let bytes = buffer.subarray(0, 0);
-  let start = 0;
-  let position = 0;
-  let ended = false;
-  /** Reads the next chunk after what is kept (dropping what lies before `start`, which becomes 0). */
-  const more = (): boolean => {
-    if (ended) return false;
-    const kept = bytes.length - start;
-    if (buffer.length < kept + CHUNK_BYTES) {
-      const larger = Buffer.allocUnsafe(2 * (kept + CHUNK_BYTES));
-      bytes.copy(larger, 0, start);
-      buffer = larger;
-    } else {
-      buffer.copyWithin(0, start, bytes.length);
-    }
-    let filled = 0;
-    while (filled < CHUNK_BYTES) {
-      const read = readSync(fd, buffer, kept + filled, CHUNK_BYTES - filled, position + filled);
-      if (read === 0) break;
-      filled += read;
-    }
-    position += filled;
-    ended = filled < CHUNK_BYTES;
-    if (filled > 0) onChunk(buffer.subarray(kept, kept + filled));
-    bytes = buffer.subarray(0, kept + filled);
-    start = 0;
-    return filled > 0;
-  };
-  let head: number;
-  while ((head = bytes.indexOf(HEAD_END)) < 0) {
-    if (bytes.length > MAX_FRAME_BYTES || !more()) throw new ReadWhole();
-  }
-  frame.head = utf8(bytes, 0, head);
-  start = head + HEAD_END.length;
-  for (;;) {
-    while (bytes.length - start < ELEMENT_START.length) if (!more()) throw new ReadWhole();
-    if (!holds(bytes, start, ELEMENT_START)) throw new ReadWhole();
-    // Offsets from `start`: the element ends at `\n    }` followed by the next element or the array's end.
-    let from = ELEMENT_START.length - 1;
-    let end = -1;
-    let last = false;
-    while (end < 0) {
-      const at = bytes.indexOf(ELEMENT_END, start + from);
-      if (at < 0) {
-        from = Math.max(from, bytes.length - start - ELEMENT_END.length + 1);
-        if (!more()) throw new ReadWhole();
-        continue;
-      }
-      const after = at - start + ELEMENT_END.length;
-      while (bytes.length - start < after + NEXT_ELEMENT.length && more());
-      if (holds(bytes, start + after, NEXT_ELEMENT)) end = after;
-      else if (holds(bytes, start + after, ARRAY_END)) [end, last] = [after, true];
-      else from = after - ELEMENT_END.length + 1;
-    }
-    yield utf8(bytes, start, start + end);
-    if (!last) {
-      start += end + 2;
-      continue;
-    }
-    start += end + ARRAY_END.length;
-    while (bytes.length - start < 2 && more());
-    if (holds(bytes, start, COMMA_NEWLINE)) [frame.more, start] = [true, start + 2];
-    else if (holds(bytes, start, NEWLINE)) start += 1;
-    else throw new ReadWhole();
-    while (bytes.length - start <= MAX_FRAME_BYTES && more());
-    if (bytes.length - start > MAX_FRAME_BYTES) throw new ReadWhole();
-    frame.tail = utf8(bytes, start, bytes.length);
-    return;
-  }
-}
-
 /** The header and signature of a canonical file: valid, and exactly as `serializeSnapshot` writes them. */
 function checkedFrame(frame: Frame, validate: JsonValidator): ObservationSnapshot {
-  const text = `${frame.head}\n  "observations": []${frame.more ? ',' : ''}\n${frame.tail}`;
+  const text = frameText(frame, LAYOUT);
   let data: unknown;
   try {
     data = JSON.parse(text) as unknown;
@@ -225,30 +101,22 @@ function schemaValidators(): { snapshot: JsonValidator; observation: JsonValidat
   return validators;
 }
 
-/** What the first pass keeps to check that a later pass reads the same bytes. */
-interface FileIdentity {
-  readonly size: number;
-  readonly mtimeMs: number;
-  readonly chunks: readonly Buffer[];
-}
-
 /** The checking first pass over a canonical file; throws ReadWhole when it is not one (or is wrong). */
 function checkCanonical<S extends SigningTextSink>(
   fd: number,
   options: OpenSnapshotOptions<S>,
 ): { opened: Omit<OpenedSnapshot<S>, 'observations'>; identity: FileIdentity } {
   const { snapshot: validateSnapshot, observation: validateObservation } = schemaValidators();
-  const stat = fstatSync(fd);
   // A pipe (`--observed /dev/stdin`) cannot be read twice: it is read whole.
-  if (!stat.isFile()) throw new ReadWhole();
-  const chunks: Buffer[] = [];
-  const frame: Frame = { head: '', more: false, tail: '' };
+  if (!fstatSync(fd).isFile()) throw new ReadWhole();
+  const file = fileIdentity(fd);
+  const frame = emptyFrame();
   const sink = options.signingText?.();
   const times = new TimeRange();
   let previous: string | undefined;
   let found: Observation | undefined;
   let count = 0;
-  for (const text of elementTexts(fd, (chunk) => chunks.push(digestOf(chunk)), frame)) {
+  for (const text of itemTexts(fd, file.onChunk, frame, LAYOUT)) {
     if (count === 0) sink?.update(`${frame.head}\n${OBSERVATIONS_OPEN}`);
     let value: unknown;
     try {
@@ -284,47 +152,8 @@ function checkCanonical<S extends SigningTextSink>(
       ...(sink ? { signingText: sink } : {}),
       ...(found ? { found } : {}),
     },
-    identity: { size: stat.size, mtimeMs: stat.mtimeMs, chunks },
+    identity: file.identity(),
   };
-}
-
-function changed(path: string, what: string): InputError {
-  return new InputError(
-    `${path} changed while driftwatch was reading it (${what}): the run stops rather than evaluate observations that were not checked`,
-    'Do not write the snapshot while driftwatch reads it; run again.',
-  );
-}
-
-/** A later pass: the same bytes as the first (chunk by chunk, before any of it is used), parsed again. */
-function* reread(path: string, identity: FileIdentity): Generator<Observation> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw readFailure(path, error);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (stat.size !== identity.size || stat.mtimeMs !== identity.mtimeMs) throw changed(path, 'its size or modification time');
-    let index = 0;
-    const sameChunk = (bytes: Uint8Array): void => {
-      const expected = identity.chunks[index++];
-      if (expected === undefined || !expected.equals(digestOf(bytes))) throw changed(path, 'its content');
-    };
-    const frame: Frame = { head: '', more: false, tail: '' };
-    try {
-      for (const text of elementTexts(fd, sameChunk, frame)) {
-        yield stripUnsafeJson(JSON.parse(text), text) as Observation;
-      }
-    } catch (error) {
-      // Identical bytes cannot change their layout; only a shorter file can end early.
-      if (error instanceof ReadWhole) throw changed(path, 'its content');
-      throw error;
-    }
-    if (index !== identity.chunks.length) throw changed(path, 'its length');
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** Today's whole-file reader: any layout, any order, every message located. */
@@ -369,7 +198,8 @@ export function openSnapshotFile<S extends SigningTextSink>(path: string, option
   }
   try {
     const { opened, identity } = checkCanonical(fd, options);
-    return { ...opened, observations: { sorted: () => reread(path, identity) } };
+    const parse = (text: string): Observation => stripUnsafeJson(JSON.parse(text), text) as Observation;
+    return { ...opened, observations: { sorted: () => rereadItems(path, identity, LAYOUT, parse, (e) => readFailure(path, e)) } };
   } catch (error) {
     if (error instanceof ReadWhole) return readWhole(path, options);
     if (isFsError(error)) throw readFailure(path, error);
