@@ -55,7 +55,7 @@ export function isFsError(error: unknown): boolean {
   return error instanceof Error && 'code' in error && 'syscall' in error;
 }
 
-export function digestOf(bytes: Uint8Array): Buffer {
+function digestOf(bytes: Uint8Array): Buffer {
   return createHash('sha256').update(bytes).digest();
 }
 

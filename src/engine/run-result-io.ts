@@ -3,7 +3,7 @@ import { isJsonObject } from '../model/json.js';
 import type { RunResult } from '../model/run-result.js';
 import { assertValid, checkFormatVersion, compileSchemaFile, parseJsonInput } from './json-input.js';
 
-const RUN_RESULT_SCHEMA_FILE = 'run-result.schema.json';
+export const RUN_RESULT_SCHEMA_FILE = 'run-result.schema.json';
 
 /**
  * Reads a saved run result (`report --from`). Format 1 only; validated against

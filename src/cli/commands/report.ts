@@ -3,7 +3,7 @@ import type { CommandModule, ParsedInput } from '../command.js';
 import { listFlag, stringFlag } from '../command.js';
 import { parseFramework, parseOutputs, parseFormat, parseTimeZoneFlag } from '../run-options.js';
 import { UsageError } from '../../model/errors.js';
-import { readRunResultFile } from '../result-file.js';
+import { openRunResultForReport } from '../result-file.js';
 import { writeReports } from '../../pipeline/write.js';
 
 /** `report --from RESULT.json --format F`: re-renders a saved run in any format, no network. */
@@ -20,7 +20,7 @@ export const reportCommand: CommandModule = {
     const outputs = parseOutputs(listFlag(input, 'out'), ctx.cwd);
     const timeZone = parseTimeZoneFlag(stringFlag(input, 'tz'));
     const framework = parseFramework(stringFlag(input, 'framework'));
-    const result = await readRunResultFile(ctx, from);
+    const result = openRunResultForReport(ctx, from);
     await writeReports(ctx, { format, outputs, ...(framework ? { framework } : {}) }, result, timeZone);
     return 0;
   },
