@@ -7,6 +7,7 @@ import { attributeSpec } from '../resources/registry.js';
 import { childPositions, keyIndex } from '../util/load-yaml.js';
 import type { EntryPositions, PathSegment, YamlSource } from '../util/load-yaml.js';
 import { parseExpectation } from './expectations.js';
+import { sameValue } from './repeated-expectations.js';
 import { RAW_ATTRIBUTE_PATTERN } from './schema.js';
 
 /**
@@ -174,7 +175,7 @@ const NO_LABELS: Readonly<Record<string, string>> = Object.freeze({});
 /** The expectations of the resource read last (of one type), by index: what the next one likely repeats. */
 interface Previous {
   readonly names: readonly string[];
-  readonly values: readonly JsonValue[];
+  readonly expect: { readonly [key: string]: JsonValue };
   readonly specs: readonly (ExpectationSpec | undefined)[];
 }
 
@@ -189,26 +190,6 @@ export interface ResourceBuild {
   readonly diagnostics: Diagnostic[];
 }
 
-/** Equal JSON values, maps with their keys in the same order (a small value: an expectation as written). */
-function sameValue(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keys = Object.keys(a);
-  const other = Object.keys(b);
-  if (keys.length !== other.length) return false;
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    if (k !== other[i] || !sameValue(a[k], b[k])) return false;
-  }
-  return true;
-}
-
 function expectations(block: ResourceBlock, build: ResourceBuild): Expectation[] {
   const expect = block.node.expect;
   if (!isJsonObject(expect)) return [];
@@ -216,8 +197,7 @@ function expectations(block: ResourceBlock, build: ResourceBuild): Expectation[]
   const positions = childPositions(block.source, block.positions, keyIndex(block.node, 'expect'), [...block.path, 'expect'], expect);
   const out: Expectation[] = [];
   const names = Object.keys(expect);
-  const values: JsonValue[] = [];
-  const kept: (ExpectationSpec | undefined)[] = [];
+  const kept = new Array<ExpectationSpec | undefined>(names.length);
   const { interner, specs, flagged, diagnostics } = build;
   // A fleet repeats its expectations resource after resource: one written as the previous resource
   // of its type wrote it at the same place is that one again (reading one is a pure function of
@@ -226,15 +206,13 @@ function expectations(block: ResourceBlock, build: ResourceBuild): Expectation[]
   for (let index = 0; index < names.length; index++) {
     const name = names[index] as string;
     const value = expect[name] ?? null;
-    values.push(value);
     const same = previous !== undefined && previous.names[index] === name ? previous.specs[index] : undefined;
-    if (same !== undefined && sameValue(value, previous?.values[index])) {
+    if (same !== undefined && sameValue(value, previous?.expect[name])) {
       const location = positions.key(index);
       out.push(new LoadedExpectation(same, location.line, location.column));
-      kept.push(same);
+      kept[index] = same;
       continue;
     }
-    kept.push(undefined);
     const attribute = attributeSpec(block.spec, name);
     // Unknown names were reported by the schema phase (with a did-you-mean).
     if (!attribute && !RAW.test(name)) continue;
@@ -271,7 +249,7 @@ function expectations(block: ResourceBlock, build: ResourceBuild): Expectation[]
       kept[index] = spec;
     }
   }
-  build.previous.set(block.spec, { names, values, specs: kept });
+  build.previous.set(block.spec, { names, expect, specs: kept });
   // An exact copy: a list grown by push keeps room for 17 entries.
   return out.slice();
 }

@@ -10,6 +10,7 @@ import { buildState } from './build-state.js';
 import { expandFanOut } from './fan-out.js';
 import { Interner } from './build-resource.js';
 import { collect, mergeCollected } from './collect.js';
+import { withoutRepeatedExpectations } from './repeated-expectations.js';
 import type { Collected, LoadedFile } from './collect.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { interpolateTree } from './interpolate.js';
@@ -172,7 +173,10 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   const settle = (source: YamlSource): SettledFile => {
     const interpolated = interpolateTree(source, opts.env, refuse);
     const file: LoadedFile = { source, value: interpolated.value };
-    const errors = validateSchema(file.value);
+    // Each expectation value once per type and attribute; the whole file only to report errors.
+    const seen = withoutRepeatedExpectations(file.value);
+    let errors = validateSchema(seen);
+    if (errors.length > 0 && seen !== file.value) errors = validateSchema(file.value);
     let schemaDiagnostics: Diagnostic[] = [];
     let flagged: ReadonlySet<string> | undefined;
     if (errors.length > 0) {
