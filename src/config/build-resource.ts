@@ -92,19 +92,23 @@ interface ExpectationSpec {
   readonly file: string;
 }
 
+/** Columns below this share one small integer with their line (a V8 Smi: no allocation). */
+const COLUMNS = 4096;
+/** Lines below this keep the packed number within 30 bits, a Smi on every V8 build. */
+const PACKED_LINES = 2 ** 18;
+
 /**
- * An expectation as loaded: a shared spec and a line and column. `location` is made when read (a
- * check result carries it); the properties read as the Expectation interface says.
+ * An expectation as loaded: a shared spec and its position, as one small integer where it fits
+ * (line × 4096 + column) and as a location otherwise. `location` is made when read (a check result
+ * carries it); the properties read as the Expectation interface says.
  */
 class LoadedExpectation implements Expectation {
   readonly #spec: ExpectationSpec;
-  readonly #line: number;
-  readonly #column: number;
+  readonly #position: number | SourceLocation;
 
-  constructor(spec: ExpectationSpec, line: number, column: number) {
+  constructor(spec: ExpectationSpec, location: SourceLocation) {
     this.#spec = spec;
-    this.#line = line;
-    this.#column = column;
+    this.#position = location.column < COLUMNS && location.line < PACKED_LINES ? location.line * COLUMNS + location.column : location;
   }
 
   get attribute(): string {
@@ -128,7 +132,9 @@ class LoadedExpectation implements Expectation {
   }
 
   get location(): SourceLocation {
-    return { file: this.#spec.file, line: this.#line, column: this.#column };
+    const position = this.#position;
+    if (typeof position !== 'number') return { ...position };
+    return { file: this.#spec.file, line: Math.floor(position / COLUMNS), column: position % COLUMNS };
   }
 
   /** The plain Expectation (JSON output, test assertions). */
@@ -209,7 +215,7 @@ function expectations(block: ResourceBlock, build: ResourceBuild): Expectation[]
     const same = previous !== undefined && previous.names[index] === name ? previous.specs[index] : undefined;
     if (same !== undefined && sameValue(value, previous?.expect[name])) {
       const location = positions.key(index);
-      out.push(new LoadedExpectation(same, location.line, location.column));
+      out.push(new LoadedExpectation(same, location));
       kept[index] = same;
       continue;
     }
@@ -245,7 +251,7 @@ function expectations(block: ResourceBlock, build: ResourceBuild): Expectation[]
         severity,
         description === undefined ? undefined : interner.string(description),
       );
-      out.push(new LoadedExpectation(spec, location.line, location.column));
+      out.push(new LoadedExpectation(spec, location));
       kept[index] = spec;
     }
   }

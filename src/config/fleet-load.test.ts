@@ -81,6 +81,17 @@ describe('expectations of a fleet', () => {
     expect(r1?.labels).toEqual({});
   });
 
+  it('keeps positions past 4,096 columns and 262,144 lines exact (stored unpacked)', async () => {
+    const wide = `${PROVIDERS}resources:\n  tencentcloud_kms_service:\n    r1: { provider: tencentcloud.prod, expect: {${' '.repeat(5000)}edition: ultimate } }\n`;
+    const tall = `${'#\n'.repeat(2 ** 18)}resources:\n  tencentcloud_kms_service:\n    r2:\n      provider: tencentcloud.prod\n      expect:\n        edition: ultimate\n`;
+    const { state, diagnostics } = await load({ 'a.yaml': wide, 'b.yaml': tall });
+    expect(diagnostics).toEqual([]);
+    expect(state.resources.map((r) => r.expect[0]?.location)).toEqual([
+      { file: 'a.yaml', line: 7, column: (wide.split('\n')[6] ?? '').indexOf('edition') + 1 },
+      { file: 'b.yaml', line: 2 ** 18 + 6, column: 9 },
+    ]);
+  });
+
   it('reports a repeated expectation that is wrong at every place it is written', async () => {
     // The schema accepts both (a string); the expectation checker rejects the date, the schema the kind.
     const wrong = ["expires_at: { before: 'not-a-date' }", 'cmk_count: { at_least: many }'];
