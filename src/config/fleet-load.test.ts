@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -125,6 +125,17 @@ describe('files read one at a time', () => {
     expect(diagnostics.map(formatDiagnostic)).toEqual([
       expect.stringMatching(/^a\.yaml:6:24: \$\{env\.TEAM_OWNER\} names a credential variable/),
     ]);
+  });
+
+  it('reports a file that cannot be read and goes on with the next (read while the previous is worked on)', async () => {
+    const sub = await mkdtemp(join(dir, 'c-'));
+    await writeFile(join(sub, 'a.yaml'), PROVIDERS);
+    await mkdir(join(sub, 'b.yaml'));
+    await writeFile(join(sub, 'c.yaml'), kms(['r1'], ['service_enabled: true']));
+    const { state, diagnostics } = await loadConfig([sub], { cwd: sub, env: {} });
+    expect(diagnostics.map(formatDiagnostic)).toEqual(['b.yaml:1:1: cannot read configuration file: is a directory']);
+    expect(state.files).toEqual(['a.yaml', 'c.yaml']);
+    expect(state.resources.map((r) => r.address)).toEqual(['tencentcloud_kms_service.r1']);
   });
 
   it('keeps the first declaration of an address in file order, whatever order files were settled in', async () => {

@@ -196,20 +196,25 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   // Files are settled as they are read. One that may hold `${…}` waits until every file was read:
   // a variable any provider reads credentials from is refused in all of them.
   const settled: (SettledFile | YamlSource)[] = [];
-  for (const absolute of fileNames) {
+  // The next file is read while this one is worked on (one file ahead: one more file in memory).
+  let ahead = fileNames[0] === undefined ? undefined : readBytes(fileNames[0]);
+  for (let i = 0; i < fileNames.length; i++) {
+    const absolute = fileNames[i] as string;
+    const reading = ahead ?? readBytes(absolute);
+    const next = fileNames[i + 1];
+    ahead = next === undefined ? undefined : readBytes(next);
     const shown = displayName(opts.cwd, absolute);
-    let text: string;
-    try {
-      const decoded = decodeUtf8(await readFile(absolute));
-      if ('problem' in decoded) {
-        early.push(errorAt(shown, 'encoding', decoded.problem));
-        continue;
-      }
-      text = decoded.text;
-    } catch (error) {
-      early.push(errorAt(shown, 'io', `cannot read configuration file: ${ioReason(error)}`));
+    const read = await reading;
+    if ('error' in read) {
+      early.push(errorAt(shown, 'io', `cannot read configuration file: ${ioReason(read.error)}`));
       continue;
     }
+    const decoded = decodeUtf8(read.bytes);
+    if ('problem' in decoded) {
+      early.push(errorAt(shown, 'encoding', decoded.problem));
+      continue;
+    }
+    const text = decoded.text;
     const parsed = parseYaml(text, shown, absolute);
     early.push(...parsed.diagnostics);
     const source = parsed.source;
@@ -255,6 +260,15 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
       files.flatMap((f) => f.substitutions),
     ),
   };
+}
+
+/** A file's bytes, or why they could not be read (never a rejection: a read ahead may wait unawaited). */
+async function readBytes(path: string): Promise<{ readonly bytes: Uint8Array } | { readonly error: unknown }> {
+  try {
+    return { bytes: await readFile(path) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** The variable names of every `credentials: { env: { id, secret, token } }` in a parsed file. */
