@@ -1,6 +1,5 @@
 import type {
   DesiredState,
-  Expectation,
   FanOut,
   FanOutAccount,
   HistoryConfig,
@@ -18,13 +17,9 @@ import { DEFAULT_HISTORY_DIR, NOTIFY_EVENTS, NOTIFY_TYPES } from '../model/desir
 import type { JsonObject } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import type { Diagnostic } from '../model/location.js';
-import { attributeSpec } from '../resources/registry.js';
-import type { Collected, Entry, ResourceEntry } from './collect.js';
-import { childPositions, keyIndex } from '../util/load-yaml.js';
+import type { Collected, Entry } from './collect.js';
 import { parseCredentials } from './credentials.js';
-import { parseExpectation } from './expectations.js';
 import { resolvePolicyRef } from './policy-ref.js';
-import { RAW_ATTRIBUTE_PATTERN } from './schema.js';
 import { parseDuration, parseTimeout } from '../util/duration.js';
 import { dirname, resolve } from 'node:path';
 import { isTimeZone } from '../model/time-zone.js';
@@ -33,8 +28,6 @@ export interface BuiltState {
   readonly state: DesiredState;
   readonly diagnostics: Diagnostic[];
 }
-
-const RAW = new RegExp(RAW_ATTRIBUTE_PATTERN);
 
 function optionalString(node: JsonObject, key: string): string | undefined {
   const v = node[key];
@@ -62,55 +55,12 @@ function readFanOut(node: JsonObject): FanOut | undefined {
   return { ...(accounts ? { accounts } : {}), ...(regions ? { regions } : {}) };
 }
 
-function buildExpectations(entry: ResourceEntry, flagged: ReadonlySet<string>, diagnostics: Diagnostic[]): Expectation[] {
-  const expect = entry.node.expect;
-  if (!isJsonObject(expect)) return [];
-  // Each expectation's position is read by its index in the walk: no search per expectation.
-  const positions = childPositions(entry.source, entry.positions, keyIndex(entry.node, 'expect'), [...entry.path, 'expect'], expect);
-  const out: Expectation[] = [];
-  const names = Object.keys(expect);
-  for (let index = 0; index < names.length; index++) {
-    const name = names[index] as string;
-    const value = expect[name] ?? null;
-    const attribute = attributeSpec(entry.spec, name);
-    // Unknown names were reported by the schema phase (with a did-you-mean).
-    if (!attribute && !RAW.test(name)) continue;
-    const location = positions.key(index);
-    const result = parseExpectation(value, attribute, name);
-    for (const p of result.problems) {
-      diagnostics.push({
-        location:
-          p.path.length === 0 && p.part === 'key' ? location : entry.source.locate([...entry.path, 'expect', name, ...p.path], p.part),
-        message: `${entry.address}: ${p.message}`,
-        rule: p.rule,
-        severity: 'error',
-      });
-    }
-    if (result.problems.length === 0 && flagged.size > 0 && flagged.has(`${entry.address}/${name}`)) {
-      // The schema and this checker disagree: fail closed with a located message.
-      diagnostics.push({ location, message: `${entry.address}: invalid expectation for '${name}'`, rule: 'schema', severity: 'error' });
-      continue;
-    }
-    const parsed = result.expectation;
-    if (parsed) {
-      // Literals of two fixed shapes, not a spread: this runs once per expectation.
-      const { operator, expected, severity, description } = parsed;
-      out.push(
-        description === undefined
-          ? { attribute: name, operator, expected, severity, location }
-          : { attribute: name, operator, expected, severity, description, location },
-      );
-    }
-  }
-  return out;
-}
-
 /**
  * Turns the collected blocks into the DesiredState, reporting what only a reader of values can
  * see (expectation operands, credentials shapes). The first declaration of a duplicated provider
  * or address wins here; the duplicate rules report the others.
  */
-export function buildState(collected: Collected, flaggedExpectations: ReadonlySet<string>): BuiltState {
+export function buildState(collected: Collected): BuiltState {
   const diagnostics: Diagnostic[] = [];
   const providers: ProviderConfig[] = [];
   const seenProviders = new Set<string>();
@@ -152,31 +102,14 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
     });
   }
 
+  // Resources were read as they were collected (build-resource.ts).
+  diagnostics.push(...collected.resourceDiagnostics);
   const resources: ResourceConfig[] = [];
   const seenAddresses = new Set<string>();
-  for (const entry of collected.resources) {
-    const expect = buildExpectations(entry, flaggedExpectations, diagnostics);
-    if (seenAddresses.has(entry.address)) continue;
-    seenAddresses.add(entry.address);
-    const labels: Record<string, string> = {};
-    if (isJsonObject(entry.node.labels)) {
-      for (const [k, v] of Object.entries(entry.node.labels)) if (typeof v === 'string') labels[k] = v;
-    }
-    const region = optionalString(entry.node, 'region');
-    const instanceId = optionalString(entry.node, 'instance_id');
-    const account = optionalString(entry.node, 'account');
-    resources.push({
-      ...(account !== undefined ? { account } : {}),
-      address: entry.address,
-      type: entry.spec.name,
-      name: entry.name,
-      provider: optionalString(entry.node, 'provider') ?? '',
-      ...(region !== undefined ? { region } : {}),
-      ...(instanceId !== undefined ? { instanceId } : {}),
-      labels,
-      expect,
-      location: entry.keyLocation,
-    });
+  for (const { address, config } of collected.resources) {
+    if (seenAddresses.has(address)) continue;
+    seenAddresses.add(address);
+    resources.push(config);
   }
 
   const policies: PolicyRef[] = [];
@@ -233,7 +166,7 @@ export function buildState(collected: Collected, flaggedExpectations: ReadonlySe
 
   return {
     state: {
-      files: collected.files.map((f) => f.source.file),
+      files: collected.files,
       providers,
       resources,
       policies,

@@ -2,10 +2,12 @@ import type { JsonObject, JsonValue } from '../model/json.js';
 import { isJsonObject } from '../model/json.js';
 import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
-import type { Cloud, ResourceTypeSpec } from '../model/resource-types.js';
-import type { SourceLocation } from '../model/location.js';
+import type { Cloud } from '../model/resource-types.js';
+import type { Diagnostic, SourceLocation } from '../model/location.js';
 import { childPositions, keyIndex } from '../util/load-yaml.js';
 import type { EntryPositions, PathSegment, YamlSource } from '../util/load-yaml.js';
+import { buildResource, Interner } from './build-resource.js';
+import type { CollectedResource, SpecCache } from './build-resource.js';
 import { CLOUDS } from './schema.js';
 
 /** One file after parsing and interpolation. */
@@ -34,18 +36,20 @@ export interface ProviderEntry extends NamedEntry {
   readonly ref: string;
 }
 
-export interface ResourceEntry extends NamedEntry {
-  readonly spec: ResourceTypeSpec;
-  readonly name: string;
-  readonly address: string;
-}
-
-/** Every block of every file, in load order, with where it came from. */
+/**
+ * Every block of every file, in load order, with where it came from. Resources are read as they
+ * are collected and keep nothing of their file, so a file whose other blocks are only `version:`
+ * is not held once collected (the other blocks are few and small, and keep their file).
+ */
 export interface Collected {
-  readonly files: readonly LoadedFile[];
-  readonly versions: readonly Entry<JsonValue>[];
+  /** The files' names as diagnostics show them. */
+  readonly files: readonly string[];
+  /** Whether a file declares `version:` (missing-version). */
+  readonly versionDeclared: boolean;
   readonly providers: readonly ProviderEntry[];
-  readonly resources: readonly ResourceEntry[];
+  readonly resources: readonly CollectedResource[];
+  /** Problems with the resources' expectations, in load order. */
+  readonly resourceDiagnostics: readonly Diagnostic[];
   readonly waivers: readonly Entry<JsonObject>[];
   readonly policies: readonly Entry<string>[];
   readonly snapshots: readonly Entry<JsonObject>[];
@@ -56,14 +60,26 @@ export interface Collected {
   readonly notify: readonly (Entry<JsonObject> & { readonly raw: JsonObject })[];
 }
 
+export interface CollectOptions {
+  readonly types?: TypeRegistry;
+  /** `type.name` + attribute of expectations the schema rejected (ajv-errors.ts). */
+  readonly flagged?: ReadonlySet<string>;
+  /** Shared by the files of one load, so that they share the strings the state keeps. */
+  readonly interner?: Interner;
+}
+
 /**
  * Gathers the blocks of all files, skipping shapes the schema already rejected (a resource that
  * is not a map, an unknown type) so later phases only see what they can reason about.
  */
-export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUILTIN_TYPES): Collected {
-  const versions: Entry<JsonValue>[] = [];
+export function collect(files: readonly LoadedFile[], options: CollectOptions = {}): Collected {
+  const types = options.types ?? BUILTIN_TYPES;
+  const flagged = options.flagged ?? new Set<string>();
+  const interner = options.interner ?? new Interner();
+  let versionDeclared = false;
   const providers: ProviderEntry[] = [];
-  const resources: ResourceEntry[] = [];
+  const resources: CollectedResource[] = [];
+  const resourceDiagnostics: Diagnostic[] = [];
   const waivers: Entry<JsonObject>[] = [];
   const policies: Entry<string>[] = [];
   const snapshots: Entry<JsonObject>[] = [];
@@ -73,7 +89,7 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
   for (const file of files) {
     const { source, value } = file;
     if (!isJsonObject(value)) continue;
-    if ('version' in value) versions.push({ source, path: ['version'], node: value.version ?? null });
+    if ('version' in value) versionDeclared = true;
     // Blocks are walked in Object.keys order, reading each one's position by its index.
     const providerBlock = value.providers;
     if (isJsonObject(providerBlock)) {
@@ -93,6 +109,8 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
     const resourceBlock = value.resources;
     if (isJsonObject(resourceBlock)) {
       const inBlock = childPositions(source, source.positions, keyIndex(value, 'resources'), ['resources'], resourceBlock);
+      // Expectations of one file share their specs (build-resource.ts).
+      const build = { interner, specs: new Map() as SpecCache, previous: new Map(), flagged, diagnostics: resourceDiagnostics };
       Object.entries(resourceBlock).forEach(([typeName, byName], t) => {
         const spec = types.resourceType(typeName);
         if (!spec || !isJsonObject(byName)) return;
@@ -101,7 +119,8 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
           if (!isJsonObject(node)) return;
           const path = ['resources', typeName, name];
           const positions = childPositions(source, inType, i, path, node);
-          resources.push({ source, path, node, keyLocation: inType.key(i), positions, spec, name, address: `${typeName}.${name}` });
+          const block = { source, path, node, keyLocation: inType.key(i), positions, spec, name, address: `${typeName}.${name}` };
+          resources.push(buildResource(block, build));
         });
       });
     }
@@ -128,5 +147,35 @@ export function collect(files: readonly LoadedFile[], types: TypeRegistry = BUIL
       });
     }
   }
-  return { files, versions, providers, resources, waivers, policies, snapshots, reportTimeZones, history, notify };
+  return {
+    files: files.map((f) => f.source.file),
+    versionDeclared,
+    providers,
+    resources,
+    resourceDiagnostics,
+    waivers,
+    policies,
+    snapshots,
+    reportTimeZones,
+    history,
+    notify,
+  };
+}
+
+/** The blocks of files collected one at a time, as if collected together. */
+export function mergeCollected(parts: readonly Collected[]): Collected {
+  const all = <T>(pick: (c: Collected) => readonly T[]): T[] => parts.flatMap(pick);
+  return {
+    files: all((c) => c.files),
+    versionDeclared: parts.some((c) => c.versionDeclared),
+    providers: all((c) => c.providers),
+    resources: all((c) => c.resources),
+    resourceDiagnostics: all((c) => c.resourceDiagnostics),
+    waivers: all((c) => c.waivers),
+    policies: all((c) => c.policies),
+    snapshots: all((c) => c.snapshots),
+    reportTimeZones: all((c) => c.reportTimeZones),
+    history: all((c) => c.history),
+    notify: all((c) => c.notify),
+  };
 }

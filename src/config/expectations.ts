@@ -6,8 +6,11 @@ import type { Operator, Severity } from '../model/desired-state.js';
 import type { PathSegment } from '../util/load-yaml.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { isIsoDateOrDateTime } from '../util/iso-date.js';
-import { OPERATOR_DEFINITIONS, kindName as kindWords } from '../operators/index.js';
-import type { OperatorDefinition, OperatorRegistry } from '../operators/index.js';
+// Not the operators' index: it also loads evaluation, which loading a configuration never runs (start-up, issue 17).
+import { kindName as kindWords } from '../operators/definition.js';
+import type { OperatorDefinition } from '../operators/definition.js';
+import { OPERATOR_DEFINITIONS } from '../operators/registry.js';
+import type { OperatorRegistry } from '../operators/registry.js';
 
 export interface ExpectationProblem {
   /** Relative to the attribute's value node. */

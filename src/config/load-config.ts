@@ -8,8 +8,10 @@ import { ConfigError } from '../model/errors.js';
 import { mapAjvErrors } from './ajv-errors.js';
 import { buildState } from './build-state.js';
 import { expandFanOut } from './fan-out.js';
-import { collect } from './collect.js';
-import type { LoadedFile } from './collect.js';
+import { Interner } from './build-resource.js';
+import { collect, mergeCollected } from './collect.js';
+import { withoutRepeatedExpectations } from './repeated-expectations.js';
+import type { Collected, LoadedFile } from './collect.js';
 import { suggestion } from '../util/did-you-mean.js';
 import { interpolateTree } from './interpolate.js';
 import type { Substitution } from './interpolate.js';
@@ -40,6 +42,14 @@ export interface LoadResult {
 }
 
 const YAML_EXTENSIONS = new Set(['.yaml', '.yml']);
+
+/** One file after interpolation, the schema and collecting. */
+interface SettledFile {
+  readonly interpolation: readonly Diagnostic[];
+  readonly substitutions: readonly Substitution[];
+  readonly schema: readonly Diagnostic[];
+  readonly collected: Collected;
+}
 
 function errorAt(file: string, rule: string, message: string): Diagnostic {
   return { location: { file, line: 1, column: 1 }, message, rule, severity: 'error' };
@@ -142,61 +152,87 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
   const occupied = new Set<string>();
   const early: Diagnostic[] = [];
   const fileNames = await listFiles(paths, opts, early);
-  const loaded: LoadedFile[] = [];
-  const parsedFiles: YamlSource[] = [];
-  for (const absolute of fileNames) {
-    const shown = displayName(opts.cwd, absolute);
-    let text: string;
-    try {
-      const decoded = decodeUtf8(await readFile(absolute));
-      if ('problem' in decoded) {
-        early.push(errorAt(shown, 'encoding', decoded.problem));
-        continue;
-      }
-      text = decoded.text;
-    } catch (error) {
-      early.push(errorAt(shown, 'io', `cannot read configuration file: ${ioReason(error)}`));
-      continue;
-    }
-    const parsed = parseYaml(text, shown, absolute);
-    early.push(...parsed.diagnostics);
-    if (parsed.source) parsedFiles.push(parsed.source);
-  }
+  const types = opts.types ?? BUILTIN_TYPES;
+  const validateSchema = await schemaValidatorFor(types);
+  // The schema text is only needed to name allowed keys in messages: read it on the first error.
+  let schema: JsonObject | undefined;
+  const interner = new Interner();
   // Variables a provider reads credentials from are credential variables too, whatever their name.
-  const sourceNames = new Set(parsedFiles.flatMap((f) => credentialEnvNames(f.value)));
+  const sourceNames = new Set<string>();
   // A robot's URL and signing secret are secrets of their own and may come from a variable named so
   // (`${env.DINGTALK_SECRET}`); the clouds' credential variables stay refused everywhere.
   const notifySecret = (path: readonly PathSegment[] | undefined): boolean =>
     path !== undefined && path[0] === 'notify' && (path[2] === 'url' || path[2] === 'secret');
   const refuse = (name: string, path?: readonly PathSegment[]): boolean =>
     CREDENTIAL_ENV_VARS.includes(name) || sourceNames.has(name) || (isCredentialVariable(name) && !notifySecret(path));
-  const substitutions: Substitution[] = [];
-  for (const source of parsedFiles) {
+
+  /**
+   * Interpolation, the schema and collecting, for one file: what comes out keeps nothing of the
+   * file's tree but its small blocks, so a large configuration is never held all at once (issue 17).
+   */
+  const settle = (source: YamlSource): SettledFile => {
     const interpolated = interpolateTree(source, opts.env, refuse);
-    early.push(...interpolated.diagnostics);
-    substitutions.push(...interpolated.substitutions);
-    loaded.push({ source, value: interpolated.value });
-  }
-  addPhase(diagnostics, occupied, early);
+    const file: LoadedFile = { source, value: interpolated.value };
+    // Each expectation value once per type and attribute; the whole file only to report errors.
+    const seen = withoutRepeatedExpectations(file.value);
+    let errors = validateSchema(seen);
+    if (errors.length > 0 && seen !== file.value) errors = validateSchema(file.value);
+    let schemaDiagnostics: Diagnostic[] = [];
+    let flagged: ReadonlySet<string> | undefined;
+    if (errors.length > 0) {
+      schema ??= types.builtin ? readCommittedSchema() : buildSchema(types);
+      const mapped = mapAjvErrors(errors, source, file.value, schema, types);
+      schemaDiagnostics = mapped.diagnostics;
+      flagged = mapped.flaggedExpectations;
+    }
+    return {
+      interpolation: interpolated.diagnostics,
+      substitutions: interpolated.substitutions,
+      schema: schemaDiagnostics,
+      collected: collect([file], { types, interner, ...(flagged ? { flagged } : {}) }),
+    };
+  };
 
-  // The schema text is only needed to name allowed keys in messages: read it on the first error.
-  let schema: JsonObject | undefined;
-  const flagged = new Set<string>();
-  const schemaPhase: Diagnostic[] = [];
-  const types = opts.types ?? BUILTIN_TYPES;
-  const validateSchema = await schemaValidatorFor(types);
-  for (const file of loaded) {
-    const errors = validateSchema(file.value);
-    if (errors.length === 0) continue;
-    schema ??= types.builtin ? readCommittedSchema() : buildSchema(types);
-    const mapped = mapAjvErrors(errors, file.source, file.value, schema, types);
-    schemaPhase.push(...mapped.diagnostics);
-    for (const f of mapped.flaggedExpectations) flagged.add(f);
+  // Files are settled as they are read. One that may hold `${…}` waits until every file was read:
+  // a variable any provider reads credentials from is refused in all of them.
+  const settled: (SettledFile | YamlSource)[] = [];
+  // The next file is read while this one is worked on (one file ahead: one more file in memory).
+  let ahead = fileNames[0] === undefined ? undefined : readBytes(fileNames[0]);
+  for (let i = 0; i < fileNames.length; i++) {
+    const absolute = fileNames[i] as string;
+    const reading = ahead ?? readBytes(absolute);
+    const next = fileNames[i + 1];
+    ahead = next === undefined ? undefined : readBytes(next);
+    const shown = displayName(opts.cwd, absolute);
+    const read = await reading;
+    if ('error' in read) {
+      early.push(errorAt(shown, 'io', `cannot read configuration file: ${ioReason(read.error)}`));
+      continue;
+    }
+    const decoded = decodeUtf8(read.bytes);
+    if ('problem' in decoded) {
+      early.push(errorAt(shown, 'encoding', decoded.problem));
+      continue;
+    }
+    const text = decoded.text;
+    const parsed = parseYaml(text, shown, absolute);
+    early.push(...parsed.diagnostics);
+    const source = parsed.source;
+    if (!source) continue;
+    for (const name of credentialEnvNames(source.value)) sourceNames.add(name);
+    settled.push(source.mayHaveDollarBrace ? source : settle(source));
   }
-  addPhase(diagnostics, occupied, schemaPhase);
+  const files = settled.map((s) => ('collected' in s ? s : settle(s)));
 
-  const collected = collect(loaded, types);
-  const built = buildState(collected, flagged);
+  addPhase(diagnostics, occupied, [...early, ...files.flatMap((f) => f.interpolation)]);
+  addPhase(
+    diagnostics,
+    occupied,
+    files.flatMap((f) => f.schema),
+  );
+
+  const collected = mergeCollected(files.map((f) => f.collected));
+  const built = buildState(collected);
   const semantic = [...built.diagnostics];
   for (const rule of SEMANTIC_RULES) semantic.push(...rule.check({ collected, state: built.state, types }));
   semantic.push(...(await checkPolicyFiles(built.state, opts.cwd)));
@@ -217,7 +253,22 @@ export async function loadConfig(paths: readonly string[], opts: LoadOptions): P
       a.location.line - b.location.line ||
       a.location.column - b.location.column,
   );
-  return { state, diagnostics: withoutInterpolatedValues(diagnostics, substitutions) };
+  return {
+    state,
+    diagnostics: withoutInterpolatedValues(
+      diagnostics,
+      files.flatMap((f) => f.substitutions),
+    ),
+  };
+}
+
+/** A file's bytes, or why they could not be read (never a rejection: a read ahead may wait unawaited). */
+async function readBytes(path: string): Promise<{ readonly bytes: Uint8Array } | { readonly error: unknown }> {
+  try {
+    return { bytes: await readFile(path) };
+  } catch (error) {
+    return { error };
+  }
 }
 
 /** The variable names of every `credentials: { env: { id, secret, token } }` in a parsed file. */

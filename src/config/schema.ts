@@ -5,8 +5,10 @@ import { CLOUDS as CLOUD_NAMES } from '../model/clouds.js';
 import type { AttributeSpec, Cloud, ResourceTypeSpec } from '../model/resource-types.js';
 import { DEFAULT_HISTORY_DIR, DEFAULT_HISTORY_KEEP, NOTIFY_EVENTS, NOTIFY_TYPES, SEVERITIES } from '../model/desired-state.js';
 import type { JsonObject } from '../model/json.js';
-import { OPERATOR_DEFINITIONS, operatorsFor } from '../operators/index.js';
-import type { OperatorDefinition, OperatorRegistry } from '../operators/index.js';
+// Not the operators' index: it also loads evaluation (start-up, issue 17).
+import type { OperatorDefinition } from '../operators/definition.js';
+import { OPERATOR_DEFINITIONS, operatorsFor } from '../operators/registry.js';
+import type { OperatorRegistry } from '../operators/registry.js';
 
 /** Where the committed schema lives, relative to this module in both `src/` and `dist/`. */
 export const SCHEMA_URL = new URL('../../schemas/driftwatch.schema.json', import.meta.url);

@@ -35,11 +35,11 @@ const missingVersion: SemanticRule = {
   name: 'missing-version',
   check({ collected }) {
     const first = collected.files[0];
-    if (!first || collected.versions.length > 0) return [];
+    if (first === undefined || collected.versionDeclared) return [];
     return [
       diag(
         'missing-version',
-        { file: first.source.file, line: 1, column: 1 },
+        { file: first, line: 1, column: 1 },
         'no file of the configuration declares `version: 1`; add it to one file',
       ),
     ];
@@ -90,11 +90,11 @@ const providerReference: SemanticRule = {
     const declared = new Set(refs);
     const out: Diagnostic[] = [];
     for (const r of collected.resources) {
-      const ref = r.node.provider;
-      if (typeof ref !== 'string' || !PROVIDER_REF.test(ref)) continue; // the schema reported it
+      const ref = r.config.provider;
+      if (!PROVIDER_REF.test(ref)) continue; // the schema reported it
       const cloud = ref.slice(0, ref.indexOf('.'));
       if (cloud === r.spec.cloud && declared.has(ref)) continue;
-      const location = r.source.locate([...r.path, 'provider']);
+      const location = r.providerLocation;
       if (cloud !== r.spec.cloud) {
         const sameCloud = refs.filter((x) => x.startsWith(`${r.spec.cloud}.`));
         out.push(
@@ -130,7 +130,7 @@ const missingRegion: SemanticRule = {
       // CA takes no region of its own, but its provider's region chooses the CAS host (international
       // regions have their own), so the provider must name one.
       if (r.spec.name === 'alicloud_cas_private_ca') {
-        const provider = typeof r.node.provider === 'string' ? providers.get(r.node.provider) : undefined;
+        const provider = providers.get(r.config.provider);
         if (!provider || provider.region !== undefined) continue;
         out.push(
           diag(
@@ -141,8 +141,8 @@ const missingRegion: SemanticRule = {
         );
         continue;
       }
-      if (!r.spec.regional || r.spec.name === 'tencentcloud_tcss_subscription' || typeof r.node.region === 'string') continue;
-      const provider = typeof r.node.provider === 'string' ? providers.get(r.node.provider) : undefined;
+      if (!r.spec.regional || r.spec.name === 'tencentcloud_tcss_subscription' || r.config.region !== undefined) continue;
+      const provider = providers.get(r.config.provider);
       if (!provider || provider.region !== undefined) continue;
       // Fan-out regions stand in for a region on account-level types.
       const fanOutRegions =

@@ -88,6 +88,11 @@ export interface ProviderConfig {
   readonly regions?: readonly string[];
 }
 
+/**
+ * One expectation of a resource. The loader's expectations are compact objects whose properties
+ * are accessors (src/config/build-resource.ts, issue 17): read the properties (or JSON.stringify
+ * them); spreading one or listing its keys finds none.
+ */
 export interface Expectation {
   /** A normalized attribute name or `raw.<VendorField>`. */
   readonly attribute: string;

@@ -8,7 +8,6 @@ export type {
   OperatorOutcome,
   OperatorStatus,
 } from './definition.js';
-export { kindName } from './definition.js';
 export type { Accepted, Bound } from './accepted.js';
 export { valueKey, isTimestamp } from './accepted.js';
 export { createOperatorCache } from './cache.js';

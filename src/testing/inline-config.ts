@@ -36,8 +36,8 @@ export function loadInlineConfig(source: YamlSource, env: Readonly<Record<string
   const file = { source, value: interpolated.value };
   const mapped = mapAjvErrors(validateSchema(file.value), source, file.value, readCommittedSchema());
   addPhase(mapped.diagnostics);
-  const collected = collect([file]);
-  const built = buildState(collected, mapped.flaggedExpectations);
+  const collected = collect([file], { flagged: mapped.flaggedExpectations });
+  const built = buildState(collected);
   const semantic = [...built.diagnostics];
   for (const rule of SEMANTIC_RULES) {
     if (rule.name === 'missing-version') continue;

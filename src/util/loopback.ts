@@ -1,4 +1,12 @@
-import { isIP } from 'node:net';
+import { createRequire } from 'node:module';
+import type { isIP as IsIp } from 'node:net';
+
+/**
+ * `node:net` is loaded on first use: loading it costs start-up time (issue 17) that a
+ * configuration without endpoints or webhook URLs never needs.
+ */
+const requireFromHere = createRequire(import.meta.url);
+const isIP: typeof IsIp = (input) => (requireFromHere('node:net') as { isIP: typeof IsIp }).isIP(input);
 
 /** Loopback only: 127.0.0.0/8, ::1 and `localhost` — the simulator, or a local debugging proxy. */
 export function isLoopbackHost(hostname: string): boolean {
