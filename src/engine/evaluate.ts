@@ -5,7 +5,7 @@ import type { WaiverApplier } from '../policy/waivers.js';
 import type { PolicyChecks } from '../policy/policy-checks.js';
 import type { DesiredState, Expectation, ResourceConfig, Severity } from '../model/desired-state.js';
 import type { JsonObject, JsonValue } from '../model/json.js';
-import type { Observation, ObservationError, ObservationSource } from '../model/observation.js';
+import type { Observation, ObservationError, Observations } from '../model/observation.js';
 import { observedValue } from '../model/observation.js';
 import { BUILTIN_TYPES } from '../resources/registry.js';
 import type { TypeRegistry } from '../resources/registry.js';
@@ -32,7 +32,7 @@ const ABSENT_DEFAULT_SEVERITY: Severity = 'high';
 export interface EvaluateInput {
   readonly state: DesiredState;
   /** A list (looked up by address) or a source streamed in address order (a large snapshot). */
-  readonly observations: readonly Observation[] | ObservationSource;
+  readonly observations: Observations;
   readonly now: Date;
   /** Lowest severity of drift that makes the exit code 2; default `low` (all drift). */
   readonly failOn?: Severity;
@@ -257,7 +257,7 @@ function resourceStatus(evaluated: Evaluated, checks: readonly CheckResult[]): R
 interface Prepared {
   readonly ctx: EvalContext;
   readonly resources: readonly ResourceConfig[];
-  readonly observations: readonly Observation[] | ObservationSource;
+  readonly observations: Observations;
   readonly byAddress: () => ReadonlyMap<string, Observation>;
   readonly policyChecks: PolicyChecks | undefined;
   readonly waivers: WaiverApplier;
@@ -296,7 +296,7 @@ function prepare(input: EvaluateInput): Prepared {
   };
 }
 
-function isObservationList(observations: readonly Observation[] | ObservationSource): observations is readonly Observation[] {
+function isObservationList(observations: Observations): observations is readonly Observation[] {
   return Array.isArray(observations);
 }
 
