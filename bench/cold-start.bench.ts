@@ -6,7 +6,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CLI, REPO_ROOT, RESULTS_DIR, median, record, round, selected } from './report.js';
+import { CLI, REPO_ROOT, RESULTS_DIR, median, publish, record, round, selected, verdictOf } from './report.js';
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 40);
 
@@ -114,5 +114,19 @@ describe('cold start', () => {
       // Issue 17: --version within 1.3× of node -e 0, validate of the examples within 2× (medians of interleaved runs).
       targets: { versionAtMost1_3x: ratio(version, 'medianMs') <= 1.3, validateAtMost2x: ratio(validate, 'medianMs') <= 2 },
     });
+    const row = (m: Measured, target: number | undefined): string =>
+      `| \`${m.command}\` | ${round(m.medianMs, 1)} | ${ratio(m, 'medianMs')} | ${target === undefined ? '' : `≤ ${target}: ${verdictOf(ratio(m, 'medianMs') <= target)}`} |`;
+    publish(
+      'cold-start',
+      [
+        `${hyperfine ? 'hyperfine' : 'Interleaved spawns'}, ${node.runs} runs of each; medians.`,
+        '',
+        '| command | median (ms) | ratio to `node -e 0` | target |',
+        '| --- | --- | --- | --- |',
+        row(node, undefined),
+        row(version, 1.3),
+        row(validate, 2),
+      ].join('\n'),
+    );
   });
 });

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { RESOURCE_TYPES } from '../src/resources/registry.js';
 import type { AttributeSpec } from '../src/model/resource-types.js';
 import { loadavg } from 'node:os';
-import { CLI, RESULTS_DIR, median, mib, record, round, selected } from './report.js';
+import { CLI, RESULTS_DIR, median, mib, publish, record, round, selected, verdictOf } from './report.js';
 
 const SIZES = (process.env.BENCH_CONFIG_SIZES ?? '2000,10000,30000,100000').split(',').map(Number);
 const BASELINE = process.env.BENCH_BASELINE_CLI;
@@ -189,5 +189,26 @@ describe('configuration loading at scale', () => {
           : {}),
       },
     });
+    const rowText = (r: (typeof rows)[number]): string =>
+      `| ${r.resources.toLocaleString('en-US')} | ${r.after.wallSeconds} s (fastest ${r.after.minWallSeconds} s) | ${r.after.cpuSeconds} s | ${r.after.maxRssMiB} MiB |`;
+    publish(
+      'config-load',
+      [
+        `\`node dist/cli/main.js validate DIR\`, ${EXPECTATIONS} expectations per resource, ${PER_FILE} resources per file, ${RUNS} runs per size (medians).`,
+        '',
+        '| resources | wall | CPU | peak RSS |',
+        '| --- | --- | --- | --- |',
+        ...rows.map(rowText),
+        '',
+        '| target | |',
+        '| --- | --- |',
+        ...(at100k ? [`| 100,000 resources in ≤ ${TARGET_100K_SECONDS} s | ${at100k.wallSeconds} s: ${verdictOf(at100k.wallSeconds <= TARGET_100K_SECONDS)} |`] : []),
+        ...(at10k && at100k
+          ? [
+              `| linear (CPU per resource at 100,000 ≤ ${LINEAR_FACTOR}× that at 10,000) | ${round(at100k.cpuSeconds / 10 / at10k.cpuSeconds, 2)}×: ${verdictOf(at100k.cpuSeconds / 10 <= LINEAR_FACTOR * at10k.cpuSeconds)} |`,
+            ]
+          : []),
+      ].join('\n'),
+    );
   });
 });
