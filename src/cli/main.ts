@@ -97,6 +97,16 @@ function stream(target: NodeJS.WriteStream, redactor: Redactor, keepServing: () 
     write: (text) => {
       if (!closed) target.write(redactor.redact(text));
     },
+    drained: () =>
+      closed || !target.writableNeedDrain
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            const done = (): void => {
+              for (const event of ['drain', 'close', 'error'] as const) target.off(event, done);
+              resolve();
+            };
+            for (const event of ['drain', 'close', 'error'] as const) target.on(event, done);
+          }),
     isTTY: target.isTTY === true,
   };
 }

@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { InputError } from '../model/errors.js';
+import { compareStrings } from '../model/order.js';
+import { stripUnsafeJson } from '../model/safe-text.js';
+import { nestedTooDeep } from './json-input.js';
+import type { JsonValidator } from './json-input.js';
 
 /**
  * Reading a large JSON file that driftwatch wrote without holding it: a 2-space-indented object
@@ -155,6 +159,47 @@ export function* itemTexts(fd: number, onChunk: (chunk: Buffer) => void, frame: 
   }
 }
 
+/**
+ * One item of the checking pass, checked in the whole-file reader's order: it parses, it is no
+ * deeper than that reader allows (an item sits two levels below the file's top), unsafe
+ * characters are stripped, then the schema. Anything wrong throws ReadWhole, so that reader gives
+ * the message.
+ */
+export function checkedItem<T>(text: string, validate: JsonValidator): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text) as unknown;
+  } catch {
+    throw new ReadWhole();
+  }
+  if (nestedTooDeep(value, 2)) throw new ReadWhole();
+  const item = stripUnsafeJson(value, text) as T;
+  if (validate(item).length > 0) throw new ReadWhole();
+  return item;
+}
+
+/**
+ * Items must come in strictly increasing address order to be streamed (the evaluator and the
+ * reports read them in that order); a file in any other order is read whole, where its reader
+ * sorts it or refuses a duplicate.
+ */
+export function addressOrder(): (address: string) => void {
+  let previous: string | undefined;
+  return (address) => {
+    if (previous !== undefined && compareStrings(previous, address) >= 0) throw new ReadWhole();
+    previous = address;
+  };
+}
+
+/** Opens a file for reading, turning a failure into the caller's error. */
+export function openForReading(path: string, readFailure: (error: unknown) => Error): number {
+  try {
+    return openSync(path, 'r');
+  } catch (error) {
+    throw readFailure(error);
+  }
+}
+
 /** What the first pass keeps to check that a later pass reads the same bytes. */
 export interface FileIdentity {
   readonly size: number;
@@ -201,12 +246,7 @@ export function* rereadItems<T>(
   parse: (text: string) => T,
   readFailure: (error: unknown) => Error,
 ): Generator<T> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw readFailure(error);
-  }
+  const fd = openForReading(path, readFailure);
   try {
     const stat = fstatSync(fd);
     if (stat.size !== identity.size || stat.mtimeMs !== identity.mtimeMs) throw changed(path, 'its size or modification time', layout);

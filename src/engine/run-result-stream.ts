@@ -1,11 +1,21 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import type { ResourceResult, RunReport, RunResult } from '../model/run-result.js';
-import { compareStrings } from '../model/order.js';
 import { stripUnsafeJson } from '../model/safe-text.js';
-import { compileSchemaFile, nestedTooDeep } from './json-input.js';
+import { compileSchemaFile } from './json-input.js';
 import type { JsonValidator } from './json-input.js';
 import { RUN_RESULT_SCHEMA_FILE, parseRunResult } from './run-result-io.js';
-import { ReadWhole, emptyFrame, fileIdentity, frameText, isFsError, itemTexts, rereadItems } from './canonical-list.js';
+import {
+  ReadWhole,
+  addressOrder,
+  checkedItem,
+  emptyFrame,
+  fileIdentity,
+  frameText,
+  isFsError,
+  itemTexts,
+  openForReading,
+  rereadItems,
+} from './canonical-list.js';
 import type { FileIdentity } from './canonical-list.js';
 
 /**
@@ -29,22 +39,8 @@ function checkCanonical(fd: number, shown: string): { head: RunResult; identity:
   validateResource ??= compileSchemaFile(RUN_RESULT_SCHEMA_FILE, 'resource');
   const file = fileIdentity(fd);
   const frame = emptyFrame();
-  let previous: string | undefined;
-  for (const text of itemTexts(fd, file.onChunk, frame, LAYOUT)) {
-    let value: unknown;
-    try {
-      value = JSON.parse(text) as unknown;
-    } catch {
-      throw new ReadWhole();
-    }
-    // A resource sits two levels below the file's top.
-    if (nestedTooDeep(value, 2)) throw new ReadWhole();
-    const resource = stripUnsafeJson(value, text) as ResourceResult;
-    if (validateResource(resource).length > 0) throw new ReadWhole();
-    // Reports list resources in address order; a file in another order is read whole and sorted.
-    if (previous !== undefined && compareStrings(previous, resource.address) >= 0) throw new ReadWhole();
-    previous = resource.address;
-  }
+  const inOrder = addressOrder();
+  for (const text of itemTexts(fd, file.onChunk, frame, LAYOUT)) inOrder(checkedItem<ResourceResult>(text, validateResource).address);
   let head: RunResult;
   try {
     head = parseRunResult(frameText(frame, LAYOUT), shown);
@@ -66,12 +62,7 @@ export function openRunResultFile(
   readWhole: () => RunResult,
   readFailure: (error: unknown) => Error,
 ): RunReport {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw readFailure(error);
-  }
+  const fd = openForReading(path, readFailure);
   try {
     const { head, identity } = checkCanonical(fd, shown);
     const parse = (text: string): ResourceResult => stripUnsafeJson(JSON.parse(text), text) as ResourceResult;

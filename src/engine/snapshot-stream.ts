@@ -1,11 +1,21 @@
-import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, fstatSync, readFileSync } from 'node:fs';
 import { InputError, IoError } from '../model/errors.js';
 import type { Observation, Observations, ObservationSnapshot, SnapshotSignature } from '../model/observation.js';
-import { compareStrings } from '../model/order.js';
 import { stripUnsafeJson } from '../model/safe-text.js';
 import { decodeUtf8 } from '../model/text-encoding.js';
-import { compileSchemaFile, nestedTooDeep } from './json-input.js';
-import { ReadWhole, emptyFrame, fileIdentity, frameText, isFsError, itemTexts, rereadItems } from './canonical-list.js';
+import { compileSchemaFile } from './json-input.js';
+import {
+  ReadWhole,
+  addressOrder,
+  checkedItem,
+  emptyFrame,
+  fileIdentity,
+  frameText,
+  isFsError,
+  itemTexts,
+  openForReading,
+  rereadItems,
+} from './canonical-list.js';
 import type { FileIdentity, Frame } from './canonical-list.js';
 import type { JsonValidator } from './json-input.js';
 import {
@@ -113,28 +123,17 @@ function checkCanonical<S extends SigningTextSink>(
   const frame = emptyFrame();
   const sink = options.signingText?.();
   const times = new TimeRange();
-  let previous: string | undefined;
+  const inOrder = addressOrder();
   let found: Observation | undefined;
   let count = 0;
   for (const text of itemTexts(fd, file.onChunk, frame, LAYOUT)) {
     if (count === 0) sink?.update(`${frame.head}\n${OBSERVATIONS_OPEN}`);
-    let value: unknown;
-    try {
-      value = JSON.parse(text) as unknown;
-    } catch {
-      throw new ReadWhole();
-    }
-    // In parseSnapshot's order: depth (an element sits two levels below the file's top), unsafe
-    // characters stripped, then the schema.
-    if (nestedTooDeep(value, 2)) throw new ReadWhole();
-    const observation = stripUnsafeJson(value, text) as Observation;
-    if (validateObservation(observation).length > 0) throw new ReadWhole();
+    const observation = checkedItem<Observation>(text, validateObservation);
     // Out of order is read whole (any order is accepted there); a duplicate is refused there.
-    if (previous !== undefined && compareStrings(previous, observation.address) >= 0) throw new ReadWhole();
+    inOrder(observation.address);
     if (options.requireScope && observation.status !== 'error' && (observation.scope === undefined || observation.scope === null)) {
       throw new ReadWhole();
     }
-    previous = observation.address;
     if (found === undefined && options.find?.(observation)) found = observation;
     times.add(observation.observed_at);
     sink?.update(observationSeparator(count) + serializeObservation(observation));
@@ -190,12 +189,7 @@ function readWhole<S extends SigningTextSink>(path: string, options: OpenSnapsho
  * in the canonical layout and in address order, else held.
  */
 export function openSnapshotFile<S extends SigningTextSink>(path: string, options: OpenSnapshotOptions<S> = {}): OpenedSnapshot<S> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw readFailure(path, error);
-  }
+  const fd = openForReading(path, (error) => readFailure(path, error));
   try {
     const { opened, identity } = checkCanonical(fd, options);
     const parse = (text: string): Observation => stripUnsafeJson(JSON.parse(text), text) as Observation;

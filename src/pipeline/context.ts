@@ -6,6 +6,11 @@ import type { Redactor } from '../model/redactor.js';
 
 export interface OutputStream {
   write(text: string): void;
+  /**
+   * Resolves once what was written has left the process (a pipe read slowly buffers it):
+   * writers of large output await it between pieces, so memory does not grow with the report.
+   */
+  readonly drained?: () => Promise<void>;
   readonly isTTY: boolean;
 }
 

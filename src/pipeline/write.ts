@@ -205,8 +205,14 @@ export async function writeReports(
     const chunks = redactedChunks(ctx, REPORTERS[out.format], result, { color: false, ...shared });
     await writeFileAtomic(out.path, chunks, ctx.tempFiles);
   }
-  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, { color: ctx.color && options.format === 'text', ...shared }))
+  for (const chunk of redactedChunks(ctx, REPORTERS[options.format], result, {
+    color: ctx.color && options.format === 'text',
+    ...shared,
+  })) {
     ctx.stdout.write(chunk);
+    // A pipe read slowly (`| tee`, `| gzip`) must not make the report pile up in memory.
+    await ctx.stdout.drained?.();
+  }
   if (options.outputs.length > 0 && ctx.debug) {
     ctx.stderr.write(options.outputs.map((o) => `wrote ${o.format} to ${relative(ctx.cwd, o.path)}\n`).join(''));
   }
