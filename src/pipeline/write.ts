@@ -7,7 +7,7 @@ import { removeStaleTemps, writeFileAtomic } from '../util/atomic-write.js';
 import type { DesiredState } from '../model/desired-state.js';
 import { observationList } from '../model/observation.js';
 import type { Observation, Observations, RawExchange } from '../model/observation.js';
-import { DriftwatchError, IoError } from '../model/errors.js';
+import { IoError } from '../model/errors.js';
 import { compareStrings } from '../model/order.js';
 import { stripUnsafeJson } from '../model/safe-text.js';
 import { nestedTooDeep } from '../engine/json-input.js';
@@ -35,8 +35,8 @@ import type { FrameworkName } from '../report/controls.js';
  */
 class WriteWhole extends Error {}
 
-/** Pieces are gathered to about this many characters per write. */
-const WRITE_BATCH_CHARS = 64 * 1024;
+/** Pieces (of a snapshot, of a report) are gathered to about this many characters per write. */
+const WRITE_CHARS = 64 * 1024;
 
 /**
  * One observation as the whole-text path writes it: its values redacted, its text redacted (a
@@ -79,7 +79,7 @@ function* snapshotPieces(
     previous = piece.address;
     batch += observationSeparator(count) + piece.text;
     count += 1;
-    if (batch.length >= WRITE_BATCH_CHARS) {
+    if (batch.length >= WRITE_CHARS) {
       signed?.update(batch);
       yield batch;
       batch = '';
@@ -106,19 +106,14 @@ export async function saveObserved(
     await writeFileAtomic(path, snapshotPieces(ctx, observations, snapshotKey, { version, observedAt }), ctx.tempFiles);
     return;
   } catch (error) {
-    if (!(error instanceof IoError && error.cause instanceof WriteWhole)) {
-      // The source's own refusal (a snapshot that changed while it was read), not a write failure.
-      throw error instanceof IoError && error.cause instanceof DriftwatchError ? error.cause : error;
-    }
+    // Anything else is the disk's failure or the source's own refusal (a snapshot that changed while it was read).
+    if (!(error instanceof IoError && error.cause instanceof WriteWhole)) throw error;
   }
   const unsigned = createSnapshot(ctx.redactor.redactValue(observationList(observations)), { toolVersion: version, observedAt });
   const redacted = parseSnapshot(ctx.redactor.redact(serializeSnapshot(unsigned)), path);
   const snapshot = snapshotKey ? signSnapshot(redacted, snapshotKey) : redacted;
   await writeFileAtomic(path, serializeSnapshot(snapshot), ctx.tempFiles);
 }
-
-/** Characters gathered before a write: fewer, larger writes than one per resource. */
-const WRITE_CHARS = 1 << 16;
 
 /**
  * A report as redacted pieces, rendered as the resources stream (a secret lies within one piece:
