@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioObservations, scenarioState, SCENARIO_NOW } from './fixtures/results/scenario.js';
 import type { Observation, ObservationSource } from '../src/model/observation.js';
-import { materialize } from '../src/model/run-result.js';
+import { materialize } from './helpers/materialize.js';
 import type { RunReport } from '../src/model/run-result.js';
 import { compareStrings } from '../src/model/order.js';
 import { REPORTERS, REPORT_FORMATS } from '../src/report/index.js';

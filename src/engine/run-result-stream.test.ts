@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scenarioObservations, scenarioState, SCENARIO_NOW } from '../../test/fixtures/results/scenario.js';
 import { InputError, IoError } from '../model/errors.js';
-import { materialize } from '../model/run-result.js';
+import { materialize } from '../../test/helpers/materialize.js';
 import type { RunReport, RunResult } from '../model/run-result.js';
 import { REPORTERS, REPORT_FORMATS } from '../report/index.js';
 import { renderJson } from '../report/json.js';

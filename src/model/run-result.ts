@@ -166,14 +166,6 @@ export interface RunReport extends Omit<RunResult, 'resources'> {
   readonly resources: Iterable<ResourceResult>;
 }
 
-/** The resources as a list: read once from a streamed result, or the result's own list. */
-export function materialize(result: RunReport): RunResult {
-  return {
-    ...result,
-    resources: Array.isArray(result.resources) ? (result.resources as readonly ResourceResult[]) : [...result.resources],
-  };
-}
-
 /** The result with each resource replaced by `f(resource)`: a list stays a list, a stream maps as it is read. */
 export function mapResources(result: RunResult, f: (r: ResourceResult) => ResourceResult): RunResult;
 export function mapResources(result: RunReport, f: (r: ResourceResult) => ResourceResult): RunReport;

@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { Waiver } from '../model/desired-state.js';
-import type { CheckResult } from '../model/run-result.js';
-import { applyWaivers, waiverTimeState } from './waivers.js';
+import type { CheckResult, WaiverReport } from '../model/run-result.js';
+import { createWaiverApplier, waiverTimeState } from './waivers.js';
+import type { ResourceChecks } from './waivers.js';
+
+/** The waivers applied to every resource of a run, then every waiver's state (as evaluate does). */
+function applyWaivers(
+  resources: readonly ResourceChecks[],
+  waivers: readonly Waiver[],
+  now: Date,
+): { resources: ResourceChecks[]; waivers: WaiverReport[] } {
+  const applier = createWaiverApplier(waivers, now);
+  const out = resources.map((resource) => applier.apply(resource));
+  return { resources: out, waivers: applier.reports() };
+}
 
 const LOC = { file: 'main.yaml', line: 1, column: 1 };
 

@@ -34,13 +34,6 @@ export interface ResourceChecks {
   readonly checks: readonly CheckResult[];
 }
 
-export interface WaiverApplication {
-  /** The input resources in the same order, with waived/expired checks rewritten. */
-  readonly resources: readonly ResourceChecks[];
-  /** Every waiver with its state, sorted by resource, rule, then location. */
-  readonly waivers: readonly WaiverReport[];
-}
-
 interface IndexedWaiver {
   readonly waiver: Waiver;
   readonly state: WaiverTimeState;
@@ -139,11 +132,4 @@ export function createWaiverApplier(waivers: readonly Waiver[], now: Date): Waiv
     },
     reports: () => indexed.map((entry) => report(entry.waiver, entry.used ? entry.state : 'unused')).sort(compareReports),
   };
-}
-
-/** Applies waivers to the checks of each resource. Pure: the inputs are not modified. */
-export function applyWaivers(resources: readonly ResourceChecks[], waivers: readonly Waiver[], now: Date): WaiverApplication {
-  const applier = createWaiverApplier(waivers, now);
-  const out = resources.map((resource) => applier.apply(resource));
-  return { resources: out, waivers: applier.reports() };
 }

@@ -187,13 +187,15 @@ function controlTable(result: RunReport, framework: FrameworkName): string {
 }
 
 /** With history: the new findings and the resolved ones; with forecasts: a table of them. */
-function nightlyMarkdown(result: RunReport): string {
+function nightlyMarkdown(
+  result: RunReport,
+  fresh: readonly { r: ResourceResult; c: CheckResult }[],
+  forecasts: ReturnType<typeof forecastChecks>,
+): string {
   let out = '';
   const line = historyLine(result);
   if (line !== undefined) out += `${markdownText(line)}\n\n`;
   if (result.history !== undefined) {
-    const fresh: { r: ResourceResult; c: CheckResult }[] = [];
-    for (const r of sortedResources(result.resources)) for (const c of r.checks) if (c.change === 'new') fresh.push({ r, c });
     if (fresh.length > 0) {
       out += `### New since last run (${fresh.length})\n\n`;
       for (const { r, c } of fresh) out += `- ${STATUS_WORD[c.status]} ${code(r.address)} ${code(c.rule)} (${c.severity})\n`;
@@ -207,8 +209,6 @@ function nightlyMarkdown(result: RunReport): string {
       out += '\n';
     }
   }
-  const forecasts: ReturnType<typeof forecastChecks> = [];
-  for (const r of sortedResources(result.resources)) forecasts.push(...forecastChecks(r));
   if (forecasts.length > 0) {
     out += '### Forecasts\n\n| Resource | Counter | Value | Forecast |\n| --- | --- | ---: | --- |\n';
     for (const { resource, check } of forecasts) {
@@ -223,11 +223,27 @@ export function renderMarkdown(result: RunReport, options: MarkdownOptions = {})
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_MAX_LENGTH;
   const budget = new Budget(Math.max(0, limit - NOTE_RESERVE));
   const s = result.summary;
-  // Each section reads the resources again for its status (a streamed run is not held); the
-  // counts come first, as the headings carry them.
+  // Two reads of the resources (a streamed run is not held): the first counts them (the headings
+  // carry the counts) and gathers the new findings and forecasts shown above the lists; the second
+  // renders each status's blocks, keeping no more of a list than the comment could show.
   const resources = sortedResources(result.resources);
   const counts: Record<ResourceStatus, number> = { drifted: 0, unknown: 0, waived: 0, compliant: 0 };
-  for (const r of resources) counts[r.status]++;
+  const fresh: { r: ResourceResult; c: CheckResult }[] = [];
+  const forecasts: ReturnType<typeof forecastChecks> = [];
+  for (const r of resources) {
+    counts[r.status]++;
+    if (result.history !== undefined) for (const c of r.checks) if (c.change === 'new') fresh.push({ r, c });
+    forecasts.push(...forecastChecks(r));
+  }
+  const blocks: Record<ResourceStatus, string[]> = { drifted: [], unknown: [], waived: [], compliant: [] };
+  const kept: Record<ResourceStatus, number> = { drifted: 0, unknown: 0, waived: 0, compliant: 0 };
+  for (const r of resources) {
+    // Past `limit` characters of one list, nothing more of it can fit.
+    if (kept[r.status] > limit) continue;
+    const block = r.status === 'compliant' ? compliantItem(r, result.as_of) : resourceBlock(r, result.as_of);
+    blocks[r.status].push(block);
+    kept[r.status] += block.length;
+  }
   const total = counts.drifted + counts.unknown + counts.waived + counts.compliant;
   const waivers = waiversOf(result);
 
@@ -244,7 +260,7 @@ export function renderMarkdown(result: RunReport, options: MarkdownOptions = {})
   // --compare: the change's impact comes before the resource details, where a reviewer looks first.
   budget.add(comparisonMarkdown(result));
   // --history: what changed since last night comes before the full lists too.
-  budget.add(nightlyMarkdown(result));
+  budget.add(nightlyMarkdown(result, fresh, forecasts));
 
   let shownResources = 0;
   for (const [title, status] of [
@@ -253,22 +269,20 @@ export function renderMarkdown(result: RunReport, options: MarkdownOptions = {})
   ] as const) {
     if (counts[status] === 0) continue;
     if (!budget.add(`### ${title} (${counts[status]})\n\n`)) break;
-    for (const r of resources) {
-      if (r.status !== status) continue;
-      if (!budget.add(resourceBlock(r, result.as_of))) break;
+    for (const block of blocks[status]) {
+      if (!budget.add(block)) break;
       shownResources++;
     }
   }
 
-  for (const [title, status, item, close] of [
-    ['Waived', 'waived', resourceBlock, '</details>\n\n'],
-    ['Compliant', 'compliant', compliantItem, '\n</details>\n\n'],
+  for (const [title, status, close] of [
+    ['Waived', 'waived', '</details>\n\n'],
+    ['Compliant', 'compliant', '\n</details>\n\n'],
   ] as const) {
     if (counts[status] === 0) continue;
     if (!budget.add(`<details>\n<summary>${title} (${counts[status]})</summary>\n\n`, close.length)) break;
-    for (const r of resources) {
-      if (r.status !== status) continue;
-      if (!budget.add(item(r, result.as_of), close.length)) break;
+    for (const block of blocks[status]) {
+      if (!budget.add(block, close.length)) break;
       shownResources++;
     }
     budget.close(close);
